@@ -1,0 +1,41 @@
+using System.CommandLine;
+
+namespace IdentityReplicator.Cli.Commands;
+
+/// <summary>
+/// The <c>idrep</c> command line. Exit codes: 0 success, 1 a check failed (drift, not converged), 2 usage or
+/// configuration error, 3 aborted.
+/// </summary>
+public static class IdrepCommand
+{
+    public const int Ok = 0;
+    public const int CheckFailed = 1;
+    public const int UsageError = 2;
+    public const int Aborted = 3;
+
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("IdentityReplicator: keeps a standby Cognito user pool in another Region in step with the primary.");
+        root.Subcommands.Add(DemoCommand.Build());
+        root.Subcommands.Add(SandboxCommand.Build());
+        root.Subcommands.Add(WorkerCommand.Build());
+        return root;
+    }
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var result = Build().Parse(args);
+        if (result.Errors.Count > 0)
+        {
+            foreach (var error in result.Errors)
+            {
+                await Console.Error.WriteLineAsync(error.Message);
+            }
+
+            await Console.Error.WriteLineAsync("Run 'idrep --help' for usage.");
+            return UsageError;
+        }
+
+        return await result.InvokeAsync();
+    }
+}

@@ -1,0 +1,44 @@
+using System.CommandLine;
+using IdentityReplicator.Sandbox;
+using Microsoft.Extensions.Logging;
+
+namespace IdentityReplicator.Cli.Commands;
+
+/// <summary><c>idrep sandbox up</c>: the local two-Region environment, until interrupted.</summary>
+public static class SandboxCommand
+{
+    public static Command Build()
+    {
+        var data = new Option<DirectoryInfo?>("--data") { Description = "Keep emulator state and the config file in this folder (default: a temporary folder, deleted on exit)." };
+        var usernamePools = new Option<bool>("--username-pools") { Description = "Create pools that sign in by username instead of by email." };
+        var up = new Command("up", "Start the sandbox (two Cognito emulators, DynamoDB, the Replicator's triggers), print one JSON line describing it, and stay up until interrupted.")
+        {
+            data,
+            usernamePools,
+        };
+        up.SetAction((parse, cancellationToken) => UpAsync(parse.GetValue(data), parse.GetValue(usernamePools), cancellationToken));
+        return new Command("sandbox", "The local two-Region sandbox (no AWS account needed).") { up };
+    }
+
+    private static async Task<int> UpAsync(DirectoryInfo? data, bool usernamePools, CancellationToken cancellationToken)
+    {
+        using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
+        await using var sandbox = await SandboxEnvironment.StartAsync(
+            new SandboxOptions { DataDirectory = data?.FullName, SignInByEmail = !usernamePools },
+            loggers,
+            TimeProvider.System,
+            cancellationToken);
+        Console.WriteLine(sandbox.DescribeAsJson());
+        await Console.Error.WriteLineAsync($"Sandbox is up. Run 'idrep worker --config {sandbox.ConfigFile}' in another terminal; press Ctrl+C here to stop everything.");
+        try
+        {
+            await Task.Delay(Timeout.InfiniteTimeSpan, TimeProvider.System, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // Interrupted: dispose stops every process.
+        }
+
+        return IdrepCommand.Ok;
+    }
+}

@@ -1,0 +1,67 @@
+using System.CommandLine;
+using IdentityReplicator.Cli.Hosting;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace IdentityReplicator.Cli.Commands;
+
+/// <summary><c>idrep worker --config FILE</c>: runs replication against the pools the file names, until stopped.</summary>
+public static class WorkerCommand
+{
+    public static Command Build()
+    {
+        var config = CommonOptions.Config();
+        var verbose = CommonOptions.Verbose();
+        var command = new Command("worker", "Run the reconciler and capture-hint completion against the pools in the config file (real AWS or the sandbox) until stopped.")
+        {
+            config,
+            verbose,
+        };
+        command.SetAction((parse, cancellationToken) => RunAsync(parse.GetRequiredValue(config), parse.GetValue(verbose), cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(FileInfo file, bool verbose, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var host = WorkerHost.Build(CliConfiguration.Load(file), verbose ? LogLevel.Debug : LogLevel.Information);
+            await host.StartAsync(cancellationToken);
+            await host.WaitForShutdownAsync(cancellationToken);
+            return IdrepCommand.Ok;
+        }
+        catch (CliUsageException e)
+        {
+            await Console.Error.WriteLineAsync(e.Message);
+            return IdrepCommand.UsageError;
+        }
+        catch (OptionsValidationException e)
+        {
+            foreach (var failure in e.Failures)
+            {
+                await Console.Error.WriteLineAsync(failure);
+            }
+
+            return IdrepCommand.UsageError;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return IdrepCommand.Ok;
+        }
+    }
+}
+
+/// <summary>Options several commands share.</summary>
+public static class CommonOptions
+{
+    public static Option<FileInfo> Config() => new("--config", "-c")
+    {
+        Description = "The config file: pools, Regions, mirror table (see docs/configuration.md; 'idrep sandbox up' writes one).",
+        Required = true,
+    };
+
+    public static Option<bool> Verbose() => new("--verbose", "-v") { Description = "Log more (debug level)." };
+
+    public static Option<bool> Json() => new("--json") { Description = "End with one JSON line for machines." };
+}

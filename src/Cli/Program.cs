@@ -1,0 +1,3 @@
+using IdentityReplicator.Cli.Commands;
+
+return await IdrepCommand.RunAsync(args);

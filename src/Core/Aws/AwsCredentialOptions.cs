@@ -1,0 +1,52 @@
+using Amazon.Runtime;
+using Amazon.Runtime.CredentialManagement;
+using Amazon.Runtime.Credentials;
+
+namespace IdentityReplicator.Core.Aws;
+
+/// <summary>
+/// How to find AWS credentials. Leave everything empty in production: the standard chain (environment,
+/// shared profile, SSO, container, instance metadata) is used. Static keys are for the local sandbox,
+/// whose emulators accept any signature.
+/// </summary>
+public sealed class AwsCredentialOptions
+{
+    public const string Section = "Aws";
+
+    /// <summary>A named profile of the shared config/credentials files.</summary>
+    public string? Profile { get; set; }
+
+    public string? AccessKeyId { get; set; }
+
+    public string? SecretAccessKey { get; set; }
+
+    public string? SessionToken { get; set; }
+
+    /// <summary>Resolves the credentials once; refreshing credentials (SSO, container, IMDS) keep refreshing themselves.</summary>
+    public AWSCredentials Resolve()
+    {
+        if (!string.IsNullOrEmpty(AccessKeyId))
+        {
+            if (string.IsNullOrEmpty(SecretAccessKey))
+            {
+                throw new InvalidOperationException("Aws:AccessKeyId is set but Aws:SecretAccessKey is not; set both, or neither to use the standard credential chain.");
+            }
+
+            return string.IsNullOrEmpty(SessionToken)
+                ? new BasicAWSCredentials(AccessKeyId, SecretAccessKey)
+                : new SessionAWSCredentials(AccessKeyId, SecretAccessKey, SessionToken);
+        }
+
+        if (!string.IsNullOrEmpty(Profile))
+        {
+            if (new CredentialProfileStoreChain().TryGetAWSCredentials(Profile, out var profileCredentials))
+            {
+                return profileCredentials;
+            }
+
+            throw new InvalidOperationException($"AWS profile '{Profile}' (Aws:Profile) was not found in the shared config or credentials file; run 'aws configure --profile {Profile}' or unset Aws:Profile.");
+        }
+
+        return new DefaultAWSCredentialsIdentityResolver().ResolveIdentity(null);
+    }
+}

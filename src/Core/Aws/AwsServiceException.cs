@@ -1,0 +1,69 @@
+using System.Net;
+
+namespace IdentityReplicator.Core.Aws;
+
+/// <summary>
+/// An error answered by an AWS service (or an emulator of one). <see cref="IsRetryable"/> says whether the
+/// same request may succeed later; <see cref="IsThrottling"/> says the caller went faster than its quota.
+/// </summary>
+public class AwsServiceException : Exception
+{
+    public AwsServiceException(string service, string errorCode, string message, HttpStatusCode statusCode, string? requestId, Exception? innerException = null)
+        : base(message, innerException)
+    {
+        Service = service;
+        ErrorCode = errorCode;
+        StatusCode = statusCode;
+        RequestId = requestId;
+    }
+
+    public AwsServiceException()
+        : this("unknown", "Unknown", "Unknown AWS error", HttpStatusCode.InternalServerError, null)
+    {
+    }
+
+    public AwsServiceException(string message)
+        : this("unknown", "Unknown", message, HttpStatusCode.InternalServerError, null)
+    {
+    }
+
+    public AwsServiceException(string message, Exception innerException)
+        : this("unknown", "Unknown", message, HttpStatusCode.InternalServerError, null, innerException)
+    {
+    }
+
+    /// <summary>The service's signing name, e.g. <c>cognito-idp</c>.</summary>
+    public string Service { get; }
+
+    /// <summary>The error code without namespace, e.g. <c>UserNotFoundException</c>.</summary>
+    public string ErrorCode { get; }
+
+    public HttpStatusCode StatusCode { get; }
+
+    public string? RequestId { get; }
+
+    public virtual bool IsThrottling => AwsErrorCodes.IsThrottling(ErrorCode);
+
+    public virtual bool IsRetryable => IsThrottling || (int)StatusCode >= 500 || AwsErrorCodes.IsTransient(ErrorCode);
+}
+
+/// <summary>Error codes that mean "slow down" or "try again" across AWS services.</summary>
+public static class AwsErrorCodes
+{
+    private static readonly HashSet<string> Throttling = new(StringComparer.Ordinal)
+    {
+        "TooManyRequestsException", "ThrottlingException", "Throttling", "ThrottledException",
+        "RequestLimitExceeded", "RequestThrottled", "RequestThrottledException", "SlowDown",
+        "ProvisionedThroughputExceededException", "TransactionInProgressException", "PriorRequestNotComplete",
+    };
+
+    private static readonly HashSet<string> Transient = new(StringComparer.Ordinal)
+    {
+        "InternalErrorException", "InternalServerError", "InternalFailure", "ServiceUnavailable",
+        "ServiceUnavailableException", "InternalServerException", "RequestTimeout", "RequestTimeoutException",
+    };
+
+    public static bool IsThrottling(string code) => Throttling.Contains(code);
+
+    public static bool IsTransient(string code) => Transient.Contains(code);
+}

@@ -1,0 +1,171 @@
+using IdentityReplicator.Core.Model;
+
+namespace IdentityReplicator.Core.Mirror;
+
+/// <summary>What happened to an observation offered to the mirror.</summary>
+public enum RecordOutcome
+{
+    /// <summary>Its content was new: recorded, and a change-feed entry points at it.</summary>
+    Changed,
+
+    /// <summary>Same content as recorded; only the version moved forward (no feed entry).</summary>
+    Unchanged,
+
+    /// <summary>The mirror already holds a newer observation; ignored.</summary>
+    Stale,
+}
+
+/// <summary>
+/// The mirror table as capture and the reconciler see it: versioned user and group snapshots, and a change feed
+/// over them. Recording is conditional on the version being newer, so duplicates and out-of-order deliveries
+/// are harmless.
+/// </summary>
+public interface IMirrorStore
+{
+    int FeedBuckets { get; }
+
+    Task<RecordOutcome> RecordUserAsync(UserObservation observation, CancellationToken cancellationToken);
+
+    Task<RecordOutcome> RecordGroupAsync(GroupObservation observation, CancellationToken cancellationToken);
+
+    Task<UserSnapshot?> GetUserAsync(string key, CancellationToken cancellationToken);
+
+    Task<GroupSnapshot?> GetGroupAsync(string name, CancellationToken cancellationToken);
+
+    /// <summary>Feed entries of one bucket after <paramref name="after"/> (exclusive), oldest first.</summary>
+    Task<FeedPage> ReadFeedAsync(int bucket, string after, int limit, CancellationToken cancellationToken);
+}
+
+/// <summary>One change-feed entry: the snapshot that changed (exactly one of the two).</summary>
+public sealed record FeedEntry(string Position, UserSnapshot? User, GroupSnapshot? Group)
+{
+    public EntityId Entity => User is not null ? EntityId.ForUser(User.Key) : EntityId.ForGroup(Group!.Name);
+}
+
+public sealed record FeedPage(IReadOnlyList<FeedEntry> Entries, bool HasMore);
+
+public enum EntityKind
+{
+    User,
+    Group,
+}
+
+/// <summary>A user (by identity key) or a group (by name).</summary>
+public readonly record struct EntityId(EntityKind Kind, string Id)
+{
+    public static EntityId ForUser(string key) => new(EntityKind.User, key);
+
+    public static EntityId ForGroup(string name) => new(EntityKind.Group, name);
+
+    /// <summary>For logs: kind and a fingerprint, never the identifier itself.</summary>
+    public override string ToString() => $"{(Kind == EntityKind.User ? "user" : "group")}:{IdentityKeys.Fingerprint(Id)}";
+}
+
+/// <summary>
+/// What one Region's reconciler has applied for one entity: the versions and hashes, and (for users) the standby
+/// user it maps to, i.e. the primary sub ↔ standby sub mapping.
+/// </summary>
+public sealed record AppliedState
+{
+    public required EntityId Entity { get; init; }
+
+    public long ProfileVersion { get; init; }
+
+    public long GroupsVersion { get; init; }
+
+    public string? ProfileHash { get; init; }
+
+    public string? GroupsHash { get; init; }
+
+    /// <summary>The username of the counterpart in this Region's pool (<c>null</c> once deleted).</summary>
+    public string? TargetUsername { get; init; }
+
+    public string? TargetSub { get; init; }
+
+    public string? SourceSub { get; init; }
+
+    public DateTimeOffset AppliedAt { get; init; }
+}
+
+/// <summary>An entity the reconciler could not apply, with a reason an operator can act on.</summary>
+public sealed record ParkedEntity
+{
+    public required EntityId Entity { get; init; }
+
+    /// <summary>A short machine-readable code, e.g. <c>SchemaMismatch</c>, <c>InvalidParameterException</c>.</summary>
+    public required string Code { get; init; }
+
+    /// <summary>What is wrong and what to do; names attributes, never their values.</summary>
+    public required string Reason { get; init; }
+
+    public long Version { get; init; }
+
+    public DateTimeOffset ParkedAt { get; init; }
+}
+
+/// <summary>State that only one Region's reconciler writes: applied versions, feed checkpoints, parked entities.</summary>
+public interface IReplicaStateStore
+{
+    Task<AppliedState?> GetAppliedAsync(string region, EntityId entity, CancellationToken cancellationToken);
+
+    Task PutAppliedAsync(string region, AppliedState state, CancellationToken cancellationToken);
+
+    Task<string?> GetCheckpointAsync(string region, int bucket, CancellationToken cancellationToken);
+
+    Task PutCheckpointAsync(string region, int bucket, string position, CancellationToken cancellationToken);
+
+    Task ParkAsync(string region, ParkedEntity parked, CancellationToken cancellationToken);
+
+    Task UnparkAsync(string region, EntityId entity, CancellationToken cancellationToken);
+
+    IAsyncEnumerable<ParkedEntity> ListParkedAsync(string region, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// A note that a user changed (or is about to be created) without its state in hand, e.g. a PreSignUp trigger,
+/// which runs before the user exists. Capture completes it by reading the primary.
+/// </summary>
+public sealed record CaptureHint
+{
+    public required string Username { get; init; }
+
+    public required string SourcePoolId { get; init; }
+
+    public required CaptureSource Source { get; init; }
+
+    public required DateTimeOffset FirstSeen { get; init; }
+
+    public required DateTimeOffset Due { get; init; }
+
+    public int Attempts { get; init; }
+}
+
+/// <summary>The queue of capture hints, kept in the mirror table.</summary>
+public interface ICaptureHintQueue
+{
+    Task EnqueueAsync(CaptureHint hint, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<CaptureHint>> DueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken);
+
+    Task CompleteAsync(CaptureHint hint, CancellationToken cancellationToken);
+
+    Task RescheduleAsync(CaptureHint hint, DateTimeOffset due, CancellationToken cancellationToken);
+}
+
+/// <summary>The mirror table could not be read or written (after retries). Carries the DynamoDB error.</summary>
+public sealed class MirrorStoreException : Exception
+{
+    public MirrorStoreException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    public MirrorStoreException()
+    {
+    }
+
+    public MirrorStoreException(string message)
+        : base(message)
+    {
+    }
+}

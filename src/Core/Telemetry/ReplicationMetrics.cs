@@ -1,0 +1,32 @@
+using System.Diagnostics.Metrics;
+
+namespace IdentityReplicator.Core.Telemetry;
+
+/// <summary>
+/// The tool's metrics (System.Diagnostics.Metrics, so OpenTelemetry or dotnet-counters can collect them).
+/// Tags carry categories and outcomes, never identities.
+/// </summary>
+public static class ReplicationMetrics
+{
+    public const string MeterName = "IdentityReplicator";
+
+    private static readonly Meter Meter = new(MeterName);
+
+    /// <summary>Cognito calls answered with a throttling error (tags: category, scope).</summary>
+    public static readonly Counter<long> Throttled = Meter.CreateCounter<long>("idrep.cognito.throttled", "{call}");
+
+    /// <summary>Snapshots recorded in the mirror table (tags: source, outcome).</summary>
+    public static readonly Counter<long> Captured = Meter.CreateCounter<long>("idrep.capture.recorded", "{snapshot}");
+
+    /// <summary>Trigger invocations whose capture failed or ran out of time; the event still went back to Cognito (tags: trigger, reason).</summary>
+    public static readonly Counter<long> CaptureFailed = Meter.CreateCounter<long>("idrep.capture.failed", "{invocation}");
+
+    /// <summary>Snapshots applied to the standby (tags: outcome).</summary>
+    public static readonly Counter<long> Applied = Meter.CreateCounter<long>("idrep.apply.applied", "{snapshot}");
+
+    /// <summary>Users parked because the standby rejected them (tags: reason).</summary>
+    public static readonly Counter<long> Parked = Meter.CreateCounter<long>("idrep.apply.parked", "{user}");
+
+    /// <summary>Milliseconds from a change being observed in the primary to it being applied in the standby.</summary>
+    public static readonly Histogram<double> ReplicationLag = Meter.CreateHistogram<double>("idrep.replication.lag", "ms");
+}

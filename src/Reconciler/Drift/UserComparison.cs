@@ -1,0 +1,75 @@
+using IdentityReplicator.Core.Pools;
+using IdentityReplicator.Reconciler.Apply;
+
+namespace IdentityReplicator.Reconciler.Drift;
+
+/// <summary>
+/// Compares a primary user with its standby counterpart by the rules replication follows: replicated attributes
+/// (a missing <c>*_verified</c> flag reads as "false"), enabled flag, the standby status the primary status maps to,
+/// and group memberships. Differences are field names, never values.
+/// </summary>
+public static class UserComparison
+{
+    public const string Missing = "missing";
+    public const string Enabled = "enabled";
+    public const string Status = "status";
+    public const string Groups = "groups";
+    public const string AttributePrefix = "attribute:";
+
+    private static readonly string[] VerifiedFlags = ["email_verified", "phone_number_verified"];
+
+    /// <summary>Whether the primary user is one replication copies (unconfirmed and federated users are not).</summary>
+    public static bool IsReplicated(DirectoryUser primary) => ApplyEngine.StandbyStatusFor(primary.Status) is not null;
+
+    public static IReadOnlyList<string> Compare(
+        DirectoryUser primary,
+        IReadOnlyCollection<string>? primaryGroups,
+        DirectoryUser? standby,
+        IReadOnlyCollection<string>? standbyGroups,
+        Func<string, bool> isReplicatedAttribute)
+    {
+        var expectedStatus = ApplyEngine.StandbyStatusFor(primary.Status);
+        if (expectedStatus is null)
+        {
+            return [];
+        }
+
+        if (standby is null)
+        {
+            return [Missing];
+        }
+
+        var differences = new List<string>();
+        var names = primary.Attributes.Keys.Concat(standby.Attributes.Keys)
+            .Where(isReplicatedAttribute)
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal);
+        foreach (var name in names)
+        {
+            if (Value(primary, name) != Value(standby, name))
+            {
+                differences.Add(AttributePrefix + name);
+            }
+        }
+
+        if (primary.Enabled != standby.Enabled)
+        {
+            differences.Add(Enabled);
+        }
+
+        if (expectedStatus != standby.Status)
+        {
+            differences.Add(Status);
+        }
+
+        if (primaryGroups is not null && standbyGroups is not null && !primaryGroups.ToHashSet(StringComparer.Ordinal).SetEquals(standbyGroups))
+        {
+            differences.Add(Groups);
+        }
+
+        return differences;
+    }
+
+    private static string? Value(DirectoryUser user, string name) =>
+        user.Attributes.TryGetValue(name, out var value) ? value : VerifiedFlags.Contains(name) ? "false" : null;
+}

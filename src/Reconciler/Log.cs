@@ -1,0 +1,44 @@
+using Microsoft.Extensions.Logging;
+
+namespace IdentityReplicator.Reconciler;
+
+/// <summary>The reconciler's log messages. Entities appear only as fingerprints.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Debug, Message = "Applied {Entity}: {Outcome} with {Calls} Cognito calls, {LagMs:0} ms after the change")]
+    public static partial void Applied(ILogger logger, string entity, string outcome, int calls, double lagMs);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Parked {Entity} ({Code}): {Reason}")]
+    public static partial void Parked(ILogger logger, string entity, string code, string reason);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Unparked {Entity}: it applied cleanly")]
+    public static partial void Unparked(ILogger logger, string entity);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "Could not apply {Entity} ({Reason}); attempt {Attempt}, retrying on the next poll")]
+    public static partial void ApplyFailed(ILogger logger, string entity, string reason, int attempt);
+
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "Feed poll failed ({Reason}); retrying")]
+    public static partial void PollFailed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Information, Message = "Reconciler started for standby pool {PoolId} in {Region}: {Buckets} feed buckets, resuming from {Resumed} saved checkpoints, {Parked} parked entities")]
+    public static partial void Started(ILogger logger, string poolId, string region, int buckets, int resumed, int parked);
+
+    [LoggerMessage(EventId = 2007, Level = LogLevel.Debug, Message = "Deleted user {Entity} has no known counterpart in the standby; nothing to delete")]
+    public static partial void NoCounterpart(ILogger logger, string entity);
+
+    [LoggerMessage(EventId = 2008, Level = LogLevel.Error, Message = "Reconciler cannot start: {Problem}")]
+    public static partial void CannotStart(ILogger logger, string problem);
+}
+
+/// <summary>Describes an exception for logs without its message (messages may quote user data).</summary>
+internal static class Reasons
+{
+    public static string Of(Exception exception) => exception switch
+    {
+        Core.Aws.AwsServiceException aws => $"{aws.Service} {aws.ErrorCode}",
+        Amazon.Runtime.AmazonServiceException amazon => $"{amazon.GetType().Name} {amazon.ErrorCode}",
+        Core.Mirror.MirrorStoreException { InnerException: { } inner } => "mirror table: " + Of(inner),
+        HttpRequestException http => $"network: {http.HttpRequestError}",
+        _ => exception.GetType().Name,
+    };
+}

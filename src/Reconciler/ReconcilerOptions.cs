@@ -1,0 +1,67 @@
+namespace IdentityReplicator.Reconciler;
+
+/// <summary>How the reconciler follows the change feed.</summary>
+public sealed class ReconcilerOptions
+{
+    public const string Section = "Reconciler";
+
+    /// <summary>Pause between polls while changes are flowing.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>The longest pause between polls when the feed is quiet (the pause doubles up to this).</summary>
+    public TimeSpan IdlePollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// How far behind its position the reconciler re-reads the feed, to catch entries that became visible late
+    /// (global-table replication, writer clock skew). Older stragglers are caught by the drift check.
+    /// </summary>
+    public TimeSpan LookBack { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often the look-back window is re-read.</summary>
+    public TimeSpan LookBackInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Feed entries read per query.</summary>
+    public int BatchSize { get; set; } = 100;
+
+    /// <summary>Snapshots applied at the same time (across all buckets); Cognito's quotas pace them further.</summary>
+    public int MaxConcurrency { get; set; } = 16;
+
+    /// <summary>How often feed positions are saved (they are also saved on stop).</summary>
+    public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Consecutive transient failures of one entity before it is parked so the rest can move on.</summary>
+    public int MaxTransientFailures { get; set; } = 10;
+
+    public IEnumerable<string> Validate()
+    {
+        if (PollInterval < TimeSpan.Zero || PollInterval > TimeSpan.FromMinutes(1))
+        {
+            yield return $"{Section}:PollInterval is {PollInterval}; it must be between 00:00:00 and 00:01:00.";
+        }
+
+        if (IdlePollInterval < PollInterval || IdlePollInterval > TimeSpan.FromMinutes(5))
+        {
+            yield return $"{Section}:IdlePollInterval is {IdlePollInterval}; it must be at least PollInterval ({PollInterval}) and at most 00:05:00.";
+        }
+
+        if (LookBack < TimeSpan.Zero || LookBack > TimeSpan.FromHours(1))
+        {
+            yield return $"{Section}:LookBack is {LookBack}; it must be between 00:00:00 and 01:00:00.";
+        }
+
+        if (BatchSize is < 1 or > 1000)
+        {
+            yield return $"{Section}:BatchSize is {BatchSize}; it must be between 1 and 1000.";
+        }
+
+        if (MaxConcurrency is < 1 or > 256)
+        {
+            yield return $"{Section}:MaxConcurrency is {MaxConcurrency}; it must be between 1 and 256.";
+        }
+
+        if (MaxTransientFailures is < 1 or > 1000)
+        {
+            yield return $"{Section}:MaxTransientFailures is {MaxTransientFailures}; it must be between 1 and 1000.";
+        }
+    }
+}

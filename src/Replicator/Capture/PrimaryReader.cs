@@ -1,0 +1,40 @@
+using IdentityReplicator.Core.Model;
+using IdentityReplicator.Core.Pools;
+
+namespace IdentityReplicator.Replicator.Capture;
+
+/// <summary>Reads a user's whole current state from the primary pool (profile and group memberships).</summary>
+public sealed class PrimaryReader(IUserDirectory primary, bool usernamesCaseSensitive, TimeProvider time)
+{
+    /// <summary>
+    /// The user's state as an observation, or <c>null</c> if no such user exists. The version is the moment the read
+    /// began: the state returned is at least that new. Group memberships cost a call of the scarcer UserResourceRead
+    /// quota; without them the observation leaves memberships as recorded.
+    /// </summary>
+    public async Task<UserObservation?> ReadUserAsync(string usernameOrAlias, CaptureSource source, bool includeGroups, CancellationToken cancellationToken)
+    {
+        var observedAt = time.GetUtcNow();
+        var user = await primary.FindUserAsync(usernameOrAlias, cancellationToken);
+        if (user is null)
+        {
+            return null;
+        }
+
+        var groups = includeGroups ? await primary.ListGroupsForUserAsync(user.Username, cancellationToken) : null;
+        return new UserObservation
+        {
+            Key = IdentityKeys.ForUsername(user.Username, usernamesCaseSensitive),
+            Username = user.Username,
+            Sub = user.Sub,
+            SourcePoolId = primary.PoolId,
+            ObservedAt = observedAt,
+            Source = source,
+            Profile = new UserProfile(user.Attributes, user.Enabled, user.Status),
+            Groups = groups is null ? null : UserObservation.NormalizeGroups(groups),
+        };
+    }
+
+    /// <summary>A tombstone for a username the primary no longer has.</summary>
+    public UserObservation Tombstone(string username, CaptureSource source, DateTimeOffset observedAt) =>
+        UserObservation.Tombstone(IdentityKeys.ForUsername(username, usernamesCaseSensitive), username, primary.PoolId, observedAt, source);
+}

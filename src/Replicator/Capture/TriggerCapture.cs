@@ -1,0 +1,132 @@
+using System.Text.Json.Nodes;
+using IdentityReplicator.Core.Mirror;
+using IdentityReplicator.Core.Model;
+using IdentityReplicator.Core.Telemetry;
+using Microsoft.Extensions.Logging;
+
+namespace IdentityReplicator.Replicator.Capture;
+
+/// <summary>
+/// The Cognito trigger handler. It records what the event says about the user (or, where the user does not exist
+/// yet, a hint to read it) and always hands the event back unchanged, within <see cref="CaptureOptions.TriggerBudget"/>:
+/// replication must never fail or delay a sign-up or sign-in. Failures are logged without personal data,
+/// counted, and left to the sweep and drift repair.
+/// </summary>
+public sealed class TriggerCapture(
+    IMirrorStore mirror,
+    ICaptureHintQueue hints,
+    CaptureOptions options,
+    TimeProvider time,
+    ILogger<TriggerCapture> logger)
+{
+    /// <summary>Handles one invocation. Never throws; returns <paramref name="event"/> itself.</summary>
+    public async Task<JsonNode?> HandleAsync(JsonNode? @event, CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        var trigger = CognitoTriggerEvent.Parse(@event, out var problem);
+        if (trigger is null)
+        {
+            Log.TriggerMalformed(logger, problem ?? "unknown");
+            ReplicationMetrics.CaptureFailed.Add(1, new("trigger", "unknown"), new("reason", "malformed"));
+            return @event;
+        }
+
+        if (!string.Equals(trigger.UserPoolId, options.PrimaryPoolId, StringComparison.Ordinal))
+        {
+            Log.TriggerFromOtherPool(logger, trigger.TriggerSource, trigger.UserPoolId);
+            return @event;
+        }
+
+        var user = IdentityKeys.Fingerprint(trigger.UserName);
+        using var budget = new CancellationTokenSource(options.TriggerBudget, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, budget.Token);
+        var work = RecordAsync(trigger, linked.Token);
+        try
+        {
+            var outcome = await work.WaitAsync(options.TriggerBudget, time, cancellationToken);
+            Log.TriggerRecorded(logger, trigger.TriggerSource, user, outcome, time.GetElapsedTime(started).TotalMilliseconds);
+            ReplicationMetrics.Captured.Add(1, new("source", "trigger"), new("outcome", outcome));
+        }
+        catch (Exception e)
+        {
+            // Deliberately broad: nothing may reach Cognito from here. The change is repaired later.
+            _ = work.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            Log.TriggerCaptureFailed(logger, trigger.TriggerSource, user, Reasons.Of(e), time.GetElapsedTime(started).TotalMilliseconds);
+            ReplicationMetrics.CaptureFailed.Add(1, new("trigger", trigger.TriggerSource), new("reason", e is TimeoutException or OperationCanceledException ? "budget" : "error"));
+        }
+
+        return @event;
+    }
+
+    private async Task<string> RecordAsync(CognitoTriggerEvent trigger, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        switch (Classify(trigger.TriggerSource))
+        {
+            case TriggerAction.Hint:
+                await hints.EnqueueAsync(
+                    new CaptureHint
+                    {
+                        Username = trigger.UserName,
+                        SourcePoolId = trigger.UserPoolId,
+                        Source = CaptureSource.Trigger,
+                        FirstSeen = now,
+                        Due = now,
+                    },
+                    cancellationToken);
+                return "hinted";
+
+            case TriggerAction.Observe:
+                var outcome = await mirror.RecordUserAsync(Observe(trigger, now), cancellationToken);
+                return outcome.ToString().ToLowerInvariant();
+
+            default:
+                return "ignored";
+        }
+    }
+
+    private UserObservation Observe(CognitoTriggerEvent trigger, DateTimeOffset now)
+    {
+        var attributes = trigger.UserAttributes;
+        var status = attributes.TryGetValue("cognito:user_status", out var reported) && !string.IsNullOrEmpty(reported)
+            ? reported
+            : attributes.ContainsKey("identities") ? UserStatuses.ExternalProvider : UserStatuses.Confirmed;
+        return new UserObservation
+        {
+            Key = IdentityKeys.ForUsername(trigger.UserName, options.UsernamesCaseSensitive),
+            Username = trigger.UserName,
+            Sub = attributes.TryGetValue("sub", out var sub) ? sub : null,
+            SourcePoolId = trigger.UserPoolId,
+            ObservedAt = now,
+            Source = CaptureSource.Trigger,
+
+            // Confirmation, authentication and token issue happen only to enabled users.
+            Profile = new UserProfile(attributes, enabled: true, status),
+            Groups = trigger.Groups,
+        };
+    }
+
+    internal static TriggerAction Classify(string triggerSource) => triggerSource switch
+    {
+        // The user does not exist yet (and creation may still fail), or is mid-change: read it once it settles.
+        "PreSignUp_AdminCreateUser" or "CustomMessage_AdminCreateUser" or "CustomMessage_UpdateUserAttribute"
+            or "CustomMessage_VerifyUserAttribute" or "UserMigration_Authentication" or "UserMigration_ForgotPassword" => TriggerAction.Hint,
+
+        // A self sign-up is unconfirmed (not replicated) until PostConfirmation, which carries its attributes;
+        // federated users are re-created by their identity provider. Nothing to do for these.
+        _ when triggerSource.StartsWith("PreSignUp_", StringComparison.Ordinal) => TriggerAction.Ignore,
+
+        // The event carries the user's current attributes.
+        _ when triggerSource.StartsWith("PostConfirmation_", StringComparison.Ordinal)
+            || triggerSource.StartsWith("PostAuthentication_", StringComparison.Ordinal)
+            || triggerSource.StartsWith("TokenGeneration_", StringComparison.Ordinal) => TriggerAction.Observe,
+        _ => TriggerAction.Ignore,
+    };
+
+    internal enum TriggerAction
+    {
+        Ignore,
+        Hint,
+        Observe,
+    }
+}

@@ -1,0 +1,50 @@
+using Microsoft.Extensions.Logging;
+
+namespace IdentityReplicator.Replicator;
+
+/// <summary>The Replicator's log messages. Users appear only as fingerprints (never usernames, emails or attributes).</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Debug, Message = "Ignored {TriggerSource} from pool {PoolId}: not the pool being captured")]
+    public static partial void TriggerFromOtherPool(ILogger logger, string triggerSource, string poolId);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "Ignored a trigger event that cannot be used: {Problem}")]
+    public static partial void TriggerMalformed(ILogger logger, string problem);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Debug, Message = "{TriggerSource} for {User}: {Outcome} in {ElapsedMs:0.0} ms")]
+    public static partial void TriggerRecorded(ILogger logger, string triggerSource, string user, string outcome, double elapsedMs);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "{TriggerSource} for {User}: capture failed ({Reason}) after {ElapsedMs:0.0} ms; the event went back to Cognito unchanged and the change is left for the sweep or drift repair")]
+    public static partial void TriggerCaptureFailed(ILogger logger, string triggerSource, string user, string reason, double elapsedMs);
+
+    [LoggerMessage(EventId = 1010, Level = LogLevel.Debug, Message = "Hint for {User} completed: {Outcome}")]
+    public static partial void HintCompleted(ILogger logger, string user, string outcome);
+
+    [LoggerMessage(EventId = 1011, Level = LogLevel.Debug, Message = "Hint for {User}: not in the primary yet (attempt {Attempt}); retrying")]
+    public static partial void HintNotYetVisible(ILogger logger, string user, int attempt);
+
+    [LoggerMessage(EventId = 1012, Level = LogLevel.Information, Message = "Hint for {User} abandoned after {Seconds:0} s: the user never appeared in the primary (a sign-up that failed after its PreSignUp trigger)")]
+    public static partial void HintAbandoned(ILogger logger, string user, double seconds);
+
+    [LoggerMessage(EventId = 1013, Level = LogLevel.Warning, Message = "Hint for {User} failed ({Reason}); it stays queued and is retried")]
+    public static partial void HintFailed(ILogger logger, string user, string reason);
+
+    [LoggerMessage(EventId = 1014, Level = LogLevel.Warning, Message = "Hint completion pass failed ({Reason}); retrying")]
+    public static partial void HintPassFailed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 1020, Level = LogLevel.Error, Message = "Lambda runtime: {Problem}")]
+    public static partial void RuntimeProblem(ILogger logger, string problem);
+}
+
+/// <summary>Describes an exception for logs without its message (messages may quote user data).</summary>
+internal static class Reasons
+{
+    public static string Of(Exception exception) => exception switch
+    {
+        Core.Aws.AwsServiceException aws => $"{aws.Service} {aws.ErrorCode}",
+        Amazon.Runtime.AmazonServiceException amazon => $"{amazon.GetType().Name} {amazon.ErrorCode}",
+        Core.Mirror.MirrorStoreException { InnerException: { } inner } => "mirror table: " + Of(inner),
+        OperationCanceledException or TimeoutException => "time budget exceeded",
+        _ => exception.GetType().Name,
+    };
+}

@@ -1,0 +1,154 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+
+namespace IdentityReplicator.Sandbox.Emulators;
+
+/// <summary>
+/// Installs the emulators (cognito-local, dynalite) from the lockfile embedded in this assembly with
+/// <c>npm ci</c>, once per lockfile version, into a per-user cache folder. Concurrent callers (parallel test
+/// assemblies) wait for one install under a file lock.
+/// </summary>
+public static class EmulatorPackages
+{
+    private static readonly string[] Files = ["package.json", "package-lock.json", "watchdog.js"];
+    private static readonly SemaphoreSlim InProcess = new(1, 1);
+
+    /// <summary>Where installs are cached: <c>IDREP_CACHE_DIR</c>, else <c>$XDG_CACHE_HOME/identity-replicator</c>, else <c>~/.cache/identity-replicator</c>.</summary>
+    public static string CacheRoot
+    {
+        get
+        {
+            var explicitDir = Environment.GetEnvironmentVariable("IDREP_CACHE_DIR");
+            if (!string.IsNullOrEmpty(explicitDir))
+            {
+                return explicitDir;
+            }
+
+            var xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
+            var root = !string.IsNullOrEmpty(xdg) ? xdg : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
+            return Path.Combine(root, "identity-replicator");
+        }
+    }
+
+    /// <summary>Returns the folder holding <c>node_modules</c> and <c>watchdog.js</c>, installing first if needed.</summary>
+    public static async Task<string> EnsureInstalledAsync(ILogger logger, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var contents = Files.ToDictionary(f => f, ReadResource);
+        var version = Convert.ToHexStringLower(SHA256.HashData(contents.Values.SelectMany(c => c).ToArray()))[..12];
+        var target = Path.Combine(CacheRoot, "emulators-" + version);
+        var marker = Path.Combine(target, ".installed");
+        if (File.Exists(marker))
+        {
+            return target;
+        }
+
+        await InProcess.WaitAsync(cancellationToken);
+        try
+        {
+            Directory.CreateDirectory(CacheRoot);
+            await using var fileLock = await AcquireLockAsync(target + ".lock", time, cancellationToken);
+            if (File.Exists(marker))
+            {
+                return target;
+            }
+
+            EnsureTool("node");
+            EnsureTool("npm");
+            var staging = $"{target}.tmp-{Environment.ProcessId}";
+            if (Directory.Exists(staging))
+            {
+                Directory.Delete(staging, recursive: true);
+            }
+
+            Directory.CreateDirectory(staging);
+            foreach (var (name, bytes) in contents)
+            {
+                await File.WriteAllBytesAsync(Path.Combine(staging, name), bytes, cancellationToken);
+            }
+
+            logger.LogInformation("Installing the sandbox emulators (npm ci, first use only) into {Folder}", target);
+            await RunNpmCiAsync(staging, cancellationToken);
+            if (Directory.Exists(target))
+            {
+                Directory.Delete(target, recursive: true);
+            }
+
+            Directory.Move(staging, target);
+            await File.WriteAllTextAsync(marker, version, cancellationToken);
+            return target;
+        }
+        finally
+        {
+            InProcess.Release();
+        }
+    }
+
+    private static byte[] ReadResource(string name)
+    {
+        using var stream = typeof(EmulatorPackages).Assembly.GetManifestResourceStream("emulators/" + name)
+            ?? throw new InvalidOperationException($"The sandbox assembly lacks its embedded emulators/{name}; rebuild the solution.");
+        using var buffer = new MemoryStream();
+        stream.CopyTo(buffer);
+        return buffer.ToArray();
+    }
+
+    private static async Task<FileStream> AcquireLockAsync(string path, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var deadline = time.GetUtcNow().AddMinutes(15);
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+            }
+            catch (IOException) when (time.GetUtcNow() < deadline)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(250), time, cancellationToken);
+            }
+        }
+    }
+
+    private static async Task RunNpmCiAsync(string folder, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo("npm")
+        {
+            WorkingDirectory = folder,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[] { "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start npm.");
+        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+        try
+        {
+            await process.WaitForExitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException(
+                $"'npm ci' for the sandbox emulators failed with exit code {process.ExitCode}; check that the npm registry is reachable. npm said:{Environment.NewLine}{await stderr}{await stdout}");
+        }
+    }
+
+    private static void EnsureTool(string name)
+    {
+        var path = Environment.GetEnvironmentVariable("PATH") ?? string.Empty;
+        if (!path.Split(Path.PathSeparator).Any(dir => File.Exists(Path.Combine(dir, name))))
+        {
+            throw new InvalidOperationException($"'{name}' is not on PATH; the sandbox needs Node.js 20 or newer with npm to run its emulators.");
+        }
+    }
+}

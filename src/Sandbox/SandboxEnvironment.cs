@@ -1,0 +1,311 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Amazon.DynamoDBv2;
+using Amazon.Runtime;
+using IdentityReplicator.Core.Aws;
+using IdentityReplicator.Core.Cognito;
+using IdentityReplicator.Core.Mirror;
+using IdentityReplicator.Replicator.Capture;
+using IdentityReplicator.Replicator.Lambda;
+using IdentityReplicator.Sandbox.Cognito;
+using IdentityReplicator.Sandbox.Emulators;
+using IdentityReplicator.Sandbox.Lambda;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace IdentityReplicator.Sandbox;
+
+/// <summary>How to build the sandbox.</summary>
+public sealed record SandboxOptions
+{
+    public string PrimaryRegion { get; init; } = "us-east-1";
+
+    public string StandbyRegion { get; init; } = "us-west-2";
+
+    /// <summary>Pools sign in by email (Cognito gives each user a UUID username), as most applications do; else by username.</summary>
+    public bool SignInByEmail { get; init; } = true;
+
+    public string TableName { get; init; } = "identity-replicator-mirror";
+
+    public int FeedBuckets { get; init; } = 8;
+
+    /// <summary>Custom attributes both pools get (without the <c>custom:</c> prefix).</summary>
+    public IReadOnlyList<string> CustomAttributes { get; init; } = ["tier", "plan", "department"];
+
+    /// <summary>Custom attributes only the primary gets (to exercise schema mismatches).</summary>
+    public IReadOnlyList<string> PrimaryOnlyAttributes { get; init; } = [];
+
+    public TimeSpan TriggerBudget { get; init; } = TimeSpan.FromMilliseconds(1500);
+
+    /// <summary>Where emulator state and the config file go; a fresh temporary folder (deleted on dispose) when null.</summary>
+    public string? DataDirectory { get; init; }
+}
+
+/// <summary>One of the sandbox's two pools.</summary>
+public sealed record SandboxPool(string Region, string UserPoolId, Uri Endpoint, string AppClientId);
+
+/// <summary>
+/// The local two-Region environment: two cognito-local processes (primary and standby pools, each behind a front
+/// that makes up for the emulator's gaps), dynalite for the mirror table, and a Lambda Invoke endpoint that runs the
+/// real Replicator handler for the emulator's triggers. Everything listens on 127.0.0.1 and stops on dispose.
+/// </summary>
+public sealed class SandboxEnvironment : IAsyncDisposable
+{
+    public const string AccessKey = "sandbox";
+
+    private readonly List<IAsyncDisposable> _owned = [];
+    private readonly bool _deleteData;
+    private readonly AmazonDynamoDBClient _dynamo;
+
+    private SandboxEnvironment(string dataDirectory, bool deleteData, AmazonDynamoDBClient dynamo)
+    {
+        DataDirectory = dataDirectory;
+        _deleteData = deleteData;
+        _dynamo = dynamo;
+    }
+
+    public string DataDirectory { get; }
+
+    public SandboxPool Primary { get; private set; } = null!;
+
+    public SandboxPool Standby { get; private set; } = null!;
+
+    public Uri MirrorEndpoint { get; private set; } = null!;
+
+    public string TableName { get; private set; } = string.Empty;
+
+    public int FeedBuckets { get; private set; }
+
+    public Uri LambdaEndpoint { get; private set; } = null!;
+
+    /// <summary>The code cognito-local sends for every confirmation (so the demo can call ConfirmSignUp).</summary>
+    public string ConfirmationCode { get; private set; } = string.Empty;
+
+    /// <summary>A config file for <c>idrep --config</c> that points at this sandbox.</summary>
+    public string ConfigFile => Path.Combine(DataDirectory, "idrep.json");
+
+    /// <summary>Process ids of the emulators (tests check none survives).</summary>
+    public IReadOnlyList<int> ProcessIds { get; private set; } = [];
+
+    public static AWSCredentials Credentials { get; } = new BasicAWSCredentials(AccessKey, AccessKey);
+
+    public IAmazonDynamoDB Dynamo => _dynamo;
+
+    public static async Task<SandboxEnvironment> StartAsync(SandboxOptions options, ILoggerFactory loggers, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var logger = loggers.CreateLogger<SandboxEnvironment>();
+        var install = await EmulatorPackages.EnsureInstalledAsync(logger, time, cancellationToken);
+        var deleteData = options.DataDirectory is null;
+        var dataDirectory = options.DataDirectory ?? Path.Combine(Path.GetTempPath(), "idrep-sandbox-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)));
+        Directory.CreateDirectory(dataDirectory);
+
+        NodeProcess? dynalite = null;
+        SandboxEnvironment? sandbox = null;
+        try
+        {
+            dynalite = await Dynalite.StartAsync(install, dataDirectory, time, cancellationToken);
+            var dynamo = new AmazonDynamoDBClient(Credentials, new AmazonDynamoDBConfig { ServiceURL = dynalite.Url.ToString(), AuthenticationRegion = options.PrimaryRegion });
+            sandbox = new SandboxEnvironment(dataDirectory, deleteData, dynamo)
+            {
+                MirrorEndpoint = dynalite.Url,
+                TableName = options.TableName,
+                FeedBuckets = options.FeedBuckets,
+                ConfirmationCode = RandomNumberGenerator.GetInt32(100000, 1000000).ToString(CultureInfo.InvariantCulture),
+            };
+            sandbox._owned.Add(dynalite);
+            await sandbox.BuildAsync(install, options, loggers, time, cancellationToken);
+            return sandbox;
+        }
+        catch
+        {
+            if (sandbox is not null)
+            {
+                await sandbox.DisposeAsync();
+            }
+            else if (dynalite is not null)
+            {
+                await dynalite.DisposeAsync();
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>A Cognito client for one of the pools, through its front (no rate limiting).</summary>
+    public CognitoIdentityProviderClient Client(SandboxPool pool, ICognitoCallPolicy? policy = null) =>
+        CognitoIdentityProviderClient.Create(new AwsEndpoint(pool.Region, pool.Endpoint), Credentials, policy);
+
+    /// <summary>The settings of <see cref="ConfigFile"/>, as configuration.</summary>
+    public IConfiguration Configuration(IDictionary<string, string?>? overrides = null)
+    {
+        var builder = new ConfigurationBuilder().AddJsonFile(ConfigFile, optional: false, reloadOnChange: false);
+        if (overrides is not null)
+        {
+            builder.AddInMemoryCollection(overrides);
+        }
+
+        return builder.Build();
+    }
+
+    /// <summary>One line describing the sandbox, for scripts.</summary>
+    public string DescribeAsJson() => new JsonObject
+    {
+        ["primary"] = Describe(Primary),
+        ["standby"] = Describe(Standby),
+        ["mirror"] = new JsonObject { ["endpoint"] = MirrorEndpoint.ToString(), ["tableName"] = TableName, ["feedBuckets"] = FeedBuckets },
+        ["lambdaEndpoint"] = LambdaEndpoint.ToString(),
+        ["confirmationCode"] = ConfirmationCode,
+        ["configFile"] = ConfigFile,
+    }.ToJsonString();
+
+    public async ValueTask DisposeAsync()
+    {
+        for (var i = _owned.Count - 1; i >= 0; i--)
+        {
+            try
+            {
+                await _owned[i].DisposeAsync();
+            }
+            catch (Exception e) when (e is InvalidOperationException or IOException or OperationCanceledException)
+            {
+                // Keep stopping the rest.
+            }
+        }
+
+        _owned.Clear();
+        _dynamo.Dispose();
+        if (_deleteData)
+        {
+            try
+            {
+                Directory.Delete(DataDirectory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A file still held by a dying process; the temporary folder is cleaned by the OS eventually.
+            }
+        }
+    }
+
+    private static JsonObject Describe(SandboxPool pool) => new()
+    {
+        ["region"] = pool.Region,
+        ["userPoolId"] = pool.UserPoolId,
+        ["endpoint"] = pool.Endpoint.ToString(),
+        ["appClientId"] = pool.AppClientId,
+    };
+
+    private async Task BuildAsync(string install, SandboxOptions options, ILoggerFactory loggers, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var mirrorOptions = new MirrorOptions { TableName = options.TableName, FeedBuckets = options.FeedBuckets };
+        await MirrorTable.CreateAsync(_dynamo, options.TableName, options.FeedBuckets, time, cancellationToken);
+
+        // The Invoke endpoint starts first (the emulators need its address); the function is set once the pools exist.
+        ReplicatorFunction? function = null;
+        var lambda = await LambdaInvokeEndpoint.StartAsync(
+            new Dictionary<string, Func<JsonNode?, CancellationToken, Task<JsonNode?>>>
+            {
+                [CognitoLocal.TriggerFunction] = (input, ct) => function is null ? Task.FromResult(input) : function.HandleAsync(input, ct),
+            },
+            cancellationToken);
+        _owned.Add(lambda);
+        LambdaEndpoint = lambda.Url;
+
+        var primaryData = Path.Combine(DataDirectory, "primary");
+        var standbyData = Path.Combine(DataDirectory, "standby");
+        var emulators = await Task.WhenAll(
+            CognitoLocal.StartAsync(install, primaryData, lambda.Url, options.PrimaryRegion, ConfirmationCode, time, cancellationToken),
+            CognitoLocal.StartAsync(install, standbyData, lambda.Url, options.StandbyRegion, ConfirmationCode, time, cancellationToken));
+        _owned.AddRange(emulators);
+        ProcessIds = [.. _owned.OfType<NodeProcess>().Select(p => p.ProcessId)];
+
+        var lambdaHttp = new HttpClient { BaseAddress = lambda.Url, Timeout = TimeSpan.FromSeconds(10) };
+        _owned.Add(new DisposableAdapter(lambdaHttp));
+        var primary = await StartPoolAsync(emulators[0], options.PrimaryRegion, "primary", options, lambdaHttp, cancellationToken);
+        var standby = await StartPoolAsync(emulators[1], options.StandbyRegion, "standby", options, lambdaHttp, cancellationToken);
+        Primary = primary;
+        Standby = standby;
+
+        function = ReplicatorFunction.Create(
+            _dynamo,
+            mirrorOptions,
+            new CaptureOptions { PrimaryPoolId = primary.UserPoolId, TriggerBudget = options.TriggerBudget },
+            loggers,
+            time);
+
+        await File.WriteAllTextAsync(ConfigFile, WriteConfig().ToJsonString(new JsonSerializerOptions { WriteIndented = true }), cancellationToken);
+    }
+
+    private async Task<SandboxPool> StartPoolAsync(NodeProcess emulator, string region, string name, SandboxOptions options, HttpClient lambdaHttp, CancellationToken cancellationToken)
+    {
+        var direct = CognitoIdentityProviderClient.Create(new AwsEndpoint(region, emulator.Url), Credentials);
+        var disabled = new DisabledUsersCannotSignIn(direct);
+        var front = await CognitoFront.StartAsync(
+            emulator.Url,
+            [disabled, new PreSignUpOnAdminCreateUser(lambdaHttp, CognitoLocal.TriggerFunction, region, direct)],
+            cancellationToken);
+        _owned.Add(front);
+
+        var client = CognitoIdentityProviderClient.Create(new AwsEndpoint(region, front.Url), Credentials);
+        var attributes = options.CustomAttributes.Concat(name == "primary" ? options.PrimaryOnlyAttributes : []);
+        var pool = await client.CreateUserPoolAsync(
+            new CreateUserPoolRequest($"idrep-sandbox-{name}")
+            {
+                UsernameAttributes = options.SignInByEmail ? ["email"] : null,
+                AutoVerifiedAttributes = options.SignInByEmail ? ["email"] : null,
+                UsernameConfiguration = new UsernameConfigurationType(false),
+                Schema = [.. attributes.Select(a => new SchemaAttributeType
+                {
+                    Name = a,
+                    AttributeDataType = "String",
+                    Mutable = true,
+                    StringAttributeConstraints = new StringAttributeConstraintsType("0", "256"),
+                })],
+            },
+            cancellationToken);
+        var poolId = pool.UserPool?.Id ?? throw new InvalidOperationException("cognito-local returned no pool id.");
+        var appClient = await client.CreateUserPoolClientAsync(
+            new CreateUserPoolClientRequest(poolId, $"idrep-sandbox-{name}-app")
+            {
+                GenerateSecret = false,
+                ExplicitAuthFlows = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+            },
+            cancellationToken);
+        var clientId = appClient.UserPoolClient?.ClientId ?? throw new InvalidOperationException("cognito-local returned no app client id.");
+        disabled.RegisterClient(clientId, poolId);
+        return new SandboxPool(region, poolId, front.Url, clientId);
+    }
+
+    private JsonObject WriteConfig() => new()
+    {
+        ["Aws"] = new JsonObject { ["AccessKeyId"] = AccessKey, ["SecretAccessKey"] = AccessKey },
+        ["Replication"] = new JsonObject
+        {
+            ["Primary"] = new JsonObject { ["Region"] = Primary.Region, ["UserPoolId"] = Primary.UserPoolId, ["ServiceUrl"] = Primary.Endpoint.ToString() },
+            ["Standby"] = new JsonObject { ["Region"] = Standby.Region, ["UserPoolId"] = Standby.UserPoolId, ["ServiceUrl"] = Standby.Endpoint.ToString() },
+        },
+        ["Mirror"] = new JsonObject
+        {
+            ["TableName"] = TableName,
+            ["FeedBuckets"] = FeedBuckets,
+            ["Endpoints"] = new JsonObject { [Primary.Region] = MirrorEndpoint.ToString(), [Standby.Region] = MirrorEndpoint.ToString() },
+        },
+        ["Sandbox"] = new JsonObject
+        {
+            ["PrimaryAppClientId"] = Primary.AppClientId,
+            ["StandbyAppClientId"] = Standby.AppClientId,
+            ["ConfirmationCode"] = ConfirmationCode,
+        },
+    };
+
+    private sealed class DisposableAdapter(IDisposable inner) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync()
+        {
+            inner.Dispose();
+            return ValueTask.CompletedTask;
+        }
+    }
+}
