@@ -38,6 +38,7 @@ internal static class Reasons
         Core.Aws.AwsServiceException aws => $"{aws.Service} {aws.ErrorCode}",
         Amazon.Runtime.AmazonServiceException amazon => $"{amazon.GetType().Name} {amazon.ErrorCode}",
         Core.Mirror.MirrorStoreException { InnerException: { } inner } => "mirror table: " + Of(inner),
+        Core.Mirror.MirrorStoreException => "mirror table",
         HttpRequestException http => $"network: {http.HttpRequestError}",
         _ => exception.GetType().Name,
     };

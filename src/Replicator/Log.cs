@@ -44,6 +44,7 @@ internal static class Reasons
         Core.Aws.AwsServiceException aws => $"{aws.Service} {aws.ErrorCode}",
         Amazon.Runtime.AmazonServiceException amazon => $"{amazon.GetType().Name} {amazon.ErrorCode}",
         Core.Mirror.MirrorStoreException { InnerException: { } inner } => "mirror table: " + Of(inner),
+        Core.Mirror.MirrorStoreException => "mirror table",
         OperationCanceledException or TimeoutException => "time budget exceeded",
         _ => exception.GetType().Name,
     };

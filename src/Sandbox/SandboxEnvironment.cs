@@ -244,7 +244,7 @@ public sealed class SandboxEnvironment : IAsyncDisposable
         var disabled = new DisabledUsersCannotSignIn(direct);
         var front = await CognitoFront.StartAsync(
             emulator.Url,
-            [disabled, new PreSignUpOnAdminCreateUser(lambdaHttp, CognitoLocal.TriggerFunction, region, direct)],
+            [disabled, new PreSignUpOnAdminCreateUser(lambdaHttp, CognitoLocal.TriggerFunction, region)],
             cancellationToken);
         _owned.Add(front);
 

@@ -53,8 +53,11 @@ public sealed class DynaliteFixture : IAsyncLifetime
     }
 }
 
-[CollectionDefinition(Name)]
-public sealed class DynaliteCollection : ICollectionFixture<DynaliteFixture>
+/// <summary>
+/// The name of the collection that shares one <see cref="DynaliteFixture"/>. xunit needs the collection definition
+/// in each test assembly: <c>[CollectionDefinition(DynaliteCollection.Name)] class … : ICollectionFixture&lt;DynaliteFixture&gt;</c>.
+/// </summary>
+public static class DynaliteCollection
 {
     public const string Name = "dynalite";
 }

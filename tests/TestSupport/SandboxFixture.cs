@@ -23,8 +23,8 @@ public sealed class SandboxFixture : IAsyncLifetime
         Sandbox = await SandboxEnvironment.StartAsync(options, NullLoggerFactory.Instance, TimeProvider.System, CancellationToken.None);
 }
 
-[CollectionDefinition(Name)]
-public sealed class SandboxCollection : ICollectionFixture<SandboxFixture>
+/// <summary>The name of the collection that shares one <see cref="SandboxFixture"/> (define it in each test assembly).</summary>
+public static class SandboxCollection
 {
     public const string Name = "sandbox";
 }

@@ -1,8 +1,10 @@
+using Amazon.Runtime;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
 
 namespace IdentityReplicator.Cli.Hosting;
 
@@ -28,6 +30,40 @@ public static class WorkerHost
         builder.Services.AddCapture(builder.Configuration);
         builder.Services.AddReconciler(builder.Configuration);
         configure?.Invoke(builder.Services);
-        return builder.Build();
+        var host = builder.Build();
+        ValidateSettings(host.Services);
+        return host;
+    }
+
+    /// <summary>
+    /// Checks every setting before anything starts, so a config file with several mistakes gets all of them named at
+    /// once (<see cref="OptionsValidationException"/> with every failure) instead of a stack trace for the first.
+    /// </summary>
+    public static void ValidateSettings(IServiceProvider services)
+    {
+        try
+        {
+            services.GetService<IStartupValidator>()?.Validate();
+        }
+        catch (OptionsValidationException e)
+        {
+            throw new OptionsValidationException("settings", typeof(object), e.Failures.Distinct(StringComparer.Ordinal));
+        }
+        catch (AggregateException e)
+        {
+            var failures = e.Flatten().InnerExceptions.OfType<OptionsValidationException>().SelectMany(f => f.Failures).Distinct(StringComparer.Ordinal).ToList();
+            throw new OptionsValidationException("settings", typeof(object), failures);
+        }
+
+        try
+        {
+            services.GetRequiredService<AWSCredentials>();
+        }
+        catch (AmazonClientException e)
+        {
+            throw new CliUsageException(
+                $"No AWS credentials found ({e.Message}). Use the standard chain (AWS_PROFILE, environment variables, SSO, or a role on the container or instance), or Aws:Profile in the config file.",
+                e);
+        }
     }
 }

@@ -20,6 +20,13 @@ public static class CoreServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddReplicationCore(this IServiceCollection services, IConfiguration configuration)
     {
+        // Capture and the reconciler both call this; binding twice would duplicate list settings.
+        if (services.Any(d => d.ServiceType == typeof(CoreServicesMarker)))
+        {
+            return services;
+        }
+
+        services.AddSingleton<CoreServicesMarker>();
         services.TryAddSingleton(TimeProvider.System);
 
         services.AddOptions<AwsCredentialOptions>().Bind(configuration.GetSection(AwsCredentialOptions.Section));
@@ -68,6 +75,8 @@ public static class CoreServiceCollectionExtensions
     private static Amazon.DynamoDBv2.IAmazonDynamoDB Mirror(IServiceProvider services, string role) =>
         services.GetRequiredService<MirrorClients>().For(Pool(services, role).Region);
 }
+
+internal sealed class CoreServicesMarker;
 
 /// <summary>Adapts a "list of error messages" validation method to <see cref="IValidateOptions{TOptions}"/>.</summary>
 public sealed class ListValidator<TOptions>(Func<string?, TOptions, IEnumerable<string>> validate) : IValidateOptions<TOptions>

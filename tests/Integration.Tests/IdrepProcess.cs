@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace IdentityReplicator.Integration.Tests;
+
+/// <summary>Runs the built <c>idrep</c> command as a child process (as an operator would), with its output captured.</summary>
+internal sealed class IdrepProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+    private readonly Lock _gate = new();
+
+    private IdrepProcess(Process process)
+    {
+        _process = process;
+    }
+
+    public int ExitCode => _process.ExitCode;
+
+    public bool HasExited => _process.HasExited;
+
+    public string Output
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public static IdrepProcess Start(params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(CliPath());
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start idrep.");
+        var idrep = new IdrepProcess(process);
+        process.OutputDataReceived += (_, e) => idrep.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => idrep.Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return idrep;
+    }
+
+    public static async Task<(int ExitCode, string Output)> RunAsync(TimeSpan timeout, params string[] arguments)
+    {
+        using var idrep = Start(arguments);
+        await idrep._process.WaitForExitAsync().WaitAsync(timeout, TimeProvider.System);
+        idrep._process.WaitForExit();
+        return (idrep.ExitCode, idrep.Output);
+    }
+
+    /// <summary>SIGKILL: no chance to clean up or save anything.</summary>
+    public void Kill()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+    }
+
+    public void Dispose()
+    {
+        Kill();
+        _process.Dispose();
+    }
+
+    private void Append(string? line)
+    {
+        if (line is not null)
+        {
+            lock (_gate)
+            {
+                _output.AppendLine(line);
+            }
+        }
+    }
+
+    /// <summary>The idrep.dll built beside these tests (same configuration).</summary>
+    private static string CliPath()
+    {
+        var here = AppContext.BaseDirectory;
+        var configuration = here.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+        var root = new DirectoryInfo(here);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "IdentityReplicator.sln")))
+        {
+            root = root.Parent;
+        }
+
+        var path = Path.Combine(root?.FullName ?? throw new InvalidOperationException("Cannot find the solution folder."), "src", "Cli", "bin", configuration, "net10.0", "idrep.dll");
+        return File.Exists(path) ? path : throw new FileNotFoundException("Build the solution first; idrep.dll is missing.", path);
+    }
+}

@@ -1,0 +1,107 @@
+using IdentityReplicator.Core.Mirror;
+using IdentityReplicator.Core.Model;
+using IdentityReplicator.Replicator.Capture;
+using IdentityReplicator.TestSupport;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace IdentityReplicator.Replicator.Tests.Capture;
+
+/// <summary>Hint completion against a real DynamoDB emulator, reading an in-memory primary pool.</summary>
+[Collection(DynaliteCollection.Name)]
+public sealed class HintCompletionTests(DynaliteFixture dynalite)
+{
+    private readonly InMemoryUserDirectory _primary = new("us-east-1_Primary01", signInByEmail: true);
+
+    [Fact]
+    public async Task RunOnceAsync_HintForAnExistingUser_RecordsItsSnapshotAndRemovesTheHint()
+    {
+        var (completion, hints, mirror) = await CreateAsync();
+        var username = _primary.Seed("ada@example.com", new Dictionary<string, string> { ["email"] = "ada@example.com", ["custom:tier"] = "pro" }, status: UserStatuses.ForceChangePassword);
+        await hints.EnqueueAsync(Hint(username, TimeProvider.System.GetUtcNow()), CancellationToken.None);
+
+        var handled = await completion.RunOnceAsync(CancellationToken.None);
+
+        Assert.Equal(1, handled);
+        var snapshot = await mirror.GetUserAsync(username, CancellationToken.None);
+        Assert.NotNull(snapshot);
+        Assert.Equal(UserStatuses.ForceChangePassword, snapshot.Profile!.Status);
+        Assert.Equal("pro", snapshot.Profile.Attributes["custom:tier"]);
+        Assert.Null(snapshot.Groups);
+        Assert.Empty(await hints.DueAsync(TimeProvider.System.GetUtcNow().AddHours(1), 10, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task RunOnceAsync_UserNotCreatedYet_ReschedulesTheHintWithBackoff()
+    {
+        var (completion, hints, _) = await CreateAsync();
+        var now = TimeProvider.System.GetUtcNow();
+        await hints.EnqueueAsync(Hint("not-yet", now), CancellationToken.None);
+
+        await completion.RunOnceAsync(CancellationToken.None);
+
+        Assert.Empty(await hints.DueAsync(now, 10, CancellationToken.None));
+        var later = Assert.Single(await hints.DueAsync(now.AddMinutes(1), 10, CancellationToken.None));
+        Assert.Equal(1, later.Attempts);
+        Assert.True(later.Due > now);
+    }
+
+    [Fact]
+    public async Task RunOnceAsync_UserNeverAppears_AbandonsTheHintAfterTheGiveUpTime()
+    {
+        var (completion, hints, _) = await CreateAsync();
+        var longAgo = TimeProvider.System.GetUtcNow() - TimeSpan.FromMinutes(10);
+        await hints.EnqueueAsync(Hint("failed-sign-up", longAgo), CancellationToken.None);
+
+        await completion.RunOnceAsync(CancellationToken.None);
+
+        Assert.Empty(await hints.DueAsync(TimeProvider.System.GetUtcNow().AddHours(1), 10, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task RunOnceAsync_PrimaryFailing_KeepsTheHintForLater()
+    {
+        var (completion, hints, _) = await CreateAsync();
+        var username = _primary.Seed("grace@example.com", new Dictionary<string, string> { ["email"] = "grace@example.com" });
+        _primary.FailNext("FindUser", Core.Cognito.CognitoErrors.Create("InternalErrorException", "boom", System.Net.HttpStatusCode.InternalServerError));
+        await hints.EnqueueAsync(Hint(username, TimeProvider.System.GetUtcNow()), CancellationToken.None);
+
+        await completion.RunOnceAsync(CancellationToken.None);
+
+        var kept = Assert.Single(await hints.DueAsync(TimeProvider.System.GetUtcNow().AddMinutes(1), 10, CancellationToken.None));
+        Assert.Equal(username, kept.Username);
+    }
+
+    [Fact]
+    public async Task RunOnceAsync_SeveralHintsForOneUser_ReadsThePrimaryOnce()
+    {
+        var (completion, hints, _) = await CreateAsync();
+        var username = _primary.Seed("alan@example.com", new Dictionary<string, string> { ["email"] = "alan@example.com" });
+        var now = TimeProvider.System.GetUtcNow();
+        await hints.EnqueueAsync(Hint(username, now.AddMilliseconds(-2)), CancellationToken.None);
+        await hints.EnqueueAsync(Hint(username, now.AddMilliseconds(-1)), CancellationToken.None);
+
+        await completion.RunOnceAsync(CancellationToken.None);
+
+        Assert.Equal(1, _primary.Calls["FindUser"]);
+        Assert.Empty(await hints.DueAsync(now.AddHours(1), 10, CancellationToken.None));
+    }
+
+    private async Task<(HintCompletion Completion, ICaptureHintQueue Hints, IMirrorStore Mirror)> CreateAsync()
+    {
+        var options = await dynalite.NewTableAsync();
+        var hints = new DynamoDbCaptureHintQueue(dynalite.Client, options);
+        var mirror = new DynamoDbMirrorStore(dynalite.Client, options, TimeProvider.System);
+        var capture = new CaptureOptions { PrimaryPoolId = _primary.PoolId, HintGiveUpAfter = TimeSpan.FromMinutes(2) };
+        var completion = new HintCompletion(hints, mirror, new PrimaryReader(_primary, false, TimeProvider.System), capture, TimeProvider.System, NullLogger<HintCompletion>.Instance);
+        return (completion, hints, mirror);
+    }
+
+    private CaptureHint Hint(string username, DateTimeOffset firstSeen) => new()
+    {
+        Username = username,
+        SourcePoolId = _primary.PoolId,
+        Source = CaptureSource.Trigger,
+        FirstSeen = firstSeen,
+        Due = firstSeen,
+    };
+}

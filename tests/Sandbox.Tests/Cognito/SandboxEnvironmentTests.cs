@@ -1,0 +1,127 @@
+using IdentityReplicator.Core.Cognito;
+using IdentityReplicator.Core.Configuration;
+using IdentityReplicator.Core.Mirror;
+using IdentityReplicator.TestSupport;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace IdentityReplicator.Sandbox.Tests.Cognito;
+
+[Collection(SandboxCollection.Name)]
+public sealed class SandboxEnvironmentTests(SandboxFixture fixture)
+{
+    private SandboxEnvironment Sandbox => fixture.Sandbox;
+
+    [Fact]
+    public async Task StartAsync_BothPools_SignInByEmailWithTheSameCustomAttributes()
+    {
+        foreach (var pool in new[] { Sandbox.Primary, Sandbox.Standby })
+        {
+            var described = await Sandbox.Client(pool).DescribeUserPoolAsync(new DescribeUserPoolRequest(pool.UserPoolId));
+
+            Assert.Equal(["email"], described.UserPool!.UsernameAttributes);
+            var names = described.UserPool.SchemaAttributes!.Select(a => a.Name).ToList();
+            Assert.Contains("custom:tier", names);
+            Assert.Contains("custom:plan", names);
+            Assert.Equal("127.0.0.1", pool.Endpoint.Host);
+        }
+    }
+
+    [Fact]
+    public async Task AdminCreateUser_ThroughTheFront_FiresPreSignUpWithTheUsernameTheUserGets()
+    {
+        var email = $"hint-{Guid.NewGuid():N}@example.com";
+        var queue = new DynamoDbCaptureHintQueue(Sandbox.Dynamo, new MirrorOptions { TableName = Sandbox.TableName });
+
+        var created = await Sandbox.Client(Sandbox.Primary).AdminCreateUserAsync(new AdminCreateUserRequest
+        {
+            UserPoolId = Sandbox.Primary.UserPoolId,
+            Username = email,
+            UserAttributes = [new AttributeType("email", email)],
+            MessageAction = "SUPPRESS",
+        });
+
+        var username = created.User!.Username!;
+        Assert.True(Guid.TryParse(username, out _), "pools that sign in by email give users a UUID username");
+        var hints = await queue.DueAsync(TimeProvider.System.GetUtcNow().AddMinutes(1), 1000, CancellationToken.None);
+        Assert.Contains(hints, h => h.Username == username && h.SourcePoolId == Sandbox.Primary.UserPoolId);
+    }
+
+    [Fact]
+    public async Task InitiateAuth_DisabledUser_IsRefusedLikeCognito()
+    {
+        var client = Sandbox.Client(Sandbox.Primary);
+        var email = $"disabled-{Guid.NewGuid():N}@example.com";
+        const string password = "Correct-Horse-9-Battery";
+        await client.AdminCreateUserAsync(new AdminCreateUserRequest
+        {
+            UserPoolId = Sandbox.Primary.UserPoolId,
+            Username = email,
+            UserAttributes = [new AttributeType("email", email)],
+            MessageAction = "SUPPRESS",
+        });
+        await client.AdminSetUserPasswordAsync(new AdminSetUserPasswordRequest(Sandbox.Primary.UserPoolId, email, password, true));
+        var auth = new InitiateAuthRequest("USER_PASSWORD_AUTH", Sandbox.Primary.AppClientId)
+        {
+            AuthParameters = new Dictionary<string, string> { ["USERNAME"] = email, ["PASSWORD"] = password },
+        };
+        var enabled = await client.InitiateAuthAsync(auth);
+        Assert.NotNull(enabled.AuthenticationResult?.IdToken);
+
+        await client.AdminDisableUserAsync(new AdminDisableUserRequest(Sandbox.Primary.UserPoolId, email));
+        var refused = await Assert.ThrowsAsync<NotAuthorizedException>(() => client.InitiateAuthAsync(auth));
+
+        Assert.Contains("disabled", refused.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task SignUpAndConfirm_EmulatorTriggersCallTheReplicator_SnapshotIsRecorded()
+    {
+        var client = Sandbox.Client(Sandbox.Primary);
+        var email = $"trigger-{Guid.NewGuid():N}@example.com";
+
+        var signUp = await client.SignUpAsync(new SignUpRequest(Sandbox.Primary.AppClientId, email, "Correct-Horse-9-Battery")
+        {
+            UserAttributes = [new AttributeType("email", email), new AttributeType("custom:tier", "pro")],
+        });
+        await client.ConfirmSignUpAsync(new ConfirmSignUpRequest(Sandbox.Primary.AppClientId, email, Sandbox.ConfirmationCode));
+
+        var mirror = new DynamoDbMirrorStore(Sandbox.Dynamo, new MirrorOptions { TableName = Sandbox.TableName, FeedBuckets = Sandbox.FeedBuckets }, TimeProvider.System);
+        var snapshot = await mirror.GetUserAsync(signUp.UserSub!, CancellationToken.None);
+        Assert.NotNull(snapshot);
+        Assert.Equal("CONFIRMED", snapshot.Profile!.Status);
+        Assert.Equal("pro", snapshot.Profile.Attributes["custom:tier"]);
+    }
+
+    [Fact]
+    public void ConfigFile_DescribesThisSandbox_AndPassesValidation()
+    {
+        var configuration = Sandbox.Configuration();
+        var replication = configuration.GetSection(ReplicationOptions.Section).Get<ReplicationOptions>()!;
+        var mirror = configuration.GetSection(MirrorOptions.Section).Get<MirrorOptions>()!;
+
+        Assert.Empty(replication.Validate());
+        Assert.Empty(mirror.Validate());
+        Assert.Equal(Sandbox.Primary.UserPoolId, replication.Primary.UserPoolId);
+        Assert.Equal(Sandbox.Standby.UserPoolId, replication.Standby.UserPoolId);
+        Assert.Equal(Sandbox.MirrorEndpoint.ToString(), mirror.Endpoints[replication.Standby.Region]);
+    }
+}
+
+public sealed class SandboxLifetimeTests
+{
+    [Fact]
+    public async Task DisposeAsync_StopsEveryProcessAndRemovesItsTemporaryData()
+    {
+        var sandbox = await SandboxEnvironment.StartAsync(new SandboxOptions { SignInByEmail = false }, NullLoggerFactory.Instance, TimeProvider.System, CancellationToken.None);
+        var processes = sandbox.ProcessIds;
+        var data = sandbox.DataDirectory;
+        Assert.Equal(3, processes.Count);
+        Assert.All(processes, pid => Assert.True(Processes.IsAlive(pid)));
+
+        await sandbox.DisposeAsync();
+
+        Assert.All(processes, pid => Assert.False(Processes.IsAlive(pid), $"process {pid} survived the sandbox"));
+        Assert.False(Directory.Exists(data));
+    }
+}
