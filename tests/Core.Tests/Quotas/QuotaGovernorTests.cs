@@ -122,10 +122,53 @@ public sealed class QuotaGovernorTests
             Step,
             FakeBudget));
 
-        // Assert
+        // Assert: three calls, all three answered "too many requests" (Counters counts throttled replies), two retries.
         Assert.IsType<TooManyRequestsException>(failure);
         Assert.Equal(3, attempts);
-        Assert.Equal(new QuotaCounters(3, 2, 2), governor.Counters[QuotaCategory.UserUpdate]);
+        Assert.Equal(new QuotaCounters(Calls: 3, Throttles: 3, Retries: 2), governor.Counters[QuotaCategory.UserUpdate]);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_MaxRetriesZeroWhichValidationAccepts_RunsTheCallOnce()
+    {
+        // Arrange: QuotaOptions allows MaxRetries from 0 to 20; 0 means "no retries", not "no calls".
+        var options = new QuotaOptions { MaxRetries = 0 };
+        Assert.Empty(options.Validate("Quotas:Primary"));
+        var governor = new QuotaGovernor(options, _time, "primary");
+
+        // Act
+        var outcome = await Record.ExceptionAsync(() => governor.ExecuteAsync("AdminGetUser", _ => Task.FromResult(42), CancellationToken.None).WaitAsync(Guard));
+
+        // Assert
+        Assert.Null(outcome);
+        Assert.Equal(new QuotaCounters(1, 0, 0), governor.Counters[QuotaCategory.UserRead]);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_QueuedForATokenLongerThanTheAttemptTimeout_EachCallRunsOnceWithoutTimingOut()
+    {
+        // Arrange: 1 call/s and a 1 s attempt timeout; the fifth caller waits 4 s for its token. AttemptTimeout is
+        // "time allowed for one attempt of one call": waiting for the budget is not part of the call.
+        var options = new QuotaOptions
+        {
+            Rates = new(StringComparer.OrdinalIgnoreCase) { ["UserCreation"] = 1 },
+            AttemptTimeout = TimeSpan.FromSeconds(1),
+            MaxRetries = 1,
+        };
+        var governor = new QuotaGovernor(options, _time, "standby");
+        var attempts = 0;
+
+        // Act
+        var calls = Enumerable.Range(0, 5)
+            .Select(i => governor.ExecuteAsync("AdminCreateUser", _ => { Interlocked.Increment(ref attempts); return Task.FromResult(i); }, CancellationToken.None))
+            .ToList();
+        var outcome = await Record.ExceptionAsync(() => FakeTimeDriver.DriveAsync(_time, Task.WhenAll(calls), Step, TimeSpan.FromMinutes(1)));
+
+        // Assert
+        Assert.Null(outcome);
+        Assert.All(calls, c => Assert.True(c.IsCompletedSuccessfully, $"a queued call failed: {c.Exception?.InnerException?.Message}"));
+        Assert.Equal(5, attempts);
+        Assert.Equal(0, governor.Counters[QuotaCategory.UserCreation].Retries);
     }
 
     [Fact]
