@@ -243,6 +243,12 @@ public sealed class CognitoClientWireTests
         Assert.Equal("jane@example.com", attributes["email"]);
         Assert.Equal("gold", attributes["custom:tier"]);
         Assert.Equal(4, attributes.Count);
+
+        // And back: what was read serializes to the same members and values.
+        var again = JsonSerializer.Deserialize(JsonSerializer.Serialize(user, CognitoJsonContext.Default.AdminGetUserResponse), CognitoJsonContext.Default.AdminGetUserResponse)!;
+        Assert.Equal((user.Username, user.Enabled, user.UserStatus, user.UserCreateDate, user.UserLastModifiedDate), (again.Username, again.Enabled, again.UserStatus, again.UserCreateDate, again.UserLastModifiedDate));
+        Assert.Equal(user.UserAttributes!, again.UserAttributes!);
+        Assert.Equal(user.MFAOptions!, again.MFAOptions!);
     }
 
     [Fact]

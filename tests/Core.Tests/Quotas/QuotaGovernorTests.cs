@@ -183,6 +183,8 @@ public sealed class QuotaGovernorTests
             .ToList();
         governor.BucketFor(QuotaCategory.UserCreation).OnThrottled();
 
+        await creations[0].WaitAsync(Guard);
+
         // Act: fake time does not move.
         var read = await governor.ExecuteAsync("AdminGetUser", _ => Task.FromResult("read"), CancellationToken.None).WaitAsync(Guard);
 
