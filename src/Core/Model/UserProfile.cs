@@ -26,7 +26,8 @@ public sealed record UserProfile
     /// <summary>A digest of the content: equal profiles have equal hashes.</summary>
     public string Hash => ContentHash.Of(sb =>
     {
-        sb.Append("en=").Append(Enabled ? '1' : '0').Append(";st=").Append(Status).Append(';');
+        sb.Append("en=").Append(Enabled ? '1' : '0').Append(';');
+        ContentHash.AppendField(sb, "st", Status);
         foreach (var (name, value) in Attributes)
         {
             ContentHash.AppendField(sb, name, value);

@@ -26,7 +26,8 @@ public sealed class CognitoUserDirectory(CognitoIdentityProviderClient client, s
         return new PoolDescription(
             PoolId,
             pool.UsernameAttributes ?? [],
-            pool.UsernameConfiguration?.CaseSensitive ?? false,
+            // Pools created before UsernameConfiguration existed report none, and are case-sensitive.
+            pool.UsernameConfiguration?.CaseSensitive ?? true,
             schema,
             pool.Policies?.PasswordPolicy?.MinimumLength ?? 8);
     }

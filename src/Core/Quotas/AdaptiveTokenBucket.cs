@@ -50,7 +50,7 @@ public sealed class AdaptiveTokenBucket
         }
     }
 
-    /// <summary>Takes one token, waiting for it if the bucket is empty.</summary>
+    /// <summary>Takes one token, waiting for it if the bucket is empty. A cancelled wait gives its token back.</summary>
     public ValueTask AcquireAsync(CancellationToken cancellationToken)
     {
         TimeSpan wait;
@@ -66,7 +66,24 @@ public sealed class AdaptiveTokenBucket
             wait = TimeSpan.FromSeconds(-_tokens / _rate);
         }
 
-        return new ValueTask(Task.Delay(wait, _time, cancellationToken));
+        return WaitAsync(wait, cancellationToken);
+    }
+
+    private async ValueTask WaitAsync(TimeSpan wait, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(wait, _time, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            lock (_gate)
+            {
+                _tokens += 1;
+            }
+
+            throw;
+        }
     }
 
     /// <summary>The service said "too many requests": slow down.</summary>

@@ -11,7 +11,8 @@ namespace IdentityReplicator.Core.Quotas;
 /// <summary>
 /// Every Cognito call of one client (one account and Region) goes through here: it waits for a token of the
 /// operation's quota category, then runs with retries for throttling, 5xx and network faults. Categories are
-/// independent, so calls of different categories proceed concurrently at their own budgets.
+/// independent, so calls of different categories proceed concurrently at their own budgets. Time spent waiting for
+/// a token does not count against <see cref="QuotaOptions.AttemptTimeout"/>; every attempt takes a token.
 /// </summary>
 public sealed class QuotaGovernor : ICognitoCallPolicy
 {
@@ -42,14 +43,22 @@ public sealed class QuotaGovernor : ICognitoCallPolicy
     public async Task<T> ExecuteAsync<T>(string operation, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
     {
         var lane = Lane(CognitoQuotas.CategoryOf(operation));
-        return await lane.Pipeline.ExecuteAsync(
+        return await lane.Retry.ExecuteAsync(
             static async (state, token) =>
             {
                 await state.lane.Bucket.AcquireAsync(token);
                 Interlocked.Increment(ref state.lane.Counters.Calls);
-                var result = await state.call(token);
-                state.lane.Bucket.OnSuccess();
-                return result;
+                try
+                {
+                    var result = await state.lane.Attempt.ExecuteAsync(static (call, t) => new ValueTask<T>(call(t)), state.call, token);
+                    state.lane.Bucket.OnSuccess();
+                    return result;
+                }
+                catch (AwsServiceException e) when (e.IsThrottling)
+                {
+                    state.lane.OnThrottled();
+                    throw;
+                }
             },
             (lane, call),
             cancellationToken);
@@ -59,11 +68,16 @@ public sealed class QuotaGovernor : ICognitoCallPolicy
 
     private sealed class CategoryLane
     {
+        private readonly KeyValuePair<string, object?>[] _tags;
+
         public CategoryLane(QuotaCategory category, QuotaOptions options, TimeProvider time, string scope)
         {
+            _tags = [new("category", category.ToString()), new("scope", scope)];
             Bucket = new AdaptiveTokenBucket(options.BudgetFor(category), time);
-            Pipeline = new ResiliencePipelineBuilder { TimeProvider = time }
-                .AddRetry(new RetryStrategyOptions
+            var retry = new ResiliencePipelineBuilder { TimeProvider = time };
+            if (options.MaxRetries > 0)
+            {
+                retry.AddRetry(new RetryStrategyOptions
                 {
                     ShouldHandle = new PredicateBuilder()
                         .Handle<AwsServiceException>(e => e.IsRetryable)
@@ -74,28 +88,34 @@ public sealed class QuotaGovernor : ICognitoCallPolicy
                     UseJitter = true,
                     Delay = TimeSpan.FromMilliseconds(100),
                     MaxDelay = TimeSpan.FromSeconds(5),
-                    OnRetry = args =>
+                    OnRetry = _ =>
                     {
                         Interlocked.Increment(ref Counters.Retries);
-                        if (args.Outcome.Exception is AwsServiceException { IsThrottling: true })
-                        {
-                            Interlocked.Increment(ref Counters.Throttles);
-                            Bucket.OnThrottled();
-                            ReplicationMetrics.Throttled.Add(1, new KeyValuePair<string, object?>("category", category.ToString()), new KeyValuePair<string, object?>("scope", scope));
-                        }
-
                         return ValueTask.CompletedTask;
                     },
-                })
-                .AddTimeout(options.AttemptTimeout)
-                .Build();
+                });
+            }
+
+            Retry = retry.Build();
+            Attempt = new ResiliencePipelineBuilder { TimeProvider = time }.AddTimeout(options.AttemptTimeout).Build();
         }
 
         public AdaptiveTokenBucket Bucket { get; }
 
-        public ResiliencePipeline Pipeline { get; }
+        /// <summary>Retries around the whole attempt, token wait included.</summary>
+        public ResiliencePipeline Retry { get; }
+
+        /// <summary>The time limit of one attempt, after its token was granted.</summary>
+        public ResiliencePipeline Attempt { get; }
 
         public MutableCounters Counters { get; } = new();
+
+        public void OnThrottled()
+        {
+            Interlocked.Increment(ref Counters.Throttles);
+            Bucket.OnThrottled();
+            ReplicationMetrics.Throttled.Add(1, _tags);
+        }
     }
 
     private sealed class MutableCounters
