@@ -322,6 +322,42 @@ public sealed class ApplyEngineUserTests
         Assert.Equal(["admins"], await harness.GroupsOfAsync(harness.RequiredCounterpart(pete)));
     }
 
+    [Fact]
+    public async Task ApplyUserAsync_GroupsOnlySnapshot_SyncsMembershipsAndLeavesTheProfileAlone()
+    {
+        var harness = new StandbyHarness(PoolKind.Username);
+        var gwen = harness.NewUser("gwen");
+        var attributes = gwen.Attributes();
+        attributes["custom:plan"] = "standby-only";
+        harness.SeedCounterpart(gwen, attributes, enabled: false, groups: ["admins"]);
+        var groupsOnly = gwen.Snapshot(1, groups: ["editors"]) with { Profile = null, ProfileVersion = 0, ProfileHash = null };
+
+        var result = await harness.ApplyAsync(groupsOnly);
+
+        Assert.Equal(ApplyOutcome.Applied, result.Outcome);
+        var standby = harness.RequiredCounterpart(gwen);
+        Assert.Equal("standby-only", standby.Attributes["custom:plan"]);
+        Assert.False(standby.Enabled);
+        Assert.Equal(["editors"], await harness.GroupsOfAsync(standby));
+        Assert.Equal(0, harness.CallsOf("UpdateAttributes") + harness.CallsOf("DeleteAttributes") + harness.CallsOf("EnableUser"));
+    }
+
+    [Theory, BothPools]
+    public async Task ApplyUserAsync_GroupsObservedBeforeTheProfile_UserIsCreatedWithThoseGroups(PoolKind pool)
+    {
+        var harness = new StandbyHarness(pool);
+        var hugo = harness.NewUser("hugo");
+        var groupsOnly = hugo.Snapshot(1, groups: ["editors"]) with { Profile = null, ProfileVersion = 0, ProfileHash = null };
+        var full = hugo.Snapshot(2, groups: ["editors"]) with { GroupsVersion = 1 };
+
+        var first = await harness.ApplyAsync(groupsOnly);
+        var second = await harness.ApplyAsync(full);
+
+        Assert.Equal(ApplyOutcome.InSync, first.Outcome);
+        Assert.Equal(ApplyOutcome.Applied, second.Outcome);
+        Assert.Equal(["editors"], await harness.GroupsOfAsync(harness.RequiredCounterpart(hugo)));
+    }
+
     [Theory, BothPools]
     public async Task ApplyUserAsync_Tombstone_DeletesTheMappedStandbyUser(PoolKind pool)
     {

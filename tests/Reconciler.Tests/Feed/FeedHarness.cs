@@ -163,7 +163,13 @@ internal sealed class StaleCopiesMirror(IMirrorStore inner) : IMirrorStore
 
     public int FeedBuckets => inner.FeedBuckets;
 
-    public void AddStaleCopy(FeedEntry entry) => _stale.Add(entry);
+    public void AddStaleCopy(FeedEntry entry)
+    {
+        lock (_stale)
+        {
+            _stale.Add(entry);
+        }
+    }
 
     public async Task<FeedPage> ReadFeedAsync(int bucket, string after, int limit, CancellationToken cancellationToken)
     {

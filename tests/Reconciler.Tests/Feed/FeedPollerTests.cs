@@ -246,6 +246,91 @@ public sealed class FeedPollerTests(DynaliteFixture fixture)
     }
 
     [Fact]
+    public async Task PollOnceAsync_UserTheStandbyRejects_IsParkedAndTheBucketMovesOn()
+    {
+        const int bucket = 1;
+        var harness = await FeedHarness.CreateAsync(fixture, NoLookBackAfterStart());
+        var odd = FeedHarness.NewUser("odd", bucket);
+        var next = FeedHarness.NewUser("next", bucket);
+        var attributes = odd.Attributes();
+        attributes["custom:unknown"] = "x";
+        await harness.RecordAsync(odd, attributes);
+        var nextSnapshot = await harness.RecordAsync(next);
+        var poller = await harness.StartPollerAsync();
+
+        await poller.PollOnceAsync(CancellationToken.None);
+
+        var parked = Assert.Single(await harness.ParkedAsync());
+        Assert.Equal(EntityId.ForUser(odd.Key), parked.Entity);
+        Assert.Equal("SchemaMismatch", parked.Code);
+        Assert.NotNull(harness.Counterpart(next));
+        Assert.Equal(nextSnapshot.FeedPosition, await harness.CheckpointAsync(bucket));
+        Assert.Equal(1, poller.Statistics.Parked);
+    }
+
+    /// <summary>
+    /// An entry that became visible behind the bucket position is found by the look-back re-read. If applying it then
+    /// fails transiently, the next poll must retry it like any other failed entry ("a bucket's position never passes
+    /// an entry that failed transiently"), not leave it to the next look-back or, once it is out of the window, to
+    /// the drift check.
+    /// </summary>
+    [Fact]
+    public async Task PollOnceAsync_LateEntryFailingTransiently_IsRetriedOnTheNextPoll()
+    {
+        var harness = await FeedHarness.CreateAsync(fixture, new ReconcilerOptions { LookBack = TimeSpan.FromSeconds(30), LookBackInterval = TimeSpan.FromSeconds(5) });
+        var time = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
+        var nia = FeedHarness.NewUser("nia", bucket: 2);
+        var oto = FeedHarness.NewUser("oto", bucket: 2);
+        await harness.RecordAsync(nia);
+        var poller = await harness.StartPollerAsync(time: time);
+        await poller.PollOnceAsync(CancellationToken.None);
+        await harness.RecordAsync(oto, via: harness.WriterBehindBy(TimeSpan.FromSeconds(10)));
+        harness.Standby.FailNext("CreateUser", Throttled());
+        time.Advance(TimeSpan.FromSeconds(5));
+        await poller.PollOnceAsync(CancellationToken.None);
+        Assert.Equal(1, poller.Statistics.Failures);
+        Assert.Null(harness.Counterpart(oto));
+
+        await poller.PollOnceAsync(CancellationToken.None);
+
+        Assert.NotNull(harness.Counterpart(oto));
+    }
+
+    /// <summary>
+    /// The consequence of the case above: once newer entries move the checkpoint more than the look-back window past
+    /// a late entry that failed once, nothing retries it. It must end up applied or parked, never silently dropped.
+    /// </summary>
+    [Fact]
+    public async Task PollOnceAsync_LateEntryThatFailedOnceThenFellOutOfTheWindow_IsAppliedOrParked()
+    {
+        var harness = await FeedHarness.CreateAsync(fixture, new ReconcilerOptions { LookBack = TimeSpan.FromSeconds(30), LookBackInterval = TimeSpan.FromSeconds(5), CheckpointInterval = TimeSpan.Zero });
+        var time = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
+        var pia = FeedHarness.NewUser("pia", bucket: 3);
+        var quin = FeedHarness.NewUser("quin", bucket: 3);
+        var rex = FeedHarness.NewUser("rex", bucket: 3);
+        await harness.RecordAsync(pia);
+        var poller = await harness.StartPollerAsync(time: time);
+        await poller.PollOnceAsync(CancellationToken.None);
+        await harness.RecordAsync(quin, via: harness.WriterBehindBy(TimeSpan.FromSeconds(10)));
+        harness.Standby.FailNext("CreateUser", Throttled());
+        time.Advance(TimeSpan.FromSeconds(5));
+        await poller.PollOnceAsync(CancellationToken.None);
+        Assert.Equal(1, poller.Statistics.Failures);
+
+        // A writer whose clock is 40 s ahead moves the bucket's checkpoint beyond the window that still holds Quin.
+        await harness.RecordAsync(rex, via: harness.WriterBehindBy(TimeSpan.FromSeconds(-40)));
+        for (var poll = 0; poll < 4; poll++)
+        {
+            await poller.PollOnceAsync(CancellationToken.None);
+            time.Advance(TimeSpan.FromSeconds(5));
+        }
+
+        Assert.NotNull(harness.Counterpart(rex));
+        var parked = await harness.ParkedAsync();
+        Assert.True(harness.Counterpart(quin) is not null || parked.Any(p => p.Entity == EntityId.ForUser(quin.Key)), "the late entry was neither applied nor parked");
+    }
+
+    [Fact]
     public async Task PollOnceAsync_EntityParkedAfterTransientFailures_IsCountedAsParked()
     {
         var harness = await FeedHarness.CreateAsync(fixture, NoLookBackAfterStart(maxTransientFailures: 1));
