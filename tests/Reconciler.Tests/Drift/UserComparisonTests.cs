@@ -1,0 +1,197 @@
+using CsCheck;
+using IdentityReplicator.Core.Model;
+using IdentityReplicator.Core.Pools;
+using IdentityReplicator.Reconciler.Apply;
+using IdentityReplicator.Reconciler.Drift;
+
+namespace IdentityReplicator.Reconciler.Tests.Drift;
+
+/// <summary>The drift comparison: replication's rules, differences by field name, never values.</summary>
+public sealed class UserComparisonTests
+{
+    private static readonly Func<string, bool> AllButExcluded = name =>
+        !UserProfile.IsPseudoAttribute(name) && name != "identities" && name != "custom:department";
+
+    private static DirectoryUser User(string status = UserStatuses.Confirmed, bool enabled = true, params (string Name, string Value)[] attributes) =>
+        new("u-1", Guid.NewGuid().ToString(), attributes.ToDictionary(a => a.Name, a => a.Value, StringComparer.Ordinal), enabled, status);
+
+    [Fact]
+    public void Compare_SameUser_ReportsNothing()
+    {
+        var primary = User(attributes: [("email", "a@example.com"), ("email_verified", "true"), ("custom:tier", "gold")]);
+        var standby = primary with { Username = Guid.NewGuid().ToString(), Sub = Guid.NewGuid().ToString() };
+
+        Assert.Empty(UserComparison.Compare(primary, ["admins"], standby, ["admins"], AllButExcluded));
+    }
+
+    [Fact]
+    public void Compare_StandbyMissing_ReportsMissing()
+    {
+        var primary = User(attributes: [("email", "a@example.com")]);
+
+        Assert.Equal([UserComparison.Missing], UserComparison.Compare(primary, [], null, null, AllButExcluded));
+    }
+
+    [Theory]
+    [InlineData(UserStatuses.Unconfirmed)]
+    [InlineData(UserStatuses.ExternalProvider)]
+    [InlineData(UserStatuses.Archived)]
+    [InlineData(UserStatuses.Unknown)]
+    public void Compare_PrimaryStatusNotReplicated_ReportsNothingEvenWhenStandbyDiffersOrIsMissing(string status)
+    {
+        var primary = User(status, attributes: [("email", "a@example.com")]);
+        var standby = User(UserStatuses.Confirmed, enabled: false, attributes: [("email", "b@example.com")]);
+
+        Assert.Empty(UserComparison.Compare(primary, ["admins"], null, null, AllButExcluded));
+        Assert.Empty(UserComparison.Compare(primary, ["admins"], standby, [], AllButExcluded));
+        Assert.False(UserComparison.IsReplicated(primary));
+    }
+
+    [Fact]
+    public void Compare_AttributeDifferences_AreReportedByNameInOrderWithoutValues()
+    {
+        var primary = User(attributes: [("email", "primary-secret@example.com"), ("given_name", "PrimaryName"), ("custom:tier", "gold")]);
+        var standby = User(attributes: [("email", "standby-secret@example.com"), ("custom:tier", "gold"), ("locale", "xx-SECRET")]);
+
+        var differences = UserComparison.Compare(primary, null, standby, null, AllButExcluded);
+
+        Assert.Equal(["attribute:email", "attribute:given_name", "attribute:locale"], differences);
+        foreach (var value in new[] { "primary-secret", "standby-secret", "PrimaryName", "xx-SECRET", "gold" })
+        {
+            Assert.DoesNotContain(differences, d => d.Contains(value, StringComparison.OrdinalIgnoreCase));
+        }
+    }
+
+    [Fact]
+    public void Compare_UnreplicatedAttributes_AreIgnored()
+    {
+        var primary = User(attributes: [("custom:department", "sales"), ("identities", "[1]"), ("cognito:mfa_enabled", "true")]);
+        var standby = User(attributes: [("custom:department", "hr"), ("sub", "other"), ("cognito:user_status", "CONFIRMED")]);
+
+        Assert.Empty(UserComparison.Compare(primary, null, standby, null, AllButExcluded));
+    }
+
+    [Theory]
+    [InlineData("email_verified")]
+    [InlineData("phone_number_verified")]
+    public void Compare_MissingVerifiedFlag_CountsAsFalse(string flag)
+    {
+        var missing = User();
+        var isFalse = User(attributes: [(flag, "false")]);
+        var isTrue = User(attributes: [(flag, "true")]);
+
+        Assert.Empty(UserComparison.Compare(missing, null, isFalse, null, AllButExcluded));
+        Assert.Empty(UserComparison.Compare(isFalse, null, missing, null, AllButExcluded));
+        Assert.Equal([$"attribute:{flag}"], UserComparison.Compare(missing, null, isTrue, null, AllButExcluded));
+        Assert.Equal([$"attribute:{flag}"], UserComparison.Compare(isTrue, null, missing, null, AllButExcluded));
+    }
+
+    [Fact]
+    public void Compare_MissingOrdinaryAttribute_IsNotNormalised()
+    {
+        var missing = User();
+        var empty = User(attributes: [("locale", "false")]);
+
+        Assert.Equal(["attribute:locale"], UserComparison.Compare(missing, null, empty, null, AllButExcluded));
+    }
+
+    [Fact]
+    public void Compare_EnabledDiffers_ReportsEnabled()
+    {
+        Assert.Equal([UserComparison.Enabled], UserComparison.Compare(User(enabled: true), null, User(enabled: false), null, AllButExcluded));
+        Assert.Equal([UserComparison.Enabled], UserComparison.Compare(User(enabled: false), null, User(enabled: true), null, AllButExcluded));
+    }
+
+    [Theory]
+    [InlineData(UserStatuses.Confirmed, UserStatuses.Confirmed, false)]
+    [InlineData(UserStatuses.ResetRequired, UserStatuses.Confirmed, false)]
+    [InlineData(UserStatuses.Compromised, UserStatuses.Confirmed, false)]
+    [InlineData(UserStatuses.ForceChangePassword, UserStatuses.ForceChangePassword, false)]
+    [InlineData(UserStatuses.Confirmed, UserStatuses.ForceChangePassword, true)]
+    [InlineData(UserStatuses.ResetRequired, UserStatuses.ResetRequired, true)]
+    [InlineData(UserStatuses.Compromised, UserStatuses.ForceChangePassword, true)]
+    [InlineData(UserStatuses.ForceChangePassword, UserStatuses.Confirmed, true)]
+    public void Compare_Status_IsComparedWithTheStandbyStatusThePrimaryStatusMapsTo(string primaryStatus, string standbyStatus, bool differs)
+    {
+        var differences = UserComparison.Compare(User(primaryStatus), null, User(standbyStatus), null, AllButExcluded);
+
+        Assert.Equal(differs ? [UserComparison.Status] : [], differences);
+    }
+
+    [Theory]
+    [InlineData(UserStatuses.Confirmed, UserStatuses.Confirmed)]
+    [InlineData(UserStatuses.ResetRequired, UserStatuses.Confirmed)]
+    [InlineData(UserStatuses.Compromised, UserStatuses.Confirmed)]
+    [InlineData(UserStatuses.ForceChangePassword, UserStatuses.ForceChangePassword)]
+    [InlineData(UserStatuses.Unconfirmed, null)]
+    [InlineData(UserStatuses.ExternalProvider, null)]
+    [InlineData(UserStatuses.Archived, null)]
+    [InlineData(UserStatuses.Unknown, null)]
+    public void StandbyStatusFor_PrimaryStatus_MapsToTheStandbyStatusOrNotReplicated(string primaryStatus, string? expected)
+    {
+        Assert.Equal(expected, ApplyEngine.StandbyStatusFor(primaryStatus));
+    }
+
+    [Fact]
+    public void Compare_GroupsDiffer_ReportsGroups()
+    {
+        Assert.Equal([UserComparison.Groups], UserComparison.Compare(User(), ["admins", "beta"], User(), ["admins"], AllButExcluded));
+        Assert.Equal([UserComparison.Groups], UserComparison.Compare(User(), [], User(), ["admins"], AllButExcluded));
+    }
+
+    [Fact]
+    public void Compare_SameGroupsInAnotherOrder_ReportsNothing()
+    {
+        Assert.Empty(UserComparison.Compare(User(), ["beta", "admins"], User(), ["admins", "beta"], AllButExcluded));
+    }
+
+    [Fact]
+    public void Compare_GroupsUnknownOnEitherSide_AreNotCompared()
+    {
+        Assert.Empty(UserComparison.Compare(User(), null, User(), ["admins"], AllButExcluded));
+        Assert.Empty(UserComparison.Compare(User(), ["admins"], User(), null, AllButExcluded));
+    }
+
+    [Fact]
+    public void Compare_EverythingDiffers_ReportsEachFieldOnceAttributesFirst()
+    {
+        var primary = User(UserStatuses.Confirmed, true, ("given_name", "a"));
+        var standby = User(UserStatuses.ForceChangePassword, false, ("given_name", "b"));
+
+        var differences = UserComparison.Compare(primary, ["admins"], standby, [], AllButExcluded);
+
+        Assert.Equal(["attribute:given_name", UserComparison.Enabled, UserComparison.Status, UserComparison.Groups], differences);
+    }
+
+    private static readonly string[] Vocabulary = ["email", "email_verified", "phone_number_verified", "given_name", "custom:tier", "custom:department", "identities"];
+
+    private static readonly Gen<DirectoryUser> Users = Gen.Select(
+        Gen.Int[0, 3].Array[Vocabulary.Length],
+        Gen.Bool,
+        Gen.OneOf(UserStatuses.Confirmed, UserStatuses.ForceChangePassword, UserStatuses.ResetRequired, UserStatuses.Unconfirmed),
+        (choices, enabled, status) => new DirectoryUser(
+            "u",
+            "s",
+            Vocabulary.Select((name, i) => (name, choice: choices[i]))
+                .Where(a => a.choice > 0)
+                .ToDictionary(a => a.name, a => a.name.EndsWith("_verified", StringComparison.Ordinal) ? (a.choice == 1 ? "true" : "false") : $"value{a.choice}-of-{a.name}", StringComparer.Ordinal),
+            enabled,
+            status));
+
+    [Fact]
+    public void Compare_AnyTwoUsers_ReportsOnlyFieldNamesEachOnceAndNothingForAUserAndItsMirror() =>
+        Gen.Select(Users, Users).Sample((primary, standby) =>
+        {
+            var differences = UserComparison.Compare(primary, null, standby, null, AllButExcluded);
+
+            Assert.Equal(differences.Count, differences.Distinct(StringComparer.Ordinal).Count());
+            Assert.All(differences, d => Assert.True(
+                d is UserComparison.Enabled or UserComparison.Status
+                || (d.StartsWith(UserComparison.AttributePrefix, StringComparison.Ordinal) && AllButExcluded(d[UserComparison.AttributePrefix.Length..])),
+                $"unexpected difference '{d}'"));
+            Assert.DoesNotContain(differences, d => d.Contains("value", StringComparison.Ordinal));
+
+            var mirror = primary with { Status = ApplyEngine.StandbyStatusFor(primary.Status) ?? primary.Status };
+            Assert.Empty(UserComparison.Compare(primary, null, mirror, null, AllButExcluded));
+        });
+}
