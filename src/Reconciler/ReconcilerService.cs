@@ -96,8 +96,8 @@ public sealed class ReconcilerStartup(
                         $"Mirror table '{mirror.Value.TableName}' was created with {buckets} feed buckets but Mirror:FeedBuckets is {mirror.Value.FeedBuckets}; set Mirror:FeedBuckets to {buckets} here and in the Replicator function.");
                 }
 
-                var resumed = await poller.InitializeAsync(cancellationToken);
-                Log.Started(logger, standby.UserPoolId, standby.Region, mirror.Value.FeedBuckets, resumed, 0);
+                var (resumed, parked) = await poller.InitializeAsync(cancellationToken);
+                Log.Started(logger, standby.UserPoolId, standby.Region, mirror.Value.FeedBuckets, resumed, parked);
                 Volatile.Write(ref _done, 1);
                 return;
             }

@@ -43,6 +43,12 @@ internal sealed class InterceptingUserDirectory(IUserDirectory inner) : IUserDir
         return inner.SetPermanentPasswordAsync(username, password, cancellationToken);
     }
 
+    public Task SetTemporaryPasswordAsync(string username, string password, CancellationToken cancellationToken)
+    {
+        Intercept("SetTemporaryPassword", username);
+        return inner.SetTemporaryPasswordAsync(username, password, cancellationToken);
+    }
+
     public Task UpdateAttributesAsync(string username, IReadOnlyDictionary<string, string> attributes, CancellationToken cancellationToken)
     {
         Intercept("UpdateAttributes", username);

@@ -170,6 +170,17 @@ public sealed class InMemoryUserDirectory : IUserDirectory
         return Task.CompletedTask;
     }
 
+    public Task SetTemporaryPasswordAsync(string username, string password, CancellationToken cancellationToken)
+    {
+        Count("SetTemporaryPassword");
+        lock (_gate)
+        {
+            Existing(username).Status = "FORCE_CHANGE_PASSWORD";
+        }
+
+        return Task.CompletedTask;
+    }
+
     public Task UpdateAttributesAsync(string username, IReadOnlyDictionary<string, string> attributes, CancellationToken cancellationToken)
     {
         Count("UpdateAttributes");

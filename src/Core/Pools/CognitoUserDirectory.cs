@@ -79,6 +79,9 @@ public sealed class CognitoUserDirectory(CognitoIdentityProviderClient client, s
     public Task SetPermanentPasswordAsync(string username, string password, CancellationToken cancellationToken) =>
         client.AdminSetUserPasswordAsync(new AdminSetUserPasswordRequest(PoolId, username, password, Permanent: true), cancellationToken);
 
+    public Task SetTemporaryPasswordAsync(string username, string password, CancellationToken cancellationToken) =>
+        client.AdminSetUserPasswordAsync(new AdminSetUserPasswordRequest(PoolId, username, password, Permanent: false), cancellationToken);
+
     public Task UpdateAttributesAsync(string username, IReadOnlyDictionary<string, string> attributes, CancellationToken cancellationToken) =>
         client.AdminUpdateUserAttributesAsync(new AdminUpdateUserAttributesRequest(PoolId, username, attributes.ToAttributeList()), cancellationToken);
 

@@ -20,6 +20,9 @@ public interface IUserDirectory
 
     Task SetPermanentPasswordAsync(string username, string password, CancellationToken cancellationToken);
 
+    /// <summary>Sets a temporary password: the user's status becomes FORCE_CHANGE_PASSWORD. Sends no message.</summary>
+    Task SetTemporaryPasswordAsync(string username, string password, CancellationToken cancellationToken);
+
     Task UpdateAttributesAsync(string username, IReadOnlyDictionary<string, string> attributes, CancellationToken cancellationToken);
 
     Task DeleteAttributesAsync(string username, IReadOnlyCollection<string> names, CancellationToken cancellationToken);

@@ -48,6 +48,7 @@ public sealed class ApplyEngine
     private readonly ConcurrentDictionary<EntityId, byte> _parked = new();
     private readonly SemaphoreSlim _describeGate = new(1, 1);
     private PoolDescription? _pool;
+    private DateTimeOffset _poolReadAt;
 
     public ApplyEngine(IUserDirectory standby, IMirrorStore mirror, IReplicaStateStore state, ApplySettings settings, TimeProvider time, ILogger<ApplyEngine> logger)
     {
@@ -81,10 +82,27 @@ public sealed class ApplyEngine
             return _pool;
         }
 
+        return await DescribeAsync(force: false, cancellationToken);
+    }
+
+    /// <summary>
+    /// Reads the standby pool's description again if the cached one is older than ten seconds: an operator may have
+    /// added the attribute a parked user was waiting for.
+    /// </summary>
+    public Task<PoolDescription> RefreshStandbyAsync(CancellationToken cancellationToken) => DescribeAsync(force: true, cancellationToken);
+
+    private async Task<PoolDescription> DescribeAsync(bool force, CancellationToken cancellationToken)
+    {
         await _describeGate.WaitAsync(cancellationToken);
         try
         {
-            return _pool ??= await _standby.DescribeAsync(cancellationToken);
+            if (_pool is null || (force && _time.GetUtcNow() - _poolReadAt > TimeSpan.FromSeconds(10)))
+            {
+                _pool = await _standby.DescribeAsync(cancellationToken);
+                _poolReadAt = _time.GetUtcNow();
+            }
+
+            return _pool;
         }
         finally
         {
@@ -313,6 +331,7 @@ public sealed class ApplyEngine
     private sealed class Run(ApplyEngine engine, UserSnapshot snapshot, AppliedState? applied)
     {
         private int _calls;
+        private bool _created;
 
         public DirectoryUser? Target { get; private set; }
 
@@ -369,7 +388,16 @@ public sealed class ApplyEngine
                 }
 
                 var desired = Desired(profile);
-                CheckSchema(pool, desired, existing);
+                if (SchemaProblem(pool, desired, existing) is not null)
+                {
+                    pool = await engine.RefreshStandbyAsync(cancellationToken);
+                }
+
+                if (SchemaProblem(pool, desired, existing) is { } problem)
+                {
+                    throw problem;
+                }
+
                 if (existing is null)
                 {
                     if (creationName is null)
@@ -397,22 +425,20 @@ public sealed class ApplyEngine
             return new ApplyResult(changed ? ApplyOutcome.Applied : ApplyOutcome.InSync, _calls);
         }
 
-        private bool _created;
-
         private Dictionary<string, string> Desired(UserProfile profile) =>
             profile.Attributes.Where(a => engine.IsReplicated(a.Key)).ToDictionary(a => a.Key, a => a.Value, StringComparer.Ordinal);
 
-        private static void CheckSchema(PoolDescription pool, Dictionary<string, string> desired, DirectoryUser? existing)
+        private static ParkException? SchemaProblem(PoolDescription pool, Dictionary<string, string> desired, DirectoryUser? existing)
         {
             if (pool.Schema.Count == 0)
             {
-                return;
+                return null;
             }
 
             var missing = desired.Keys.Where(name => !pool.Schema.ContainsKey(name)).Order(StringComparer.Ordinal).ToList();
             if (missing.Count > 0)
             {
-                throw new ParkException(
+                return new ParkException(
                     "SchemaMismatch",
                     $"Standby pool {pool.PoolId} has no attribute {string.Join(", ", missing.Select(m => $"'{m}'"))}; add it to the standby schema, or list it in Replication:ExcludeAttributes.");
             }
@@ -425,11 +451,13 @@ public sealed class ApplyEngine
                     .ToList();
                 if (immutable.Count > 0)
                 {
-                    throw new ParkException(
+                    return new ParkException(
                         "ImmutableAttribute",
                         $"Attribute {string.Join(", ", immutable.Select(m => $"'{m}'"))} differs but is immutable in standby pool {pool.PoolId}; delete the standby user so it is re-created, or make the attribute mutable.");
                 }
             }
+
+            return null;
         }
 
         private async Task<DirectoryUser> CreateAsync(PoolDescription pool, string name, Dictionary<string, string> desired, UserProfile profile, string standbyStatus, CancellationToken cancellationToken)
@@ -478,7 +506,7 @@ public sealed class ApplyEngine
             var deletes = existing.Attributes.Keys
                 .Where(name => engine.IsReplicated(name) && !desired.ContainsKey(name) && !VerifiedFlags.Contains(name))
                 .ToList();
-            foreach (var flag in VerifiedFlags)
+            foreach (var flag in VerifiedFlags.Where(engine.IsReplicated))
             {
                 // A missing flag means "not verified": an existing "true" must become "false", not be deleted.
                 if (!desired.ContainsKey(flag) && existing.Attributes.TryGetValue(flag, out var current) && current == "true")
@@ -490,7 +518,7 @@ public sealed class ApplyEngine
             // Changing an email or phone without its verified flag in the same call makes Cognito send a code.
             foreach (var (attribute, flag) in new[] { ("email", "email_verified"), ("phone_number", "phone_number_verified") })
             {
-                if (updates.ContainsKey(attribute) && !updates.ContainsKey(flag))
+                if (updates.ContainsKey(attribute) && !updates.ContainsKey(flag) && engine.IsReplicated(flag))
                 {
                     updates[flag] = desired.GetValueOrDefault(flag, "false");
                 }
@@ -513,6 +541,13 @@ public sealed class ApplyEngine
             if (standbyStatus == UserStatuses.Confirmed && existing.Status == UserStatuses.ForceChangePassword)
             {
                 await engine._standby.SetPermanentPasswordAsync(existing.Username, StandbyPasswords.Create(pool.MinimumPasswordLength), cancellationToken);
+                _calls++;
+                changed = true;
+            }
+            else if (standbyStatus == UserStatuses.ForceChangePassword && existing.Status != UserStatuses.ForceChangePassword)
+            {
+                // An admin set a temporary password in the primary: the standby user must change it too.
+                await engine._standby.SetTemporaryPasswordAsync(existing.Username, StandbyPasswords.Create(pool.MinimumPasswordLength), cancellationToken);
                 _calls++;
                 changed = true;
             }

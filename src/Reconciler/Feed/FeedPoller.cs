@@ -8,9 +8,10 @@ namespace IdentityReplicator.Reconciler.Feed;
 /// <summary>
 /// Follows the change feed, bucket by bucket: reads entries after its position, applies the newest entry per entity
 /// (entities in parallel, bounded), and moves on. Every few seconds it re-reads a look-back window to catch entries
-/// that became visible late; what was applied already is skipped. A bucket's position never passes an entry that
-/// failed transiently; one that keeps failing is parked so the bucket can move on. Positions are saved as
-/// checkpoints, so a restarted reconciler resumes where it stopped.
+/// that became visible late; what was applied already is skipped. An entry that failed transiently is read again on
+/// every poll (and the saved checkpoint never passes it) until it applies, or until it has failed
+/// <see cref="ReconcilerOptions.MaxTransientFailures"/> times and is parked. Positions are saved as checkpoints, so
+/// a restarted reconciler resumes where it stopped.
 /// </summary>
 public sealed class FeedPoller
 {
@@ -43,8 +44,8 @@ public sealed class FeedPoller
     /// <summary>Totals since start, for progress reporting.</summary>
     public FeedStatistics Statistics { get; } = new();
 
-    /// <summary>Loads checkpoints and parked entities; returns how many buckets resumed from a checkpoint.</summary>
-    public async Task<int> InitializeAsync(CancellationToken cancellationToken)
+    /// <summary>Loads checkpoints and parked entities; returns how many buckets resumed from a checkpoint and how many entities are parked.</summary>
+    public async Task<(int Resumed, int Parked)> InitializeAsync(CancellationToken cancellationToken)
     {
         var resumed = 0;
         foreach (var bucket in _buckets)
@@ -58,9 +59,9 @@ public sealed class FeedPoller
             }
         }
 
-        await _engine.LoadParkedAsync(cancellationToken);
+        var parked = await _engine.LoadParkedAsync(cancellationToken);
         await _engine.DescribeStandbyAsync(cancellationToken);
-        return resumed;
+        return (resumed, parked);
     }
 
     /// <summary>One pass over every bucket. Returns how many feed entries were handled.</summary>
@@ -91,11 +92,13 @@ public sealed class FeedPoller
         var position = bucket.Cursor;
         if (lookBack && bucket.Saved is not null)
         {
-            var floor = MirrorTable.PositionFloor(MirrorTable.TimeOf(bucket.Saved) - _options.LookBack);
-            if (string.CompareOrdinal(floor, position) < 0)
-            {
-                position = floor;
-            }
+            position = Min(position, MirrorTable.PositionFloor(MirrorTable.TimeOf(bucket.Saved) - _options.LookBack));
+        }
+
+        // Entries that failed are read again every poll until they apply or are parked, wherever they were found.
+        if (bucket.RetryFrom is { } retryFrom)
+        {
+            position = Min(position, retryFrom);
         }
 
         var handled = 0;
@@ -113,25 +116,22 @@ public sealed class FeedPoller
                 .Select(g => g.MaxBy(e => e.Position, StringComparer.Ordinal)!)
                 .ToList();
             var outcomes = await Task.WhenAll(newest.Select(e => ApplyOneAsync(e, cancellationToken)));
-            var failed = newest.Where((_, i) => !outcomes[i]).Select(e => e.Position).Order(StringComparer.Ordinal).FirstOrDefault();
-            var last = feed.Entries[^1].Position;
-            if (failed is not null)
+            for (var i = 0; i < newest.Count; i++)
             {
-                // Do not pass the failed entry: next poll starts just before it (what follows it is skipped as applied).
-                var before = feed.Entries.Where(e => string.CompareOrdinal(e.Position, failed) < 0).Select(e => e.Position).LastOrDefault();
-                position = before ?? position;
-                if (string.CompareOrdinal(position, bucket.Cursor) > 0)
+                if (outcomes[i])
                 {
-                    bucket.Cursor = position;
+                    bucket.Failed.Remove(newest[i].Entity);
                 }
-
-                break;
+                else
+                {
+                    bucket.Failed[newest[i].Entity] = newest[i].Position;
+                }
             }
 
-            position = last;
-            if (string.CompareOrdinal(last, bucket.Cursor) > 0)
+            position = feed.Entries[^1].Position;
+            if (string.CompareOrdinal(position, bucket.Cursor) > 0)
             {
-                bucket.Cursor = last;
+                bucket.Cursor = position;
             }
 
             if (!feed.HasMore && feed.Entries.Count < _options.BatchSize)
@@ -143,6 +143,8 @@ public sealed class FeedPoller
         await SaveCheckpointAsync(bucket, force: false, cancellationToken);
         return handled;
     }
+
+    private static string Min(string a, string b) => string.CompareOrdinal(a, b) <= 0 ? a : b;
 
     /// <summary>Applies one entry; <c>false</c> when it failed transiently and must be retried.</summary>
     private async Task<bool> ApplyOneAsync(FeedEntry entry, CancellationToken cancellationToken)
@@ -177,7 +179,8 @@ public sealed class FeedPoller
             }
 
             var version = entry.User is { } user ? Math.Max(user.ProfileVersion, user.GroupsVersion) : entry.Group!.Version;
-            await _engine.ParkAfterFailuresAsync(entry.Entity, attempts, e, version, cancellationToken);
+            var parked = await _engine.ParkAfterFailuresAsync(entry.Entity, attempts, e, version, cancellationToken);
+            Statistics.Count(parked.Outcome);
             lock (_failuresGate)
             {
                 _failures.Remove(entry.Entity);
@@ -194,19 +197,22 @@ public sealed class FeedPoller
     private async Task SaveCheckpointAsync(BucketState bucket, bool force, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
-        if (bucket.Cursor.Length == 0 || bucket.Cursor == bucket.Saved || (!force && now - bucket.SavedAt < _options.CheckpointInterval))
+
+        // Never save past an entry still waiting to be retried: a restart must read it again.
+        var position = bucket.RetryFrom is { } retryFrom ? Min(bucket.Cursor, retryFrom) : bucket.Cursor;
+        if (position.Length == 0 || position == bucket.Saved || (!force && now - bucket.SavedAt < _options.CheckpointInterval))
         {
             return;
         }
 
         // Checkpoints only move forward; the look-back window is applied when they are read.
-        if (bucket.Saved is not null && string.CompareOrdinal(bucket.Cursor, bucket.Saved) <= 0)
+        if (bucket.Saved is not null && string.CompareOrdinal(position, bucket.Saved) <= 0)
         {
             return;
         }
 
-        await _state.PutCheckpointAsync(_engine.Region, bucket.Number, bucket.Cursor, cancellationToken);
-        bucket.Saved = bucket.Cursor;
+        await _state.PutCheckpointAsync(_engine.Region, bucket.Number, position, cancellationToken);
+        bucket.Saved = position;
         bucket.SavedAt = now;
     }
 
@@ -220,6 +226,14 @@ public sealed class FeedPoller
         public string? Saved { get; set; }
 
         public DateTimeOffset SavedAt { get; set; }
+
+        /// <summary>Entities whose newest entry failed transiently, with that entry's position.</summary>
+        public Dictionary<EntityId, string> Failed { get; } = [];
+
+        /// <summary>Just before the oldest failed entry (every position written in its tick sorts after it).</summary>
+        public string? RetryFrom => Failed.Count == 0
+            ? null
+            : MirrorTable.PositionFloor(MirrorTable.TimeOf(Failed.Values.Min(StringComparer.Ordinal)!));
     }
 }
 
