@@ -11,6 +11,7 @@ using IdentityReplicator.Replicator.Capture;
 using IdentityReplicator.Replicator.Lambda;
 using IdentityReplicator.Sandbox.Cognito;
 using IdentityReplicator.Sandbox.Emulators;
+using IdentityReplicator.Sandbox.EventBridge;
 using IdentityReplicator.Sandbox.Lambda;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
@@ -79,6 +80,9 @@ public sealed class SandboxEnvironment : IAsyncDisposable
     public int FeedBuckets { get; private set; }
 
     public Uri LambdaEndpoint { get; private set; } = null!;
+
+    /// <summary>The local EventBridge (one bus standing for both Regions' default buses).</summary>
+    public LocalEventBus EventBus { get; private set; } = null!;
 
     /// <summary>The code cognito-local sends for every confirmation (so the demo can call ConfirmSignUp).</summary>
     public string ConfirmationCode { get; private set; } = string.Empty;
@@ -156,6 +160,7 @@ public sealed class SandboxEnvironment : IAsyncDisposable
         ["standby"] = Describe(Standby),
         ["mirror"] = new JsonObject { ["endpoint"] = MirrorEndpoint.ToString(), ["tableName"] = TableName, ["feedBuckets"] = FeedBuckets },
         ["lambdaEndpoint"] = LambdaEndpoint.ToString(),
+        ["eventBridgeEndpoint"] = EventBus.Url.ToString(),
         ["confirmationCode"] = ConfirmationCode,
         ["configFile"] = ConfigFile,
     }.ToJsonString();
@@ -212,6 +217,8 @@ public sealed class SandboxEnvironment : IAsyncDisposable
             cancellationToken);
         _owned.Add(lambda);
         LambdaEndpoint = lambda.Url;
+        EventBus = await LocalEventBus.StartAsync(time, options.PrimaryRegion, cancellationToken);
+        _owned.Add(EventBus);
 
         var primaryData = Path.Combine(DataDirectory, "primary");
         var standbyData = Path.Combine(DataDirectory, "standby");
@@ -291,6 +298,10 @@ public sealed class SandboxEnvironment : IAsyncDisposable
             ["TableName"] = TableName,
             ["FeedBuckets"] = FeedBuckets,
             ["Endpoints"] = new JsonObject { [Primary.Region] = MirrorEndpoint.ToString(), [Standby.Region] = MirrorEndpoint.ToString() },
+        },
+        ["EventBridge"] = new JsonObject
+        {
+            ["Endpoints"] = new JsonObject { [Primary.Region] = EventBus.Url.ToString(), [Standby.Region] = EventBus.Url.ToString() },
         },
         ["Sandbox"] = new JsonObject
         {

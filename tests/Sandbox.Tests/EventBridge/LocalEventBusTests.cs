@@ -1,0 +1,78 @@
+using System.Text.Json.Nodes;
+using IdentityReplicator.Core.Aws;
+using IdentityReplicator.Core.EventBridge;
+using IdentityReplicator.Sandbox.EventBridge;
+
+namespace IdentityReplicator.Sandbox.Tests.EventBridge;
+
+public sealed class LocalEventBusTests
+{
+    [Fact]
+    public async Task PutEvents_FromTheClient_IsStoredInEventBridgesEnvelope()
+    {
+        await using var bus = await LocalEventBus.StartAsync(TimeProvider.System, "us-east-1", CancellationToken.None);
+        var client = EventBridgeClient.Create(new AwsEndpoint("us-east-1", bus.Url), SandboxEnvironment.Credentials);
+
+        var response = await client.PutEventsAsync(new PutEventsRequest(
+        [
+            new PutEventsRequestEntry { Source = "identity-replicator", DetailType = "DriftReportCompleted", Detail = """{"differences":0}""" },
+        ]));
+
+        Assert.Equal(0, response.FailedEntryCount);
+        var stored = Assert.Single(bus.Events);
+        Assert.Equal(response.Entries![0].EventId, stored["id"]!.GetValue<string>());
+        Assert.Equal("DriftReportCompleted", stored["detail-type"]!.GetValue<string>());
+        Assert.Equal("identity-replicator", stored["source"]!.GetValue<string>());
+        Assert.Equal(0, stored["detail"]!["differences"]!.GetValue<int>());
+        Assert.Equal("us-east-1", stored["region"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task PutEvents_DetailNotJson_IsReportedAsAFailedEntry()
+    {
+        await using var bus = await LocalEventBus.StartAsync(TimeProvider.System, "us-east-1", CancellationToken.None);
+        var client = EventBridgeClient.Create(new AwsEndpoint("us-east-1", bus.Url), SandboxEnvironment.Credentials);
+
+        var response = await client.PutEventsAsync(new PutEventsRequest([new PutEventsRequestEntry { Source = "app", DetailType = "x", Detail = "not json" }]));
+
+        Assert.Equal(1, response.FailedEntryCount);
+        Assert.Equal("MalformedDetail", response.Entries![0].ErrorCode);
+        Assert.Empty(bus.Events);
+    }
+
+    [Fact]
+    public async Task Publish_MatchingSubscription_IsDeliveredToItsTarget()
+    {
+        await using var bus = await LocalEventBus.StartAsync(TimeProvider.System, "us-east-1", CancellationToken.None);
+        var delivered = new TaskCompletionSource<JsonObject>(TaskCreationOptions.RunContinuationsAsynchronously);
+        bus.Subscribe(new EventSubscription(
+            "cognito",
+            e => e["source"]?.GetValue<string>() == "aws.cognito-idp",
+            (e, _) =>
+            {
+                delivered.TrySetResult(e);
+                return Task.CompletedTask;
+            },
+            TimeSpan.Zero));
+
+        bus.Publish("app", "Other", new JsonObject());
+        bus.Publish("aws.cognito-idp", "AWS API Call via CloudTrail", new JsonObject { ["eventName"] = "AdminDisableUser" });
+
+        var envelope = await delivered.Task.WaitAsync(TimeSpan.FromSeconds(10), TimeProvider.System);
+        Assert.Equal("AdminDisableUser", envelope["detail"]!["eventName"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task PutEvents_UnsupportedOperation_AnswersUnknownOperation()
+    {
+        await using var bus = await LocalEventBus.StartAsync(TimeProvider.System, "us-east-1", CancellationToken.None);
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, bus.Url) { Content = new StringContent("{}") };
+        request.Headers.Add("X-Amz-Target", "AWSEvents.PutRule");
+
+        using var response = await http.SendAsync(request);
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("UnknownOperationException", response.Headers.GetValues("x-amzn-ErrorType").Single());
+    }
+}
