@@ -28,7 +28,7 @@ public static class ReconcilerServiceCollectionExtensions
                 sp.GetRequiredKeyedService<IUserDirectory>(PoolRoles.Standby),
                 sp.GetRequiredKeyedService<IMirrorStore>(PoolRoles.Standby),
                 sp.GetRequiredService<IReplicaStateStore>(),
-                new ApplySettings(replication.Standby.Region, replication.ExcludeAttributes),
+                new ApplySettings(replication.Standby.Region, replication.ExcludeAttributes, replication.PrimarySubAttribute),
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILogger<ApplyEngine>>());
         });

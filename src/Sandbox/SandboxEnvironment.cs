@@ -6,6 +6,8 @@ using Amazon.DynamoDBv2;
 using Amazon.Runtime;
 using IdentityReplicator.Core.Aws;
 using IdentityReplicator.Core.Cognito;
+using IdentityReplicator.Core.EventBridge;
+using IdentityReplicator.Core.Pools;
 using IdentityReplicator.Core.Mirror;
 using IdentityReplicator.Replicator.Capture;
 using IdentityReplicator.Replicator.Lambda;
@@ -32,13 +34,25 @@ public sealed record SandboxOptions
 
     public int FeedBuckets { get; init; } = 8;
 
-    /// <summary>Custom attributes both pools get (without the <c>custom:</c> prefix).</summary>
-    public IReadOnlyList<string> CustomAttributes { get; init; } = ["tier", "plan", "department"];
+    /// <summary>
+    /// Custom attributes both pools get (without the <c>custom:</c> prefix). <c>primary_sub</c> carries each standby
+    /// user's original <c>sub</c> (Replication:PrimarySubAttribute).
+    /// </summary>
+    public IReadOnlyList<string> CustomAttributes { get; init; } = ["tier", "plan", "department", "primary_sub"];
 
     /// <summary>Custom attributes only the primary gets (to exercise schema mismatches).</summary>
     public IReadOnlyList<string> PrimaryOnlyAttributes { get; init; } = [];
 
     public TimeSpan TriggerBudget { get; init; } = TimeSpan.FromMilliseconds(1500);
+
+    /// <summary>Whether calls through the fronts are recorded as CloudTrail events and delivered to the Replicator.</summary>
+    public bool RecordCloudTrail { get; init; } = true;
+
+    /// <summary>
+    /// How long a CloudTrail event takes to reach the Replicator. On AWS, management events reach EventBridge
+    /// typically within seconds (longer under load); zero makes the sandbox's event path as fast as it can be.
+    /// </summary>
+    public TimeSpan CloudTrailDelay { get; init; } = TimeSpan.Zero;
 
     /// <summary>Where emulator state and the config file go; a fresh temporary folder (deleted on dispose) when null.</summary>
     public string? DataDirectory { get; init; }
@@ -230,29 +244,46 @@ public sealed class SandboxEnvironment : IAsyncDisposable
 
         var lambdaHttp = new HttpClient { BaseAddress = lambda.Url, Timeout = TimeSpan.FromSeconds(10) };
         _owned.Add(new DisposableAdapter(lambdaHttp));
-        var primary = await StartPoolAsync(emulators[0], options.PrimaryRegion, "primary", options, lambdaHttp, cancellationToken);
-        var standby = await StartPoolAsync(emulators[1], options.StandbyRegion, "standby", options, lambdaHttp, cancellationToken);
+        var primary = await StartPoolAsync(emulators[0], options.PrimaryRegion, "primary", options, lambdaHttp, time, cancellationToken);
+        var standby = await StartPoolAsync(emulators[1], options.StandbyRegion, "standby", options, lambdaHttp, time, cancellationToken);
         Primary = primary;
         Standby = standby;
 
-        function = ReplicatorFunction.Create(
+        var replicator = ReplicatorFunction.Create(
             _dynamo,
+            new CognitoUserDirectory(Client(primary), primary.UserPoolId),
             mirrorOptions,
             new CaptureOptions { PrimaryPoolId = primary.UserPoolId, TriggerBudget = options.TriggerBudget },
             loggers,
             time);
+        function = replicator;
+
+        // EventBridge rules of the deployment: Cognito's CloudTrail events and applications' hints go to the Replicator.
+        EventBus.Subscribe(new EventSubscription(
+            "cognito-cloudtrail-to-replicator",
+            e => e["source"]?.GetValue<string>() == CloudTrailEvent.Source && e["detail-type"]?.GetValue<string>() == CloudTrailEvent.DetailType,
+            (e, ct) => replicator.HandleAsync(e, ct),
+            options.CloudTrailDelay));
+        EventBus.Subscribe(new EventSubscription(
+            "user-changed-hints-to-replicator",
+            e => e["detail-type"]?.GetValue<string>() == UserChangedEvent.DetailType,
+            (e, ct) => replicator.HandleAsync(e, ct),
+            TimeSpan.Zero));
 
         await File.WriteAllTextAsync(ConfigFile, WriteConfig().ToJsonString(new JsonSerializerOptions { WriteIndented = true }), cancellationToken);
     }
 
-    private async Task<SandboxPool> StartPoolAsync(NodeProcess emulator, string region, string name, SandboxOptions options, HttpClient lambdaHttp, CancellationToken cancellationToken)
+    private async Task<SandboxPool> StartPoolAsync(NodeProcess emulator, string region, string name, SandboxOptions options, HttpClient lambdaHttp, TimeProvider time, CancellationToken cancellationToken)
     {
         var direct = CognitoIdentityProviderClient.Create(new AwsEndpoint(region, emulator.Url), Credentials);
         var disabled = new DisabledUsersCannotSignIn(direct);
-        var front = await CognitoFront.StartAsync(
-            emulator.Url,
-            [disabled, new PreSignUpOnAdminCreateUser(lambdaHttp, CognitoLocal.TriggerFunction, region)],
-            cancellationToken);
+        List<ICognitoInterceptor> interceptors = [disabled, new PreSignUpOnAdminCreateUser(lambdaHttp, CognitoLocal.TriggerFunction, region)];
+        if (options.RecordCloudTrail)
+        {
+            interceptors.Add(new CloudTrailRecorder(EventBus, direct, region, time));
+        }
+
+        var front = await CognitoFront.StartAsync(emulator.Url, interceptors, cancellationToken);
         _owned.Add(front);
 
         var client = CognitoIdentityProviderClient.Create(new AwsEndpoint(region, front.Url), Credentials);

@@ -20,6 +20,12 @@ public sealed class PrimaryReader(IUserDirectory primary, bool usernamesCaseSens
             return null;
         }
 
+        return await ObserveAsync(user, observedAt, source, includeGroups, cancellationToken);
+    }
+
+    /// <summary>The observation of a user already read at <paramref name="observedAt"/> (reading its groups if asked).</summary>
+    public async Task<UserObservation> ObserveAsync(DirectoryUser user, DateTimeOffset observedAt, CaptureSource source, bool includeGroups, CancellationToken cancellationToken)
+    {
         var groups = includeGroups ? await primary.ListGroupsForUserAsync(user.Username, cancellationToken) : null;
         return new UserObservation
         {
@@ -32,6 +38,17 @@ public sealed class PrimaryReader(IUserDirectory primary, bool usernamesCaseSens
             Profile = new UserProfile(user.Attributes, user.Enabled, user.Status),
             Groups = groups is null ? null : UserObservation.NormalizeGroups(groups),
         };
+    }
+
+    /// <summary>The user with this <c>sub</c>: by the username the mirror recorded for it, else by a ListUsers filter.</summary>
+    public async Task<(DirectoryUser? User, UserSnapshot? Recorded)> FindBySubAsync(string sub, Core.Mirror.IMirrorStore mirror, CancellationToken cancellationToken)
+    {
+        var key = await mirror.FindKeyBySubAsync(sub, cancellationToken);
+        var recorded = key is null ? null : await mirror.GetUserAsync(key, cancellationToken);
+        var user = recorded is not null
+            ? await primary.FindUserAsync(recorded.Username, cancellationToken)
+            : await primary.FindUserBySubAsync(sub, cancellationToken);
+        return (user is not null && (user.Sub is null || user.Sub == sub) ? user : null, recorded);
     }
 
     /// <summary>A tombstone for a username the primary no longer has.</summary>
