@@ -277,7 +277,7 @@ public sealed class SandboxEnvironment : IAsyncDisposable
     {
         var direct = CognitoIdentityProviderClient.Create(new AwsEndpoint(region, emulator.Url), Credentials);
         var disabled = new DisabledUsersCannotSignIn(direct);
-        List<ICognitoInterceptor> interceptors = [disabled, new PreSignUpOnAdminCreateUser(lambdaHttp, CognitoLocal.TriggerFunction, region)];
+        List<ICognitoInterceptor> interceptors = [disabled, new MissingGroupsAnswerLikeCognito(direct), new PreSignUpOnAdminCreateUser(lambdaHttp, CognitoLocal.TriggerFunction, region)];
         if (options.RecordCloudTrail)
         {
             interceptors.Add(new CloudTrailRecorder(EventBus, direct, region, time));
