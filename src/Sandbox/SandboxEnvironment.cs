@@ -8,6 +8,7 @@ using IdentityReplicator.Core.Aws;
 using IdentityReplicator.Core.Cognito;
 using IdentityReplicator.Core.EventBridge;
 using IdentityReplicator.Core.Pools;
+using IdentityReplicator.Core.Quotas;
 using IdentityReplicator.Core.Mirror;
 using IdentityReplicator.Replicator.Capture;
 using IdentityReplicator.Replicator.Lambda;
@@ -249,9 +250,10 @@ public sealed class SandboxEnvironment : IAsyncDisposable
         Primary = primary;
         Standby = standby;
 
+        // The Replicator reads the primary within a budget of its quotas, as it does on AWS.
         var replicator = ReplicatorFunction.Create(
             _dynamo,
-            new CognitoUserDirectory(Client(primary), primary.UserPoolId),
+            new CognitoUserDirectory(Client(primary, new QuotaGovernor(new QuotaOptions { Share = QuotaOptions.PrimaryShare }, time, "replicator")), primary.UserPoolId),
             mirrorOptions,
             new CaptureOptions { PrimaryPoolId = primary.UserPoolId, TriggerBudget = options.TriggerBudget },
             loggers,

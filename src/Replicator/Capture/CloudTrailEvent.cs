@@ -79,15 +79,16 @@ public enum CloudTrailChange
 public static class CloudTrailChanges
 {
     /// <summary>
-    /// The Cognito user pools operations that change users or groups (Amazon Cognito API reference). Sign-up is left
-    /// to the PostConfirmation trigger (an unconfirmed user is not replicated); authentication to its triggers.
+    /// The Cognito user pools operations that change users or groups (Amazon Cognito API reference). Self sign-up,
+    /// its confirmation and forgotten-password confirmation are left to the PostConfirmation trigger, which carries
+    /// the user's attributes (their CloudTrail records name no pool and no user); authentication to its triggers.
     /// </summary>
     public static CloudTrailChange Of(string eventName) => eventName switch
     {
         "AdminCreateUser" or "AdminUpdateUserAttributes" or "AdminDeleteUserAttributes" or "AdminDisableUser"
-            or "AdminEnableUser" or "AdminConfirmSignUp" or "ConfirmSignUp" or "AdminSetUserPassword"
-            or "AdminResetUserPassword" or "ConfirmForgotPassword" or "UpdateUserAttributes" or "DeleteUserAttributes"
-            or "VerifyUserAttribute" or "AdminLinkProviderForUser" or "AdminDisableProviderForUser" => CloudTrailChange.UserProfile,
+            or "AdminEnableUser" or "AdminConfirmSignUp" or "AdminSetUserPassword" or "AdminResetUserPassword"
+            or "UpdateUserAttributes" or "DeleteUserAttributes" or "VerifyUserAttribute" or "AdminLinkProviderForUser"
+            or "AdminDisableProviderForUser" => CloudTrailChange.UserProfile,
         "AdminAddUserToGroup" or "AdminRemoveUserFromGroup" => CloudTrailChange.UserGroups,
         "AdminDeleteUser" or "DeleteUser" => CloudTrailChange.UserDeleted,
         "CreateGroup" or "UpdateGroup" or "DeleteGroup" => CloudTrailChange.Group,

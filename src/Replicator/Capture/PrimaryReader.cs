@@ -40,16 +40,27 @@ public sealed class PrimaryReader(IUserDirectory primary, bool usernamesCaseSens
         };
     }
 
-    /// <summary>The user with this <c>sub</c>: by the username the mirror recorded for it, else by a ListUsers filter.</summary>
+    /// <summary>
+    /// The user with this <c>sub</c>: by the username the mirror recorded for it; else by the sub itself as a username
+    /// (in pools that sign in by email or phone, Cognito's username is the sub) — both AdminGetUser, UserRead quota; only
+    /// then by a ListUsers filter (the much smaller UserList quota).
+    /// </summary>
     public async Task<(DirectoryUser? User, UserSnapshot? Recorded)> FindBySubAsync(string sub, Core.Mirror.IMirrorStore mirror, CancellationToken cancellationToken)
     {
         var key = await mirror.FindKeyBySubAsync(sub, cancellationToken);
         var recorded = key is null ? null : await mirror.GetUserAsync(key, cancellationToken);
-        var user = recorded is not null
-            ? await primary.FindUserAsync(recorded.Username, cancellationToken)
-            : await primary.FindUserBySubAsync(sub, cancellationToken);
-        return (user is not null && (user.Sub is null || user.Sub == sub) ? user : null, recorded);
+        if (recorded is not null)
+        {
+            return (Matching(await primary.FindUserAsync(recorded.Username, cancellationToken), sub), recorded);
+        }
+
+        var user = Matching(await primary.FindUserAsync(sub, cancellationToken), sub)
+            ?? await primary.FindUserBySubAsync(sub, cancellationToken);
+        return (user, null);
     }
+
+    private static DirectoryUser? Matching(DirectoryUser? user, string sub) =>
+        user is not null && (user.Sub is null || user.Sub == sub) ? user : null;
 
     /// <summary>A tombstone for a username the primary no longer has.</summary>
     public UserObservation Tombstone(string username, CaptureSource source, DateTimeOffset observedAt) =>

@@ -42,9 +42,10 @@ public sealed class CloudTrailRecorder(LocalEventBus bus, CognitoIdentityProvide
             return null;
         }
 
-        // The sub of the user the call is about, read before the call (a deleted user has none afterwards).
+        // The sub of the user the call is about, read before the call (a deleted user has none afterwards). A user
+        // being created has none yet: its sub comes from the reply.
         var sub = body["AccessToken"]?.GetValue<string>() is { } token ? SubOf(token) : null;
-        if (sub is null && call.UserPoolId is { } pool && body["Username"]?.GetValue<string>() is { } username)
+        if (sub is null && call.Operation != "AdminCreateUser" && call.UserPoolId is { } pool && body["Username"]?.GetValue<string>() is { } username)
         {
             try
             {
