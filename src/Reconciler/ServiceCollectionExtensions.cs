@@ -40,6 +40,7 @@ public static class ReconcilerServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<FeedPoller>>()));
         services.TryAddSingleton<ReconcilerStartup>();
+        services.TryAddSingleton<ReconcilerHealth>();
         services.AddHostedService<ReconcilerService>();
         return services;
     }

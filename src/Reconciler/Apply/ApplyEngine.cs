@@ -71,6 +71,9 @@ public sealed class ApplyEngine
 
     public string Region => _settings.Region;
 
+    /// <summary>Entities parked now (waiting for a fix).</summary>
+    public int ParkedCount => _parked.Count;
+
     /// <summary>Loads what is parked, so a later success can unpark it. Returns how many are parked.</summary>
     public async Task<int> LoadParkedAsync(CancellationToken cancellationToken)
     {
