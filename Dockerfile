@@ -18,4 +18,5 @@ ENV IDREP_Worker__LogFormat=json \
     DOTNET_gcServer=0
 HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 CMD ["dotnet", "idrep.dll", "health", "--url", "http://127.0.0.1:8080/health/ready"]
 ENTRYPOINT ["dotnet", "idrep.dll"]
-CMD ["worker", "--config", "/config/idrep.json"]
+# Settings come from IDREP_ environment variables (IDREP_Replication__Primary__UserPoolId=…), see docs/configuration.md.
+CMD ["worker"]

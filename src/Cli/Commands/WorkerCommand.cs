@@ -13,6 +13,8 @@ public static class WorkerCommand
     public static Command Build()
     {
         var config = CommonOptions.Config();
+        config.Required = false;
+        config.Description += " Without it, settings come from IDREP_ environment variables only (a container's task definition).";
         var verbose = CommonOptions.Verbose();
         var logFormat = new Option<string?>("--log-format") { Description = "text (default) or json (one JSON object per line, for CloudWatch Logs); overrides Worker:LogFormat." };
         logFormat.AcceptOnlyFromAmong("text", "json");
@@ -25,7 +27,7 @@ public static class WorkerCommand
             healthUrl,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(
-            parse.GetRequiredValue(config),
+            parse.GetValue(config),
             parse.GetValue(verbose),
             new Dictionary<string, string?>
             {
@@ -36,7 +38,7 @@ public static class WorkerCommand
         return command;
     }
 
-    private static async Task<int> RunAsync(FileInfo file, bool verbose, Dictionary<string, string?> overrides, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(FileInfo? file, bool verbose, Dictionary<string, string?> overrides, CancellationToken cancellationToken)
     {
         try
         {
