@@ -19,7 +19,7 @@ using Microsoft.Extensions.Logging;
 namespace IdentityReplicator.Sandbox;
 
 /// <summary>How to build the sandbox.</summary>
-public sealed record SandboxOptions
+public sealed partial record SandboxOptions
 {
     public string PrimaryRegion { get; init; } = "us-east-1";
 
@@ -52,7 +52,7 @@ public sealed record SandboxPool(string Region, string UserPoolId, Uri Endpoint,
 /// that makes up for the emulator's gaps), dynalite for the mirror table, and a Lambda Invoke endpoint that runs the
 /// real Replicator handler for the emulator's triggers. Everything listens on 127.0.0.1 and stops on dispose.
 /// </summary>
-public sealed class SandboxEnvironment : IAsyncDisposable
+public sealed partial class SandboxEnvironment : IAsyncDisposable
 {
     public const string AccessKey = "sandbox";
 
@@ -230,8 +230,8 @@ public sealed class SandboxEnvironment : IAsyncDisposable
 
         var lambdaHttp = new HttpClient { BaseAddress = lambda.Url, Timeout = TimeSpan.FromSeconds(10) };
         _owned.Add(new DisposableAdapter(lambdaHttp));
-        var primary = await StartPoolAsync(emulators[0], options.PrimaryRegion, "primary", options, lambdaHttp, cancellationToken);
-        var standby = await StartPoolAsync(emulators[1], options.StandbyRegion, "standby", options, lambdaHttp, cancellationToken);
+        var primary = await StartPoolAsync(emulators[0], options.PrimaryRegion, "primary", options, lambdaHttp, time, cancellationToken);
+        var standby = await StartPoolAsync(emulators[1], options.StandbyRegion, "standby", options, lambdaHttp, time, cancellationToken);
         Primary = primary;
         Standby = standby;
 
@@ -245,13 +245,13 @@ public sealed class SandboxEnvironment : IAsyncDisposable
         await File.WriteAllTextAsync(ConfigFile, WriteConfig().ToJsonString(new JsonSerializerOptions { WriteIndented = true }), cancellationToken);
     }
 
-    private async Task<SandboxPool> StartPoolAsync(NodeProcess emulator, string region, string name, SandboxOptions options, HttpClient lambdaHttp, CancellationToken cancellationToken)
+    private async Task<SandboxPool> StartPoolAsync(NodeProcess emulator, string region, string name, SandboxOptions options, HttpClient lambdaHttp, TimeProvider time, CancellationToken cancellationToken)
     {
         var direct = CognitoIdentityProviderClient.Create(new AwsEndpoint(region, emulator.Url), Credentials);
         var disabled = new DisabledUsersCannotSignIn(direct);
         var front = await CognitoFront.StartAsync(
             emulator.Url,
-            [disabled, new PreSignUpOnAdminCreateUser(lambdaHttp, CognitoLocal.TriggerFunction, region)],
+            [.. ProxyInterceptors(region, emulator.Url, options, time), disabled, new PreSignUpOnAdminCreateUser(lambdaHttp, CognitoLocal.TriggerFunction, region)],
             cancellationToken);
         _owned.Add(front);
 
