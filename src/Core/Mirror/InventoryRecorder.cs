@@ -88,8 +88,8 @@ public sealed class InventoryRecorder(IMirrorStore mirror, bool usernamesCaseSen
     }
 
     /// <summary>Records that a group the mirror holds is gone from the primary.</summary>
-    public Task<RecordOutcome> RecordGroupGoneAsync(PoolInventory inventory, GroupSnapshot current, CaptureSource source, CancellationToken cancellationToken) =>
+    public Task<RecordOutcome> RecordGroupGoneAsync(PoolInventory inventory, string name, CaptureSource source, CancellationToken cancellationToken) =>
         mirror.RecordGroupAsync(
-            new GroupObservation { Name = current.Name, SourcePoolId = inventory.PoolId, ObservedAt = inventory.ReadStartedAt, Source = source, Deleted = true },
+            new GroupObservation { Name = name, SourcePoolId = inventory.PoolId, ObservedAt = inventory.ReadStartedAt, Source = source, Deleted = true },
             cancellationToken);
 }
