@@ -29,6 +29,8 @@ public static class WorkerHost
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
         builder.Services.AddCapture(builder.Configuration);
         builder.Services.AddReconciler(builder.Configuration);
+        builder.Services.AddPrimarySweep(builder.Configuration);
+        builder.Services.AddScheduledDriftReports(builder.Configuration);
         configure?.Invoke(builder.Services);
         var host = builder.Build();
         ValidateSettings(host.Services);
