@@ -1,6 +1,5 @@
 using System.Globalization;
 using IdentityReplicator.Cli.Hosting;
-using IdentityReplicator.Core.Configuration;
 using IdentityReplicator.Core.Quotas;
 using IdentityReplicator.Reconciler.Sync;
 using IdentityReplicator.Sandbox;
@@ -36,7 +35,8 @@ public sealed record SyncBenchResult(
 /// <c>idrep bench sync</c>: full sync of N users in G groups into an empty standby, on the sandbox with Cognito's
 /// quotas enforced by the quota proxy (scaled so the run takes about a minute), against the quota-bound ceiling
 /// (the slowest category's calls ÷ its budget) and against a baseline measured in the same run under the same proxy:
-/// the same sync, one call at a time, throttling handled by retry with backoff.
+/// the standby filled as backup/restore tools fill it, one call at a time, throttling handled by retry with backoff
+/// (<see cref="SequentialRestore"/>).
 /// </summary>
 public sealed class SyncBenchmark(ILoggerFactory loggers, TimeProvider time, Action<string> progress)
 {
@@ -53,7 +53,7 @@ public sealed class SyncBenchmark(ILoggerFactory loggers, TimeProvider time, Act
         await BenchPools.SeedPrimaryAsync(sandbox, options.Users, options.Groups, progress, cancellationToken);
 
         progress($"Full sync with the quota proxy on (Cognito's default quotas × {scale:0.##})…");
-        var (elapsed, ours) = await SyncOnceAsync(sandbox, proxy, options, "bench-concurrent", baseline: null, cancellationToken);
+        var (elapsed, ours) = await SyncOnceAsync(sandbox, proxy, options, "bench-concurrent", cancellationToken);
         var loads = Loads(sandbox, proxy, options.Share);
         var throttles = sandbox.QuotaProxyOf(sandbox.Primary).Throttled + sandbox.QuotaProxyOf(sandbox.Standby).Throttled;
         var converged = ours.Failed == 0 && await BenchPools.CountUsersAsync(sandbox, sandbox.Standby, cancellationToken) == options.Users;
@@ -69,12 +69,16 @@ public sealed class SyncBenchmark(ILoggerFactory loggers, TimeProvider time, Act
             sandbox.QuotaProxyOf(sandbox.Primary).Configure(null);
             sandbox.QuotaProxyOf(sandbox.Standby).Configure(null);
             await BenchPools.EmptyStandbyAsync(sandbox, cancellationToken);
-            progress("Baseline: the same sync, one call at a time, retrying throttled calls with backoff…");
+            progress("Baseline: as backup/restore tools do it, one call at a time, retrying throttled calls with backoff…");
             var policy = new OneAtATimePolicy(time);
-            var (baselineElapsed, baseline) = await SyncOnceAsync(sandbox, proxy, options with { Concurrency = 1 }, "bench-baseline", policy, cancellationToken);
-            baselineS = baselineElapsed;
+            var restore = new SequentialRestore(sandbox.Client(sandbox.Primary, policy), sandbox.Primary.UserPoolId, sandbox.Client(sandbox.Standby, policy), sandbox.Standby.UserPoolId);
+            sandbox.QuotaProxyOf(sandbox.Primary).Configure(proxy);
+            sandbox.QuotaProxyOf(sandbox.Standby).Configure(proxy);
+            var started = time.GetTimestamp();
+            await restore.RunAsync(cancellationToken);
+            baselineS = time.GetElapsedTime(started).TotalSeconds;
             baselineThrottles = policy.Throttles;
-            converged &= baseline.Failed == 0 && await BenchPools.CountUsersAsync(sandbox, sandbox.Standby, cancellationToken) == options.Users;
+            converged &= await BenchPools.CountUsersAsync(sandbox, sandbox.Standby, cancellationToken) == options.Users;
             progress(string.Create(CultureInfo.InvariantCulture, $"  {baselineS:0.0} s, {baselineThrottles} throttled calls"));
         }
 
@@ -95,7 +99,7 @@ public sealed class SyncBenchmark(ILoggerFactory loggers, TimeProvider time, Act
 
     /// <summary>One full sync into the (empty) standby with a fresh mirror table; returns its wall time.</summary>
     private async Task<(double Seconds, SyncResult Result)> SyncOnceAsync(
-        SandboxEnvironment sandbox, QuotaProxyOptions proxy, SyncBenchOptions options, string table, OneAtATimePolicy? baseline, CancellationToken cancellationToken)
+        SandboxEnvironment sandbox, QuotaProxyOptions proxy, SyncBenchOptions options, string table, CancellationToken cancellationToken)
     {
         var overrides = new Dictionary<string, string?>
         {
@@ -110,14 +114,7 @@ public sealed class SyncBenchmark(ILoggerFactory loggers, TimeProvider time, Act
             }
         }
 
-        await using var services = ToolHost.Build(sandbox.Configuration(overrides), verbose: false, services =>
-        {
-            if (baseline is not null)
-            {
-                services.AddKeyedSingleton(PoolRoles.Primary, sandbox.Client(sandbox.Primary, baseline));
-                services.AddKeyedSingleton(PoolRoles.Standby, sandbox.Client(sandbox.Standby, baseline));
-            }
-        });
+        await using var services = ToolHost.Build(sandbox.Configuration(overrides), verbose: false);
         var sync = services.GetRequiredService<FullSync>();
         sandbox.QuotaProxyOf(sandbox.Primary).Configure(proxy);
         sandbox.QuotaProxyOf(sandbox.Standby).Configure(proxy);
