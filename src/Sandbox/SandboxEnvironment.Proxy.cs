@@ -26,7 +26,7 @@ public sealed partial class SandboxEnvironment
     /// <summary>The fault injector in front of a pool.</summary>
     public FaultInjector FaultsOf(SandboxPool pool) => _proxies[pool.Region].Faults;
 
-    /// <summary>Interceptors that go first in a pool's front: faults, then quotas, then paging (answered from the emulator).</summary>
+    /// <summary>Interceptors that go first in a pool's front: faults, then quotas, then those answering from the emulator (paging, group errors).</summary>
     private List<ICognitoInterceptor> ProxyInterceptors(string region, Uri emulator, SandboxOptions options, TimeProvider time)
     {
         var quotas = new QuotaProxy(time);
@@ -34,14 +34,15 @@ public sealed partial class SandboxEnvironment
         var faults = new FaultInjector(time);
         faults.Configure(options.Faults);
         _proxies[region] = (quotas, faults);
+        var forwarder = new EmulatorForwarder(emulator);
+        _owned.Add(new DisposableAdapter(forwarder));
         List<ICognitoInterceptor> interceptors = [faults, quotas];
         if (options.PageListings)
         {
-            var paging = new ListPaging(emulator, time);
-            _owned.Add(new DisposableAdapter(paging));
-            interceptors.Add(paging);
+            interceptors.Add(new ListPaging(forwarder, time));
         }
 
+        interceptors.Add(new MissingGroupIsNotFound(forwarder));
         return interceptors;
     }
 }

@@ -13,7 +13,7 @@ namespace IdentityReplicator.Sandbox.Proxy;
 /// whole listing once, keeps it under a server-side cursor, and answers pages of at most <c>Limit</c> (at most and by
 /// default 60) with a token for the next — so a listing of N users costs ⌈N/60⌉ calls, as against Cognito.
 /// </summary>
-public sealed class ListPaging(Uri emulator, TimeProvider time) : ICognitoInterceptor, IDisposable
+public sealed class ListPaging(EmulatorForwarder emulator, TimeProvider time) : ICognitoInterceptor
 {
     private const int PageLimit = 60;
     private static readonly TimeSpan CursorLifetime = TimeSpan.FromMinutes(10);
@@ -26,7 +26,6 @@ public sealed class ListPaging(Uri emulator, TimeProvider time) : ICognitoInterc
         ["AdminListGroupsForUser"] = ("NextToken", "NextToken", "Groups"),
     };
 
-    private readonly HttpClient _http = new(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = emulator, Timeout = TimeSpan.FromSeconds(60) };
     private readonly ConcurrentDictionary<string, Cursor> _cursors = new(StringComparer.Ordinal);
 
     public async ValueTask<FrontReply?> BeforeAsync(FrontCall call, CancellationToken cancellationToken)
@@ -55,17 +54,13 @@ public sealed class ListPaging(Uri emulator, TimeProvider time) : ICognitoInterc
             var request = (JsonObject)body.DeepClone();
             request.Remove("Limit");
             request.Remove(shape.TokenIn);
-            using var message = new HttpRequestMessage(HttpMethod.Post, "/") { Content = new StringContent(request.ToJsonString(), Encoding.UTF8) };
-            message.Content.Headers.ContentType = new("application/x-amz-json-1.1");
-            message.Headers.TryAddWithoutValidation("X-Amz-Target", "AWSCognitoIdentityProviderService." + call.Operation);
-            using var response = await _http.SendAsync(message, cancellationToken);
-            var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-            if (!response.IsSuccessStatusCode)
+            var answer = await emulator.SendAsync(call.Operation, request, cancellationToken);
+            if (!answer.IsSuccess)
             {
-                return new FrontReply((int)response.StatusCode, bytes);
+                return answer;
             }
 
-            whole = JsonNode.Parse(bytes) as JsonObject ?? [];
+            whole = JsonNode.Parse(answer.Body) as JsonObject ?? [];
             cursor = new Cursor(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)), whole, time.GetUtcNow() + CursorLifetime);
         }
         else
@@ -90,8 +85,6 @@ public sealed class ListPaging(Uri emulator, TimeProvider time) : ICognitoInterc
     }
 
     public ValueTask AfterAsync(FrontCall call, FrontReply reply, CancellationToken cancellationToken) => ValueTask.CompletedTask;
-
-    public void Dispose() => _http.Dispose();
 
     private static string Token(string id, int offset) =>
         Convert.ToBase64String(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{id}:{offset}")));

@@ -27,7 +27,7 @@ public sealed class MirrorCatalogTests(DynaliteFixture dynalite)
         var contents = await store.ReadAllAsync("us-west-2", CancellationToken.None);
 
         Assert.Equal(["alice", "bob"], contents.Users.Keys.Order(StringComparer.Ordinal));
-        Assert.Equal(["admins"], contents.Users["alice"].Groups!.Value);
+        Assert.Equal(["admins"], contents.Users["alice"].Groups!.Value.ToArray());
         Assert.True(contents.Users["bob"].Deleted);
         Assert.Equal("admins", Assert.Single(contents.Groups).Key);
         var applied = Assert.Single(contents.Applied);

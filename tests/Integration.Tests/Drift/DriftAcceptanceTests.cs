@@ -59,14 +59,14 @@ public sealed class DriftAcceptanceTests
             d =>
             {
                 Assert.Equal((DriftKind.Attributes, users[5].Sub), (d.Kind, d.Sub));
-                Assert.Equal([new FieldDifference("custom:tier")], d.Fields!.Value);
+                Assert.Equal(new FieldDifference("custom:tier"), Assert.Single(d.Fields!.Value));
                 Assert.Equal(MirrorState.Behind, d.Mirror);
             },
             d => Assert.Equal((DriftKind.Enabled, users[6].Sub, "enabled", "disabled"), (d.Kind, d.Sub, d.Expected, d.Actual)),
             d =>
             {
                 Assert.Equal((DriftKind.Memberships, users[0].Sub), (d.Kind, d.Sub));
-                Assert.Equal(["staff"], d.MissingGroups!.Value);
+                Assert.Equal("staff", Assert.Single(d.MissingGroups!.Value));
                 Assert.Empty(d.ExtraGroups!.Value);
             },
             d => Assert.Equal((DriftKind.GroupMissing, "auditors"), (d.Kind, d.Group)));
