@@ -79,6 +79,12 @@ public sealed class DriftAcceptanceTests
         Assert.Equal(1, exit);
         Assert.Equal(6, JsonNode.Parse(output[output.IndexOf('{', StringComparison.Ordinal)..])!["summary"]!["differences"]!.GetValue<int>());
 
+        // A dry-run sync lists what it would do, and the delete it would only make with --prune.
+        var (dryExit, plan) = await IdrepProcess.RunAsync(TimeSpan.FromSeconds(90), "sync", "--config", sandbox.ConfigFile, "--dry-run");
+        Assert.Equal(0, dryExit);
+        Assert.Contains("Would create 1 users and 1 groups", plan, StringComparison.Ordinal);
+        Assert.Contains($"user {extra.Sub}", plan, StringComparison.Ordinal);
+
         var repaired = await reporter.RunAsync(new DriftRequest(Repair: true), CancellationToken.None);
 
         Assert.Equal(0, repaired.Repair!.RemainingDifferences);
