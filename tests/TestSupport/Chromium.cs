@@ -19,6 +19,7 @@ public static class Chromium
             var path = Find();
             if (path is null)
             {
+                await RunAsync("apt-get", ["update", "-qq"], TimeSpan.FromMinutes(5));
                 await RunAsync("apt-get", ["install", "-y", "-qq", "chromium"], TimeSpan.FromMinutes(10));
                 path = Find();
             }

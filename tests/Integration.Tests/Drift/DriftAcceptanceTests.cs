@@ -84,6 +84,7 @@ public sealed class DriftAcceptanceTests
         Assert.Equal(0, dryExit);
         Assert.Contains("Would create 1 users and 1 groups", plan, StringComparison.Ordinal);
         Assert.Contains($"user {extra.Sub}", plan, StringComparison.Ordinal);
+        Assert.Contains("sync: ", plan, StringComparison.Ordinal);
 
         var repaired = await reporter.RunAsync(new DriftRequest(Repair: true), CancellationToken.None);
 
