@@ -6,11 +6,11 @@ namespace IdentityReplicator.Cli.Bench;
 
 /// <summary>
 /// The benchmark's baseline: a standby filled the way today's backup/restore tools fill one — read the primary
-/// (ListUsers pages, ListGroups, ListUsersInGroup per group), create the groups, then for each user AdminCreateUser
-/// and AdminSetUserPassword (and AdminDisableUser when disabled), then every membership with AdminAddUserToGroup —
-/// one call at a time, a throttled call retried after a backoff (<see cref="OneAtATimePolicy"/>). It makes the same
-/// calls of the same quota categories as full sync, into the same end state, so the two are compared on their
-/// scheduling alone.
+/// (ListUsers pages, ListGroups, ListUsersInGroup per group), create the groups, create every user (AdminCreateUser),
+/// then confirm every user (AdminSetUserPassword; AdminDisableUser when disabled), then add every membership
+/// (AdminAddUserToGroup) — one call at a time and one quota category at a time, a throttled call retried after a
+/// backoff (<see cref="OneAtATimePolicy"/>). It makes the same calls of the same quota categories as full sync, into
+/// the same end state, so the two are compared on their scheduling alone.
 /// </summary>
 internal sealed class SequentialRestore(CognitoIdentityProviderClient primary, string primaryPoolId, CognitoIdentityProviderClient standby, string standbyPoolId)
 {
@@ -50,8 +50,12 @@ internal sealed class SequentialRestore(CognitoIdentityProviderClient primary, s
             var created = await standby.AdminCreateUserAsync(
                 new AdminCreateUserRequest { UserPoolId = standbyPoolId, Username = email, UserAttributes = attributes, MessageAction = "SUPPRESS", TemporaryPassword = StandbyPasswords.Create() },
                 cancellationToken);
-            var name = created.User?.Username ?? email;
-            standbyNames[user.Username!] = name;
+            standbyNames[user.Username!] = created.User?.Username ?? email;
+        }
+
+        foreach (var user in users)
+        {
+            var name = standbyNames[user.Username!];
             await standby.AdminSetUserPasswordAsync(new AdminSetUserPasswordRequest(standbyPoolId, name, StandbyPasswords.Create(), Permanent: true), cancellationToken);
             if (user.Enabled == false)
             {

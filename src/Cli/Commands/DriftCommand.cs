@@ -63,7 +63,7 @@ public static class DriftCommand
         else
         {
             await File.WriteAllTextAsync(output.FullName, rendered, cancellationToken);
-            await Console.Error.WriteLineAsync($"{DriftFormats.Render(report, DriftFormat.Text).Split('\n')[2].Trim()} Report written to {output.FullName}.");
+            await Console.Error.WriteLineAsync($"{DriftFormats.Headline(report)} Report written to {output.FullName}.");
         }
 
         var remaining = report.Repair?.RemainingDifferences ?? report.Summary.Differences;

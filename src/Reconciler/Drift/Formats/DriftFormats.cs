@@ -48,7 +48,7 @@ public static class DriftFormats
     public static IEnumerable<(DriftKind Kind, int Count)> CountsByKind(DriftReport report) =>
         Enum.GetValues<DriftKind>().Select(k => (k, report.Differences.Count(d => d.Kind == k)));
 
-    internal static string Headline(DriftReport report) => report.Summary.InSync
+    public static string Headline(DriftReport report) => report.Summary.InSync
         ? $"In sync: {report.Summary.UsersCompared} users and {report.Primary.Groups} groups agree."
         : string.Create(CultureInfo.InvariantCulture, $"{report.Summary.Differences} difference{(report.Summary.Differences == 1 ? string.Empty : "s")} between the pools.");
 
