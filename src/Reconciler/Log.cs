@@ -26,6 +26,30 @@ internal static partial class Log
     [LoggerMessage(EventId = 2007, Level = LogLevel.Debug, Message = "Deleted user {Entity} has no known counterpart in the standby; nothing to delete")]
     public static partial void NoCounterpart(ILogger logger, string entity);
 
+    [LoggerMessage(EventId = 2009, Level = LogLevel.Information, Message = "Deleted standby user {User}: no primary user stands for it")]
+    public static partial void DeletedUnmatched(ILogger logger, string user);
+
+    [LoggerMessage(EventId = 2010, Level = LogLevel.Information, Message = "Sync read {PrimaryUsers} primary users and {PrimaryGroups} groups, {StandbyUsers} standby users; {Differences} differences")]
+    public static partial void SyncRead(ILogger logger, int primaryUsers, int primaryGroups, int standbyUsers, int differences);
+
+    [LoggerMessage(EventId = 2011, Level = LogLevel.Warning, Message = "Sync could not converge user {User} ({Reason}); the next run retries it")]
+    public static partial void SyncUserFailed(ILogger logger, string user, string reason);
+
+    [LoggerMessage(EventId = 2012, Level = LogLevel.Information, Message = "Sync done: {Applied} changed, {InSync} already in step, {Failed} failed, {Deleted} deleted, in {Seconds:0.0} s")]
+    public static partial void SyncDone(ILogger logger, int applied, int inSync, int failed, int deleted, double seconds);
+
+    [LoggerMessage(EventId = 2013, Level = LogLevel.Information, Message = "Drift report: {Differences} differences, {Parked} parked, {MirrorBehind} users behind in the mirror")]
+    public static partial void DriftReported(ILogger logger, int differences, int parked, int mirrorBehind);
+
+    [LoggerMessage(EventId = 2014, Level = LogLevel.Warning, Message = "Scheduled drift report failed ({Reason}); next run at {Next:u}")]
+    public static partial void DriftFailed(ILogger logger, string reason, DateTimeOffset next);
+
+    [LoggerMessage(EventId = 2015, Level = LogLevel.Warning, Message = "Could not publish the DriftReportCompleted event ({Reason})")]
+    public static partial void DriftEventFailed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 2016, Level = LogLevel.Warning, Message = "Drift repair could not fix {Entity} ({Reason})")]
+    public static partial void RepairFailed(ILogger logger, string entity, string reason);
+
     [LoggerMessage(EventId = 2008, Level = LogLevel.Error, Message = "Reconciler cannot start: {Problem}")]
     public static partial void CannotStart(ILogger logger, string problem);
 }

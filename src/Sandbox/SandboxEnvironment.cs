@@ -22,7 +22,7 @@ using Microsoft.Extensions.Logging;
 namespace IdentityReplicator.Sandbox;
 
 /// <summary>How to build the sandbox.</summary>
-public sealed record SandboxOptions
+public sealed partial record SandboxOptions
 {
     public string PrimaryRegion { get; init; } = "us-east-1";
 
@@ -67,7 +67,7 @@ public sealed record SandboxPool(string Region, string UserPoolId, Uri Endpoint,
 /// that makes up for the emulator's gaps), dynalite for the mirror table, and a Lambda Invoke endpoint that runs the
 /// real Replicator handler for the emulator's triggers. Everything listens on 127.0.0.1 and stops on dispose.
 /// </summary>
-public sealed class SandboxEnvironment : IAsyncDisposable
+public sealed partial class SandboxEnvironment : IAsyncDisposable
 {
     public const string AccessKey = "sandbox";
 
@@ -279,12 +279,14 @@ public sealed class SandboxEnvironment : IAsyncDisposable
     {
         var direct = CognitoIdentityProviderClient.Create(new AwsEndpoint(region, emulator.Url), Credentials);
         var disabled = new DisabledUsersCannotSignIn(direct);
-        List<ICognitoInterceptor> interceptors = [disabled, new MissingGroupsAnswerLikeCognito(direct), new PreSignUpOnAdminCreateUser(lambdaHttp, CognitoLocal.TriggerFunction, region)];
+        // Faults and quotas first; CloudTrail sees every call that reached "Cognito"; then the emulator fixes.
+        var interceptors = ProxyInterceptors(region, emulator.Url, options, time);
         if (options.RecordCloudTrail)
         {
-            interceptors.Add(new CloudTrailRecorder(EventBus, direct, region, time));
+            interceptors.Insert(2, new CloudTrailRecorder(EventBus, direct, region, time));
         }
 
+        interceptors.AddRange([disabled, new PreSignUpOnAdminCreateUser(lambdaHttp, CognitoLocal.TriggerFunction, region)]);
         var front = await CognitoFront.StartAsync(emulator.Url, interceptors, cancellationToken);
         _owned.Add(front);
 

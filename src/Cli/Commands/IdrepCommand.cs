@@ -21,6 +21,9 @@ public static class IdrepCommand
         root.Subcommands.Add(SandboxCommand.Build());
         root.Subcommands.Add(TriggersCommand.Build());
         root.Subcommands.Add(WorkerCommand.Build());
+        root.Subcommands.Add(SyncCommand.Build());
+        root.Subcommands.Add(DriftCommand.Build());
+        root.Subcommands.Add(BenchCommand.Build());
         return root;
     }
 

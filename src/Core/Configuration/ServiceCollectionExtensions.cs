@@ -2,6 +2,7 @@ using Amazon.Runtime;
 using IdentityReplicator.Core.Aws;
 using IdentityReplicator.Core.Cognito;
 using IdentityReplicator.Core.Configuration;
+using IdentityReplicator.Core.EventBridge;
 using IdentityReplicator.Core.Mirror;
 using IdentityReplicator.Core.Pools;
 using IdentityReplicator.Core.Quotas;
@@ -57,10 +58,17 @@ public static class CoreServiceCollectionExtensions
                 new CognitoUserDirectory(sp.GetRequiredKeyedService<CognitoIdentityProviderClient>(role), Pool(sp, role).UserPoolId));
             services.TryAddKeyedSingleton<IMirrorStore>(role, (sp, _) =>
                 new DynamoDbMirrorStore(Mirror(sp, role), sp.GetRequiredService<IOptions<MirrorOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
+            services.TryAddKeyedSingleton<IMirrorCatalog>(role, (sp, key) => (IMirrorCatalog)sp.GetRequiredKeyedService<IMirrorStore>(key));
         }
+
+        services.AddOptions<EventBridgeOptions>().Bind(configuration.GetSection(EventBridgeOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EventBridgeOptions>, ListValidator<EventBridgeOptions>>(
+            _ => new ListValidator<EventBridgeOptions>(o => o.Validate())));
 
         services.TryAddSingleton<IReplicaStateStore>(sp =>
             new DynamoDbReplicaStateStore(Mirror(sp, PoolRoles.Standby), sp.GetRequiredService<IOptions<MirrorOptions>>().Value));
+        services.TryAddSingleton<ISweepRequests>(sp =>
+            new DynamoDbSweepRequests(Mirror(sp, PoolRoles.Primary), sp.GetRequiredService<IOptions<MirrorOptions>>().Value));
         services.TryAddSingleton<ICaptureHintQueue>(sp =>
             new DynamoDbCaptureHintQueue(Mirror(sp, PoolRoles.Primary), sp.GetRequiredService<IOptions<MirrorOptions>>().Value));
         return services;

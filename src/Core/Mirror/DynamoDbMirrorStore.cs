@@ -12,7 +12,7 @@ namespace IdentityReplicator.Core.Mirror;
 /// are newer and whether their content changed, and writes with a condition on exactly the versions it read
 /// (optimistic concurrency), retrying on contention. A feed position is written only when content changed.
 /// </summary>
-public sealed class DynamoDbMirrorStore : IMirrorStore
+public sealed partial class DynamoDbMirrorStore : IMirrorStore
 {
     private const int MaxContentionRetries = 8;
     private const string TombstoneHash = "tombstone";

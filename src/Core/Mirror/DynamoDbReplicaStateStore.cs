@@ -15,12 +15,11 @@ public sealed class DynamoDbReplicaStateStore(IAmazonDynamoDB dynamo, MirrorOpti
     public async Task<AppliedState?> GetAppliedAsync(string region, EntityId entity, CancellationToken cancellationToken)
     {
         var item = await GetAsync(EntityPartition(entity), AppliedSortKey(region), cancellationToken);
-        if (item is null)
-        {
-            return null;
-        }
+        return item is null ? null : ToApplied(entity, item);
+    }
 
-        return new AppliedState
+    internal static AppliedState ToApplied(EntityId entity, Dictionary<string, AttributeValue> item) =>
+        new()
         {
             Entity = entity,
             ProfileVersion = Number(item, "pv"),
@@ -32,7 +31,6 @@ public sealed class DynamoDbReplicaStateStore(IAmazonDynamoDB dynamo, MirrorOpti
             SourceSub = DynamoDbMirrorStore.String(item, "ssub"),
             AppliedAt = new DateTimeOffset(Number(item, "at"), TimeSpan.Zero),
         };
-    }
 
     public async Task PutAppliedAsync(string region, AppliedState state, CancellationToken cancellationToken)
     {

@@ -151,7 +151,31 @@ public sealed class ApplyEngine
             return new ApplyResult(ApplyOutcome.Skipped);
         }
 
-        var run = new Run(this, snapshot, applied);
+        return await ApplyUserAsync(snapshot, applied, known: null, cancellationToken);
+    }
+
+    /// <summary>
+    /// Converges one user against a listing of the standby read moments ago (full sync, drift repair): compares every
+    /// part whatever the applied versions say, and issues only the calls that differ — none for a user already in
+    /// step, whose applied state is then written only if it moved. Lookups are answered from the listing; a user that
+    /// appeared in the standby since (creation fails with "exists") is read from the pool and updated instead.
+    /// </summary>
+    public Task<ApplyResult> ReconcileUserAsync(UserSnapshot snapshot, PoolInventory standby, AppliedState? applied, CancellationToken cancellationToken) =>
+        ApplyUserAsync(snapshot, applied, standby, cancellationToken);
+
+    /// <summary>Deletes a standby user that no primary user stands for (sync with --prune, drift repair).</summary>
+    public async Task<ApplyResult> DeleteUnmatchedUserAsync(string standbyUsername, CancellationToken cancellationToken)
+    {
+        await _standby.DeleteUserAsync(standbyUsername, cancellationToken);
+        var result = new ApplyResult(ApplyOutcome.Applied, 1);
+        Log.DeletedUnmatched(_logger, IdentityKeys.Fingerprint(standbyUsername));
+        return result;
+    }
+
+    private async Task<ApplyResult> ApplyUserAsync(UserSnapshot snapshot, AppliedState? applied, PoolInventory? known, CancellationToken cancellationToken)
+    {
+        var entity = EntityId.ForUser(snapshot.Key);
+        var run = new Run(this, snapshot, applied, known);
         try
         {
             var result = snapshot.Deleted ? await run.DeleteAsync(cancellationToken) : await run.UpsertAsync(cancellationToken);
@@ -159,6 +183,15 @@ public sealed class ApplyEngine
                 && (applied?.TargetSub != targetSub || applied.SourceSub != sourceSub))
             {
                 await _state.PutSubMappingAsync(_standby.PoolId, targetSub, new SubMapping(snapshot.Key, sourceSub, run.OriginalSub ?? sourceSub), cancellationToken);
+            }
+
+            if (known is not null && result.Outcome == ApplyOutcome.InSync && applied is not null
+                && applied.ProfileVersion >= snapshot.ProfileVersion && applied.GroupsVersion >= snapshot.GroupsVersion
+                && applied.TargetUsername == run.Target?.Username)
+            {
+                Remember(entity, applied.ProfileVersion, applied.GroupsVersion);
+                await UnparkIfParkedAsync(entity, cancellationToken);
+                return result;
             }
 
             await _state.PutAppliedAsync(
@@ -200,11 +233,21 @@ public sealed class ApplyEngine
             return new ApplyResult(ApplyOutcome.Skipped);
         }
 
+        return await ApplyGroupAsync(snapshot, known: null, cancellationToken);
+    }
+
+    /// <summary>Converges one group against a listing of the standby (see <see cref="ReconcileUserAsync"/>).</summary>
+    public Task<ApplyResult> ReconcileGroupAsync(GroupSnapshot snapshot, PoolInventory standby, CancellationToken cancellationToken) =>
+        ApplyGroupAsync(snapshot, standby, cancellationToken);
+
+    private async Task<ApplyResult> ApplyGroupAsync(GroupSnapshot snapshot, PoolInventory? known, CancellationToken cancellationToken)
+    {
+        var entity = EntityId.ForGroup(snapshot.Name);
         try
         {
-            var calls = 1;
+            var calls = known is null ? 1 : 0;
             var outcome = ApplyOutcome.InSync;
-            var existing = await _standby.GetGroupAsync(snapshot.Name, cancellationToken);
+            var existing = known is null ? await _standby.GetGroupAsync(snapshot.Name, cancellationToken) : known.Group(snapshot.Name);
             if (snapshot.Deleted)
             {
                 if (existing is not null)
@@ -355,7 +398,7 @@ public sealed class ApplyEngine
     }
 
     /// <summary>One application of one user snapshot.</summary>
-    private sealed class Run(ApplyEngine engine, UserSnapshot snapshot, AppliedState? applied)
+    private sealed class Run(ApplyEngine engine, UserSnapshot snapshot, AppliedState? applied, PoolInventory? known)
     {
         private int _calls;
         private bool _created;
@@ -411,7 +454,7 @@ public sealed class ApplyEngine
             }
 
             var changed = false;
-            var profileIsNew = applied is null || snapshot.ProfileVersion > applied.ProfileVersion || existing is null;
+            var profileIsNew = known is not null || applied is null || snapshot.ProfileVersion > applied.ProfileVersion || existing is null;
             if (profile is not null && profileIsNew)
             {
                 var standbyStatus = StandbyStatusFor(profile.Status);
@@ -452,7 +495,7 @@ public sealed class ApplyEngine
             }
 
             Target = existing;
-            if (existing is not null && snapshot.Groups is { } groups && (applied is null || snapshot.GroupsVersion > applied.GroupsVersion || changed))
+            if (existing is not null && snapshot.Groups is { } groups && (known is not null || applied is null || snapshot.GroupsVersion > applied.GroupsVersion || changed))
             {
                 changed |= await SyncGroupsAsync(existing.Username, groups, justCreated: _created, cancellationToken);
             }
@@ -520,7 +563,7 @@ public sealed class ApplyEngine
             {
                 // Created meanwhile (a retried call whose first reply was lost, or a concurrent writer): update instead.
                 _calls++;
-                var existing = await Find(name, cancellationToken);
+                var existing = await Find(name, cancellationToken, fromPool: true);
                 if (existing is null)
                 {
                     throw;
@@ -613,7 +656,11 @@ public sealed class ApplyEngine
         private async Task<bool> SyncGroupsAsync(string username, IReadOnlyList<string> desired, bool justCreated, CancellationToken cancellationToken)
         {
             IReadOnlyList<string> current = [];
-            if (!justCreated)
+            if (known is not null && !justCreated)
+            {
+                current = known.GroupsOf(username);
+            }
+            else if (!justCreated)
             {
                 current = await engine._standby.ListGroupsForUserAsync(username, cancellationToken);
                 _calls++;
@@ -660,8 +707,14 @@ public sealed class ApplyEngine
             return changed;
         }
 
-        private async Task<DirectoryUser?> Find(string name, CancellationToken cancellationToken)
+        private async Task<DirectoryUser?> Find(string name, CancellationToken cancellationToken, bool fromPool = false)
         {
+            if (known is not null && !fromPool)
+            {
+                var pool = await engine.DescribeStandbyAsync(cancellationToken);
+                return known.Find(name, pool.UsernameAttributes);
+            }
+
             _calls++;
             return await engine._standby.FindUserAsync(name, cancellationToken);
         }

@@ -70,6 +70,9 @@ public static class UserComparison
         return differences;
     }
 
+    /// <summary>An attribute's value as compared: a missing <c>*_verified</c> flag reads as "false".</summary>
+    public static string? ValueOf(DirectoryUser user, string name) => Value(user, name);
+
     private static string? Value(DirectoryUser user, string name) =>
         user.Attributes.TryGetValue(name, out var value) ? value : VerifiedFlags.Contains(name) ? "false" : null;
 }

@@ -25,6 +25,9 @@ public sealed record FrontReply(int Status, byte[] Body)
 {
     public bool IsSuccess => Status is >= 200 and < 300;
 
+    /// <summary>Close the connection without answering (a fault: the client sees a network error).</summary>
+    public static FrontReply Dropped { get; } = new(0, []);
+
     public static FrontReply Error(int status, string type, string message) =>
         new(status, Encoding.UTF8.GetBytes(new JsonObject { ["__type"] = type, ["message"] = message }.ToJsonString()));
 }
@@ -117,6 +120,12 @@ public sealed class CognitoFront : IAsyncDisposable
 
             using var response = await http.SendAsync(request, cancellationToken);
             reply = new FrontReply((int)response.StatusCode, await response.Content.ReadAsByteArrayAsync(cancellationToken));
+        }
+
+        if (ReferenceEquals(reply, FrontReply.Dropped))
+        {
+            context.Abort();
+            return;
         }
 
         foreach (var interceptor in interceptors)

@@ -66,6 +66,7 @@ public static class CognitoLocal
                 ["HOST"] = "127.0.0.1",
                 ["PORT"] = port.ToString(CultureInfo.InvariantCulture),
                 ["CODE"] = confirmationCode,
+                ["NODE_OPTIONS"] = $"--require {Path.Combine(installFolder, "coalesce-writes.js")}",
             },
             dataFolder,
             port,

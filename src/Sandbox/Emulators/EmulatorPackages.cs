@@ -11,7 +11,7 @@ namespace IdentityReplicator.Sandbox.Emulators;
 /// </summary>
 public static class EmulatorPackages
 {
-    private static readonly string[] Files = ["package.json", "package-lock.json", "watchdog.js"];
+    private static readonly string[] Files = ["package.json", "package-lock.json", "watchdog.js", "coalesce-writes.js"];
     private static readonly SemaphoreSlim InProcess = new(1, 1);
 
     /// <summary>Where installs are cached: <c>IDREP_CACHE_DIR</c>, else <c>$XDG_CACHE_HOME/identity-replicator</c>, else <c>~/.cache/identity-replicator</c>.</summary>

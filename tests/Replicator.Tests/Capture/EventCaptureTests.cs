@@ -200,7 +200,9 @@ public sealed class EventCaptureTests(DynaliteFixture dynalite)
         var goodSub = _primary.Users.Single(u => u.Username == good).Sub!;
         var failing = _primary.Seed("ivy@example.com", Attributes("ivy@example.com"));
         var failingSub = _primary.Users.Single(u => u.Username == failing).Sub!;
-        _primary.FailNext("FindUserBySub", Core.Cognito.CognitoErrors.Create("InternalErrorException", "boom", System.Net.HttpStatusCode.InternalServerError));
+
+        // The failing event is read first (in an email pool the sub is tried as a username): that read fails.
+        _primary.FailNext("FindUser", Core.Cognito.CognitoErrors.Create("InternalErrorException", "boom", System.Net.HttpStatusCode.InternalServerError));
         var batch = new JsonArray(
             new JsonObject { ["detail-type"] = "AWS API Call via CloudTrail", ["source"] = "aws.cognito-idp" },
             CloudTrailEvents.UserCall("AdminDisableUser", Pool, failingSub),

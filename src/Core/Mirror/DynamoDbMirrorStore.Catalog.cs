@@ -1,0 +1,79 @@
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using IdentityReplicator.Core.Model;
+using static IdentityReplicator.Core.Mirror.MirrorTable;
+
+namespace IdentityReplicator.Core.Mirror;
+
+/// <summary>The mirror table read whole: a consistent Scan of snapshot items (and one Region's applied state).</summary>
+public sealed partial class DynamoDbMirrorStore : IMirrorCatalog
+{
+    public async Task<MirrorContents> ReadAllAsync(string? appliedRegion, CancellationToken cancellationToken)
+    {
+        var users = new Dictionary<string, UserSnapshot>(StringComparer.Ordinal);
+        var groups = new Dictionary<string, GroupSnapshot>(StringComparer.Ordinal);
+        var applied = new Dictionary<EntityId, AppliedState>();
+        var values = new Dictionary<string, AttributeValue> { [":s"] = S(SnapshotSortKey) };
+        var filter = "#sk = :s";
+        if (appliedRegion is not null)
+        {
+            values[":a"] = S(AppliedSortKey(appliedRegion));
+            filter += " OR #sk = :a";
+        }
+
+        Dictionary<string, AttributeValue>? start = null;
+        do
+        {
+            ScanResponse response;
+            try
+            {
+                response = await _dynamo.ScanAsync(
+                    new ScanRequest
+                    {
+                        TableName = _table,
+                        FilterExpression = filter,
+                        ExpressionAttributeNames = new Dictionary<string, string> { ["#sk"] = MirrorTable.SortKey },
+                        ExpressionAttributeValues = values,
+                        ExclusiveStartKey = start,
+                        ConsistentRead = true,
+                    },
+                    cancellationToken);
+            }
+            catch (AmazonDynamoDBException e)
+            {
+                throw Wrap(e, "scan the snapshots");
+            }
+
+            foreach (var item in response.Items ?? [])
+            {
+                var pk = item[PartitionKey].S;
+                var isUser = pk.StartsWith("U#", StringComparison.Ordinal);
+                if (!isUser && !pk.StartsWith("G#", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                if (item[MirrorTable.SortKey].S != SnapshotSortKey)
+                {
+                    var entity = isUser ? EntityId.ForUser(pk[2..]) : EntityId.ForGroup(pk[2..]);
+                    applied[entity] = DynamoDbReplicaStateStore.ToApplied(entity, item);
+                }
+                else if (isUser)
+                {
+                    var user = ToUser(item);
+                    users[user.Key] = user;
+                }
+                else
+                {
+                    var group = ToGroup(item);
+                    groups[group.Name] = group;
+                }
+            }
+
+            start = response.LastEvaluatedKey is { Count: > 0 } last ? last : null;
+        }
+        while (start is not null);
+
+        return new MirrorContents(users, groups, applied);
+    }
+}

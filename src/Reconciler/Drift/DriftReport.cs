@@ -1,0 +1,175 @@
+using System.Collections.Immutable;
+using System.Text.Json.Serialization;
+
+namespace IdentityReplicator.Reconciler.Drift;
+
+/// <summary>What differs between the two pools. The JSON form is documented in docs/drift-report.md (schema 1).</summary>
+public sealed record DriftReport
+{
+    public const string SchemaName = "identity-replicator/drift-report@1";
+
+    public string Schema { get; init; } = SchemaName;
+
+    public required DateTimeOffset GeneratedAt { get; init; }
+
+    public required PoolSide Primary { get; init; }
+
+    public required PoolSide Standby { get; init; }
+
+    /// <summary>Whether attribute values and personal usernames are shown (<c>--show-values</c>).</summary>
+    public bool ShowValues { get; init; }
+
+    public required DriftSummary Summary { get; init; }
+
+    /// <summary>One row per difference, in a stable order (kind, then subject).</summary>
+    public required ImmutableArray<DriftItem> Differences { get; init; }
+
+    /// <summary>Users and groups the reconciler parked, with the reason it stored (names attributes, never values).</summary>
+    public required ImmutableArray<ParkedItem> Parked { get; init; }
+
+    /// <summary>What <c>--repair</c> did; absent without it.</summary>
+    public RepairOutcome? Repair { get; init; }
+}
+
+/// <summary>One pool as the report saw it.</summary>
+public sealed record PoolSide(string Region, string UserPoolId, int Users, int Groups);
+
+public sealed record DriftSummary
+{
+    /// <summary>No differences between the pools (parked entities and a mirror behind are reported separately).</summary>
+    public bool InSync => Differences == 0;
+
+    public int Differences { get; init; }
+
+    /// <summary>Primary users that replication copies (confirmed and similar); the others are not expected in the standby.</summary>
+    public int UsersCompared { get; init; }
+
+    public int UsersNotReplicated { get; init; }
+
+    public int UsersMissing { get; init; }
+
+    public int UsersExtra { get; init; }
+
+    public int AttributeDifferences { get; init; }
+
+    public int EnabledDifferences { get; init; }
+
+    public int StatusDifferences { get; init; }
+
+    public int MembershipDifferences { get; init; }
+
+    public int GroupsMissing { get; init; }
+
+    public int GroupsExtra { get; init; }
+
+    public int GroupDifferences { get; init; }
+
+    public int Parked { get; init; }
+
+    /// <summary>Primary users whose mirror snapshot is older than what the primary holds (capture missed a change).</summary>
+    public int MirrorBehind { get; init; }
+
+    /// <summary>Primary users with no snapshot in the mirror at all.</summary>
+    public int MirrorAbsent { get; init; }
+}
+
+public enum DriftKind
+{
+    /// <summary>A primary user has no counterpart in the standby.</summary>
+    UserMissing,
+
+    /// <summary>A standby user has no counterpart in the primary.</summary>
+    UserExtra,
+
+    /// <summary>Replicated attributes differ (names; values only with --show-values).</summary>
+    Attributes,
+
+    /// <summary>Enabled in one pool, disabled in the other.</summary>
+    Enabled,
+
+    /// <summary>The standby user's status is not the one the primary's maps to.</summary>
+    Status,
+
+    /// <summary>Group memberships differ.</summary>
+    Memberships,
+
+    GroupMissing,
+
+    GroupExtra,
+
+    /// <summary>Description, precedence or IAM role differ.</summary>
+    GroupProperties,
+}
+
+/// <summary>How the mirror's snapshot of a user compares with the primary.</summary>
+public enum MirrorState
+{
+    Current,
+    Behind,
+    Absent,
+}
+
+/// <summary>One field that differs; values only with --show-values (and always for *_verified flags).</summary>
+public sealed record FieldDifference(string Name, string? Primary = null, string? Standby = null);
+
+public sealed record DriftItem
+{
+    public required DriftKind Kind { get; init; }
+
+    /// <summary>The primary user's username (null when hidden: it looks like an email or phone number).</summary>
+    public string? Username { get; init; }
+
+    /// <summary>The primary user's sub.</summary>
+    public string? Sub { get; init; }
+
+    public string? StandbyUsername { get; init; }
+
+    public string? StandbySub { get; init; }
+
+    public string? Group { get; init; }
+
+    public ImmutableArray<FieldDifference>? Fields { get; init; }
+
+    /// <summary>For enabled and status: what the standby should have, and what it has.</summary>
+    public string? Expected { get; init; }
+
+    public string? Actual { get; init; }
+
+    /// <summary>For memberships: groups the standby user lacks, and groups it has that the primary user has not.</summary>
+    public ImmutableArray<string>? MissingGroups { get; init; }
+
+    public ImmutableArray<string>? ExtraGroups { get; init; }
+
+    /// <summary>For user rows: the mirror's snapshot compared with the primary.</summary>
+    public MirrorState? Mirror { get; init; }
+
+    /// <summary>A short subject for people: the username, the sub when the username is hidden, or the group.</summary>
+    [JsonIgnore]
+    public string Subject => Group is not null
+        ? Group
+        : Username ?? (Sub is not null ? $"sub {Sub}" : StandbyUsername ?? (StandbySub is not null ? $"standby sub {StandbySub}" : "?"));
+
+    /// <summary>A one-line description of the difference, without values.</summary>
+    [JsonIgnore]
+    public string Detail => Kind switch
+    {
+        DriftKind.UserMissing => "missing in the standby",
+        DriftKind.UserExtra => "in the standby only",
+        DriftKind.Attributes => "attributes differ: " + string.Join(", ", (Fields ?? []).Select(f => f.Primary is null && f.Standby is null ? f.Name : $"{f.Name} ({f.Primary ?? "∅"} → {f.Standby ?? "∅"})")),
+        DriftKind.Enabled or DriftKind.Status => $"{Kind.ToString().ToLowerInvariant()}: standby has {Actual}, should have {Expected}",
+        DriftKind.Memberships => string.Join("; ", new[]
+        {
+            MissingGroups is { Length: > 0 } m ? "not in " + string.Join(", ", m) : null,
+            ExtraGroups is { Length: > 0 } x ? "also in " + string.Join(", ", x) : null,
+        }.Where(p => p is not null)),
+        DriftKind.GroupMissing => "group missing in the standby",
+        DriftKind.GroupExtra => "group in the standby only",
+        DriftKind.GroupProperties => "group differs: " + string.Join(", ", (Fields ?? []).Select(f => f.Name)),
+        _ => Kind.ToString(),
+    };
+}
+
+public sealed record ParkedItem(string Entity, string? Username, string? Sub, string? Group, string Code, string Reason, DateTimeOffset ParkedAt);
+
+/// <summary>What <c>--repair</c> did, and what a fresh comparison found afterwards.</summary>
+public sealed record RepairOutcome(int Attempted, int Applied, int Failed, int RemainingDifferences);

@@ -1,0 +1,64 @@
+using IdentityReplicator.Core.Model;
+using IdentityReplicator.Reconciler.Apply;
+using IdentityReplicator.Reconciler.Sync;
+using Microsoft.Extensions.Logging;
+
+namespace IdentityReplicator.Reconciler.Drift;
+
+public sealed record DriftRequest(bool ShowValues = false, bool Repair = false);
+
+/// <summary>
+/// Produces a drift report: reads both pools, the mirror and the parked entities, compares them
+/// (<see cref="DriftDetector"/>), and on request repairs what differs through the apply engine — missing and
+/// differing groups, then every user with a difference, then what the standby has and the primary not — and compares
+/// again to report what remains.
+/// </summary>
+public sealed class DriftReporter(ReplicationScope scope, Converger converger, SyncOptions options, ILogger<DriftReporter> logger)
+{
+    public async Task<DriftReport> RunAsync(DriftRequest request, CancellationToken cancellationToken)
+    {
+        var inputs = await scope.ReadAsync(null, cancellationToken);
+        var analysis = DriftDetector.Analyze(inputs, scope.Settings(request.ShowValues), scope.Time.GetUtcNow());
+        var report = analysis.Report;
+        Log.DriftReported(logger, report.Summary.Differences, report.Summary.Parked, report.Summary.MirrorBehind);
+        if (!request.Repair || (report.Summary.InSync && report.Parked.Length == 0))
+        {
+            return request.Repair ? report with { Repair = new RepairOutcome(0, 0, 0, report.Summary.Differences) } : report;
+        }
+
+        var groups = report.Differences.Where(d => d.Kind is DriftKind.GroupMissing or DriftKind.GroupProperties)
+            .Select(d => inputs.Primary.Group(d.Group!)!)
+            .ToList();
+        var parkedUsers = report.Parked.Where(p => p.Entity == "user")
+            .Select(p => inputs.Primary.Users.FirstOrDefault(u => u.Sub is not null && u.Sub == p.Sub))
+            .OfType<Core.Pools.DirectoryUser>();
+        var users = analysis.DriftedUsers.Union(parkedUsers).ToList();
+        int applied = 0, failed = 0;
+        foreach (var result in await converger.ConvergeGroupsAsync(inputs, groups, CaptureSource.PrimaryRead, options.Concurrency, cancellationToken))
+        {
+            _ = result.Outcome == ApplyOutcome.Applied ? Interlocked.Increment(ref applied) : 0;
+        }
+
+        await Parallel.ForEachAsync(
+            users,
+            new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency, CancellationToken = cancellationToken },
+            async (user, token) =>
+            {
+                try
+                {
+                    var result = await converger.ConvergeUserAsync(inputs, user, CaptureSource.PrimaryRead, token);
+                    _ = result.Outcome == ApplyOutcome.Parked ? Interlocked.Increment(ref failed) : Interlocked.Increment(ref applied);
+                }
+                catch (Exception e) when (!token.IsCancellationRequested)
+                {
+                    Interlocked.Increment(ref failed);
+                    Log.RepairFailed(logger, "user:" + IdentityKeys.Fingerprint(user.Username), Reasons.Of(e));
+                }
+            });
+
+        applied += await converger.PruneAsync(inputs, analysis, CaptureSource.PrimaryRead, cancellationToken);
+        var after = DriftDetector.Analyze(await scope.ReadAsync(null, cancellationToken), scope.Settings(request.ShowValues), scope.Time.GetUtcNow());
+        Log.DriftReported(logger, after.Report.Summary.Differences, after.Report.Summary.Parked, after.Report.Summary.MirrorBehind);
+        return report with { Repair = new RepairOutcome(users.Count + groups.Count + analysis.UnmatchedStandbyUsers.Count + analysis.UnmatchedStandbyGroups.Count, applied, failed, after.Report.Summary.Differences) };
+    }
+}

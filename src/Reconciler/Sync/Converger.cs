@@ -1,0 +1,96 @@
+using IdentityReplicator.Core.Mirror;
+using IdentityReplicator.Core.Model;
+using IdentityReplicator.Core.Pools;
+using IdentityReplicator.Reconciler.Apply;
+using IdentityReplicator.Reconciler.Drift;
+
+namespace IdentityReplicator.Reconciler.Sync;
+
+/// <summary>
+/// Brings standby users and groups to what the primary holds, through the mirror and the apply engine: each entity is
+/// first recorded as a snapshot (unless the mirror holds its content already), then reconciled against the standby
+/// listing, so only the calls that differ are made and live replication continues from the recorded state. Shared by
+/// full sync (every entity) and drift repair (the ones that differ).
+/// </summary>
+public sealed class Converger(ReplicationScope scope)
+{
+    /// <summary>Creates or updates standby groups to match the primary's.</summary>
+    public async Task<IReadOnlyList<ApplyResult>> ConvergeGroupsAsync(DriftInputs inputs, IEnumerable<DirectoryGroup> groups, CaptureSource source, int concurrency, CancellationToken cancellationToken)
+    {
+        var results = new List<ApplyResult>();
+        var gate = new Lock();
+        await Parallel.ForEachAsync(
+            groups,
+            new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken },
+            async (group, token) =>
+            {
+                var (snapshot, _) = await scope.Recorder.RecordGroupAsync(inputs.Primary, group, inputs.Mirror.Groups.GetValueOrDefault(group.Name), source, token);
+                var result = snapshot is null ? new ApplyResult(ApplyOutcome.Skipped) : await scope.Engine.ReconcileGroupAsync(snapshot, inputs.Standby, token);
+                lock (gate)
+                {
+                    results.Add(result);
+                }
+            });
+        return results;
+    }
+
+    /// <summary>Records one primary user and reconciles its standby counterpart.</summary>
+    public async Task<ApplyResult> ConvergeUserAsync(DriftInputs inputs, DirectoryUser user, CaptureSource source, CancellationToken cancellationToken)
+    {
+        var key = scope.Recorder.KeyOf(user);
+        var (snapshot, _) = await scope.Recorder.RecordUserAsync(inputs.Primary, user, inputs.Mirror.Users.GetValueOrDefault(key), source, cancellationToken);
+        if (snapshot is null)
+        {
+            return new ApplyResult(ApplyOutcome.Skipped);
+        }
+
+        return await scope.Engine.ReconcileUserAsync(snapshot, inputs.Standby, inputs.Mirror.Applied.GetValueOrDefault(EntityId.ForUser(key)), cancellationToken);
+    }
+
+    /// <summary>
+    /// Deletes what the primary no longer has: mirror snapshots of users and groups gone from the primary become
+    /// tombstones (and are applied), then standby users and groups no primary entity stands for are deleted.
+    /// Returns how many standby users and groups were deleted.
+    /// </summary>
+    public async Task<int> PruneAsync(DriftInputs inputs, DriftAnalysis analysis, CaptureSource source, CancellationToken cancellationToken)
+    {
+        var deleted = 0;
+        var primaryKeys = inputs.Primary.Users.Select(scope.Recorder.KeyOf).ToHashSet(StringComparer.Ordinal);
+        var handled = new HashSet<string>(inputs.Standby.CaseSensitive ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase);
+        foreach (var gone in inputs.Mirror.Users.Values.Where(u => !u.Deleted && !primaryKeys.Contains(u.Key)))
+        {
+            await scope.Recorder.RecordUserGoneAsync(inputs.Primary, gone, source, cancellationToken);
+            if (await scope.Mirror.GetUserAsync(gone.Key, cancellationToken) is { Deleted: true } tombstone)
+            {
+                var applied = inputs.Mirror.Applied.GetValueOrDefault(EntityId.ForUser(gone.Key));
+                var result = await scope.Engine.ReconcileUserAsync(tombstone, inputs.Standby, applied, cancellationToken);
+                if (result.Outcome == ApplyOutcome.Applied && applied?.TargetUsername is { } target)
+                {
+                    handled.Add(target);
+                    deleted++;
+                }
+            }
+        }
+
+        foreach (var user in analysis.UnmatchedStandbyUsers.Where(u => !handled.Contains(u.Username)))
+        {
+            await scope.Engine.DeleteUnmatchedUserAsync(user.Username, cancellationToken);
+            deleted++;
+        }
+
+        var primaryGroups = inputs.Primary.Groups.Select(g => g.Name).ToHashSet(StringComparer.Ordinal);
+        var goneGroups = inputs.Mirror.Groups.Values.Where(g => !g.Deleted && !primaryGroups.Contains(g.Name)).Select(g => g.Name)
+            .Union(analysis.UnmatchedStandbyGroups.Select(g => g.Name), StringComparer.Ordinal);
+        foreach (var name in goneGroups)
+        {
+            await scope.Recorder.RecordGroupGoneAsync(inputs.Primary, name, source, cancellationToken);
+            if (await scope.Mirror.GetGroupAsync(name, cancellationToken) is { Deleted: true } tombstone
+                && (await scope.Engine.ReconcileGroupAsync(tombstone, inputs.Standby, cancellationToken)).Outcome == ApplyOutcome.Applied)
+            {
+                deleted++;
+            }
+        }
+
+        return deleted;
+    }
+}

@@ -1,0 +1,171 @@
+using IdentityReplicator.Core.Model;
+using IdentityReplicator.Reconciler.Apply;
+using IdentityReplicator.Reconciler.Drift;
+using Microsoft.Extensions.Logging;
+
+namespace IdentityReplicator.Reconciler.Sync;
+
+public sealed record SyncRequest(bool DryRun = false, bool Prune = false);
+
+/// <summary>What a sync did (or, in a dry run, would do).</summary>
+public sealed record SyncResult
+{
+    public int PrimaryUsers { get; init; }
+
+    public int PrimaryGroups { get; init; }
+
+    /// <summary>Users and groups changed in the standby.</summary>
+    public int Applied { get; init; }
+
+    /// <summary>Users and groups that already matched (no Cognito call needed).</summary>
+    public int InSync { get; init; }
+
+    /// <summary>Primary users replication does not copy (unconfirmed, federated).</summary>
+    public int NotReplicated { get; init; }
+
+    public int Parked { get; init; }
+
+    public int Failed { get; init; }
+
+    /// <summary>Standby users and groups deleted (with --prune).</summary>
+    public int Deleted { get; init; }
+
+    /// <summary>Standby users and groups the primary does not have, left in place without --prune.</summary>
+    public IReadOnlyList<string> PendingDeletes { get; init; } = [];
+
+    /// <summary>In a dry run: the differences that a sync would remove.</summary>
+    public DriftReport? Plan { get; init; }
+
+    public TimeSpan Elapsed { get; init; }
+}
+
+/// <summary>Progress of a running sync, read by progress bars (thread-safe counters).</summary>
+public sealed class SyncProgress
+{
+    private int _total;
+    private int _done;
+    private int _applied;
+    private int _failed;
+    private int _listed;
+    private volatile string _phase = "starting";
+
+    public string Phase => _phase;
+
+    public int Total => Volatile.Read(ref _total);
+
+    public int Done => Volatile.Read(ref _done);
+
+    public int Applied => Volatile.Read(ref _applied);
+
+    public int Failed => Volatile.Read(ref _failed);
+
+    /// <summary>Primary users listed so far (while reading).</summary>
+    public int Listed => Volatile.Read(ref _listed);
+
+    internal void Enter(string phase) => _phase = phase;
+
+    internal void SetTotal(int total) => Volatile.Write(ref _total, total);
+
+    internal void SetListed(int listed) => Volatile.Write(ref _listed, listed);
+
+    internal void Count(ApplyOutcome? outcome)
+    {
+        Interlocked.Increment(ref _done);
+        if (outcome is null)
+        {
+            Interlocked.Increment(ref _failed);
+        }
+        else if (outcome == ApplyOutcome.Applied)
+        {
+            Interlocked.Increment(ref _applied);
+        }
+    }
+}
+
+/// <summary>
+/// Full sync: reads the whole primary and the whole standby (users, groups, memberships — per group, not per user),
+/// records a snapshot of every primary user and group whose content the mirror lacks (source <see cref="CaptureSource.FullSync"/>,
+/// so live replication continues from there), and converges the standby through the apply engine: groups first,
+/// then users, many at once, each paced by its calls' quota categories. Deletes happen only with
+/// <see cref="SyncRequest.Prune"/>; without it they are listed. Re-running after an interruption costs the reads and
+/// nothing else for what was finished (the engine compares against the listing and makes no call for a user in step);
+/// a user created by the first run is found by the second, so none is created twice.
+/// </summary>
+public sealed class FullSync(ReplicationScope scope, Converger converger, SyncOptions options, ILogger<FullSync> logger)
+{
+    public async Task<SyncResult> RunAsync(SyncRequest request, SyncProgress? progress, CancellationToken cancellationToken)
+    {
+        progress ??= new SyncProgress();
+        var started = scope.Time.GetTimestamp();
+        progress.Enter("reading both pools");
+        var inputs = await scope.ReadAsync((pool, n) => { if (pool == "primary") { progress.SetListed(n); } }, cancellationToken);
+        var analysis = DriftDetector.Analyze(inputs, scope.Settings(showValues: false), scope.Time.GetUtcNow());
+        var pending = analysis.UnmatchedStandbyUsers.Select(u => "user " + (u.Sub ?? u.Username))
+            .Concat(analysis.UnmatchedStandbyGroups.Select(g => "group " + g.Name))
+            .ToList();
+        var result = new SyncResult
+        {
+            PrimaryUsers = inputs.Primary.UserCount,
+            PrimaryGroups = inputs.Primary.Groups.Length,
+            NotReplicated = analysis.Report.Summary.UsersNotReplicated,
+        };
+        Log.SyncRead(logger, inputs.Primary.UserCount, inputs.Primary.Groups.Length, inputs.Standby.UserCount, analysis.Report.Summary.Differences);
+        if (request.DryRun)
+        {
+            return result with { Plan = analysis.Report, PendingDeletes = pending, Elapsed = scope.Time.GetElapsedTime(started) };
+        }
+
+        progress.Enter("groups");
+        var groupResults = await converger.ConvergeGroupsAsync(inputs, inputs.Primary.Groups, CaptureSource.FullSync, options.Concurrency, cancellationToken);
+
+        progress.Enter("users");
+        progress.SetTotal(inputs.Primary.UserCount);
+        int applied = 0, inSync = 0, parked = 0, failed = 0;
+        await Parallel.ForEachAsync(
+            inputs.Primary.Users,
+            new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency, CancellationToken = cancellationToken },
+            async (user, token) =>
+            {
+                try
+                {
+                    var outcome = (await converger.ConvergeUserAsync(inputs, user, CaptureSource.FullSync, token)).Outcome;
+                    _ = outcome switch
+                    {
+                        ApplyOutcome.Applied => Interlocked.Increment(ref applied),
+                        ApplyOutcome.Parked => Interlocked.Increment(ref parked),
+                        _ => Interlocked.Increment(ref inSync),
+                    };
+                    progress.Count(outcome);
+                }
+                catch (Exception e) when (!token.IsCancellationRequested)
+                {
+                    // Left for the next run (or the reconciler, which follows the snapshot if it was recorded).
+                    Interlocked.Increment(ref failed);
+                    progress.Count(null);
+                    Log.SyncUserFailed(logger, IdentityKeys.Fingerprint(user.Username), Reasons.Of(e));
+                }
+            });
+
+        var deleted = 0;
+        if (request.Prune)
+        {
+            progress.Enter("pruning");
+            deleted = await converger.PruneAsync(inputs, analysis, CaptureSource.FullSync, cancellationToken);
+            pending = [];
+        }
+
+        progress.Enter("done");
+        result = result with
+        {
+            Applied = applied + groupResults.Count(r => r.Outcome == ApplyOutcome.Applied),
+            InSync = inSync - analysis.Report.Summary.UsersNotReplicated + groupResults.Count(r => r.Outcome != ApplyOutcome.Applied),
+            Parked = parked,
+            Failed = failed,
+            Deleted = deleted,
+            PendingDeletes = pending,
+            Elapsed = scope.Time.GetElapsedTime(started),
+        };
+        Log.SyncDone(logger, result.Applied, result.InSync, result.Failed, result.Deleted, result.Elapsed.TotalSeconds);
+        return result;
+    }
+}

@@ -1,0 +1,60 @@
+using Amazon.Runtime;
+using IdentityReplicator.Core.Configuration;
+using IdentityReplicator.Core.EventBridge;
+using IdentityReplicator.Core.Mirror;
+using IdentityReplicator.Core.Pools;
+using IdentityReplicator.Reconciler.Apply;
+using IdentityReplicator.Reconciler.Drift;
+using IdentityReplicator.Reconciler.Sync;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+public static class SyncServiceCollectionExtensions
+{
+    /// <summary>Registers full sync and drift reports (and the reconciler's apply engine they work through).</summary>
+    public static IServiceCollection AddSyncAndDrift(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddReconciler(configuration);
+        services.AddOptions<SyncOptions>().Bind(configuration.GetSection(SyncOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SyncOptions>, ListValidator<SyncOptions>>(
+            _ => new ListValidator<SyncOptions>(o => o.Validate())));
+        services.AddOptions<DriftOptions>().Bind(configuration.GetSection(DriftOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DriftOptions>, ListValidator<DriftOptions>>(
+            _ => new ListValidator<DriftOptions>(o => o.Validate())));
+
+        services.TryAddSingleton(sp => new ReplicationScope(
+            sp.GetRequiredKeyedService<IUserDirectory>(PoolRoles.Primary),
+            sp.GetRequiredKeyedService<IUserDirectory>(PoolRoles.Standby),
+            sp.GetRequiredKeyedService<IMirrorStore>(PoolRoles.Primary),
+            sp.GetRequiredKeyedService<IMirrorCatalog>(PoolRoles.Standby),
+            sp.GetRequiredService<IReplicaStateStore>(),
+            sp.GetRequiredService<ApplyEngine>(),
+            sp.GetRequiredService<IOptions<ReplicationOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new Converger(sp.GetRequiredService<ReplicationScope>()));
+        services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<SyncOptions>>().Value);
+        services.TryAddSingleton(sp => new FullSync(
+            sp.GetRequiredService<ReplicationScope>(), sp.GetRequiredService<Converger>(), sp.GetRequiredService<SyncOptions>(), sp.GetRequiredService<ILogger<FullSync>>()));
+        services.TryAddSingleton(sp => new DriftReporter(
+            sp.GetRequiredService<ReplicationScope>(), sp.GetRequiredService<Converger>(), sp.GetRequiredService<SyncOptions>(), sp.GetRequiredService<ILogger<DriftReporter>>()));
+        services.TryAddSingleton(sp =>
+        {
+            var region = sp.GetRequiredService<IOptions<ReplicationOptions>>().Value.Standby.Region;
+            var options = sp.GetRequiredService<IOptions<EventBridgeOptions>>().Value;
+            return new DriftEvents(EventBridgeClient.Create(options.EndpointFor(region), sp.GetRequiredService<AWSCredentials>()), options.BusName);
+        });
+        return services;
+    }
+
+    /// <summary>Runs drift reports on the <c>Drift:Schedule</c> in the worker (nothing when it is unset).</summary>
+    public static IServiceCollection AddScheduledDriftReports(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSyncAndDrift(configuration);
+        services.AddHostedService<DriftReportService>();
+        return services;
+    }
+}

@@ -1,0 +1,63 @@
+using IdentityReplicator.Core.Mirror;
+using IdentityReplicator.Core.Scheduling;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace IdentityReplicator.Replicator.Sweep;
+
+/// <summary>
+/// Runs <see cref="PrimarySweep"/> on its schedule until the host stops, and sooner when events that named no user or
+/// group asked for one (requests coalesce; at most one requested sweep per <see cref="SweepOptions.MinimumRequestedInterval"/>).
+/// A failed sweep is logged and the next runs on time.
+/// </summary>
+public sealed class PrimarySweepService(PrimarySweep sweep, ISweepRequests requests, string poolId, SweepOptions options, TimeProvider time, ILogger<PrimarySweepService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Enabled)
+        {
+            return;
+        }
+
+        var schedule = RunSchedule.From(options.Schedule, options.Interval);
+        Log.SweepScheduled(logger, schedule.Description);
+        var runNow = options.RunOnStart;
+        var next = schedule.Next(time.GetUtcNow());
+        var lastRequested = DateTimeOffset.MinValue;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var now = time.GetUtcNow();
+                var requested = !runNow && now < next && now - lastRequested >= options.MinimumRequestedInterval
+                    && await requests.PendingAsync(poolId, stoppingToken) is not null;
+                if (!runNow && now < next && !requested)
+                {
+                    var wait = next - now;
+                    await Task.Delay(wait < options.RequestCheckInterval ? wait : options.RequestCheckInterval, time, stoppingToken);
+                    continue;
+                }
+
+                runNow = false;
+                var started = time.GetUtcNow();
+                await sweep.RunOnceAsync(stoppingToken);
+                if (requested)
+                {
+                    lastRequested = started;
+                }
+
+                // Requests that came before this sweep began are answered by it.
+                await requests.CompleteAsync(poolId, started, stoppingToken);
+                next = schedule.Next(time.GetUtcNow());
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                Log.SweepFailed(logger, Reasons.Of(e));
+            }
+        }
+    }
+}

@@ -1,0 +1,39 @@
+using IdentityReplicator.Core.Configuration;
+using IdentityReplicator.Core.Mirror;
+using IdentityReplicator.Core.Pools;
+using IdentityReplicator.Replicator.Sweep;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+public static class SweepServiceCollectionExtensions
+{
+    /// <summary>Registers the scheduled sweep of the primary pool (section <c>Sweep</c>; every 15 minutes by default).</summary>
+    public static IServiceCollection AddPrimarySweep(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddReplicationCore(configuration);
+        services.AddOptions<SweepOptions>().Bind(configuration.GetSection(SweepOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SweepOptions>, ListValidator<SweepOptions>>(
+            _ => new ListValidator<SweepOptions>(o => o.Validate())));
+        services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<SweepOptions>>().Value);
+        services.TryAddSingleton(sp => new PrimarySweep(
+            sp.GetRequiredKeyedService<IUserDirectory>(PoolRoles.Primary),
+            sp.GetRequiredKeyedService<IMirrorStore>(PoolRoles.Primary),
+            sp.GetRequiredKeyedService<IMirrorCatalog>(PoolRoles.Primary),
+            sp.GetRequiredService<IOptions<ReplicationOptions>>().Value.UsernamesCaseSensitive,
+            sp.GetRequiredService<SweepOptions>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<PrimarySweep>>()));
+        services.AddHostedService(sp => new PrimarySweepService(
+            sp.GetRequiredService<PrimarySweep>(),
+            sp.GetRequiredService<ISweepRequests>(),
+            sp.GetRequiredService<IOptions<ReplicationOptions>>().Value.Primary.UserPoolId,
+            sp.GetRequiredService<SweepOptions>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<PrimarySweepService>>()));
+        return services;
+    }
+}
