@@ -6,6 +6,7 @@ using Amazon.DynamoDBv2;
 using Amazon.Runtime;
 using IdentityReplicator.Core.Aws;
 using IdentityReplicator.Core.Cognito;
+using IdentityReplicator.Core.Control;
 using IdentityReplicator.Core.Mirror;
 using IdentityReplicator.Replicator.Capture;
 using IdentityReplicator.Replicator.Lambda;
@@ -235,12 +236,18 @@ public sealed class SandboxEnvironment : IAsyncDisposable
         Primary = primary;
         Standby = standby;
 
+        // Both emulators send their triggers here; the function captures whichever pool the replication control
+        // names as the source (the primary until a failover reverses it).
         function = ReplicatorFunction.Create(
             _dynamo,
             mirrorOptions,
             new CaptureOptions { PrimaryPoolId = primary.UserPoolId, TriggerBudget = options.TriggerBudget },
             loggers,
-            time);
+            time,
+            new ReplicationDirection(
+                new DynamoDbReplicationControlStore(_dynamo, mirrorOptions),
+                new ReplicationControl { Epoch = 0, SourceRegion = primary.Region, SourcePoolId = primary.UserPoolId, TargetRegion = standby.Region, TargetPoolId = standby.UserPoolId },
+                time));
 
         await File.WriteAllTextAsync(ConfigFile, WriteConfig().ToJsonString(new JsonSerializerOptions { WriteIndented = true }), cancellationToken);
     }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Amazon;
 using Amazon.DynamoDBv2;
+using IdentityReplicator.Core.Control;
 using IdentityReplicator.Core.Mirror;
 using IdentityReplicator.Replicator.Capture;
 using Microsoft.Extensions.Logging;
@@ -28,7 +29,8 @@ public sealed class ReplicatorFunction(TriggerCapture triggers, ILogger<Replicat
     /// <summary>
     /// Builds the function from the Lambda environment: <c>IDREP_TABLE_NAME</c>, <c>IDREP_PRIMARY_POOL_ID</c>,
     /// optional <c>IDREP_FEED_BUCKETS</c> (8), <c>IDREP_USERNAMES_CASE_SENSITIVE</c> (false),
-    /// <c>IDREP_TRIGGER_BUDGET_MS</c> (1500), and <c>AWS_REGION</c> (set by Lambda).
+    /// <c>IDREP_TRIGGER_BUDGET_MS</c> (1500), <c>IDREP_STANDBY_POOL_ID</c> (optional), and <c>AWS_REGION</c> (set by Lambda).
+    /// The function follows the replication control item: after a failover it captures the pool the control names.
     /// </summary>
     public static ReplicatorFunction FromEnvironment(Func<string, string?> environment, ILoggerFactory loggers, TimeProvider time)
     {
@@ -61,18 +63,30 @@ public sealed class ReplicatorFunction(TriggerCapture triggers, ILogger<Replicat
             Timeout = captureOptions.TriggerBudget,
             MaxErrorRetry = 1,
         });
-        return Create(dynamo, mirrorOptions, captureOptions, loggers, time);
+        var configured = new ReplicationControl
+        {
+            Epoch = 0,
+            SourceRegion = region,
+            SourcePoolId = captureOptions.PrimaryPoolId,
+            TargetRegion = string.Empty,
+            TargetPoolId = environment("IDREP_STANDBY_POOL_ID") ?? string.Empty,
+        };
+        return Create(dynamo, mirrorOptions, captureOptions, loggers, time, new ReplicationDirection(new DynamoDbReplicationControlStore(dynamo, mirrorOptions), configured, time));
     }
 
-    /// <summary>Builds the function around a DynamoDB client (the sandbox passes its local one).</summary>
-    public static ReplicatorFunction Create(IAmazonDynamoDB dynamo, MirrorOptions mirrorOptions, CaptureOptions captureOptions, ILoggerFactory loggers, TimeProvider time)
+    /// <summary>
+    /// Builds the function around a DynamoDB client (the sandbox passes its local one). With a
+    /// <paramref name="direction"/> it captures whichever pool the replication control names as the source.
+    /// </summary>
+    public static ReplicatorFunction Create(IAmazonDynamoDB dynamo, MirrorOptions mirrorOptions, CaptureOptions captureOptions, ILoggerFactory loggers, TimeProvider time, ReplicationDirection? direction = null)
     {
         var capture = new TriggerCapture(
-            new DynamoDbMirrorStore(dynamo, mirrorOptions, time),
+            new DynamoDbMirrorStore(dynamo, mirrorOptions, time, direction),
             new DynamoDbCaptureHintQueue(dynamo, mirrorOptions),
             captureOptions,
             time,
-            loggers.CreateLogger<TriggerCapture>());
+            loggers.CreateLogger<TriggerCapture>(),
+            direction);
         return new ReplicatorFunction(capture, loggers.CreateLogger<ReplicatorFunction>());
     }
 }
