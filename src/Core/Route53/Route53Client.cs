@@ -150,7 +150,8 @@ public sealed class Route53Client
     /// <summary>Route 53 returns ids as <c>/hostedzone/Z…</c> and takes them bare in paths, as the SDKs do.</summary>
     public static string ZoneId(string id) => Strip(id, "/hostedzone/");
 
-    internal static XElement Write(ResourceRecordSet set)
+    /// <summary>The <c>ResourceRecordSet</c> element as the API model serializes it (members in model order).</summary>
+    public static XElement Write(ResourceRecordSet set)
     {
         // Members in the order of the API model, as the SDKs serialize them.
         var element = new XElement(Ns + "ResourceRecordSet", new XElement(Ns + "Name", set.Name), new XElement(Ns + "Type", set.Type));
@@ -177,7 +178,7 @@ public sealed class Route53Client
         return element;
     }
 
-    internal static ResourceRecordSet ReadRecordSet(XElement e)
+    public static ResourceRecordSet ReadRecordSet(XElement e)
     {
         var alias = e.Child("AliasTarget");
         return new ResourceRecordSet
