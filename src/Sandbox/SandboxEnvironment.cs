@@ -13,6 +13,7 @@ using IdentityReplicator.Replicator.Lambda;
 using IdentityReplicator.Sandbox.Cognito;
 using IdentityReplicator.Sandbox.Emulators;
 using IdentityReplicator.Sandbox.EventBridge;
+using IdentityReplicator.Sandbox.Failover;
 using IdentityReplicator.Sandbox.Lambda;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
@@ -40,6 +41,12 @@ public sealed record SandboxOptions
     public IReadOnlyList<string> PrimaryOnlyAttributes { get; init; } = [];
 
     public TimeSpan TriggerBudget { get; init; } = TimeSpan.FromMilliseconds(1500);
+
+    /// <summary>How long an Aurora promotion takes in the local RDS (short: drills measure the tool, not AWS).</summary>
+    public TimeSpan PromotionDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a Route 53 change stays PENDING before INSYNC in the local Route 53.</summary>
+    public TimeSpan DnsPropagationDelay { get; init; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>Where emulator state and the config file go; a fresh temporary folder (deleted on dispose) when null.</summary>
     public string? DataDirectory { get; init; }
@@ -90,6 +97,12 @@ public sealed class SandboxEnvironment : IAsyncDisposable
 
     /// <summary>A config file for <c>idrep --config</c> that points at this sandbox.</summary>
     public string ConfigFile => Path.Combine(DataDirectory, "idrep.json");
+
+    /// <summary>A failover plan for <c>idrep failover … --plan</c> that fits this sandbox.</summary>
+    public string PlanFile => Path.Combine(DataDirectory, "failover-plan.yaml");
+
+    /// <summary>The local Route 53, RDS, SSM and application health endpoints that failover drills use.</summary>
+    public FailoverSandbox Failover { get; private set; } = null!;
 
     /// <summary>Process ids of the emulators (tests check none survives).</summary>
     public IReadOnlyList<int> ProcessIds { get; private set; } = [];
@@ -164,6 +177,10 @@ public sealed class SandboxEnvironment : IAsyncDisposable
         ["eventBridgeEndpoint"] = EventBus.Url.ToString(),
         ["confirmationCode"] = ConfirmationCode,
         ["configFile"] = ConfigFile,
+        ["route53Endpoint"] = Failover.Route53.Url.ToString(),
+        ["rdsEndpoint"] = Failover.Rds.Url.ToString(),
+        ["ssmEndpoint"] = Failover.Ssm.Url.ToString(),
+        ["planFile"] = PlanFile,
     }.ToJsonString();
 
     public async ValueTask DisposeAsync()
@@ -250,6 +267,10 @@ public sealed class SandboxEnvironment : IAsyncDisposable
                 time));
 
         await File.WriteAllTextAsync(ConfigFile, WriteConfig().ToJsonString(new JsonSerializerOptions { WriteIndented = true }), cancellationToken);
+
+        Failover = await FailoverSandbox.StartAsync(primary, standby, options, time, cancellationToken);
+        _owned.Add(Failover);
+        await File.WriteAllTextAsync(PlanFile, Failover.Plan(primary, standby, MirrorEndpoint, TableName, FeedBuckets, AccessKey), cancellationToken);
     }
 
     private async Task<SandboxPool> StartPoolAsync(NodeProcess emulator, string region, string name, SandboxOptions options, HttpClient lambdaHttp, CancellationToken cancellationToken)
