@@ -19,6 +19,7 @@ public static class IdrepCommand
         root.Subcommands.Add(DemoCommand.Build());
         root.Subcommands.Add(SandboxCommand.Build());
         root.Subcommands.Add(WorkerCommand.Build());
+        root.Subcommands.Add(FailoverCommand.Build());
         return root;
     }
 
