@@ -54,18 +54,18 @@ public sealed class Route53Client
 
     public async Task<ChangeInfo> ChangeResourceRecordSetsAsync(ChangeResourceRecordSetsRequest request, CancellationToken cancellationToken = default)
     {
-        var batch = new XElement(Ns + "ChangeBatch");
+        // As the JS SDK v3 serializes it (the Smithy model): Changes before Comment, and no trailing slash in the path.
+        var batch = new XElement(Ns + "ChangeBatch", new XElement(Ns + "Changes", request.Changes.Select(c => new XElement(
+            Ns + "Change",
+            new XElement(Ns + "Action", c.Action),
+            Write(c.ResourceRecordSet)))));
         if (request.Comment is not null)
         {
             batch.Add(new XElement(Ns + "Comment", request.Comment));
         }
 
-        batch.Add(new XElement(Ns + "Changes", request.Changes.Select(c => new XElement(
-            Ns + "Change",
-            new XElement(Ns + "Action", c.Action),
-            Write(c.ResourceRecordSet)))));
         var body = new XElement(Ns + "ChangeResourceRecordSetsRequest", batch);
-        var reply = await _transport.SendAsync(HttpMethod.Post, $"{Api}/hostedzone/{Escape(ZoneId(request.HostedZoneId))}/rrset/", null, body, cancellationToken);
+        var reply = await _transport.SendAsync(HttpMethod.Post, $"{Api}/hostedzone/{Escape(ZoneId(request.HostedZoneId))}/rrset", null, body, cancellationToken);
         return ReadChangeInfo(reply.Child("ChangeInfo"));
     }
 

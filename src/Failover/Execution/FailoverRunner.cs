@@ -119,43 +119,45 @@ public sealed class FailoverRunner(FailoverPlan plan, FailoverPorts ports, TimeP
         var records = new Dictionary<string, StepRecord>(journaled, StringComparer.Ordinal);
         var gate = new Lock();
         var running = new Dictionary<string, Task>(StringComparer.Ordinal);
+        // By name: steps that finish synchronously all return the same cached completed task.
+        var observed = new HashSet<string>(StringComparer.Ordinal);
         string? failure = null;
         try
         {
             while (true)
             {
-                List<FailoverStep> ready;
-                lock (gate)
+                if (failure is null)
                 {
-                    ready = failure is not null
-                        ? []
-                        : [.. _steps.Where(s => !running.ContainsKey(s.Name)
+                    List<FailoverStep> ready;
+                    lock (gate)
+                    {
+                        ready = [.. _steps.Where(s => !running.ContainsKey(s.Name)
                             && records.GetValueOrDefault(s.Name)?.State != StepState.Succeeded
                             && s.After.All(a => records.GetValueOrDefault(a)?.State == StepState.Succeeded))];
+                    }
+
+                    foreach (var step in ready)
+                    {
+                        running[step.Name] = RunStepAsync(run, step, records.GetValueOrDefault(step.Name), records, gate, options, cancellationToken);
+                    }
                 }
 
-                foreach (var step in ready)
-                {
-                    running[step.Name] = RunStepAsync(run, step, records.GetValueOrDefault(step.Name), records, gate, options, cancellationToken);
-                }
-
-                var active = running.Where(r => !r.Value.IsCompleted).Select(r => r.Value).ToList();
-                if (active.Count == 0)
+                var unobserved = running.Where(r => !observed.Contains(r.Key)).ToList();
+                if (unobserved.Count == 0)
                 {
                     break;
                 }
 
-                var finished = await Task.WhenAny(active);
+                var finished = await Task.WhenAny(unobserved.Select(r => r.Value));
+                var name = unobserved.First(r => r.Value == finished).Key;
+                observed.Add(name);
                 try
                 {
                     await finished;
                 }
                 catch (FailoverStepException e)
                 {
-                    lock (gate)
-                    {
-                        failure ??= e.Message;
-                    }
+                    failure ??= e.Message;
                 }
             }
         }
@@ -181,7 +183,9 @@ public sealed class FailoverRunner(FailoverPlan plan, FailoverPorts ports, TimeP
             EndedAt = ended,
             RtoSeconds = succeeded && verify?.EndedAt is { } verified ? Math.Round((verified - run.StartedAt).TotalSeconds, 3) : null,
             RpoEstimateSeconds = rpo,
-            Summary = succeeded ? $"the {run.To.Name()} is the primary" : failure ?? "a step did not finish",
+            Summary = succeeded
+                ? $"the {run.To.Name()} is the primary"
+                : failure ?? $"step(s) {string.Join(", ", steps.Where(s => s.State != StepState.Succeeded).Select(s => $"{s.Name} ({s.State})"))} did not finish",
         };
         await ports.Journal.UpdateRunAsync(final, CancellationToken.None);
         Log.RunEnded(logger, run.RunId, final.State.ToString());
