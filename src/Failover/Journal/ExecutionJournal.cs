@@ -173,56 +173,20 @@ public sealed class DynamoDbExecutionJournal(IAmazonDynamoDB dynamo, string tabl
 
     public async Task<IReadOnlyList<RunRecord>> ListRunsAsync(int limit, CancellationToken cancellationToken)
     {
-        try
+        var runs = new List<RunRecord>();
+        foreach (var item in await QueryAsync("pk = :pk", new() { [":pk"] = S(RunsPartition) }, newestFirst: true, limit, "list runs", cancellationToken))
         {
-            var response = await dynamo.QueryAsync(
-                new QueryRequest
-                {
-                    TableName = tableName,
-                    KeyConditionExpression = "pk = :pk",
-                    ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":pk"] = S(RunsPartition) },
-                    ScanIndexForward = false,
-                    Limit = limit,
-                    ConsistentRead = true,
-                },
-                cancellationToken);
-            var runs = new List<RunRecord>();
-            foreach (var item in response.Items ?? [])
+            if (await GetRunAsync(item["run"].S, cancellationToken) is { } run)
             {
-                if (await GetRunAsync(item["run"].S, cancellationToken) is { } run)
-                {
-                    runs.Add(run);
-                }
+                runs.Add(run);
             }
+        }
 
-            return runs;
-        }
-        catch (AmazonDynamoDBException e)
-        {
-            throw Wrap(e, "list runs");
-        }
+        return runs;
     }
 
-    public async Task<IReadOnlyList<StepRecord>> GetStepsAsync(string runId, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var response = await dynamo.QueryAsync(
-                new QueryRequest
-                {
-                    TableName = tableName,
-                    KeyConditionExpression = "pk = :pk AND begins_with(sk, :step)",
-                    ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":pk"] = S("RUN#" + runId), [":step"] = S("STEP#") },
-                    ConsistentRead = true,
-                },
-                cancellationToken);
-            return [.. (response.Items ?? []).Select(ReadStep)];
-        }
-        catch (AmazonDynamoDBException e)
-        {
-            throw Wrap(e, "read the steps of a run");
-        }
-    }
+    public async Task<IReadOnlyList<StepRecord>> GetStepsAsync(string runId, CancellationToken cancellationToken) =>
+        [.. (await QueryAsync("pk = :pk AND begins_with(sk, :step)", new() { [":pk"] = S("RUN#" + runId), [":step"] = S("STEP#") }, newestFirst: false, null, "read the steps of a run", cancellationToken)).Select(ReadStep)];
 
     public async Task PutStepAsync(string runId, StepRecord step, CancellationToken cancellationToken)
     {
@@ -263,6 +227,30 @@ public sealed class DynamoDbExecutionJournal(IAmazonDynamoDB dynamo, string tabl
         catch (AmazonDynamoDBException e)
         {
             throw Wrap(e, "record a step");
+        }
+    }
+
+    private async Task<List<Dictionary<string, AttributeValue>>> QueryAsync(
+        string keyCondition, Dictionary<string, AttributeValue> values, bool newestFirst, int? limit, string action, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await dynamo.QueryAsync(
+                new QueryRequest
+                {
+                    TableName = tableName,
+                    KeyConditionExpression = keyCondition,
+                    ExpressionAttributeValues = values,
+                    ScanIndexForward = !newestFirst,
+                    Limit = limit,
+                    ConsistentRead = true,
+                },
+                cancellationToken);
+            return response.Items ?? [];
+        }
+        catch (AmazonDynamoDBException e)
+        {
+            throw Wrap(e, action);
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using IdentityReplicator.Core.Control;
 using IdentityReplicator.Core.Rds;
 
 namespace IdentityReplicator.Failover.Plans;
@@ -63,6 +64,16 @@ public sealed record FailoverPlan
     public string ContentHash { get; init; } = string.Empty;
 
     public string Region(Side side) => Pools.For(side).Region;
+
+    /// <summary>The replication control before any failover: the plan's primary → standby, epoch 0.</summary>
+    public ReplicationControl ConfiguredControl() => new()
+    {
+        Epoch = 0,
+        SourceRegion = Pools.Primary.Region,
+        SourcePoolId = Pools.Primary.UserPoolId,
+        TargetRegion = Pools.Standby.Region,
+        TargetPoolId = Pools.Standby.UserPoolId,
+    };
 }
 
 public sealed record PoolPlan(string Region, string UserPoolId, string AppClientId, Uri? Endpoint);

@@ -1,6 +1,5 @@
 using Amazon.Runtime;
 using IdentityReplicator.Core.Aws;
-using IdentityReplicator.Core.Control;
 using IdentityReplicator.Core.Model;
 using IdentityReplicator.Core.Pools;
 using IdentityReplicator.Failover.Execution;
@@ -204,14 +203,7 @@ public sealed class PreflightChecks(FailoverPlan plan, FailoverPorts ports, Time
 
     private async Task<CheckResult> LagAsync(Side to, CancellationToken cancellationToken)
     {
-        var control = await ports.Control.GetAsync(cancellationToken) ?? new ReplicationControl
-        {
-            Epoch = 0,
-            SourceRegion = plan.Region(Side.Primary),
-            SourcePoolId = plan.Pools.Primary.UserPoolId,
-            TargetRegion = plan.Region(Side.Standby),
-            TargetPoolId = plan.Pools.Standby.UserPoolId,
-        };
+        var control = await ports.Control.GetAsync(cancellationToken) ?? plan.ConfiguredControl();
         if (control.SourcePoolId == plan.Pools.For(to).UserPoolId)
         {
             return new CheckResult(ReplicationLag, true, $"replication already runs from the {to.Name()} ({control})");

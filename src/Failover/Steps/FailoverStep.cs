@@ -39,14 +39,7 @@ public sealed class StepContext
 
     /// <summary>The control as stored, or the configured roles the plan implies (before any failover).</summary>
     public async Task<ReplicationControl> ControlAsync(CancellationToken cancellationToken) =>
-        await Ports.Control.GetAsync(cancellationToken) ?? new ReplicationControl
-        {
-            Epoch = 0,
-            SourceRegion = Plan.Region(Side.Primary),
-            SourcePoolId = Plan.Pools.Primary.UserPoolId,
-            TargetRegion = Plan.Region(Side.Standby),
-            TargetPoolId = Plan.Pools.Standby.UserPoolId,
-        };
+        await Ports.Control.GetAsync(cancellationToken) ?? Plan.ConfiguredControl();
 
     /// <summary>Polls <paramref name="done"/> every <see cref="TimeoutsPlan.PollInterval"/> until it holds or <paramref name="timeout"/> passes.</summary>
     public async Task<bool> WaitUntilAsync(Func<CancellationToken, Task<bool>> done, TimeSpan timeout, CancellationToken cancellationToken)

@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
 namespace IdentityReplicator.Sandbox.Failover;
@@ -18,7 +20,7 @@ public static partial class LocalAws
         return match.Success ? match.Groups[1].Value : fallback;
     }
 
-    public static async Task<(CapturedRequest Request, string Body)> CaptureAsync(HttpRequest request, string fallbackRegion)
+    internal static async Task<(CapturedRequest Request, string Body)> CaptureAsync(HttpRequest request, string fallbackRegion)
     {
         using var reader = new StreamReader(request.Body);
         var body = await reader.ReadToEndAsync(request.HttpContext.RequestAborted);
@@ -34,4 +36,43 @@ public static partial class LocalAws
 
     [GeneratedRegex("Credential=[^/]+/[0-9]{8}/([a-z0-9-]+)/")]
     private static partial Regex CredentialScope();
+}
+
+/// <summary>
+/// A local AWS endpoint of the sandbox: a server on 127.0.0.1 that keeps every request it received (for the
+/// conformance tests) and stops on dispose.
+/// </summary>
+public abstract class LocalAwsEndpoint : IAsyncDisposable
+{
+    private readonly ConcurrentQueue<CapturedRequest> _requests = new();
+    private LocalServer? _server;
+
+    public Uri Url => _server?.Url ?? throw new InvalidOperationException($"{GetType().Name} is not running.");
+
+    /// <summary>Every request received, oldest first.</summary>
+    public IReadOnlyList<CapturedRequest> Requests => [.. _requests];
+
+    /// <summary>The Region assumed for requests without a SigV4 credential scope.</summary>
+    protected virtual string DefaultRegion => "us-east-1";
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+
+        GC.SuppressFinalize(this);
+    }
+
+    protected async Task ListenAsync(Action<WebApplication> map, CancellationToken cancellationToken) =>
+        _server = await LocalServer.StartAsync(map, cancellationToken);
+
+    /// <summary>Reads and keeps a request; returns it and its body.</summary>
+    protected async Task<(CapturedRequest Request, string Body)> ReceiveAsync(HttpRequest request)
+    {
+        var received = await LocalAws.CaptureAsync(request, DefaultRegion);
+        _requests.Enqueue(received.Request);
+        return received;
+    }
 }

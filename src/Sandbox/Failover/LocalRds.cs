@@ -14,17 +14,15 @@ namespace IdentityReplicator.Sandbox.Failover;
 /// DescribeDBClusters, DescribeDBInstances, DescribeGlobalClusters, SwitchoverGlobalCluster, FailoverGlobalCluster,
 /// PromoteReadReplicaDBCluster, PromoteReadReplica.
 /// </summary>
-public sealed class LocalRds : IAsyncDisposable
+public sealed class LocalRds : LocalAwsEndpoint
 {
     private static readonly XNamespace Ns = "http://rds.amazonaws.com/doc/2014-10-31/";
     private readonly ConcurrentDictionary<string, Cluster> _clusters = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Instance> _instances = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Global> _globals = new(StringComparer.Ordinal);
-    private readonly ConcurrentQueue<CapturedRequest> _requests = new();
     private readonly Lock _gate = new();
     private readonly TimeProvider _time;
     private readonly TimeSpan _promotion;
-    private LocalServer? _server;
 
     private LocalRds(TimeProvider time, TimeSpan promotion)
     {
@@ -32,17 +30,13 @@ public sealed class LocalRds : IAsyncDisposable
         _promotion = promotion;
     }
 
-    public Uri Url => _server?.Url ?? throw new InvalidOperationException("The local RDS is not running.");
-
-    public IReadOnlyList<CapturedRequest> Requests => [.. _requests];
-
     /// <summary>Promotions requested (switchover, failover, replica promotions), for tests that count side effects.</summary>
     public int Promotions { get; private set; }
 
     public static async Task<LocalRds> StartAsync(TimeProvider time, TimeSpan promotion, CancellationToken cancellationToken)
     {
         var rds = new LocalRds(time, promotion);
-        rds._server = await LocalServer.StartAsync(app => app.MapPost("/", rds.HandleAsync), cancellationToken);
+        await rds.ListenAsync(app => app.MapPost("/", rds.HandleAsync), cancellationToken);
         return rds;
     }
 
@@ -73,18 +67,9 @@ public sealed class LocalRds : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_server is not null)
-        {
-            await _server.DisposeAsync();
-        }
-    }
-
     private async Task HandleAsync(HttpContext context)
     {
-        var (captured, body) = await LocalAws.CaptureAsync(context.Request, "us-east-1");
-        _requests.Enqueue(captured);
+        var (captured, body) = await ReceiveAsync(context.Request);
         var form = body.Split('&', StringSplitOptions.RemoveEmptyEntries)
             .Select(p => p.Split('=', 2))
             .ToDictionary(p => Uri.UnescapeDataString(p[0].Replace('+', ' ')), p => p.Length > 1 ? Uri.UnescapeDataString(p[1].Replace('+', ' ')) : string.Empty, StringComparer.Ordinal);

@@ -16,16 +16,14 @@ namespace IdentityReplicator.Sandbox.Failover;
 /// Operations: CreateHostedZone, GetHostedZone, ChangeResourceRecordSets, ListResourceRecordSets, GetChange,
 /// CreateHealthCheck, GetHealthCheck, GetHealthCheckStatus.
 /// </summary>
-public sealed class LocalRoute53 : IAsyncDisposable
+public sealed class LocalRoute53 : LocalAwsEndpoint
 {
     private static readonly XNamespace Ns = Route53Client.Namespace;
     private readonly ConcurrentDictionary<string, Zone> _zones = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (DateTimeOffset Submitted, string? Comment)> _changes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _healthChecks = new(StringComparer.Ordinal);
-    private readonly ConcurrentQueue<CapturedRequest> _requests = new();
     private readonly TimeProvider _time;
     private readonly TimeSpan _propagation;
-    private LocalServer? _server;
 
     private LocalRoute53(TimeProvider time, TimeSpan propagation)
     {
@@ -33,17 +31,13 @@ public sealed class LocalRoute53 : IAsyncDisposable
         _propagation = propagation;
     }
 
-    public Uri Url => _server?.Url ?? throw new InvalidOperationException("The local Route 53 is not running.");
-
-    public IReadOnlyList<CapturedRequest> Requests => [.. _requests];
-
     /// <summary>ChangeResourceRecordSets calls that changed at least one record.</summary>
     public int EffectiveChanges { get; private set; }
 
     public static async Task<LocalRoute53> StartAsync(TimeProvider time, TimeSpan propagation, CancellationToken cancellationToken)
     {
         var route53 = new LocalRoute53(time, propagation);
-        route53._server = await LocalServer.StartAsync(app => app.Map("/2013-04-01/{**path}", route53.HandleAsync), cancellationToken);
+        await route53.ListenAsync(app => app.Map("/2013-04-01/{**path}", route53.HandleAsync), cancellationToken);
         return route53;
     }
 
@@ -81,18 +75,9 @@ public sealed class LocalRoute53 : IAsyncDisposable
 
     public void SetHealth(string healthCheckId, bool healthy) => _healthChecks[healthCheckId] = healthy;
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_server is not null)
-        {
-            await _server.DisposeAsync();
-        }
-    }
-
     private async Task HandleAsync(HttpContext context)
     {
-        var (captured, body) = await LocalAws.CaptureAsync(context.Request, Route53Client.SigningRegion);
-        _requests.Enqueue(captured);
+        var (_, body) = await ReceiveAsync(context.Request);
         var segments = context.Request.Path.Value!.Trim('/').Split('/').Skip(1).ToArray();
         var method = context.Request.Method;
         try

@@ -11,12 +11,10 @@ namespace IdentityReplicator.Sandbox.Failover;
 /// parameters kept per Region (the Region a request was signed for). Operations: GetParameter, GetParameters,
 /// PutParameter. SecureString values are kept as given (no KMS).
 /// </summary>
-public sealed class LocalSsm : IAsyncDisposable
+public sealed class LocalSsm : LocalAwsEndpoint
 {
     private readonly ConcurrentDictionary<(string Region, string Name), Parameter> _parameters = new();
-    private readonly ConcurrentQueue<CapturedRequest> _requests = new();
     private readonly TimeProvider _time;
-    private LocalServer? _server;
     private int _writes;
 
     private LocalSsm(TimeProvider time)
@@ -24,17 +22,13 @@ public sealed class LocalSsm : IAsyncDisposable
         _time = time;
     }
 
-    public Uri Url => _server?.Url ?? throw new InvalidOperationException("The local SSM is not running.");
-
-    public IReadOnlyList<CapturedRequest> Requests => [.. _requests];
-
     /// <summary>PutParameter calls that changed a value.</summary>
     public int EffectiveWrites => Volatile.Read(ref _writes);
 
     public static async Task<LocalSsm> StartAsync(TimeProvider time, CancellationToken cancellationToken)
     {
         var ssm = new LocalSsm(time);
-        ssm._server = await LocalServer.StartAsync(app => app.MapPost("/", ssm.HandleAsync), cancellationToken);
+        await ssm.ListenAsync(app => app.MapPost("/", ssm.HandleAsync), cancellationToken);
         return ssm;
     }
 
@@ -43,18 +37,9 @@ public sealed class LocalSsm : IAsyncDisposable
 
     public string? Get(string region, string name) => _parameters.TryGetValue((region, name), out var p) ? p.Value : null;
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_server is not null)
-        {
-            await _server.DisposeAsync();
-        }
-    }
-
     private async Task HandleAsync(HttpContext context)
     {
-        var (captured, body) = await LocalAws.CaptureAsync(context.Request, "us-east-1");
-        _requests.Enqueue(captured);
+        var (captured, body) = await ReceiveAsync(context.Request);
         context.Response.ContentType = "application/x-amz-json-1.1";
         JsonObject? request;
         try

@@ -133,20 +133,7 @@ public sealed class FailoverRunnerTests
     public async Task Start_FailingPreflightCheck_ChangesNothingAndNamesTheCheck()
     {
         var env = new FakeEnvironment();
-        var ports = env.Ports();
-        var lagging = new FailoverPorts
-        {
-            Control = ports.Control,
-            Journal = ports.Journal,
-            Dns = ports.Dns,
-            Database = ports.Database,
-            ClientConfig = ports.ClientConfig,
-            Pools = ports.Pools,
-            Lag = new Lagging(TimeSpan.FromMinutes(5)),
-            SignIn = ports.SignIn,
-            Http = ports.Http,
-        };
-        var runner = new FailoverRunner(env.Plan, lagging, TimeProvider.System, NullLogger.Instance);
+        var runner = new FailoverRunner(env.Plan, env.Ports(lag: new Lagging(TimeSpan.FromMinutes(5))), TimeProvider.System, NullLogger.Instance);
 
         var blocked = await runner.StartAsync("drill", Side.Standby, new RunOptions(), CancellationToken.None);
 
@@ -194,21 +181,8 @@ public sealed class FailoverRunnerTests
     public async Task Start_StepThatCannotFinish_FailsTheRunNamingTheStepAndStopsLaterSteps()
     {
         var env = new FakeEnvironment();
-        var ports = env.Ports();
-        var unhealthy = new FailoverPorts
-        {
-            Control = ports.Control,
-            Journal = ports.Journal,
-            Dns = ports.Dns,
-            Database = ports.Database,
-            ClientConfig = ports.ClientConfig,
-            Pools = ports.Pools,
-            Lag = ports.Lag,
-            SignIn = new FailingSignIn(),
-            Http = ports.Http,
-        };
 
-        var result = await new FailoverRunner(env.Plan, unhealthy, TimeProvider.System, NullLogger.Instance)
+        var result = await new FailoverRunner(env.Plan, env.Ports(signIn: new FailingSignIn()), TimeProvider.System, NullLogger.Instance)
             .StartAsync("drill", Side.Standby, new RunOptions { Force = new HashSet<string> { PreflightChecks.Health } }, CancellationToken.None);
 
         Assert.False(result.Succeeded);

@@ -268,7 +268,8 @@ internal sealed class FakeEnvironment
 
     public IdentityReplicator.TestSupport.InMemoryUserDirectory Standby { get; } = new("us-west-2_Standby1");
 
-    public Failover.Execution.FailoverPorts Ports() => new()
+    /// <summary>Ports over this world; <paramref name="lag"/> and <paramref name="signIn"/> replace the always-fine fakes.</summary>
+    public Failover.Execution.FailoverPorts Ports(IReplicationLag? lag = null, ISignInProbe? signIn = null) => new()
     {
         Control = Control,
         Journal = Journal,
@@ -276,8 +277,8 @@ internal sealed class FakeEnvironment
         Database = Database,
         ClientConfig = region => Parameters[region],
         Pools = new PerSide<Core.Pools.IUserDirectory>(Primary, Standby),
-        Lag = new NoLag(),
-        SignIn = new AlwaysHealthy(),
+        Lag = lag ?? new NoLag(),
+        SignIn = signIn ?? new AlwaysHealthy(),
         Http = new AlwaysHealthy(),
     };
 
