@@ -117,3 +117,30 @@ public sealed class PlanReaderTests
         Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), value);
     }
 }
+
+/// <summary>The commented example in docs/failover-plan.md is a valid plan (docs samples are tested).</summary>
+public sealed class DocumentedPlanTests
+{
+    [Fact]
+    public async Task Parse_ExampleInTheDocs_IsAValidPlan()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "IdentityReplicator.sln")))
+        {
+            root = root.Parent;
+        }
+
+        var markdown = await File.ReadAllTextAsync(Path.Combine(root!.FullName, "docs", "failover-plan.md"));
+        var start = markdown.IndexOf("```yaml\n", StringComparison.Ordinal) + "```yaml\n".Length;
+        var yaml = markdown[start..markdown.IndexOf("```", start, StringComparison.Ordinal)];
+
+        var plan = PlanReader.Parse(yaml);
+
+        Assert.Equal("production", plan.Environment);
+        Assert.Equal(3, plan.Dns!.Records.Length);
+        Assert.Equal(100, plan.Dns.Records[2].Weights!.Standby);
+        Assert.Equal(DatabaseKind.GlobalCluster, plan.Database.Kind);
+        Assert.Equal(4, plan.Parameters.Length);
+        Assert.Equal(TimeSpan.FromMinutes(20), plan.Timeouts.Promotion);
+    }
+}
