@@ -70,13 +70,12 @@ public static class ReconcilerServiceCollectionExtensions
         services.TryAddSingleton(sp =>
         {
             var replication = sp.GetRequiredService<IOptions<ReplicationOptions>>().Value;
-            var options = sp.GetRequiredService<IOptions<ReconcilerOptions>>().Value;
             var buckets = sp.GetRequiredService<IOptions<MirrorOptions>>().Value.FeedBuckets;
             return new ReplicationRoute(
                 sp.GetRequiredService<ReplicationDirection>(),
                 [
-                    new ReplicationLeg(replication.Standby.UserPoolId, replication.Standby.Region, sp.GetRequiredService<FeedPoller>(), sp.GetRequiredService<IReplicaStateStore>(), buckets, options.LookBack),
-                    new ReplicationLeg(replication.Primary.UserPoolId, replication.Primary.Region, sp.GetRequiredKeyedService<FeedPoller>(PoolRoles.Primary), sp.GetRequiredKeyedService<IReplicaStateStore>(PoolRoles.Primary), buckets, options.LookBack),
+                    new ReplicationLeg(replication.Standby.UserPoolId, replication.Standby.Region, sp.GetRequiredService<FeedPoller>(), sp.GetRequiredService<IReplicaStateStore>(), buckets),
+                    new ReplicationLeg(replication.Primary.UserPoolId, replication.Primary.Region, sp.GetRequiredKeyedService<FeedPoller>(PoolRoles.Primary), sp.GetRequiredKeyedService<IReplicaStateStore>(PoolRoles.Primary), buckets),
                 ],
                 sp.GetRequiredService<ILogger<ReplicationRoute>>());
         });

@@ -63,13 +63,11 @@ public sealed class FailoverPorts : IDisposable
         var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         var ssm = new Dictionary<string, SsmParameterStore>(StringComparer.Ordinal);
         var rds = new Dictionary<string, RdsClient>(StringComparer.Ordinal);
+        // Preflight's drift sample and the sign-in share the application's Cognito quotas: a small share of them.
         var governor = new QuotaGovernor(new QuotaOptions { Share = 0.2 }, time, "failover");
-        IUserDirectory Directory(Side side) => new CognitoUserDirectory(
-            CognitoIdentityProviderClient.Create(new AwsEndpoint(plan.Region(side), plan.Pools.For(side).Endpoint), credentials, governor),
-            plan.Pools.For(side).UserPoolId);
-        var clients = new PerSide<CognitoIdentityProviderClient>(
-            CognitoIdentityProviderClient.Create(new AwsEndpoint(plan.Region(Side.Primary), plan.Pools.Primary.Endpoint), credentials, governor),
-            CognitoIdentityProviderClient.Create(new AwsEndpoint(plan.Region(Side.Standby), plan.Pools.Standby.Endpoint), credentials, governor));
+        CognitoIdentityProviderClient Client(Side side) =>
+            CognitoIdentityProviderClient.Create(new AwsEndpoint(plan.Region(side), plan.Pools.For(side).Endpoint), credentials, governor);
+        var clients = new PerSide<CognitoIdentityProviderClient>(Client(Side.Primary), Client(Side.Standby));
         var ports = new FailoverPorts
         {
             Control = new DynamoDbReplicationControlStore(dynamo, mirrorOptions),
@@ -97,12 +95,13 @@ public sealed class FailoverPorts : IDisposable
                         : ssm[region] = new SsmParameterStore(new AwsEndpoint(region, plan.Endpoints.Ssm.GetValueOrDefault(region)), credentials);
                 }
             },
-            Pools = new PerSide<IUserDirectory>(Directory(Side.Primary), Directory(Side.Standby)),
+            Pools = new PerSide<IUserDirectory>(
+                new CognitoUserDirectory(clients.Primary, plan.Pools.Primary.UserPoolId),
+                new CognitoUserDirectory(clients.Standby, plan.Pools.Standby.UserPoolId)),
             Lag = new MirrorReplicationLag(
                 new DynamoDbMirrorStore(dynamo, mirrorOptions, time),
                 new DynamoDbReplicaStateStore(dynamo, mirrorOptions),
-                plan.Mirror.FeedBuckets,
-                time),
+                plan.Mirror.FeedBuckets),
             SignIn = new CognitoSignInProbe(plan, clients),
             Http = new HttpProbe(http),
         };

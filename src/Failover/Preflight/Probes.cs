@@ -22,7 +22,7 @@ public interface IReplicationLag
 /// Reads the change feed from each bucket's checkpoint in the target's Region (less a look-back) and compares every
 /// entry the source recorded with the version applied there. Bounded: at most <c>limit</c> entries per bucket.
 /// </summary>
-public sealed class MirrorReplicationLag(IMirrorStore mirror, IReplicaStateStore state, int buckets, TimeProvider time, int limit = 1000) : IReplicationLag
+public sealed class MirrorReplicationLag(IMirrorStore mirror, IReplicaStateStore state, int buckets, int limit = 1000) : IReplicationLag
 {
     private static readonly TimeSpan LookBack = TimeSpan.FromSeconds(30);
 
@@ -83,7 +83,6 @@ public sealed class MirrorReplicationLag(IMirrorStore mirror, IReplicaStateStore
             parked++;
         }
 
-        _ = time;
         return new LagReport(examined, Math.Max(0, unapplied - parked), oldest, newestApplied, truncated);
     }
 

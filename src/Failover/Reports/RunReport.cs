@@ -154,10 +154,10 @@ public static class RunReport
         }
 
         svg.Append("</svg>");
-        var markdownTable = new StringBuilder();
+        var rows = new StringBuilder();
         foreach (var step in result.Steps)
         {
-            markdownTable.Append(CultureInfo.InvariantCulture, $"<tr><td>{Html(step.Name)}</td><td class=\"{step.State.ToString().ToLowerInvariant()}\">{step.State}{(step.AlreadyDone ? " (already done)" : string.Empty)}</td><td>{(step.Seconds is { } sec ? sec.ToString("0.00", CultureInfo.InvariantCulture) : "—")}</td><td>{Html(step.Detail ?? string.Empty)}</td></tr>");
+            rows.Append(CultureInfo.InvariantCulture, $"<tr><td>{Html(step.Name)}</td><td class=\"{step.State.ToString().ToLowerInvariant()}\">{step.State}{(step.AlreadyDone ? " (already done)" : string.Empty)}</td><td>{(step.Seconds is { } sec ? sec.ToString("0.00", CultureInfo.InvariantCulture) : "—")}</td><td>{Html(step.Detail ?? string.Empty)}</td></tr>");
         }
 
         var checks = string.Concat(result.Checks.Select(c => $"<tr><td>{Html(c.Name)}</td><td class=\"{(c.Passed ? "succeeded" : "failed")}\">{(c.Passed ? "passed" : c.Forced ? "failed (forced)" : "failed")}</td><td>{Html(c.Detail)}</td></tr>"));
@@ -180,7 +180,7 @@ public static class RunReport
             <h2>Timeline</h2>
             {{svg}}
             <h2>Steps</h2>
-            <table><tr><th>step</th><th>result</th><th>seconds</th><th>detail</th></tr>{{markdownTable}}</table>
+            <table><tr><th>step</th><th>result</th><th>seconds</th><th>detail</th></tr>{{rows}}</table>
             {{(checks.Length == 0 ? string.Empty : $"<h2>Preflight</h2><table><tr><th>check</th><th>result</th><th>detail</th></tr>{checks}</table>")}}
             </body></html>
             """;

@@ -9,7 +9,7 @@ namespace IdentityReplicator.Reconciler.Direction;
 /// One direction replication can run in: the pool it writes (the target), that Region's apply state, and the feed
 /// poller that applies to it. A worker holds one leg per pool, so a failover only changes which one runs.
 /// </summary>
-public sealed class ReplicationLeg(string targetPoolId, string targetRegion, FeedPoller poller, IReplicaStateStore state, int feedBuckets, TimeSpan lookBack)
+public sealed class ReplicationLeg(string targetPoolId, string targetRegion, FeedPoller poller, IReplicaStateStore state, int feedBuckets)
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private bool _initialized;
@@ -24,8 +24,8 @@ public sealed class ReplicationLeg(string targetPoolId, string targetRegion, Fee
 
     /// <summary>
     /// Loads checkpoints once. A leg that never ran and starts because a failover reversed replication begins at the
-    /// moment of the reversal (minus the look-back), not at the start of the feed: what was written before came from
-    /// the pool it now writes to.
+    /// moment of the reversal (the poller re-reads its look-back behind that), not at the start of the feed: what was
+    /// written before came from the pool it now writes to.
     /// </summary>
     public async Task<(int Resumed, int Parked)> InitializeAsync(ReplicationControl control, CancellationToken cancellationToken)
     {
@@ -39,7 +39,7 @@ public sealed class ReplicationLeg(string targetPoolId, string targetRegion, Fee
 
             if (control.Epoch > 0 && control.ChangedAt > DateTimeOffset.MinValue)
             {
-                var start = MirrorTable.PositionFloor(control.ChangedAt - lookBack - lookBack);
+                var start = MirrorTable.PositionFloor(control.ChangedAt);
                 for (var bucket = 0; bucket < feedBuckets; bucket++)
                 {
                     if (await state.GetCheckpointAsync(TargetRegion, bucket, cancellationToken) is null)
