@@ -1,5 +1,7 @@
 using IdentityReplicator.Core.Configuration;
 using IdentityReplicator.Core.Mirror;
+using IdentityReplicator.Core.Telemetry;
+using IdentityReplicator.Reconciler.Apply;
 using IdentityReplicator.Reconciler.Direction;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -16,6 +18,8 @@ namespace IdentityReplicator.Reconciler;
 public sealed class ReconcilerService(
     ReplicationRoute route,
     ReconcilerStartup startup,
+    ReconcilerHealth health,
+    ApplyEngine engine,
     IOptions<ReconcilerOptions> options,
     TimeProvider time,
     ILogger<ReconcilerService> logger) : BackgroundService
@@ -23,6 +27,9 @@ public sealed class ReconcilerService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await startup.RunAsync(stoppingToken);
+        ReplicationMetrics.FeedBehind(() => route.Active?.Behind.TotalSeconds ?? 0);
+        ReplicationMetrics.ParkedNow(() => engine.ParkedCount);
+        health.Started(time.GetUtcNow());
         var idle = options.Value.PollInterval;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -30,6 +37,7 @@ public sealed class ReconcilerService(
             {
                 var poller = await route.ActiveAsync(stoppingToken);
                 var handled = poller is null ? 0 : await poller.PollOnceAsync(stoppingToken);
+                health.Polled(time.GetUtcNow());
                 idle = handled > 0
                     ? options.Value.PollInterval
                     : TimeSpan.FromTicks(Math.Min(options.Value.IdlePollInterval.Ticks, Math.Max(idle.Ticks * 2, TimeSpan.FromMilliseconds(50).Ticks)));
@@ -37,6 +45,7 @@ public sealed class ReconcilerService(
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
                 Log.PollFailed(logger, Reasons.Of(e));
+                health.Failed(Reasons.Of(e));
                 idle = options.Value.IdlePollInterval;
             }
 
@@ -108,5 +117,51 @@ public sealed class ReconcilerStartup(
                 await Task.Delay(TimeSpan.FromSeconds(2), time, cancellationToken);
             }
         }
+    }
+}
+
+/// <summary>What the reconciler's health check reports: started, and when the feed was last read successfully.</summary>
+public sealed class ReconcilerHealth
+{
+    private long _startedTicks;
+    private long _lastPollTicks;
+    private string? _lastError;
+
+    public DateTimeOffset? StartedAt => Read(ref _startedTicks);
+
+    public DateTimeOffset? LastPollAt => Read(ref _lastPollTicks);
+
+    public string? LastError => Volatile.Read(ref _lastError);
+
+    public void Started(DateTimeOffset at) => Interlocked.Exchange(ref _startedTicks, at.UtcTicks);
+
+    public void Polled(DateTimeOffset at)
+    {
+        Interlocked.Exchange(ref _lastPollTicks, at.UtcTicks);
+        Volatile.Write(ref _lastError, null);
+    }
+
+    public void Failed(string reason) => Volatile.Write(ref _lastError, reason);
+
+    /// <summary>Ready: started, and the feed was read successfully within <paramref name="window"/>.</summary>
+    public (bool Ready, string Reason) Check(DateTimeOffset now, TimeSpan window)
+    {
+        if (StartedAt is null)
+        {
+            return (false, "starting: checking the mirror table and the standby pool");
+        }
+
+        if (LastPollAt is not { } last || now - last > window)
+        {
+            return (false, $"the change feed has not been read successfully for over {window.TotalSeconds:0} s{(LastError is { } error ? $" (last error: {error})" : string.Empty)}");
+        }
+
+        return (true, "following the change feed");
+    }
+
+    private static DateTimeOffset? Read(ref long ticks)
+    {
+        var value = Interlocked.Read(ref ticks);
+        return value == 0 ? null : new DateTimeOffset(value, TimeSpan.Zero);
     }
 }

@@ -30,7 +30,7 @@ public static class ReconcilerServiceCollectionExtensions
                 sp.GetRequiredKeyedService<IUserDirectory>(PoolRoles.Standby),
                 sp.GetRequiredKeyedService<IMirrorStore>(PoolRoles.Standby),
                 sp.GetRequiredService<IReplicaStateStore>(),
-                new ApplySettings(replication.Standby.Region, replication.ExcludeAttributes),
+                new ApplySettings(replication.Standby.Region, replication.ExcludeAttributes, replication.PrimarySubAttribute),
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILogger<ApplyEngine>>());
         });
@@ -80,6 +80,7 @@ public static class ReconcilerServiceCollectionExtensions
                 sp.GetRequiredService<ILogger<ReplicationRoute>>());
         });
         services.TryAddSingleton<ReconcilerStartup>();
+        services.TryAddSingleton<ReconcilerHealth>();
         services.AddHostedService<ReconcilerService>();
         return services;
     }

@@ -32,6 +32,18 @@ internal static partial class Log
     [LoggerMessage(EventId = 1014, Level = LogLevel.Warning, Message = "Hint completion pass failed ({Reason}); retrying")]
     public static partial void HintPassFailed(ILogger logger, string reason);
 
+    [LoggerMessage(EventId = 1030, Level = LogLevel.Debug, Message = "Event {Kind}: {Outcome} ({Detail})")]
+    public static partial void EventCaptured(ILogger logger, string kind, string outcome, string detail);
+
+    [LoggerMessage(EventId = 1031, Level = LogLevel.Warning, Message = "Event {Kind} could not be captured ({Reason}); it will be delivered again")]
+    public static partial void EventCaptureFailed(ILogger logger, string kind, string reason);
+
+    [LoggerMessage(EventId = 1032, Level = LogLevel.Warning, Message = "Ignored an event that cannot be used: {Problem}")]
+    public static partial void EventMalformed(ILogger logger, string problem);
+
+    [LoggerMessage(EventId = 1040, Level = LogLevel.Debug, Message = "{TriggerSource} in pool {PoolId}: {Outcome}")]
+    public static partial void ClaimAdded(ILogger logger, string triggerSource, string poolId, string outcome);
+
     [LoggerMessage(EventId = 1020, Level = LogLevel.Error, Message = "Lambda runtime: {Problem}")]
     public static partial void RuntimeProblem(ILogger logger, string problem);
 }

@@ -7,6 +7,9 @@ using Amazon.Runtime;
 using IdentityReplicator.Core.Aws;
 using IdentityReplicator.Core.Cognito;
 using IdentityReplicator.Core.Control;
+using IdentityReplicator.Core.EventBridge;
+using IdentityReplicator.Core.Pools;
+using IdentityReplicator.Core.Quotas;
 using IdentityReplicator.Core.Mirror;
 using IdentityReplicator.Replicator.Capture;
 using IdentityReplicator.Replicator.Lambda;
@@ -34,8 +37,11 @@ public sealed record SandboxOptions
 
     public int FeedBuckets { get; init; } = 8;
 
-    /// <summary>Custom attributes both pools get (without the <c>custom:</c> prefix).</summary>
-    public IReadOnlyList<string> CustomAttributes { get; init; } = ["tier", "plan", "department"];
+    /// <summary>
+    /// Custom attributes both pools get (without the <c>custom:</c> prefix). <c>primary_sub</c> carries each standby
+    /// user's original <c>sub</c> (Replication:PrimarySubAttribute).
+    /// </summary>
+    public IReadOnlyList<string> CustomAttributes { get; init; } = ["tier", "plan", "department", "primary_sub"];
 
     /// <summary>Custom attributes only the primary gets (to exercise schema mismatches).</summary>
     public IReadOnlyList<string> PrimaryOnlyAttributes { get; init; } = [];
@@ -47,6 +53,15 @@ public sealed record SandboxOptions
 
     /// <summary>How long a Route 53 change stays PENDING before INSYNC in the local Route 53.</summary>
     public TimeSpan DnsPropagationDelay { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Whether calls through the fronts are recorded as CloudTrail events and delivered to the Replicator.</summary>
+    public bool RecordCloudTrail { get; init; } = true;
+
+    /// <summary>
+    /// How long a CloudTrail event takes to reach the Replicator. On AWS, management events reach EventBridge
+    /// typically within seconds (longer under load); zero makes the sandbox's event path as fast as it can be.
+    /// </summary>
+    public TimeSpan CloudTrailDelay { get; init; } = TimeSpan.Zero;
 
     /// <summary>Where emulator state and the config file go; a fresh temporary folder (deleted on dispose) when null.</summary>
     public string? DataDirectory { get; init; }
@@ -248,15 +263,17 @@ public sealed class SandboxEnvironment : IAsyncDisposable
 
         var lambdaHttp = new HttpClient { BaseAddress = lambda.Url, Timeout = TimeSpan.FromSeconds(10) };
         _owned.Add(new DisposableAdapter(lambdaHttp));
-        var primary = await StartPoolAsync(emulators[0], options.PrimaryRegion, "primary", options, lambdaHttp, cancellationToken);
-        var standby = await StartPoolAsync(emulators[1], options.StandbyRegion, "standby", options, lambdaHttp, cancellationToken);
+        var primary = await StartPoolAsync(emulators[0], options.PrimaryRegion, "primary", options, lambdaHttp, time, cancellationToken);
+        var standby = await StartPoolAsync(emulators[1], options.StandbyRegion, "standby", options, lambdaHttp, time, cancellationToken);
         Primary = primary;
         Standby = standby;
 
         // Both emulators send their triggers here; the function captures whichever pool the replication control
-        // names as the source (the primary until a failover reverses it).
-        function = ReplicatorFunction.Create(
+        // names as the source (the primary until a failover reverses it). It reads the primary within a budget of its
+        // quotas, as it does on AWS.
+        var replicator = ReplicatorFunction.Create(
             _dynamo,
+            new CognitoUserDirectory(Client(primary, new QuotaGovernor(new QuotaOptions { Share = QuotaOptions.PrimaryShare }, time, "replicator")), primary.UserPoolId),
             mirrorOptions,
             new CaptureOptions { PrimaryPoolId = primary.UserPoolId, TriggerBudget = options.TriggerBudget },
             loggers,
@@ -265,6 +282,19 @@ public sealed class SandboxEnvironment : IAsyncDisposable
                 new DynamoDbReplicationControlStore(_dynamo, mirrorOptions),
                 new ReplicationControl { Epoch = 0, SourceRegion = primary.Region, SourcePoolId = primary.UserPoolId, TargetRegion = standby.Region, TargetPoolId = standby.UserPoolId },
                 time));
+        function = replicator;
+
+        // EventBridge rules of the deployment: Cognito's CloudTrail events and applications' hints go to the Replicator.
+        EventBus.Subscribe(new EventSubscription(
+            "cognito-cloudtrail-to-replicator",
+            e => e["source"]?.GetValue<string>() == CloudTrailEvent.Source && e["detail-type"]?.GetValue<string>() == CloudTrailEvent.DetailType,
+            (e, ct) => replicator.HandleAsync(e, ct),
+            options.CloudTrailDelay));
+        EventBus.Subscribe(new EventSubscription(
+            "user-changed-hints-to-replicator",
+            e => e["detail-type"]?.GetValue<string>() == UserChangedEvent.DetailType,
+            (e, ct) => replicator.HandleAsync(e, ct),
+            TimeSpan.Zero));
 
         await File.WriteAllTextAsync(ConfigFile, WriteConfig().ToJsonString(new JsonSerializerOptions { WriteIndented = true }), cancellationToken);
 
@@ -273,14 +303,17 @@ public sealed class SandboxEnvironment : IAsyncDisposable
         await File.WriteAllTextAsync(PlanFile, Failover.Plan(primary, standby, MirrorEndpoint, TableName, FeedBuckets, AccessKey), cancellationToken);
     }
 
-    private async Task<SandboxPool> StartPoolAsync(NodeProcess emulator, string region, string name, SandboxOptions options, HttpClient lambdaHttp, CancellationToken cancellationToken)
+    private async Task<SandboxPool> StartPoolAsync(NodeProcess emulator, string region, string name, SandboxOptions options, HttpClient lambdaHttp, TimeProvider time, CancellationToken cancellationToken)
     {
         var direct = CognitoIdentityProviderClient.Create(new AwsEndpoint(region, emulator.Url), Credentials);
         var disabled = new DisabledUsersCannotSignIn(direct);
-        var front = await CognitoFront.StartAsync(
-            emulator.Url,
-            [disabled, new PreSignUpOnAdminCreateUser(lambdaHttp, CognitoLocal.TriggerFunction, region)],
-            cancellationToken);
+        List<ICognitoInterceptor> interceptors = [disabled, new MissingGroupsAnswerLikeCognito(direct), new PreSignUpOnAdminCreateUser(lambdaHttp, CognitoLocal.TriggerFunction, region)];
+        if (options.RecordCloudTrail)
+        {
+            interceptors.Add(new CloudTrailRecorder(EventBus, direct, region, time));
+        }
+
+        var front = await CognitoFront.StartAsync(emulator.Url, interceptors, cancellationToken);
         _owned.Add(front);
 
         var client = CognitoIdentityProviderClient.Create(new AwsEndpoint(region, front.Url), Credentials);

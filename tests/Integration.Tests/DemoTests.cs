@@ -3,7 +3,10 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace IdentityReplicator.Integration.Tests;
 
-/// <summary>The main job end to end on the sandbox: users created in the primary arrive, correct, in the standby.</summary>
+/// <summary>
+/// The main job end to end on the sandbox: users created in the primary arrive, correct, in the standby; so does every
+/// other kind of change (edits, deletions, disable/enable, groups, memberships), through CloudTrail events.
+/// </summary>
 public sealed class DemoTests
 {
     [Theory]
@@ -17,8 +20,18 @@ public sealed class DemoTests
 
         Assert.True(result.Converged, string.Join("; ", result.MismatchDetails));
         Assert.Equal(0, result.Mismatches);
-        Assert.Equal(30, result.PrimaryUsers);
-        Assert.Equal(30, result.StandbyUsers);
+        Assert.Equal(result.PrimaryUsers, result.StandbyUsers);
+        Assert.Equal(30 - result.Changes[ChangeKinds.Delete].Count, result.PrimaryUsers);
         Assert.True(result.LagP99Ms > 0);
+        string[] kinds =
+        [
+            ChangeKinds.Create, ChangeKinds.AttributeEdit, ChangeKinds.AttributeDelete, ChangeKinds.Disable, ChangeKinds.Enable, ChangeKinds.Delete,
+            ChangeKinds.GroupCreate, ChangeKinds.GroupUpdate, ChangeKinds.GroupDelete, ChangeKinds.MembershipAdd, ChangeKinds.MembershipRemove,
+        ];
+        Assert.All(kinds, kind =>
+        {
+            Assert.True(result.Changes[kind].Count > 0, $"the demo made no {kind}");
+            Assert.Equal(result.Changes[kind].Count, result.Changes[kind].Converged);
+        });
     }
 }

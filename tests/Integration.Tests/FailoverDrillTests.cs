@@ -225,7 +225,7 @@ public sealed class FailoverDrillTests(FailoverSandboxFixture fixture) : IClassF
             var email = user.Attributes["email"];
             seen.Add(email);
             standbyUsers.TryGetValue(email, out var counterpart);
-            var diff = UserComparison.Compare(user, null, counterpart, null, name => !name.StartsWith("cognito:", StringComparison.Ordinal) && name != "sub");
+            var diff = UserComparison.Compare(user, null, counterpart, null, name => !name.StartsWith("cognito:", StringComparison.Ordinal) && name is not ("sub" or "custom:primary_sub"));
             differences.AddRange(diff.Select(d => $"{email}: {d}"));
         }
 

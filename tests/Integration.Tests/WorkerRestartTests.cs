@@ -47,11 +47,16 @@ public sealed class WorkerRestartTests
 
             // Let it settle, then compare the pools field by field.
             var differences = await Eventually.ReturnsAsync(() => DifferencesAsync(primary, standby), d => d.Count == 0, TimeSpan.FromSeconds(30), "no differences");
+            Assert.All(await ListAsync(standby), u => Assert.True(u.Attributes.ContainsKey("custom:primary_sub"), "every standby user carries its original sub"));
             Assert.Empty(differences);
             Assert.Equal(Users, await CountAsync(standby));
             Assert.False(second.HasExited, second.Output);
         }
     }
+
+    /// <summary>The attributes replication copies (the standby's identity attribute is written, not copied).</summary>
+    private static bool IsReplicated(string name) =>
+        !name.StartsWith("cognito:", StringComparison.Ordinal) && name is not ("sub" or "custom:primary_sub");
 
     private static async Task<int> CountAsync(IUserDirectory directory)
     {
@@ -62,6 +67,17 @@ public sealed class WorkerRestartTests
         }
 
         return count;
+    }
+
+    private static async Task<List<DirectoryUser>> ListAsync(IUserDirectory directory)
+    {
+        var users = new List<DirectoryUser>();
+        await foreach (var user in directory.ListUsersAsync(CancellationToken.None))
+        {
+            users.Add(user);
+        }
+
+        return users;
     }
 
     private static async Task<List<string>> DifferencesAsync(IUserDirectory primary, IUserDirectory standby)
@@ -76,7 +92,7 @@ public sealed class WorkerRestartTests
         await foreach (var user in primary.ListUsersAsync(CancellationToken.None))
         {
             standbyByEmail.TryGetValue(user.Attributes["email"], out var counterpart);
-            var diff = UserComparison.Compare(user, null, counterpart, null, name => !name.StartsWith("cognito:", StringComparison.Ordinal) && name != "sub");
+            var diff = UserComparison.Compare(user, null, counterpart, null, IsReplicated);
             differences.AddRange(diff.Select(d => $"{user.Username}: {d}"));
         }
 

@@ -25,6 +25,12 @@ internal sealed class InterceptingUserDirectory(IUserDirectory inner) : IUserDir
         return inner.FindUserAsync(usernameOrAlias, cancellationToken);
     }
 
+    public Task<DirectoryUser?> FindUserBySubAsync(string sub, CancellationToken cancellationToken)
+    {
+        Intercept("FindUserBySub", sub);
+        return inner.FindUserBySubAsync(sub, cancellationToken);
+    }
+
     public Task<IReadOnlyList<string>> ListGroupsForUserAsync(string username, CancellationToken cancellationToken)
     {
         Intercept("ListGroupsForUser", username);

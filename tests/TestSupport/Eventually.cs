@@ -20,7 +20,10 @@ public static class Eventually
 
             if (TimeProvider.System.GetUtcNow() > deadline)
             {
-                throw new TimeoutException($"Timed out after {timeout.TotalSeconds:0} s waiting for {what}; last value: {last}");
+                var shown = last is System.Collections.IEnumerable items and not string
+                    ? "[" + string.Join(", ", items.Cast<object?>().Take(20)) + "]"
+                    : last?.ToString();
+                throw new TimeoutException($"Timed out after {timeout.TotalSeconds:0} s waiting for {what}; last value: {shown}");
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(50), TimeProvider.System);

@@ -11,6 +11,7 @@ public sealed class InMemoryReplicaState : IReplicaStateStore
     private readonly ConcurrentDictionary<(string, EntityId), AppliedState> _applied = new();
     private readonly ConcurrentDictionary<(string, int), string> _checkpoints = new();
     private readonly ConcurrentDictionary<(string, EntityId), ParkedEntity> _parked = new();
+    private readonly ConcurrentDictionary<(string, string), SubMapping> _mappings = new();
 
     public IReadOnlyCollection<ParkedEntity> Parked => [.. _parked.Values];
 
@@ -44,6 +45,15 @@ public sealed class InMemoryReplicaState : IReplicaStateStore
         _parked.TryRemove((region, entity), out _);
         return Task.CompletedTask;
     }
+
+    public Task PutSubMappingAsync(string targetPoolId, string targetSub, SubMapping mapping, CancellationToken cancellationToken)
+    {
+        _mappings[(targetPoolId, targetSub)] = mapping;
+        return Task.CompletedTask;
+    }
+
+    public Task<SubMapping?> GetSubMappingAsync(string targetPoolId, string targetSub, CancellationToken cancellationToken) =>
+        Task.FromResult(_mappings.GetValueOrDefault((targetPoolId, targetSub)));
 
     public async IAsyncEnumerable<ParkedEntity> ListParkedAsync(string region, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -79,4 +89,6 @@ public sealed class GroupSnapshotsOnly : IMirrorStore
     public Task<UserSnapshot?> GetUserAsync(string key, CancellationToken cancellationToken) => throw new NotSupportedException();
 
     public Task<FeedPage> ReadFeedAsync(int bucket, string after, int limit, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public Task<string?> FindKeyBySubAsync(string sub, CancellationToken cancellationToken) => throw new NotSupportedException();
 }

@@ -56,7 +56,7 @@ public sealed class InMemoryUserDirectory : IUserDirectory
     /// <summary>Calls so far, per operation name (e.g. "CreateUser").</summary>
     public IReadOnlyDictionary<string, int> Calls => _calls;
 
-    public int WriteCalls => _calls.Where(c => c.Key is not ("FindUser" or "ListGroupsForUser" or "GetGroup" or "Describe" or "ListUsers" or "ListGroups" or "ListUsernamesInGroup")).Sum(c => c.Value);
+    public int WriteCalls => _calls.Where(c => c.Key is not ("FindUser" or "FindUserBySub" or "ListGroupsForUser" or "GetGroup" or "Describe" or "ListUsers" or "ListGroups" or "ListUsernamesInGroup")).Sum(c => c.Value);
 
     public void ResetCalls() => _calls.Clear();
 
@@ -124,6 +124,15 @@ public sealed class InMemoryUserDirectory : IUserDirectory
         lock (_gate)
         {
             return Task.FromResult(Lookup(usernameOrAlias)?.ToDirectoryUser());
+        }
+    }
+
+    public Task<DirectoryUser?> FindUserBySubAsync(string sub, CancellationToken cancellationToken)
+    {
+        Count("FindUserBySub");
+        lock (_gate)
+        {
+            return Task.FromResult(_users.Values.FirstOrDefault(u => u.Sub == sub)?.ToDirectoryUser());
         }
     }
 

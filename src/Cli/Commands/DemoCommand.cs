@@ -23,25 +23,41 @@ public static class DemoCommand
         var json = CommonOptions.Json();
         var verbose = CommonOptions.Verbose();
         var usernamePools = new Option<bool>("--username-pools") { Description = "Use pools that sign in by username instead of by email." };
-        var command = new Command("demo", "Start the sandbox and the worker, create users in the primary, and show them arrive in the standby (no AWS account needed).")
+        var noChanges = new Option<bool>("--no-changes") { Description = "Only create users; skip the edits, disables, deletes and group changes." };
+        var cloudTrailDelay = new Option<TimeSpan>("--cloudtrail-delay")
+        {
+            Description = "How long the sandbox takes to deliver a CloudTrail event to the Replicator (on AWS: typically seconds). Default 00:00:00.",
+            DefaultValueFactory = _ => TimeSpan.Zero,
+        };
+        var command = new Command("demo", "Start the sandbox and the worker, create users in the primary, change them every way an application can, and show every change arrive in the standby (no AWS account needed).")
         {
             users,
             json,
             verbose,
             usernamePools,
+            noChanges,
+            cloudTrailDelay,
         };
-        command.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(users), parse.GetValue(json), parse.GetValue(verbose), parse.GetValue(usernamePools), cancellationToken));
+        command.SetAction((parse, cancellationToken) => RunAsync(
+            new DemoOptions(
+                parse.GetValue(users),
+                SignInByEmail: !parse.GetValue(usernamePools),
+                Verbose: parse.GetValue(verbose),
+                Changes: !parse.GetValue(noChanges),
+                CloudTrailDelay: parse.GetValue(cloudTrailDelay)),
+            parse.GetValue(json),
+            cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(int users, bool json, bool verbose, bool usernamePools, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(DemoOptions options, bool json, CancellationToken cancellationToken)
     {
-        using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(verbose ? LogLevel.Debug : LogLevel.Warning));
+        using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(options.Verbose ? LogLevel.Debug : LogLevel.Warning));
         var runner = new DemoRunner(loggers, TimeProvider.System, line => Console.Error.WriteLine(line));
         DemoResult result;
         try
         {
-            result = await runner.RunAsync(new DemoOptions(users, SignInByEmail: !usernamePools, Verbose: verbose), cancellationToken);
+            result = await runner.RunAsync(options, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -56,7 +72,11 @@ public static class DemoCommand
             table.AddRow("Users in standby", result.StandbyUsers.ToString(CultureInfo.InvariantCulture));
             table.AddRow("Mismatches", result.Mismatches.ToString(CultureInfo.InvariantCulture));
             table.AddRow("Converged", result.Converged ? "[green]yes[/]" : "[red]no[/]");
-            table.AddRow("Replication lag p50 / p99 / max", $"{result.LagP50Ms:0} / {result.LagP99Ms:0} / {result.LagMaxMs:0} ms");
+            table.AddRow("New users: lag p50 / p99 / max", $"{result.LagP50Ms:0} / {result.LagP99Ms:0} / {result.LagMaxMs:0} ms");
+            foreach (var (kind, stats) in result.Changes.Where(c => c.Key != ChangeKinds.Create))
+            {
+                table.AddRow($"{kind} ×{stats.Count}: lag p50 / p99", $"{stats.LagP50Ms:0} / {stats.LagP99Ms:0} ms{(stats.Converged < stats.Count ? $" ({stats.Count - stats.Converged} not converged)" : string.Empty)}");
+            }
             table.AddRow("Primary writes took", $"{result.WriteSeconds:0.0} s");
             table.AddRow("Whole demo took", $"{result.ElapsedSeconds:0.0} s");
             AnsiConsole.Write(table);
@@ -76,6 +96,14 @@ public static class DemoCommand
                 ["lagP50Ms"] = Math.Round(result.LagP50Ms),
                 ["lagP99Ms"] = Math.Round(result.LagP99Ms),
                 ["lagMaxMs"] = Math.Round(result.LagMaxMs),
+                ["eventLagP99Ms"] = Math.Round(result.EventLagP99Ms),
+                ["changes"] = new JsonObject([.. result.Changes.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => KeyValuePair.Create<string, JsonNode?>(c.Key, new JsonObject
+                {
+                    ["count"] = c.Value.Count,
+                    ["converged"] = c.Value.Converged,
+                    ["lagP50Ms"] = Math.Round(c.Value.LagP50Ms),
+                    ["lagP99Ms"] = Math.Round(c.Value.LagP99Ms),
+                }))]),
                 ["writeSeconds"] = Math.Round(result.WriteSeconds, 2),
                 ["elapsedSeconds"] = Math.Round(result.ElapsedSeconds, 2),
             }.ToJsonString());

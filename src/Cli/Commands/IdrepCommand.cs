@@ -17,7 +17,9 @@ public static class IdrepCommand
     {
         var root = new RootCommand("IdentityReplicator: keeps a standby Cognito user pool in another Region in step with the primary.");
         root.Subcommands.Add(DemoCommand.Build());
+        root.Subcommands.Add(HealthCommand.Build());
         root.Subcommands.Add(SandboxCommand.Build());
+        root.Subcommands.Add(TriggersCommand.Build());
         root.Subcommands.Add(WorkerCommand.Build());
         root.Subcommands.Add(FailoverCommand.Build());
         return root;

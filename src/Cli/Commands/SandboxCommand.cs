@@ -11,23 +11,27 @@ public static class SandboxCommand
     {
         var data = new Option<DirectoryInfo?>("--data") { Description = "Keep emulator state and the config file in this folder (default: a temporary folder, deleted on exit)." };
         var usernamePools = new Option<bool>("--username-pools") { Description = "Create pools that sign in by username instead of by email." };
-        var up = new Command("up", "Start the sandbox (two Cognito emulators, DynamoDB, the Replicator's triggers), print one JSON line describing it, and stay up until interrupted.")
+        var cloudTrailDelay = new Option<TimeSpan>("--cloudtrail-delay")
+        {
+            Description = "How long a CloudTrail event takes to reach the Replicator (on AWS: typically seconds). Default 00:00:00.",
+            DefaultValueFactory = _ => TimeSpan.Zero,
+        };
+        var up = new Command("up", "Start the sandbox (two Cognito emulators, DynamoDB, EventBridge, the Replicator's triggers), print one JSON line describing it, and stay up until interrupted.")
         {
             data,
             usernamePools,
+            cloudTrailDelay,
         };
-        up.SetAction((parse, cancellationToken) => UpAsync(parse.GetValue(data), parse.GetValue(usernamePools), cancellationToken));
+        up.SetAction((parse, cancellationToken) => UpAsync(
+            new SandboxOptions { DataDirectory = parse.GetValue(data)?.FullName, SignInByEmail = !parse.GetValue(usernamePools), CloudTrailDelay = parse.GetValue(cloudTrailDelay) },
+            cancellationToken));
         return new Command("sandbox", "The local two-Region sandbox (no AWS account needed).") { up };
     }
 
-    private static async Task<int> UpAsync(DirectoryInfo? data, bool usernamePools, CancellationToken cancellationToken)
+    private static async Task<int> UpAsync(SandboxOptions options, CancellationToken cancellationToken)
     {
         using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
-        await using var sandbox = await SandboxEnvironment.StartAsync(
-            new SandboxOptions { DataDirectory = data?.FullName, SignInByEmail = !usernamePools },
-            loggers,
-            TimeProvider.System,
-            cancellationToken);
+        await using var sandbox = await SandboxEnvironment.StartAsync(options, loggers, TimeProvider.System, cancellationToken);
         Console.WriteLine(sandbox.DescribeAsJson());
         await Console.Error.WriteLineAsync($"Sandbox is up. Run 'idrep worker --config {sandbox.ConfigFile}' in another terminal; press Ctrl+C here to stop everything.");
         try

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using IdentityReplicator.Cli.Hosting;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -12,21 +13,40 @@ public static class WorkerCommand
     public static Command Build()
     {
         var config = CommonOptions.Config();
+        config.Required = false;
+        config.Description += " Without it, settings come from IDREP_ environment variables only (a container's task definition).";
         var verbose = CommonOptions.Verbose();
+        var logFormat = new Option<string?>("--log-format") { Description = "text (default) or json (one JSON object per line, for CloudWatch Logs); overrides Worker:LogFormat." };
+        logFormat.AcceptOnlyFromAmong("text", "json");
+        var healthUrl = new Option<string?>("--health-url") { Description = "Serve /health/live and /health/ready here, e.g. http://127.0.0.1:8080; overrides Worker:HealthUrl." };
         var command = new Command("worker", "Run the reconciler and capture-hint completion against the pools in the config file (real AWS or the sandbox) until stopped.")
         {
             config,
             verbose,
+            logFormat,
+            healthUrl,
         };
-        command.SetAction((parse, cancellationToken) => RunAsync(parse.GetRequiredValue(config), parse.GetValue(verbose), cancellationToken));
+        command.SetAction((parse, cancellationToken) => RunAsync(
+            parse.GetValue(config),
+            parse.GetValue(verbose),
+            new Dictionary<string, string?>
+            {
+                [$"{WorkerOptions.Section}:LogFormat"] = parse.GetValue(logFormat),
+                [$"{WorkerOptions.Section}:HealthUrl"] = parse.GetValue(healthUrl),
+            },
+            cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(FileInfo file, bool verbose, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(FileInfo? file, bool verbose, Dictionary<string, string?> overrides, CancellationToken cancellationToken)
     {
         try
         {
-            using var host = WorkerHost.Build(CliConfiguration.Load(file), verbose ? LogLevel.Debug : LogLevel.Information);
+            var configuration = new ConfigurationBuilder()
+                .AddConfiguration(CliConfiguration.Load(file))
+                .AddInMemoryCollection(overrides.Where(o => o.Value is not null))
+                .Build();
+            using var host = WorkerHost.Build(configuration, verbose ? LogLevel.Debug : LogLevel.Information);
             await host.StartAsync(cancellationToken);
             await host.WaitForShutdownAsync(cancellationToken);
             return IdrepCommand.Ok;

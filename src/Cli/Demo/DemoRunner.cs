@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using System.Globalization;
 using System.Security.Cryptography;
 using IdentityReplicator.Cli.Hosting;
 using IdentityReplicator.Core.Cognito;
@@ -12,7 +12,14 @@ using Microsoft.Extensions.Logging;
 
 namespace IdentityReplicator.Cli.Demo;
 
-public sealed record DemoOptions(int Users, bool SignInByEmail = true, int Concurrency = 8, TimeSpan? Timeout = null, bool Verbose = false);
+public sealed record DemoOptions(
+    int Users,
+    bool SignInByEmail = true,
+    int Concurrency = 8,
+    TimeSpan? Timeout = null,
+    bool Verbose = false,
+    bool Changes = true,
+    TimeSpan? CloudTrailDelay = null);
 
 public sealed record DemoResult(
     int PrimaryUsers,
@@ -22,96 +29,124 @@ public sealed record DemoResult(
     double LagP50Ms,
     double LagP99Ms,
     double LagMaxMs,
+    double EventLagP99Ms,
+    IReadOnlyDictionary<string, KindStatistics> Changes,
     double WriteSeconds,
     double ElapsedSeconds,
     IReadOnlyList<string> MismatchDetails);
 
 /// <summary>
 /// The demo: starts the sandbox and the worker, creates users in the primary through the Cognito API (SignUp and
-/// ConfirmSignUp for half, AdminCreateUser for the other half, with custom attributes), watches the standby until
-/// every user is correct there, then compares both pools field by field. Lag runs from the primary call returning
-/// to the user first being correct in the standby.
+/// ConfirmSignUp for half, AdminCreateUser for the other half, with custom attributes), then makes every other kind of
+/// change an application or an administrator makes — attribute edits and deletions, disable and enable, deletes,
+/// groups created, updated and deleted, memberships added and removed — and watches the standby until each change is
+/// correct there. Finally it compares both pools field by field. Lag runs from the primary call returning to the
+/// changed user or group first being correct in the standby.
 /// </summary>
 public sealed class DemoRunner(ILoggerFactory loggers, TimeProvider time, Action<string> progress)
 {
-    private static readonly TimeSpan ObserveInterval = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan ObserveInterval = TimeSpan.FromMilliseconds(250);
 
     public async Task<DemoResult> RunAsync(DemoOptions options, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
-        progress("Starting the sandbox (two Cognito emulators, DynamoDB, the Replicator's triggers)…");
-        await using var sandbox = await SandboxEnvironment.StartAsync(new SandboxOptions { SignInByEmail = options.SignInByEmail }, loggers, time, cancellationToken);
+        progress("Starting the sandbox (two Cognito emulators, DynamoDB, EventBridge, the Replicator's triggers)…");
+        await using var sandbox = await SandboxEnvironment.StartAsync(
+            new SandboxOptions { SignInByEmail = options.SignInByEmail, CloudTrailDelay = options.CloudTrailDelay ?? TimeSpan.Zero },
+            loggers,
+            time,
+            cancellationToken);
         using var worker = WorkerHost.Build(sandbox.Configuration(), options.Verbose ? LogLevel.Debug : LogLevel.Warning);
         await worker.StartAsync(cancellationToken);
-        var engine = worker.Services.GetRequiredService<ApplyEngine>();
         try
         {
+            var engine = worker.Services.GetRequiredService<ApplyEngine>();
             var primary = new CognitoUserDirectory(sandbox.Client(sandbox.Primary), sandbox.Primary.UserPoolId);
             var standby = new CognitoUserDirectory(sandbox.Client(sandbox.Standby), sandbox.Standby.UserPoolId);
-            var users = DemoUsers.Generate(options.Users, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3)));
-            var written = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
-            var lags = new ConcurrentDictionary<string, double>(StringComparer.Ordinal);
+            var tracker = new ChangeTracker(time, engine.IsReplicated);
+            var timeout = options.Timeout ?? TimeSpan.FromSeconds(60 + (options.Users / 5));
 
-            using var observing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var observer = ObserveAsync(primary, standby, engine, written, lags, observing.Token);
-
-            progress($"Creating {options.Users} users in the primary pool ({options.Users - (options.Users / 2)} by SignUp + ConfirmSignUp, {options.Users / 2} by AdminCreateUser)…");
-            var writeStarted = time.GetTimestamp();
             // The application is held to Cognito's quotas in the primary on AWS (it owns all of them there); the demo
             // drives the emulator no faster than that.
             var client = sandbox.Client(sandbox.Primary, new QuotaGovernor(new QuotaOptions { Share = 1.0 }, time, "demo-application"));
+            var users = DemoUsers.Generate(options.Users, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3)));
+
+            progress($"Creating {options.Users} users in the primary pool ({options.Users - (options.Users / 2)} by SignUp + ConfirmSignUp, {options.Users / 2} by AdminCreateUser)…");
+            var writeStarted = time.GetTimestamp();
             await Parallel.ForEachAsync(
                 users,
                 new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency, CancellationToken = cancellationToken },
                 async (user, token) =>
                 {
                     await CreateAsync(client, sandbox, user, options.SignInByEmail, token);
-                    written[user.Email] = time.GetTimestamp();
+                    tracker.Add(ChangeKinds.Create, user.Email);
                 });
             var writeSeconds = time.GetElapsedTime(writeStarted).TotalSeconds;
+            progress($"Created {users.Count} users in {writeSeconds:0.0} s; waiting for the standby…");
+            await WaitAsync(tracker, primary, standby, timeout, cancellationToken);
 
-            progress($"Created {users.Count} users in {writeSeconds:0.0} s; waiting for the standby to converge…");
-            var deadline = time.GetUtcNow() + (options.Timeout ?? TimeSpan.FromSeconds(60 + (options.Users / 5)));
-            var lastReport = 0;
-            while (lags.Count < users.Count && time.GetUtcNow() < deadline)
+            if (options.Changes)
             {
-                await Task.Delay(ObserveInterval, time, cancellationToken);
-                if (lags.Count - lastReport >= Math.Max(1, users.Count / 10))
-                {
-                    lastReport = lags.Count;
-                    progress($"  {lags.Count}/{users.Count} users correct in the standby");
-                }
-            }
-
-            await observing.CancelAsync();
-            try
-            {
-                await observer;
-            }
-            catch (OperationCanceledException)
-            {
-                // Stopped on purpose.
+                var scenario = new DemoScenario(client, sandbox.Primary.UserPoolId, users, tracker, options.Concurrency, options.SignInByEmail);
+                progress("Changing users and groups the way an application and its administrators do (no Cognito trigger fires for these)…");
+                await scenario.FirstRoundAsync(cancellationToken);
+                await WaitAsync(tracker, primary, standby, timeout, cancellationToken);
+                await scenario.SecondRoundAsync(cancellationToken);
+                await WaitAsync(tracker, primary, standby, timeout, cancellationToken);
             }
 
             progress("Comparing both pools field by field…");
-            var comparison = await CompareAsync(primary, standby, engine, cancellationToken);
-            var sorted = lags.Values.Order().ToArray();
+            var primaryState = await PoolState.ReadAsync(primary, cancellationToken);
+            var standbyState = await PoolState.ReadAsync(standby, cancellationToken);
+            var mismatches = PoolComparison.Differences(primaryState, standbyState, engine.IsReplicated);
+            var byKind = tracker.ByKind();
+            var creations = tracker.LagsOf(ChangeKinds.Create);
+            var events = tracker.LagsExcept(ChangeKinds.Create);
             return new DemoResult(
-                comparison.PrimaryUsers,
-                comparison.StandbyUsers,
-                comparison.Mismatches.Count,
-                comparison.Mismatches.Count == 0 && lags.Count == users.Count,
-                Percentile(sorted, 0.50),
-                Percentile(sorted, 0.99),
-                sorted.Length == 0 ? 0 : sorted[^1],
+                primaryState.UsersByEmail.Values.Count(UserComparison.IsReplicated),
+                standbyState.UsersByEmail.Count,
+                mismatches.Count,
+                mismatches.Count == 0 && tracker.Pending == 0,
+                ChangeTracker.Percentile(creations, 0.50),
+                ChangeTracker.Percentile(creations, 0.99),
+                creations.Length == 0 ? 0 : creations[^1],
+                ChangeTracker.Percentile(events, 0.99),
+                byKind,
                 writeSeconds,
                 time.GetElapsedTime(started).TotalSeconds,
-                comparison.Mismatches);
+                mismatches);
         }
         finally
         {
             using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(10));
             await worker.StopAsync(stop.Token);
+        }
+    }
+
+    /// <summary>Reads both pools every <see cref="ObserveInterval"/> until every change so far is correct in the standby.</summary>
+    private async Task WaitAsync(ChangeTracker tracker, IUserDirectory primary, IUserDirectory standby, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = time.GetUtcNow() + timeout;
+        var lastReported = -1;
+        while (time.GetUtcNow() < deadline)
+        {
+            var observedAt = time.GetTimestamp();
+            var primaryState = await PoolState.ReadAsync(primary, cancellationToken);
+            var standbyState = await PoolState.ReadAsync(standby, cancellationToken);
+            tracker.Observe(primaryState, standbyState, observedAt);
+            var pending = tracker.Pending;
+            if (pending == 0)
+            {
+                return;
+            }
+
+            if (pending != lastReported)
+            {
+                lastReported = pending;
+                progress(string.Create(CultureInfo.InvariantCulture, $"  {pending} changes not yet in the standby"));
+            }
+
+            await Task.Delay(ObserveInterval, time, cancellationToken);
         }
     }
 
@@ -138,90 +173,5 @@ public sealed class DemoRunner(ILoggerFactory loggers, TimeProvider time, Action
                 },
                 cancellationToken);
         }
-    }
-
-    /// <summary>Every <see cref="ObserveInterval"/>: lists both pools and notes when each written user (by email) first matches.</summary>
-    private async Task ObserveAsync(
-        IUserDirectory primary,
-        IUserDirectory standby,
-        ApplyEngine engine,
-        ConcurrentDictionary<string, long> written,
-        ConcurrentDictionary<string, double> lags,
-        CancellationToken cancellationToken)
-    {
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            await Task.Delay(ObserveInterval, time, cancellationToken);
-            if (written.IsEmpty)
-            {
-                continue;
-            }
-
-            var now = time.GetTimestamp();
-            var primaryUsers = await ListByIdentityAsync(primary, cancellationToken);
-            var standbyUsers = await ListByIdentityAsync(standby, cancellationToken);
-            foreach (var (identity, returnedAt) in written)
-            {
-                if (lags.ContainsKey(identity) || !primaryUsers.TryGetValue(identity, out var p))
-                {
-                    continue;
-                }
-
-                standbyUsers.TryGetValue(identity, out var s);
-                if (UserComparison.Compare(p, null, s, null, engine.IsReplicated).Count == 0)
-                {
-                    lags[identity] = Math.Max(0, time.GetElapsedTime(returnedAt, now).TotalMilliseconds);
-                }
-            }
-        }
-    }
-
-    private static async Task<Dictionary<string, DirectoryUser>> ListByIdentityAsync(IUserDirectory directory, CancellationToken cancellationToken)
-    {
-        var users = new Dictionary<string, DirectoryUser>(StringComparer.Ordinal);
-        await foreach (var user in directory.ListUsersAsync(cancellationToken))
-        {
-            var key = user.Attributes.GetValueOrDefault("email") ?? user.Username;
-            users[key] = user;
-        }
-
-        return users;
-    }
-
-    private static async Task<(int PrimaryUsers, int StandbyUsers, List<string> Mismatches)> CompareAsync(
-        IUserDirectory primary, IUserDirectory standby, ApplyEngine engine, CancellationToken cancellationToken)
-    {
-        var primaryUsers = await ListByIdentityAsync(primary, cancellationToken);
-        var standbyUsers = await ListByIdentityAsync(standby, cancellationToken);
-        var mismatches = new List<string>();
-        foreach (var (identity, p) in primaryUsers.OrderBy(u => u.Key, StringComparer.Ordinal))
-        {
-            standbyUsers.TryGetValue(identity, out var s);
-            var primaryGroups = await primary.ListGroupsForUserAsync(p.Username, cancellationToken);
-            var standbyGroups = s is null ? [] : await standby.ListGroupsForUserAsync(s.Username, cancellationToken);
-            var differences = UserComparison.Compare(p, primaryGroups, s, standbyGroups, engine.IsReplicated);
-            if (differences.Count > 0)
-            {
-                mismatches.Add($"{Core.Model.IdentityKeys.Fingerprint(identity)}: {string.Join(", ", differences)}");
-            }
-        }
-
-        foreach (var identity in standbyUsers.Keys.Except(primaryUsers.Keys).Order(StringComparer.Ordinal))
-        {
-            mismatches.Add($"{Core.Model.IdentityKeys.Fingerprint(identity)}: extra in the standby");
-        }
-
-        return (primaryUsers.Values.Count(UserComparison.IsReplicated), standbyUsers.Count, mismatches);
-    }
-
-    private static double Percentile(double[] sorted, double p)
-    {
-        if (sorted.Length == 0)
-        {
-            return 0;
-        }
-
-        var rank = (int)Math.Ceiling(p * sorted.Length) - 1;
-        return sorted[Math.Clamp(rank, 0, sorted.Length - 1)];
     }
 }

@@ -8,8 +8,16 @@ public sealed class CliUsageException(string message, Exception? inner = null) :
 /// <summary>Loads a <c>--config</c> file (JSON) and environment variables prefixed <c>IDREP_</c> (which win).</summary>
 public static class CliConfiguration
 {
-    public static IConfiguration Load(FileInfo file)
+    /// <summary>Settings from environment variables only (a container configured by its task definition).</summary>
+    public static IConfiguration FromEnvironment() => new ConfigurationBuilder().AddEnvironmentVariables("IDREP_").Build();
+
+    public static IConfiguration Load(FileInfo? file)
     {
+        if (file is null)
+        {
+            return FromEnvironment();
+        }
+
         if (!file.Exists)
         {
             throw new CliUsageException($"Config file '{file.FullName}' (--config) does not exist; run 'idrep sandbox up' to get one for the local sandbox, or see docs/configuration.md.");

@@ -5,6 +5,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 
 namespace IdentityReplicator.Cli.Hosting;
 
@@ -15,13 +17,27 @@ public static class WorkerHost
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, Configuration = new ConfigurationManager() });
         builder.Configuration.AddConfiguration(configuration);
+        var worker = builder.Configuration.GetSection(WorkerOptions.Section).Get<WorkerOptions>() ?? new WorkerOptions();
         builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(o =>
+        if (worker.LogFormat == "json")
         {
-            o.SingleLine = true;
-            o.TimestampFormat = "HH:mm:ss.fff ";
-            o.UseUtcTimestamp = true;
-        });
+            // One JSON object per line: CloudWatch Logs Insights reads the fields. Messages name users by fingerprint only.
+            builder.Logging.AddJsonConsole(o =>
+            {
+                o.UseUtcTimestamp = true;
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+            });
+        }
+        else
+        {
+            builder.Logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "HH:mm:ss.fff ";
+                o.UseUtcTimestamp = true;
+            });
+        }
+
         builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.SetMinimumLevel(minimumLevel);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
@@ -29,6 +45,17 @@ public static class WorkerHost
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
         builder.Services.AddCapture(builder.Configuration);
         builder.Services.AddReconciler(builder.Configuration);
+        builder.Services.AddOptions<WorkerOptions>().Bind(builder.Configuration.GetSection(WorkerOptions.Section)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<WorkerOptions>>(new ListValidator<WorkerOptions>(o => o.Validate()));
+        builder.Services.AddHostedService<HealthEndpoint>();
+        if (!string.IsNullOrEmpty(worker.OtlpEndpoint))
+        {
+            builder.Services.AddOpenTelemetry()
+                .ConfigureResource(r => r.AddService("identity-replicator-worker"))
+                .WithMetrics(m => m
+                    .AddMeter(Core.Telemetry.ReplicationMetrics.MeterName)
+                    .AddOtlpExporter(o => o.Endpoint = new Uri(worker.OtlpEndpoint)));
+        }
         configure?.Invoke(builder.Services);
         var host = builder.Build();
         ValidateSettings(host.Services);

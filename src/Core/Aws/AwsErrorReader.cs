@@ -89,7 +89,8 @@ public static class AwsErrorReader
         return new AwsErrorInfo(NormalizeCode(code) ?? FallbackCode(status), message ?? $"HTTP {(int)status} {status}", status, requestId);
     }
 
-    internal static string? NormalizeCode(string? code)
+    /// <summary>The bare error code: no <c>namespace#</c> prefix, no <c>:http…</c> suffix.</summary>
+    public static string? NormalizeCode(string? code)
     {
         if (string.IsNullOrWhiteSpace(code))
         {

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
 using Amazon.Runtime;
 using IdentityReplicator.Core.Aws;
@@ -120,6 +121,14 @@ public sealed class CognitoIdentityProviderClient
 
     public Task<DescribeUserPoolResponse> DescribeUserPoolAsync(DescribeUserPoolRequest request, CancellationToken cancellationToken = default) =>
         Call("DescribeUserPool", request, Json.DescribeUserPoolRequest, Json.DescribeUserPoolResponse, cancellationToken);
+
+    /// <summary>DescribeUserPool as raw JSON: every member, including ones this client does not model.</summary>
+    public Task<DescribeUserPoolRawResponse> DescribeUserPoolRawAsync(string userPoolId, CancellationToken cancellationToken = default) =>
+        Call("DescribeUserPool", new DescribeUserPoolRequest(userPoolId), Json.DescribeUserPoolRequest, Json.DescribeUserPoolRawResponse, cancellationToken);
+
+    /// <summary>UpdateUserPool with a raw JSON request. Cognito resets every setting the request leaves out.</summary>
+    public Task UpdateUserPoolRawAsync(JsonObject request, CancellationToken cancellationToken = default) =>
+        Call("UpdateUserPool", request, Json.JsonObject, Json.Empty, cancellationToken);
 
     public Task<CreateUserPoolResponse> CreateUserPoolAsync(CreateUserPoolRequest request, CancellationToken cancellationToken = default) =>
         Call("CreateUserPool", request, Json.CreateUserPoolRequest, Json.CreateUserPoolResponse, cancellationToken);

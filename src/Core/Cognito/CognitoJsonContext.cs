@@ -47,6 +47,8 @@ namespace IdentityReplicator.Core.Cognito;
 [JsonSerializable(typeof(InitiateAuthRequest))]
 [JsonSerializable(typeof(InitiateAuthResponse))]
 [JsonSerializable(typeof(RespondToAuthChallengeRequest))]
+[JsonSerializable(typeof(System.Text.Json.Nodes.JsonObject))]
+[JsonSerializable(typeof(DescribeUserPoolRawResponse))]
 public sealed partial class CognitoJsonContext : JsonSerializerContext;
 
 /// <summary>

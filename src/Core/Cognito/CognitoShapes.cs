@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 // Request and response shapes of the Cognito user pools API (cognito-idp 2016-04-18), named and spelled as in
 // the official API model (npm aws-sdk apis/cognito-idp-2016-04-18.min.json). Only the operations this tool calls.
@@ -176,6 +177,12 @@ public sealed record DescribeUserPoolRequest(string UserPoolId);
 public sealed record DescribeUserPoolResponse
 {
     public UserPoolType? UserPool { get; init; }
+}
+
+/// <summary>DescribeUserPool's reply with the pool as raw JSON (for read-modify-write of settings not modelled here).</summary>
+public sealed record DescribeUserPoolRawResponse
+{
+    public JsonObject? UserPool { get; init; }
 }
 
 public sealed record NumberAttributeConstraintsType(string? MinValue = null, string? MaxValue = null);

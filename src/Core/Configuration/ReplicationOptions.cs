@@ -55,6 +55,13 @@ public sealed class ReplicationOptions
     /// <summary>Attributes never written to the standby (e.g. ones its schema lacks on purpose).</summary>
     public List<string> ExcludeAttributes { get; set; } = [];
 
+    /// <summary>
+    /// A custom attribute that, where the standby's schema has it, carries each standby user's original <c>sub</c>
+    /// (the key the application's data uses); the standby's Pre Token Generation trigger turns it into a claim.
+    /// Empty turns it off; the mapping is kept in the mirror table either way.
+    /// </summary>
+    public string PrimarySubAttribute { get; set; } = "custom:primary_sub";
+
     public IEnumerable<string> Validate()
     {
         foreach (var error in Primary.Validate($"{Section}:Primary"))
@@ -65,6 +72,11 @@ public sealed class ReplicationOptions
         foreach (var error in Standby.Validate($"{Section}:Standby"))
         {
             yield return error;
+        }
+
+        if (!string.IsNullOrEmpty(PrimarySubAttribute) && !PrimarySubAttribute.StartsWith("custom:", StringComparison.Ordinal))
+        {
+            yield return $"{Section}:PrimarySubAttribute is '{PrimarySubAttribute}'; it must be a custom attribute ('custom:…') of the standby's schema, or empty.";
         }
 
         if (Primary.UserPoolId == Standby.UserPoolId && Primary.Region == Standby.Region && Primary.ServiceUrl == Standby.ServiceUrl)

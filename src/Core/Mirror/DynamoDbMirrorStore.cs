@@ -56,7 +56,7 @@ public sealed class DynamoDbMirrorStore : IMirrorStore
 
         for (var attempt = 0; attempt < MaxContentionRetries; attempt++)
         {
-            var current = await GetAsync(key, "pv, gv, ph, gh, ep", cancellationToken);
+            var current = await GetAsync(key, "pv, gv, ph, gh, #sub, ep", cancellationToken);
             await RefuseIfNewerEpochAsync(current, epoch, observation.SourcePoolId, cancellationToken);
             var currentPv = Number(current, "pv");
             var currentGv = Number(current, "gv");
@@ -144,6 +144,11 @@ public sealed class DynamoDbMirrorStore : IMirrorStore
                         ConditionExpression = update.Condition(current is null, currentPv, currentGv),
                     },
                     cancellationToken);
+                if (observation.Sub is { } sub && sub != String(current, "sub"))
+                {
+                    await IndexSubAsync(sub, observation.Key, cancellationToken);
+                }
+
                 return changed ? RecordOutcome.Changed : RecordOutcome.Unchanged;
             }
             catch (ConditionalCheckFailedException)
@@ -227,6 +232,35 @@ public sealed class DynamoDbMirrorStore : IMirrorStore
         }
 
         throw new MirrorStoreException($"Mirror table '{_table}': gave up recording {entity} after {MaxContentionRetries} contended attempts.");
+    }
+
+    public async Task<string?> FindKeyBySubAsync(string sub, CancellationToken cancellationToken)
+    {
+        var item = await GetAsync(new Dictionary<string, AttributeValue> { [PartitionKey] = S(SubPartition(sub)), [MirrorTable.SortKey] = S(SnapshotSortKey) }, null, cancellationToken);
+        return String(item, "k");
+    }
+
+    private async Task IndexSubAsync(string sub, string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _dynamo.PutItemAsync(
+                new PutItemRequest
+                {
+                    TableName = _table,
+                    Item = new Dictionary<string, AttributeValue>
+                    {
+                        [PartitionKey] = S(SubPartition(sub)),
+                        [MirrorTable.SortKey] = S(SnapshotSortKey),
+                        ["k"] = S(key),
+                    },
+                },
+                cancellationToken);
+        }
+        catch (AmazonDynamoDBException e)
+        {
+            throw Wrap(e, "index a user's sub");
+        }
     }
 
     public async Task<UserSnapshot?> GetUserAsync(string key, CancellationToken cancellationToken)
@@ -388,7 +422,14 @@ public sealed class DynamoDbMirrorStore : IMirrorStore
         try
         {
             var response = await _dynamo.GetItemAsync(
-                new GetItemRequest { TableName = _table, Key = key, ConsistentRead = true, ProjectionExpression = projection },
+                new GetItemRequest
+                {
+                    TableName = _table,
+                    Key = key,
+                    ConsistentRead = true,
+                    ProjectionExpression = projection,
+                    ExpressionAttributeNames = projection?.Contains("#sub", StringComparison.Ordinal) == true ? new Dictionary<string, string> { ["#sub"] = "sub" } : null,
+                },
                 cancellationToken);
             return response.Item is { Count: > 0 } item ? item : null;
         }

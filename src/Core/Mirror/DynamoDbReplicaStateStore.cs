@@ -193,6 +193,39 @@ public sealed class DynamoDbReplicaStateStore(IAmazonDynamoDB dynamo, MirrorOpti
         while (start is not null);
     }
 
+    public async Task PutSubMappingAsync(string targetPoolId, string targetSub, SubMapping mapping, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await dynamo.PutItemAsync(
+                new PutItemRequest
+                {
+                    TableName = _table,
+                    Item = new Dictionary<string, AttributeValue>
+                    {
+                        [PartitionKey] = S(MappingPartition(targetPoolId, targetSub)),
+                        [MirrorTable.SortKey] = S(SnapshotSortKey),
+                        ["k"] = S(mapping.Key),
+                        ["ssub"] = S(mapping.SourceSub),
+                        ["osub"] = S(mapping.OriginalSub),
+                    },
+                },
+                cancellationToken);
+        }
+        catch (AmazonDynamoDBException e)
+        {
+            throw MirrorErrors.Wrap(e, _table, "record a sub mapping");
+        }
+    }
+
+    public async Task<SubMapping?> GetSubMappingAsync(string targetPoolId, string targetSub, CancellationToken cancellationToken)
+    {
+        var item = await GetAsync(MappingPartition(targetPoolId, targetSub), SnapshotSortKey, cancellationToken);
+        return item is null
+            ? null
+            : new SubMapping(DynamoDbMirrorStore.String(item, "k") ?? string.Empty, DynamoDbMirrorStore.String(item, "ssub") ?? string.Empty, DynamoDbMirrorStore.String(item, "osub") ?? string.Empty);
+    }
+
     private async Task<Dictionary<string, AttributeValue>?> GetAsync(string pk, string sk, CancellationToken cancellationToken)
     {
         try

@@ -34,7 +34,19 @@ public interface IMirrorStore
 
     /// <summary>Feed entries of one bucket after <paramref name="after"/> (exclusive), oldest first.</summary>
     Task<FeedPage> ReadFeedAsync(int bucket, string after, int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The identity key of the user whose primary <c>sub</c> this is, if the mirror ever recorded it. CloudTrail
+    /// events name users by <c>sub</c> (their usernames are redacted); a deleted user can no longer be read by it.
+    /// </summary>
+    Task<string?> FindKeyBySubAsync(string sub, CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// Which identity a standby user carries: the <c>sub</c> of its source user, and the application's original key —
+/// the <c>sub</c> in the pool users first signed up in, carried through failovers and failbacks.
+/// </summary>
+public sealed record SubMapping(string Key, string SourceSub, string OriginalSub);
 
 /// <summary>One change-feed entry: the snapshot that changed (exactly one of the two).</summary>
 public sealed record FeedEntry(string Position, UserSnapshot? User, GroupSnapshot? Group)
@@ -119,6 +131,12 @@ public interface IReplicaStateStore
     Task UnparkAsync(string region, EntityId entity, CancellationToken cancellationToken);
 
     IAsyncEnumerable<ParkedEntity> ListParkedAsync(string region, CancellationToken cancellationToken);
+
+    /// <summary>Records which identity the user with <paramref name="targetSub"/> in <paramref name="targetPoolId"/> carries.</summary>
+    Task PutSubMappingAsync(string targetPoolId, string targetSub, SubMapping mapping, CancellationToken cancellationToken);
+
+    /// <summary>The identity a pool's user carries (for the Pre Token Generation claim), if recorded.</summary>
+    Task<SubMapping?> GetSubMappingAsync(string targetPoolId, string targetSub, CancellationToken cancellationToken);
 }
 
 /// <summary>

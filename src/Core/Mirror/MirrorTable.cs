@@ -33,6 +33,12 @@ public static class MirrorTable
 
     public static string ParkedPartition(string region) => "PK#" + region;
 
+    /// <summary>The sub index: primary <c>sub</c> → identity key.</summary>
+    public static string SubPartition(string sub) => "SUB#" + sub;
+
+    /// <summary>The identity mapping of a pool's user, by that pool's <c>sub</c>.</summary>
+    public static string MappingPartition(string poolId, string sub) => "MAP#" + poolId + "#" + sub;
+
     /// <summary>The feed bucket of an entity: FNV-1a of its partition key, modulo the bucket count (stable across processes).</summary>
     public static int BucketOf(EntityId entity, int buckets)
     {

@@ -45,6 +45,18 @@ public sealed class CognitoUserDirectory(CognitoIdentityProviderClient client, s
         }
     }
 
+    public async Task<DirectoryUser?> FindUserBySubAsync(string sub, CancellationToken cancellationToken)
+    {
+        if (sub.Contains('"', StringComparison.Ordinal) || sub.Contains('\\', StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var page = await client.ListUsersPageAsync(new ListUsersRequest(PoolId) { Filter = $"sub = \"{sub}\"", Limit = 1 }, cancellationToken);
+        var user = page.Users?.FirstOrDefault(u => u.Attributes?.Any(a => a.Name == "sub" && a.Value == sub) == true);
+        return user?.Username is null ? null : ToUser(user.Username, user.Attributes, user.Enabled, user.UserStatus);
+    }
+
     public async Task<IReadOnlyList<string>> ListGroupsForUserAsync(string username, CancellationToken cancellationToken)
     {
         var groups = new List<string>();

@@ -13,6 +13,9 @@ public interface IUserDirectory
     /// <summary>The user with this username (or, in pools that sign in by email/phone, this alias); <c>null</c> if none.</summary>
     Task<DirectoryUser?> FindUserAsync(string usernameOrAlias, CancellationToken cancellationToken);
 
+    /// <summary>The user whose <c>sub</c> this is (ListUsers with a <c>sub</c> filter); <c>null</c> if none.</summary>
+    Task<DirectoryUser?> FindUserBySubAsync(string sub, CancellationToken cancellationToken);
+
     Task<IReadOnlyList<string>> ListGroupsForUserAsync(string username, CancellationToken cancellationToken);
 
     /// <summary>Creates a user without sending any message; the temporary password is never delivered.</summary>

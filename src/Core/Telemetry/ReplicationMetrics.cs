@@ -29,4 +29,12 @@ public static class ReplicationMetrics
 
     /// <summary>Milliseconds from a change being observed in the primary to it being applied in the standby.</summary>
     public static readonly Histogram<double> ReplicationLag = Meter.CreateHistogram<double>("idrep.replication.lag", "ms");
+
+    /// <summary>Registers the gauge of how far behind the change feed the reconciler is (seconds; 0 when caught up).</summary>
+    public static ObservableGauge<double> FeedBehind(Func<double> seconds) =>
+        Meter.CreateObservableGauge("idrep.feed.behind", seconds, "s", "Age of the oldest change not yet applied");
+
+    /// <summary>Registers the gauge of entities parked by the reconciler.</summary>
+    public static ObservableGauge<int> ParkedNow(Func<int> count) =>
+        Meter.CreateObservableGauge("idrep.apply.parked_now", count, "{entity}", "Entities parked and waiting for a fix");
 }

@@ -149,6 +149,9 @@ public sealed record PreflightPlan
     public int MaxDriftedUsers { get; init; }
 
     public ImmutableArray<string> ExcludeAttributes { get; init; } = [];
+
+    /// <summary>The attribute replication keeps each user's original sub in (never compared), as Replication:PrimarySubAttribute.</summary>
+    public string? PrimarySubAttribute { get; init; } = "custom:primary_sub";
 }
 
 public sealed record TimeoutsPlan

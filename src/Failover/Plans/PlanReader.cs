@@ -396,7 +396,7 @@ public static partial class PlanReader
 
         private PreflightPlan Preflight(JsonNode? node, string path)
         {
-            var o = node is null ? null : Object(node, path, "maxReplicationLag", "driftSample", "maxDriftedUsers", "excludeAttributes");
+            var o = node is null ? null : Object(node, path, "maxReplicationLag", "driftSample", "maxDriftedUsers", "excludeAttributes", "primarySubAttribute");
             if (o is null)
             {
                 return new PreflightPlan();
@@ -409,6 +409,7 @@ public static partial class PlanReader
                 DriftSample = Int(o, "driftSample", path, defaults.DriftSample),
                 MaxDriftedUsers = Int(o, "maxDriftedUsers", path, 0),
                 ExcludeAttributes = Strings(o["excludeAttributes"], $"{path}.excludeAttributes") is { IsDefault: false } e ? e : [],
+                PrimarySubAttribute = o["primarySubAttribute"] is null ? defaults.PrimarySubAttribute : String(o, "primarySubAttribute", path, false, null),
             };
         }
 

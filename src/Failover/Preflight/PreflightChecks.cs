@@ -163,7 +163,13 @@ public sealed class PreflightChecks(FailoverPlan plan, FailoverPorts ports, Time
         var source = ports.Pools.For(from);
         var target = ports.Pools.For(to);
         var targetPool = await target.DescribeAsync(cancellationToken);
+        // The reconciler's rule: Cognito-managed attributes, exclusions, and the original-sub attribute are not compared.
         var excluded = plan.Preflight.ExcludeAttributes.ToHashSet(StringComparer.Ordinal);
+        if (!string.IsNullOrEmpty(plan.Preflight.PrimarySubAttribute))
+        {
+            excluded.Add(plan.Preflight.PrimarySubAttribute);
+        }
+
         bool Replicated(string name) => !UserProfile.IsPseudoAttribute(name) && name != "identities" && !excluded.Contains(name);
 
         var compared = 0;

@@ -26,7 +26,10 @@ public enum ApplyOutcome
 public sealed record ApplyResult(ApplyOutcome Outcome, int Calls = 0, string? Detail = null);
 
 /// <summary>Settings of the apply engine.</summary>
-public sealed record ApplySettings(string Region, IReadOnlyCollection<string> ExcludedAttributes);
+/// <param name="Region">The standby's Region (its apply state is keyed by it).</param>
+/// <param name="ExcludedAttributes">Attributes never written to the standby.</param>
+/// <param name="PrimarySubAttribute">The custom attribute that carries a user's original <c>sub</c>, where the standby schema has it.</param>
+public sealed record ApplySettings(string Region, IReadOnlyCollection<string> ExcludedAttributes, string? PrimarySubAttribute = "custom:primary_sub");
 
 /// <summary>
 /// Applies snapshots to the standby pool: reads the standby user, then issues only the calls needed (create,
@@ -59,9 +62,17 @@ public sealed class ApplyEngine
         _time = time;
         _logger = logger;
         _excluded = new HashSet<string>(settings.ExcludedAttributes, StringComparer.Ordinal);
+        if (!string.IsNullOrEmpty(settings.PrimarySubAttribute))
+        {
+            // Written by the engine itself, never compared or deleted as user data.
+            _excluded.Add(settings.PrimarySubAttribute);
+        }
     }
 
     public string Region => _settings.Region;
+
+    /// <summary>Entities parked now (waiting for a fix).</summary>
+    public int ParkedCount => _parked.Count;
 
     /// <summary>Loads what is parked, so a later success can unpark it. Returns how many are parked.</summary>
     public async Task<int> LoadParkedAsync(CancellationToken cancellationToken)
@@ -144,6 +155,12 @@ public sealed class ApplyEngine
         try
         {
             var result = snapshot.Deleted ? await run.DeleteAsync(cancellationToken) : await run.UpsertAsync(cancellationToken);
+            if (run.Target?.Sub is { } targetSub && snapshot.Sub is { } sourceSub
+                && (applied?.TargetSub != targetSub || applied.SourceSub != sourceSub))
+            {
+                await _state.PutSubMappingAsync(_standby.PoolId, targetSub, new SubMapping(snapshot.Key, sourceSub, run.OriginalSub ?? sourceSub), cancellationToken);
+            }
+
             await _state.PutAppliedAsync(
                 Region,
                 new AppliedState
@@ -297,14 +314,24 @@ public sealed class ApplyEngine
         }
     }
 
-    /// <summary>Creates a group the user is in but the standby lacks: from its mirror snapshot if there is one.</summary>
-    private async Task EnsureGroupAsync(string name, CancellationToken cancellationToken)
+    /// <summary>
+    /// Creates a group the user is in but the standby lacks: from its mirror snapshot if there is one, bare if there is
+    /// none. A group the mirror knows was deleted is not created (the user's recorded membership is older than that);
+    /// returns whether the group exists now.
+    /// </summary>
+    private async Task<bool> EnsureGroupAsync(string name, CancellationToken cancellationToken)
     {
         var snapshot = await _mirror.GetGroupAsync(name, cancellationToken);
-        var group = snapshot is { Deleted: false }
-            ? new DirectoryGroup(name, snapshot.Description, snapshot.Precedence, snapshot.RoleArn)
-            : new DirectoryGroup(name);
+        if (snapshot is { Deleted: true })
+        {
+            return false;
+        }
+
+        var group = snapshot is null
+            ? new DirectoryGroup(name)
+            : new DirectoryGroup(name, snapshot.Description, snapshot.Precedence, snapshot.RoleArn);
         await CreateOrUpdateGroupAsync(group, cancellationToken);
+        return true;
     }
 
     /// <summary>Which standby status a primary status maps to; <c>null</c> when the user is not replicated.</summary>
@@ -335,6 +362,9 @@ public sealed class ApplyEngine
 
         public DirectoryUser? Target { get; private set; }
 
+        /// <summary>The user's original <c>sub</c>: the source's own mapping attribute if it has one, else the source <c>sub</c>.</summary>
+        public string? OriginalSub { get; private set; }
+
         public async Task<ApplyResult> DeleteAsync(CancellationToken cancellationToken)
         {
             var pool = await engine.DescribeStandbyAsync(cancellationToken);
@@ -360,6 +390,10 @@ public sealed class ApplyEngine
         {
             var pool = await engine.DescribeStandbyAsync(cancellationToken);
             var profile = snapshot.Profile;
+            var identity = engine._settings.PrimarySubAttribute;
+            OriginalSub = profile is not null && !string.IsNullOrEmpty(identity) && profile.Attributes.TryGetValue(identity, out var carried) && carried.Length > 0
+                ? carried
+                : snapshot.Sub;
             var existing = applied?.TargetUsername is { } mapped ? await Find(mapped, cancellationToken) : null;
             string? creationName = null;
             if (profile is not null)
@@ -388,6 +422,7 @@ public sealed class ApplyEngine
                 }
 
                 var desired = Desired(profile);
+                AddIdentity(pool, desired);
                 if (SchemaProblem(pool, desired, existing) is not null)
                 {
                     pool = await engine.RefreshStandbyAsync(cancellationToken);
@@ -427,6 +462,19 @@ public sealed class ApplyEngine
 
         private Dictionary<string, string> Desired(UserProfile profile) =>
             profile.Attributes.Where(a => engine.IsReplicated(a.Key)).ToDictionary(a => a.Key, a => a.Value, StringComparer.Ordinal);
+
+        /// <summary>
+        /// Adds the identity attribute where the standby schema has it: the original <c>sub</c>, carried through
+        /// failovers (a source user that has one passes it on; otherwise it is the source's own <c>sub</c>).
+        /// </summary>
+        private void AddIdentity(PoolDescription pool, Dictionary<string, string> desired)
+        {
+            var attribute = engine._settings.PrimarySubAttribute;
+            if (!string.IsNullOrEmpty(attribute) && OriginalSub is not null && pool.Schema.ContainsKey(attribute))
+            {
+                desired[attribute] = OriginalSub;
+            }
+        }
 
         private static ParkException? SchemaProblem(PoolDescription pool, Dictionary<string, string> desired, DirectoryUser? existing)
         {
@@ -580,8 +628,12 @@ public sealed class ApplyEngine
                 }
                 catch (ResourceNotFoundException)
                 {
-                    await engine.EnsureGroupAsync(group, cancellationToken);
                     _calls++;
+                    if (!await engine.EnsureGroupAsync(group, cancellationToken))
+                    {
+                        continue;
+                    }
+
                     await engine._standby.AddToGroupAsync(username, group, cancellationToken);
                     _calls++;
                 }

@@ -80,6 +80,9 @@ public sealed class ReplicationRoute
         _logger = logger;
     }
 
+    /// <summary>The poller that ran last (for metrics), <c>null</c> before the first poll.</summary>
+    public FeedPoller? Active { get; private set; }
+
     /// <summary>The control the active leg follows (the configured one before the first read).</summary>
     public ReplicationControl Current => Volatile.Read(ref _active) ?? _direction.Known;
 
@@ -104,6 +107,7 @@ public sealed class ReplicationRoute
 
         if (leg is null)
         {
+            Active = null;
             return null;
         }
 
@@ -113,6 +117,7 @@ public sealed class ReplicationRoute
             Log.Started(_logger, leg.TargetPoolId, leg.TargetRegion, leg.Poller.BucketCount, resumed, parked);
         }
 
+        Active = leg.Poller;
         return leg.Poller;
     }
 

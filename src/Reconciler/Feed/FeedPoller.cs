@@ -54,6 +54,25 @@ public sealed class FeedPoller
     /// <summary>Totals since start, for progress reporting.</summary>
     public FeedStatistics Statistics { get; } = new();
 
+    /// <summary>
+    /// How far behind the feed the reconciler is: the age of the oldest entry waiting for a retry, or of the position
+    /// reached in a bucket that still had more to read at the last poll; zero when every bucket is caught up.
+    /// </summary>
+    public TimeSpan Behind
+    {
+        get
+        {
+            var now = _time.GetUtcNow();
+            var oldest = _buckets
+                .Select(b => b.RetryFrom ?? (b.HasMore ? b.Cursor : null))
+                .Where(p => !string.IsNullOrEmpty(p))
+                .Select(p => MirrorTable.TimeOf(p!))
+                .DefaultIfEmpty(now)
+                .Min();
+            return now > oldest ? now - oldest : TimeSpan.Zero;
+        }
+    }
+
     /// <summary>Loads checkpoints and parked entities; returns how many buckets resumed from a checkpoint and how many entities are parked.</summary>
     public async Task<(int Resumed, int Parked)> InitializeAsync(CancellationToken cancellationToken)
     {
@@ -112,6 +131,7 @@ public sealed class FeedPoller
         }
 
         var handled = 0;
+        bucket.HasMore = false;
         for (var page = 0; page < MaxPagesPerPoll; page++)
         {
             var feed = await _mirror.ReadFeedAsync(bucket.Number, position, _options.BatchSize, cancellationToken);
@@ -119,6 +139,8 @@ public sealed class FeedPoller
             {
                 break;
             }
+
+            bucket.HasMore = feed.HasMore || feed.Entries.Count >= _options.BatchSize;
 
             handled += feed.Entries.Count;
             var newest = feed.Entries
@@ -242,6 +264,9 @@ public sealed class FeedPoller
         public string? Saved { get; set; }
 
         public DateTimeOffset SavedAt { get; set; }
+
+        /// <summary>The last poll stopped with entries still to read.</summary>
+        public bool HasMore { get; set; }
 
         /// <summary>Entities whose newest entry failed transiently, with that entry's position.</summary>
         public Dictionary<EntityId, string> Failed { get; } = [];

@@ -29,6 +29,15 @@ public sealed class CaptureOptions
     /// <summary>Hints completed at once.</summary>
     public int HintConcurrency { get; set; } = 8;
 
+    /// <summary>
+    /// The custom attribute that carries a user's original <c>sub</c> in pools other than the original primary
+    /// (see Replication:PrimarySubAttribute); read by the Pre Token Generation handler.
+    /// </summary>
+    public string PrimarySubAttribute { get; set; } = "custom:primary_sub";
+
+    /// <summary>The ID-token claim the standby's Pre Token Generation trigger adds with the original <c>sub</c>; empty turns it off.</summary>
+    public string PrimarySubClaim { get; set; } = "primary_sub";
+
     public IEnumerable<string> Validate()
     {
         if (string.IsNullOrWhiteSpace(PrimaryPoolId))
@@ -39,6 +48,11 @@ public sealed class CaptureOptions
         if (TriggerBudget <= TimeSpan.Zero || TriggerBudget > TimeSpan.FromSeconds(4))
         {
             yield return $"{Section}:TriggerBudget is {TriggerBudget}; it must be more than 0 and at most 00:00:04 (Cognito abandons a trigger after 5 s).";
+        }
+
+        if (PrimarySubClaim is "sub" or "aud" or "iss" or "exp" or "iat" or "token_use" or "auth_time" or "cognito:username")
+        {
+            yield return $"{Section}:PrimarySubClaim is '{PrimarySubClaim}', a claim Cognito does not let triggers override; use another name such as 'primary_sub'.";
         }
 
         if (HintConcurrency is < 1 or > 64)

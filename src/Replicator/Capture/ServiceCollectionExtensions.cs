@@ -28,6 +28,7 @@ public static class CaptureServiceCollectionExtensions
                 }
 
                 capture.UsernamesCaseSensitive |= replication.Value.UsernamesCaseSensitive;
+                capture.PrimarySubAttribute = replication.Value.PrimarySubAttribute;
             })
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CaptureOptions>, ListValidator<CaptureOptions>>(

@@ -1,36 +1,150 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Amazon;
 using Amazon.DynamoDBv2;
+using Amazon.Runtime.Credentials;
+using IdentityReplicator.Core.Aws;
+using IdentityReplicator.Core.Cognito;
 using IdentityReplicator.Core.Control;
 using IdentityReplicator.Core.Mirror;
+using IdentityReplicator.Core.Pools;
+using IdentityReplicator.Core.Quotas;
 using IdentityReplicator.Replicator.Capture;
+using IdentityReplicator.Replicator.Identity;
 using Microsoft.Extensions.Logging;
 
 namespace IdentityReplicator.Replicator.Lambda;
 
 /// <summary>
-/// The Replicator Lambda function: routes each invocation to the capture handler for its kind of event and
-/// returns what Cognito (or EventBridge) expects back.
+/// The Replicator Lambda function. Routes each invocation by its shape:
+/// a Cognito trigger event of the captured pool → <see cref="TriggerCapture"/> (event handed back unchanged);
+/// a Pre Token Generation event of another pool (the standby) → <see cref="PrimarySubClaims"/>;
+/// an EventBridge event (CloudTrail record or application hint) → <see cref="EventCapture"/>;
+/// an SQS batch of EventBridge events → each, reporting failed messages as batch item failures.
 /// </summary>
-public sealed class ReplicatorFunction(TriggerCapture triggers, ILogger<ReplicatorFunction> logger)
+public sealed class ReplicatorFunction(
+    TriggerCapture triggers,
+    EventCapture events,
+    PrimarySubClaims claims,
+    CaptureOptions options,
+    ILogger<ReplicatorFunction> logger)
 {
-    public Task<JsonNode?> HandleAsync(JsonNode? input, CancellationToken cancellationToken)
+    public async Task<JsonNode?> HandleAsync(JsonNode? input, CancellationToken cancellationToken)
     {
-        if (input is JsonObject root && root.ContainsKey("triggerSource"))
+        switch (input)
         {
-            return triggers.HandleAsync(input, cancellationToken);
+            case JsonObject trigger when trigger.ContainsKey("triggerSource"):
+                return await TriggerAsync(trigger, cancellationToken);
+
+            case JsonObject envelope when envelope.ContainsKey("detail-type"):
+                // A single asynchronous delivery: let a failure fail the invocation, so Lambda retries it.
+                if (!await EventAsync(envelope, cancellationToken))
+                {
+                    throw new EventCaptureFailedException("The event could not be captured; Lambda will deliver it again.");
+                }
+
+                return null;
+
+            case JsonObject sqs when sqs["Records"] is JsonArray records:
+                return await SqsBatchAsync(records, cancellationToken);
+
+            case JsonArray batch:
+                var failed = 0;
+                foreach (var item in batch)
+                {
+                    if (item is not JsonObject e)
+                    {
+                        Log.EventMalformed(logger, "a batch item that is not a JSON object");
+                    }
+                    else if (!await EventAsync(e, cancellationToken))
+                    {
+                        failed++;
+                    }
+                }
+
+                return failed == 0 ? null : throw new EventCaptureFailedException($"{failed} of {batch.Count} events could not be captured; the batch will be delivered again.");
+
+            default:
+                Log.TriggerMalformed(logger, "the input is neither a Cognito trigger event nor an EventBridge event");
+                return input;
+        }
+    }
+
+    private async Task<JsonNode?> TriggerAsync(JsonObject trigger, CancellationToken cancellationToken)
+    {
+        var pool = trigger["userPoolId"] is JsonValue v && v.TryGetValue<string>(out var id) ? id : null;
+        if (pool is null || pool == options.PrimaryPoolId)
+        {
+            return await triggers.HandleAsync(trigger, cancellationToken);
         }
 
-        Log.TriggerMalformed(logger, "the event is not a Cognito trigger event (no triggerSource)");
-        return Task.FromResult(input);
+        // The standby's own events: capture takes them only once a failover made the standby the source (it follows
+        // the replication control item, and returns the event unchanged either way).
+        await triggers.HandleAsync(trigger, cancellationToken);
+        var parsed = CognitoTriggerEvent.Parse(trigger, out _);
+        return parsed is not null && parsed.TriggerSource.StartsWith("TokenGeneration_", StringComparison.Ordinal)
+            ? await claims.HandleAsync(trigger, parsed, cancellationToken)
+            : trigger;
+    }
+
+    /// <summary>Captures one event; <c>false</c> if it failed and should be delivered again.</summary>
+    private async Task<bool> EventAsync(JsonObject envelope, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var result = await events.HandleAsync(envelope, cancellationToken);
+            if (result.Outcome == EventCaptureOutcome.Malformed)
+            {
+                Log.EventMalformed(logger, result.Detail);
+            }
+
+            return true;
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            Log.EventCaptureFailed(logger, envelope["detail"]?["eventName"]?.ToString() ?? "event", Reasons.Of(e));
+            return false;
+        }
+    }
+
+    private async Task<JsonNode> SqsBatchAsync(JsonArray records, CancellationToken cancellationToken)
+    {
+        var failures = new JsonArray();
+        foreach (var record in records.OfType<JsonObject>())
+        {
+            var id = record["messageId"]?.ToString() ?? string.Empty;
+            JsonObject? envelope = null;
+            try
+            {
+                envelope = JsonNode.Parse(record["body"]?.ToString() ?? string.Empty) as JsonObject;
+            }
+            catch (JsonException)
+            {
+                // Malformed: logged below and not retried (it would fail the same way again).
+            }
+
+            if (envelope is null)
+            {
+                Log.EventMalformed(logger, "an SQS message whose body is not a JSON event");
+            }
+            else if (!await EventAsync(envelope, cancellationToken))
+            {
+                failures.Add((JsonNode)new JsonObject { ["itemIdentifier"] = id });
+            }
+        }
+
+        return new JsonObject { ["batchItemFailures"] = failures };
     }
 
     /// <summary>
     /// Builds the function from the Lambda environment: <c>IDREP_TABLE_NAME</c>, <c>IDREP_PRIMARY_POOL_ID</c>,
     /// optional <c>IDREP_FEED_BUCKETS</c> (8), <c>IDREP_USERNAMES_CASE_SENSITIVE</c> (false),
-    /// <c>IDREP_TRIGGER_BUDGET_MS</c> (1500), <c>IDREP_STANDBY_POOL_ID</c> (optional), and <c>AWS_REGION</c> (set by Lambda).
-    /// The function follows the replication control item: after a failover it captures the pool the control names.
+    /// <c>IDREP_TRIGGER_BUDGET_MS</c> (1500), <c>IDREP_PRIMARY_REGION</c> (the function's own Region),
+    /// <c>IDREP_QUOTA_SHARE</c> (0.1 of each Cognito quota per function instance), <c>IDREP_PRIMARY_SUB_ATTRIBUTE</c>
+    /// (custom:primary_sub), <c>IDREP_PRIMARY_SUB_CLAIM</c> (primary_sub), <c>IDREP_STANDBY_POOL_ID</c> (optional), and
+    /// <c>AWS_REGION</c> (set by Lambda). The function follows the replication control item in the mirror table:
+    /// after a failover its trigger capture takes the pool the control names, and snapshots of a fenced pool are refused.
     /// </summary>
     public static ReplicatorFunction FromEnvironment(Func<string, string?> environment, ILoggerFactory loggers, TimeProvider time)
     {
@@ -49,20 +163,27 @@ public sealed class ReplicatorFunction(TriggerCapture triggers, ILogger<Replicat
             PrimaryPoolId = Required("IDREP_PRIMARY_POOL_ID"),
             UsernamesCaseSensitive = bool.TryParse(environment("IDREP_USERNAMES_CASE_SENSITIVE"), out var caseSensitive) && caseSensitive,
             TriggerBudget = TimeSpan.FromMilliseconds(int.Parse(environment("IDREP_TRIGGER_BUDGET_MS") ?? "1500", CultureInfo.InvariantCulture)),
+            PrimarySubAttribute = environment("IDREP_PRIMARY_SUB_ATTRIBUTE") ?? "custom:primary_sub",
+            PrimarySubClaim = environment("IDREP_PRIMARY_SUB_CLAIM") ?? "primary_sub",
         };
-        var problems = mirrorOptions.Validate().Concat(captureOptions.Validate()).ToList();
+        var quotas = new QuotaOptions { Share = double.Parse(environment("IDREP_QUOTA_SHARE") ?? "0.1", CultureInfo.InvariantCulture) };
+        var problems = mirrorOptions.Validate().Concat(captureOptions.Validate()).Concat(quotas.Validate("IDREP_QUOTA_SHARE")).ToList();
         if (problems.Count > 0)
         {
             throw new InvalidOperationException(string.Join(Environment.NewLine, problems));
         }
 
-        // Short timeouts and one retry: the whole invocation has a budget of well under Cognito's 5 s.
+        // Short timeouts and one retry: a trigger invocation has a budget of well under Cognito's 5 s.
         var dynamo = new AmazonDynamoDBClient(new AmazonDynamoDBConfig
         {
             RegionEndpoint = RegionEndpoint.GetBySystemName(region),
             Timeout = captureOptions.TriggerBudget,
             MaxErrorRetry = 1,
         });
+        var cognito = CognitoIdentityProviderClient.Create(
+            new AwsEndpoint(environment("IDREP_PRIMARY_REGION") ?? region),
+            new DefaultAWSCredentialsIdentityResolver().ResolveIdentity(null),
+            new QuotaGovernor(quotas, time, "replicator"));
         var configured = new ReplicationControl
         {
             Epoch = 0,
@@ -71,22 +192,42 @@ public sealed class ReplicatorFunction(TriggerCapture triggers, ILogger<Replicat
             TargetRegion = string.Empty,
             TargetPoolId = environment("IDREP_STANDBY_POOL_ID") ?? string.Empty,
         };
-        return Create(dynamo, mirrorOptions, captureOptions, loggers, time, new ReplicationDirection(new DynamoDbReplicationControlStore(dynamo, mirrorOptions), configured, time));
+        var direction = new ReplicationDirection(new DynamoDbReplicationControlStore(dynamo, mirrorOptions), configured, time);
+        return Create(dynamo, new CognitoUserDirectory(cognito, captureOptions.PrimaryPoolId), mirrorOptions, captureOptions, loggers, time, direction);
     }
 
     /// <summary>
-    /// Builds the function around a DynamoDB client (the sandbox passes its local one). With a
-    /// <paramref name="direction"/> it captures whichever pool the replication control names as the source.
+    /// Builds the function around a DynamoDB client and the primary pool (the sandbox passes its local ones). With a
+    /// <paramref name="direction"/> trigger capture takes whichever pool the replication control names as the source,
+    /// and the mirror store refuses snapshots of any other pool.
     /// </summary>
-    public static ReplicatorFunction Create(IAmazonDynamoDB dynamo, MirrorOptions mirrorOptions, CaptureOptions captureOptions, ILoggerFactory loggers, TimeProvider time, ReplicationDirection? direction = null)
+    public static ReplicatorFunction Create(IAmazonDynamoDB dynamo, IUserDirectory primary, MirrorOptions mirrorOptions, CaptureOptions captureOptions, ILoggerFactory loggers, TimeProvider time, ReplicationDirection? direction = null)
     {
-        var capture = new TriggerCapture(
-            new DynamoDbMirrorStore(dynamo, mirrorOptions, time, direction),
-            new DynamoDbCaptureHintQueue(dynamo, mirrorOptions),
+        var mirror = new DynamoDbMirrorStore(dynamo, mirrorOptions, time, direction);
+        var reader = new PrimaryReader(primary, captureOptions.UsernamesCaseSensitive, time);
+        return new ReplicatorFunction(
+            new TriggerCapture(mirror, new DynamoDbCaptureHintQueue(dynamo, mirrorOptions), captureOptions, time, loggers.CreateLogger<TriggerCapture>(), direction),
+            new EventCapture(primary, mirror, new DynamoDbSweepRequests(dynamo, mirrorOptions), reader, captureOptions, time, loggers.CreateLogger<EventCapture>(), direction),
+            new PrimarySubClaims(new DynamoDbReplicaStateStore(dynamo, mirrorOptions), captureOptions, time, loggers.CreateLogger<PrimarySubClaims>()),
             captureOptions,
-            time,
-            loggers.CreateLogger<TriggerCapture>(),
-            direction);
-        return new ReplicatorFunction(capture, loggers.CreateLogger<ReplicatorFunction>());
+            loggers.CreateLogger<ReplicatorFunction>());
+    }
+}
+
+/// <summary>An event could not be captured; failing the invocation makes Lambda deliver it again.</summary>
+public sealed class EventCaptureFailedException : Exception
+{
+    public EventCaptureFailedException(string message)
+        : base(message)
+    {
+    }
+
+    public EventCaptureFailedException()
+    {
+    }
+
+    public EventCaptureFailedException(string message, Exception innerException)
+        : base(message, innerException)
+    {
     }
 }

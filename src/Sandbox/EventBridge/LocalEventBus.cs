@@ -18,6 +18,7 @@ public sealed record EventSubscription(string Name, Func<JsonObject, bool> Patte
 public sealed class LocalEventBus : IAsyncDisposable
 {
     private const string Account = "000000000000";
+    private const int MaxDeliveryAttempts = 3;
     private readonly ConcurrentQueue<JsonObject> _events = new();
     private readonly ConcurrentDictionary<string, EventSubscription> _subscriptions = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
@@ -107,7 +108,19 @@ public sealed class LocalEventBus : IAsyncDisposable
                     await Task.Delay(subscription.Delay, _time, _stopping.Token);
                 }
 
-                await subscription.Target(envelope, _stopping.Token);
+                // Like EventBridge delivering to Lambda asynchronously: a failed delivery is tried again, with backoff.
+                for (var attempt = 1; ; attempt++)
+                {
+                    try
+                    {
+                        await subscription.Target(envelope, _stopping.Token);
+                        return;
+                    }
+                    catch (Exception) when (attempt < MaxDeliveryAttempts && !_stopping.IsCancellationRequested)
+                    {
+                        await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), _time, _stopping.Token);
+                    }
+                }
             },
             _stopping.Token);
         _deliveries[delivery] = 0;

@@ -163,6 +163,8 @@ internal sealed class StaleCopiesMirror(IMirrorStore inner) : IMirrorStore
 
     public int FeedBuckets => inner.FeedBuckets;
 
+    public Task<string?> FindKeyBySubAsync(string sub, CancellationToken cancellationToken) => inner.FindKeyBySubAsync(sub, cancellationToken);
+
     public void AddStaleCopy(FeedEntry entry)
     {
         lock (_stale)

@@ -64,6 +64,7 @@ public sealed class CaptureDirectionTests(DynaliteFixture dynalite)
     private ReplicatorFunction Function(MirrorOptions options, IReplicationControlStore control) =>
         ReplicatorFunction.Create(
             dynalite.Client,
+            new InMemoryUserDirectory(TriggerEvents.PrimaryPool),
             options,
             new CaptureOptions { PrimaryPoolId = TriggerEvents.PrimaryPool, TriggerBudget = TimeSpan.FromSeconds(2) },
             NullLoggerFactory.Instance,

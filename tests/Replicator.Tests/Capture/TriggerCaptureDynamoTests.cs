@@ -83,6 +83,7 @@ public sealed class TriggerCaptureDynamoTests(DynaliteFixture dynalite)
     private static ReplicatorFunction Function(Amazon.DynamoDBv2.IAmazonDynamoDB dynamo, MirrorOptions options) =>
         ReplicatorFunction.Create(
             dynamo,
+            new InMemoryUserDirectory(TriggerEvents.PrimaryPool),
             options,
             new CaptureOptions { PrimaryPoolId = TriggerEvents.PrimaryPool, TriggerBudget = Budget },
             NullLoggerFactory.Instance,
