@@ -41,6 +41,42 @@ public sealed class StepContext
     public async Task<ReplicationControl> ControlAsync(CancellationToken cancellationToken) =>
         await Ports.Control.GetAsync(cancellationToken) ?? Plan.ConfiguredControl();
 
+    /// <summary>
+    /// Moves the control item on by compare-and-set: <paramref name="decide"/> looks at the stored control and returns an
+    /// outcome (nothing to do) or the next control; a write that lost a race to someone else is decided again. The
+    /// stored control must read back as <paramref name="readBack"/> accepts.
+    /// </summary>
+    public async Task<StepOutcome> AdvanceControlAsync(
+        string doing,
+        Func<ReplicationControl, (StepOutcome? Done, ReplicationControl? Next)> decide,
+        Func<ReplicationControl, ReplicationControl, bool> readBack,
+        Func<ReplicationControl, StepOutcome> succeeded,
+        CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            var control = await ControlAsync(cancellationToken);
+            var (done, next) = decide(control);
+            if (done is not null)
+            {
+                return done;
+            }
+
+            if (await Ports.Control.TryAdvanceAsync(next!, control.Epoch, cancellationToken))
+            {
+                await ActedAsync();
+                var stored = await ControlAsync(cancellationToken);
+                return readBack(stored, next!)
+                    ? succeeded(next!)
+                    : throw new FailoverStepException($"The control item reads back as {stored} after {doing} at epoch {next!.Epoch}; check the mirror table's replication.");
+            }
+
+            // Someone else moved the epoch between our read and our write: decide again.
+        }
+
+        throw new FailoverStepException($"The control item kept changing while {doing}; is another failover running? Check 'idrep failover status'.");
+    }
+
     /// <summary>Polls <paramref name="done"/> every <see cref="TimeoutsPlan.PollInterval"/> until it holds or <paramref name="timeout"/> passes.</summary>
     public async Task<bool> WaitUntilAsync(Func<CancellationToken, Task<bool>> done, TimeSpan timeout, CancellationToken cancellationToken)
     {

@@ -21,45 +21,22 @@ public sealed class FenceStep : FailoverStep
     public override string Describe(FailoverPlan plan, Side from, Side to) =>
         $"Fence {plan.Pools.For(from).UserPoolId} ({plan.Region(from)}): write a new epoch to the control item in mirror table '{plan.Mirror.TableName}'; its snapshots are refused from then on.";
 
-    public override async Task<StepOutcome> RunAsync(StepContext context, CancellationToken cancellationToken)
+    public override Task<StepOutcome> RunAsync(StepContext context, CancellationToken cancellationToken)
     {
         var from = context.Plan.Pools.For(context.From);
         var to = context.Plan.Pools.For(context.To);
-        for (var attempt = 0; attempt < 3; attempt++)
-        {
-            var control = await context.ControlAsync(cancellationToken);
-            if (control.SourcePoolId == to.UserPoolId)
-            {
-                return new StepOutcome(true, $"{to.UserPoolId} is the source already ({control})", Data(control));
-            }
-
-            if (control.SourcePoolId != from.UserPoolId)
-            {
-                throw new FailoverStepException($"The control item names {control.SourcePoolId} as the source, which is neither pool of this plan; check the plan's pools and mirror table ({control}).");
-            }
-
-            if (!control.Writable)
-            {
-                return new StepOutcome(true, $"fenced already ({control})", Data(control));
-            }
-
-            var fenced = control with { Epoch = control.Epoch + 1, Writable = false, ChangedAt = context.Time.GetUtcNow(), RunId = context.RunId };
-            if (await context.Ports.Control.TryAdvanceAsync(fenced, control.Epoch, cancellationToken))
-            {
-                await context.ActedAsync();
-                var stored = await context.ControlAsync(cancellationToken);
-                if (stored.Epoch < fenced.Epoch || (stored.Writable && stored.SourcePoolId == from.UserPoolId))
-                {
-                    throw new FailoverStepException($"The control item reads back as {stored} after fencing at epoch {fenced.Epoch}; check the mirror table's replication.");
-                }
-
-                return new StepOutcome(false, $"fenced {from.UserPoolId} at epoch {fenced.Epoch}", Data(fenced));
-            }
-
-            // Someone else moved the epoch between our read and our write: decide again.
-        }
-
-        throw new FailoverStepException("The control item kept changing while fencing; is another failover running? Check 'idrep failover status'.");
+        return context.AdvanceControlAsync(
+            "fencing",
+            control => control.SourcePoolId == to.UserPoolId
+                ? (new StepOutcome(true, $"{to.UserPoolId} is the source already ({control})", Data(control)), null)
+                : control.SourcePoolId != from.UserPoolId
+                    ? throw new FailoverStepException($"The control item names {control.SourcePoolId} as the source, which is neither pool of this plan; check the plan's pools and mirror table ({control}).")
+                    : !control.Writable
+                        ? (new StepOutcome(true, $"fenced already ({control})", Data(control)), null)
+                        : (null, control with { Epoch = control.Epoch + 1, Writable = false, ChangedAt = context.Time.GetUtcNow(), RunId = context.RunId }),
+            (stored, fenced) => stored.Epoch >= fenced.Epoch && !(stored.Writable && stored.SourcePoolId == from.UserPoolId),
+            fenced => new StepOutcome(false, $"fenced {from.UserPoolId} at epoch {fenced.Epoch}", Data(fenced)),
+            cancellationToken);
     }
 
     private static ImmutableDictionary<string, string> Data(ReplicationControl control) => ImmutableDictionary<string, string>.Empty
@@ -145,47 +122,29 @@ public sealed class ReverseReplicationStep : FailoverStep
     public override string Describe(FailoverPlan plan, Side from, Side to) =>
         $"Reverse replication: {plan.Pools.For(to).UserPoolId} ({plan.Region(to)}) becomes the source and {plan.Pools.For(from).UserPoolId} ({plan.Region(from)}) the target.";
 
-    public override async Task<StepOutcome> RunAsync(StepContext context, CancellationToken cancellationToken)
+    public override Task<StepOutcome> RunAsync(StepContext context, CancellationToken cancellationToken)
     {
         var from = context.Plan.Pools.For(context.From);
         var to = context.Plan.Pools.For(context.To);
-        for (var attempt = 0; attempt < 3; attempt++)
-        {
-            var control = await context.ControlAsync(cancellationToken);
-            if (control.SourcePoolId == to.UserPoolId && control.Writable)
-            {
-                return new StepOutcome(true, $"replication runs {to.UserPoolId} → {control.TargetPoolId} already ({control})");
-            }
-
-            if (control.Writable)
-            {
-                throw new FailoverStepException($"The control item is not fenced ({control}); the fence step must run first. Resume the run, or start a new one.");
-            }
-
-            var reversed = new ReplicationControl
-            {
-                Epoch = control.Epoch + 1,
-                SourceRegion = context.Plan.Region(context.To),
-                SourcePoolId = to.UserPoolId,
-                TargetRegion = context.Plan.Region(context.From),
-                TargetPoolId = from.UserPoolId,
-                Writable = true,
-                ChangedAt = context.Time.GetUtcNow(),
-                RunId = context.RunId,
-            };
-            if (await context.Ports.Control.TryAdvanceAsync(reversed, control.Epoch, cancellationToken))
-            {
-                await context.ActedAsync();
-                var stored = await context.ControlAsync(cancellationToken);
-                if (stored.SourcePoolId != to.UserPoolId || !stored.Writable)
-                {
-                    throw new FailoverStepException($"The control item reads back as {stored} after reversing; check the mirror table.");
-                }
-
-                return new StepOutcome(false, $"epoch {reversed.Epoch}: {to.UserPoolId} → {from.UserPoolId}");
-            }
-        }
-
-        throw new FailoverStepException("The control item kept changing while reversing replication; is another failover running? Check 'idrep failover status'.");
+        return context.AdvanceControlAsync(
+            "reversing replication",
+            control => control.SourcePoolId == to.UserPoolId && control.Writable
+                ? (new StepOutcome(true, $"replication runs {to.UserPoolId} → {control.TargetPoolId} already ({control})"), null)
+                : control.Writable
+                    ? throw new FailoverStepException($"The control item is not fenced ({control}); the fence step must run first. Resume the run, or start a new one.")
+                    : (null, new ReplicationControl
+                    {
+                        Epoch = control.Epoch + 1,
+                        SourceRegion = context.Plan.Region(context.To),
+                        SourcePoolId = to.UserPoolId,
+                        TargetRegion = context.Plan.Region(context.From),
+                        TargetPoolId = from.UserPoolId,
+                        Writable = true,
+                        ChangedAt = context.Time.GetUtcNow(),
+                        RunId = context.RunId,
+                    }),
+            (stored, _) => stored.SourcePoolId == to.UserPoolId && stored.Writable,
+            reversed => new StepOutcome(false, $"epoch {reversed.Epoch}: {to.UserPoolId} → {from.UserPoolId}"),
+            cancellationToken);
     }
 }
