@@ -149,6 +149,20 @@ public sealed class FailoverRunnerTests
     }
 
     [Fact]
+    public async Task Start_UnplannedWithUnappliedChanges_EstimatesTheRpoFromTheOldestAndDoesNotWait()
+    {
+        var env = new FakeEnvironment(FakeEnvironment.PlanText.Replace("clusters: { primary: app-east, standby: app-west }", "clusters: { primary: app-east, standby: app-west }\n  mode: unplanned", StringComparison.Ordinal));
+        var runner = new FailoverRunner(env.Plan, env.Ports(lag: new Lagging(TimeSpan.FromMinutes(5))), TimeProvider.System, NullLogger.Instance);
+
+        var result = await runner.StartAsync("drill", Side.Standby, new RunOptions { Force = new HashSet<string> { PreflightChecks.ReplicationLag } }, CancellationToken.None);
+
+        Assert.True(result.Succeeded, result.Failure);
+        Assert.InRange(result.Run.RpoEstimateSeconds!.Value, 295, 310);
+        Assert.Equal(2, result.UnappliedAtFence);
+        Assert.Contains("unplanned, not waiting", result.Steps.Single(s => s.Name == DrainStep.StepName).Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Start_ForceNamingAnUnknownCheck_IsRefusedWithTheKnownNames()
     {
         var env = new FakeEnvironment();

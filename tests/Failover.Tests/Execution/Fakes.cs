@@ -235,9 +235,9 @@ internal sealed class FakeEnvironment
         timeouts: { pollInterval: 1ms, drain: 5s, promotion: 5s, dnsSync: 5s, verify: 5s }
         """;
 
-    public FakeEnvironment()
+    public FakeEnvironment(string planText = PlanText)
     {
-        Plan = PlanReader.Parse(PlanText, "/plans/test.yaml");
+        Plan = PlanReader.Parse(planText, "/plans/test.yaml");
         foreach (var region in new[] { "us-east-1", "us-west-2" })
         {
             var store = new InMemoryParameters(region);
