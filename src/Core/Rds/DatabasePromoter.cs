@@ -28,14 +28,15 @@ public sealed record DatabaseTopology(
     public (string Region, string Id) Of(bool standby) => standby ? (StandbyRegion, StandbyResourceId) : (PrimaryRegion, PrimaryResourceId);
 }
 
-/// <summary>What failover needs to know about one side's database.</summary>
+/// <summary>What failover needs to know about one side's database. <see cref="Lag"/>: how far a replica is behind (CloudWatch), if reported.</summary>
 public sealed record DatabaseState(
     bool Exists,
     bool IsWriter,
     bool Writable,
     string Status,
     bool ReplicationHealthy,
-    string Detail);
+    string Detail,
+    TimeSpan? Lag = null);
 
 /// <summary>
 /// Promotes the database of one side and reports whether it accepts writes. A port: implemented on RDS, faked in memory
@@ -49,10 +50,48 @@ public interface IDatabasePromoter
     Task PromoteAsync(bool standby, bool allowDataLoss, CancellationToken cancellationToken);
 }
 
-/// <summary><see cref="IDatabasePromoter"/> on RDS: one client per Region.</summary>
-public sealed class RdsDatabasePromoter(DatabaseTopology topology, Func<string, RdsClient> clientFor) : IDatabasePromoter
+/// <summary>
+/// <see cref="IDatabasePromoter"/> on RDS: one client per Region. With <paramref name="metricsFor"/>, a replica's lag is
+/// read from CloudWatch: <c>AuroraGlobalDBReplicationLag</c> (global database, ms), <c>AuroraBinlogReplicaLag</c>
+/// (replica cluster, s) or <c>ReplicaLag</c> (replica instance, s), the newest one-minute maximum of the last five minutes.
+/// </summary>
+public sealed class RdsDatabasePromoter(DatabaseTopology topology, Func<string, RdsClient> clientFor, Func<string, CloudWatch.CloudWatchClient>? metricsFor = null, TimeProvider? time = null) : IDatabasePromoter
 {
     public async Task<DatabaseState> DescribeAsync(bool standby, CancellationToken cancellationToken)
+    {
+        var state = await DescribeTopologyAsync(standby, cancellationToken);
+        return state.Exists && !state.IsWriter && metricsFor is not null
+            ? state with { Lag = await LagAsync(standby, cancellationToken) }
+            : state;
+    }
+
+    private async Task<TimeSpan?> LagAsync(bool standby, CancellationToken cancellationToken)
+    {
+        var (region, id) = topology.Of(standby);
+        var (metric, dimension, milliseconds) = topology.Kind switch
+        {
+            DatabaseKind.GlobalCluster => ("AuroraGlobalDBReplicationLag", "DBClusterIdentifier", true),
+            DatabaseKind.ReplicaCluster => ("AuroraBinlogReplicaLag", "DBClusterIdentifier", false),
+            _ => ("ReplicaLag", "DBInstanceIdentifier", false),
+        };
+        var now = (time ?? TimeProvider.System).GetUtcNow();
+        var reply = await metricsFor!(region).GetMetricStatisticsAsync(
+            new CloudWatch.GetMetricStatisticsRequest
+            {
+                Namespace = "AWS/RDS",
+                MetricName = metric,
+                Dimensions = [new CloudWatch.Dimension(dimension, id)],
+                StartTime = now.AddMinutes(-5),
+                EndTime = now,
+                Period = 60,
+                Statistics = ["Maximum"],
+            },
+            cancellationToken);
+        var newest = (reply.Datapoints ?? []).Where(d => d.Maximum is not null).MaxBy(d => d.Timestamp);
+        return newest is null ? null : milliseconds ? TimeSpan.FromMilliseconds(newest.Maximum!.Value) : TimeSpan.FromSeconds(newest.Maximum!.Value);
+    }
+
+    private async Task<DatabaseState> DescribeTopologyAsync(bool standby, CancellationToken cancellationToken)
     {
         var (region, id) = topology.Of(standby);
         var rds = clientFor(region);

@@ -1,5 +1,6 @@
 using IdentityReplicator.Core.Aws;
 using IdentityReplicator.Core.ClientConfig;
+using IdentityReplicator.Core.CloudWatch;
 using IdentityReplicator.Core.Cognito;
 using IdentityReplicator.Core.Control;
 using IdentityReplicator.Core.Mirror;
@@ -63,6 +64,7 @@ public sealed class FailoverPorts : IDisposable
         var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         var ssm = new Dictionary<string, SsmParameterStore>(StringComparer.Ordinal);
         var rds = new Dictionary<string, RdsClient>(StringComparer.Ordinal);
+        var metrics = new Dictionary<string, CloudWatchClient>(StringComparer.Ordinal);
         // Preflight's drift sample and the sign-in share the application's Cognito quotas: a small share of them.
         var governor = new QuotaGovernor(new QuotaOptions { Share = 0.2 }, time, "failover");
         CognitoIdentityProviderClient Client(Side side) =>
@@ -85,7 +87,17 @@ public sealed class FailoverPorts : IDisposable
                                 ? client
                                 : rds[region] = RdsClient.Create(new AwsEndpoint(region, plan.Endpoints.Rds.GetValueOrDefault(region)), credentials);
                         }
-                    }),
+                    },
+                    region =>
+                    {
+                        lock (metrics)
+                        {
+                            return metrics.TryGetValue(region, out var client)
+                                ? client
+                                : metrics[region] = CloudWatchClient.Create(new AwsEndpoint(region, plan.Endpoints.CloudWatch.GetValueOrDefault(region)), credentials);
+                        }
+                    },
+                    time),
             ClientConfig = region =>
             {
                 lock (ssm)

@@ -33,6 +33,12 @@ public sealed record RunResult(RunRecord Run, IReadOnlyList<StepRecord> Steps, I
 
     /// <summary>Changes the old source had recorded and the target had not applied when the fence went up.</summary>
     public int? UnappliedAtFence { get; init; }
+
+    /// <summary>The identity part of the RPO estimate: replication lag when the fence went up.</summary>
+    public double? IdentityRpoSeconds { get; init; }
+
+    /// <summary>The database replica's lag when it was promoted (CloudWatch), if reported.</summary>
+    public double? DatabaseLagSeconds { get; init; }
 }
 
 /// <summary>
@@ -174,8 +180,17 @@ public sealed class FailoverRunner(FailoverPlan plan, FailoverPorts ports, TimeP
         var succeeded = failure is null && steps.All(s => s.State == StepState.Succeeded);
         var verify = records.GetValueOrDefault(VerifyStep.StepName);
         var drain = records.GetValueOrDefault(DrainStep.StepName);
-        var rpo = drain?.Data.TryGetValue("rpoSeconds", out var r) == true ? double.Parse(r, CultureInfo.InvariantCulture) : (double?)null;
+        var identityRpo = drain?.Data.TryGetValue("rpoSeconds", out var r) == true ? double.Parse(r, CultureInfo.InvariantCulture) : (double?)null;
+        var rpo = identityRpo;
         var unapplied = drain?.Data.TryGetValue("unappliedAtFence", out var u) == true ? int.Parse(u, CultureInfo.InvariantCulture) : (int?)null;
+        var databaseLag = records.GetValueOrDefault(PromoteDatabaseStep.StepName)?.Data.TryGetValue("lagSeconds", out var l) == true ? double.Parse(l, CultureInfo.InvariantCulture) : (double?)null;
+
+        // A planned switchover loses nothing of the database; an unplanned failover loses up to the replica lag.
+        if (plan.Database.Unplanned && databaseLag is { } lost)
+        {
+            rpo = Math.Max(rpo ?? 0, lost);
+        }
+
         var ended = time.GetUtcNow();
         var final = run with
         {
@@ -189,7 +204,7 @@ public sealed class FailoverRunner(FailoverPlan plan, FailoverPorts ports, TimeP
         };
         await ports.Journal.UpdateRunAsync(final, CancellationToken.None);
         Log.RunEnded(logger, run.RunId, final.State.ToString());
-        return new RunResult(final, steps, checks, succeeded ? null : final.Summary) { UnappliedAtFence = unapplied };
+        return new RunResult(final, steps, checks, succeeded ? null : final.Summary) { UnappliedAtFence = unapplied, IdentityRpoSeconds = identityRpo, DatabaseLagSeconds = databaseLag };
     }
 
     private async Task RunStepAsync(RunRecord run, FailoverStep step, StepRecord? previous, Dictionary<string, StepRecord> records, Lock gate, RunOptions options, CancellationToken cancellationToken)

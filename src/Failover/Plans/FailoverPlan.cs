@@ -91,6 +91,8 @@ public sealed record EndpointsPlan
     public ImmutableDictionary<string, Uri> Rds { get; init; } = ImmutableDictionary<string, Uri>.Empty;
 
     public ImmutableDictionary<string, Uri> Ssm { get; init; } = ImmutableDictionary<string, Uri>.Empty;
+
+    public ImmutableDictionary<string, Uri> CloudWatch { get; init; } = ImmutableDictionary<string, Uri>.Empty;
 }
 
 /// <summary>A client-config parameter (SSM Parameter Store), written in each of <see cref="Regions"/>.</summary>
@@ -141,6 +143,9 @@ public sealed record PreflightPlan
 {
     /// <summary>The most the standby may lag (age of the oldest change not yet applied).</summary>
     public TimeSpan MaxReplicationLag { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The most the target database replica may lag (CloudWatch's replica lag metric) for a planned failover.</summary>
+    public TimeSpan MaxDatabaseLag { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Users compared between the pools (a sample of the first N; 0 = skip).</summary>
     public int DriftSample { get; init; } = 200;

@@ -219,10 +219,16 @@ public static partial class PlanReader
 
         private EndpointsPlan Endpoints(JsonNode? node, string path)
         {
-            var o = node is null ? null : Object(node, path, "route53", "rds", "ssm");
+            var o = node is null ? null : Object(node, path, "route53", "rds", "ssm", "cloudwatch");
             return o is null
                 ? new EndpointsPlan()
-                : new EndpointsPlan { Route53 = Url(o, "route53", path), Rds = UrlsByRegion(o["rds"], $"{path}.rds"), Ssm = UrlsByRegion(o["ssm"], $"{path}.ssm") };
+                : new EndpointsPlan
+                {
+                    Route53 = Url(o, "route53", path),
+                    Rds = UrlsByRegion(o["rds"], $"{path}.rds"),
+                    Ssm = UrlsByRegion(o["ssm"], $"{path}.ssm"),
+                    CloudWatch = UrlsByRegion(o["cloudwatch"], $"{path}.cloudwatch"),
+                };
         }
 
         private ImmutableArray<ParameterPlan> ClientConfig(JsonNode? node, string path, PerSide<PoolPlan>? pools)
@@ -396,7 +402,7 @@ public static partial class PlanReader
 
         private PreflightPlan Preflight(JsonNode? node, string path)
         {
-            var o = node is null ? null : Object(node, path, "maxReplicationLag", "driftSample", "maxDriftedUsers", "excludeAttributes", "primarySubAttribute");
+            var o = node is null ? null : Object(node, path, "maxReplicationLag", "maxDatabaseLag", "driftSample", "maxDriftedUsers", "excludeAttributes", "primarySubAttribute");
             if (o is null)
             {
                 return new PreflightPlan();
@@ -406,6 +412,7 @@ public static partial class PlanReader
             return new PreflightPlan
             {
                 MaxReplicationLag = Duration(o, "maxReplicationLag", path, defaults.MaxReplicationLag),
+                MaxDatabaseLag = Duration(o, "maxDatabaseLag", path, defaults.MaxDatabaseLag),
                 DriftSample = Int(o, "driftSample", path, defaults.DriftSample),
                 MaxDriftedUsers = Int(o, "maxDriftedUsers", path, 0),
                 ExcludeAttributes = Strings(o["excludeAttributes"], $"{path}.excludeAttributes") is { IsDefault: false } e ? e : [],

@@ -242,8 +242,15 @@ public sealed class PreflightChecks(FailoverPlan plan, FailoverPorts ports, Time
             return new CheckResult(Database, true, $"the {to.Name()} is writable already: {target.Detail}");
         }
 
-        var passed = target.ReplicationHealthy || plan.Database.Unplanned;
-        return new CheckResult(Database, passed, passed ? target.Detail : $"{target.Detail}: replication is not healthy; a planned switchover would fail — wait, or use database.mode: unplanned");
+        var lag = target.Lag is { } l ? $"; replica lag {l.TotalSeconds:0.###} s" : "; replica lag not reported";
+        if (!target.ReplicationHealthy && !plan.Database.Unplanned)
+        {
+            return new CheckResult(Database, false, $"{target.Detail}{lag}: replication is not healthy; a planned switchover would fail — wait, or use database.mode: unplanned");
+        }
+
+        return target.Lag > plan.Preflight.MaxDatabaseLag && !plan.Database.Unplanned
+            ? new CheckResult(Database, false, $"{target.Detail}{lag}, more than preflight.maxDatabaseLag ({plan.Preflight.MaxDatabaseLag.TotalSeconds:0.#} s); wait for it to catch up")
+            : new CheckResult(Database, true, target.Detail + lag);
     }
 
     private async Task<CheckResult> HealthAsync(Side to, CancellationToken cancellationToken)

@@ -39,8 +39,9 @@ public static class RunReport
             ["rpoEstimateSeconds"] = run.RpoEstimateSeconds,
             ["rpo"] = new JsonObject
             {
-                ["identitySeconds"] = run.RpoEstimateSeconds,
+                ["identitySeconds"] = result.IdentityRpoSeconds,
                 ["unappliedChangesAtFence"] = result.UnappliedAtFence,
+                ["databaseLagSeconds"] = result.DatabaseLagSeconds,
                 ["database"] = DatabaseRpo(plan),
             },
             ["failure"] = result.Failure,
@@ -82,9 +83,10 @@ public static class RunReport
         md.AppendLine("| measure | value |");
         md.AppendLine("|---|---|");
         md.AppendLine(CultureInfo.InvariantCulture, $"| RTO (start → verified) | {Seconds(run.RtoSeconds)} |");
-        md.AppendLine(CultureInfo.InvariantCulture, $"| RPO estimate (identity: replication lag at the fence) | {Seconds(run.RpoEstimateSeconds)} |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| RPO estimate (the larger of the identity and, if unplanned, the database loss) | {Seconds(run.RpoEstimateSeconds)} |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| identity: replication lag at the fence | {Seconds(result.IdentityRpoSeconds)} |");
         md.AppendLine(CultureInfo.InvariantCulture, $"| changes unapplied at the fence | {result.UnappliedAtFence?.ToString(CultureInfo.InvariantCulture) ?? "—"} |");
-        md.AppendLine(CultureInfo.InvariantCulture, $"| database | {DatabaseRpo(plan)} |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| database | {DatabaseRpo(plan)}; replica lag at promotion {Seconds(result.DatabaseLagSeconds)} |");
         if (result.Failure is not null)
         {
             md.AppendLine();
@@ -174,9 +176,10 @@ public static class RunReport
             <p><strong>{{run.From.Name()}}</strong> ({{Html(plan.Pools.For(run.From).UserPoolId)}}, {{Html(plan.Region(run.From))}}) → <strong>{{run.To.Name()}}</strong> ({{Html(plan.Pools.For(run.To).UserPoolId)}}, {{Html(plan.Region(run.To))}}): <span class="{{(result.Succeeded ? "succeeded" : "failed")}}">{{run.State}}</span>{{(run.Attempts > 1 ? $" after {run.Attempts} attempts" : string.Empty)}}</p>
             {{(result.Failure is null ? string.Empty : $"<p class=\"failed\">{Html(result.Failure)}</p>")}}
             <table class="measures"><tr><td>RTO (start → verified)</td><td id="rto">{{Seconds(run.RtoSeconds)}}</td></tr>
-            <tr><td>RPO estimate (replication lag at the fence)</td><td id="rpo">{{Seconds(run.RpoEstimateSeconds)}}</td></tr>
+            <tr><td>RPO estimate</td><td id="rpo">{{Seconds(run.RpoEstimateSeconds)}}</td></tr>
+            <tr><td>Identity: replication lag at the fence</td><td>{{Seconds(result.IdentityRpoSeconds)}}</td></tr>
             <tr><td>Changes unapplied at the fence</td><td>{{result.UnappliedAtFence?.ToString(CultureInfo.InvariantCulture) ?? "—"}}</td></tr>
-            <tr><td>Database</td><td>{{Html(DatabaseRpo(plan))}}</td></tr></table>
+            <tr><td>Database</td><td>{{Html(DatabaseRpo(plan))}}; replica lag at promotion {{Seconds(result.DatabaseLagSeconds)}}</td></tr></table>
             <h2>Timeline</h2>
             {{svg}}
             <h2>Steps</h2>
@@ -202,7 +205,7 @@ public static class RunReport
     {
         Core.Rds.DatabaseKind.None => "no database in the plan",
         Core.Rds.DatabaseKind.GlobalCluster when !plan.Database.Unplanned => "global switchover: no data loss",
-        _ => "up to the replica lag at promotion (see AuroraGlobalDBReplicationLag / ReplicaLag in CloudWatch)",
+        _ => "up to the replica lag at promotion (databaseLagSeconds, from CloudWatch)",
     };
 
     private static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);

@@ -47,6 +47,12 @@ public sealed class PromoteDatabaseStep : FailoverStep
             return new StepOutcome(true, $"writable already: {state.Detail}");
         }
 
+        if (state.Lag is { } lag && !context.Data.ContainsKey("lagSeconds"))
+        {
+            // What an unplanned failover loses of the database: its replica lag at promotion.
+            await context.SaveAsync("lagSeconds", lag.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture));
+        }
+
         var acted = false;
         if (!state.IsWriter && state.Status == "available" && !context.Data.ContainsKey("requested"))
         {

@@ -34,6 +34,8 @@ public sealed class FailoverSandbox : IAsyncDisposable
 
     public LocalSsm Ssm { get; private set; } = null!;
 
+    public LocalCloudWatch CloudWatch { get; private set; } = null!;
+
     public Uri ApplicationUrl { get; private set; } = null!;
 
     public string HostedZoneId { get; private set; } = string.Empty;
@@ -66,6 +68,8 @@ public sealed class FailoverSandbox : IAsyncDisposable
             sandbox._owned.Add(sandbox.Rds);
             sandbox.Ssm = await LocalSsm.StartAsync(time, cancellationToken);
             sandbox._owned.Add(sandbox.Ssm);
+            sandbox.CloudWatch = await LocalCloudWatch.StartAsync(time, cancellationToken);
+            sandbox._owned.Add(sandbox.CloudWatch);
             var application = await LocalServer.StartAsync(
                 app => app.MapGet("/health/{region}", (string region) => sandbox.UnhealthyRegions.Contains(region) ? Results.StatusCode(503) : Results.Text("ok")),
                 cancellationToken);
@@ -117,6 +121,9 @@ public sealed class FailoverSandbox : IAsyncDisposable
         Line("  ssm:");
         Line($"    {primary.Region}: {Ssm.Url}");
         Line($"    {standby.Region}: {Ssm.Url}");
+        Line("  cloudwatch:");
+        Line($"    {primary.Region}: {CloudWatch.Url}");
+        Line($"    {standby.Region}: {CloudWatch.Url}");
         Line("clientConfig:");
         Line("  parameters:");
         foreach (var (name, value) in Parameters)
@@ -145,6 +152,7 @@ public sealed class FailoverSandbox : IAsyncDisposable
         Line($"  username: {MonitoringUser}");
         Line("preflight:");
         Line("  maxReplicationLag: 30s");
+        Line("  maxDatabaseLag: 30s");
         Line("  driftSample: 200");
         Line("timeouts:");
         Line("  drain: 60s");
@@ -185,5 +193,9 @@ public sealed class FailoverSandbox : IAsyncDisposable
         var east = Rds.AddCluster(primary.Region, PrimaryCluster);
         var west = Rds.AddCluster(standby.Region, StandbyCluster);
         Rds.AddGlobalCluster(GlobalClusterId, east, west);
+
+        // The replica lag Aurora reports for each side while it is the secondary (milliseconds).
+        CloudWatch.Set(standby.Region, "AuroraGlobalDBReplicationLag", StandbyCluster, 42, "Milliseconds");
+        CloudWatch.Set(primary.Region, "AuroraGlobalDBReplicationLag", PrimaryCluster, 37, "Milliseconds");
     }
 }

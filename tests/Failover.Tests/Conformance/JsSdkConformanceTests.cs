@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using System.Xml.Linq;
 using IdentityReplicator.Core.Aws;
+using IdentityReplicator.Core.CloudWatch;
 using IdentityReplicator.Core.Rds;
 using IdentityReplicator.Core.Route53;
 using IdentityReplicator.Sandbox;
@@ -21,11 +22,13 @@ public sealed class JsSdkConformanceTests : IAsyncLifetime
     private const string Region = "us-west-2";
     private const string RecordName = "app.conformance.test.";
     private const string WeightedName = "api.conformance.test.";
+    private const long StartTime = 1_767_225_600;
     private static readonly string[] Files = ["package.json", "package-lock.json", "conformance.mjs"];
 
     private LocalRoute53 _route53 = null!;
     private LocalRds _rds = null!;
     private LocalSsm _ssm = null!;
+    private LocalCloudWatch _cloudWatch = null!;
     private string _install = string.Empty;
     private string _zoneId = string.Empty;
     private string _healthCheckId = string.Empty;
@@ -37,6 +40,8 @@ public sealed class JsSdkConformanceTests : IAsyncLifetime
         _route53 = await LocalRoute53.StartAsync(TimeProvider.System, TimeSpan.FromMinutes(5), CancellationToken.None);
         _rds = await LocalRds.StartAsync(TimeProvider.System, TimeSpan.FromMinutes(5), CancellationToken.None);
         _ssm = await LocalSsm.StartAsync(TimeProvider.System, CancellationToken.None);
+        _cloudWatch = await LocalCloudWatch.StartAsync(TimeProvider.System, CancellationToken.None);
+        _cloudWatch.Set(Region, "AuroraGlobalDBReplicationLag", "app-west", 42, "Milliseconds");
         _zoneId = _route53.CreateZone("conformance.test.");
         _route53.Put(_zoneId, new ResourceRecordSet { Name = RecordName, Type = "CNAME", TTL = 60, ResourceRecords = ["east.conformance.test"] });
         _healthCheckId = _route53.AddHealthCheck(healthy: true);
@@ -54,6 +59,7 @@ public sealed class JsSdkConformanceTests : IAsyncLifetime
         await _route53.DisposeAsync();
         await _rds.DisposeAsync();
         await _ssm.DisposeAsync();
+        await _cloudWatch.DisposeAsync();
     }
 
     [Fact]
@@ -64,7 +70,7 @@ public sealed class JsSdkConformanceTests : IAsyncLifetime
         var reply = await RunJsSdkAsync(
             ["GetHostedZone", "ListResourceRecordSets", "ChangeResourceRecordSets", "GetChange", "GetHealthCheckStatus",
              "DescribeDBClusters", "DescribeDBInstances", "DescribeGlobalClusters", "SwitchoverGlobalCluster", "FailoverGlobalCluster",
-             "PromoteReadReplicaDBCluster", "PromoteReadReplica", "PutParameter", "GetParameter", "GetParameters"],
+             "PromoteReadReplicaDBCluster", "PromoteReadReplica", "PutParameter", "GetParameter", "GetParameters", "GetMetricStatistics"],
             westArn);
 
         Assert.Equal("/hostedzone/" + _zoneId, (string?)reply["GetHostedZone"]!["HostedZone"]!["Id"]);
@@ -99,6 +105,11 @@ public sealed class JsSdkConformanceTests : IAsyncLifetime
         Assert.Single(reply["GetParameters"]!["Parameters"]!.AsArray());
         Assert.Equal(["/conformance/missing"], reply["GetParameters"]!["InvalidParameters"]!.AsArray().Select(n => (string?)n));
         Assert.Equal("us-west-2_New", _ssm.Get(Region, "/conformance/user-pool-id"));
+
+        var datapoint = reply["GetMetricStatistics"]!["Datapoints"]![0]!;
+        Assert.Equal(42, (double)datapoint["Maximum"]!);
+        Assert.Equal("Milliseconds", (string?)datapoint["Unit"]);
+        Assert.NotNull((string?)datapoint["Timestamp"]);
     }
 
     [Fact]
@@ -107,7 +118,7 @@ public sealed class JsSdkConformanceTests : IAsyncLifetime
         var westArn = $"arn:aws:rds:{Region}:{LocalAws.Account}:cluster:app-west";
         string[] route53Operations = ["GetHostedZone", "ListResourceRecordSets", "ChangeResourceRecordSets", "GetChange", "GetHealthCheckStatus"];
         string[] rdsOperations = ["DescribeDBClusters", "DescribeDBInstances", "DescribeGlobalClusters", "SwitchoverGlobalCluster", "FailoverGlobalCluster", "PromoteReadReplicaDBCluster", "PromoteReadReplica"];
-        await RunJsSdkAsync([.. route53Operations, .. rdsOperations], westArn, changeId: "CFIXED");
+        await RunJsSdkAsync([.. route53Operations, .. rdsOperations, "GetMetricStatistics"], westArn, changeId: "CFIXED");
         var credentials = SandboxEnvironment.Credentials;
         var route53 = Route53Client.Create(credentials, _route53.Url);
         var rds = RdsClient.Create(new AwsEndpoint(Region, _rds.Url), credentials);
@@ -131,9 +142,33 @@ public sealed class JsSdkConformanceTests : IAsyncLifetime
         await Ignore(rds.PromoteReadReplicaDBClusterAsync("replica-cluster"));
         await Ignore(rds.PromoteReadReplicaAsync("replica-db"));
 
+        await CloudWatchClient.Create(new AwsEndpoint(Region, _cloudWatch.Url), credentials).GetMetricStatisticsAsync(new GetMetricStatisticsRequest
+        {
+            Namespace = "AWS/RDS",
+            MetricName = "AuroraGlobalDBReplicationLag",
+            Dimensions = [new Dimension("DBClusterIdentifier", "app-west")],
+            StartTime = DateTimeOffset.FromUnixTimeSeconds(StartTime),
+            EndTime = DateTimeOffset.FromUnixTimeSeconds(StartTime + 300),
+            Period = 60,
+            Statistics = ["Maximum"],
+        });
+
         AssertSameRequests(route53Operations, _route53.Requests, Route53Shape);
         AssertSameRequests(rdsOperations, _rds.Requests, QueryShape);
+        AssertSameRequests(["GetMetricStatistics"], _cloudWatch.Requests, JsonShape);
     }
+
+    /// <summary>The JSON protocol: target, content type and the body as canonical JSON (keys sorted).</summary>
+    private static string JsonShape(CapturedRequest request) =>
+        $"{request.Method} {request.PathAndQuery} {request.Target} [{(request.ContentType ?? string.Empty).Split(';')[0]}] {Canonical(JsonNode.Parse(request.Body))}";
+
+    private static string Canonical(JsonNode? node) => node switch
+    {
+        JsonObject o => "{" + string.Join(",", o.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"\"{p.Key}\":{Canonical(p.Value)}")) + "}",
+        JsonArray a => "[" + string.Join(",", a.Select(Canonical)) + "]",
+        JsonValue v when v.TryGetValue<double>(out var number) => number.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+        _ => node?.ToJsonString() ?? "null",
+    };
 
     private static void AssertSameRequests(string[] operations, IReadOnlyList<CapturedRequest> requests, Func<CapturedRequest, string> shape)
     {
@@ -188,6 +223,9 @@ public sealed class JsSdkConformanceTests : IAsyncLifetime
             ["route53"] = _route53.Url.ToString(),
             ["rds"] = _rds.Url.ToString(),
             ["ssm"] = _ssm.Url.ToString(),
+            ["cloudwatch"] = _cloudWatch.Url.ToString(),
+            ["startTime"] = StartTime,
+            ["endTime"] = StartTime + 300,
             ["region"] = Region,
             ["zoneId"] = _zoneId,
             ["recordName"] = RecordName,

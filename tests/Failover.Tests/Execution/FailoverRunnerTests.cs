@@ -163,6 +163,32 @@ public sealed class FailoverRunnerTests
     }
 
     [Fact]
+    public async Task Start_UnplannedWithADatabaseReplicaLag_CountsTheLagInTheRpoEstimate()
+    {
+        var env = new FakeEnvironment(FakeEnvironment.PlanText.Replace("clusters: { primary: app-east, standby: app-west }", "clusters: { primary: app-east, standby: app-west }\n  mode: unplanned", StringComparison.Ordinal));
+        env.Database.Lag = TimeSpan.FromSeconds(1.5);
+
+        var result = await Runner(env).StartAsync("drill", Side.Standby, new RunOptions(), CancellationToken.None);
+
+        Assert.True(result.Succeeded, result.Failure);
+        Assert.Equal(1.5, result.DatabaseLagSeconds);
+        Assert.Equal(0, result.IdentityRpoSeconds);
+        Assert.Equal(1.5, result.Run.RpoEstimateSeconds);
+    }
+
+    [Fact]
+    public async Task Start_PlannedWithADatabaseLagAboveTheLimit_StopsInPreflight()
+    {
+        var env = new FakeEnvironment();
+        env.Database.Lag = TimeSpan.FromMinutes(2);
+
+        var result = await Runner(env).StartAsync("drill", Side.Standby, new RunOptions(), CancellationToken.None);
+
+        Assert.True(result.BlockedByPreflight);
+        Assert.Contains("preflight.maxDatabaseLag", result.Failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Start_ForceNamingAnUnknownCheck_IsRefusedWithTheKnownNames()
     {
         var env = new FakeEnvironment();

@@ -130,6 +130,9 @@ internal sealed class InMemoryDatabase : IDatabasePromoter
 
     public bool StandbyIsWriter => _standbyWriter;
 
+    /// <summary>The lag the reader side reports (CloudWatch's replica lag), if any.</summary>
+    public TimeSpan? Lag { get; set; }
+
     public Task<DatabaseState> DescribeAsync(bool standby, CancellationToken cancellationToken)
     {
         if (_pending is { } target)
@@ -141,7 +144,7 @@ internal sealed class InMemoryDatabase : IDatabasePromoter
         }
 
         var writer = standby == _standbyWriter;
-        return Task.FromResult(new DatabaseState(true, writer, writer, "available", true, writer ? "writer" : "reader"));
+        return Task.FromResult(new DatabaseState(true, writer, writer, "available", true, writer ? "writer" : "reader", writer ? null : Lag));
     }
 
     public Task PromoteAsync(bool standby, bool allowDataLoss, CancellationToken cancellationToken)

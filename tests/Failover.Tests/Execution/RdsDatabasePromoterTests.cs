@@ -79,6 +79,24 @@ public sealed class RdsDatabasePromoterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Describe_SecondaryOfAGlobalDatabase_ReportsItsReplicaLagFromCloudWatch()
+    {
+        await using var cloudWatch = await LocalCloudWatch.StartAsync(TimeProvider.System, CancellationToken.None);
+        cloudWatch.Set("us-west-2", "AuroraGlobalDBReplicationLag", "app-west", 250, "Milliseconds");
+        _rds.AddGlobalCluster("app-global", _rds.AddCluster("us-east-1", "app-east"), _rds.AddCluster("us-west-2", "app-west"));
+        var promoter = new RdsDatabasePromoter(
+            new DatabaseTopology(DatabaseKind.GlobalCluster, "app-global", "us-east-1", "app-east", "us-west-2", "app-west"),
+            region => RdsClient.Create(new AwsEndpoint(region, _rds.Url), SandboxEnvironment.Credentials),
+            region => Core.CloudWatch.CloudWatchClient.Create(new AwsEndpoint(region, cloudWatch.Url), SandboxEnvironment.Credentials));
+
+        var standby = await promoter.DescribeAsync(standby: true, CancellationToken.None);
+        var primary = await promoter.DescribeAsync(standby: false, CancellationToken.None);
+
+        Assert.Equal(TimeSpan.FromMilliseconds(250), standby.Lag);
+        Assert.Null(primary.Lag);
+    }
+
+    [Fact]
     public async Task Describe_ClusterThatDoesNotExist_SaysItIsMissing()
     {
         var promoter = Promoter(new DatabaseTopology(DatabaseKind.ReplicaCluster, null, "us-east-1", "nope-east", "us-west-2", "nope-west"));

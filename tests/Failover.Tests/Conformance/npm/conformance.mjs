@@ -1,9 +1,10 @@
-// Calls every Route 53, RDS and SSM operation IdentityReplicator uses, with the official AWS SDK for JavaScript v3,
+// Calls every Route 53, RDS, SSM and CloudWatch operation IdentityReplicator uses, with the official AWS SDK for JavaScript v3,
 // against the sandbox's local endpoints, and prints one JSON line with what the SDK parsed from each reply.
 // Input: one JSON object on the command line (endpoints, Regions and the resources to call).
 import { Route53Client, GetHostedZoneCommand, ListResourceRecordSetsCommand, ChangeResourceRecordSetsCommand, GetChangeCommand, GetHealthCheckStatusCommand } from '@aws-sdk/client-route-53';
 import { RDSClient, DescribeDBClustersCommand, DescribeDBInstancesCommand, DescribeGlobalClustersCommand, SwitchoverGlobalClusterCommand, FailoverGlobalClusterCommand, PromoteReadReplicaDBClusterCommand, PromoteReadReplicaCommand } from '@aws-sdk/client-rds';
 import { SSMClient, PutParameterCommand, GetParameterCommand, GetParametersCommand } from '@aws-sdk/client-ssm';
+import { CloudWatchClient, GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
 
 const input = JSON.parse(process.argv[2]);
 const credentials = { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' };
@@ -11,6 +12,7 @@ const common = { credentials, maxAttempts: 1 };
 const route53 = new Route53Client({ ...common, region: 'us-east-1', endpoint: input.route53 });
 const rds = new RDSClient({ ...common, region: input.region, endpoint: input.rds });
 const ssm = new SSMClient({ ...common, region: input.region, endpoint: input.ssm });
+const cloudwatch = new CloudWatchClient({ ...common, region: input.region, endpoint: input.cloudwatch });
 
 const out = {};
 async function call(name, fn) {
@@ -75,6 +77,17 @@ for (const step of input.sequence) {
       break;
     case 'GetParameters':
       await call(step, async () => strip(await ssm.send(new GetParametersCommand({ Names: [input.parameterName, input.missingParameterName], WithDecryption: true }))));
+      break;
+    case 'GetMetricStatistics':
+      await call(step, async () => strip(await cloudwatch.send(new GetMetricStatisticsCommand({
+        Namespace: 'AWS/RDS',
+        MetricName: 'AuroraGlobalDBReplicationLag',
+        Dimensions: [{ Name: 'DBClusterIdentifier', Value: input.clusterId }],
+        StartTime: new Date(input.startTime * 1000),
+        EndTime: new Date(input.endTime * 1000),
+        Period: 60,
+        Statistics: ['Maximum'],
+      }))));
       break;
     default:
       out[step] = { error: 'UnknownStep' };
