@@ -15,9 +15,6 @@ namespace IdentityReplicator.Cli.Commands;
 /// </summary>
 public static class TriggersCommand
 {
-    private static readonly string[] PrimaryTriggers = ["PreSignUp", "PostConfirmation", "PostAuthentication"];
-    private static readonly string[] StandbyTriggers = ["PreSignUp", "PostConfirmation", "PostAuthentication", "PreTokenGeneration"];
-
     public static Command Build()
     {
         var config = CommonOptions.Config();
@@ -26,7 +23,7 @@ public static class TriggersCommand
         var function = new Option<string>("--function-arn") { Description = "The Replicator function's ARN in the pool's Region (a CDK stack output).", Required = true };
         var triggers = new Option<string[]>("--trigger")
         {
-            Description = $"The triggers to install (repeatable): {string.Join(", ", UserPoolTriggers.Slots)}. Default: {string.Join(", ", PrimaryTriggers)} for the primary; and PreTokenGeneration (the primary_sub claim) for the standby.",
+            Description = $"The triggers to install (repeatable): {string.Join(", ", UserPoolTriggers.Slots)}. Default: {string.Join(", ", UserPoolTriggers.PrimaryDefaults)} for the primary; and PreTokenGeneration (the primary_sub claim) for the standby.",
             AllowMultipleArgumentsPerToken = true,
         };
         var replace = new Option<bool>("--replace") { Description = "Take trigger slots another function holds (that function stops being called)." };
@@ -64,7 +61,7 @@ public static class TriggersCommand
             var replication = services.GetRequiredService<IOptions<ReplicationOptions>>().Value;
             var poolId = role == PoolRoles.Primary ? replication.Primary.UserPoolId : replication.Standby.UserPoolId;
             var installer = new UserPoolTriggers(services.GetRequiredKeyedService<CognitoIdentityProviderClient>(role));
-            var chosen = triggers is { Length: > 0 } ? triggers : role == PoolRoles.Primary ? PrimaryTriggers : StandbyTriggers;
+            var chosen = triggers is { Length: > 0 } ? triggers : role == PoolRoles.Primary ? UserPoolTriggers.PrimaryDefaults : UserPoolTriggers.StandbyDefaults;
             var desired = chosen.Distinct(StringComparer.Ordinal).ToDictionary(t => t, _ => functionArn, StringComparer.Ordinal);
             var plan = apply
                 ? await installer.InstallAsync(poolId, desired, replace, cancellationToken)

@@ -38,6 +38,12 @@ public sealed class UserPoolTriggers(CognitoIdentityProviderClient client)
     /// <summary>The trigger slots the Replicator can take, by the LambdaConfig member name.</summary>
     public static readonly string[] Slots = ["PreSignUp", "PostConfirmation", "PostAuthentication", "PreTokenGeneration", "CustomMessage"];
 
+    /// <summary>The triggers the Replicator handles on a primary pool.</summary>
+    public static readonly string[] PrimaryDefaults = ["PreSignUp", "PostConfirmation", "PostAuthentication"];
+
+    /// <summary>On a standby pool also Pre Token Generation (the <c>primary_sub</c> claim); the rest capture after a failover.</summary>
+    public static readonly string[] StandbyDefaults = [.. PrimaryDefaults, "PreTokenGeneration"];
+
     public async Task<TriggerPlan> PlanAsync(string userPoolId, IReadOnlyDictionary<string, string> desired, bool replace, CancellationToken cancellationToken)
     {
         var pool = await DescribeAsync(userPoolId, cancellationToken);

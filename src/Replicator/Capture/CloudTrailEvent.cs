@@ -78,6 +78,15 @@ public enum CloudTrailChange
 
 public static class CloudTrailChanges
 {
+    /// <summary>Every event name <see cref="Of"/> handles (the EventBridge rule in cdk/ subscribes to exactly these).</summary>
+    public static readonly IReadOnlyList<string> EventNames =
+    [
+        "AdminCreateUser", "AdminUpdateUserAttributes", "AdminDeleteUserAttributes", "AdminDisableUser", "AdminEnableUser",
+        "AdminConfirmSignUp", "AdminSetUserPassword", "AdminResetUserPassword", "UpdateUserAttributes", "DeleteUserAttributes",
+        "VerifyUserAttribute", "AdminLinkProviderForUser", "AdminDisableProviderForUser", "AdminAddUserToGroup",
+        "AdminRemoveUserFromGroup", "AdminDeleteUser", "DeleteUser", "CreateGroup", "UpdateGroup", "DeleteGroup",
+    ];
+
     /// <summary>
     /// The Cognito user pools operations that change users or groups (Amazon Cognito API reference). Self sign-up,
     /// its confirmation and forgotten-password confirmation are left to the PostConfirmation trigger, which carries

@@ -1,0 +1,234 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace IdentityReplicator.Cdk.Config;
+
+/// <summary>
+/// What a deployment is made of, read from CDK context (<c>cdk.json</c> or <c>-c key=value</c>). Every problem is
+/// named with its context key and how to set it.
+/// </summary>
+public sealed record DeploymentConfig
+{
+    public required string Account { get; init; }
+
+    public required string PrimaryRegion { get; init; }
+
+    public required string StandbyRegion { get; init; }
+
+    /// <summary>Existing pools (set both), or <see cref="CreatePools"/> to define them here.</summary>
+    public string? PrimaryUserPoolId { get; init; }
+
+    public string? StandbyUserPoolId { get; init; }
+
+    public bool CreatePools { get; init; }
+
+    public string TableName { get; init; } = "identity-replicator-mirror";
+
+    public int FeedBuckets { get; init; } = 8;
+
+    /// <summary>The folder holding the Replicator's Native AOT <c>bootstrap</c> (see docs/deploy.md).</summary>
+    public required string ReplicatorAsset { get; init; }
+
+    /// <summary>The registry path of the .NET container images the worker image is built from (build argument DOTNET_IMAGES).</summary>
+    public string? DotnetImages { get; init; }
+
+    /// <summary>A worker image already pushed to a registry (instead of building the Dockerfile at deploy time).</summary>
+    public string? WorkerImage { get; init; }
+
+    /// <summary>The repository root (the worker image's build context).</summary>
+    public required string SourceRoot { get; init; }
+
+    public string? AlarmEmail { get; init; }
+
+    public string? VpcId { get; init; }
+
+    public int ReservedConcurrency { get; init; } = 50;
+
+    /// <summary>The share of each Cognito quota the whole Replicator function may use to read its pool (split over its instances).</summary>
+    public double FunctionQuotaShare { get; init; } = 0.2;
+
+    public string EventBusName { get; init; } = "default";
+
+    public bool UsernamesCaseSensitive { get; init; }
+
+    /// <summary>IAM roles the pools' groups carry (the worker passes them when it creates or updates a group).</summary>
+    public IReadOnlyList<string> GroupRoleArns { get; init; } = [];
+
+    /// <summary>What the failover operator's policy may touch; each part is left out of the policy when unset.</summary>
+    public FailoverTargets Failover { get; init; } = new();
+
+    public int LogRetentionDays { get; init; } = 30;
+
+    public int ReportRetentionDays { get; init; } = 90;
+
+    /// <summary>When the drift report runs (EventBridge Scheduler expression, UTC).</summary>
+    public string DriftSchedule { get; init; } = "cron(0 3 * * ? *)";
+
+    /// <summary>The account templates are synthesized for when none is known (no context, no credentials): deployable nowhere.</summary>
+    public const string PlaceholderAccount = "000000000000";
+
+    public static DeploymentConfig FromContext(Func<string, string?> context, string sourceRoot, string? defaultAccount = null)
+    {
+        var problems = new List<string>();
+        string Required(string key, string what)
+        {
+            var value = context(key);
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                problems.Add($"Context '{key}' is not set: {what}. Set it in cdk/cdk.json or pass -c {key}=…");
+                return string.Empty;
+            }
+
+            return value;
+        }
+
+        int Number(string key, int fallback, int min, int max)
+        {
+            var text = context(key);
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                return fallback;
+            }
+
+            if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
+            {
+                problems.Add($"Context '{key}' is '{text}'; it must be a whole number from {min} to {max}.");
+                return fallback;
+            }
+
+            return value;
+        }
+
+        string? Optional(string key) => context(key) is { Length: > 0 } value ? value.Trim() : null;
+
+        string[] List(string key) => (context(key) ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+        double Fraction(string key, double fallback)
+        {
+            var text = context(key);
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                return fallback;
+            }
+
+            if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || value <= 0 || value > 1)
+            {
+                problems.Add($"Context '{key}' is '{text}'; it must be a number above 0 and at most 1, e.g. 0.2.");
+                return fallback;
+            }
+
+            return value;
+        }
+
+        var config = new DeploymentConfig
+        {
+            Account = Optional("account") ?? defaultAccount ?? PlaceholderAccount,
+            PrimaryRegion = Required("primaryRegion", "the Region of the primary pool, e.g. us-east-1"),
+            StandbyRegion = Required("standbyRegion", "the Region of the standby pool, e.g. us-west-2"),
+            PrimaryUserPoolId = context("primaryUserPoolId"),
+            StandbyUserPoolId = context("standbyUserPoolId"),
+            CreatePools = string.Equals(context("createPools"), "true", StringComparison.OrdinalIgnoreCase),
+            TableName = context("tableName") is { Length: > 0 } table ? table : "identity-replicator-mirror",
+            FeedBuckets = Number("feedBuckets", 8, 1, 64),
+            ReplicatorAsset = Path.GetFullPath(context("replicatorAsset") is { Length: > 0 } asset ? asset : Path.Combine(sourceRoot, "artifacts", "replicator")),
+            DotnetImages = Optional("dotnetImages"),
+            WorkerImage = Optional("workerImage"),
+            SourceRoot = sourceRoot,
+            AlarmEmail = context("alarmEmail"),
+            VpcId = context("vpcId"),
+            ReservedConcurrency = Number("reservedConcurrency", 50, 1, 1000),
+            FunctionQuotaShare = Fraction("functionQuotaShare", 0.2),
+            EventBusName = Optional("eventBusName") ?? "default",
+            GroupRoleArns = List("groupRoleArns"),
+            UsernamesCaseSensitive = string.Equals(context("usernamesCaseSensitive"), "true", StringComparison.OrdinalIgnoreCase),
+            Failover = new FailoverTargets
+            {
+                HostedZoneId = Optional("failoverHostedZoneId"),
+                HealthCheckIds = List("failoverHealthCheckIds"),
+                ParameterPrefix = Optional("failoverParameterPrefix"),
+                GlobalClusterId = Optional("failoverGlobalClusterId"),
+                PrimaryDatabase = Optional("failoverPrimaryDatabase"),
+                StandbyDatabase = Optional("failoverStandbyDatabase"),
+            },
+            LogRetentionDays = Number("logRetentionDays", 30, 1, 3653),
+            ReportRetentionDays = Number("reportRetentionDays", 90, 1, 3653),
+            DriftSchedule = context("driftSchedule") is { Length: > 0 } schedule ? schedule : "cron(0 3 * * ? *)",
+        };
+
+        if (!Regex.IsMatch(config.Account, "^[0-9]{12}$"))
+        {
+            problems.Add($"Context 'account' is '{config.Account}'; it must be a 12-digit AWS account id.");
+        }
+
+        foreach (var (key, region) in new[] { ("primaryRegion", config.PrimaryRegion), ("standbyRegion", config.StandbyRegion) })
+        {
+            if (region.Length > 0 && !Regex.IsMatch(region, "^[a-z]{2}(-[a-z]+)+-[0-9]+$"))
+            {
+                problems.Add($"Context '{key}' is '{region}'; it must be an AWS Region name such as us-east-1.");
+            }
+        }
+
+        if (config.PrimaryRegion.Length > 0 && config.PrimaryRegion == config.StandbyRegion)
+        {
+            problems.Add("Contexts 'primaryRegion' and 'standbyRegion' are the same Region; the standby belongs in another Region.");
+        }
+
+        if (!config.CreatePools && (string.IsNullOrEmpty(config.PrimaryUserPoolId) || string.IsNullOrEmpty(config.StandbyUserPoolId)))
+        {
+            problems.Add("Name the existing pools with contexts 'primaryUserPoolId' and 'standbyUserPoolId', or set 'createPools' to true to define new ones.");
+        }
+
+        if (!File.Exists(Path.Combine(config.ReplicatorAsset, "bootstrap")))
+        {
+            problems.Add($"No Replicator bootstrap in '{config.ReplicatorAsset}' (context 'replicatorAsset'); build it first: {ReplicatorPublishCommand}");
+        }
+
+        foreach (var (key, days) in new[] { ("logRetentionDays", config.LogRetentionDays) })
+        {
+            if (!Constructs.Retention.AllowedDays.Contains(days))
+            {
+                problems.Add($"Context '{key}' is {days}; CloudWatch Logs keeps logs for one of {string.Join(", ", Constructs.Retention.AllowedDays)} days.");
+            }
+        }
+
+        if (config.WorkerImage is not null && config.DotnetImages is not null)
+        {
+            problems.Add("Contexts 'workerImage' and 'dotnetImages' are both set; give 'workerImage' to deploy an image you pushed, or 'dotnetImages' to build the Dockerfile, not both.");
+        }
+
+        if ((config.Failover.PrimaryDatabase is null) != (config.Failover.StandbyDatabase is null))
+        {
+            problems.Add("Set both 'failoverPrimaryDatabase' and 'failoverStandbyDatabase' (Aurora cluster ids, or instance ids with 'db:' in front), or neither.");
+        }
+
+        if (config.Failover.ParameterPrefix is { } prefix && (!prefix.StartsWith('/') || !prefix.EndsWith('/')))
+        {
+            problems.Add($"Context 'failoverParameterPrefix' is '{prefix}'; it must be a parameter path that starts and ends with '/', e.g. /myapp/.");
+        }
+
+        return problems.Count == 0 ? config : throw new InvalidOperationException(string.Join(Environment.NewLine, problems));
+    }
+
+    /// <summary>How the Replicator's Native AOT bootstrap is built (the CDK app runs it when the asset is missing).</summary>
+    public const string ReplicatorPublishCommand = "dotnet publish src/Replicator -c Release -r linux-x64 -p:PublishAot=true -o artifacts/replicator";
+
+    public string OtherRegion(string region) => region == PrimaryRegion ? StandbyRegion : PrimaryRegion;
+}
+
+/// <summary>The resources the failover runbook changes (docs/failover-plan.md), for the operator's policy.</summary>
+public sealed record FailoverTargets
+{
+    public string? HostedZoneId { get; init; }
+
+    public IReadOnlyList<string> HealthCheckIds { get; init; } = [];
+
+    /// <summary>The SSM parameter path the application's Cognito settings live under, e.g. <c>/myapp/</c>.</summary>
+    public string? ParameterPrefix { get; init; }
+
+    public string? GlobalClusterId { get; init; }
+
+    /// <summary>The Aurora cluster id in the primary Region (or <c>db:</c> and an instance id for a replica instance).</summary>
+    public string? PrimaryDatabase { get; init; }
+
+    public string? StandbyDatabase { get; init; }
+}

@@ -1,0 +1,74 @@
+using Amazon.CDK;
+using IdentityReplicator.Cdk.Config;
+using IdentityReplicator.Cdk.Stacks;
+
+namespace IdentityReplicator.Cdk;
+
+/// <summary>
+/// The deployment: per Region a data stack (the customer-managed key, the pool when the app defines it; the global
+/// mirror table in the primary's) and an app stack (the Replicator function, the worker service, alarms). Deployed in
+/// the order they are listed; each app stack reads the other Region's key and pool through cross-Region references.
+/// </summary>
+public static class IdentityReplicatorApp
+{
+    public const string Prefix = "IdentityReplicator";
+
+    public static IReadOnlyList<Stack> Build(App app, DeploymentConfig config)
+    {
+        Amazon.CDK.Environment In(string region) => new() { Account = config.Account, Region = region };
+
+        var standbyData = new DataStack(app, $"{Prefix}-StandbyData", new DataStackProps
+        {
+            Env = In(config.StandbyRegion),
+            Config = config,
+            Role = PoolRole.Standby,
+            Description = "IdentityReplicator: the standby Region's key (and pool)",
+        });
+        var primaryData = new DataStack(app, $"{Prefix}-PrimaryData", new DataStackProps
+        {
+            Env = In(config.PrimaryRegion),
+            CrossRegionReferences = true,
+            Config = config,
+            Role = PoolRole.Primary,
+            StandbyKeyArn = standbyData.Key.KeyArn,
+            Description = "IdentityReplicator: the primary Region's key (and pool) and the mirror global table",
+        });
+        primaryData.AddDependency(standbyData);
+
+        var sides = new Sides(primaryData, standbyData);
+        var primaryApp = new AppStack(app, $"{Prefix}-Primary", new AppStackProps
+        {
+            Env = In(config.PrimaryRegion),
+            CrossRegionReferences = true,
+            Config = config,
+            Role = PoolRole.Primary,
+            Sides = sides,
+            Description = "IdentityReplicator in the primary Region: the Replicator function, a dormant worker, the failover operator's policy",
+        });
+        var standbyApp = new AppStack(app, $"{Prefix}-Standby", new AppStackProps
+        {
+            Env = In(config.StandbyRegion),
+            CrossRegionReferences = true,
+            Config = config,
+            Role = PoolRole.Standby,
+            Sides = sides,
+            Description = "IdentityReplicator in the standby Region: the Replicator function, the worker, drift reports, dashboard and alarms",
+        });
+        primaryApp.AddDependency(primaryData);
+        primaryApp.AddDependency(standbyData);
+        standbyApp.AddDependency(primaryApp);
+        return [standbyData, primaryData, primaryApp, standbyApp];
+    }
+}
+
+public enum PoolRole
+{
+    Primary,
+    Standby,
+}
+
+/// <summary>Both Regions' data stacks, for what one side needs of the other.</summary>
+public sealed record Sides(DataStack Primary, DataStack Standby)
+{
+    public DataStack Of(PoolRole role) => role == PoolRole.Primary ? Primary : Standby;
+}

@@ -1,0 +1,98 @@
+using Amazon.CDK;
+using Constructs;
+using IdentityReplicator.Cdk.Config;
+using IdentityReplicator.Cdk.Constructs;
+
+namespace IdentityReplicator.Cdk.Stacks;
+
+public sealed class AppStackProps : StackProps
+{
+    public required DeploymentConfig Config { get; init; }
+
+    public required PoolRole Role { get; init; }
+
+    public required Sides Sides { get; init; }
+}
+
+/// <summary>
+/// What runs in one Region: the Replicator function on that Region's pool (with the EventBridge rules in the
+/// primary's), the worker service (active in the standby's, dormant in the primary's), alarms and a dashboard; in the
+/// standby's also the drift reports, and in the primary's the failover operator's policy (IAM is global).
+/// </summary>
+public sealed class AppStack : Stack
+{
+    public AppStack(Construct scope, string id, AppStackProps props)
+        : base(scope, id, props)
+    {
+        var config = props.Config;
+        var sides = props.Sides;
+        var local = sides.Of(props.Role);
+
+        Replicator = new ReplicatorFunction(this, "Replicator", new ReplicatorFunctionProps
+        {
+            Config = config,
+            Role = props.Role,
+            PrimaryPoolId = sides.Primary.UserPoolId,
+            StandbyPoolId = sides.Standby.UserPoolId,
+            KeyArn = local.Key.KeyArn,
+        });
+
+        var reports = props.Role == PoolRole.Standby ? new DriftReports(this, "DriftReports", config.ReportRetentionDays) : null;
+        Worker = new WorkerService(this, "Worker", new WorkerServiceProps
+        {
+            Config = config,
+            Role = props.Role,
+            PrimaryPoolId = sides.Primary.UserPoolId,
+            StandbyPoolId = sides.Standby.UserPoolId,
+            PrimaryKeyArn = sides.Primary.Key.KeyArn,
+            StandbyKeyArn = sides.Standby.Key.KeyArn,
+            Reports = reports?.Bucket,
+        });
+
+        var monitoring = new Monitoring(this, "Monitoring", new MonitoringProps
+        {
+            Replicator = Replicator,
+            Worker = Worker,
+            WorkerActive = props.Role == PoolRole.Standby,
+            AlarmEmail = config.AlarmEmail,
+        });
+
+        if (props.Role == PoolRole.Primary)
+        {
+            var policy = new FailoverOperatorPolicy(this, "FailoverOperator", new FailoverOperatorPolicyProps
+            {
+                Config = config,
+                PrimaryPoolId = sides.Primary.UserPoolId,
+                StandbyPoolId = sides.Standby.UserPoolId,
+                PrimaryKeyArn = sides.Primary.Key.KeyArn,
+                StandbyKeyArn = sides.Standby.Key.KeyArn,
+            });
+            Output("FailoverOperatorPolicyArn", policy.Policy.ManagedPolicyArn, "Attach to the role that runs idrep failover");
+        }
+
+        if (config.WorkerImage is null && config.DotnetImages is null)
+        {
+            Annotations.Of(this).AddWarningV2(
+                "identity-replicator:dotnetImages",
+                "Context 'dotnetImages' is not set: the worker image cannot be built at deploy time. Set it to the registry path of the .NET images (or 'workerImage' to an image you pushed); see docs/deploy.md.");
+        }
+
+        Output("ReplicatorFunctionArn", Replicator.Function.FunctionArn, "For idrep triggers install --function-arn (existing pools)");
+        Output("FailuresQueueUrl", Replicator.Failures.QueueUrl, "Events the Replicator could not handle");
+        Output("WorkerCluster", Worker.Cluster.ClusterName, "The ECS cluster of the worker");
+        Output("WorkerService", Worker.Service.ServiceName, "The worker service (desired count 1 where it is active)");
+        Output("AlarmTopicArn", monitoring.Topic.TopicArn, "Subscribe to receive the alarms");
+        Output("Dashboard", monitoring.Dashboard.DashboardName, "CloudWatch dashboard");
+        if (reports is not null)
+        {
+            Output("DriftReportsBucket", reports.Bucket.BucketName, "Drift reports (drift-reports/yyyy/MM/dd/)");
+        }
+    }
+
+    public ReplicatorFunction Replicator { get; }
+
+    public WorkerService Worker { get; }
+
+    private void Output(string name, string value, string description) =>
+        _ = new CfnOutput(this, name, new CfnOutputProps { Value = value, Description = description });
+}
