@@ -1,4 +1,5 @@
 using System.CommandLine;
+using IdentityReplicator.Cli.Demo;
 using IdentityReplicator.Sandbox;
 using Microsoft.Extensions.Logging;
 
@@ -16,22 +17,47 @@ public static class SandboxCommand
             Description = "How long a CloudTrail event takes to reach the Replicator (on AWS: typically seconds). Default 00:00:00.",
             DefaultValueFactory = _ => TimeSpan.Zero,
         };
+        var seed = new Option<int>("--seed")
+        {
+            Description = "Create this many made-up users (example.com addresses) in the primary pool once the sandbox is up; with no worker running they wait in the mirror table, so a drift report shows them missing from the standby.",
+            DefaultValueFactory = _ => 0,
+        };
+        seed.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() is < 0 or > 10_000)
+            {
+                r.AddError("--seed must be from 0 to 10000 (users to create in the primary pool).");
+            }
+        });
         var up = new Command("up", "Start the sandbox (two Cognito emulators, DynamoDB, EventBridge, the Replicator's triggers), print one JSON line describing it, and stay up until interrupted.")
         {
             data,
             usernamePools,
             cloudTrailDelay,
+            seed,
         };
         up.SetAction((parse, cancellationToken) => UpAsync(
             new SandboxOptions { DataDirectory = parse.GetValue(data)?.FullName, SignInByEmail = !parse.GetValue(usernamePools), CloudTrailDelay = parse.GetValue(cloudTrailDelay) },
+            parse.GetValue(seed),
             cancellationToken));
         return new Command("sandbox", "The local two-Region sandbox (no AWS account needed).") { up };
     }
 
-    private static async Task<int> UpAsync(SandboxOptions options, CancellationToken cancellationToken)
+    private static async Task<int> UpAsync(SandboxOptions options, int seed, CancellationToken cancellationToken)
     {
         using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
         await using var sandbox = await SandboxEnvironment.StartAsync(options, loggers, TimeProvider.System, cancellationToken);
+        if (seed > 0)
+        {
+            var client = sandbox.Client(sandbox.Primary);
+            foreach (var user in DemoUsers.Generate(seed, "seed"))
+            {
+                await DemoRunner.CreateAsync(client, sandbox, user, options.SignInByEmail, cancellationToken);
+            }
+
+            await Console.Error.WriteLineAsync($"Created {seed} users in the primary pool.");
+        }
+
         Console.WriteLine(sandbox.DescribeAsJson());
         await Console.Error.WriteLineAsync($"Sandbox is up. Run 'idrep worker --config {sandbox.ConfigFile}' in another terminal; press Ctrl+C here to stop everything.");
         try

@@ -150,7 +150,8 @@ public sealed class DemoRunner(ILoggerFactory loggers, TimeProvider time, Action
         }
     }
 
-    private static async Task CreateAsync(CognitoIdentityProviderClient client, SandboxEnvironment sandbox, DemoUser user, bool signInByEmail, CancellationToken cancellationToken)
+    /// <summary>Creates one demo user in the sandbox's primary pool the way its kind of user comes to exist.</summary>
+    public static async Task CreateAsync(CognitoIdentityProviderClient client, SandboxEnvironment sandbox, DemoUser user, bool signInByEmail, CancellationToken cancellationToken)
     {
         var name = signInByEmail ? user.Email : user.Username;
         if (user.ViaSignUp)

@@ -211,6 +211,8 @@ public static partial class DriftDetector
     public static string? Shown(string username, bool showValues) =>
         showValues || !PersonalUsername().IsMatch(username) ? username : null;
 
+    private static readonly string NoGroups = ContentHash.OfNames([]);
+
     private static MirrorState MirrorStateOf(UserSnapshot? snapshot, DirectoryUser primary, ImmutableArray<string> groups)
     {
         if (snapshot is null || snapshot.Deleted || snapshot.ProfileHash is null)
@@ -218,8 +220,9 @@ public static partial class DriftDetector
             return MirrorState.Absent;
         }
 
+        // Memberships never recorded (a capture that read no groups) stand for none: replication leaves them alone.
         var current = snapshot.ProfileHash == new UserProfile(primary.Attributes, primary.Enabled, primary.Status).Hash
-            && snapshot.GroupsHash == ContentHash.OfNames(groups);
+            && (snapshot.GroupsHash ?? NoGroups) == ContentHash.OfNames(groups);
         return current ? MirrorState.Current : MirrorState.Behind;
     }
 

@@ -131,6 +131,32 @@ public sealed class DriftDetectorTests
     }
 
     [Fact]
+    public void Analyze_SnapshotWhoseMembershipsWereNeverRecorded_IsCurrentForAUserInNoGroup()
+    {
+        // A user created by AdminCreateUser is captured from CloudTrail and read with AdminGetUser: no groups are
+        // recorded, and none need be while the user belongs to none.
+        var dana = new DirectoryUser("dana", "sub-d", Attributes("dana", 0), true, UserStatuses.Confirmed);
+        var erin = new DirectoryUser("erin", "sub-e", Attributes("erin", 0), true, UserStatuses.Confirmed);
+        var profile = (DirectoryUser u) => new UserProfile(u.Attributes, u.Enabled, u.Status);
+        var mirror = new MirrorContents(
+            new Dictionary<string, UserSnapshot>
+            {
+                ["dana"] = new() { Key = "dana", Username = "dana", SourcePoolId = "p", ProfileHash = profile(dana).Hash },
+                ["erin"] = new() { Key = "erin", Username = "erin", SourcePoolId = "p", ProfileHash = profile(erin).Hash },
+            },
+            new Dictionary<string, GroupSnapshot>(),
+            new Dictionary<EntityId, AppliedState>());
+        var inputs = Inputs([new(dana, []), new(erin, ["g1"])], ["g1"], [], []) with { Mirror = mirror };
+
+        var report = DriftDetector.Analyze(inputs, Settings, Now).Report;
+
+        Assert.Equal(
+            [("dana", MirrorState.Current), ("erin", MirrorState.Behind)],
+            report.Differences.Where(d => d.Kind == DriftKind.UserMissing).Select(d => (d.Username, d.Mirror)).OrderBy(p => p.Username));
+        Assert.Equal(1, report.Summary.MirrorBehind);
+    }
+
+    [Fact]
     public void Render_Json_IsTheDocumentedSchemaWithCamelCaseKinds()
     {
         var user = new DirectoryUser("alice", "sub-a", Attributes("alice", 0), true, UserStatuses.Confirmed);
