@@ -56,17 +56,3 @@ internal static partial class Log
     [LoggerMessage(EventId = 2020, Level = LogLevel.Information, Message = "Replication control at epoch {Epoch}: {SourcePoolId} → {TargetPoolId} (source writable: {Writable}; this worker writes the target: {HasLeg})")]
     public static partial void DirectionChanged(ILogger logger, long epoch, string sourcePoolId, string targetPoolId, bool writable, bool hasLeg);
 }
-
-/// <summary>Describes an exception for logs without its message (messages may quote user data).</summary>
-internal static class Reasons
-{
-    public static string Of(Exception exception) => exception switch
-    {
-        Core.Aws.AwsServiceException aws => $"{aws.Service} {aws.ErrorCode}",
-        Amazon.Runtime.AmazonServiceException amazon => $"{amazon.GetType().Name} {amazon.ErrorCode}",
-        Core.Mirror.MirrorStoreException { InnerException: { } inner } => "mirror table: " + Of(inner),
-        Core.Mirror.MirrorStoreException => "mirror table",
-        HttpRequestException http => $"network: {http.HttpRequestError}",
-        _ => exception.GetType().Name,
-    };
-}

@@ -55,17 +55,3 @@ internal static partial class Log
     [LoggerMessage(EventId = 1020, Level = LogLevel.Error, Message = "Lambda runtime: {Problem}")]
     public static partial void RuntimeProblem(ILogger logger, string problem);
 }
-
-/// <summary>Describes an exception for logs without its message (messages may quote user data).</summary>
-internal static class Reasons
-{
-    public static string Of(Exception exception) => exception switch
-    {
-        Core.Aws.AwsServiceException aws => $"{aws.Service} {aws.ErrorCode}",
-        Amazon.Runtime.AmazonServiceException amazon => $"{amazon.GetType().Name} {amazon.ErrorCode}",
-        Core.Mirror.MirrorStoreException { InnerException: { } inner } => "mirror table: " + Of(inner),
-        Core.Mirror.MirrorStoreException => "mirror table",
-        OperationCanceledException or TimeoutException => "time budget exceeded",
-        _ => exception.GetType().Name,
-    };
-}

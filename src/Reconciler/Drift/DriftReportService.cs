@@ -1,4 +1,5 @@
 using IdentityReplicator.Core.Scheduling;
+using IdentityReplicator.Core.Telemetry;
 using IdentityReplicator.Reconciler.Drift.Formats;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

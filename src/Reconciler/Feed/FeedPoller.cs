@@ -1,5 +1,6 @@
 using IdentityReplicator.Core.Cognito;
 using IdentityReplicator.Core.Mirror;
+using IdentityReplicator.Core.Telemetry;
 using IdentityReplicator.Reconciler.Apply;
 using Microsoft.Extensions.Logging;
 

@@ -1,4 +1,5 @@
 using IdentityReplicator.Core.Model;
+using IdentityReplicator.Core.Telemetry;
 using IdentityReplicator.Reconciler.Apply;
 using IdentityReplicator.Reconciler.Drift;
 using Microsoft.Extensions.Logging;

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using IdentityReplicator.Core.Mirror;
+using IdentityReplicator.Core.Telemetry;
 using IdentityReplicator.Replicator.Capture;
 using Microsoft.Extensions.Logging;
 

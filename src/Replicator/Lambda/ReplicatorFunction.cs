@@ -10,6 +10,7 @@ using IdentityReplicator.Core.Control;
 using IdentityReplicator.Core.Mirror;
 using IdentityReplicator.Core.Pools;
 using IdentityReplicator.Core.Quotas;
+using IdentityReplicator.Core.Telemetry;
 using IdentityReplicator.Replicator.Capture;
 using IdentityReplicator.Replicator.Identity;
 using Microsoft.Extensions.Logging;

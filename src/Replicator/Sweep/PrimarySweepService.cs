@@ -1,5 +1,6 @@
 using IdentityReplicator.Core.Mirror;
 using IdentityReplicator.Core.Scheduling;
+using IdentityReplicator.Core.Telemetry;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 

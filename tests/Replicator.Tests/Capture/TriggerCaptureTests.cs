@@ -151,7 +151,7 @@ public sealed class TriggerCaptureTests
         var result = await handling.WaitAsync(TimeSpan.FromSeconds(10), TimeProvider.System);
 
         Assert.Same(@event, result);
-        Assert.Contains(_logger.Collector.GetSnapshot(), r => r.Id.Id == 1004 && r.Message.Contains("time budget", StringComparison.Ordinal));
+        Assert.Contains(_logger.Collector.GetSnapshot(), r => r.Id.Id == 1004 && r.Message.Contains("capture failed (timed out) after 800.0 ms", StringComparison.Ordinal));
         hang.SetResult(RecordOutcome.Changed);
     }
 
