@@ -50,6 +50,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 2016, Level = LogLevel.Warning, Message = "Drift repair could not fix {Entity} ({Reason})")]
     public static partial void RepairFailed(ILogger logger, string entity, string reason);
 
+    [LoggerMessage(EventId = 2017, Level = LogLevel.Information, Message = "Drift report stored at {Location}")]
+    public static partial void DriftReportStored(ILogger logger, string location);
+
     [LoggerMessage(EventId = 2008, Level = LogLevel.Error, Message = "Reconciler cannot start: {Problem}")]
     public static partial void CannotStart(ILogger logger, string problem);
 }
@@ -63,6 +66,8 @@ internal static class Reasons
         Amazon.Runtime.AmazonServiceException amazon => $"{amazon.GetType().Name} {amazon.ErrorCode}",
         Core.Mirror.MirrorStoreException { InnerException: { } inner } => "mirror table: " + Of(inner),
         Core.Mirror.MirrorStoreException => "mirror table",
+        Drift.Storage.ReportStoreException { InnerException: { } inner } => "report store: " + Of(inner),
+        Drift.Storage.ReportStoreException => "report store",
         HttpRequestException http => $"network: {http.HttpRequestError}",
         _ => exception.GetType().Name,
     };

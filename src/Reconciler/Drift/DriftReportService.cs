@@ -1,5 +1,6 @@
 using IdentityReplicator.Core.Scheduling;
 using IdentityReplicator.Reconciler.Drift.Formats;
+using IdentityReplicator.Reconciler.Drift.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -7,17 +8,56 @@ using Microsoft.Extensions.Options;
 namespace IdentityReplicator.Reconciler.Drift;
 
 /// <summary>
-/// Runs a drift report on the <see cref="DriftOptions.Schedule"/> (nothing when unset), optionally repairs, writes the
-/// report to <see cref="DriftOptions.OutputDirectory"/> and publishes a <c>DriftReportCompleted</c> event. A failed run is
-/// logged and the next one runs on schedule.
+/// Runs a drift report on the <see cref="DriftOptions.Schedule"/> (nothing when unset), optionally repairs, stores the
+/// report (JSON and HTML) where the <see cref="IReportStore"/> keeps them (<see cref="DriftOptions.OutputDirectory"/>)
+/// and publishes a <c>DriftReportCompleted</c> event. A failed run is logged and the next one runs on schedule.
+/// <c>idrep drift --publish</c> runs <see cref="RunOnceAsync"/> once (a task started by a scheduler).
 /// </summary>
 public sealed class DriftReportService(
-    DriftReporter reporter,
+    IDriftReporter reporter,
     DriftEvents events,
+    IReportStore store,
     IOptions<DriftOptions> options,
     TimeProvider time,
     ILogger<DriftReportService> logger) : BackgroundService
 {
+    public const string JsonContentType = "application/json; charset=utf-8";
+    public const string HtmlContentType = "text/html; charset=utf-8";
+
+    /// <summary>The documents stored for each scheduled report: JSON (schema in docs/drift-report.md) and HTML.</summary>
+    public static IReadOnlyList<ReportDocument> Documents(DriftReport report) =>
+    [
+        new("json", JsonContentType, DriftFormats.Render(report, DriftFormat.Json)),
+        new("html", HtmlContentType, DriftFormats.Render(report, DriftFormat.Html)),
+    ];
+
+    /// <summary>One scheduled run: report (and repair), store, publish.</summary>
+    public async Task<DriftReport> RunOnceAsync(CancellationToken cancellationToken)
+    {
+        var report = await reporter.RunAsync(new DriftRequest(ShowValues: false, Repair: options.Value.Repair), cancellationToken);
+        if (store is not ReportStores { Count: 0 })
+        {
+            foreach (var location in await store.SaveAsync(report.GeneratedAt, Documents(report), cancellationToken))
+            {
+                Log.DriftReportStored(logger, location);
+            }
+        }
+
+        if (options.Value.PublishEvents)
+        {
+            try
+            {
+                await events.PublishAsync(report, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                Log.DriftEventFailed(logger, Reasons.Of(e));
+            }
+        }
+
+        return report;
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (string.IsNullOrWhiteSpace(options.Value.Schedule))
@@ -43,33 +83,6 @@ public sealed class DriftReportService(
                 Log.DriftFailed(logger, Reasons.Of(e), schedule.Next(time.GetUtcNow()));
             }
         }
-    }
-
-    /// <summary>One scheduled run: report (and repair), write, publish.</summary>
-    public async Task<DriftReport> RunOnceAsync(CancellationToken cancellationToken)
-    {
-        var report = await reporter.RunAsync(new DriftRequest(ShowValues: false, Repair: options.Value.Repair), cancellationToken);
-        if (!string.IsNullOrWhiteSpace(options.Value.OutputDirectory))
-        {
-            Directory.CreateDirectory(options.Value.OutputDirectory);
-            var stem = Path.Combine(options.Value.OutputDirectory, $"drift-{report.GeneratedAt:yyyyMMdd-HHmmss}");
-            await File.WriteAllTextAsync(stem + ".json", DriftFormats.Render(report, DriftFormat.Json), cancellationToken);
-            await File.WriteAllTextAsync(stem + ".html", DriftFormats.Render(report, DriftFormat.Html), cancellationToken);
-        }
-
-        if (options.Value.PublishEvents)
-        {
-            try
-            {
-                await events.PublishAsync(report, cancellationToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                Log.DriftEventFailed(logger, Reasons.Of(e));
-            }
-        }
-
-        return report;
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
