@@ -16,14 +16,14 @@ public static class SandboxCommand
             Description = "How long a CloudTrail event takes to reach the Replicator (on AWS: typically seconds). Default 00:00:00.",
             DefaultValueFactory = _ => TimeSpan.Zero,
         };
-        var up = new Command("up", "Start the sandbox (two Cognito emulators, DynamoDB, EventBridge, the Replicator's triggers), print one JSON line describing it, and stay up until interrupted.")
+        var up = new Command("up", "Start the sandbox (two Cognito emulators, DynamoDB, EventBridge, S3 for drift reports, the Replicator's triggers), print one JSON line describing it, and stay up until interrupted.")
         {
             data,
             usernamePools,
             cloudTrailDelay,
         };
         up.SetAction((parse, cancellationToken) => UpAsync(
-            new SandboxOptions { DataDirectory = parse.GetValue(data)?.FullName, SignInByEmail = !parse.GetValue(usernamePools), CloudTrailDelay = parse.GetValue(cloudTrailDelay) },
+            new SandboxOptions { DataDirectory = parse.GetValue(data)?.FullName, SignInByEmail = !parse.GetValue(usernamePools), CloudTrailDelay = parse.GetValue(cloudTrailDelay), S3 = true },
             cancellationToken));
         return new Command("sandbox", "The local two-Region sandbox (no AWS account needed).") { up };
     }

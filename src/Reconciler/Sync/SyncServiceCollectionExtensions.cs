@@ -43,7 +43,10 @@ public static class SyncServiceCollectionExtensions
         services.TryAddSingleton(sp => new DriftReporter(
             sp.GetRequiredService<ReplicationScope>(), sp.GetRequiredService<Converger>(), sp.GetRequiredService<SyncOptions>(), sp.GetRequiredService<ILogger<DriftReporter>>()));
         services.TryAddSingleton<IDriftReporter>(sp => sp.GetRequiredService<DriftReporter>());
-        services.TryAddSingleton<IReportStore>(sp => ReportStoreFactory.Create(sp.GetRequiredService<IOptions<DriftOptions>>().Value));
+        services.TryAddSingleton<IReportStore>(sp => ReportStoreFactory.Create(
+            sp.GetRequiredService<IOptions<DriftOptions>>().Value,
+            sp.GetRequiredService<IOptions<ReplicationOptions>>().Value.Standby.Region,
+            sp.GetRequiredService<AWSCredentials>));
         services.TryAddSingleton<DriftReportService>();
         services.TryAddSingleton(sp =>
         {

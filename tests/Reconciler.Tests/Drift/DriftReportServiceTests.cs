@@ -79,7 +79,7 @@ public sealed class DriftReportServiceTests
         var folder = Directory.CreateTempSubdirectory("idrep-drift-").FullName;
         try
         {
-            using var stores = ReportStoreFactory.Create(new DriftOptions { OutputDirectory = folder });
+            using var stores = ReportStoreFactory.Create(new DriftOptions { OutputDirectory = folder }, "us-west-2", () => throw new InvalidOperationException("no credentials needed for a folder"));
 
             var written = await stores.SaveAsync(GeneratedAt, [new ReportDocument("json", "application/json", "{}")], CancellationToken.None);
 
