@@ -20,7 +20,7 @@ internal static partial class Log
     [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "Feed poll failed ({Reason}); retrying")]
     public static partial void PollFailed(ILogger logger, string reason);
 
-    [LoggerMessage(EventId = 2006, Level = LogLevel.Information, Message = "Reconciler started for standby pool {PoolId} in {Region}: {Buckets} feed buckets, resuming from {Resumed} saved checkpoints, {Parked} parked entities")]
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Information, Message = "Reconciler started for target pool {PoolId} in {Region}: {Buckets} feed buckets, resuming from {Resumed} saved checkpoints, {Parked} parked entities")]
     public static partial void Started(ILogger logger, string poolId, string region, int buckets, int resumed, int parked);
 
     [LoggerMessage(EventId = 2007, Level = LogLevel.Debug, Message = "Deleted user {Entity} has no known counterpart in the standby; nothing to delete")]
@@ -55,6 +55,9 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 2008, Level = LogLevel.Error, Message = "Reconciler cannot start: {Problem}")]
     public static partial void CannotStart(ILogger logger, string problem);
+
+    [LoggerMessage(EventId = 2020, Level = LogLevel.Information, Message = "Replication control at epoch {Epoch}: {SourcePoolId} → {TargetPoolId} (source writable: {Writable}; this worker writes the target: {HasLeg})")]
+    public static partial void DirectionChanged(ILogger logger, long epoch, string sourcePoolId, string targetPoolId, bool writable, bool hasLeg);
 }
 
 /// <summary>Describes an exception for logs without its message (messages may quote user data).</summary>

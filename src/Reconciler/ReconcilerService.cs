@@ -2,7 +2,7 @@ using IdentityReplicator.Core.Configuration;
 using IdentityReplicator.Core.Mirror;
 using IdentityReplicator.Core.Telemetry;
 using IdentityReplicator.Reconciler.Apply;
-using IdentityReplicator.Reconciler.Feed;
+using IdentityReplicator.Reconciler.Direction;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -12,10 +12,11 @@ namespace IdentityReplicator.Reconciler;
 /// <summary>
 /// The reconciler's hosted service: checks the mirror table, then polls the change feed until the host stops —
 /// quickly while changes flow, backing off to <see cref="ReconcilerOptions.IdlePollInterval"/> when quiet. A failed
-/// pass is logged and retried; only cancellation ends it. Positions are saved on the way out.
+/// pass is logged and retried; only cancellation ends it. Positions are saved on the way out. Which pool it applies to
+/// follows the replication control item (<see cref="ReplicationRoute"/>), so after a failover it runs the other way.
 /// </summary>
 public sealed class ReconcilerService(
-    FeedPoller poller,
+    ReplicationRoute route,
     ReconcilerStartup startup,
     ReconcilerHealth health,
     ApplyEngine engine,
@@ -26,7 +27,7 @@ public sealed class ReconcilerService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await startup.RunAsync(stoppingToken);
-        ReplicationMetrics.FeedBehind(() => poller.Behind.TotalSeconds);
+        ReplicationMetrics.FeedBehind(() => route.Active?.Behind.TotalSeconds ?? 0);
         ReplicationMetrics.ParkedNow(() => engine.ParkedCount);
         health.Started(time.GetUtcNow());
         var idle = options.Value.PollInterval;
@@ -34,7 +35,8 @@ public sealed class ReconcilerService(
         {
             try
             {
-                var handled = await poller.PollOnceAsync(stoppingToken);
+                var poller = await route.ActiveAsync(stoppingToken);
+                var handled = poller is null ? 0 : await poller.PollOnceAsync(stoppingToken);
                 health.Polled(time.GetUtcNow());
                 idle = handled > 0
                     ? options.Value.PollInterval
@@ -63,7 +65,7 @@ public sealed class ReconcilerService(
         await base.StopAsync(cancellationToken);
         try
         {
-            await poller.FlushCheckpointsAsync(cancellationToken);
+            await route.FlushCheckpointsAsync(cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -74,10 +76,10 @@ public sealed class ReconcilerService(
 
 /// <summary>
 /// Start-up checks, retried until they pass: the mirror table exists and was created with the same feed bucket count,
-/// the standby pool can be described; then checkpoints and parked entities are loaded.
+/// the pool replication writes can be described; then its checkpoints and parked entities are loaded.
 /// </summary>
 public sealed class ReconcilerStartup(
-    FeedPoller poller,
+    ReplicationRoute route,
     MirrorClients mirrorClients,
     IOptions<MirrorOptions> mirror,
     IOptions<ReplicationOptions> replication,
@@ -105,8 +107,7 @@ public sealed class ReconcilerStartup(
                         $"Mirror table '{mirror.Value.TableName}' was created with {buckets} feed buckets but Mirror:FeedBuckets is {mirror.Value.FeedBuckets}; set Mirror:FeedBuckets to {buckets} here and in the Replicator function.");
                 }
 
-                var (resumed, parked) = await poller.InitializeAsync(cancellationToken);
-                Log.Started(logger, standby.UserPoolId, standby.Region, mirror.Value.FeedBuckets, resumed, parked);
+                await route.ActiveAsync(cancellationToken);
                 Volatile.Write(ref _done, 1);
                 return;
             }

@@ -6,6 +6,7 @@ using Amazon.DynamoDBv2;
 using Amazon.Runtime;
 using IdentityReplicator.Core.Aws;
 using IdentityReplicator.Core.Cognito;
+using IdentityReplicator.Core.Control;
 using IdentityReplicator.Core.EventBridge;
 using IdentityReplicator.Core.Pools;
 using IdentityReplicator.Core.Quotas;
@@ -15,6 +16,7 @@ using IdentityReplicator.Replicator.Lambda;
 using IdentityReplicator.Sandbox.Cognito;
 using IdentityReplicator.Sandbox.Emulators;
 using IdentityReplicator.Sandbox.EventBridge;
+using IdentityReplicator.Sandbox.Failover;
 using IdentityReplicator.Sandbox.Lambda;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
@@ -45,6 +47,12 @@ public sealed partial record SandboxOptions
     public IReadOnlyList<string> PrimaryOnlyAttributes { get; init; } = [];
 
     public TimeSpan TriggerBudget { get; init; } = TimeSpan.FromMilliseconds(1500);
+
+    /// <summary>How long an Aurora promotion takes in the local RDS (short: drills measure the tool, not AWS).</summary>
+    public TimeSpan PromotionDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a Route 53 change stays PENDING before INSYNC in the local Route 53.</summary>
+    public TimeSpan DnsPropagationDelay { get; init; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>Whether calls through the fronts are recorded as CloudTrail events and delivered to the Replicator.</summary>
     public bool RecordCloudTrail { get; init; } = true;
@@ -118,6 +126,12 @@ public sealed partial class SandboxEnvironment : IAsyncDisposable
 
     /// <summary>A config file for <c>idrep --config</c> that points at this sandbox.</summary>
     public string ConfigFile => Path.Combine(DataDirectory, "idrep.json");
+
+    /// <summary>A failover plan for <c>idrep failover … --plan</c> that fits this sandbox.</summary>
+    public string PlanFile => Path.Combine(DataDirectory, "failover-plan.yaml");
+
+    /// <summary>The local Route 53, RDS, SSM and application health endpoints that failover drills use.</summary>
+    public FailoverSandbox Failover { get; private set; } = null!;
 
     /// <summary>Process ids of the emulators (tests check none survives).</summary>
     public IReadOnlyList<int> ProcessIds { get; private set; } = [];
@@ -194,6 +208,10 @@ public sealed partial class SandboxEnvironment : IAsyncDisposable
             ["eventBridgeEndpoint"] = EventBus.Url.ToString(),
             ["confirmationCode"] = ConfirmationCode,
             ["configFile"] = ConfigFile,
+            ["route53Endpoint"] = Failover.Route53.Url.ToString(),
+            ["rdsEndpoint"] = Failover.Rds.Url.ToString(),
+            ["ssmEndpoint"] = Failover.Ssm.Url.ToString(),
+            ["planFile"] = PlanFile,
         };
         if (S3Endpoint is not null)
         {
@@ -291,14 +309,20 @@ public sealed partial class SandboxEnvironment : IAsyncDisposable
         Primary = primary;
         Standby = standby;
 
-        // The Replicator reads the primary within a budget of its quotas, as it does on AWS.
+        // Both emulators send their triggers here; the function captures whichever pool the replication control
+        // names as the source (the primary until a failover reverses it). It reads the primary within a budget of its
+        // quotas, as it does on AWS.
         var replicator = ReplicatorFunction.Create(
             _dynamo,
             new CognitoUserDirectory(Client(primary, new QuotaGovernor(new QuotaOptions { Share = QuotaOptions.PrimaryShare }, time, "replicator")), primary.UserPoolId),
             mirrorOptions,
             new CaptureOptions { PrimaryPoolId = primary.UserPoolId, TriggerBudget = options.TriggerBudget },
             loggers,
-            time);
+            time,
+            new ReplicationDirection(
+                new DynamoDbReplicationControlStore(_dynamo, mirrorOptions),
+                new ReplicationControl { Epoch = 0, SourceRegion = primary.Region, SourcePoolId = primary.UserPoolId, TargetRegion = standby.Region, TargetPoolId = standby.UserPoolId },
+                time));
         function = replicator;
 
         // EventBridge rules of the deployment: Cognito's CloudTrail events and applications' hints go to the Replicator.
@@ -314,6 +338,10 @@ public sealed partial class SandboxEnvironment : IAsyncDisposable
             TimeSpan.Zero));
 
         await File.WriteAllTextAsync(ConfigFile, WriteConfig().ToJsonString(new JsonSerializerOptions { WriteIndented = true }), cancellationToken);
+
+        Failover = await FailoverSandbox.StartAsync(primary, standby, options, time, cancellationToken);
+        _owned.Add(Failover);
+        await File.WriteAllTextAsync(PlanFile, Failover.Plan(primary, standby, MirrorEndpoint, TableName, FeedBuckets, AccessKey), cancellationToken);
     }
 
     private async Task<SandboxPool> StartPoolAsync(NodeProcess emulator, string region, string name, SandboxOptions options, HttpClient lambdaHttp, TimeProvider time, CancellationToken cancellationToken)

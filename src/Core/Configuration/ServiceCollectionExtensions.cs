@@ -3,6 +3,7 @@ using IdentityReplicator.Core.Aws;
 using IdentityReplicator.Core.Cognito;
 using IdentityReplicator.Core.Configuration;
 using IdentityReplicator.Core.EventBridge;
+using IdentityReplicator.Core.Control;
 using IdentityReplicator.Core.Mirror;
 using IdentityReplicator.Core.Pools;
 using IdentityReplicator.Core.Quotas;
@@ -48,6 +49,14 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<AWSCredentials>(sp => sp.GetRequiredService<IOptions<AwsCredentialOptions>>().Value.Resolve());
         services.TryAddSingleton(sp => new MirrorClients(sp.GetRequiredService<IOptions<MirrorOptions>>().Value, sp.GetRequiredService<AWSCredentials>()));
 
+        // Which pool is the source right now: the control item a failover writes, else the configured roles.
+        services.TryAddSingleton<IReplicationControlStore>(sp =>
+            new DynamoDbReplicationControlStore(Mirror(sp, PoolRoles.Standby), sp.GetRequiredService<IOptions<MirrorOptions>>().Value));
+        services.TryAddSingleton(sp => new ReplicationDirection(
+            sp.GetRequiredService<IReplicationControlStore>(),
+            ReplicationControl.FromConfiguration(sp.GetRequiredService<IOptions<ReplicationOptions>>().Value),
+            sp.GetRequiredService<TimeProvider>()));
+
         foreach (var role in new[] { PoolRoles.Primary, PoolRoles.Standby })
         {
             services.TryAddKeyedSingleton(role, (sp, _) =>
@@ -57,7 +66,7 @@ public static class CoreServiceCollectionExtensions
             services.TryAddKeyedSingleton<IUserDirectory>(role, (sp, _) =>
                 new CognitoUserDirectory(sp.GetRequiredKeyedService<CognitoIdentityProviderClient>(role), Pool(sp, role).UserPoolId));
             services.TryAddKeyedSingleton<IMirrorStore>(role, (sp, _) =>
-                new DynamoDbMirrorStore(Mirror(sp, role), sp.GetRequiredService<IOptions<MirrorOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
+                new DynamoDbMirrorStore(Mirror(sp, role), sp.GetRequiredService<IOptions<MirrorOptions>>().Value, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ReplicationDirection>()));
             services.TryAddKeyedSingleton<IMirrorCatalog>(role, (sp, key) => (IMirrorCatalog)sp.GetRequiredKeyedService<IMirrorStore>(key));
         }
 

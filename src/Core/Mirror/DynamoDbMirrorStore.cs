@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using IdentityReplicator.Core.Control;
 using IdentityReplicator.Core.Model;
 using static IdentityReplicator.Core.Mirror.MirrorTable;
 
@@ -11,6 +12,9 @@ namespace IdentityReplicator.Core.Mirror;
 /// <see cref="IMirrorStore"/> on DynamoDB. Recording reads the item's versions consistently, decides which parts
 /// are newer and whether their content changed, and writes with a condition on exactly the versions it read
 /// (optimistic concurrency), retrying on contention. A feed position is written only when content changed.
+/// With a <see cref="ReplicationDirection"/>, only the current writable source pool may record, and every item
+/// carries the epoch it was written in (<c>ep</c>): a writer holding an older epoch is refused with
+/// <see cref="StaleEpochException"/>, so an old primary that comes back cannot overwrite the new one.
 /// </summary>
 public sealed partial class DynamoDbMirrorStore : IMirrorStore
 {
@@ -21,14 +25,16 @@ public sealed partial class DynamoDbMirrorStore : IMirrorStore
     private readonly string _table;
     private readonly TimeSpan _tombstoneRetention;
     private readonly TimeProvider _time;
+    private readonly ReplicationDirection? _direction;
 
-    public DynamoDbMirrorStore(IAmazonDynamoDB dynamo, MirrorOptions options, TimeProvider time)
+    public DynamoDbMirrorStore(IAmazonDynamoDB dynamo, MirrorOptions options, TimeProvider time, ReplicationDirection? direction = null)
     {
         _dynamo = dynamo;
         _table = options.TableName;
         FeedBuckets = options.FeedBuckets;
         _tombstoneRetention = options.TombstoneRetention;
         _time = time;
+        _direction = direction;
     }
 
     public int FeedBuckets { get; }
@@ -46,10 +52,12 @@ public sealed partial class DynamoDbMirrorStore : IMirrorStore
         var newProfileHash = observation.Deleted ? TombstoneHash : observation.Profile?.Hash;
         var newGroups = observation.Deleted ? ImmutableArray<string>.Empty : observation.Groups;
         var newGroupsHash = newGroups is { } g ? ContentHash.OfNames(g) : null;
+        var epoch = await WriterEpochAsync(observation.SourcePoolId, cancellationToken);
 
         for (var attempt = 0; attempt < MaxContentionRetries; attempt++)
         {
-            var current = await GetAsync(key, "pv, gv, ph, gh, #sub", cancellationToken);
+            var current = await GetAsync(key, "pv, gv, ph, gh, #sub, ep", cancellationToken);
+            await RefuseIfNewerEpochAsync(current, epoch, observation.SourcePoolId, cancellationToken);
             var currentPv = Number(current, "pv");
             var currentGv = Number(current, "gv");
             var profileNewer = newProfileHash is not null && version > currentPv;
@@ -63,7 +71,7 @@ public sealed partial class DynamoDbMirrorStore : IMirrorStore
             var groupsChanged = groupsNewer && newGroupsHash != String(current, "gh");
             var changed = profileChanged || groupsChanged;
 
-            var update = new UpdateBuilder();
+            var update = new UpdateBuilder(epoch);
             update.Set("k", S(observation.Key));
             update.Set("un", S(observation.Username));
             update.Set("pool", S(observation.SourcePoolId));
@@ -162,9 +170,11 @@ public sealed partial class DynamoDbMirrorStore : IMirrorStore
         var key = Key(entity);
         var version = observation.ObservedAt.UtcTicks;
         var hash = observation.Hash;
+        var epoch = await WriterEpochAsync(observation.SourcePoolId, cancellationToken);
         for (var attempt = 0; attempt < MaxContentionRetries; attempt++)
         {
-            var current = await GetAsync(key, "pv, h", cancellationToken);
+            var current = await GetAsync(key, "pv, h, ep", cancellationToken);
+            await RefuseIfNewerEpochAsync(current, epoch, observation.SourcePoolId, cancellationToken);
             var currentVersion = Number(current, "pv");
             if (version <= currentVersion)
             {
@@ -172,7 +182,7 @@ public sealed partial class DynamoDbMirrorStore : IMirrorStore
             }
 
             var changed = hash != String(current, "h");
-            var update = new UpdateBuilder();
+            var update = new UpdateBuilder(epoch);
             update.Set("pv", N(version));
             update.Set("gv", N(0));
             update.Set("name", S(observation.Name));
@@ -355,6 +365,38 @@ public sealed partial class DynamoDbMirrorStore : IMirrorStore
         ChangedAt = new DateTimeOffset(Number(item, "ct"), TimeSpan.Zero),
     };
 
+    /// <summary>The epoch to write under, or <c>null</c> without a direction; throws if the pool may not record.</summary>
+    private async Task<long?> WriterEpochAsync(string poolId, CancellationToken cancellationToken)
+    {
+        if (_direction is null)
+        {
+            return null;
+        }
+
+        var control = await _direction.CurrentAsync(cancellationToken);
+        if (!control.MayRecord(poolId))
+        {
+            // The cached control may be a moment old (a failback just made this pool the source again).
+            control = await _direction.CurrentAsync(cancellationToken, refresh: true);
+            if (!control.MayRecord(poolId))
+            {
+                throw new StaleEpochException(poolId, control);
+            }
+        }
+
+        return control.Epoch;
+    }
+
+    /// <summary>The item was written under a newer epoch than ours: our view of the control is stale.</summary>
+    private async Task RefuseIfNewerEpochAsync(Dictionary<string, AttributeValue>? current, long? epoch, string poolId, CancellationToken cancellationToken)
+    {
+        if (epoch is { } ours && Number(current, "ep") > ours)
+        {
+            var control = await _direction!.CurrentAsync(cancellationToken, refresh: true);
+            throw new StaleEpochException(poolId, control.Epoch > ours ? control : control with { Epoch = Number(current, "ep") });
+        }
+    }
+
     private void SetFeed(UpdateBuilder update, EntityId entity, DateTimeOffset observedAt, CaptureSource source)
     {
         update.Set(FeedBucket, S(BucketOf(entity, FeedBuckets).ToString(CultureInfo.InvariantCulture)));
@@ -420,6 +462,16 @@ public sealed partial class DynamoDbMirrorStore : IMirrorStore
     {
         private readonly List<string> _sets = [];
         private readonly List<string> _removes = [];
+        private readonly long? _epoch;
+
+        public UpdateBuilder(long? epoch)
+        {
+            _epoch = epoch;
+            if (epoch is { } value)
+            {
+                Set("ep", N(value));
+            }
+        }
 
         public Dictionary<string, string> Names { get; } = [];
 
@@ -443,6 +495,19 @@ public sealed partial class DynamoDbMirrorStore : IMirrorStore
         /// (optimistic concurrency). Only the names and values it uses are added (DynamoDB rejects unused ones).
         /// </summary>
         public string Condition(bool absent, long profileVersion, long? groupsVersion)
+        {
+            var versions = Versions(absent, profileVersion, groupsVersion);
+            if (_epoch is null)
+            {
+                return versions;
+            }
+
+            // Never overwrite an item written under a newer epoch (":ep" is the value set above).
+            Names["#ep"] = "ep";
+            return $"({versions}) AND (attribute_not_exists(#ep) OR #ep <= :ep)";
+        }
+
+        private string Versions(bool absent, long profileVersion, long? groupsVersion)
         {
             if (absent)
             {

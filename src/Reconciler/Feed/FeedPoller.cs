@@ -27,10 +27,17 @@ public sealed class FeedPoller
     private readonly BucketState[] _buckets;
     private readonly Dictionary<EntityId, int> _failures = [];
     private readonly Lock _failuresGate = new();
+    private readonly Func<FeedEntry, bool>? _accept;
     private DateTimeOffset _lastLookBack = DateTimeOffset.MinValue;
 
-    public FeedPoller(IMirrorStore mirror, IReplicaStateStore state, ApplyEngine engine, ReconcilerOptions options, TimeProvider time, ILogger<FeedPoller> logger)
+    /// <summary>
+    /// <paramref name="accept"/> says which entries to apply; the others are skipped (counted as
+    /// <see cref="ApplyOutcome.Skipped"/>) and the position moves past them. The reconciler's route uses it to ignore
+    /// snapshots from a pool that is not the current source.
+    /// </summary>
+    public FeedPoller(IMirrorStore mirror, IReplicaStateStore state, ApplyEngine engine, ReconcilerOptions options, TimeProvider time, ILogger<FeedPoller> logger, Func<FeedEntry, bool>? accept = null)
     {
+        _accept = accept;
         _mirror = mirror;
         _state = state;
         _engine = engine;
@@ -40,6 +47,9 @@ public sealed class FeedPoller
         _concurrency = new SemaphoreSlim(options.MaxConcurrency, options.MaxConcurrency);
         _buckets = Enumerable.Range(0, mirror.FeedBuckets).Select(b => new BucketState(b)).ToArray();
     }
+
+    /// <summary>How many feed buckets it follows.</summary>
+    public int BucketCount => _buckets.Length;
 
     /// <summary>Totals since start, for progress reporting.</summary>
     public FeedStatistics Statistics { get; } = new();
@@ -171,6 +181,12 @@ public sealed class FeedPoller
     /// <summary>Applies one entry; <c>false</c> when it failed transiently and must be retried.</summary>
     private async Task<bool> ApplyOneAsync(FeedEntry entry, CancellationToken cancellationToken)
     {
+        if (_accept is not null && !_accept(entry))
+        {
+            Statistics.Count(ApplyOutcome.Skipped);
+            return true;
+        }
+
         await _concurrency.WaitAsync(cancellationToken);
         try
         {

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using IdentityReplicator.Core.EventBridge;
+using IdentityReplicator.Core.Control;
 using IdentityReplicator.Core.Mirror;
 using IdentityReplicator.Core.Model;
 using IdentityReplicator.Core.Pools;
@@ -33,6 +34,8 @@ public sealed record EventCaptureResult(EventCaptureOutcome Outcome, string Kind
 /// EventBridge) and <c>IdentityReplicator.UserChanged</c> hints published by applications. It never trusts what the
 /// event says the state is (CloudTrail redacts it anyway): it reads the user or group from the primary again and
 /// records that — a user that is gone becomes a tombstone. Events that identify nothing ask for a sweep of the pool.
+/// With a <see cref="ReplicationDirection"/>, events of the primary are ignored while the replication control says it
+/// is not the writable source (after a failover the reconciler writes it, and its own calls must not echo back).
 /// </summary>
 public sealed class EventCapture(
     IUserDirectory primary,
@@ -41,7 +44,8 @@ public sealed class EventCapture(
     PrimaryReader reader,
     CaptureOptions options,
     TimeProvider time,
-    ILogger<EventCapture> logger)
+    ILogger<EventCapture> logger,
+    ReplicationDirection? direction = null)
 {
     /// <summary>Handles one EventBridge event. Throws only if the primary or the mirror failed (so the delivery is retried).</summary>
     public async Task<EventCaptureResult> HandleAsync(JsonObject envelope, CancellationToken cancellationToken)
@@ -78,9 +82,9 @@ public sealed class EventCapture(
             return new(EventCaptureOutcome.Ignored, record.EventName, "changes nothing replicated");
         }
 
-        if (record.UserPoolId is not null && record.UserPoolId != options.PrimaryPoolId)
+        if (!await IsCapturedAsync(record.UserPoolId ?? options.PrimaryPoolId, cancellationToken))
         {
-            return new(EventCaptureOutcome.Ignored, record.EventName, "another pool");
+            return new(EventCaptureOutcome.Ignored, record.EventName, "another pool, or not the replication source now");
         }
 
         if (change == CloudTrailChange.Group)
@@ -108,10 +112,13 @@ public sealed class EventCapture(
             return new(EventCaptureOutcome.Malformed, "hint", "the detail needs userPoolId and sub or username");
         }
 
-        return pool != options.PrimaryPoolId
-            ? new(EventCaptureOutcome.Ignored, "hint", "another pool")
+        return !await IsCapturedAsync(pool, cancellationToken)
+            ? new(EventCaptureOutcome.Ignored, "hint", "another pool, or not the replication source now")
             : await UserAsync("hint", username, sub, includeGroups: true, CaptureSource.ApplicationHint, cancellationToken);
     }
+
+    private async Task<bool> IsCapturedAsync(string poolId, CancellationToken cancellationToken) =>
+        poolId == options.PrimaryPoolId && (direction is null || (await direction.CurrentAsync(cancellationToken)).MayRecord(poolId));
 
     private async Task<EventCaptureResult> UserAsync(string kind, string? username, string? sub, bool includeGroups, CaptureSource source, CancellationToken cancellationToken)
     {

@@ -9,6 +9,8 @@ namespace IdentityReplicator.Replicator.Capture;
 /// <summary>
 /// Completes capture hints: reads each hinted user from the primary and records the snapshot (a user that is gone
 /// by then needs nothing; one that does not exist yet is retried with backoff until <see cref="CaptureOptions.HintGiveUpAfter"/>).
+/// Hints of another pool are read with <paramref name="otherReaders"/> (after a failover the old standby is the
+/// source); hints of a pool without a reader are dropped.
 /// </summary>
 public sealed class HintCompletion(
     ICaptureHintQueue hints,
@@ -16,7 +18,8 @@ public sealed class HintCompletion(
     PrimaryReader reader,
     CaptureOptions options,
     TimeProvider time,
-    ILogger<HintCompletion> logger)
+    ILogger<HintCompletion> logger,
+    IReadOnlyDictionary<string, PrimaryReader>? otherReaders = null)
 {
     private const int BatchSize = 100;
 
@@ -43,7 +46,10 @@ public sealed class HintCompletion(
         var user = IdentityKeys.Fingerprint(first.Username);
         try
         {
-            if (!string.Equals(first.SourcePoolId, options.PrimaryPoolId, StringComparison.Ordinal))
+            var poolReader = string.Equals(first.SourcePoolId, options.PrimaryPoolId, StringComparison.Ordinal)
+                ? reader
+                : otherReaders?.GetValueOrDefault(first.SourcePoolId);
+            if (poolReader is null)
             {
                 await CompleteAllAsync(group, cancellationToken);
                 return;
@@ -51,7 +57,7 @@ public sealed class HintCompletion(
 
             // Hints are mostly brand-new users (no groups yet): read the profile only and spare the primary's
             // UserResourceRead quota. Later membership changes are captured by the sweep and CloudTrail events.
-            var observation = await reader.ReadUserAsync(first.Username, CaptureSource.PrimaryRead, includeGroups: false, cancellationToken);
+            var observation = await poolReader.ReadUserAsync(first.Username, CaptureSource.PrimaryRead, includeGroups: false, cancellationToken);
             if (observation is null)
             {
                 var age = time.GetUtcNow() - first.FirstSeen;

@@ -44,7 +44,15 @@ public static class CaptureServiceCollectionExtensions
             sp.GetRequiredService<PrimaryReader>(),
             sp.GetRequiredService<CaptureOptions>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<HintCompletion>>()));
+            sp.GetRequiredService<ILogger<HintCompletion>>(),
+            // After a failover the standby is the source: its hints are read from it (the mirror store checks the epoch).
+            new Dictionary<string, PrimaryReader>(StringComparer.Ordinal)
+            {
+                [sp.GetRequiredService<IOptions<ReplicationOptions>>().Value.Standby.UserPoolId] = new PrimaryReader(
+                    sp.GetRequiredKeyedService<IUserDirectory>(PoolRoles.Standby),
+                    sp.GetRequiredService<CaptureOptions>().UsernamesCaseSensitive,
+                    sp.GetRequiredService<TimeProvider>()),
+            }));
         services.AddHostedService<HintCompletionService>();
         return services;
     }

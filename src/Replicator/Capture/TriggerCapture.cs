@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using IdentityReplicator.Core.Control;
 using IdentityReplicator.Core.Mirror;
 using IdentityReplicator.Core.Model;
 using IdentityReplicator.Core.Telemetry;
@@ -10,14 +11,17 @@ namespace IdentityReplicator.Replicator.Capture;
 /// The Cognito trigger handler. It records what the event says about the user (or, where the user does not exist
 /// yet, a hint to read it) and always hands the event back unchanged, within <see cref="CaptureOptions.TriggerBudget"/>:
 /// replication must never fail or delay a sign-up or sign-in. Failures are logged without personal data,
-/// counted, and left to the sweep and drift repair.
+/// counted, and left to the sweep and drift repair. With a <see cref="ReplicationDirection"/> it captures the pool
+/// the replication control names as the writable source (after a failover, the old standby) instead of
+/// <see cref="CaptureOptions.PrimaryPoolId"/>.
 /// </summary>
 public sealed class TriggerCapture(
     IMirrorStore mirror,
     ICaptureHintQueue hints,
     CaptureOptions options,
     TimeProvider time,
-    ILogger<TriggerCapture> logger)
+    ILogger<TriggerCapture> logger,
+    ReplicationDirection? direction = null)
 {
     /// <summary>Handles one invocation. Never throws; returns <paramref name="event"/> itself.</summary>
     public async Task<JsonNode?> HandleAsync(JsonNode? @event, CancellationToken cancellationToken)
@@ -31,7 +35,7 @@ public sealed class TriggerCapture(
             return @event;
         }
 
-        if (!string.Equals(trigger.UserPoolId, options.PrimaryPoolId, StringComparison.Ordinal))
+        if (!await IsCapturedAsync(trigger.UserPoolId, cancellationToken))
         {
             Log.TriggerFromOtherPool(logger, trigger.TriggerSource, trigger.UserPoolId);
             return @event;
@@ -56,6 +60,27 @@ public sealed class TriggerCapture(
         }
 
         return @event;
+    }
+
+    /// <summary>Whether events of this pool are captured now. Reading the control never costs more than the budget.</summary>
+    private async Task<bool> IsCapturedAsync(string poolId, CancellationToken cancellationToken)
+    {
+        if (direction is null)
+        {
+            return string.Equals(poolId, options.PrimaryPoolId, StringComparison.Ordinal);
+        }
+
+        ReplicationControl control;
+        try
+        {
+            control = await direction.CurrentAsync(cancellationToken).AsTask().WaitAsync(options.TriggerBudget / 2, time, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            control = direction.Known;
+        }
+
+        return control.MayRecord(poolId);
     }
 
     private async Task<string> RecordAsync(CognitoTriggerEvent trigger, CancellationToken cancellationToken)

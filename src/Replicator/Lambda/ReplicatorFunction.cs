@@ -6,6 +6,7 @@ using Amazon.DynamoDBv2;
 using Amazon.Runtime.Credentials;
 using IdentityReplicator.Core.Aws;
 using IdentityReplicator.Core.Cognito;
+using IdentityReplicator.Core.Control;
 using IdentityReplicator.Core.Mirror;
 using IdentityReplicator.Core.Pools;
 using IdentityReplicator.Core.Quotas;
@@ -78,6 +79,9 @@ public sealed class ReplicatorFunction(
             return await triggers.HandleAsync(trigger, cancellationToken);
         }
 
+        // The standby's own events: capture takes them only once a failover made the standby the source (it follows
+        // the replication control item, and returns the event unchanged either way).
+        await triggers.HandleAsync(trigger, cancellationToken);
         var parsed = CognitoTriggerEvent.Parse(trigger, out _);
         return parsed is not null && parsed.TriggerSource.StartsWith("TokenGeneration_", StringComparison.Ordinal)
             ? await claims.HandleAsync(trigger, parsed, cancellationToken)
@@ -138,7 +142,9 @@ public sealed class ReplicatorFunction(
     /// optional <c>IDREP_FEED_BUCKETS</c> (8), <c>IDREP_USERNAMES_CASE_SENSITIVE</c> (false),
     /// <c>IDREP_TRIGGER_BUDGET_MS</c> (1500), <c>IDREP_PRIMARY_REGION</c> (the function's own Region),
     /// <c>IDREP_QUOTA_SHARE</c> (0.1 of each Cognito quota per function instance), <c>IDREP_PRIMARY_SUB_ATTRIBUTE</c>
-    /// (custom:primary_sub), <c>IDREP_PRIMARY_SUB_CLAIM</c> (primary_sub), and <c>AWS_REGION</c> (set by Lambda).
+    /// (custom:primary_sub), <c>IDREP_PRIMARY_SUB_CLAIM</c> (primary_sub), <c>IDREP_STANDBY_POOL_ID</c> (optional), and
+    /// <c>AWS_REGION</c> (set by Lambda). The function follows the replication control item in the mirror table:
+    /// after a failover its trigger capture takes the pool the control names, and snapshots of a fenced pool are refused.
     /// </summary>
     public static ReplicatorFunction FromEnvironment(Func<string, string?> environment, ILoggerFactory loggers, TimeProvider time)
     {
@@ -178,17 +184,30 @@ public sealed class ReplicatorFunction(
             new AwsEndpoint(environment("IDREP_PRIMARY_REGION") ?? region),
             new DefaultAWSCredentialsIdentityResolver().ResolveIdentity(null),
             new QuotaGovernor(quotas, time, "replicator"));
-        return Create(dynamo, new CognitoUserDirectory(cognito, captureOptions.PrimaryPoolId), mirrorOptions, captureOptions, loggers, time);
+        var configured = new ReplicationControl
+        {
+            Epoch = 0,
+            SourceRegion = region,
+            SourcePoolId = captureOptions.PrimaryPoolId,
+            TargetRegion = string.Empty,
+            TargetPoolId = environment("IDREP_STANDBY_POOL_ID") ?? string.Empty,
+        };
+        var direction = new ReplicationDirection(new DynamoDbReplicationControlStore(dynamo, mirrorOptions), configured, time);
+        return Create(dynamo, new CognitoUserDirectory(cognito, captureOptions.PrimaryPoolId), mirrorOptions, captureOptions, loggers, time, direction);
     }
 
-    /// <summary>Builds the function around a DynamoDB client and the primary pool (the sandbox passes its local ones).</summary>
-    public static ReplicatorFunction Create(IAmazonDynamoDB dynamo, IUserDirectory primary, MirrorOptions mirrorOptions, CaptureOptions captureOptions, ILoggerFactory loggers, TimeProvider time)
+    /// <summary>
+    /// Builds the function around a DynamoDB client and the primary pool (the sandbox passes its local ones). With a
+    /// <paramref name="direction"/> trigger capture takes whichever pool the replication control names as the source,
+    /// and the mirror store refuses snapshots of any other pool.
+    /// </summary>
+    public static ReplicatorFunction Create(IAmazonDynamoDB dynamo, IUserDirectory primary, MirrorOptions mirrorOptions, CaptureOptions captureOptions, ILoggerFactory loggers, TimeProvider time, ReplicationDirection? direction = null)
     {
-        var mirror = new DynamoDbMirrorStore(dynamo, mirrorOptions, time);
+        var mirror = new DynamoDbMirrorStore(dynamo, mirrorOptions, time, direction);
         var reader = new PrimaryReader(primary, captureOptions.UsernamesCaseSensitive, time);
         return new ReplicatorFunction(
-            new TriggerCapture(mirror, new DynamoDbCaptureHintQueue(dynamo, mirrorOptions), captureOptions, time, loggers.CreateLogger<TriggerCapture>()),
-            new EventCapture(primary, mirror, new DynamoDbSweepRequests(dynamo, mirrorOptions), reader, captureOptions, time, loggers.CreateLogger<EventCapture>()),
+            new TriggerCapture(mirror, new DynamoDbCaptureHintQueue(dynamo, mirrorOptions), captureOptions, time, loggers.CreateLogger<TriggerCapture>(), direction),
+            new EventCapture(primary, mirror, new DynamoDbSweepRequests(dynamo, mirrorOptions), reader, captureOptions, time, loggers.CreateLogger<EventCapture>(), direction),
             new PrimarySubClaims(new DynamoDbReplicaStateStore(dynamo, mirrorOptions), captureOptions, time, loggers.CreateLogger<PrimarySubClaims>()),
             captureOptions,
             loggers.CreateLogger<ReplicatorFunction>());

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Reflection;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 
@@ -32,11 +33,19 @@ public static class EmulatorPackages
     }
 
     /// <summary>Returns the folder holding <c>node_modules</c> and <c>watchdog.js</c>, installing first if needed.</summary>
-    public static async Task<string> EnsureInstalledAsync(ILogger logger, TimeProvider time, CancellationToken cancellationToken)
+    public static Task<string> EnsureInstalledAsync(ILogger logger, TimeProvider time, CancellationToken cancellationToken) =>
+        EnsureInstalledAsync(typeof(EmulatorPackages).Assembly, "emulators", Files, logger, time, cancellationToken);
+
+    /// <summary>
+    /// Installs another npm package embedded in <paramref name="assembly"/> the same way (e.g. the tests' conformance
+    /// client): resources <c>&lt;name&gt;/&lt;file&gt;</c>, one of them a <c>package-lock.json</c>, into
+    /// <c>&lt;cache&gt;/&lt;name&gt;-&lt;hash&gt;</c>. Returns that folder.
+    /// </summary>
+    public static async Task<string> EnsureInstalledAsync(Assembly assembly, string name, IReadOnlyList<string> files, ILogger logger, TimeProvider time, CancellationToken cancellationToken)
     {
-        var contents = Files.ToDictionary(f => f, ReadResource);
+        var contents = files.ToDictionary(f => f, f => ReadResource(assembly, name, f));
         var version = Convert.ToHexStringLower(SHA256.HashData(contents.Values.SelectMany(c => c).ToArray()))[..12];
-        var target = Path.Combine(CacheRoot, "emulators-" + version);
+        var target = Path.Combine(CacheRoot, name + "-" + version);
         var marker = Path.Combine(target, ".installed");
         if (File.Exists(marker))
         {
@@ -62,12 +71,12 @@ public static class EmulatorPackages
             }
 
             Directory.CreateDirectory(staging);
-            foreach (var (name, bytes) in contents)
+            foreach (var (file, bytes) in contents)
             {
-                await File.WriteAllBytesAsync(Path.Combine(staging, name), bytes, cancellationToken);
+                await File.WriteAllBytesAsync(Path.Combine(staging, file), bytes, cancellationToken);
             }
 
-            logger.LogInformation("Installing the sandbox emulators (npm ci, first use only) into {Folder}", target);
+            logger.LogInformation("Installing the npm package {Name} (npm ci, first use only) into {Folder}", name, target);
             await RunNpmCiAsync(staging, cancellationToken);
             if (Directory.Exists(target))
             {
@@ -84,10 +93,10 @@ public static class EmulatorPackages
         }
     }
 
-    private static byte[] ReadResource(string name)
+    private static byte[] ReadResource(Assembly assembly, string prefix, string name)
     {
-        using var stream = typeof(EmulatorPackages).Assembly.GetManifestResourceStream("emulators/" + name)
-            ?? throw new InvalidOperationException($"The sandbox assembly lacks its embedded emulators/{name}; rebuild the solution.");
+        using var stream = assembly.GetManifestResourceStream($"{prefix}/{name}")
+            ?? throw new InvalidOperationException($"{assembly.GetName().Name} lacks its embedded {prefix}/{name}; rebuild the solution.");
         using var buffer = new MemoryStream();
         stream.CopyTo(buffer);
         return buffer.ToArray();
@@ -139,7 +148,7 @@ public static class EmulatorPackages
         if (process.ExitCode != 0)
         {
             throw new InvalidOperationException(
-                $"'npm ci' for the sandbox emulators failed with exit code {process.ExitCode}; check that the npm registry is reachable. npm said:{Environment.NewLine}{await stderr}{await stdout}");
+                $"'npm ci' in {folder} failed with exit code {process.ExitCode}; check that the npm registry is reachable. npm said:{Environment.NewLine}{await stderr}{await stdout}");
         }
     }
 

@@ -51,11 +51,11 @@ internal sealed class FeedHarness
     public DynamoDbReplicaStateStore NewStateStore() => new(_fixture.Client, MirrorOptions);
 
     /// <summary>A poller with its own apply engine and state store instance: what a (re)started reconciler builds.</summary>
-    public FeedPoller NewPoller(IMirrorStore? mirror = null, TimeProvider? time = null)
+    public FeedPoller NewPoller(IMirrorStore? mirror = null, TimeProvider? time = null, Func<FeedEntry, bool>? accept = null)
     {
         var state = NewStateStore();
         var engine = new ApplyEngine(Intercepted, mirror ?? Mirror, state, new ApplySettings(Region, []), TimeProvider.System, NullLogger<ApplyEngine>.Instance);
-        return new FeedPoller(mirror ?? Mirror, state, engine, Options, time ?? TimeProvider.System, NullLogger<FeedPoller>.Instance);
+        return new FeedPoller(mirror ?? Mirror, state, engine, Options, time ?? TimeProvider.System, NullLogger<FeedPoller>.Instance, accept);
     }
 
     public async Task<FeedPoller> StartPollerAsync(IMirrorStore? mirror = null, TimeProvider? time = null)

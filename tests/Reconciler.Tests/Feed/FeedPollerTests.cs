@@ -52,6 +52,24 @@ public sealed class FeedPollerTests(DynaliteFixture fixture)
     }
 
     [Fact]
+    public async Task PollOnceAsync_EntriesTheRouteDoesNotAccept_AreSkippedWithoutACognitoCallAndPassed()
+    {
+        var harness = await FeedHarness.CreateAsync(fixture, NoLookBackAfterStart());
+        var dora = FeedHarness.NewUser("dora");
+        await harness.RecordAsync(dora);
+        var poller = harness.NewPoller(accept: _ => false);
+        await poller.InitializeAsync(CancellationToken.None);
+
+        var first = await poller.PollOnceAsync(CancellationToken.None);
+        var second = await poller.PollOnceAsync(CancellationToken.None);
+
+        Assert.Equal((1, 0), (first, second));
+        Assert.Null(harness.Counterpart(dora));
+        Assert.Equal(1, poller.Statistics.Skipped);
+        Assert.Equal(0, harness.Standby.WriteCalls);
+    }
+
+    [Fact]
     public async Task PollOnceAsync_Tombstone_DeletesTheStandbyUser()
     {
         var harness = await FeedHarness.CreateAsync(fixture);

@@ -201,7 +201,7 @@ public sealed class EventCaptureTests(DynaliteFixture dynalite)
         var failing = _primary.Seed("ivy@example.com", Attributes("ivy@example.com"));
         var failingSub = _primary.Users.Single(u => u.Username == failing).Sub!;
 
-        // The failing event is read first (in an email pool the sub is tried as a username): that read fails.
+        // In a pool that signs in by email the username is the sub, so the first read (FindUser by sub) finds the user.
         _primary.FailNext("FindUser", Core.Cognito.CognitoErrors.Create("InternalErrorException", "boom", System.Net.HttpStatusCode.InternalServerError));
         var batch = new JsonArray(
             new JsonObject { ["detail-type"] = "AWS API Call via CloudTrail", ["source"] = "aws.cognito-idp" },

@@ -86,6 +86,30 @@ public sealed class HintCompletionTests(DynaliteFixture dynalite)
         Assert.Empty(await hints.DueAsync(now.AddHours(1), 10, CancellationToken.None));
     }
 
+    [Fact]
+    public async Task RunOnceAsync_HintOfTheStandbyAfterFailover_ReadsTheStandbyPool()
+    {
+        var standby = new InMemoryUserDirectory("us-west-2_Standby01", signInByEmail: true);
+        var options = await dynalite.NewTableAsync();
+        var hints = new DynamoDbCaptureHintQueue(dynalite.Client, options);
+        var mirror = new DynamoDbMirrorStore(dynalite.Client, options, TimeProvider.System);
+        var completion = new HintCompletion(
+            hints,
+            mirror,
+            new PrimaryReader(_primary, false, TimeProvider.System),
+            new CaptureOptions { PrimaryPoolId = _primary.PoolId },
+            TimeProvider.System,
+            NullLogger<HintCompletion>.Instance,
+            new Dictionary<string, PrimaryReader> { [standby.PoolId] = new PrimaryReader(standby, false, TimeProvider.System) });
+        var username = standby.Seed("eve@example.com", new Dictionary<string, string> { ["email"] = "eve@example.com" });
+        await hints.EnqueueAsync(Hint(username, TimeProvider.System.GetUtcNow()) with { SourcePoolId = standby.PoolId }, CancellationToken.None);
+
+        await completion.RunOnceAsync(CancellationToken.None);
+
+        Assert.Equal(standby.PoolId, (await mirror.GetUserAsync(username, CancellationToken.None))?.SourcePoolId);
+        Assert.False(_primary.Calls.ContainsKey("FindUser"));
+    }
+
     private async Task<(HintCompletion Completion, ICaptureHintQueue Hints, IMirrorStore Mirror)> CreateAsync()
     {
         var options = await dynalite.NewTableAsync();

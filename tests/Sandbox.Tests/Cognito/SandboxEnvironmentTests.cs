@@ -106,6 +106,21 @@ public sealed class SandboxEnvironmentTests(SandboxFixture fixture)
         Assert.Equal(Sandbox.Standby.UserPoolId, replication.Standby.UserPoolId);
         Assert.Equal(Sandbox.MirrorEndpoint.ToString(), mirror.Endpoints[replication.Standby.Region]);
     }
+
+    [Fact]
+    public async Task PlanFile_FitsThisSandbox_AndIsNamedInItsJsonLine()
+    {
+        var plan = await global::IdentityReplicator.Failover.Plans.PlanReader.LoadAsync(Sandbox.PlanFile, CancellationToken.None);
+        var line = System.Text.Json.Nodes.JsonNode.Parse(Sandbox.DescribeAsJson())!;
+
+        Assert.Equal(Sandbox.PlanFile, (string?)line["planFile"]);
+        Assert.True(plan.Drill);
+        Assert.Equal(Sandbox.Standby.UserPoolId, plan.Pools.Standby.UserPoolId);
+        Assert.Equal(Sandbox.Failover.HostedZoneId, plan.Dns!.HostedZoneId);
+        Assert.Equal(Sandbox.Failover.Route53.Url, plan.Endpoints.Route53);
+        Assert.Equal(Sandbox.Primary.UserPoolId, Sandbox.Failover.Ssm.Get(Sandbox.Standby.Region, plan.Parameters[0].Name));
+        Assert.Equal(Sandbox.Standby.UserPoolId, plan.Parameters[0].Values.Standby);
+    }
 }
 
 public sealed class SandboxLifetimeTests
@@ -116,6 +131,7 @@ public sealed class SandboxLifetimeTests
         var sandbox = await SandboxEnvironment.StartAsync(new SandboxOptions { SignInByEmail = false }, NullLoggerFactory.Instance, TimeProvider.System, CancellationToken.None);
         var processes = sandbox.ProcessIds;
         var data = sandbox.DataDirectory;
+        var endpoints = new[] { sandbox.Failover.Route53.Url, sandbox.Failover.Rds.Url, sandbox.Failover.Ssm.Url, sandbox.Failover.ApplicationUrl };
         Assert.Equal(3, processes.Count);
         Assert.All(processes, pid => Assert.True(Processes.IsAlive(pid)));
 
@@ -123,5 +139,10 @@ public sealed class SandboxLifetimeTests
 
         Assert.All(processes, pid => Assert.False(Processes.IsAlive(pid), $"process {pid} survived the sandbox"));
         Assert.False(Directory.Exists(data));
+        foreach (var endpoint in endpoints)
+        {
+            using var client = new System.Net.Sockets.TcpClient();
+            await Assert.ThrowsAsync<System.Net.Sockets.SocketException>(() => client.ConnectAsync(endpoint.Host, endpoint.Port));
+        }
     }
 }

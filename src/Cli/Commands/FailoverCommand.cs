@@ -1,0 +1,339 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using IdentityReplicator.Core.Control;
+using IdentityReplicator.Failover.Execution;
+using IdentityReplicator.Failover.Journal;
+using IdentityReplicator.Failover.Plans;
+using IdentityReplicator.Failover.Preflight;
+using IdentityReplicator.Failover.Reports;
+using Microsoft.Extensions.Logging;
+using Spectre.Console;
+
+namespace IdentityReplicator.Cli.Commands;
+
+/// <summary>
+/// <c>idrep failover plan|drill|execute|status|resume|failback</c>: the whole cut-over to the standby Region and back.
+/// The commands parse and print; <see cref="FailoverRunner"/> decides. Exit codes: 0 ok, 1 a check or step failed,
+/// 2 usage, plan or confirmation error, 3 aborted.
+/// </summary>
+public static class FailoverCommand
+{
+    public static Command Build()
+    {
+        var command = new Command("failover", "Fail over to the standby Region and back: plan and readiness, drills that measure themselves, execution with confirmation, status, resume, failback.");
+        command.Subcommands.Add(PlanCommand());
+        command.Subcommands.Add(RunCommand("drill", "Run the plan against a drill environment (the sandbox, a staging copy), with timing: fail over to the standby.", "drill", Side.Standby, confirm: false));
+        command.Subcommands.Add(RunCommand("execute", "Fail over to the standby for real. Requires --confirm with the plan's environment name.", "execute", Side.Standby, confirm: true));
+        command.Subcommands.Add(RunCommand("failback", "Return to the primary Region: the same steps in reverse. Requires --confirm unless the plan is a drill environment.", "failback", Side.Primary, confirm: true));
+        command.Subcommands.Add(ResumeCommand());
+        command.Subcommands.Add(StatusCommand());
+        return command;
+    }
+
+    private static Option<FileInfo> PlanOption() => new("--plan", "-p")
+    {
+        Description = "The failover plan (YAML or JSON; see docs/failover-plan.md; 'idrep sandbox up' writes one for the sandbox).",
+        Required = true,
+    };
+
+    private static Option<DirectoryInfo?> ReportsOption() => new("--reports") { Description = "Where run reports go (default: failover-reports beside the plan file)." };
+
+    private static Option<string[]> ForceOption() => new("--force")
+    {
+        Description = $"Run despite these failed preflight checks (comma-separated): {string.Join(", ", PreflightChecks.Names)}.",
+        AllowMultipleArgumentsPerToken = true,
+    };
+
+    private static Command PlanCommand()
+    {
+        var plan = PlanOption();
+        var json = CommonOptions.Json();
+        var verbose = CommonOptions.Verbose();
+        var to = new Option<string>("--to") { Description = "Plan a failover to 'standby' (default) or a failback to 'primary'.", DefaultValueFactory = _ => "standby" };
+        to.AcceptOnlyFromAmong("standby", "primary");
+        var command = new Command("plan", "Check readiness and show the exact steps; changes nothing.") { plan, json, verbose, to };
+        command.SetAction((parse, ct) => Guarded(async () =>
+        {
+            var loaded = await PlanReader.LoadAsync(parse.GetRequiredValue(plan).FullName, ct);
+            var target = parse.GetValue(to) == "primary" ? Side.Primary : Side.Standby;
+            using var loggers = Loggers(parse.GetValue(verbose));
+            using var ports = FailoverPorts.Create(loaded, target, TimeProvider.System);
+            var runner = new FailoverRunner(loaded, ports, TimeProvider.System, loggers.CreateLogger("failover"));
+            var checks = await runner.PreflightAsync(target, ct);
+            var control = await ports.Control.GetAsync(ct);
+            var steps = runner.Steps.Select(s => (s.Name, After: s.After, Description: s.Describe(loaded, target.Other(), target))).ToList();
+            if (parse.GetValue(json))
+            {
+                Console.WriteLine(new JsonObject
+                {
+                    ["environment"] = loaded.Environment,
+                    ["from"] = target.Other().Name(),
+                    ["to"] = target.Name(),
+                    ["control"] = control?.ToString(),
+                    ["ready"] = checks.All(c => c.Passed),
+                    ["checks"] = new JsonArray([.. checks.Select(c => (JsonNode)new JsonObject { ["name"] = c.Name, ["passed"] = c.Passed, ["detail"] = c.Detail })]),
+                    ["steps"] = new JsonArray([.. steps.Select(s => (JsonNode)new JsonObject { ["name"] = s.Name, ["after"] = new JsonArray([.. s.After.Select(a => (JsonNode)a)]), ["does"] = s.Description })]),
+                }.ToJsonString());
+            }
+            else
+            {
+                AnsiConsole.MarkupLineInterpolated($"[bold]{loaded.Environment}[/]: {target.Other().Name()} ({loaded.Pools.For(target.Other()).UserPoolId}) → {target.Name()} ({loaded.Pools.For(target).UserPoolId}); replication control: {control?.ToString() ?? "configured roles (no failover yet)"}");
+                WriteChecks(checks);
+                var table = new Table().AddColumns("step", "after", "does");
+                foreach (var step in steps)
+                {
+                    table.AddRow(Markup.Escape(step.Name), Markup.Escape(string.Join(", ", step.After)), Markup.Escape(step.Description));
+                }
+
+                AnsiConsole.Write(table);
+                AnsiConsole.MarkupLine(checks.All(c => c.Passed) ? "[green]Ready.[/] Nothing was changed." : "[red]Not ready[/] (see the failed checks). Nothing was changed.");
+            }
+
+            return checks.All(c => c.Passed) ? IdrepCommand.Ok : IdrepCommand.CheckFailed;
+        }));
+        return command;
+    }
+
+    private static Command RunCommand(string name, string description, string kind, Side to, bool confirm)
+    {
+        var plan = PlanOption();
+        var json = CommonOptions.Json();
+        var verbose = CommonOptions.Verbose();
+        var reports = ReportsOption();
+        var force = ForceOption();
+        var confirmation = new Option<string?>("--confirm") { Description = "The plan's environment name, typed out: proof you mean it." };
+        var command = new Command(name, description) { plan, json, verbose, reports, force };
+        if (confirm)
+        {
+            command.Options.Add(confirmation);
+        }
+
+        command.SetAction((parse, ct) => Guarded(async () =>
+        {
+            var loaded = await PlanReader.LoadAsync(parse.GetRequiredValue(plan).FullName, ct);
+            if (kind == "drill" && !loaded.Drill)
+            {
+                throw new FailoverException($"Environment '{loaded.Environment}' is not a drill environment (the plan has no 'drill: true'); to fail over for real run 'idrep failover execute --confirm {loaded.Environment}'.");
+            }
+
+            if (confirm && (kind == "execute" || !loaded.Drill) && parse.GetValue(confirmation) != loaded.Environment)
+            {
+                throw new FailoverException($"'{name}' changes production: add --confirm {loaded.Environment} (the plan's environment name) to go ahead.");
+            }
+
+            var forced = (parse.GetValue(force) ?? []).SelectMany(f => f.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToHashSet(StringComparer.Ordinal);
+            using var loggers = Loggers(parse.GetValue(verbose));
+            using var ports = FailoverPorts.Create(loaded, to, TimeProvider.System);
+            var runner = new FailoverRunner(loaded, ports, TimeProvider.System, loggers.CreateLogger("failover"));
+            var result = await runner.StartAsync(kind, to, Options(forced, parse.GetValue(json)), ct);
+            return await ReportAsync(result, loaded, parse.GetValue(reports), parse.GetValue(json), ct);
+        }));
+        return command;
+    }
+
+    private static Command ResumeCommand()
+    {
+        var plan = PlanOption();
+        var json = CommonOptions.Json();
+        var verbose = CommonOptions.Verbose();
+        var reports = ReportsOption();
+        var run = new Option<string>("--run") { Description = "The run to resume ('idrep failover status' lists them).", Required = true };
+        var command = new Command("resume", "Resume a run that was killed, failed or interrupted: completed steps are not repeated.") { plan, run, json, verbose, reports };
+        command.SetAction((parse, ct) => Guarded(async () =>
+        {
+            var loaded = await PlanReader.LoadAsync(parse.GetRequiredValue(plan).FullName, ct);
+            using var loggers = Loggers(parse.GetValue(verbose));
+            var runId = parse.GetRequiredValue(run);
+
+            // The run's direction decides the Region whose mirror table replica is used; both hold the journal.
+            using var probe = FailoverPorts.Create(loaded, Side.Standby, TimeProvider.System);
+            var record = await probe.Journal.GetRunAsync(runId, ct)
+                ?? throw new FailoverException($"No run '{runId}' in the journal; 'idrep failover status --plan …' lists the runs.");
+            using var ports = FailoverPorts.Create(loaded, record.To, TimeProvider.System);
+            var runner = new FailoverRunner(loaded, ports, TimeProvider.System, loggers.CreateLogger("failover"));
+            var result = await runner.ResumeAsync(runId, Options(new HashSet<string>(), parse.GetValue(json)), ct);
+            return await ReportAsync(result, loaded, parse.GetValue(reports), parse.GetValue(json), ct);
+        }));
+        return command;
+    }
+
+    private static Command StatusCommand()
+    {
+        var plan = PlanOption();
+        var json = CommonOptions.Json();
+        var run = new Option<string?>("--run") { Description = "Show this run's steps (default: the replication control and the latest runs)." };
+        var command = new Command("status", "Show which way replication runs (the control item and its epoch) and the runs in the journal.") { plan, run, json };
+        command.SetAction((parse, ct) => Guarded(async () =>
+        {
+            var loaded = await PlanReader.LoadAsync(parse.GetRequiredValue(plan).FullName, ct);
+            using var ports = FailoverPorts.Create(loaded, Side.Standby, TimeProvider.System);
+            var control = await ports.Control.GetAsync(ct);
+            var runId = parse.GetValue(run);
+            if (runId is not null)
+            {
+                var record = await ports.Journal.GetRunAsync(runId, ct) ?? throw new FailoverException($"No run '{runId}' in the journal.");
+                var steps = await ports.Journal.GetStepsAsync(runId, ct);
+                var ordered = new FailoverRunner(loaded, ports, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance).Steps
+                    .Select(s => steps.FirstOrDefault(r => r.Name == s.Name) ?? new StepRecord { Name = s.Name }).ToList();
+                var result = new RunResult(record, ordered, [], record.State is RunState.Succeeded or RunState.Running ? null : record.Summary);
+                if (parse.GetValue(json))
+                {
+                    Console.WriteLine(RunReport.ToJson(result, loaded).ToJsonString());
+                }
+                else
+                {
+                    WriteRun(result);
+                }
+
+                return IdrepCommand.Ok;
+            }
+
+            var runs = await ports.Journal.ListRunsAsync(10, ct);
+            if (parse.GetValue(json))
+            {
+                Console.WriteLine(new JsonObject
+                {
+                    ["control"] = control is null ? null : Control(control),
+                    ["runs"] = new JsonArray([.. runs.Select(r => (JsonNode)new JsonObject
+                    {
+                        ["runId"] = r.RunId,
+                        ["kind"] = r.Kind,
+                        ["to"] = r.To.Name(),
+                        ["state"] = r.State.ToString(),
+                        ["startedAt"] = r.StartedAt.ToString("O", CultureInfo.InvariantCulture),
+                        ["rtoSeconds"] = r.RtoSeconds,
+                        ["rpoEstimateSeconds"] = r.RpoEstimateSeconds,
+                    })]),
+                }.ToJsonString());
+            }
+            else
+            {
+                AnsiConsole.MarkupLineInterpolated($"Replication control: {control?.ToString() ?? "none yet (configured roles: primary → standby, epoch 0)"}");
+                var table = new Table().AddColumns("run", "kind", "to", "state", "started (UTC)", "RTO", "RPO est.");
+                foreach (var r in runs)
+                {
+                    table.AddRow(r.RunId, r.Kind, r.To.Name(), r.State.ToString(), r.StartedAt.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), Seconds(r.RtoSeconds), Seconds(r.RpoEstimateSeconds));
+                }
+
+                AnsiConsole.Write(table);
+            }
+
+            return IdrepCommand.Ok;
+        }));
+        return command;
+    }
+
+    private static RunOptions Options(IReadOnlySet<string> forced, bool json) => new()
+    {
+        Force = forced,
+        Progress = json ? _ => { } : line => Console.Error.WriteLine(line),
+    };
+
+    private static async Task<int> ReportAsync(RunResult result, FailoverPlan plan, DirectoryInfo? reports, bool json, CancellationToken cancellationToken)
+    {
+        var folder = reports?.FullName ?? Path.Combine(Path.GetDirectoryName(plan.SourcePath) ?? ".", "failover-reports");
+        var files = await RunReport.SaveAsync(result, plan, folder, cancellationToken);
+        if (json)
+        {
+            Console.WriteLine(RunReport.ToJson(result, plan, files).ToJsonString());
+        }
+        else
+        {
+            if (result.Checks.Count > 0)
+            {
+                WriteChecks(result.Checks);
+            }
+
+            WriteRun(result);
+            AnsiConsole.MarkupLineInterpolated($"Report: {files.Html}");
+        }
+
+        return result.Succeeded ? IdrepCommand.Ok : IdrepCommand.CheckFailed;
+    }
+
+    private static void WriteChecks(IReadOnlyList<CheckResult> checks)
+    {
+        var table = new Table().AddColumns("check", "result", "detail");
+        foreach (var check in checks)
+        {
+            table.AddRow(Markup.Escape(check.Name), check.Passed ? "[green]passed[/]" : check.Forced ? "[yellow]failed (forced)[/]" : "[red]failed[/]", Markup.Escape(check.Detail));
+        }
+
+        AnsiConsole.Write(table);
+    }
+
+    private static void WriteRun(RunResult result)
+    {
+        var table = new Table().AddColumns("step", "result", "seconds", "detail");
+        foreach (var step in result.Steps)
+        {
+            var state = step.State switch
+            {
+                StepState.Succeeded => step.AlreadyDone ? "[blue]already done[/]" : "[green]done[/]",
+                StepState.Failed => "[red]failed[/]",
+                StepState.Running => "[yellow]interrupted[/]",
+                _ => "not run",
+            };
+            table.AddRow(Markup.Escape(step.Name), state, step.Seconds is { } s ? s.ToString("0.00", CultureInfo.InvariantCulture) : "—", Markup.Escape(step.Detail ?? string.Empty));
+        }
+
+        AnsiConsole.Write(table);
+        var run = result.Run;
+        AnsiConsole.MarkupLineInterpolated($"Run {run.RunId} ({run.Kind}, {run.From.Name()} → {run.To.Name()}): {run.State}; RTO {Seconds(run.RtoSeconds)}, RPO estimate {Seconds(run.RpoEstimateSeconds)}");
+        if (result.Failure is not null)
+        {
+            AnsiConsole.MarkupLineInterpolated($"[red]{result.Failure}[/]");
+        }
+    }
+
+    private static JsonObject Control(ReplicationControl control) => new()
+    {
+        ["epoch"] = control.Epoch,
+        ["sourcePoolId"] = control.SourcePoolId,
+        ["sourceRegion"] = control.SourceRegion,
+        ["targetPoolId"] = control.TargetPoolId,
+        ["targetRegion"] = control.TargetRegion,
+        ["writable"] = control.Writable,
+        ["runId"] = control.RunId,
+    };
+
+    private static string Seconds(double? seconds) => seconds is { } s ? s.ToString("0.00", CultureInfo.InvariantCulture) + " s" : "—";
+
+    private static ILoggerFactory Loggers(bool verbose) =>
+        LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(verbose ? LogLevel.Debug : LogLevel.Warning));
+
+    /// <summary>Turns the failover tool's typed exceptions into messages and exit codes.</summary>
+    private static async Task<int> Guarded(Func<Task<int>> action)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (PlanException e)
+        {
+            await Console.Error.WriteLineAsync("The plan cannot be used:");
+            foreach (var problem in e.Problems)
+            {
+                await Console.Error.WriteLineAsync("  " + problem);
+            }
+
+            return IdrepCommand.UsageError;
+        }
+        catch (FailoverException e)
+        {
+            await Console.Error.WriteLineAsync(e.Message);
+            return IdrepCommand.UsageError;
+        }
+        catch (OperationCanceledException)
+        {
+            await Console.Error.WriteLineAsync("Interrupted. Completed steps are in the journal; 'idrep failover resume --run <id>' carries on ('idrep failover status' shows the id).");
+            return IdrepCommand.Aborted;
+        }
+        catch (InvalidOperationException e) when (e.Message.Contains("Aws:", StringComparison.Ordinal) || e.Message.Contains("credential", StringComparison.OrdinalIgnoreCase))
+        {
+            await Console.Error.WriteLineAsync(e.Message);
+            return IdrepCommand.UsageError;
+        }
+    }
+}

@@ -1,0 +1,185 @@
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using IdentityReplicator.Core.Configuration;
+using IdentityReplicator.Core.Mirror;
+
+namespace IdentityReplicator.Core.Control;
+
+/// <summary>
+/// Which pool replication reads (the source, where users sign in) and which it writes (the target), under an
+/// epoch that only ever increases. Failover writes a new control: first fenced (nobody may record snapshots),
+/// then reversed. Capture, the mirror store and the reconciler follow it instead of the static Primary/Standby
+/// roles of the configuration; with no control item the configured roles hold, at epoch 0.
+/// </summary>
+public sealed record ReplicationControl
+{
+    public required long Epoch { get; init; }
+
+    public required string SourceRegion { get; init; }
+
+    public required string SourcePoolId { get; init; }
+
+    public required string TargetRegion { get; init; }
+
+    public required string TargetPoolId { get; init; }
+
+    /// <summary>Whether the source may record snapshots; <c>false</c> while a failover has fenced it.</summary>
+    public bool Writable { get; init; } = true;
+
+    public DateTimeOffset ChangedAt { get; init; }
+
+    /// <summary>The failover run that wrote it (<c>null</c> for the configured default).</summary>
+    public string? RunId { get; init; }
+
+    /// <summary>The configured roles, before any failover: primary → standby, epoch 0.</summary>
+    public static ReplicationControl FromConfiguration(ReplicationOptions options) => new()
+    {
+        Epoch = 0,
+        SourceRegion = options.Primary.Region,
+        SourcePoolId = options.Primary.UserPoolId,
+        TargetRegion = options.Standby.Region,
+        TargetPoolId = options.Standby.UserPoolId,
+    };
+
+    /// <summary>Whether <paramref name="poolId"/> may record snapshots under this control.</summary>
+    public bool MayRecord(string poolId) => Writable && string.Equals(poolId, SourcePoolId, StringComparison.Ordinal);
+
+    public override string ToString() =>
+        $"epoch {Epoch}: {SourcePoolId} ({SourceRegion}) → {TargetPoolId} ({TargetRegion}){(Writable ? string.Empty : ", fenced")}";
+}
+
+/// <summary>The control item. Writes are compare-and-set on the epoch, so two operators cannot both advance it.</summary>
+public interface IReplicationControlStore
+{
+    /// <summary>The control as stored (consistent read), or <c>null</c> before the first failover.</summary>
+    Task<ReplicationControl?> GetAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Stores <paramref name="next"/> if the stored epoch is still <paramref name="expectedEpoch"/> (0 = no item yet) and
+    /// <paramref name="next"/> has a higher one. Returns <c>false</c> if someone else moved it first.
+    /// </summary>
+    Task<bool> TryAdvanceAsync(ReplicationControl next, long expectedEpoch, CancellationToken cancellationToken);
+}
+
+/// <summary>A snapshot was offered by a pool that is not the current writable source (an old Region that came back).</summary>
+public sealed class StaleEpochException : Exception
+{
+    public StaleEpochException(string poolId, ReplicationControl control)
+        : base($"Refused a snapshot from pool {poolId}: since epoch {control.Epoch} the mirror table takes snapshots only from {(control.Writable ? control.SourcePoolId : "no pool (a failover has fenced replication)")}. A recovering old primary must not overwrite the new one; see docs/runbook-failover.md.")
+    {
+        PoolId = poolId;
+        Epoch = control.Epoch;
+    }
+
+    public StaleEpochException()
+    {
+        PoolId = string.Empty;
+    }
+
+    public StaleEpochException(string message)
+        : base(message)
+    {
+        PoolId = string.Empty;
+    }
+
+    public StaleEpochException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+        PoolId = string.Empty;
+    }
+
+    public string PoolId { get; }
+
+    public long Epoch { get; }
+}
+
+/// <summary><see cref="IReplicationControlStore"/> as one item of the mirror table (<c>CTRL</c>/<c>REPLICATION</c>).</summary>
+public sealed class DynamoDbReplicationControlStore(IAmazonDynamoDB dynamo, MirrorOptions options) : IReplicationControlStore
+{
+    public const string Partition = "CTRL";
+    public const string SortKey = "REPLICATION";
+
+    private readonly string _table = options.TableName;
+
+    public async Task<ReplicationControl?> GetAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await dynamo.GetItemAsync(
+                new GetItemRequest { TableName = _table, Key = Key(), ConsistentRead = true },
+                cancellationToken);
+            if (response.Item is not { Count: > 0 } item)
+            {
+                return null;
+            }
+
+            return new ReplicationControl
+            {
+                Epoch = DynamoDbMirrorStore.Number(item, "epoch"),
+                SourceRegion = DynamoDbMirrorStore.String(item, "sr") ?? string.Empty,
+                SourcePoolId = DynamoDbMirrorStore.String(item, "sp") ?? string.Empty,
+                TargetRegion = DynamoDbMirrorStore.String(item, "tr") ?? string.Empty,
+                TargetPoolId = DynamoDbMirrorStore.String(item, "tp") ?? string.Empty,
+                Writable = !item.TryGetValue("w", out var w) || w.BOOL != false,
+                ChangedAt = new DateTimeOffset(DynamoDbMirrorStore.Number(item, "at"), TimeSpan.Zero),
+                RunId = DynamoDbMirrorStore.String(item, "run"),
+            };
+        }
+        catch (AmazonDynamoDBException e)
+        {
+            throw MirrorErrors.Wrap(e, _table, "read the replication control item");
+        }
+    }
+
+    public async Task<bool> TryAdvanceAsync(ReplicationControl next, long expectedEpoch, CancellationToken cancellationToken)
+    {
+        if (next.Epoch <= expectedEpoch)
+        {
+            throw new ArgumentException($"The next epoch ({next.Epoch}) must be higher than the expected one ({expectedEpoch}).", nameof(next));
+        }
+
+        var item = Key();
+        item["epoch"] = DynamoDbMirrorStore.N(next.Epoch);
+        item["sr"] = DynamoDbMirrorStore.S(next.SourceRegion);
+        item["sp"] = DynamoDbMirrorStore.S(next.SourcePoolId);
+        item["tr"] = DynamoDbMirrorStore.S(next.TargetRegion);
+        item["tp"] = DynamoDbMirrorStore.S(next.TargetPoolId);
+        item["w"] = new AttributeValue { BOOL = next.Writable };
+        item["at"] = DynamoDbMirrorStore.N(next.ChangedAt.UtcTicks);
+        if (next.RunId is not null)
+        {
+            item["run"] = DynamoDbMirrorStore.S(next.RunId);
+        }
+
+        try
+        {
+            await dynamo.PutItemAsync(
+                new PutItemRequest
+                {
+                    TableName = _table,
+                    Item = item,
+                    ConditionExpression = expectedEpoch == 0 ? "attribute_not_exists(#pk) OR #e = :e" : "#e = :e",
+                    ExpressionAttributeNames = expectedEpoch == 0
+                        ? new Dictionary<string, string> { ["#pk"] = MirrorTable.PartitionKey, ["#e"] = "epoch" }
+                        : new Dictionary<string, string> { ["#e"] = "epoch" },
+                    ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":e"] = DynamoDbMirrorStore.N(expectedEpoch) },
+                },
+                cancellationToken);
+            return true;
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            return false;
+        }
+        catch (AmazonDynamoDBException e)
+        {
+            throw MirrorErrors.Wrap(e, _table, "write the replication control item");
+        }
+    }
+
+    private static Dictionary<string, AttributeValue> Key() => new()
+    {
+        [MirrorTable.PartitionKey] = DynamoDbMirrorStore.S(Partition),
+        [MirrorTable.SortKey] = DynamoDbMirrorStore.S(SortKey),
+    };
+}

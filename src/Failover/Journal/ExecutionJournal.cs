@@ -1,0 +1,353 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using IdentityReplicator.Failover.Plans;
+
+namespace IdentityReplicator.Failover.Journal;
+
+public enum RunState
+{
+    Running,
+    Succeeded,
+    Failed,
+    Aborted,
+}
+
+public enum StepState
+{
+    Pending,
+    Running,
+    Succeeded,
+    Failed,
+}
+
+/// <summary>One run of a plan (a drill, an execution or a failback), as the journal keeps it.</summary>
+public sealed record RunRecord
+{
+    public required string RunId { get; init; }
+
+    /// <summary><c>drill</c>, <c>execute</c> or <c>failback</c>.</summary>
+    public required string Kind { get; init; }
+
+    public required string Environment { get; init; }
+
+    public required Side From { get; init; }
+
+    public required Side To { get; init; }
+
+    public required string PlanHash { get; init; }
+
+    public string? PlanPath { get; init; }
+
+    public required DateTimeOffset StartedAt { get; init; }
+
+    public DateTimeOffset? EndedAt { get; init; }
+
+    public RunState State { get; init; } = RunState.Running;
+
+    /// <summary>How many times the run was started (1 + resumes).</summary>
+    public int Attempts { get; init; } = 1;
+
+    public double? RtoSeconds { get; init; }
+
+    public double? RpoEstimateSeconds { get; init; }
+
+    public string? Summary { get; init; }
+}
+
+/// <summary>One step of a run: when it started and ended, what it did, and what it needs to resume (<see cref="Data"/>).</summary>
+public sealed record StepRecord
+{
+    public required string Name { get; init; }
+
+    public StepState State { get; init; } = StepState.Pending;
+
+    public DateTimeOffset? StartedAt { get; init; }
+
+    public DateTimeOffset? EndedAt { get; init; }
+
+    public int Attempts { get; init; }
+
+    /// <summary>The step found its work done already (by an earlier attempt or by hand) and changed nothing.</summary>
+    public bool AlreadyDone { get; init; }
+
+    public string? Detail { get; init; }
+
+    public ImmutableDictionary<string, string> Data { get; init; } = ImmutableDictionary<string, string>.Empty;
+
+    public double? Seconds => StartedAt is { } s && EndedAt is { } e ? (e - s).TotalSeconds : null;
+}
+
+/// <summary>
+/// The execution journal: every run and every step's start, result and timing, so a run that was killed resumes
+/// without repeating what it completed, and <c>status</c> can show any run.
+/// </summary>
+public interface IExecutionJournal
+{
+    /// <summary>Records a new run; fails if the id is taken.</summary>
+    Task CreateRunAsync(RunRecord run, CancellationToken cancellationToken);
+
+    Task UpdateRunAsync(RunRecord run, CancellationToken cancellationToken);
+
+    Task<RunRecord?> GetRunAsync(string runId, CancellationToken cancellationToken);
+
+    /// <summary>The newest runs first.</summary>
+    Task<IReadOnlyList<RunRecord>> ListRunsAsync(int limit, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<StepRecord>> GetStepsAsync(string runId, CancellationToken cancellationToken);
+
+    /// <summary>Writes a step. A step that succeeded is never overwritten (a late writer cannot undo it).</summary>
+    Task PutStepAsync(string runId, StepRecord step, CancellationToken cancellationToken);
+}
+
+/// <summary>The journal could not be read or written.</summary>
+public sealed class JournalException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary><see cref="IExecutionJournal"/> in the mirror table: <c>RUN#&lt;id&gt;</c> items, and a <c>RUNS</c> index by start time.</summary>
+public sealed class DynamoDbExecutionJournal(IAmazonDynamoDB dynamo, string tableName) : IExecutionJournal
+{
+    private const string RunsPartition = "RUNS";
+
+    public async Task CreateRunAsync(RunRecord run, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await dynamo.PutItemAsync(
+                new PutItemRequest
+                {
+                    TableName = tableName,
+                    Item = RunItem(run),
+                    ConditionExpression = "attribute_not_exists(pk)",
+                },
+                cancellationToken);
+            await dynamo.PutItemAsync(
+                new PutItemRequest
+                {
+                    TableName = tableName,
+                    Item = new Dictionary<string, AttributeValue>
+                    {
+                        ["pk"] = S(RunsPartition),
+                        ["sk"] = S($"{run.StartedAt.UtcTicks:D19}#{run.RunId}"),
+                        ["run"] = S(run.RunId),
+                    },
+                },
+                cancellationToken);
+        }
+        catch (ConditionalCheckFailedException e)
+        {
+            throw new JournalException($"A run with id {run.RunId} exists already.", e);
+        }
+        catch (AmazonDynamoDBException e)
+        {
+            throw Wrap(e, "record a run");
+        }
+    }
+
+    public async Task UpdateRunAsync(RunRecord run, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await dynamo.PutItemAsync(new PutItemRequest { TableName = tableName, Item = RunItem(run) }, cancellationToken);
+        }
+        catch (AmazonDynamoDBException e)
+        {
+            throw Wrap(e, "update a run");
+        }
+    }
+
+    public async Task<RunRecord?> GetRunAsync(string runId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await dynamo.GetItemAsync(
+                new GetItemRequest { TableName = tableName, Key = Key(runId, "RUN"), ConsistentRead = true },
+                cancellationToken);
+            return response.Item is { Count: > 0 } item ? ReadRun(item) : null;
+        }
+        catch (AmazonDynamoDBException e)
+        {
+            throw Wrap(e, "read a run");
+        }
+    }
+
+    public async Task<IReadOnlyList<RunRecord>> ListRunsAsync(int limit, CancellationToken cancellationToken)
+    {
+        var runs = new List<RunRecord>();
+        foreach (var item in await QueryAsync("pk = :pk", new() { [":pk"] = S(RunsPartition) }, newestFirst: true, limit, "list runs", cancellationToken))
+        {
+            if (await GetRunAsync(item["run"].S, cancellationToken) is { } run)
+            {
+                runs.Add(run);
+            }
+        }
+
+        return runs;
+    }
+
+    public async Task<IReadOnlyList<StepRecord>> GetStepsAsync(string runId, CancellationToken cancellationToken) =>
+        [.. (await QueryAsync("pk = :pk AND begins_with(sk, :step)", new() { [":pk"] = S("RUN#" + runId), [":step"] = S("STEP#") }, newestFirst: false, null, "read the steps of a run", cancellationToken)).Select(ReadStep)];
+
+    public async Task PutStepAsync(string runId, StepRecord step, CancellationToken cancellationToken)
+    {
+        var item = Key(runId, "STEP#" + step.Name);
+        item["name"] = S(step.Name);
+        item["state"] = S(step.State.ToString());
+        item["n"] = N(step.Attempts);
+        item["done"] = new AttributeValue { BOOL = step.AlreadyDone };
+        AddTime(item, "started", step.StartedAt);
+        AddTime(item, "ended", step.EndedAt);
+        if (step.Detail is not null)
+        {
+            item["detail"] = S(step.Detail);
+        }
+
+        if (!step.Data.IsEmpty)
+        {
+            item["data"] = new AttributeValue { M = step.Data.ToDictionary(d => d.Key, d => S(d.Value)) };
+        }
+
+        try
+        {
+            await dynamo.PutItemAsync(
+                new PutItemRequest
+                {
+                    TableName = tableName,
+                    Item = item,
+                    ConditionExpression = "attribute_not_exists(pk) OR #state <> :succeeded",
+                    ExpressionAttributeNames = new Dictionary<string, string> { ["#state"] = "state" },
+                    ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":succeeded"] = S(nameof(StepState.Succeeded)) },
+                },
+                cancellationToken);
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            // It succeeded before: keep that record.
+        }
+        catch (AmazonDynamoDBException e)
+        {
+            throw Wrap(e, "record a step");
+        }
+    }
+
+    private async Task<List<Dictionary<string, AttributeValue>>> QueryAsync(
+        string keyCondition, Dictionary<string, AttributeValue> values, bool newestFirst, int? limit, string action, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await dynamo.QueryAsync(
+                new QueryRequest
+                {
+                    TableName = tableName,
+                    KeyConditionExpression = keyCondition,
+                    ExpressionAttributeValues = values,
+                    ScanIndexForward = !newestFirst,
+                    Limit = limit,
+                    ConsistentRead = true,
+                },
+                cancellationToken);
+            return response.Items ?? [];
+        }
+        catch (AmazonDynamoDBException e)
+        {
+            throw Wrap(e, action);
+        }
+    }
+
+    private static Dictionary<string, AttributeValue> RunItem(RunRecord run)
+    {
+        var item = Key(run.RunId, "RUN");
+        item["kind"] = S(run.Kind);
+        item["env"] = S(run.Environment);
+        item["from"] = S(run.From.ToString());
+        item["to"] = S(run.To.ToString());
+        item["plan"] = S(run.PlanHash);
+        item["state"] = S(run.State.ToString());
+        item["n"] = N(run.Attempts);
+        AddTime(item, "started", run.StartedAt);
+        AddTime(item, "ended", run.EndedAt);
+        if (run.PlanPath is not null)
+        {
+            item["path"] = S(run.PlanPath);
+        }
+
+        if (run.RtoSeconds is { } rto)
+        {
+            item["rto"] = new AttributeValue { N = rto.ToString("R", CultureInfo.InvariantCulture) };
+        }
+
+        if (run.RpoEstimateSeconds is { } rpo)
+        {
+            item["rpo"] = new AttributeValue { N = rpo.ToString("R", CultureInfo.InvariantCulture) };
+        }
+
+        if (run.Summary is not null)
+        {
+            item["summary"] = S(run.Summary);
+        }
+
+        return item;
+    }
+
+    private static RunRecord ReadRun(Dictionary<string, AttributeValue> item) => new()
+    {
+        RunId = item["pk"].S["RUN#".Length..],
+        Kind = Text(item, "kind") ?? "drill",
+        Environment = Text(item, "env") ?? string.Empty,
+        From = Enum.Parse<Side>(Text(item, "from") ?? nameof(Side.Primary)),
+        To = Enum.Parse<Side>(Text(item, "to") ?? nameof(Side.Standby)),
+        PlanHash = Text(item, "plan") ?? string.Empty,
+        PlanPath = Text(item, "path"),
+        State = Enum.TryParse<RunState>(Text(item, "state"), out var state) ? state : RunState.Running,
+        Attempts = (int)(Number(item, "n") ?? 1),
+        StartedAt = Time(item, "started") ?? DateTimeOffset.MinValue,
+        EndedAt = Time(item, "ended"),
+        RtoSeconds = Number(item, "rto"),
+        RpoEstimateSeconds = Number(item, "rpo"),
+        Summary = Text(item, "summary"),
+    };
+
+    private static StepRecord ReadStep(Dictionary<string, AttributeValue> item) => new()
+    {
+        Name = Text(item, "name") ?? item["sk"].S["STEP#".Length..],
+        State = Enum.TryParse<StepState>(Text(item, "state"), out var state) ? state : StepState.Pending,
+        Attempts = (int)(Number(item, "n") ?? 0),
+        AlreadyDone = item.TryGetValue("done", out var done) && done.BOOL == true,
+        StartedAt = Time(item, "started"),
+        EndedAt = Time(item, "ended"),
+        Detail = Text(item, "detail"),
+        Data = item.TryGetValue("data", out var data) && data.M is not null
+            ? data.M.ToImmutableDictionary(d => d.Key, d => d.Value.S ?? string.Empty, StringComparer.Ordinal)
+            : ImmutableDictionary<string, string>.Empty,
+    };
+
+    private static Dictionary<string, AttributeValue> Key(string runId, string sk) => new()
+    {
+        ["pk"] = S("RUN#" + runId),
+        ["sk"] = S(sk),
+    };
+
+    private static void AddTime(Dictionary<string, AttributeValue> item, string name, DateTimeOffset? value)
+    {
+        if (value is { } time)
+        {
+            item[name] = N(time.UtcTicks);
+        }
+    }
+
+    private static DateTimeOffset? Time(Dictionary<string, AttributeValue> item, string name) =>
+        item.TryGetValue(name, out var value) && value.N is not null ? new DateTimeOffset(long.Parse(value.N, CultureInfo.InvariantCulture), TimeSpan.Zero) : null;
+
+    private static double? Number(Dictionary<string, AttributeValue> item, string name) =>
+        item.TryGetValue(name, out var value) && value.N is not null ? double.Parse(value.N, CultureInfo.InvariantCulture) : null;
+
+    private static string? Text(Dictionary<string, AttributeValue> item, string name) =>
+        item.TryGetValue(name, out var value) ? value.S : null;
+
+    private static AttributeValue S(string value) => new() { S = value };
+
+    private static AttributeValue N(long value) => new() { N = value.ToString(CultureInfo.InvariantCulture) };
+
+    private JournalException Wrap(AmazonDynamoDBException e, string action) =>
+        new($"Could not {action} in the execution journal (mirror table '{tableName}'): {e.ErrorCode}: {e.Message}", e);
+}

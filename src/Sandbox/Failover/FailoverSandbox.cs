@@ -1,0 +1,201 @@
+using System.Globalization;
+using System.Text;
+using IdentityReplicator.Core.Route53;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+
+namespace IdentityReplicator.Sandbox.Failover;
+
+/// <summary>
+/// What failover drills need around the two pools: local Route 53, RDS and SSM endpoints, and the application's
+/// health endpoint per Region — provisioned like a small production setup (a hosted zone with the application's
+/// record, a health check per Region, client-config parameters in both Regions, an Aurora global database), plus a
+/// ready plan file for them.
+/// </summary>
+public sealed class FailoverSandbox : IAsyncDisposable
+{
+    public const string ZoneName = "sandbox.idrep.test.";
+    public const string RecordName = "app.sandbox.idrep.test.";
+    public const string GlobalClusterId = "idrep-sandbox-global";
+    public const string PrimaryCluster = "app-east";
+    public const string StandbyCluster = "app-west";
+    public const string ParameterPrefix = "/idrep-sandbox/app/";
+    public const string MonitoringUser = "monitor@sandbox.idrep.test";
+
+    private readonly List<IAsyncDisposable> _owned = [];
+
+    private FailoverSandbox()
+    {
+    }
+
+    public LocalRoute53 Route53 { get; private set; } = null!;
+
+    public LocalRds Rds { get; private set; } = null!;
+
+    public LocalSsm Ssm { get; private set; } = null!;
+
+    public LocalCloudWatch CloudWatch { get; private set; } = null!;
+
+    public Uri ApplicationUrl { get; private set; } = null!;
+
+    public string HostedZoneId { get; private set; } = string.Empty;
+
+    public IReadOnlyDictionary<string, string> HealthCheckIds { get; private set; } = new Dictionary<string, string>();
+
+    /// <summary>Regions whose application health endpoint answers 503 (to drill a failing verification).</summary>
+    public HashSet<string> UnhealthyRegions { get; } = [];
+
+    /// <summary>The record's value while a Region is active.</summary>
+    public static string TargetFor(string region) => $"app.{region}.sandbox.idrep.test";
+
+    /// <summary>The client-config parameters and their value per pool.</summary>
+    public static IReadOnlyList<(string Name, Func<SandboxPool, string> Value)> Parameters { get; } =
+    [
+        (ParameterPrefix + "user-pool-id", p => p.UserPoolId),
+        (ParameterPrefix + "client-id", p => p.AppClientId),
+        (ParameterPrefix + "region", p => p.Region),
+        (ParameterPrefix + "cognito-endpoint", p => p.Endpoint.ToString()),
+    ];
+
+    internal static async Task<FailoverSandbox> StartAsync(SandboxPool primary, SandboxPool standby, SandboxOptions options, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var sandbox = new FailoverSandbox();
+        try
+        {
+            sandbox.Route53 = await LocalRoute53.StartAsync(time, options.DnsPropagationDelay, cancellationToken);
+            sandbox._owned.Add(sandbox.Route53);
+            sandbox.Rds = await LocalRds.StartAsync(time, options.PromotionDelay, cancellationToken);
+            sandbox._owned.Add(sandbox.Rds);
+            sandbox.Ssm = await LocalSsm.StartAsync(time, cancellationToken);
+            sandbox._owned.Add(sandbox.Ssm);
+            sandbox.CloudWatch = await LocalCloudWatch.StartAsync(time, cancellationToken);
+            sandbox._owned.Add(sandbox.CloudWatch);
+            var application = await LocalServer.StartAsync(
+                app => app.MapGet("/health/{region}", (string region) => sandbox.UnhealthyRegions.Contains(region) ? Results.StatusCode(503) : Results.Text("ok")),
+                cancellationToken);
+            sandbox._owned.Add(application);
+            sandbox.ApplicationUrl = application.Url;
+            sandbox.Provision(primary, standby);
+            return sandbox;
+        }
+        catch
+        {
+            await sandbox.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>The plan file for this sandbox (YAML, commented), as <c>idrep failover</c> reads it.</summary>
+    public string Plan(SandboxPool primary, SandboxPool standby, Uri mirrorEndpoint, string tableName, int feedBuckets, string accessKey)
+    {
+        var yaml = new StringBuilder();
+        void Line(string text) => yaml.Append(text).Append('\n');
+        Line("# A failover plan for the local sandbox, written by 'idrep sandbox up'. See docs/failover-plan.md.");
+        Line("version: 1");
+        Line("environment: sandbox");
+        Line("drill: true                       # drills need no --confirm here");
+        Line("pools:");
+        foreach (var (side, pool) in new[] { ("primary", primary), ("standby", standby) })
+        {
+            Line($"  {side}:");
+            Line($"    region: {pool.Region}");
+            Line($"    userPoolId: {pool.UserPoolId}");
+            Line($"    appClientId: {pool.AppClientId}");
+            Line($"    endpoint: {pool.Endpoint}");
+        }
+
+        Line("mirror:");
+        Line($"  tableName: {tableName}");
+        Line($"  feedBuckets: {feedBuckets.ToString(CultureInfo.InvariantCulture)}");
+        Line("  endpoints:");
+        Line($"    {primary.Region}: {mirrorEndpoint}");
+        Line($"    {standby.Region}: {mirrorEndpoint}");
+        Line("aws:                              # static keys: the sandbox only");
+        Line($"  accessKeyId: {accessKey}");
+        Line($"  secretAccessKey: {accessKey}");
+        Line("endpoints:");
+        Line($"  route53: {Route53.Url}");
+        Line("  rds:");
+        Line($"    {primary.Region}: {Rds.Url}");
+        Line($"    {standby.Region}: {Rds.Url}");
+        Line("  ssm:");
+        Line($"    {primary.Region}: {Ssm.Url}");
+        Line($"    {standby.Region}: {Ssm.Url}");
+        Line("  cloudwatch:");
+        Line($"    {primary.Region}: {CloudWatch.Url}");
+        Line($"    {standby.Region}: {CloudWatch.Url}");
+        Line("clientConfig:");
+        Line("  parameters:");
+        foreach (var (name, value) in Parameters)
+        {
+            Line($"    - name: {name}");
+            Line($"      values: {{ primary: \"{value(primary)}\", standby: \"{value(standby)}\" }}");
+        }
+
+        Line("dns:");
+        Line($"  hostedZoneId: {HostedZoneId}");
+        Line("  records:");
+        Line($"    - name: {RecordName}");
+        Line("      type: CNAME");
+        Line("      ttl: 60");
+        Line($"      values: {{ primary: {TargetFor(primary.Region)}, standby: {TargetFor(standby.Region)} }}");
+        Line("database:");
+        Line("  kind: globalCluster");
+        Line($"  globalClusterId: {GlobalClusterId}");
+        Line($"  clusters: {{ primary: {PrimaryCluster}, standby: {StandbyCluster} }}");
+        Line("  mode: planned                   # switchover, no data loss");
+        Line("healthProbes:");
+        Line("  - name: application");
+        Line($"    urls: {{ primary: {ApplicationUrl}health/{primary.Region}, standby: {ApplicationUrl}health/{standby.Region} }}");
+        Line($"    route53HealthChecks: {{ primary: {HealthCheckIds[primary.Region]}, standby: {HealthCheckIds[standby.Region]} }}");
+        Line("signIn:");
+        Line($"  username: {MonitoringUser}");
+        Line("preflight:");
+        Line("  maxReplicationLag: 30s");
+        Line("  maxDatabaseLag: 30s");
+        Line("  driftSample: 200");
+        Line("timeouts:");
+        Line("  drain: 60s");
+        Line("  promotion: 60s");
+        Line("  dnsSync: 30s");
+        Line("  verify: 30s");
+        Line("  pollInterval: 100ms");
+        return yaml.ToString();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        for (var i = _owned.Count - 1; i >= 0; i--)
+        {
+            await _owned[i].DisposeAsync();
+        }
+
+        _owned.Clear();
+    }
+
+    private void Provision(SandboxPool primary, SandboxPool standby)
+    {
+        HostedZoneId = Route53.CreateZone(ZoneName);
+        Route53.Put(HostedZoneId, new ResourceRecordSet { Name = RecordName, Type = "CNAME", TTL = 60, ResourceRecords = [TargetFor(primary.Region)] });
+        HealthCheckIds = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [primary.Region] = Route53.AddHealthCheck(healthy: true),
+            [standby.Region] = Route53.AddHealthCheck(healthy: true),
+        };
+        foreach (var region in new[] { primary.Region, standby.Region })
+        {
+            foreach (var (name, value) in Parameters)
+            {
+                Ssm.Put(region, name, value(primary));
+            }
+        }
+
+        var east = Rds.AddCluster(primary.Region, PrimaryCluster);
+        var west = Rds.AddCluster(standby.Region, StandbyCluster);
+        Rds.AddGlobalCluster(GlobalClusterId, east, west);
+
+        // The replica lag Aurora reports for each side while it is the secondary (milliseconds).
+        CloudWatch.Set(standby.Region, "AuroraGlobalDBReplicationLag", StandbyCluster, 42, "Milliseconds");
+        CloudWatch.Set(primary.Region, "AuroraGlobalDBReplicationLag", PrimaryCluster, 37, "Milliseconds");
+    }
+}

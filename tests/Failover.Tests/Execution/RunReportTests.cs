@@ -1,0 +1,60 @@
+using System.Xml.Linq;
+using IdentityReplicator.Failover.Execution;
+using IdentityReplicator.Failover.Plans;
+using IdentityReplicator.Failover.Reports;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace IdentityReplicator.Failover.Tests.Execution;
+
+public sealed class RunReportTests
+{
+    [Fact]
+    public async Task SaveAsync_SucceededDrill_WritesJsonMarkdownAndHtmlWithATimelineBarPerStep()
+    {
+        var env = new FakeEnvironment();
+        var result = await new FailoverRunner(env.Plan, env.Ports(), TimeProvider.System, NullLogger.Instance).StartAsync("drill", Side.Standby, new RunOptions(), CancellationToken.None);
+        var folder = Directory.CreateTempSubdirectory("idrep-report-").FullName;
+        try
+        {
+            var files = await RunReport.SaveAsync(result, env.Plan, folder, CancellationToken.None);
+
+            var json = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(files.Json))!;
+            Assert.Equal(result.Run.RtoSeconds, (double?)json["rtoSeconds"]);
+            Assert.Equal(0, (double?)json["rpoEstimateSeconds"]);
+            Assert.Equal(7, json["steps"]!.AsArray().Count);
+            var markdown = await File.ReadAllTextAsync(files.Markdown);
+            Assert.Contains("| RTO (start → verified) |", markdown, StringComparison.Ordinal);
+            Assert.Contains("| dns | Succeeded |", markdown, StringComparison.Ordinal);
+            var html = await File.ReadAllTextAsync(files.Html);
+            var svg = XElement.Parse(html[html.IndexOf("<svg", StringComparison.Ordinal)..(html.IndexOf("</svg>", StringComparison.Ordinal) + 6)]);
+            Assert.Equal(7, svg.Descendants().Count(e => e.Name.LocalName == "rect" && (string?)e.Attribute("class") == "bar"));
+            Assert.Contains("id=\"rto\"", html, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void ToHtml_UserTextInDetails_IsEscaped()
+    {
+        var env = new FakeEnvironment();
+        var run = new Journal.RunRecord
+        {
+            RunId = "r1",
+            Kind = "drill",
+            Environment = "<script>",
+            From = Side.Primary,
+            To = Side.Standby,
+            PlanHash = "x",
+            StartedAt = TimeProvider.System.GetUtcNow(),
+        };
+
+        var html = RunReport.ToHtml(new RunResult(run, [new Journal.StepRecord { Name = "dns", Detail = "<b>x</b>" }], [], "<img>"), env.Plan);
+
+        Assert.DoesNotContain("<script>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<b>x</b>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<img>", html, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,238 @@
+using System.Text.Json.Nodes;
+using IdentityReplicator.Cli.Hosting;
+using IdentityReplicator.Core.Cognito;
+using IdentityReplicator.Core.Mirror;
+using IdentityReplicator.Core.Pools;
+using IdentityReplicator.Failover.Journal;
+using IdentityReplicator.Reconciler.Drift;
+using IdentityReplicator.Sandbox;
+using IdentityReplicator.Sandbox.Failover;
+using IdentityReplicator.TestSupport;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace IdentityReplicator.Integration.Tests;
+
+/// <summary>One sandbox with short promotion and DNS delays, and a worker, for the failover drills.</summary>
+public sealed class FailoverSandboxFixture : IAsyncLifetime
+{
+    public SandboxEnvironment Sandbox { get; private set; } = null!;
+
+    public IHost Worker { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Sandbox = await SandboxEnvironment.StartAsync(
+            new SandboxOptions { PromotionDelay = TimeSpan.FromMilliseconds(300), DnsPropagationDelay = TimeSpan.FromMilliseconds(200) },
+            NullLoggerFactory.Instance,
+            TimeProvider.System,
+            CancellationToken.None);
+        Worker = WorkerHost.Build(Sandbox.Configuration(new Dictionary<string, string?> { ["Reconciler:IdlePollInterval"] = "00:00:00.200" }), LogLevel.Warning);
+        await Worker.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Worker is not null)
+        {
+            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await Worker.StopAsync(stop.Token);
+            Worker.Dispose();
+        }
+
+        if (Sandbox is not null)
+        {
+            await Sandbox.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>
+/// <c>idrep failover</c> as an operator runs it, on the sandbox: a drill moves DNS, client config, the database writer
+/// and the direction of replication to the standby; a user signing up there reaches the old primary; failback returns
+/// everything with zero drift; and a drill killed with SIGKILL resumes without repeating a side effect.
+/// </summary>
+public sealed class FailoverDrillTests(FailoverSandboxFixture fixture) : IClassFixture<FailoverSandboxFixture>
+{
+    private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(120);
+    private readonly SandboxEnvironment _sandbox = fixture.Sandbox;
+
+    [Fact]
+    public async Task DrillThenFailback_InTheSandbox_MovesEverythingAndBackWithZeroDrift()
+    {
+        AssertPrimaryActive();
+        var primary = Directory(_sandbox.Primary);
+        var standby = Directory(_sandbox.Standby);
+        var before = $"drill-before-{Guid.NewGuid():N}"[..20] + "@example.com";
+        await SignUpAsync(_sandbox.Primary, before);
+        await Eventually.TrueAsync(async () => await standby.FindUserAsync(before, CancellationToken.None) is not null, TimeSpan.FromSeconds(30), "the user to reach the standby");
+
+        var (exit, output) = await IdrepProcess.RunAsync(CommandTimeout, "failover", "drill", "--plan", _sandbox.PlanFile, "--json");
+
+        Assert.True(exit == 0, output);
+        var drill = LastJson(output);
+        Assert.True((bool)drill["succeeded"]!, output);
+        var steps = drill["steps"]!.AsArray();
+        Assert.Equal(7, steps.Count);
+        Assert.All(steps, s => Assert.Equal("Succeeded", (string?)s!["state"]));
+        Assert.All(steps, s => Assert.True((double)s!["seconds"]! >= 0));
+        Assert.True((double)drill["rtoSeconds"]! > 0);
+        Assert.NotNull(drill["rpoEstimateSeconds"]);
+        Assert.True(File.Exists((string?)drill["reports"]!["html"]));
+        AssertActive(_sandbox.Standby, FailoverSandbox.StandbyCluster);
+
+        var after = $"drill-after-{Guid.NewGuid():N}"[..20] + "@example.com";
+        await SignUpAsync(_sandbox.Standby, after);
+        await Eventually.TrueAsync(async () => await primary.FindUserAsync(after, CancellationToken.None) is not null, TimeSpan.FromSeconds(30), "a user who signed up in the new primary to reach the old one");
+
+        var (backExit, backOutput) = await IdrepProcess.RunAsync(CommandTimeout, "failover", "failback", "--plan", _sandbox.PlanFile, "--json");
+
+        Assert.True(backExit == 0, backOutput);
+        Assert.True((bool)LastJson(backOutput)["succeeded"]!, backOutput);
+        AssertPrimaryActive();
+        var differences = await Eventually.ReturnsAsync(() => DriftAsync(primary, standby), d => d.Count == 0, TimeSpan.FromSeconds(30), "zero drift after failback");
+        Assert.Empty(differences);
+
+        var last = $"drill-last-{Guid.NewGuid():N}"[..20] + "@example.com";
+        await SignUpAsync(_sandbox.Primary, last);
+        await Eventually.TrueAsync(async () => await standby.FindUserAsync(last, CancellationToken.None) is not null, TimeSpan.FromSeconds(30), "replication to run primary → standby again");
+    }
+
+    [Fact]
+    public async Task Drill_KilledAfterTheDnsStepAndResumed_FinishesWithoutRepeatingASideEffect()
+    {
+        AssertPrimaryActive();
+        var failover = _sandbox.Failover;
+        var (route53, promotions, ssm) = (failover.Route53.EffectiveChanges, failover.Rds.Promotions, failover.Ssm.EffectiveWrites);
+        var journal = new DynamoDbExecutionJournal(_sandbox.Dynamo, _sandbox.TableName);
+        var known = (await journal.ListRunsAsync(50, CancellationToken.None)).Select(r => r.RunId).ToHashSet();
+
+        // The standby's application is down, so verification keeps retrying: the run is killed while it waits.
+        failover.UnhealthyRegions.Add(_sandbox.Standby.Region);
+        string runId;
+        using (var drill = IdrepProcess.Start("failover", "drill", "--plan", _sandbox.PlanFile, "--json", "--force", "health"))
+        {
+            runId = await Eventually.ReturnsAsync(
+                async () =>
+                {
+                    var run = (await journal.ListRunsAsync(5, CancellationToken.None)).FirstOrDefault(r => !known.Contains(r.RunId));
+                    var dns = run is null ? null : (await journal.GetStepsAsync(run.RunId, CancellationToken.None)).FirstOrDefault(s => s.Name == "dns");
+                    return dns?.State == StepState.Succeeded ? run!.RunId : null;
+                },
+                id => id is not null,
+                TimeSpan.FromSeconds(90),
+                "the drill to complete its dns step") ?? string.Empty;
+            Assert.False(drill.HasExited, drill.Output);
+            drill.Kill();
+        }
+
+        failover.UnhealthyRegions.Clear();
+        var (exit, output) = await IdrepProcess.RunAsync(CommandTimeout, "failover", "resume", "--plan", _sandbox.PlanFile, "--run", runId, "--json");
+
+        Assert.True(exit == 0, output);
+        var resumed = LastJson(output);
+        Assert.Equal(2, (int)resumed["attempts"]!);
+        Assert.Equal((1, 1, 8), (failover.Route53.EffectiveChanges - route53, failover.Rds.Promotions - promotions, failover.Ssm.EffectiveWrites - ssm));
+        var steps = await journal.GetStepsAsync(runId, CancellationToken.None);
+        Assert.All(steps.Where(s => s.Name != "verify"), s => Assert.Equal(1, s.Attempts));
+        AssertActive(_sandbox.Standby, FailoverSandbox.StandbyCluster);
+
+        var (backExit, backOutput) = await IdrepProcess.RunAsync(CommandTimeout, "failover", "failback", "--plan", _sandbox.PlanFile, "--json");
+        Assert.True(backExit == 0, backOutput);
+        AssertPrimaryActive();
+    }
+
+    [Fact]
+    public async Task Plan_RecordAndParameterThatDoNotExist_FailsNamingThem()
+    {
+        var plan = Path.Combine(_sandbox.DataDirectory, "broken-plan.yaml");
+        await File.WriteAllTextAsync(plan, (await File.ReadAllTextAsync(_sandbox.PlanFile))
+            .Replace(FailoverSandbox.RecordName, "typo.sandbox.idrep.test.", StringComparison.Ordinal)
+            .Replace(FailoverSandbox.ParameterPrefix + "region", FailoverSandbox.ParameterPrefix + "regoin", StringComparison.Ordinal));
+
+        var (exit, output) = await IdrepProcess.RunAsync(CommandTimeout, "failover", "plan", "--plan", plan, "--json");
+
+        Assert.Equal(1, exit);
+        var check = LastJson(output)["checks"]!.AsArray().Single(c => (string?)c!["name"] == "plan-resources")!;
+        Assert.False((bool)check["passed"]!);
+        Assert.Contains("dns.records[0] 'typo.sandbox.idrep.test. CNAME' does not exist", (string?)check["detail"], StringComparison.Ordinal);
+        Assert.Contains($"clientConfig.parameters[2] '{FailoverSandbox.ParameterPrefix}regoin' does not exist", (string?)check["detail"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Plan_MisspelledField_ExitsWithUsageErrorNamingIt()
+    {
+        var plan = Path.Combine(_sandbox.DataDirectory, "typo-plan.yaml");
+        await File.WriteAllTextAsync(plan, (await File.ReadAllTextAsync(_sandbox.PlanFile)).Replace("hostedZoneId:", "hostedZoneID:", StringComparison.Ordinal));
+
+        var (exit, output) = await IdrepProcess.RunAsync(CommandTimeout, "failover", "plan", "--plan", plan);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("dns.hostedZoneID is not a plan field; did you mean 'hostedZoneId'?", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Execute_WithoutConfirmation_IsRefusedAndChangesNothing()
+    {
+        var epoch = (await new Core.Control.DynamoDbReplicationControlStore(_sandbox.Dynamo, new MirrorOptions { TableName = _sandbox.TableName }).GetAsync(CancellationToken.None))?.Epoch;
+
+        var (exit, output) = await IdrepProcess.RunAsync(CommandTimeout, "failover", "execute", "--plan", _sandbox.PlanFile, "--confirm", "production");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("--confirm sandbox", output, StringComparison.Ordinal);
+        Assert.Equal(epoch, (await new Core.Control.DynamoDbReplicationControlStore(_sandbox.Dynamo, new MirrorOptions { TableName = _sandbox.TableName }).GetAsync(CancellationToken.None))?.Epoch);
+    }
+
+    private void AssertPrimaryActive() => AssertActive(_sandbox.Primary, FailoverSandbox.PrimaryCluster);
+
+    private void AssertActive(SandboxPool pool, string cluster)
+    {
+        var failover = _sandbox.Failover;
+        Assert.Equal([FailoverSandbox.TargetFor(pool.Region)], failover.Route53.Get(failover.HostedZoneId, FailoverSandbox.RecordName, "CNAME")!.ResourceRecords);
+        foreach (var region in new[] { _sandbox.Primary.Region, _sandbox.Standby.Region })
+        {
+            foreach (var (name, value) in FailoverSandbox.Parameters)
+            {
+                Assert.Equal(value(pool), failover.Ssm.Get(region, name));
+            }
+        }
+
+        Assert.EndsWith(":cluster:" + cluster, failover.Rds.WriterOf(FailoverSandbox.GlobalClusterId), StringComparison.Ordinal);
+    }
+
+    private CognitoUserDirectory Directory(SandboxPool pool) => new(_sandbox.Client(pool), pool.UserPoolId);
+
+    private async Task SignUpAsync(SandboxPool pool, string email)
+    {
+        var client = _sandbox.Client(pool);
+        await client.SignUpAsync(new SignUpRequest(pool.AppClientId, email, "Passw0rd!" + Guid.NewGuid().ToString("N")[..6]) { UserAttributes = [new AttributeType("email", email), new AttributeType("custom:tier", "pro")] });
+        await client.ConfirmSignUpAsync(new ConfirmSignUpRequest(pool.AppClientId, email, _sandbox.ConfirmationCode));
+    }
+
+    private static async Task<List<string>> DriftAsync(IUserDirectory primary, IUserDirectory standby)
+    {
+        var standbyUsers = new Dictionary<string, DirectoryUser>(StringComparer.Ordinal);
+        await foreach (var user in standby.ListUsersAsync(CancellationToken.None))
+        {
+            standbyUsers[user.Attributes["email"]] = user;
+        }
+
+        var differences = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var user in primary.ListUsersAsync(CancellationToken.None))
+        {
+            var email = user.Attributes["email"];
+            seen.Add(email);
+            standbyUsers.TryGetValue(email, out var counterpart);
+            var diff = UserComparison.Compare(user, null, counterpart, null, name => !name.StartsWith("cognito:", StringComparison.Ordinal) && name is not ("sub" or "custom:primary_sub"));
+            differences.AddRange(diff.Select(d => $"{email}: {d}"));
+        }
+
+        differences.AddRange(standbyUsers.Keys.Where(e => !seen.Contains(e)).Select(e => $"{e}: only in the standby"));
+        return differences;
+    }
+
+    private static JsonObject LastJson(string output) =>
+        JsonNode.Parse(output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Last(l => l.TrimStart().StartsWith('{')))!.AsObject();
+}
