@@ -1,4 +1,5 @@
 using IdentityReplicator.Core.Scheduling;
+using IdentityReplicator.Core.Telemetry;
 using IdentityReplicator.Reconciler.Drift.Formats;
 using IdentityReplicator.Reconciler.Drift.Storage;
 using Microsoft.Extensions.Hosting;
@@ -11,7 +12,7 @@ namespace IdentityReplicator.Reconciler.Drift;
 /// Runs a drift report on the <see cref="DriftOptions.Schedule"/> (nothing when unset), optionally repairs, stores the
 /// report (JSON and HTML) where the <see cref="IReportStore"/> keeps them (<see cref="DriftOptions.OutputDirectory"/>)
 /// and publishes a <c>DriftReportCompleted</c> event. A failed run is logged and the next one runs on schedule.
-/// <c>idrep drift --publish</c> runs <see cref="RunOnceAsync"/> once (a task started by a scheduler).
+/// <c>idrep drift --publish</c> runs <see cref="PublishAsync"/> once (a task started by a scheduler).
 /// </summary>
 public sealed class DriftReportService(
     IDriftReporter reporter,
@@ -32,16 +33,28 @@ public sealed class DriftReportService(
     ];
 
     /// <summary>One scheduled run: report (and repair), store, publish.</summary>
-    public async Task<DriftReport> RunOnceAsync(CancellationToken cancellationToken)
+    public async Task<DriftReport> RunOnceAsync(CancellationToken cancellationToken) => (await PublishAsync(cancellationToken)).Report;
+
+    /// <summary>
+    /// One run: report (and repair when <c>Drift:Repair</c>), store the JSON and HTML where the report store keeps them,
+    /// record the <c>idrep.drift.*</c> metrics, publish the summary event.
+    /// </summary>
+    public async Task<PublishedDriftReport> PublishAsync(CancellationToken cancellationToken)
     {
         var report = await reporter.RunAsync(new DriftRequest(ShowValues: false, Repair: options.Value.Repair), cancellationToken);
+        var locations = new List<string>();
         if (store is not ReportStores { Count: 0 })
         {
             foreach (var location in await store.SaveAsync(report.GeneratedAt, Documents(report), cancellationToken))
             {
                 Log.DriftReportStored(logger, location);
+                locations.Add(location);
             }
         }
+
+        var remaining = RemainingDifferences(report);
+        ReplicationMetrics.DriftRuns.Add(1);
+        ReplicationMetrics.DriftDifferences.Record(remaining);
 
         if (options.Value.PublishEvents)
         {
@@ -55,8 +68,11 @@ public sealed class DriftReportService(
             }
         }
 
-        return report;
+        return new PublishedDriftReport(report, remaining, locations);
     }
+
+    /// <summary>The differences a report leaves: after repair when it repaired.</summary>
+    public static int RemainingDifferences(DriftReport report) => report.Repair?.RemainingDifferences ?? report.Summary.Differences;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -87,3 +103,9 @@ public sealed class DriftReportService(
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 }
+
+/// <summary>A drift report that was stored: what it found, what it left, and where it went.</summary>
+/// <param name="Report">The report.</param>
+/// <param name="RemainingDifferences">Differences left (after repair when it repaired).</param>
+/// <param name="Locations">Where the JSON and HTML were written (paths, <c>s3://</c> URLs); empty when no store is set.</param>
+public sealed record PublishedDriftReport(DriftReport Report, int RemainingDifferences, IReadOnlyList<string> Locations);

@@ -2,11 +2,13 @@ using System.Text.Json.Nodes;
 using Amazon.S3;
 using Amazon.S3.Model;
 using IdentityReplicator.Cli.Hosting;
+using IdentityReplicator.Core.Cognito;
 using IdentityReplicator.Reconciler.Drift;
 using IdentityReplicator.Reconciler.Drift.Storage;
 using IdentityReplicator.Reconciler.Sync;
 using IdentityReplicator.Sandbox;
 using IdentityReplicator.TestSupport;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Xunit.Abstractions;
@@ -89,5 +91,65 @@ public sealed class DriftReportsInS3Tests(S3SandboxFixture fixture, ITestOutputH
         var error = await Assert.ThrowsAsync<ReportStoreException>(() => services.GetRequiredService<DriftReportService>().RunOnceAsync(CancellationToken.None));
 
         Assert.Contains("'no-such-bucket-here' (Drift:OutputBucket) does not exist", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DriftPublish_ConfiguredByEnvironmentOnly_StoresTheReportAndWritesOneEmfLine()
+    {
+        var sandbox = fixture.Sandbox;
+        await using (var services = ToolHost.Build(sandbox.Configuration(), verbose: false))
+        {
+            await services.GetRequiredService<FullSync>().RunAsync(new SyncRequest(), null, CancellationToken.None);
+        }
+
+        var (exit, output) = await IdrepProcess.RunAsync(TimeSpan.FromSeconds(120), EnvironmentOf(sandbox, "IdentityReplicator/Test"), "drift", "--publish");
+
+        Assert.True(exit == 0, output);
+        var stored = output.Split('\n').Single(l => l.Contains("Report stored at", StringComparison.Ordinal));
+        var jsonKey = stored[(stored.IndexOf("s3://", StringComparison.Ordinal) + $"s3://{SandboxEnvironment.ReportBucket}/".Length)..].Split(',')[0].Trim();
+        Assert.StartsWith("drift-reports/", jsonKey, StringComparison.Ordinal);
+        Assert.Contains(jsonKey, await fixture.KeysAsync());
+        var emf = JsonNode.Parse(Assert.Single(output.Split('\n'), l => l.StartsWith("{\"_aws\"", StringComparison.Ordinal)))!;
+        var directive = emf["_aws"]!["CloudWatchMetrics"]![0]!;
+        Assert.Equal("IdentityReplicator/Test", directive["Namespace"]!.GetValue<string>());
+        Assert.Equal("[[\"Service\"]]", directive["Dimensions"]!.ToJsonString());
+        Assert.Equal("worker", emf["Service"]!.GetValue<string>());
+        Assert.Equal(1, emf["DriftRuns"]!.GetValue<double>());
+        Assert.Equal(0, emf["DriftDifferences"]!.GetValue<double>());
+    }
+
+    [Fact]
+    public async Task DriftPublish_StandbyHasAUserThePrimaryLacks_ExitsWithOneAndCountsTheDifference()
+    {
+        var sandbox = fixture.Sandbox;
+        var extra = $"standby-only-{Guid.NewGuid():N}@example.com";
+        await SandboxPools.CreateUserAsync(sandbox, sandbox.Standby, extra);
+        try
+        {
+            var (exit, output) = await IdrepProcess.RunAsync(TimeSpan.FromSeconds(120), EnvironmentOf(sandbox, "IdentityReplicator/Test"), "drift", "--publish");
+
+            Assert.True(exit == 1, output);
+            var emf = JsonNode.Parse(Assert.Single(output.Split('\n'), l => l.StartsWith("{\"_aws\"", StringComparison.Ordinal)))!;
+            Assert.True(emf["DriftDifferences"]!.GetValue<double>() >= 1);
+            Assert.DoesNotContain(extra, output, StringComparison.OrdinalIgnoreCase);
+        }
+        finally
+        {
+            await sandbox.Client(sandbox.Standby).AdminDeleteUserAsync(new AdminDeleteUserRequest(sandbox.Standby.UserPoolId, extra));
+        }
+    }
+
+    /// <summary>The sandbox's config file as <c>IDREP_</c> environment variables (what an ECS task definition sets).</summary>
+    private static Dictionary<string, string> EnvironmentOf(SandboxEnvironment sandbox, string? cloudWatchNamespace)
+    {
+        var environment = sandbox.Configuration().AsEnumerable()
+            .Where(e => e.Value is not null)
+            .ToDictionary(e => "IDREP_" + e.Key.Replace(":", "__", StringComparison.Ordinal), e => e.Value!);
+        if (cloudWatchNamespace is not null)
+        {
+            environment["IDREP_Worker__CloudWatchNamespace"] = cloudWatchNamespace;
+        }
+
+        return environment;
     }
 }
