@@ -5,12 +5,13 @@ using Amazon.CDK.AWS.Logs;
 using Amazon.CDK.AWS.SNS;
 using Amazon.CDK.AWS.SNS.Subscriptions;
 using Constructs;
+using IdentityReplicator.Core.Telemetry;
 
 namespace IdentityReplicator.Cdk.Constructs;
 
 /// <summary>
-/// The worker's metrics as the EMF exporter writes them (docs/observability.md), and what the Replicator function's
-/// logs are counted into.
+/// The worker's metrics as the EMF exporter writes them (<see cref="CloudWatchMetricNames"/>, docs/observability.md;
+/// a test checks these names against it), and what the Replicator function's logs are counted into.
 /// </summary>
 public static class MetricNames
 {
@@ -21,6 +22,7 @@ public static class MetricNames
     public const string Applied = "Applied";
     public const string Throttled = "Throttled";
     public const string DriftDifferences = "DriftDifferences";
+    public const string DriftRuns = "DriftRuns";
     public const string TriggerCaptureFailed = "TriggerCaptureFailed";
 
     /// <summary>The Replicator's log event for a trigger whose capture failed (src/Replicator/Log.cs, EventId 1004).</summary>
@@ -74,6 +76,7 @@ public sealed class Monitoring : Construct
         var applied = Worker(MetricNames.Applied, "Sum", Duration.Minutes(1));
         var throttled = Worker(MetricNames.Throttled, "Sum", fiveMinutes);
         var drift = Worker(MetricNames.DriftDifferences, "Maximum", Duration.Hours(1));
+        var driftRuns = Worker(MetricNames.DriftRuns, "Sum", Duration.Days(1));
 
         Alarm("FunctionErrors", functionErrors, 0, "The Replicator function failed (a trigger or an event); see its log group.");
         Alarm("FunctionThrottled", functionThrottles, 0, "The Replicator function hit its reserved concurrency; raise reservedConcurrency. Throttled triggers fail sign-ups and sign-ins.");
@@ -87,6 +90,9 @@ public sealed class Monitoring : Construct
             // Silence is the worker being down: missing data breaches.
             Alarm("ReplicationBehind", feedBehind, 300, "The worker is more than 5 minutes behind the change feed, or not running.", evaluationPeriods: 5, missing: TreatMissingData.BREACHING);
             Alarm("ReplicationLagHigh", lagP99, 60_000, "Replication lag p99 is above 60 s.", evaluationPeriods: 5);
+
+            // The scheduled report runs daily by default; a day without one is a failed or unscheduled task.
+            Alarm("DriftReportMissing", driftRuns, 1, "No drift report completed in the last day; see the worker log group's 'drift' streams.", missing: TreatMissingData.BREACHING, comparison: ComparisonOperator.LESS_THAN_THRESHOLD);
         }
 
         Dashboard = new Dashboard(this, "Dashboard", new DashboardProps
@@ -111,19 +117,19 @@ public sealed class Monitoring : Construct
         {
             Namespace = MetricNames.Namespace,
             MetricName = name,
-            DimensionsMap = new Dictionary<string, string> { ["Service"] = "worker" },
+            DimensionsMap = new Dictionary<string, string> { [CloudWatchMetricNames.ServiceDimension] = CloudWatchMetricNames.WorkerService },
             Statistic = statistic,
             Period = period,
         });
 
-        void Alarm(string name, IMetric metric, double threshold, string description, int evaluationPeriods = 1, TreatMissingData? missing = null)
+        void Alarm(string name, IMetric metric, double threshold, string description, int evaluationPeriods = 1, TreatMissingData? missing = null, ComparisonOperator comparison = ComparisonOperator.GREATER_THAN_THRESHOLD)
         {
             var alarm = new Alarm(this, name, new AlarmProps
             {
                 AlarmDescription = description,
                 Metric = metric,
                 Threshold = threshold,
-                ComparisonOperator = ComparisonOperator.GREATER_THAN_THRESHOLD,
+                ComparisonOperator = comparison,
                 EvaluationPeriods = evaluationPeriods,
                 TreatMissingData = missing ?? TreatMissingData.NOT_BREACHING,
             });

@@ -50,6 +50,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 2016, Level = LogLevel.Warning, Message = "Drift repair could not fix {Entity} ({Reason})")]
     public static partial void RepairFailed(ILogger logger, string entity, string reason);
 
+    [LoggerMessage(EventId = 2017, Level = LogLevel.Information, Message = "Drift report stored at {Location}")]
+    public static partial void DriftReportStored(ILogger logger, string location);
+
     [LoggerMessage(EventId = 2008, Level = LogLevel.Error, Message = "Reconciler cannot start: {Problem}")]
     public static partial void CannotStart(ILogger logger, string problem);
 

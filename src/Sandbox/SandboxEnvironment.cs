@@ -65,6 +65,13 @@ public sealed partial record SandboxOptions
 
     /// <summary>Where emulator state and the config file go; a fresh temporary folder (deleted on dispose) when null.</summary>
     public string? DataDirectory { get; init; }
+
+    /// <summary>
+    /// Whether to run a local S3 (s3rver) with the bucket <see cref="SandboxEnvironment.ReportBucket"/>, and point the
+    /// config file's <c>Drift:OutputBucket</c> at it. Off by default: it adds an emulator process (about 1.5 s of start,
+    /// in parallel with the others, and 70 MB) that only drift-report storage needs.
+    /// </summary>
+    public bool S3 { get; init; }
 }
 
 /// <summary>One of the sandbox's two pools.</summary>
@@ -72,12 +79,16 @@ public sealed record SandboxPool(string Region, string UserPoolId, Uri Endpoint,
 
 /// <summary>
 /// The local two-Region environment: two cognito-local processes (primary and standby pools, each behind a front
-/// that makes up for the emulator's gaps), dynalite for the mirror table, and a Lambda Invoke endpoint that runs the
-/// real Replicator handler for the emulator's triggers. Everything listens on 127.0.0.1 and stops on dispose.
+/// that makes up for the emulator's gaps), dynalite for the mirror table, a Lambda Invoke endpoint that runs the
+/// real Replicator handler for the emulator's triggers, and on request s3rver for drift reports. Everything listens on
+/// 127.0.0.1 and stops on dispose.
 /// </summary>
 public sealed partial class SandboxEnvironment : IAsyncDisposable
 {
     public const string AccessKey = "sandbox";
+
+    /// <summary>The bucket the sandbox's S3 starts with (scheduled drift reports go there).</summary>
+    public const string ReportBucket = "idrep-drift-reports";
 
     private readonly List<IAsyncDisposable> _owned = [];
     private readonly bool _deleteData;
@@ -103,6 +114,9 @@ public sealed partial class SandboxEnvironment : IAsyncDisposable
     public int FeedBuckets { get; private set; }
 
     public Uri LambdaEndpoint { get; private set; } = null!;
+
+    /// <summary>The local S3 (path-style), when <see cref="SandboxOptions.S3"/> asked for it; else null.</summary>
+    public Uri? S3Endpoint { get; private set; }
 
     /// <summary>The local EventBridge (one bus standing for both Regions' default buses).</summary>
     public LocalEventBus EventBus { get; private set; } = null!;
@@ -183,20 +197,29 @@ public sealed partial class SandboxEnvironment : IAsyncDisposable
     }
 
     /// <summary>One line describing the sandbox, for scripts.</summary>
-    public string DescribeAsJson() => new JsonObject
+    public string DescribeAsJson()
     {
-        ["primary"] = Describe(Primary),
-        ["standby"] = Describe(Standby),
-        ["mirror"] = new JsonObject { ["endpoint"] = MirrorEndpoint.ToString(), ["tableName"] = TableName, ["feedBuckets"] = FeedBuckets },
-        ["lambdaEndpoint"] = LambdaEndpoint.ToString(),
-        ["eventBridgeEndpoint"] = EventBus.Url.ToString(),
-        ["confirmationCode"] = ConfirmationCode,
-        ["configFile"] = ConfigFile,
-        ["route53Endpoint"] = Failover.Route53.Url.ToString(),
-        ["rdsEndpoint"] = Failover.Rds.Url.ToString(),
-        ["ssmEndpoint"] = Failover.Ssm.Url.ToString(),
-        ["planFile"] = PlanFile,
-    }.ToJsonString();
+        var description = new JsonObject
+        {
+            ["primary"] = Describe(Primary),
+            ["standby"] = Describe(Standby),
+            ["mirror"] = new JsonObject { ["endpoint"] = MirrorEndpoint.ToString(), ["tableName"] = TableName, ["feedBuckets"] = FeedBuckets },
+            ["lambdaEndpoint"] = LambdaEndpoint.ToString(),
+            ["eventBridgeEndpoint"] = EventBus.Url.ToString(),
+            ["confirmationCode"] = ConfirmationCode,
+            ["configFile"] = ConfigFile,
+            ["route53Endpoint"] = Failover.Route53.Url.ToString(),
+            ["rdsEndpoint"] = Failover.Rds.Url.ToString(),
+            ["ssmEndpoint"] = Failover.Ssm.Url.ToString(),
+            ["planFile"] = PlanFile,
+        };
+        if (S3Endpoint is not null)
+        {
+            description["s3"] = new JsonObject { ["endpoint"] = S3Endpoint.ToString(), ["bucket"] = ReportBucket };
+        }
+
+        return description.ToJsonString();
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -255,10 +278,28 @@ public sealed partial class SandboxEnvironment : IAsyncDisposable
 
         var primaryData = Path.Combine(DataDirectory, "primary");
         var standbyData = Path.Combine(DataDirectory, "standby");
-        var emulators = await Task.WhenAll(
+        List<Task<NodeProcess>> starts =
+        [
             CognitoLocal.StartAsync(install, primaryData, lambda.Url, options.PrimaryRegion, ConfirmationCode, time, cancellationToken),
-            CognitoLocal.StartAsync(install, standbyData, lambda.Url, options.StandbyRegion, ConfirmationCode, time, cancellationToken));
-        _owned.AddRange(emulators);
+            CognitoLocal.StartAsync(install, standbyData, lambda.Url, options.StandbyRegion, ConfirmationCode, time, cancellationToken),
+        ];
+        if (options.S3)
+        {
+            starts.Add(S3Local.StartAsync(install, DataDirectory, AccessKey, [ReportBucket], time, cancellationToken));
+        }
+
+        try
+        {
+            await Task.WhenAll(starts);
+        }
+        finally
+        {
+            // Whatever started is owned (and so stopped on dispose) even when another emulator failed to start.
+            _owned.AddRange(starts.Where(t => t.IsCompletedSuccessfully).Select(t => t.Result));
+        }
+
+        NodeProcess[] emulators = [starts[0].Result, starts[1].Result];
+        S3Endpoint = options.S3 ? starts[2].Result.Url : null;
         ProcessIds = [.. _owned.OfType<NodeProcess>().Select(p => p.ProcessId)];
 
         var lambdaHttp = new HttpClient { BaseAddress = lambda.Url, Timeout = TimeSpan.FromSeconds(10) };
@@ -348,7 +389,18 @@ public sealed partial class SandboxEnvironment : IAsyncDisposable
         return new SandboxPool(region, poolId, front.Url, clientId);
     }
 
-    private JsonObject WriteConfig() => new()
+    private JsonObject WriteConfig()
+    {
+        var config = Settings();
+        if (S3Endpoint is not null)
+        {
+            config["Drift"] = new JsonObject { ["OutputBucket"] = ReportBucket, ["S3ServiceUrl"] = S3Endpoint.ToString() };
+        }
+
+        return config;
+    }
+
+    private JsonObject Settings() => new()
     {
         ["Aws"] = new JsonObject { ["AccessKeyId"] = AccessKey, ["SecretAccessKey"] = AccessKey },
         ["Replication"] = new JsonObject

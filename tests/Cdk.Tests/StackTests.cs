@@ -1,7 +1,9 @@
 using Amazon.CDK.Assertions;
+using IdentityReplicator.Cdk.Constructs;
 using IdentityReplicator.Core.Cognito;
 using IdentityReplicator.Core.EventBridge;
 using IdentityReplicator.Core.Mirror;
+using IdentityReplicator.Core.Telemetry;
 using IdentityReplicator.Replicator.Capture;
 
 namespace IdentityReplicator.Cdk.Tests;
@@ -174,7 +176,7 @@ public sealed class StackTests(DefaultSynthesis synthesis) : IClassFixture<Defau
     {
         var alarms = S.Resources(Standby, "AWS::CloudWatch::Alarm").Select(a => a["Properties"]!).ToList();
         var metrics = alarms.Select(a => (string?)a["MetricName"]).ToHashSet();
-        foreach (var name in new[] { "ReplicationLag", "FeedBehind", "ParkedNow", "DriftDifferences", "Throttled", "TriggerCaptureFailed", "Errors", "Throttles", "ApproximateNumberOfMessagesVisible" })
+        foreach (var name in new[] { "ReplicationLag", "FeedBehind", "ParkedNow", "DriftDifferences", "DriftRuns", "Throttled", "TriggerCaptureFailed", "Errors", "Throttles", "ApproximateNumberOfMessagesVisible" })
         {
             Assert.Contains(name, metrics);
         }
@@ -182,8 +184,28 @@ public sealed class StackTests(DefaultSynthesis synthesis) : IClassFixture<Defau
         Assert.All(alarms, a => Assert.Single(a["AlarmActions"]!.AsArray()));
         var behind = alarms.Single(a => (string?)a["MetricName"] == "FeedBehind");
         Assert.Equal("breaching", (string?)behind["TreatMissingData"]);
+        var missingReport = alarms.Single(a => (string?)a["MetricName"] == "DriftRuns");
+        Assert.Equal(("LessThanThreshold", "breaching"), ((string?)missingReport["ComparisonOperator"], (string?)missingReport["TreatMissingData"]));
         S.Template(Standby).ResourceCountIs("AWS::CloudWatch::Dashboard", 1);
         S.Template(Standby).HasResourceProperties("AWS::SNS::Subscription", new Dictionary<string, object> { ["Protocol"] = "email", ["Endpoint"] = "oncall@example.com" });
         S.Template(Standby).HasResourceProperties("AWS::Logs::MetricFilter", Match.ObjectLike(new Dictionary<string, object> { ["FilterPattern"] = "{ $.EventId = 1004 }" }));
+    }
+
+    [Fact]
+    public void WorkerAlarms_NameTheMetricsTheExporterWrites_WithItsDimension()
+    {
+        var exported = CloudWatchMetricNames.All.Select(m => m.Name).ToHashSet();
+        var workerAlarms = S.Resources(Standby, "AWS::CloudWatch::Alarm")
+            .Select(a => a["Properties"]!)
+            .Where(a => (string?)a["Namespace"] == MetricNames.Namespace && (string?)a["MetricName"] != MetricNames.TriggerCaptureFailed)
+            .ToList();
+
+        Assert.NotEmpty(workerAlarms);
+        Assert.All(workerAlarms, a =>
+        {
+            Assert.Contains((string)a["MetricName"]!, exported);
+            var dimension = Assert.Single(a["Dimensions"]!.AsArray())!;
+            Assert.Equal(("Service", "worker"), ((string?)dimension["Name"], (string?)dimension["Value"]));
+        });
     }
 }

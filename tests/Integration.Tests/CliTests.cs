@@ -60,5 +60,44 @@ public sealed class CliTests : IDisposable
         Assert.Contains("--userz", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task DriftPublish_NoOutputConfigured_ExitsWithUsageErrorNamingBothSettings()
+    {
+        var (exit, output) = await IdrepProcess.RunAsync(TimeSpan.FromSeconds(60), new Dictionary<string, string>(), "drift", "--publish");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("Drift:OutputDirectory", output, StringComparison.Ordinal);
+        Assert.Contains("Drift:OutputBucket", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DriftPublish_WithOut_ExitsWithUsageError()
+    {
+        var (exit, output) = await IdrepProcess.RunAsync(TimeSpan.FromSeconds(60), "drift", "--publish", "--out", Path.Combine(_folder, "report.html"));
+
+        Assert.Equal(2, exit);
+        Assert.Contains("--publish", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("sync")]
+    [InlineData("drift")]
+    public async Task OneShotCommand_NoConfigFile_ReadsIdrepEnvironmentVariables(string command)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["IDREP_Replication__Primary__Region"] = "us-east-1",
+            ["IDREP_Replication__Primary__UserPoolId"] = "not a pool id",
+            ["IDREP_Replication__Standby__Region"] = "us-west-2",
+            ["IDREP_Replication__Standby__UserPoolId"] = "us-west-2_Abc123",
+        };
+
+        var (exit, output) = await IdrepProcess.RunAsync(TimeSpan.FromSeconds(60), environment, command);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("Replication:Primary:UserPoolId", output, StringComparison.Ordinal);
+        Assert.Contains("not a pool id", output, StringComparison.Ordinal);
+    }
+
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 }

@@ -30,7 +30,13 @@ internal sealed class IdrepProcess : IDisposable
         }
     }
 
-    public static IdrepProcess Start(params string[] arguments)
+    public static IdrepProcess Start(params string[] arguments) => Start(null, arguments);
+
+    /// <summary>
+    /// Starts idrep with <paramref name="environment"/> as its only <c>IDREP_</c> variables (those of the test process
+    /// are removed, except the emulator cache), as a container configured by its task definition runs it.
+    /// </summary>
+    public static IdrepProcess Start(IReadOnlyDictionary<string, string>? environment, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -38,6 +44,19 @@ internal sealed class IdrepProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (environment is not null)
+        {
+            foreach (var inherited in start.Environment.Keys.Where(k => k.StartsWith("IDREP_", StringComparison.Ordinal) && k != "IDREP_CACHE_DIR").ToList())
+            {
+                start.Environment.Remove(inherited);
+            }
+
+            foreach (var (name, value) in environment)
+            {
+                start.Environment[name] = value;
+            }
+        }
+
         start.ArgumentList.Add(CliPath());
         foreach (var argument in arguments)
         {
@@ -53,9 +72,11 @@ internal sealed class IdrepProcess : IDisposable
         return idrep;
     }
 
-    public static async Task<(int ExitCode, string Output)> RunAsync(TimeSpan timeout, params string[] arguments)
+    public static Task<(int ExitCode, string Output)> RunAsync(TimeSpan timeout, params string[] arguments) => RunAsync(timeout, null, arguments);
+
+    public static async Task<(int ExitCode, string Output)> RunAsync(TimeSpan timeout, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
     {
-        using var idrep = Start(arguments);
+        using var idrep = Start(environment, arguments);
         await idrep._process.WaitForExitAsync().WaitAsync(timeout, TimeProvider.System);
         idrep._process.WaitForExit();
         return (idrep.ExitCode, idrep.Output);

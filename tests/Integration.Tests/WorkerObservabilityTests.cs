@@ -43,6 +43,34 @@ public sealed class WorkerObservabilityTests(SandboxFixture fixture)
         Assert.DoesNotContain(email, worker.Output, StringComparison.OrdinalIgnoreCase);
     }
 
+    [Fact]
+    public async Task Worker_WithCloudWatchNamespace_WritesEmfLinesWithTheWorkerGaugesEachInterval()
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["IDREP_Worker__CloudWatchNamespace"] = "IdentityReplicator/Test",
+            ["IDREP_Worker__MetricsInterval"] = "00:00:01",
+        };
+        using var worker = IdrepProcess.Start(environment, "worker", "--config", fixture.Sandbox.ConfigFile);
+
+        await Eventually.TrueAsync(() => Task.FromResult(EmfLines(worker.Output).Count >= 2), TimeSpan.FromSeconds(60), "two EMF lines on standard output");
+        worker.Kill();
+
+        var line = EmfLines(worker.Output)[^1];
+        var directive = line["_aws"]!["CloudWatchMetrics"]![0]!;
+        Assert.Equal("IdentityReplicator/Test", directive["Namespace"]!.GetValue<string>());
+        Assert.Equal("[[\"Service\"]]", directive["Dimensions"]!.ToJsonString());
+        Assert.Equal("worker", line["Service"]!.GetValue<string>());
+        Assert.Contains(directive["Metrics"]!.AsArray(), m => m!["Name"]!.GetValue<string>() == "FeedBehind" && m["Unit"]!.GetValue<string>() == "Seconds");
+        Assert.NotNull(line["FeedBehind"]);
+        Assert.NotNull(line["ParkedNow"]);
+    }
+
+    private static List<JsonNode> EmfLines(string output) =>
+        [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(l => l.StartsWith("{\"_aws\"", StringComparison.Ordinal))
+            .Select(l => JsonNode.Parse(l)!)];
+
     private static async Task<HttpStatusCode> StatusAsync(HttpClient http, string path)
     {
         try

@@ -1,13 +1,18 @@
 using System.CommandLine;
 using IdentityReplicator.Cli.Hosting;
+using IdentityReplicator.Core.Telemetry;
 using IdentityReplicator.Reconciler.Drift;
 using IdentityReplicator.Reconciler.Drift.Formats;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace IdentityReplicator.Cli.Commands;
 
 /// <summary>
-/// <c>idrep drift --config FILE [--format text|json|md|html] [--out PATH] [--repair] [--fail-on N] [--show-values]</c>.
+/// <c>idrep drift [--config FILE] [--format text|json|md|html] [--out PATH] [--repair] [--fail-on N] [--show-values]</c>,
+/// and <c>idrep drift --publish [--config FILE] [--repair] [--fail-on N]</c> (one scheduled report, stored and counted).
+/// Without <c>--config</c>, settings come from <c>IDREP_</c> environment variables only.
 /// Exit codes: 0 in sync (at most N differences), 1 more than N differences, 2 error.
 /// </summary>
 public static class DriftCommand
@@ -15,6 +20,8 @@ public static class DriftCommand
     public static Command Build()
     {
         var config = CommonOptions.Config();
+        config.Required = false;
+        config.Description += " Without it, settings come from IDREP_ environment variables only (e.g. IDREP_Replication__Primary__UserPoolId).";
         var format = new Option<DriftFormat>("--format", "-f") { Description = "text (default), json, md (for a pull request or ticket) or html (one self-contained page).", DefaultValueFactory = _ => DriftFormat.Text };
         var output = new Option<FileInfo?>("--out", "-o") { Description = "Write the report to this file instead of standard output." };
         var repair = new Option<bool>("--repair") { Description = "Fix every difference through the apply engine (including deleting standby users and groups the primary does not have), then compare again." };
@@ -27,6 +34,12 @@ public static class DriftCommand
             }
         });
         var showValues = new Option<bool>("--show-values") { Description = "Show attribute values and usernames that look like emails or phone numbers (personal data: keep the report private)." };
+        var publish = new Option<bool>("--publish")
+        {
+            Description = "Run one scheduled report, as a scheduled task does: store the JSON and HTML where Drift:OutputDirectory or Drift:OutputBucket say, "
+                + "publish the summary event (Drift:PublishEvents), and write the drift metrics as CloudWatch EMF when Worker:CloudWatchNamespace is set. "
+                + "Repairs when Drift:Repair or --repair says so.",
+        };
         var verbose = CommonOptions.Verbose();
         var command = new Command("drift", "Compare the primary and the standby pools user by user (and the mirror table), report every difference, and optionally repair them.")
         {
@@ -36,22 +49,32 @@ public static class DriftCommand
             repair,
             failOn,
             showValues,
+            publish,
             verbose,
         };
+        command.Validators.Add(r =>
+        {
+            if (r.GetValue(publish) && (r.GetResult(format) is { Implicit: false } || r.GetResult(output) is not null || r.GetValue(showValues)))
+            {
+                r.AddError("--publish stores the report (JSON and HTML, without personal data) where Drift:OutputDirectory or Drift:OutputBucket say; --format, --out and --show-values do not go with it.");
+            }
+        });
         command.SetAction((parse, cancellationToken) => ToolHost.RunAsync(
-            () => RunAsync(
-                parse.GetRequiredValue(config),
-                parse.GetValue(format),
-                parse.GetValue(output),
-                new DriftRequest(parse.GetValue(showValues), parse.GetValue(repair)),
-                parse.GetValue(failOn),
-                parse.GetValue(verbose),
-                cancellationToken),
+            () => parse.GetValue(publish)
+                ? PublishAsync(parse.GetValue(config), parse.GetValue(repair), parse.GetValue(failOn), parse.GetValue(verbose), cancellationToken)
+                : RunAsync(
+                    parse.GetValue(config),
+                    parse.GetValue(format),
+                    parse.GetValue(output),
+                    new DriftRequest(parse.GetValue(showValues), parse.GetValue(repair)),
+                    parse.GetValue(failOn),
+                    parse.GetValue(verbose),
+                    cancellationToken),
             cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(FileInfo file, DriftFormat format, FileInfo? output, DriftRequest request, int failOn, bool verbose, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(FileInfo? file, DriftFormat format, FileInfo? output, DriftRequest request, int failOn, bool verbose, CancellationToken cancellationToken)
     {
         await using var services = ToolHost.Build(CliConfiguration.Load(file), verbose);
         var report = await services.GetRequiredService<DriftReporter>().RunAsync(request, cancellationToken);
@@ -66,7 +89,52 @@ public static class DriftCommand
             await Console.Error.WriteLineAsync($"{DriftFormats.Headline(report)} Report written to {output.FullName}.");
         }
 
-        var remaining = report.Repair?.RemainingDifferences ?? report.Summary.Differences;
-        return remaining > failOn ? IdrepCommand.CheckFailed : IdrepCommand.Ok;
+        return DriftReportService.RemainingDifferences(report) > failOn ? IdrepCommand.CheckFailed : IdrepCommand.Ok;
+    }
+
+    /// <summary>
+    /// One scheduled report (<see cref="DriftReportService.PublishAsync"/>). Standard output carries only the EMF metrics
+    /// line (flushed once on exit, whatever the outcome); the summary goes to standard error.
+    /// </summary>
+    private static async Task<int> PublishAsync(FileInfo? file, bool repair, int failOn, bool verbose, CancellationToken cancellationToken)
+    {
+        var configuration = CliConfiguration.Load(file);
+        if (repair)
+        {
+            configuration = new ConfigurationBuilder()
+                .AddConfiguration(configuration)
+                .AddInMemoryCollection([new($"{DriftOptions.Section}:{nameof(DriftOptions.Repair)}", "true")])
+                .Build();
+        }
+
+        var drift = configuration.GetSection(DriftOptions.Section).Get<DriftOptions>() ?? new DriftOptions();
+        if (string.IsNullOrWhiteSpace(drift.OutputDirectory) && string.IsNullOrWhiteSpace(drift.OutputBucket))
+        {
+            throw new CliUsageException(
+                "drift --publish stores the report, but neither Drift:OutputDirectory (a folder) nor Drift:OutputBucket (an S3 bucket) is set. "
+                + "Set one (as environment variables: IDREP_Drift__OutputBucket=<bucket> or IDREP_Drift__OutputDirectory=<folder>), "
+                + "or run 'idrep drift' without --publish to print the report instead.");
+        }
+
+        var worker = configuration.GetSection(WorkerOptions.Section).Get<WorkerOptions>() ?? new WorkerOptions();
+        var problems = worker.Validate().ToList();
+        if (problems.Count > 0)
+        {
+            throw new OptionsValidationException(WorkerOptions.Section, typeof(WorkerOptions), problems);
+        }
+
+        using var metrics = EmfMetricsExporter.CreateIfEnabled(worker.CloudWatchNamespace, CloudWatchMetricNames.WorkerService, Console.Out, TimeProvider.System);
+        try
+        {
+            await using var services = ToolHost.Build(configuration, verbose);
+            var published = await services.GetRequiredService<DriftReportService>().PublishAsync(cancellationToken);
+            await Console.Error.WriteLineAsync($"{DriftFormats.Headline(published.Report)} Report stored at {string.Join(", ", published.Locations)}.");
+            return published.RemainingDifferences > failOn ? IdrepCommand.CheckFailed : IdrepCommand.Ok;
+        }
+        finally
+        {
+            // A scheduled task lives shorter than a metrics interval: whatever it recorded goes out now.
+            metrics?.Flush();
+        }
     }
 }

@@ -29,7 +29,7 @@ public static class SandboxCommand
                 r.AddError("--seed must be from 0 to 10000 (users to create in the primary pool).");
             }
         });
-        var up = new Command("up", "Start the sandbox (two Cognito emulators, DynamoDB, EventBridge, the Replicator's triggers), print one JSON line describing it, and stay up until interrupted.")
+        var up = new Command("up", "Start the sandbox (two Cognito emulators, DynamoDB, EventBridge, S3 for drift reports, the Replicator's triggers), print one JSON line describing it, and stay up until interrupted.")
         {
             data,
             usernamePools,
@@ -37,7 +37,7 @@ public static class SandboxCommand
             seed,
         };
         up.SetAction((parse, cancellationToken) => UpAsync(
-            new SandboxOptions { DataDirectory = parse.GetValue(data)?.FullName, SignInByEmail = !parse.GetValue(usernamePools), CloudTrailDelay = parse.GetValue(cloudTrailDelay) },
+            new SandboxOptions { DataDirectory = parse.GetValue(data)?.FullName, SignInByEmail = !parse.GetValue(usernamePools), CloudTrailDelay = parse.GetValue(cloudTrailDelay), S3 = true },
             parse.GetValue(seed),
             cancellationToken));
         return new Command("sandbox", "The local two-Region sandbox (no AWS account needed).") { up };

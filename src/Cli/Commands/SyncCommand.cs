@@ -9,12 +9,17 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace IdentityReplicator.Cli.Commands;
 
-/// <summary><c>idrep sync --config FILE [--dry-run] [--prune]</c>: fill or converge the standby from the primary.</summary>
+/// <summary>
+/// <c>idrep sync [--config FILE] [--dry-run] [--prune]</c>: fill or converge the standby from the primary. Without
+/// <c>--config</c>, settings come from <c>IDREP_</c> environment variables only.
+/// </summary>
 public static class SyncCommand
 {
     public static Command Build()
     {
         var config = CommonOptions.Config();
+        config.Required = false;
+        config.Description += " Without it, settings come from IDREP_ environment variables only (e.g. IDREP_Replication__Primary__UserPoolId).";
         var dryRun = new Option<bool>("--dry-run") { Description = "Read both pools and list what a sync would change and delete, without changing anything." };
         var prune = new Option<bool>("--prune") { Description = "Also delete standby users and groups the primary does not have (listed, not deleted, without it)." };
         var json = CommonOptions.Json();
@@ -28,12 +33,12 @@ public static class SyncCommand
             verbose,
         };
         command.SetAction((parse, cancellationToken) => ToolHost.RunAsync(
-            () => RunAsync(parse.GetRequiredValue(config), new SyncRequest(parse.GetValue(dryRun), parse.GetValue(prune)), parse.GetValue(json), parse.GetValue(verbose), cancellationToken),
+            () => RunAsync(parse.GetValue(config), new SyncRequest(parse.GetValue(dryRun), parse.GetValue(prune)), parse.GetValue(json), parse.GetValue(verbose), cancellationToken),
             cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(FileInfo file, SyncRequest request, bool json, bool verbose, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(FileInfo? file, SyncRequest request, bool json, bool verbose, CancellationToken cancellationToken)
     {
         await using var services = ToolHost.Build(CliConfiguration.Load(file), verbose);
         var sync = services.GetRequiredService<FullSync>();

@@ -1,5 +1,6 @@
 using IdentityReplicator.Core.Aws;
 using IdentityReplicator.Core.Mirror;
+using IdentityReplicator.Reconciler.Drift.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -71,7 +72,7 @@ public static class ToolHost
             await Console.Error.WriteLineAsync("Interrupted. Re-run the same command to resume: finished work is found in step and not redone.");
             return Commands.IdrepCommand.Aborted;
         }
-        catch (Exception e) when (e is AwsServiceException or MirrorStoreException or HttpRequestException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is AwsServiceException or MirrorStoreException or ReportStoreException or HttpRequestException or IOException or UnauthorizedAccessException)
         {
             await Console.Error.WriteLineAsync($"Failed: {e.Message}");
             return Commands.IdrepCommand.UsageError;

@@ -1,4 +1,5 @@
 using Amazon.Runtime;
+using IdentityReplicator.Core.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -43,6 +44,21 @@ public static class WorkerHost
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
+        if (!string.IsNullOrWhiteSpace(worker.CloudWatchNamespace))
+        {
+            // First registered, so it starts first and stops last: its final flush sees what the others recorded while stopping.
+            var cloudWatchNamespace = worker.CloudWatchNamespace;
+            builder.Services.AddHostedService(sp =>
+            {
+                var time = sp.GetService<TimeProvider>() ?? TimeProvider.System;
+                return new CloudWatchMetricsService(
+                    new EmfMetricsExporter(cloudWatchNamespace, CloudWatchMetricNames.WorkerService, Console.Out, time),
+                    worker.MetricsInterval,
+                    time,
+                    sp.GetRequiredService<ILogger<CloudWatchMetricsService>>());
+            });
+        }
+
         builder.Services.AddCapture(builder.Configuration);
         builder.Services.AddReconciler(builder.Configuration);
         builder.Services.AddOptions<WorkerOptions>().Bind(builder.Configuration.GetSection(WorkerOptions.Section)).ValidateOnStart();

@@ -1,4 +1,5 @@
 using IdentityReplicator.Core.Model;
+using IdentityReplicator.Core.Telemetry;
 
 namespace IdentityReplicator.Core.Mirror;
 
@@ -171,8 +172,10 @@ public interface ICaptureHintQueue
 }
 
 /// <summary>The mirror table could not be read or written (after retries). Carries the DynamoDB error.</summary>
-public sealed class MirrorStoreException : Exception
+public sealed class MirrorStoreException : Exception, IComponentFailure
 {
+    public string Component => "mirror table";
+
     public MirrorStoreException(string message, Exception innerException)
         : base(message, innerException)
     {

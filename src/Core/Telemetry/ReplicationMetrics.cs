@@ -4,7 +4,8 @@ namespace IdentityReplicator.Core.Telemetry;
 
 /// <summary>
 /// The tool's metrics (System.Diagnostics.Metrics, so OpenTelemetry or dotnet-counters can collect them).
-/// Tags carry categories and outcomes, never identities.
+/// Tags carry categories and outcomes, never identities. <see cref="CloudWatchMetricNames"/> says which reach
+/// CloudWatch, under which names.
 /// </summary>
 public static class ReplicationMetrics
 {
@@ -29,6 +30,12 @@ public static class ReplicationMetrics
 
     /// <summary>Milliseconds from a change being observed in the primary to it being applied in the standby.</summary>
     public static readonly Histogram<double> ReplicationLag = Meter.CreateHistogram<double>("idrep.replication.lag", "ms");
+
+    /// <summary>Differences left by a drift report (after repair when it repaired): recorded once per completed report.</summary>
+    public static readonly Histogram<long> DriftDifferences = Meter.CreateHistogram<long>("idrep.drift.differences", "{difference}");
+
+    /// <summary>Drift reports completed (scheduled in the worker, or <c>idrep drift --publish</c>).</summary>
+    public static readonly Counter<long> DriftRuns = Meter.CreateCounter<long>("idrep.drift.runs", "{run}");
 
     /// <summary>Registers the gauge of how far behind the change feed the reconciler is (seconds; 0 when caught up).</summary>
     public static ObservableGauge<double> FeedBehind(Func<double> seconds) =>

@@ -8,13 +8,19 @@ namespace IdentityReplicator.Reconciler.Drift;
 
 public sealed record DriftRequest(bool ShowValues = false, bool Repair = false);
 
+/// <summary>Produces drift reports (<see cref="DriftReporter"/>; faked in tests of what is done with a report).</summary>
+public interface IDriftReporter
+{
+    Task<DriftReport> RunAsync(DriftRequest request, CancellationToken cancellationToken);
+}
+
 /// <summary>
 /// Produces a drift report: reads both pools, the mirror and the parked entities, compares them
 /// (<see cref="DriftDetector"/>), and on request repairs what differs through the apply engine — missing and
 /// differing groups, then every user with a difference, then what the standby has and the primary not — and compares
 /// again to report what remains.
 /// </summary>
-public sealed class DriftReporter(ReplicationScope scope, Converger converger, SyncOptions options, ILogger<DriftReporter> logger)
+public sealed class DriftReporter(ReplicationScope scope, Converger converger, SyncOptions options, ILogger<DriftReporter> logger) : IDriftReporter
 {
     public async Task<DriftReport> RunAsync(DriftRequest request, CancellationToken cancellationToken)
     {

@@ -5,6 +5,7 @@ using IdentityReplicator.Core.Mirror;
 using IdentityReplicator.Core.Pools;
 using IdentityReplicator.Reconciler.Apply;
 using IdentityReplicator.Reconciler.Drift;
+using IdentityReplicator.Reconciler.Drift.Storage;
 using IdentityReplicator.Reconciler.Sync;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -41,6 +42,12 @@ public static class SyncServiceCollectionExtensions
             sp.GetRequiredService<ReplicationScope>(), sp.GetRequiredService<Converger>(), sp.GetRequiredService<SyncOptions>(), sp.GetRequiredService<ILogger<FullSync>>()));
         services.TryAddSingleton(sp => new DriftReporter(
             sp.GetRequiredService<ReplicationScope>(), sp.GetRequiredService<Converger>(), sp.GetRequiredService<SyncOptions>(), sp.GetRequiredService<ILogger<DriftReporter>>()));
+        services.TryAddSingleton<IDriftReporter>(sp => sp.GetRequiredService<DriftReporter>());
+        services.TryAddSingleton<IReportStore>(sp => ReportStoreFactory.Create(
+            sp.GetRequiredService<IOptions<DriftOptions>>().Value,
+            sp.GetRequiredService<IOptions<ReplicationOptions>>().Value.Standby.Region,
+            sp.GetRequiredService<AWSCredentials>));
+        services.TryAddSingleton<DriftReportService>();
         services.TryAddSingleton(sp =>
         {
             var region = sp.GetRequiredService<IOptions<ReplicationOptions>>().Value.Standby.Region;
@@ -54,7 +61,7 @@ public static class SyncServiceCollectionExtensions
     public static IServiceCollection AddScheduledDriftReports(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSyncAndDrift(configuration);
-        services.AddHostedService<DriftReportService>();
+        services.AddHostedService(sp => sp.GetRequiredService<DriftReportService>());
         return services;
     }
 }

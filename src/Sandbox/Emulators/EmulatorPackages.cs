@@ -6,13 +6,13 @@ using Microsoft.Extensions.Logging;
 namespace IdentityReplicator.Sandbox.Emulators;
 
 /// <summary>
-/// Installs the emulators (cognito-local, dynalite) from the lockfile embedded in this assembly with
+/// Installs the emulators (cognito-local, dynalite, s3rver) from the lockfile embedded in this assembly with
 /// <c>npm ci</c>, once per lockfile version, into a per-user cache folder. Concurrent callers (parallel test
 /// assemblies) wait for one install under a file lock.
 /// </summary>
 public static class EmulatorPackages
 {
-    private static readonly string[] Files = ["package.json", "package-lock.json", "watchdog.js", "coalesce-writes.js"];
+    private static readonly string[] Files = ["package.json", "package-lock.json", "watchdog.js", "coalesce-writes.js", "s3-local.js"];
     private static readonly SemaphoreSlim InProcess = new(1, 1);
 
     /// <summary>Where installs are cached: <c>IDREP_CACHE_DIR</c>, else <c>$XDG_CACHE_HOME/identity-replicator</c>, else <c>~/.cache/identity-replicator</c>.</summary>

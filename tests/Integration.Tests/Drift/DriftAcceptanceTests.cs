@@ -3,6 +3,7 @@ using IdentityReplicator.Cli.Hosting;
 using IdentityReplicator.Core.Cognito;
 using IdentityReplicator.Reconciler.Drift;
 using IdentityReplicator.Reconciler.Drift.Formats;
+using IdentityReplicator.Reconciler.Drift.Storage;
 using IdentityReplicator.Reconciler.Sync;
 using IdentityReplicator.Sandbox;
 using IdentityReplicator.TestSupport;
@@ -97,6 +98,7 @@ public sealed class DriftAcceptanceTests
         var scheduled = new DriftReportService(
             reporter,
             services.GetRequiredService<DriftEvents>(),
+            new ReportStores([]),
             Options.Create(new DriftOptions { Schedule = "0 3 * * *" }),
             TimeProvider.System,
             NullLogger<DriftReportService>.Instance);

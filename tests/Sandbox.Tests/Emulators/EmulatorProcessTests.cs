@@ -2,10 +2,11 @@ using System.Diagnostics;
 using IdentityReplicator.Sandbox.Emulators;
 using IdentityReplicator.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
+using Xunit.Abstractions;
 
 namespace IdentityReplicator.Sandbox.Tests.Emulators;
 
-public sealed class EmulatorProcessTests
+public sealed class EmulatorProcessTests(ITestOutputHelper output)
 {
     [Fact]
     public async Task EnsureInstalledAsync_CalledTwice_ReturnsOneInstallWithTheEmulatorsAndTheWatchdog()
@@ -16,7 +17,35 @@ public sealed class EmulatorProcessTests
         Assert.Equal(first, second);
         Assert.True(File.Exists(Path.Combine(first, "node_modules", "cognito-local", "lib", "bin", "start.js")));
         Assert.True(File.Exists(Path.Combine(first, "node_modules", "dynalite", "cli.js")));
+        Assert.True(File.Exists(Path.Combine(first, "node_modules", "s3rver", "lib", "s3rver.js")));
         Assert.True(File.Exists(Path.Combine(first, "watchdog.js")));
+        Assert.True(File.Exists(Path.Combine(first, "s3-local.js")));
+    }
+
+    [Fact]
+    public async Task S3Local_Started_ListensOnLoopbackWithItsBucketAndStopsOnDispose()
+    {
+        var install = await EmulatorPackages.EnsureInstalledAsync(NullLogger.Instance, TimeProvider.System, CancellationToken.None);
+        var data = Directory.CreateTempSubdirectory("idrep-s3-").FullName;
+        var started = TimeProvider.System.GetTimestamp();
+        var s3 = await S3Local.StartAsync(install, data, "sandbox", ["idrep-test-bucket"], TimeProvider.System, CancellationToken.None);
+        output.WriteLine($"s3rver listened after {TimeProvider.System.GetElapsedTime(started).TotalMilliseconds:0} ms");
+        var pid = s3.ProcessId;
+        try
+        {
+            using var http = new HttpClient { BaseAddress = s3.Url };
+            var listing = await http.GetStringAsync("idrep-test-bucket");
+
+            Assert.Equal("127.0.0.1", s3.Url.Host);
+            Assert.Contains("<Name>idrep-test-bucket</Name>", listing, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await s3.DisposeAsync();
+            Directory.Delete(data, recursive: true);
+        }
+
+        Assert.False(Processes.IsAlive(pid));
     }
 
     [Fact]

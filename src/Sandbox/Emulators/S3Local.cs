@@ -1,0 +1,33 @@
+using System.Globalization;
+
+namespace IdentityReplicator.Sandbox.Emulators;
+
+/// <summary>
+/// s3rver: Amazon S3 on 127.0.0.1 (path-style), objects kept as files under <c>&lt;data&gt;/s3</c>. It accepts requests
+/// signed with the sandbox's access key; it checks the key, not the SigV4 signature.
+/// </summary>
+public static class S3Local
+{
+    public static Task<NodeProcess> StartAsync(
+        string installFolder,
+        string dataFolder,
+        string accessKey,
+        IEnumerable<string> buckets,
+        TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        var objects = Path.Combine(dataFolder, "s3");
+        Directory.CreateDirectory(objects);
+        var port = FreePort.Next();
+        return NodeProcess.StartAsync(
+            "s3rver",
+            installFolder,
+            "s3-local.js",
+            [port.ToString(CultureInfo.InvariantCulture), objects, accessKey, accessKey, .. buckets],
+            new Dictionary<string, string>(),
+            dataFolder,
+            port,
+            time,
+            cancellationToken);
+    }
+}
