@@ -146,6 +146,7 @@ public sealed record DeploymentConfig
                 HostedZoneId = Optional("failoverHostedZoneId"),
                 HealthCheckIds = List("failoverHealthCheckIds"),
                 ParameterPrefix = Optional("failoverParameterPrefix"),
+                ParameterKeyArns = List("failoverParameterKeyArns"),
                 GlobalClusterId = Optional("failoverGlobalClusterId"),
                 PrimaryDatabase = Optional("failoverPrimaryDatabase"),
                 StandbyDatabase = Optional("failoverStandbyDatabase"),
@@ -206,6 +207,11 @@ public sealed record DeploymentConfig
             problems.Add($"Context 'failoverParameterPrefix' is '{prefix}'; it must be a parameter path that starts and ends with '/', e.g. /myapp/.");
         }
 
+        foreach (var keyArn in config.Failover.ParameterKeyArns.Where(k => !Regex.IsMatch(k, "^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$")))
+        {
+            problems.Add($"Context 'failoverParameterKeyArns' holds '{keyArn}'; give KMS key ARNs (arn:aws:kms:<region>:<account>:key/<id>), comma-separated.");
+        }
+
         return problems.Count == 0 ? config : throw new InvalidOperationException(string.Join(Environment.NewLine, problems));
     }
 
@@ -224,6 +230,9 @@ public sealed record FailoverTargets
 
     /// <summary>The SSM parameter path the application's Cognito settings live under, e.g. <c>/myapp/</c>.</summary>
     public string? ParameterPrefix { get; init; }
+
+    /// <summary>Customer-managed KMS keys of SecureString parameters under <see cref="ParameterPrefix"/> (ARNs).</summary>
+    public IReadOnlyList<string> ParameterKeyArns { get; init; } = [];
 
     public string? GlobalClusterId { get; init; }
 

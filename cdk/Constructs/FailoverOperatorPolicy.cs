@@ -76,6 +76,17 @@ public sealed class FailoverOperatorPolicy : Construct
                 "ClientConfigParameters",
                 ["ssm:GetParameters", "ssm:PutParameter"],
                 regions.Select(r => stack.FormatArn(new ArnComponents { Service = "ssm", Region = r, Resource = "parameter", ResourceName = prefix.Trim('/') + "/*" }))));
+
+            // SecureString parameters under a customer-managed key (the AWS-managed aws/ssm key needs no grant).
+            foreach (var (keyArn, index) in targets.ParameterKeyArns.Select((k, i) => (k, i)))
+            {
+                var keyRegion = keyArn.Split(':') is { Length: > 3 } parts ? parts[3] : config.PrimaryRegion;
+                statements.Add(Permissions.Allow(
+                    $"ClientConfigParameterKey{index}",
+                    ["kms:Decrypt", "kms:Encrypt"],
+                    [keyArn],
+                    new Dictionary<string, object> { ["StringEquals"] = new Dictionary<string, object> { ["kms:ViaService"] = $"ssm.{keyRegion}.amazonaws.com" } }));
+            }
         }
 
         if (targets.PrimaryDatabase is { } primaryDb && targets.StandbyDatabase is { } standbyDb)

@@ -7,6 +7,7 @@ namespace IdentityReplicator.Cdk.Constructs;
 /// <summary>
 /// The actions each component calls, on the resources it calls them on (docs/permissions.md lists the same). Every
 /// action is named; no resource is wider than the table, index, pool, key, bus, bucket prefix or parameter path.
+/// (The CDK's own custom resources for cross-Region references carry the CDK's policies; docs/permissions.md lists them.)
 /// </summary>
 public static class Permissions
 {
@@ -31,14 +32,14 @@ public static class Permissions
     ];
 
     /// <summary>The Replicator function on the mirror table: snapshots, hints, the sub index, mappings, the control item.</summary>
-    public static readonly string[] CaptureTable = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"];
+    public static readonly string[] CaptureTable = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"];
 
     /// <summary>The worker on the mirror table: the change feed (index), apply state, hints (deleted when done), the catalog scan.</summary>
     public static readonly string[] WorkerTable =
         ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query", "dynamodb:Scan"];
 
     /// <summary>The failover operator on the mirror table: the control item (compare-and-set), the journal, checkpoints.</summary>
-    public static readonly string[] OperatorTable = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"];
+    public static readonly string[] OperatorTable = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"];
 
     /// <summary>
     /// DynamoDB uses the table's customer-managed key on the caller's behalf; these are allowed only through DynamoDB

@@ -72,8 +72,8 @@ public sealed class ReplicatorFunction : Construct
         role.AddToPolicy(Permissions.Allow(
             "ReadPoolsToCapture",
             Permissions.CaptureReads,
-            // The primary's pool; after a failover its triggers capture the standby's.
-            [Permissions.PoolArn(stack, config.PrimaryRegion, props.PrimaryPoolId), Permissions.PoolArn(stack, config.StandbyRegion, props.StandbyPoolId)]));
+            // The function reads the configured primary pool only (IDREP_PRIMARY_POOL_ID), in both Regions.
+            [Permissions.PoolArn(stack, config.PrimaryRegion, props.PrimaryPoolId)]));
         role.AddToPolicy(Permissions.Allow("RecordInMirrorTable", Permissions.CaptureTable, [Permissions.TableArn(stack, region, config.TableName)]));
         role.AddToPolicy(Permissions.TableKeyThroughDynamoDb("UseMirrorTableKey", props.KeyArn, region));
 
@@ -168,9 +168,10 @@ public sealed class ReplicatorFunction : Construct
         {
             Description = "IdentityReplicator: UserChanged hints published by applications",
             EventBus = Amazon.CDK.AWS.Events.EventBus.FromEventBusName(this, "HintBus", config.EventBusName),
+            // Applications publish under their own source (docs/application-hints.md); a hint only makes the
+            // function read the user from the pool, so matching the detail type alone lets nothing in.
             EventPattern = new EventPattern
             {
-                Source = [UserChangedEvent.DefaultSource],
                 DetailType = [UserChangedEvent.DetailType],
             },
             Targets = [target],

@@ -20,6 +20,7 @@ public sealed class ConfigTests
             ["logRetentionDays"] = "45",
             ["functionQuotaShare"] = "2",
             ["failoverParameterPrefix"] = "myapp",
+            ["failoverParameterKeyArns"] = "alias/app-config",
             ["failoverPrimaryDatabase"] = "east",
             ["replicatorAsset"] = Path.Combine(Asset, "missing"),
         }));
@@ -32,6 +33,7 @@ public sealed class ConfigTests
             "Context 'logRetentionDays' is 45; CloudWatch Logs keeps logs for one of 1, 3, 5, 7, 14, 30",
             "Context 'functionQuotaShare' is '2'; it must be a number above 0 and at most 1",
             "Context 'failoverParameterPrefix' is 'myapp'; it must be a parameter path that starts and ends with '/'",
+            "Context 'failoverParameterKeyArns' holds 'alias/app-config'; give KMS key ARNs",
             "Set both 'failoverPrimaryDatabase' and 'failoverStandbyDatabase'",
             "Name the existing pools with contexts 'primaryUserPoolId' and 'standbyUserPoolId', or set 'createPools' to true",
             "No Replicator bootstrap in",

@@ -56,7 +56,7 @@ public sealed class IamTests(DefaultSynthesis synthesis) : IClassFixture<Default
         Assert.Equal(
             [
                 "cognito-idp:AdminGetUser", "cognito-idp:AdminListGroupsForUser", "cognito-idp:GetGroup", "cognito-idp:ListUsers",
-                "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem",
+                "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
                 "kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey",
                 "logs:CreateLogStream", "logs:PutLogEvents",
                 "sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:SendMessage",
@@ -64,6 +64,9 @@ public sealed class IamTests(DefaultSynthesis synthesis) : IClassFixture<Default
             actions);
         var table = policy.Single(st => (string?)st["Sid"] == "RecordInMirrorTable");
         Assert.EndsWith(":dynamodb:us-east-1:123456789012:table/identity-replicator-mirror\"]]}", table["Resource"]!.ToJsonString(), StringComparison.Ordinal);
+        var pools = policy.Single(st => (string?)st["Sid"] == "ReadPoolsToCapture")["Resource"]!.ToJsonString();
+        Assert.Contains("userpool/", pools, StringComparison.Ordinal);
+        Assert.DoesNotContain("us-west-2", pools, StringComparison.Ordinal);
         var key = policy.Single(st => (string?)st["Sid"] == "UseMirrorTableKey");
         Assert.Equal("dynamodb.us-east-1.amazonaws.com", (string?)key["Condition"]!["StringEquals"]!["kms:ViaService"]);
     }
@@ -94,6 +97,9 @@ public sealed class IamTests(DefaultSynthesis synthesis) : IClassFixture<Default
         Assert.Equal(
             ["arn:aws:ssm:us-east-1:123456789012:parameter/myapp/*", "arn:aws:ssm:us-west-2:123456789012:parameter/myapp/*"],
             Values(statements["ClientConfigParameters"]["Resource"]).Select(Plain));
+        var parameterKey = statements["ClientConfigParameterKey0"];
+        Assert.Equal(["kms:Decrypt", "kms:Encrypt"], Values(parameterKey["Action"]).Order());
+        Assert.Equal("ssm.us-west-2.amazonaws.com", (string?)parameterKey["Condition"]!["StringEquals"]!["kms:ViaService"]);
         Assert.Equal(
             ["arn:aws:rds:us-east-1:123456789012:cluster:myapp-east", "arn:aws:rds:us-west-2:123456789012:cluster:myapp-west", "arn:aws:rds::123456789012:global-cluster:myapp-global"],
             Values(statements["Database"]["Resource"]).Select(Plain));
@@ -120,6 +126,7 @@ public sealed class IamTests(DefaultSynthesis synthesis) : IClassFixture<Default
         ["failoverHostedZoneId"] = "Z0123456789ABCDEFGHIJ",
         ["failoverHealthCheckIds"] = "11111111-2222-3333-4444-555555555555, 66666666-7777-8888-9999-000000000000",
         ["failoverParameterPrefix"] = "/myapp/",
+        ["failoverParameterKeyArns"] = "arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
         ["failoverGlobalClusterId"] = "myapp-global",
         ["failoverPrimaryDatabase"] = "myapp-east",
         ["failoverStandbyDatabase"] = "myapp-west",

@@ -99,7 +99,7 @@ public sealed class PreflightChecks(FailoverPlan plan, FailoverPorts ports, Time
         }));
         return problems.Count == 0
             ? new CheckResult(Credentials, true, $"{calls.Count} read call(s) allowed")
-            : new CheckResult(Credentials, false, string.Join("; ", problems) + " — grant the permissions in docs/runbook-failover.md#permissions, or check the endpoint");
+            : new CheckResult(Credentials, false, string.Join("; ", problems) + " — grant the permissions in docs/permissions.md#failover-operator-policy, or check the endpoint");
     }
 
     private async Task<CheckResult> ResourcesAsync(CancellationToken cancellationToken)
