@@ -74,24 +74,9 @@ public static class TriggersCommand
             await Console.Error.WriteLineAsync(e.Message);
             return IdrepCommand.CheckFailed;
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is ArgumentException or CliUsageException or OptionsValidationException)
         {
-            await Console.Error.WriteLineAsync(e.Message);
-            return IdrepCommand.UsageError;
-        }
-        catch (CliUsageException e)
-        {
-            await Console.Error.WriteLineAsync(e.Message);
-            return IdrepCommand.UsageError;
-        }
-        catch (OptionsValidationException e)
-        {
-            foreach (var failure in e.Failures)
-            {
-                await Console.Error.WriteLineAsync(failure);
-            }
-
-            return IdrepCommand.UsageError;
+            return await ToolHost.UsageErrorAsync(e);
         }
     }
 

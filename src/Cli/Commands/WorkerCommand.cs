@@ -51,19 +51,9 @@ public static class WorkerCommand
             await host.WaitForShutdownAsync(cancellationToken);
             return IdrepCommand.Ok;
         }
-        catch (CliUsageException e)
+        catch (Exception e) when (e is CliUsageException or OptionsValidationException)
         {
-            await Console.Error.WriteLineAsync(e.Message);
-            return IdrepCommand.UsageError;
-        }
-        catch (OptionsValidationException e)
-        {
-            foreach (var failure in e.Failures)
-            {
-                await Console.Error.WriteLineAsync(failure);
-            }
-
-            return IdrepCommand.UsageError;
+            return await ToolHost.UsageErrorAsync(e);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -43,6 +43,17 @@ public static class ToolHost
         return provider;
     }
 
+    /// <summary>Prints a usage or configuration error (every failed setting of an options check) and returns exit code 2.</summary>
+    public static async Task<int> UsageErrorAsync(Exception error)
+    {
+        foreach (var line in error is OptionsValidationException options ? options.Failures : [error.Message])
+        {
+            await Console.Error.WriteLineAsync(line);
+        }
+
+        return Commands.IdrepCommand.UsageError;
+    }
+
     /// <summary>
     /// Runs a command body and maps failures to exit codes: 2 for configuration and service errors (with a message
     /// naming the problem), 3 when interrupted.
@@ -53,19 +64,9 @@ public static class ToolHost
         {
             return await body();
         }
-        catch (CliUsageException e)
+        catch (Exception e) when (e is CliUsageException or OptionsValidationException)
         {
-            await Console.Error.WriteLineAsync(e.Message);
-            return Commands.IdrepCommand.UsageError;
-        }
-        catch (OptionsValidationException e)
-        {
-            foreach (var failure in e.Failures)
-            {
-                await Console.Error.WriteLineAsync(failure);
-            }
-
-            return Commands.IdrepCommand.UsageError;
+            return await UsageErrorAsync(e);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
