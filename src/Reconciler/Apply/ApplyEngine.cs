@@ -35,6 +35,7 @@ public sealed record ApplySettings(string Region, IReadOnlyCollection<string> Ex
 /// Applies snapshots to the standby pool: reads the standby user, then issues only the calls needed (create,
 /// attribute update/delete, enable/disable, confirm, group membership add/remove, delete). Applying the same snapshot
 /// twice makes no change the second time. What the standby rejects is parked with a reason; the rest carries on.
+/// Permission and credential errors are systemic, never parked: they surface as <see cref="ApplyPermissionException"/>.
 /// </summary>
 public sealed class ApplyEngine
 {
@@ -218,6 +219,10 @@ public sealed class ApplyEngine
         {
             return await ParkAsync(entity, park.Code, park.Message, Math.Max(snapshot.ProfileVersion, snapshot.GroupsVersion), cancellationToken);
         }
+        catch (CognitoException e) when (e.IsPermissionProblem)
+        {
+            throw new ApplyPermissionException(_standby.PoolId, Region, e);
+        }
         catch (CognitoException e) when (!e.IsRetryable && e is not NotAuthorizedException)
         {
             return await ParkAsync(entity, e.ErrorCode, $"The standby pool rejected this user: {e.ErrorCode}: {e.Message}", Math.Max(snapshot.ProfileVersion, snapshot.GroupsVersion), cancellationToken);
@@ -283,6 +288,10 @@ public sealed class ApplyEngine
             var result = new ApplyResult(outcome, calls);
             Record(entity, result, snapshot.ChangedAt);
             return result;
+        }
+        catch (CognitoException e) when (e.IsPermissionProblem)
+        {
+            throw new ApplyPermissionException(_standby.PoolId, Region, e);
         }
         catch (CognitoException e) when (!e.IsRetryable && e is not NotAuthorizedException)
         {
