@@ -86,6 +86,18 @@ public sealed class ApplyEngine
         return _parked.Count;
     }
 
+    /// <summary>
+    /// Remembers entities a caller found parked (full sync and drift repair list them from the replica state), so that
+    /// one of them that then applies cleanly is unparked even if this engine never loaded them itself.
+    /// </summary>
+    public void TrackParked(IEnumerable<ParkedEntity> parked)
+    {
+        foreach (var entity in parked)
+        {
+            _parked[entity.Entity] = 0;
+        }
+    }
+
     /// <summary>The standby pool's sign-in mode, schema and password policy (read once).</summary>
     public async Task<PoolDescription> DescribeStandbyAsync(CancellationToken cancellationToken)
     {
@@ -301,7 +313,7 @@ public sealed class ApplyEngine
 
     /// <summary>Parks an entity after repeated transient failures so its bucket can move on.</summary>
     public Task<ApplyResult> ParkAfterFailuresAsync(EntityId entity, int attempts, Exception last, long version, CancellationToken cancellationToken) =>
-        ParkAsync(entity, "TransientFailuresExhausted", $"Failed {attempts} times in a row, last with {Reasons.Of(last)}; the next change to it, the sweep or 'idrep drift --repair' retries it.", version, cancellationToken);
+        ParkAsync(entity, "TransientFailuresExhausted", $"Failed {attempts} times in a row, last with {Reasons.Of(last)}; it is retried by 'idrep drift --repair' (or 'idrep sync'), or by its next change in the source pool.", version, cancellationToken);
 
     private async Task<ApplyResult> ParkAsync(EntityId entity, string code, string reason, long version, CancellationToken cancellationToken)
     {

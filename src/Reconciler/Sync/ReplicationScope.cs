@@ -98,6 +98,9 @@ public sealed class ReplicationScope
         await Task.WhenAll(sourceRead, targetRead, mirrorRead, parkedRead);
         var parked = await parkedRead;
 
+        // Repair and sync go through this engine: it must know what is parked to unpark what then applies cleanly.
+        target.Engine.TrackParked(parked);
+
         var inputs = new DriftInputs(
             await sourceRead,
             source.Region,

@@ -251,6 +251,8 @@ public sealed class FeedPollerTests(DynaliteFixture fixture)
         Assert.Equal("TransientFailuresExhausted", parked.Code);
         Assert.Contains("3 times", parked.Reason, StringComparison.Ordinal);
         Assert.Contains("TooManyRequestsException", parked.Reason, StringComparison.Ordinal);
+        Assert.Contains("'idrep drift --repair'", parked.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("sweep", parked.Reason, StringComparison.Ordinal);
         Assert.Equal(stuckSnapshot.ProfileVersion, parked.Version);
         Assert.Equal(afterSnapshot.FeedPosition, await harness.CheckpointAsync(bucket));
 
