@@ -20,6 +20,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "Feed poll failed ({Reason}); retrying")]
     public static partial void PollFailed(ILogger logger, string reason);
 
+    [LoggerMessage(EventId = 2021, Level = LogLevel.Warning, Message = "Permission problem ({Code}), nothing parked, retrying in {Seconds:0} s: {Problem}")]
+    public static partial void PermissionDenied(ILogger logger, string code, string problem, double seconds);
+
     [LoggerMessage(EventId = 2006, Level = LogLevel.Information, Message = "Reconciler started for target pool {PoolId} in {Region}: {Buckets} feed buckets, resuming from {Resumed} saved checkpoints, {Parked} parked entities")]
     public static partial void Started(ILogger logger, string poolId, string region, int buckets, int resumed, int parked);
 

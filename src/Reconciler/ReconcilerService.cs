@@ -31,6 +31,7 @@ public sealed class ReconcilerService(
         ReplicationMetrics.ParkedNow(() => engine.ParkedCount);
         health.Started(time.GetUtcNow());
         var idle = options.Value.PollInterval;
+        var denied = TimeSpan.Zero;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -38,9 +39,18 @@ public sealed class ReconcilerService(
                 var poller = await route.ActiveAsync(stoppingToken);
                 var handled = poller is null ? 0 : await poller.PollOnceAsync(stoppingToken);
                 health.Polled(time.GetUtcNow());
+                denied = TimeSpan.Zero;
                 idle = handled > 0
                     ? options.Value.PollInterval
                     : TimeSpan.FromTicks(Math.Min(options.Value.IdlePollInterval.Ticks, Math.Max(idle.Ticks * 2, TimeSpan.FromMilliseconds(50).Ticks)));
+            }
+            catch (ApplyPermissionException e) when (!stoppingToken.IsCancellationRequested)
+            {
+                // Systemic: nothing is parked; back off (1 s, doubling up to a minute) and try the same entries again.
+                denied = PermissionBackoff(denied, options.Value.IdlePollInterval);
+                Log.PermissionDenied(logger, e.ErrorCode, e.Message, denied.TotalSeconds);
+                health.Failed(Reasons.Of(e));
+                idle = denied;
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
@@ -58,6 +68,14 @@ public sealed class ReconcilerService(
                 break;
             }
         }
+    }
+
+    /// <summary>The wait after another pass failed for lack of permission: at least a second, doubling, at most a minute.</summary>
+    public static TimeSpan PermissionBackoff(TimeSpan previous, TimeSpan idle)
+    {
+        var first = idle > TimeSpan.FromSeconds(1) ? idle : TimeSpan.FromSeconds(1);
+        var next = previous <= TimeSpan.Zero ? first : previous * 2;
+        return next > TimeSpan.FromMinutes(1) ? TimeSpan.FromMinutes(1) : next;
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)

@@ -49,6 +49,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 1051, Level = LogLevel.Warning, Message = "Primary sweep failed ({Reason}); the next one runs on schedule")]
     public static partial void SweepFailed(ILogger logger, string reason);
 
+    [LoggerMessage(EventId = 1053, Level = LogLevel.Information, Message = "Primary sweep skipped: {Why}")]
+    public static partial void SweepSkipped(ILogger logger, string why);
+
+    [LoggerMessage(EventId = 1054, Level = LogLevel.Information, Message = "Primary sweep reads pool {PoolId} ({Control})")]
+    public static partial void SweepSource(ILogger logger, string poolId, string control);
+
     [LoggerMessage(EventId = 1052, Level = LogLevel.Information, Message = "Primary sweep scheduled {Schedule}")]
     public static partial void SweepScheduled(ILogger logger, string schedule);
 

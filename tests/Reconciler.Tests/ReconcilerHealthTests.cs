@@ -37,4 +37,19 @@ public sealed class ReconcilerHealthTests
         Assert.False(ready);
         Assert.Contains("ResourceNotFoundException", reason, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void PermissionBackoff_RepeatedPermissionErrors_StartsAtASecondDoublesAndStopsAtAMinute()
+    {
+        var idle = TimeSpan.FromMilliseconds(500);
+        var waits = new List<TimeSpan>();
+        var wait = TimeSpan.Zero;
+        for (var i = 0; i < 9; i++)
+        {
+            wait = ReconcilerService.PermissionBackoff(wait, idle);
+            waits.Add(wait);
+        }
+
+        Assert.Equal([1, 2, 4, 8, 16, 32, 60, 60, 60], waits.Select(w => (int)w.TotalSeconds));
+    }
 }

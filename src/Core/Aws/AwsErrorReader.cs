@@ -6,7 +6,11 @@ using System.Xml.Linq;
 namespace IdentityReplicator.Core.Aws;
 
 /// <summary>The parts of an AWS error reply that every protocol has.</summary>
-public sealed record AwsErrorInfo(string Code, string Message, HttpStatusCode StatusCode, string? RequestId);
+public sealed record AwsErrorInfo(string Code, string Message, HttpStatusCode StatusCode, string? RequestId)
+{
+    /// <summary>The API operation that failed (e.g. <c>AdminCreateUser</c>), where the transport knows it.</summary>
+    public string? Operation { get; init; }
+}
 
 /// <summary>Reads error replies of the JSON and XML protocols into <see cref="AwsErrorInfo"/>.</summary>
 public static class AwsErrorReader

@@ -44,7 +44,7 @@ public sealed class AwsJsonTransport
         var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
-            throw _errorFactory(AwsErrorReader.ReadJson(response.StatusCode, response.Headers, body));
+            throw _errorFactory(AwsErrorReader.ReadJson(response.StatusCode, response.Headers, body) with { Operation = operation });
         }
 
         if (body.Length == 0)

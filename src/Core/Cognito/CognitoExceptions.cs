@@ -9,6 +9,7 @@ public class CognitoException : AwsServiceException
     public CognitoException(AwsErrorInfo error)
         : base("cognito-idp", error.Code, error.Message, error.StatusCode, error.RequestId)
     {
+        Operation = error.Operation;
     }
 
     public CognitoException()

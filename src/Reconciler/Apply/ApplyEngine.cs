@@ -35,6 +35,7 @@ public sealed record ApplySettings(string Region, IReadOnlyCollection<string> Ex
 /// Applies snapshots to the standby pool: reads the standby user, then issues only the calls needed (create,
 /// attribute update/delete, enable/disable, confirm, group membership add/remove, delete). Applying the same snapshot
 /// twice makes no change the second time. What the standby rejects is parked with a reason; the rest carries on.
+/// Permission and credential errors are systemic, never parked: they surface as <see cref="ApplyPermissionException"/>.
 /// </summary>
 public sealed class ApplyEngine
 {
@@ -83,6 +84,18 @@ public sealed class ApplyEngine
         }
 
         return _parked.Count;
+    }
+
+    /// <summary>
+    /// Remembers entities a caller found parked (full sync and drift repair list them from the replica state), so that
+    /// one of them that then applies cleanly is unparked even if this engine never loaded them itself.
+    /// </summary>
+    public void TrackParked(IEnumerable<ParkedEntity> parked)
+    {
+        foreach (var entity in parked)
+        {
+            _parked[entity.Entity] = 0;
+        }
     }
 
     /// <summary>The standby pool's sign-in mode, schema and password policy (read once).</summary>
@@ -218,6 +231,10 @@ public sealed class ApplyEngine
         {
             return await ParkAsync(entity, park.Code, park.Message, Math.Max(snapshot.ProfileVersion, snapshot.GroupsVersion), cancellationToken);
         }
+        catch (CognitoException e) when (e.IsPermissionProblem)
+        {
+            throw new ApplyPermissionException(_standby.PoolId, Region, e);
+        }
         catch (CognitoException e) when (!e.IsRetryable && e is not NotAuthorizedException)
         {
             return await ParkAsync(entity, e.ErrorCode, $"The standby pool rejected this user: {e.ErrorCode}: {e.Message}", Math.Max(snapshot.ProfileVersion, snapshot.GroupsVersion), cancellationToken);
@@ -284,6 +301,10 @@ public sealed class ApplyEngine
             Record(entity, result, snapshot.ChangedAt);
             return result;
         }
+        catch (CognitoException e) when (e.IsPermissionProblem)
+        {
+            throw new ApplyPermissionException(_standby.PoolId, Region, e);
+        }
         catch (CognitoException e) when (!e.IsRetryable && e is not NotAuthorizedException)
         {
             return await ParkAsync(entity, e.ErrorCode, $"The standby pool rejected this group: {e.ErrorCode}: {e.Message}", snapshot.Version, cancellationToken);
@@ -292,7 +313,7 @@ public sealed class ApplyEngine
 
     /// <summary>Parks an entity after repeated transient failures so its bucket can move on.</summary>
     public Task<ApplyResult> ParkAfterFailuresAsync(EntityId entity, int attempts, Exception last, long version, CancellationToken cancellationToken) =>
-        ParkAsync(entity, "TransientFailuresExhausted", $"Failed {attempts} times in a row, last with {Reasons.Of(last)}; the next change to it, the sweep or 'idrep drift --repair' retries it.", version, cancellationToken);
+        ParkAsync(entity, "TransientFailuresExhausted", $"Failed {attempts} times in a row, last with {Reasons.Of(last)}; it is retried by 'idrep drift --repair' (or 'idrep sync'), or by its next change in the source pool.", version, cancellationToken);
 
     private async Task<ApplyResult> ParkAsync(EntityId entity, string code, string reason, long version, CancellationToken cancellationToken)
     {

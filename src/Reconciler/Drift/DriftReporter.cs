@@ -15,7 +15,8 @@ public interface IDriftReporter
 }
 
 /// <summary>
-/// Produces a drift report: reads both pools, the mirror and the parked entities, compares them
+/// Produces a drift report in the direction the replication control item names (source → target; with no item the
+/// configured primary → standby): reads both pools, the mirror and the parked entities, compares them
 /// (<see cref="DriftDetector"/>), and on request repairs what differs through the apply engine — missing and
 /// differing groups, then every user with a difference, then what the standby has and the primary not — and compares
 /// again to report what remains.
@@ -24,8 +25,9 @@ public sealed class DriftReporter(ReplicationScope scope, Converger converger, S
 {
     public async Task<DriftReport> RunAsync(DriftRequest request, CancellationToken cancellationToken)
     {
-        var inputs = await scope.ReadAsync(null, cancellationToken);
-        var analysis = DriftDetector.Analyze(inputs, scope.Settings(request.ShowValues), scope.Time.GetUtcNow());
+        var run = await scope.ReadAsync(null, cancellationToken);
+        var inputs = run.Inputs;
+        var analysis = DriftDetector.Analyze(inputs, scope.Settings(run, request.ShowValues), scope.Time.GetUtcNow());
         var report = analysis.Report;
         Log.DriftReported(logger, report.Summary.Differences, report.Summary.Parked, report.Summary.MirrorBehind);
         if (!request.Repair || (report.Summary.InSync && report.Parked.Length == 0))
@@ -41,7 +43,7 @@ public sealed class DriftReporter(ReplicationScope scope, Converger converger, S
             .OfType<Core.Pools.DirectoryUser>();
         var users = analysis.DriftedUsers.Union(parkedUsers).ToList();
         int applied = 0, failed = 0;
-        foreach (var result in await converger.ConvergeGroupsAsync(inputs, groups, CaptureSource.PrimaryRead, options.Concurrency, cancellationToken))
+        foreach (var result in await converger.ConvergeGroupsAsync(run, groups, CaptureSource.PrimaryRead, options.Concurrency, cancellationToken))
         {
             _ = result.Outcome == ApplyOutcome.Applied ? Interlocked.Increment(ref applied) : 0;
         }
@@ -53,7 +55,7 @@ public sealed class DriftReporter(ReplicationScope scope, Converger converger, S
             {
                 try
                 {
-                    var result = await converger.ConvergeUserAsync(inputs, user, CaptureSource.PrimaryRead, token);
+                    var result = await converger.ConvergeUserAsync(run, user, CaptureSource.PrimaryRead, token);
                     _ = result.Outcome == ApplyOutcome.Parked ? Interlocked.Increment(ref failed) : Interlocked.Increment(ref applied);
                 }
                 catch (Exception e) when (!token.IsCancellationRequested)
@@ -63,8 +65,9 @@ public sealed class DriftReporter(ReplicationScope scope, Converger converger, S
                 }
             });
 
-        applied += await converger.PruneAsync(inputs, analysis, CaptureSource.PrimaryRead, cancellationToken);
-        var after = DriftDetector.Analyze(await scope.ReadAsync(null, cancellationToken), scope.Settings(request.ShowValues), scope.Time.GetUtcNow());
+        applied += await converger.PruneAsync(run, analysis, CaptureSource.PrimaryRead, cancellationToken);
+        var again = await scope.ReadAsync(null, cancellationToken);
+        var after = DriftDetector.Analyze(again.Inputs, scope.Settings(again, request.ShowValues), scope.Time.GetUtcNow());
         Log.DriftReported(logger, after.Report.Summary.Differences, after.Report.Summary.Parked, after.Report.Summary.MirrorBehind);
         return report with { Repair = new RepairOutcome(users.Count + groups.Count + analysis.UnmatchedStandbyUsers.Count + analysis.UnmatchedStandbyGroups.Count, applied, failed, after.Report.Summary.Differences) };
     }

@@ -11,7 +11,8 @@ namespace IdentityReplicator.Reconciler.Feed;
 /// (entities in parallel, bounded), and moves on. Every few seconds it re-reads a look-back window to catch entries
 /// that became visible late; what was applied already is skipped. An entry that failed transiently is read again on
 /// every poll (and the saved checkpoint never passes it) until it applies, or until it has failed
-/// <see cref="ReconcilerOptions.MaxTransientFailures"/> times and is parked. Positions are saved as checkpoints, so
+/// <see cref="ReconcilerOptions.MaxTransientFailures"/> times and is parked. A permission error
+/// (<see cref="ApplyPermissionException"/>) is never parked: the pass finishes, then fails with it. Positions are saved as checkpoints, so
 /// a restarted reconciler resumes where it stopped.
 /// </summary>
 public sealed class FeedPoller
@@ -29,6 +30,7 @@ public sealed class FeedPoller
     private readonly Dictionary<EntityId, int> _failures = [];
     private readonly Lock _failuresGate = new();
     private readonly Func<FeedEntry, bool>? _accept;
+    private Exception? _systemic;
     private DateTimeOffset _lastLookBack = DateTimeOffset.MinValue;
 
     /// <summary>
@@ -105,6 +107,13 @@ public sealed class FeedPoller
         }
 
         var counts = await Task.WhenAll(_buckets.Select(b => PollBucketAsync(b, lookBack, cancellationToken)));
+
+        // A permission error fails every entity alike: the pass fails, so the service warns and backs off.
+        if (Interlocked.Exchange(ref _systemic, null) is { } systemic)
+        {
+            throw systemic;
+        }
+
         return counts.Sum();
     }
 
@@ -203,7 +212,14 @@ public sealed class FeedPoller
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
             // Throttling or 5xx that outlasted the call's own retries, the network, the mirror table, or a bug:
-            // retry on the next poll. Systemic problems (permissions, the table) never park anything.
+            // retry on the next poll. Systemic problems (permissions, credentials, the table) never park anything.
+            if (e is ApplyPermissionException)
+            {
+                Interlocked.CompareExchange(ref _systemic, e, null);
+                Statistics.CountFailure();
+                return false;
+            }
+
             int attempts;
             lock (_failuresGate)
             {

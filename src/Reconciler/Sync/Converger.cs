@@ -10,13 +10,14 @@ namespace IdentityReplicator.Reconciler.Sync;
 /// Brings standby users and groups to what the primary holds, through the mirror and the apply engine: each entity is
 /// first recorded as a snapshot (unless the mirror holds its content already), then reconciled against the standby
 /// listing, so only the calls that differ are made and live replication continues from the recorded state. Shared by
-/// full sync (every entity) and drift repair (the ones that differ).
+/// full sync (every entity) and drift repair (the ones that differ), in the direction of the run (source → target).
 /// </summary>
-public sealed class Converger(ReplicationScope scope)
+public sealed class Converger
 {
     /// <summary>Creates or updates standby groups to match the primary's.</summary>
-    public async Task<IReadOnlyList<ApplyResult>> ConvergeGroupsAsync(DriftInputs inputs, IEnumerable<DirectoryGroup> groups, CaptureSource source, int concurrency, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ApplyResult>> ConvergeGroupsAsync(ScopeRun run, IEnumerable<DirectoryGroup> groups, CaptureSource source, int concurrency, CancellationToken cancellationToken)
     {
+        var inputs = run.Inputs;
         var results = new List<ApplyResult>();
         var gate = new Lock();
         await Parallel.ForEachAsync(
@@ -24,8 +25,8 @@ public sealed class Converger(ReplicationScope scope)
             new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken },
             async (group, token) =>
             {
-                var (snapshot, _) = await scope.Recorder.RecordGroupAsync(inputs.Primary, group, inputs.Mirror.Groups.GetValueOrDefault(group.Name), source, token);
-                var result = snapshot is null ? new ApplyResult(ApplyOutcome.Skipped) : await scope.Engine.ReconcileGroupAsync(snapshot, inputs.Standby, token);
+                var (snapshot, _) = await run.Recorder.RecordGroupAsync(inputs.Primary, group, inputs.Mirror.Groups.GetValueOrDefault(group.Name), source, token);
+                var result = snapshot is null ? new ApplyResult(ApplyOutcome.Skipped) : await run.Engine.ReconcileGroupAsync(snapshot, inputs.Standby, token);
                 lock (gate)
                 {
                     results.Add(result);
@@ -35,16 +36,17 @@ public sealed class Converger(ReplicationScope scope)
     }
 
     /// <summary>Records one primary user and reconciles its standby counterpart.</summary>
-    public async Task<ApplyResult> ConvergeUserAsync(DriftInputs inputs, DirectoryUser user, CaptureSource source, CancellationToken cancellationToken)
+    public async Task<ApplyResult> ConvergeUserAsync(ScopeRun run, DirectoryUser user, CaptureSource source, CancellationToken cancellationToken)
     {
-        var key = scope.Recorder.KeyOf(user);
-        var (snapshot, _) = await scope.Recorder.RecordUserAsync(inputs.Primary, user, inputs.Mirror.Users.GetValueOrDefault(key), source, cancellationToken);
+        var inputs = run.Inputs;
+        var key = run.Recorder.KeyOf(user);
+        var (snapshot, _) = await run.Recorder.RecordUserAsync(inputs.Primary, user, inputs.Mirror.Users.GetValueOrDefault(key), source, cancellationToken);
         if (snapshot is null)
         {
             return new ApplyResult(ApplyOutcome.Skipped);
         }
 
-        return await scope.Engine.ReconcileUserAsync(snapshot, inputs.Standby, inputs.Mirror.Applied.GetValueOrDefault(EntityId.ForUser(key)), cancellationToken);
+        return await run.Engine.ReconcileUserAsync(snapshot, inputs.Standby, inputs.Mirror.Applied.GetValueOrDefault(EntityId.ForUser(key)), cancellationToken);
     }
 
     /// <summary>
@@ -52,18 +54,19 @@ public sealed class Converger(ReplicationScope scope)
     /// tombstones (and are applied), then standby users and groups no primary entity stands for are deleted.
     /// Returns how many standby users and groups were deleted.
     /// </summary>
-    public async Task<int> PruneAsync(DriftInputs inputs, DriftAnalysis analysis, CaptureSource source, CancellationToken cancellationToken)
+    public async Task<int> PruneAsync(ScopeRun run, DriftAnalysis analysis, CaptureSource source, CancellationToken cancellationToken)
     {
+        var inputs = run.Inputs;
         var deleted = 0;
-        var primaryKeys = inputs.Primary.Users.Select(scope.Recorder.KeyOf).ToHashSet(StringComparer.Ordinal);
+        var primaryKeys = inputs.Primary.Users.Select(run.Recorder.KeyOf).ToHashSet(StringComparer.Ordinal);
         var handled = new HashSet<string>(inputs.Standby.CaseSensitive ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase);
         foreach (var gone in inputs.Mirror.Users.Values.Where(u => !u.Deleted && !primaryKeys.Contains(u.Key)))
         {
-            await scope.Recorder.RecordUserGoneAsync(inputs.Primary, gone, source, cancellationToken);
-            if (await scope.Mirror.GetUserAsync(gone.Key, cancellationToken) is { Deleted: true } tombstone)
+            await run.Recorder.RecordUserGoneAsync(inputs.Primary, gone, source, cancellationToken);
+            if (await run.Mirror.GetUserAsync(gone.Key, cancellationToken) is { Deleted: true } tombstone)
             {
                 var applied = inputs.Mirror.Applied.GetValueOrDefault(EntityId.ForUser(gone.Key));
-                var result = await scope.Engine.ReconcileUserAsync(tombstone, inputs.Standby, applied, cancellationToken);
+                var result = await run.Engine.ReconcileUserAsync(tombstone, inputs.Standby, applied, cancellationToken);
                 if (result.Outcome == ApplyOutcome.Applied && applied?.TargetUsername is { } target)
                 {
                     handled.Add(target);
@@ -74,7 +77,7 @@ public sealed class Converger(ReplicationScope scope)
 
         foreach (var user in analysis.UnmatchedStandbyUsers.Where(u => !handled.Contains(u.Username)))
         {
-            await scope.Engine.DeleteUnmatchedUserAsync(user.Username, cancellationToken);
+            await run.Engine.DeleteUnmatchedUserAsync(user.Username, cancellationToken);
             deleted++;
         }
 
@@ -83,9 +86,9 @@ public sealed class Converger(ReplicationScope scope)
             .Union(analysis.UnmatchedStandbyGroups.Select(g => g.Name), StringComparer.Ordinal);
         foreach (var name in goneGroups)
         {
-            await scope.Recorder.RecordGroupGoneAsync(inputs.Primary, name, source, cancellationToken);
-            if (await scope.Mirror.GetGroupAsync(name, cancellationToken) is { Deleted: true } tombstone
-                && (await scope.Engine.ReconcileGroupAsync(tombstone, inputs.Standby, cancellationToken)).Outcome == ApplyOutcome.Applied)
+            await run.Recorder.RecordGroupGoneAsync(inputs.Primary, name, source, cancellationToken);
+            if (await run.Mirror.GetGroupAsync(name, cancellationToken) is { Deleted: true } tombstone
+                && (await run.Engine.ReconcileGroupAsync(tombstone, inputs.Standby, cancellationToken)).Outcome == ApplyOutcome.Applied)
             {
                 deleted++;
             }

@@ -84,7 +84,8 @@ public sealed class SyncProgress
 }
 
 /// <summary>
-/// Full sync: reads the whole primary and the whole standby (users, groups, memberships — per group, not per user),
+/// Full sync, in the direction the replication control item names (after a failover the old standby is read as the
+/// primary and the old primary converged): reads the whole primary and the whole standby (users, groups, memberships — per group, not per user),
 /// records a snapshot of every primary user and group whose content the mirror lacks (source <see cref="CaptureSource.FullSync"/>,
 /// so live replication continues from there), and converges the standby through the apply engine: groups first,
 /// then users, many at once, each paced by its calls' quota categories. Deletes happen only with
@@ -99,8 +100,9 @@ public sealed class FullSync(ReplicationScope scope, Converger converger, SyncOp
         progress ??= new SyncProgress();
         var started = scope.Time.GetTimestamp();
         progress.Enter("reading both pools");
-        var inputs = await scope.ReadAsync((pool, n) => { if (pool == "primary") { progress.SetListed(n); } }, cancellationToken);
-        var analysis = DriftDetector.Analyze(inputs, scope.Settings(showValues: false), scope.Time.GetUtcNow());
+        var run = await scope.ReadAsync((pool, n) => { if (pool == "primary") { progress.SetListed(n); } }, cancellationToken);
+        var inputs = run.Inputs;
+        var analysis = DriftDetector.Analyze(inputs, scope.Settings(run, showValues: false), scope.Time.GetUtcNow());
         var pending = analysis.UnmatchedStandbyUsers.Select(u => "user " + (u.Sub ?? u.Username))
             .Concat(analysis.UnmatchedStandbyGroups.Select(g => "group " + g.Name))
             .ToList();
@@ -117,7 +119,7 @@ public sealed class FullSync(ReplicationScope scope, Converger converger, SyncOp
         }
 
         progress.Enter("groups");
-        var groupResults = await converger.ConvergeGroupsAsync(inputs, inputs.Primary.Groups, CaptureSource.FullSync, options.Concurrency, cancellationToken);
+        var groupResults = await converger.ConvergeGroupsAsync(run, inputs.Primary.Groups, CaptureSource.FullSync, options.Concurrency, cancellationToken);
 
         progress.Enter("users");
         progress.SetTotal(inputs.Primary.UserCount);
@@ -129,7 +131,7 @@ public sealed class FullSync(ReplicationScope scope, Converger converger, SyncOp
             {
                 try
                 {
-                    var outcome = (await converger.ConvergeUserAsync(inputs, user, CaptureSource.FullSync, token)).Outcome;
+                    var outcome = (await converger.ConvergeUserAsync(run, user, CaptureSource.FullSync, token)).Outcome;
                     _ = outcome switch
                     {
                         ApplyOutcome.Applied => Interlocked.Increment(ref applied),
@@ -151,7 +153,7 @@ public sealed class FullSync(ReplicationScope scope, Converger converger, SyncOp
         if (request.Prune)
         {
             progress.Enter("pruning");
-            deleted = await converger.PruneAsync(inputs, analysis, CaptureSource.FullSync, cancellationToken);
+            deleted = await converger.PruneAsync(run, analysis, CaptureSource.FullSync, cancellationToken);
             pending = [];
         }
 

@@ -1,5 +1,6 @@
 using Amazon.Runtime;
 using IdentityReplicator.Core.Configuration;
+using IdentityReplicator.Core.Control;
 using IdentityReplicator.Core.EventBridge;
 using IdentityReplicator.Core.Mirror;
 using IdentityReplicator.Core.Pools;
@@ -27,16 +28,26 @@ public static class SyncServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DriftOptions>, ListValidator<DriftOptions>>(
             _ => new ListValidator<DriftOptions>(o => o.Validate())));
 
-        services.TryAddSingleton(sp => new ReplicationScope(
-            sp.GetRequiredKeyedService<IUserDirectory>(PoolRoles.Primary),
-            sp.GetRequiredKeyedService<IUserDirectory>(PoolRoles.Standby),
-            sp.GetRequiredKeyedService<IMirrorStore>(PoolRoles.Primary),
-            sp.GetRequiredKeyedService<IMirrorCatalog>(PoolRoles.Standby),
-            sp.GetRequiredService<IReplicaStateStore>(),
-            sp.GetRequiredService<ApplyEngine>(),
-            sp.GetRequiredService<IOptions<ReplicationOptions>>().Value,
-            sp.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton(sp => new Converger(sp.GetRequiredService<ReplicationScope>()));
+        services.TryAddSingleton(sp =>
+        {
+            var replication = sp.GetRequiredService<IOptions<ReplicationOptions>>().Value;
+
+            // Both pools as either end: the control item decides per run which is read and which written.
+            ReplicationSide Side(string role, PoolOptions pool, ApplyEngine engine, IReplicaStateStore state) => new(
+                sp.GetRequiredKeyedService<IUserDirectory>(role),
+                pool.Region,
+                sp.GetRequiredKeyedService<IMirrorStore>(role),
+                sp.GetRequiredKeyedService<IMirrorCatalog>(role),
+                state,
+                engine);
+            return new ReplicationScope(
+                sp.GetRequiredService<ReplicationDirection>(),
+                Side(PoolRoles.Primary, replication.Primary, sp.GetRequiredKeyedService<ApplyEngine>(PoolRoles.Primary), sp.GetRequiredKeyedService<IReplicaStateStore>(PoolRoles.Primary)),
+                Side(PoolRoles.Standby, replication.Standby, sp.GetRequiredService<ApplyEngine>(), sp.GetRequiredService<IReplicaStateStore>()),
+                replication,
+                sp.GetRequiredService<TimeProvider>());
+        });
+        services.TryAddSingleton(sp => new Converger());
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<SyncOptions>>().Value);
         services.TryAddSingleton(sp => new FullSync(
             sp.GetRequiredService<ReplicationScope>(), sp.GetRequiredService<Converger>(), sp.GetRequiredService<SyncOptions>(), sp.GetRequiredService<ILogger<FullSync>>()));

@@ -1,3 +1,4 @@
+using IdentityReplicator.Core.Control;
 using IdentityReplicator.Core.Mirror;
 using IdentityReplicator.Core.Model;
 using IdentityReplicator.Core.Pools;
@@ -8,12 +9,18 @@ namespace IdentityReplicator.Replicator.Sweep;
 /// <summary>What one sweep saw and recorded.</summary>
 public sealed record SweepResult(int Users, int Groups, int Recorded, int Tombstones, int Unchanged, TimeSpan Elapsed);
 
+/// <summary>A pool the sweep can read as the primary, with the mirror table in its Region (where it records).</summary>
+public sealed record SweepSource(IUserDirectory Pool, IMirrorStore Mirror, IMirrorCatalog Catalog);
+
 /// <summary>
 /// Reads the whole primary pool (users, groups, memberships per group) and records what the triggers missed: admin
 /// attribute edits, enable/disable, group and membership changes, new groups, and deletions — a user or group the
 /// mirror holds but the primary no longer has becomes a tombstone. Only what differs from the mirror is written.
 /// Versions are the moment the listing began, so a change captured while the sweep ran is newer and wins; a user
 /// created after the listing began is never tombstoned (its snapshot is newer than the tombstone would be).
+/// "Primary" is the source the replication control item names (<see cref="ReplicationDirection"/>, as capture and
+/// hint completion follow it): after a failover the old standby is swept, from <paramref name="otherPools"/>; while a
+/// failover has fenced replication, or the source is a pool it has no reader for, the sweep records nothing.
 /// </summary>
 public sealed class PrimarySweep(
     IUserDirectory primary,
@@ -22,15 +29,51 @@ public sealed class PrimarySweep(
     bool usernamesCaseSensitive,
     SweepOptions options,
     TimeProvider time,
-    ILogger<PrimarySweep> logger)
+    ILogger<PrimarySweep> logger,
+    ReplicationDirection? direction = null,
+    IReadOnlyList<SweepSource>? otherPools = null)
 {
-    private readonly InventoryRecorder _recorder = new(mirror, usernamesCaseSensitive);
+    private readonly SweepSource _configured = new(primary, mirror, catalog);
+
+    /// <summary>The pool to sweep now, or <c>null</c> (with the reason) when nothing may be recorded.</summary>
+    public async Task<(SweepSource? Source, string Why)> SourceAsync(CancellationToken cancellationToken)
+    {
+        if (direction is null)
+        {
+            return (_configured, "no replication control");
+        }
+
+        var control = await direction.CurrentAsync(cancellationToken, refresh: true);
+        if (!control.Writable)
+        {
+            return (null, $"a failover has fenced replication ({control})");
+        }
+
+        var source = new[] { _configured }.Concat(otherPools ?? [])
+            .FirstOrDefault(s => string.Equals(s.Pool.PoolId, control.SourcePoolId, StringComparison.Ordinal));
+        return source is null
+            ? (null, $"the source pool {control.SourcePoolId} is not one this worker can read ({control})")
+            : (source, control.ToString());
+    }
 
     public async Task<SweepResult> RunOnceAsync(CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
-        var inventoryRead = PoolInventory.ReadAsync(primary, usernamesCaseSensitive, time, cancellationToken);
-        var contentsRead = catalog.ReadAllAsync(appliedRegion: null, cancellationToken);
+        var (source, why) = await SourceAsync(cancellationToken);
+        if (source is null)
+        {
+            Log.SweepSkipped(logger, why);
+            return new SweepResult(0, 0, 0, 0, 0, time.GetElapsedTime(started));
+        }
+
+        if (!ReferenceEquals(source, _configured))
+        {
+            Log.SweepSource(logger, source.Pool.PoolId, why);
+        }
+
+        var recorder = new InventoryRecorder(source.Mirror, usernamesCaseSensitive);
+        var inventoryRead = PoolInventory.ReadAsync(source.Pool, usernamesCaseSensitive, time, cancellationToken);
+        var contentsRead = source.Catalog.ReadAllAsync(appliedRegion: null, cancellationToken);
         await Task.WhenAll(inventoryRead, contentsRead);
         var inventory = await inventoryRead;
         var contents = await contentsRead;
@@ -39,20 +82,20 @@ public sealed class PrimarySweep(
 
         await Parallel.ForEachAsync(inventory.Groups, parallel, async (group, token) =>
         {
-            var (_, outcome) = await _recorder.RecordGroupAsync(inventory, group, contents.Groups.GetValueOrDefault(group.Name), CaptureSource.Sweep, token);
+            var (_, outcome) = await recorder.RecordGroupAsync(inventory, group, contents.Groups.GetValueOrDefault(group.Name), CaptureSource.Sweep, token);
             Interlocked.Increment(ref outcome == RecordOutcome.Changed ? ref recorded : ref unchanged);
         });
 
         await Parallel.ForEachAsync(inventory.Users, parallel, async (user, token) =>
         {
-            var (_, outcome) = await _recorder.RecordUserAsync(inventory, user, contents.Users.GetValueOrDefault(_recorder.KeyOf(user)), CaptureSource.Sweep, token);
+            var (_, outcome) = await recorder.RecordUserAsync(inventory, user, contents.Users.GetValueOrDefault(recorder.KeyOf(user)), CaptureSource.Sweep, token);
             Interlocked.Increment(ref outcome == RecordOutcome.Changed ? ref recorded : ref unchanged);
         });
 
-        var keys = inventory.Users.Select(_recorder.KeyOf).ToHashSet(StringComparer.Ordinal);
+        var keys = inventory.Users.Select(recorder.KeyOf).ToHashSet(StringComparer.Ordinal);
         await Parallel.ForEachAsync(contents.Users.Values.Where(u => !u.Deleted && !keys.Contains(u.Key)), parallel, async (gone, token) =>
         {
-            if (await _recorder.RecordUserGoneAsync(inventory, gone, CaptureSource.Sweep, token) == RecordOutcome.Changed)
+            if (await recorder.RecordUserGoneAsync(inventory, gone, CaptureSource.Sweep, token) == RecordOutcome.Changed)
             {
                 Interlocked.Increment(ref tombstones);
             }
@@ -60,7 +103,7 @@ public sealed class PrimarySweep(
 
         foreach (var gone in contents.Groups.Values.Where(g => !g.Deleted && inventory.Group(g.Name) is null))
         {
-            if (await _recorder.RecordGroupGoneAsync(inventory, gone.Name, CaptureSource.Sweep, cancellationToken) == RecordOutcome.Changed)
+            if (await recorder.RecordGroupGoneAsync(inventory, gone.Name, CaptureSource.Sweep, cancellationToken) == RecordOutcome.Changed)
             {
                 tombstones++;
             }

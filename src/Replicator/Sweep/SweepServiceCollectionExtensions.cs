@@ -1,4 +1,5 @@
 using IdentityReplicator.Core.Configuration;
+using IdentityReplicator.Core.Control;
 using IdentityReplicator.Core.Mirror;
 using IdentityReplicator.Core.Pools;
 using IdentityReplicator.Replicator.Sweep;
@@ -26,7 +27,15 @@ public static class SweepServiceCollectionExtensions
             sp.GetRequiredService<IOptions<ReplicationOptions>>().Value.UsernamesCaseSensitive,
             sp.GetRequiredService<SweepOptions>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<PrimarySweep>>()));
+            sp.GetRequiredService<ILogger<PrimarySweep>>(),
+            // After a failover the standby is the source: the sweep follows the control item and reads it instead.
+            sp.GetRequiredService<ReplicationDirection>(),
+            [
+                new SweepSource(
+                    sp.GetRequiredKeyedService<IUserDirectory>(PoolRoles.Standby),
+                    sp.GetRequiredKeyedService<IMirrorStore>(PoolRoles.Standby),
+                    sp.GetRequiredKeyedService<IMirrorCatalog>(PoolRoles.Standby)),
+            ]));
         services.AddHostedService(sp => new PrimarySweepService(
             sp.GetRequiredService<PrimarySweep>(),
             sp.GetRequiredService<ISweepRequests>(),

@@ -74,4 +74,23 @@ public sealed class CognitoExceptionTests
         Assert.All(transient, c => Assert.True(AwsErrorCodes.IsTransient(c) && !AwsErrorCodes.IsThrottling(c), c));
         Assert.False(AwsErrorCodes.IsThrottling("toomanyrequestsexception"));
     }
+
+    [Theory]
+    [InlineData("AccessDeniedException", true)]
+    [InlineData("UnrecognizedClientException", true)]
+    [InlineData("ExpiredTokenException", true)]
+    [InlineData("InvalidClientTokenId", true)]
+    [InlineData("KMSAccessDeniedException", true)]
+    [InlineData("KMSDisabledException", true)]
+    [InlineData("KMSThrottlingException", false)]
+    [InlineData("InvalidParameterException", false)]
+    [InlineData("TooManyRequestsException", false)]
+    [InlineData("NotAuthorizedException", false)]
+    public void IsPermissionProblem_Code_SaysWhetherTheCallerLacksPermissionOrValidCredentials(string code, bool expected)
+    {
+        var exception = CognitoException.From(new AwsErrorInfo(code, "msg", HttpStatusCode.BadRequest, null) { Operation = "AdminCreateUser" });
+
+        Assert.Equal(expected, exception.IsPermissionProblem);
+        Assert.Equal("AdminCreateUser", exception.Operation);
+    }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using IdentityReplicator.Core.Cognito;
 using IdentityReplicator.Core.Mirror;
+using IdentityReplicator.Core.Model;
 using IdentityReplicator.Reconciler.Apply;
 
 namespace IdentityReplicator.Reconciler.Tests.Apply;
@@ -242,5 +243,42 @@ public sealed class ApplyEngineParkingTests
         var after = harness.RequiredCounterpart(lou);
         Assert.Equal("Louise", after.Attributes["given_name"]);
         Assert.Equal("true", after.Attributes["email_verified"]);
+    }
+
+    /// <summary>
+    /// A permission or credential error is systemic: it would park every user. It is not parked; it propagates (the
+    /// feed poller retries and warns) with the IAM action and the pool to grant it on.
+    /// </summary>
+    [Theory]
+    [InlineData("AccessDeniedException")]
+    [InlineData("UnrecognizedClientException")]
+    [InlineData("ExpiredTokenException")]
+    [InlineData("InvalidClientTokenId")]
+    [InlineData("KMSAccessDeniedException")]
+    public async Task ApplyUserAsync_PermissionError_IsNotParkedAndNamesTheActionAndPool(string code)
+    {
+        var harness = new StandbyHarness(PoolKind.Email);
+        var ivy = harness.NewUser("ivy");
+        harness.Standby.FailNext("CreateUser", CognitoErrors.Create(code, "User: arn:aws:sts::123456789012:assumed-role/worker is not authorized", HttpStatusCode.BadRequest));
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => harness.ApplyAsync(ivy.Snapshot(1)));
+
+        Assert.Empty(harness.State.Parked);
+        Assert.Equal(0, harness.Engine.ParkedCount);
+        Assert.Contains(code, error.Message, StringComparison.Ordinal);
+        Assert.Contains(harness.Standby.PoolId, error.Message, StringComparison.Ordinal);
+        Assert.Contains("Nothing is parked", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ApplyGroupAsync_AccessDenied_IsNotParked()
+    {
+        var harness = new StandbyHarness(PoolKind.Email);
+        harness.Standby.FailNext("CreateGroup", CognitoErrors.Create("AccessDeniedException", "not authorized"));
+
+        await Assert.ThrowsAnyAsync<Exception>(() => harness.Engine.ApplyGroupAsync(
+            new GroupSnapshot { Name = "editors", Version = 1, SourcePoolId = "us-east-1_Primary" }, CancellationToken.None));
+
+        Assert.Empty(harness.State.Parked);
     }
 }

@@ -251,6 +251,8 @@ public sealed class FeedPollerTests(DynaliteFixture fixture)
         Assert.Equal("TransientFailuresExhausted", parked.Code);
         Assert.Contains("3 times", parked.Reason, StringComparison.Ordinal);
         Assert.Contains("TooManyRequestsException", parked.Reason, StringComparison.Ordinal);
+        Assert.Contains("'idrep drift --repair'", parked.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("sweep", parked.Reason, StringComparison.Ordinal);
         Assert.Equal(stuckSnapshot.ProfileVersion, parked.Version);
         Assert.Equal(afterSnapshot.FeedPosition, await harness.CheckpointAsync(bucket));
 
@@ -261,6 +263,47 @@ public sealed class FeedPollerTests(DynaliteFixture fixture)
         Assert.NotNull(harness.Counterpart(later));
         Assert.Null(harness.Counterpart(stuck));
         Assert.Equal(3, attempts);
+    }
+
+    /// <summary>
+    /// A permission error is systemic ("Systemic problems (permissions, the table) never park anything"): however
+    /// often it repeats, nothing is parked; the poll fails so the service backs off and warns; once the role is fixed
+    /// the entry applies.
+    /// </summary>
+    [Theory]
+    [InlineData("AccessDeniedException")]
+    [InlineData("ExpiredTokenException")]
+    public async Task PollOnceAsync_PermissionErrorBeyondMaxTransientFailures_NeverParksAndFailsThePoll(string code)
+    {
+        var harness = await FeedHarness.CreateAsync(fixture, NoLookBackAfterStart(maxTransientFailures: 2));
+        var pia = FeedHarness.NewUser("pia");
+        var snapshot = await harness.RecordAsync(pia);
+        var bucket = FeedHarness.BucketOf(pia);
+        var denied = true;
+        harness.Intercepted.Before = (operation, _) =>
+        {
+            if (denied && operation == "CreateUser")
+            {
+                throw CognitoErrors.Create(code, "User is not authorized to perform: cognito-idp:AdminCreateUser");
+            }
+        };
+        var poller = await harness.StartPollerAsync();
+
+        for (var poll = 0; poll < 4; poll++)
+        {
+            await Assert.ThrowsAnyAsync<Exception>(() => poller.PollOnceAsync(CancellationToken.None));
+        }
+
+        Assert.Empty(await harness.ParkedAsync());
+        Assert.Equal(0, poller.Statistics.Parked);
+        Assert.Null(harness.Counterpart(pia));
+        var checkpoint = await harness.CheckpointAsync(bucket);
+        Assert.True(checkpoint is null || string.CompareOrdinal(checkpoint, snapshot.FeedPosition) < 0, $"checkpoint {checkpoint} passed the failed entry {snapshot.FeedPosition}");
+
+        denied = false;
+        await poller.PollOnceAsync(CancellationToken.None);
+
+        Assert.NotNull(harness.Counterpart(pia));
     }
 
     [Fact]

@@ -54,7 +54,7 @@ public static class DriftFormats
 
     internal static string Pools(DriftReport report) => string.Create(
         CultureInfo.InvariantCulture,
-        $"primary {report.Primary.UserPoolId} ({report.Primary.Region}): {report.Primary.Users} users, {report.Primary.Groups} groups; standby {report.Standby.UserPoolId} ({report.Standby.Region}): {report.Standby.Users} users, {report.Standby.Groups} groups");
+        $"source (primary) {report.Primary.UserPoolId} ({report.Primary.Region}): {report.Primary.Users} users, {report.Primary.Groups} groups; target (standby) {report.Standby.UserPoolId} ({report.Standby.Region}): {report.Standby.Users} users, {report.Standby.Groups} groups");
 }
 
 internal static class TextDriftFormat

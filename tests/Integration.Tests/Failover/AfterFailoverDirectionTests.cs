@@ -1,0 +1,73 @@
+using IdentityReplicator.Cli.Hosting;
+using IdentityReplicator.Core.Cognito;
+using IdentityReplicator.Core.Control;
+using IdentityReplicator.Core.Mirror;
+using IdentityReplicator.Reconciler.Drift;
+using IdentityReplicator.Reconciler.Sync;
+using IdentityReplicator.Replicator.Sweep;
+using IdentityReplicator.Sandbox;
+using IdentityReplicator.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace IdentityReplicator.Integration.Tests.Failover;
+
+/// <summary>
+/// After a failover the control item names the old standby as the source: the sweep reads it (and the mirror accepts
+/// what it records), and sync converges the old primary from it — no swapped configuration needed.
+/// </summary>
+public sealed class AfterFailoverDirectionTests
+{
+    [Fact]
+    public async Task SweepAndSync_AfterTheControlItemReversesReplication_ReadTheNewPrimaryAndConvergeTheOldOne()
+    {
+        await using var sandbox = await SandboxEnvironment.StartAsync(new SandboxOptions(), NullLoggerFactory.Instance, TimeProvider.System, CancellationToken.None);
+        var configuration = sandbox.Configuration();
+        await using var tools = ToolHost.Build(configuration, verbose: false, services => services.AddPrimarySweep(configuration));
+        var sync = tools.GetRequiredService<FullSync>();
+        var sweep = tools.GetRequiredService<PrimarySweep>();
+        var ada = await SandboxPools.CreateUserAsync(sandbox, sandbox.Primary, "ada@example.com");
+        Assert.Equal(1, (await sync.RunAsync(new SyncRequest(), null, CancellationToken.None)).Applied);
+
+        // The failover: the standby is now where users sign in.
+        var control = new DynamoDbReplicationControlStore(sandbox.Dynamo, new MirrorOptions { TableName = sandbox.TableName });
+        Assert.True(await control.TryAdvanceAsync(
+            new ReplicationControl
+            {
+                Epoch = 1,
+                SourceRegion = sandbox.Standby.Region,
+                SourcePoolId = sandbox.Standby.UserPoolId,
+                TargetRegion = sandbox.Primary.Region,
+                TargetPoolId = sandbox.Primary.UserPoolId,
+                ChangedAt = TimeProvider.System.GetUtcNow(),
+            },
+            0,
+            CancellationToken.None));
+        var newPrimary = sandbox.Client(sandbox.Standby);
+        var adaThere = (await SandboxPools.ListUsersAsync(sandbox, sandbox.Standby)).Single(u => u.Attributes!.Any(a => a is { Name: "email", Value: "ada@example.com" }));
+        await newPrimary.AdminUpdateUserAttributesAsync(new AdminUpdateUserAttributesRequest(sandbox.Standby.UserPoolId, adaThere.Username!, [new AttributeType("custom:tier", "gold")]));
+        await SandboxPools.CreateUserAsync(sandbox, sandbox.Standby, "bea@example.com");
+
+        var swept = await sweep.RunOnceAsync(CancellationToken.None);
+
+        Assert.Equal(2, swept.Users);
+        var mirror = new DynamoDbMirrorStore(sandbox.Dynamo, new MirrorOptions { TableName = sandbox.TableName }, TimeProvider.System);
+        var recorded = await mirror.ReadAllAsync(appliedRegion: null, CancellationToken.None);
+        var adaSnapshot = recorded.Users.Values.Single(u => !u.Deleted && u.Profile?.Attributes.GetValueOrDefault("email") == "ada@example.com");
+        Assert.Equal(sandbox.Standby.UserPoolId, adaSnapshot.SourcePoolId);
+        Assert.Equal("gold", adaSnapshot.Profile!.Attributes["custom:tier"]);
+
+        var result = await sync.RunAsync(new SyncRequest(), null, CancellationToken.None);
+
+        Assert.Equal(0, result.Failed);
+        var oldPrimary = await SandboxPools.ListUsersAsync(sandbox, sandbox.Primary);
+        Assert.Equal(["ada@example.com", "bea@example.com"], oldPrimary.Select(u => u.Attributes!.Single(a => a.Name == "email").Value).Order(StringComparer.Ordinal));
+        Assert.Equal("gold", oldPrimary.Single(u => u.Attributes!.Any(a => a.Value == "ada@example.com")).Attributes!.Single(a => a.Name == "custom:tier").Value);
+        var report = await tools.GetRequiredService<DriftReporter>().RunAsync(new DriftRequest(), CancellationToken.None);
+        Assert.Equal(sandbox.Standby.UserPoolId, report.Primary.UserPoolId);
+        Assert.Equal(sandbox.Standby.Region, report.Primary.Region);
+        Assert.Equal(sandbox.Primary.UserPoolId, report.Standby.UserPoolId);
+        Assert.True(report.Summary.InSync, string.Join("; ", report.Differences.Select(d => $"{d.Kind} {d.Detail}")));
+        _ = ada;
+    }
+}
