@@ -39,12 +39,15 @@ public sealed class ChangeTracker(TimeProvider time, Func<string, bool> isReplic
     public void Add(string kind, string entity, bool isGroup = false) =>
         _pending.Enqueue(new TrackedChange(kind, entity, isGroup, time.GetTimestamp()));
 
-    /// <summary>Marks every pending change whose entity is now correct in the standby.</summary>
+    /// <summary>
+    /// Marks every pending change whose entity is now correct in the standby. <paramref name="observedAt"/> is when the
+    /// look began (before the pools were read): a change returned after it may not be in what was read.
+    /// </summary>
     public void Observe(PoolState primary, PoolState standby, long observedAt)
     {
         foreach (var change in _pending)
         {
-            if (!_lags.ContainsKey(change) && IsCorrect(change, primary, standby))
+            if (change.ReturnedAt <= observedAt && !_lags.ContainsKey(change) && IsCorrect(change, primary, standby))
             {
                 _lags[change] = Math.Max(0, time.GetElapsedTime(change.ReturnedAt, observedAt).TotalMilliseconds);
             }

@@ -73,7 +73,8 @@ public sealed class DemoRunner(ILoggerFactory loggers, TimeProvider time, Action
 
             progress($"Creating {options.Users} users in the primary pool ({options.Users - (options.Users / 2)} by SignUp + ConfirmSignUp, {options.Users / 2} by AdminCreateUser)…");
             var writeStarted = time.GetTimestamp();
-            await Parallel.ForEachAsync(
+            double writeSeconds = 0;
+            var creating = Parallel.ForEachAsync(
                 users,
                 new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency, CancellationToken = cancellationToken },
                 async (user, token) =>
@@ -81,18 +82,20 @@ public sealed class DemoRunner(ILoggerFactory loggers, TimeProvider time, Action
                     await CreateAsync(client, sandbox, user, options.SignInByEmail, token);
                     tracker.Add(ChangeKinds.Create, user.Email);
                 });
-            var writeSeconds = time.GetElapsedTime(writeStarted).TotalSeconds;
-            progress($"Created {users.Count} users in {writeSeconds:0.0} s; waiting for the standby…");
-            await WaitAsync(tracker, primary, standby, timeout, cancellationToken);
+
+            // The standby is watched while the primary is written: a user's lag ends when it is first seen correct.
+            await WaitAsync(tracker, primary, standby, creating, timeout, cancellationToken, () =>
+            {
+                writeSeconds = time.GetElapsedTime(writeStarted).TotalSeconds;
+                progress($"Created {users.Count} users in {writeSeconds:0.0} s; waiting for the standby…");
+            });
 
             if (options.Changes)
             {
                 var scenario = new DemoScenario(client, sandbox.Primary.UserPoolId, users, tracker, options.Concurrency, options.SignInByEmail);
                 progress("Changing users and groups the way an application and its administrators do (no Cognito trigger fires for these)…");
-                await scenario.FirstRoundAsync(cancellationToken);
-                await WaitAsync(tracker, primary, standby, timeout, cancellationToken);
-                await scenario.SecondRoundAsync(cancellationToken);
-                await WaitAsync(tracker, primary, standby, timeout, cancellationToken);
+                await WaitAsync(tracker, primary, standby, scenario.FirstRoundAsync(cancellationToken), timeout, cancellationToken);
+                await WaitAsync(tracker, primary, standby, scenario.SecondRoundAsync(cancellationToken), timeout, cancellationToken);
             }
 
             progress("Comparing both pools field by field…");
@@ -123,30 +126,43 @@ public sealed class DemoRunner(ILoggerFactory loggers, TimeProvider time, Action
         }
     }
 
-    /// <summary>Reads both pools every <see cref="ObserveInterval"/> until every change so far is correct in the standby.</summary>
-    private async Task WaitAsync(ChangeTracker tracker, IUserDirectory primary, IUserDirectory standby, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads both pools every <see cref="ObserveInterval"/>, while <paramref name="writing"/> makes changes and after,
+    /// until every change is correct in the standby (or the timeout).
+    /// </summary>
+    private async Task WaitAsync(ChangeTracker tracker, IUserDirectory primary, IUserDirectory standby, Task writing, TimeSpan timeout, CancellationToken cancellationToken, Action? written = null)
     {
-        var deadline = time.GetUtcNow() + timeout;
+        var deadline = DateTimeOffset.MaxValue;
         var lastReported = -1;
         while (time.GetUtcNow() < deadline)
         {
+            var finished = writing.IsCompleted;
+            if (finished && deadline == DateTimeOffset.MaxValue)
+            {
+                await writing; // a failed write ends the demo with its error
+                written?.Invoke();
+                deadline = time.GetUtcNow() + timeout;
+            }
+
             var observedAt = time.GetTimestamp();
             var primaryState = await PoolState.ReadAsync(primary, cancellationToken);
             var standbyState = await PoolState.ReadAsync(standby, cancellationToken);
             tracker.Observe(primaryState, standbyState, observedAt);
             var pending = tracker.Pending;
-            if (pending == 0)
+            if (finished && pending == 0)
             {
                 return;
             }
 
-            if (pending != lastReported)
+            if (finished && pending != lastReported)
             {
                 lastReported = pending;
                 progress(string.Create(CultureInfo.InvariantCulture, $"  {pending} changes not yet in the standby"));
             }
 
-            await Task.Delay(ObserveInterval, time, cancellationToken);
+            var pause = Task.Delay(ObserveInterval, time, cancellationToken);
+            await (finished ? pause : Task.WhenAny(writing, pause));
+            cancellationToken.ThrowIfCancellationRequested();
         }
     }
 

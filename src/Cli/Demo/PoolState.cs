@@ -6,7 +6,7 @@ namespace IdentityReplicator.Cli.Demo;
 /// <summary>Everything the demo compares of one pool, read at one moment: users (by email), groups and memberships.</summary>
 public sealed class PoolState
 {
-    private PoolState(Dictionary<string, DirectoryUser> users, Dictionary<string, DirectoryGroup> groups, Dictionary<string, HashSet<string>> memberships)
+    public PoolState(Dictionary<string, DirectoryUser> users, Dictionary<string, DirectoryGroup> groups, Dictionary<string, HashSet<string>> memberships)
     {
         UsersByEmail = users;
         Groups = groups;
