@@ -29,8 +29,9 @@ public sealed class ReplicatorFunctionProps
 }
 
 /// <summary>
-/// The Replicator: a Native AOT custom-runtime function called by the pool's triggers and (in the primary's Region)
-/// by EventBridge with Cognito's CloudTrail events and applications' <c>UserChanged</c> hints. Reserved concurrency
+/// The Replicator: a Native AOT custom-runtime function called by the pool's triggers and by EventBridge (rules in each
+/// Region, for that Region's bus) with Cognito's CloudTrail events and applications' <c>UserChanged</c> hints; it
+/// captures the pool the replication control names as the source. Reserved concurrency
 /// bounds both its cost and its share of the pool's read quotas; what it cannot handle goes to an SQS queue (the
 /// on-failure destination of asynchronous invocations, and the rules' dead-letter queue).
 /// </summary>
@@ -72,8 +73,9 @@ public sealed class ReplicatorFunction : Construct
         role.AddToPolicy(Permissions.Allow(
             "ReadPoolsToCapture",
             Permissions.CaptureReads,
-            // The function reads the configured primary pool only (IDREP_PRIMARY_POOL_ID), in both Regions.
-            [Permissions.PoolArn(stack, config.PrimaryRegion, props.PrimaryPoolId)]));
+            // Each Region's function reads whichever pool the replication control names as the source: the configured
+            // primary, or after a failover the standby (IDREP_PRIMARY_POOL_ID, IDREP_STANDBY_POOL_ID).
+            [Permissions.PoolArn(stack, config.PrimaryRegion, props.PrimaryPoolId), Permissions.PoolArn(stack, config.StandbyRegion, props.StandbyPoolId)]));
         role.AddToPolicy(Permissions.Allow("RecordInMirrorTable", Permissions.CaptureTable, [Permissions.TableArn(stack, region, config.TableName)]));
         role.AddToPolicy(Permissions.TableKeyThroughDynamoDb("UseMirrorTableKey", props.KeyArn, region));
 
@@ -98,6 +100,7 @@ public sealed class ReplicatorFunction : Construct
                 ["IDREP_PRIMARY_POOL_ID"] = props.PrimaryPoolId,
                 ["IDREP_STANDBY_POOL_ID"] = props.StandbyPoolId,
                 ["IDREP_PRIMARY_REGION"] = config.PrimaryRegion,
+                ["IDREP_STANDBY_REGION"] = config.StandbyRegion,
                 ["IDREP_USERNAMES_CASE_SENSITIVE"] = config.UsernamesCaseSensitive ? "true" : "false",
                 // The function's share of each quota, split over the instances that may run at once.
                 ["IDREP_QUOTA_SHARE"] = (config.FunctionQuotaShare / config.ReservedConcurrency).ToString("0.######", CultureInfo.InvariantCulture),
@@ -119,10 +122,9 @@ public sealed class ReplicatorFunction : Construct
             SourceAccount = stack.Account,
         });
 
-        if (props.Role == PoolRole.Primary)
-        {
-            AddEventRules(config);
-        }
+        // In both Regions: after a failover the standby's CloudTrail events and hints arrive on its own Region's bus,
+        // and the function there captures them (before one, it drops them without reading Cognito).
+        AddEventRules(config);
     }
 
     public Function Function { get; }

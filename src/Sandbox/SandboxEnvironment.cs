@@ -309,12 +309,15 @@ public sealed partial class SandboxEnvironment : IAsyncDisposable
         Primary = primary;
         Standby = standby;
 
-        // Both emulators send their triggers here; the function captures whichever pool the replication control
-        // names as the source (the primary until a failover reverses it). It reads the primary within a budget of its
-        // quotas, as it does on AWS.
+        // Both emulators send their triggers here, and both pools' calls are recorded as CloudTrail events; the function
+        // captures whichever pool the replication control names as the source (the primary until a failover reverses
+        // it) and drops the other's events (the reconciler's own calls) before reading Cognito. It reads each pool
+        // within a budget of that Region's quotas, as it does on AWS.
+        IUserDirectory Directory(SandboxPool pool) =>
+            new CognitoUserDirectory(Client(pool, new QuotaGovernor(new QuotaOptions { Share = QuotaOptions.PrimaryShare }, time, "replicator")), pool.UserPoolId);
         var replicator = ReplicatorFunction.Create(
             _dynamo,
-            new CognitoUserDirectory(Client(primary, new QuotaGovernor(new QuotaOptions { Share = QuotaOptions.PrimaryShare }, time, "replicator")), primary.UserPoolId),
+            Directory(primary),
             mirrorOptions,
             new CaptureOptions { PrimaryPoolId = primary.UserPoolId, TriggerBudget = options.TriggerBudget },
             loggers,
@@ -322,7 +325,8 @@ public sealed partial class SandboxEnvironment : IAsyncDisposable
             new ReplicationDirection(
                 new DynamoDbReplicationControlStore(_dynamo, mirrorOptions),
                 new ReplicationControl { Epoch = 0, SourceRegion = primary.Region, SourcePoolId = primary.UserPoolId, TargetRegion = standby.Region, TargetPoolId = standby.UserPoolId },
-                time));
+                time),
+            Directory(standby));
         function = replicator;
 
         // EventBridge rules of the deployment: Cognito's CloudTrail events and applications' hints go to the Replicator.

@@ -96,6 +96,7 @@ public sealed class StackTests(DefaultSynthesis synthesis) : IClassFixture<Defau
         var environment = p["Environment"]!["Variables"]!.AsObject();
         Assert.Equal("identity-replicator-mirror", (string?)environment["IDREP_TABLE_NAME"]);
         Assert.Equal("us-east-1", (string?)environment["IDREP_PRIMARY_REGION"]);
+        Assert.Equal("us-west-2", (string?)environment["IDREP_STANDBY_REGION"]);
         Assert.Equal("8", (string?)environment["IDREP_FEED_BUCKETS"]);
         Assert.Equal("0.004", (string?)environment["IDREP_QUOTA_SHARE"]);
         Assert.NotNull(environment["IDREP_PRIMARY_POOL_ID"]);
@@ -110,10 +111,14 @@ public sealed class StackTests(DefaultSynthesis synthesis) : IClassFixture<Defau
         Assert.Contains($":cognito-idp:{region}:{Synthesis.Account}:userpool/", cognito["Properties"]!["SourceArn"]!.ToJsonString(), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void EventRules_InThePrimarysRegion_SendCloudTrailChangesAndHintsToTheReplicator()
+    [Theory]
+    [InlineData(Primary)]
+    [InlineData(Standby)]
+    public void EventRules_InBothRegions_SendCloudTrailChangesAndHintsToTheirReplicator(string stack)
     {
-        var rules = S.Resources(Primary, "AWS::Events::Rule").Select(r => r["Properties"]!).ToList();
+        // Each Region's function captures its own pool's events once the control makes that pool the source.
+        var rules = S.Resources(stack, "AWS::Events::Rule").Select(r => r["Properties"]!).ToList();
+        Assert.Equal(2, rules.Count);
         var cloudTrail = rules.Single(r => r["EventPattern"]!["source"] is not null);
         Assert.Equal("aws.cognito-idp", (string?)cloudTrail["EventPattern"]!["source"]![0]);
         Assert.Equal("AWS API Call via CloudTrail", (string?)cloudTrail["EventPattern"]!["detail-type"]![0]);
@@ -124,7 +129,8 @@ public sealed class StackTests(DefaultSynthesis synthesis) : IClassFixture<Defau
         var hints = rules.Single(r => r["EventPattern"]!["source"] is null);
         Assert.Equal(UserChangedEvent.DetailType, (string?)hints["EventPattern"]!["detail-type"]![0]);
         Assert.All(rules, r => Assert.NotNull(r["Targets"]![0]!["DeadLetterConfig"]));
-        Assert.Empty(S.Resources(Standby, "AWS::Events::Rule"));
+        Assert.All(rules, r => Assert.Equal(8, (int)r["Targets"]![0]!["RetryPolicy"]!["MaximumRetryAttempts"]!));
+        Assert.All(rules, r => Assert.Equal(7200, (int)r["Targets"]![0]!["RetryPolicy"]!["MaximumEventAgeInSeconds"]!));
     }
 
     [Theory]

@@ -34,18 +34,20 @@ public sealed record EventCaptureResult(EventCaptureOutcome Outcome, string Kind
 /// EventBridge) and <c>IdentityReplicator.UserChanged</c> hints published by applications. It never trusts what the
 /// event says the state is (CloudTrail redacts it anyway): it reads the user or group from the primary again and
 /// records that — a user that is gone becomes a tombstone. Events that identify nothing ask for a sweep of the pool.
-/// With a <see cref="ReplicationDirection"/>, events of the primary are ignored while the replication control says it
-/// is not the writable source (after a failover the reconciler writes it, and its own calls must not echo back).
+/// With a <see cref="ReplicationDirection"/> it captures the pool the replication control names as the writable source
+/// — the configured primary (<paramref name="reader"/>) before any failover, after one the old standby, read through
+/// its own reader in <paramref name="otherPools"/> — and ignores every other pool's events before reading Cognito (the
+/// reconciler's own calls on the target must not echo back, nor cost a read).
 /// </summary>
 public sealed class EventCapture(
-    IUserDirectory primary,
+    PrimaryReader reader,
     IMirrorStore mirror,
     ISweepRequests sweeps,
-    PrimaryReader reader,
     CaptureOptions options,
     TimeProvider time,
     ILogger<EventCapture> logger,
-    ReplicationDirection? direction = null)
+    ReplicationDirection? direction = null,
+    IReadOnlyList<PrimaryReader>? otherPools = null)
 {
     /// <summary>Handles one EventBridge event. Throws only if the primary or the mirror failed (so the delivery is retried).</summary>
     public async Task<EventCaptureResult> HandleAsync(JsonObject envelope, CancellationToken cancellationToken)
@@ -82,7 +84,7 @@ public sealed class EventCapture(
             return new(EventCaptureOutcome.Ignored, record.EventName, "changes nothing replicated");
         }
 
-        if (!await IsCapturedAsync(record.UserPoolId ?? options.PrimaryPoolId, cancellationToken))
+        if (await SourceAsync(record.UserPoolId, cancellationToken) is not { } source)
         {
             return new(EventCaptureOutcome.Ignored, record.EventName, "another pool, or not the replication source now");
         }
@@ -90,11 +92,11 @@ public sealed class EventCapture(
         if (change == CloudTrailChange.Group)
         {
             return record.GroupName is { } group
-                ? await GroupAsync(record.EventName, group, CaptureSource.CloudTrail, cancellationToken)
-                : await SweepAsync(record.EventName, "no group name", cancellationToken);
+                ? await GroupAsync(source, record.EventName, group, CaptureSource.CloudTrail, cancellationToken)
+                : await SweepAsync(source, record.EventName, "no group name", cancellationToken);
         }
 
-        return await UserAsync(record.EventName, record.Username, record.Sub, change == CloudTrailChange.UserGroups, CaptureSource.CloudTrail, cancellationToken);
+        return await UserAsync(source, record.EventName, record.Username, record.Sub, change == CloudTrailChange.UserGroups, CaptureSource.CloudTrail, cancellationToken);
     }
 
     private async Task<EventCaptureResult> HintAsync(JsonObject envelope, CancellationToken cancellationToken)
@@ -112,54 +114,76 @@ public sealed class EventCapture(
             return new(EventCaptureOutcome.Malformed, "hint", "the detail needs userPoolId and sub or username");
         }
 
-        return !await IsCapturedAsync(pool, cancellationToken)
+        return await SourceAsync(pool, cancellationToken) is not { } source
             ? new(EventCaptureOutcome.Ignored, "hint", "another pool, or not the replication source now")
-            : await UserAsync("hint", username, sub, includeGroups: true, CaptureSource.ApplicationHint, cancellationToken);
+            : await UserAsync(source, "hint", username, sub, includeGroups: true, CaptureSource.ApplicationHint, cancellationToken);
     }
 
-    private async Task<bool> IsCapturedAsync(string poolId, CancellationToken cancellationToken) =>
-        poolId == options.PrimaryPoolId && (direction is null || (await direction.CurrentAsync(cancellationToken)).MayRecord(poolId));
+    /// <summary>
+    /// The reader of <paramref name="poolId"/> if its events are captured now, else <c>null</c>. A pool this function
+    /// has no reader for is refused without reading the control; otherwise the control (cached) decides. An event that
+    /// names no pool (calls made with a user's access token) is the current source's.
+    /// </summary>
+    private async Task<PrimaryReader?> SourceAsync(string? poolId, CancellationToken cancellationToken)
+    {
+        if (direction is null)
+        {
+            return poolId is null || poolId == options.PrimaryPoolId ? reader : null;
+        }
 
-    private async Task<EventCaptureResult> UserAsync(string kind, string? username, string? sub, bool includeGroups, CaptureSource source, CancellationToken cancellationToken)
+        if (poolId is not null && ReaderOf(poolId) is null)
+        {
+            return null;
+        }
+
+        var control = await direction.CurrentAsync(cancellationToken);
+        poolId ??= control.SourcePoolId;
+        return control.MayRecord(poolId) ? ReaderOf(poolId) : null;
+    }
+
+    private PrimaryReader? ReaderOf(string poolId) =>
+        poolId == options.PrimaryPoolId ? reader : otherPools?.FirstOrDefault(r => r.PoolId == poolId);
+
+    private async Task<EventCaptureResult> UserAsync(PrimaryReader pool, string kind, string? username, string? sub, bool includeGroups, CaptureSource source, CancellationToken cancellationToken)
     {
         var observedAt = time.GetUtcNow();
         DirectoryUser? user = null;
         UserSnapshot? recorded = null;
         if (username is not null)
         {
-            user = await primary.FindUserAsync(username, cancellationToken);
+            user = await pool.Pool.FindUserAsync(username, cancellationToken);
         }
 
         if (user is null && sub is not null)
         {
-            (user, recorded) = await reader.FindBySubAsync(sub, mirror, cancellationToken);
+            (user, recorded) = await pool.FindBySubAsync(sub, mirror, cancellationToken);
         }
 
         if (user is not null)
         {
-            var outcome = await mirror.RecordUserAsync(await reader.ObserveAsync(user, observedAt, source, includeGroups, cancellationToken), cancellationToken);
+            var outcome = await mirror.RecordUserAsync(await pool.ObserveAsync(user, observedAt, source, includeGroups, cancellationToken), cancellationToken);
             return new(EventCaptureOutcome.Recorded, kind, outcome.ToString());
         }
 
-        // Gone from the primary: a tombstone, if we know who it was.
+        // Gone from the source pool: a tombstone, if we know who it was.
         var gone = recorded?.Username ?? (sub is null ? username : null);
         if (gone is not null)
         {
-            var outcome = await mirror.RecordUserAsync(reader.Tombstone(gone, source, observedAt), cancellationToken);
+            var outcome = await mirror.RecordUserAsync(pool.Tombstone(gone, source, observedAt), cancellationToken);
             return new(EventCaptureOutcome.Tombstoned, kind, outcome.ToString());
         }
 
-        return await SweepAsync(kind, sub is null ? "the user is not named (redacted)" : "an unknown sub that is not in the primary", cancellationToken);
+        return await SweepAsync(pool, kind, sub is null ? "the user is not named (redacted)" : "an unknown sub that is not in the source pool", cancellationToken);
     }
 
-    private async Task<EventCaptureResult> GroupAsync(string kind, string name, CaptureSource source, CancellationToken cancellationToken)
+    private async Task<EventCaptureResult> GroupAsync(PrimaryReader pool, string kind, string name, CaptureSource source, CancellationToken cancellationToken)
     {
         var observedAt = time.GetUtcNow();
-        var group = await primary.GetGroupAsync(name, cancellationToken);
+        var group = await pool.Pool.GetGroupAsync(name, cancellationToken);
         var observation = new GroupObservation
         {
             Name = name,
-            SourcePoolId = primary.PoolId,
+            SourcePoolId = pool.PoolId,
             ObservedAt = observedAt,
             Source = source,
             Description = group?.Description,
@@ -171,9 +195,10 @@ public sealed class EventCapture(
         return new(group is null ? EventCaptureOutcome.Tombstoned : EventCaptureOutcome.Recorded, kind, outcome.ToString());
     }
 
-    private async Task<EventCaptureResult> SweepAsync(string kind, string why, CancellationToken cancellationToken)
+    /// <summary>Asks the worker to sweep the pool being captured (its sweep service watches both pools' requests).</summary>
+    private async Task<EventCaptureResult> SweepAsync(PrimaryReader pool, string kind, string why, CancellationToken cancellationToken)
     {
-        await sweeps.RequestAsync(options.PrimaryPoolId, time.GetUtcNow(), cancellationToken);
+        await sweeps.RequestAsync(pool.PoolId, time.GetUtcNow(), cancellationToken);
         return new(EventCaptureOutcome.SweepRequested, kind, why);
     }
 

@@ -6,6 +6,11 @@ namespace IdentityReplicator.Replicator.Capture;
 /// <summary>Reads a user's whole current state from the primary pool (profile and group memberships).</summary>
 public sealed class PrimaryReader(IUserDirectory primary, bool usernamesCaseSensitive, TimeProvider time)
 {
+    /// <summary>The pool read (the configured primary, or after a failover the pool that became the source).</summary>
+    public IUserDirectory Pool => primary;
+
+    public string PoolId => primary.PoolId;
+
     /// <summary>
     /// The user's state as an observation, or <c>null</c> if no such user exists. The version is the moment the read
     /// began: the state returned is at least that new. Group memberships cost a call of the scarcer UserResourceRead

@@ -143,9 +143,11 @@ public sealed class ReplicatorFunction(
     /// optional <c>IDREP_FEED_BUCKETS</c> (8), <c>IDREP_USERNAMES_CASE_SENSITIVE</c> (false),
     /// <c>IDREP_TRIGGER_BUDGET_MS</c> (1500), <c>IDREP_PRIMARY_REGION</c> (the function's own Region),
     /// <c>IDREP_QUOTA_SHARE</c> (0.1 of each Cognito quota per function instance), <c>IDREP_PRIMARY_SUB_ATTRIBUTE</c>
-    /// (custom:primary_sub), <c>IDREP_PRIMARY_SUB_CLAIM</c> (primary_sub), <c>IDREP_STANDBY_POOL_ID</c> (optional), and
-    /// <c>AWS_REGION</c> (set by Lambda). The function follows the replication control item in the mirror table:
-    /// after a failover its trigger capture takes the pool the control names, and snapshots of a fenced pool are refused.
+    /// (custom:primary_sub), <c>IDREP_PRIMARY_SUB_CLAIM</c> (primary_sub), <c>IDREP_STANDBY_POOL_ID</c> and
+    /// <c>IDREP_STANDBY_REGION</c> (optional), and <c>AWS_REGION</c> (set by Lambda). The function follows the
+    /// replication control item in the mirror table: after a failover its trigger capture takes the pool the control
+    /// names, its event capture too when the standby pool and Region are both set (it reads the standby through its own
+    /// client, with the same quota share), and snapshots of a fenced pool are refused.
     /// </summary>
     public static ReplicatorFunction FromEnvironment(Func<string, string?> environment, ILoggerFactory loggers, TimeProvider time)
     {
@@ -181,34 +183,41 @@ public sealed class ReplicatorFunction(
             Timeout = captureOptions.TriggerBudget,
             MaxErrorRetry = 1,
         });
-        var cognito = CognitoIdentityProviderClient.Create(
-            new AwsEndpoint(environment("IDREP_PRIMARY_REGION") ?? region),
-            new DefaultAWSCredentialsIdentityResolver().ResolveIdentity(null),
-            new QuotaGovernor(quotas, time, "replicator"));
+        var credentials = new DefaultAWSCredentialsIdentityResolver().ResolveIdentity(null);
+        IUserDirectory Directory(string poolRegion, string poolId) => new CognitoUserDirectory(
+            CognitoIdentityProviderClient.Create(new AwsEndpoint(poolRegion), credentials, new QuotaGovernor(quotas, time, "replicator")),
+            poolId);
+
+        var primaryRegion = environment("IDREP_PRIMARY_REGION") ?? region;
+        var standbyPoolId = environment("IDREP_STANDBY_POOL_ID") is { Length: > 0 } standbyPool ? standbyPool : null;
+        var standbyRegion = environment("IDREP_STANDBY_REGION") is { Length: > 0 } standbyAt ? standbyAt : null;
         var configured = new ReplicationControl
         {
             Epoch = 0,
-            SourceRegion = region,
+            SourceRegion = primaryRegion,
             SourcePoolId = captureOptions.PrimaryPoolId,
-            TargetRegion = string.Empty,
-            TargetPoolId = environment("IDREP_STANDBY_POOL_ID") ?? string.Empty,
+            TargetRegion = standbyRegion ?? string.Empty,
+            TargetPoolId = standbyPoolId ?? string.Empty,
         };
         var direction = new ReplicationDirection(new DynamoDbReplicationControlStore(dynamo, mirrorOptions), configured, time);
-        return Create(dynamo, new CognitoUserDirectory(cognito, captureOptions.PrimaryPoolId), mirrorOptions, captureOptions, loggers, time, direction);
+        var standby = standbyPoolId is not null && standbyRegion is not null ? Directory(standbyRegion, standbyPoolId) : null;
+        return Create(dynamo, Directory(primaryRegion, captureOptions.PrimaryPoolId), mirrorOptions, captureOptions, loggers, time, direction, standby);
     }
 
     /// <summary>
     /// Builds the function around a DynamoDB client and the primary pool (the sandbox passes its local ones). With a
     /// <paramref name="direction"/> trigger capture takes whichever pool the replication control names as the source,
-    /// and the mirror store refuses snapshots of any other pool.
+    /// and the mirror store refuses snapshots of any other pool; event capture does the same for the primary and, if
+    /// given, the <paramref name="standby"/> pool (the pools it can read: CloudTrail names the pool, not the user).
     /// </summary>
-    public static ReplicatorFunction Create(IAmazonDynamoDB dynamo, IUserDirectory primary, MirrorOptions mirrorOptions, CaptureOptions captureOptions, ILoggerFactory loggers, TimeProvider time, ReplicationDirection? direction = null)
+    public static ReplicatorFunction Create(IAmazonDynamoDB dynamo, IUserDirectory primary, MirrorOptions mirrorOptions, CaptureOptions captureOptions, ILoggerFactory loggers, TimeProvider time, ReplicationDirection? direction = null, IUserDirectory? standby = null)
     {
         var mirror = new DynamoDbMirrorStore(dynamo, mirrorOptions, time, direction);
         var reader = new PrimaryReader(primary, captureOptions.UsernamesCaseSensitive, time);
+        IReadOnlyList<PrimaryReader>? others = standby is null ? null : [new PrimaryReader(standby, captureOptions.UsernamesCaseSensitive, time)];
         return new ReplicatorFunction(
             new TriggerCapture(mirror, new DynamoDbCaptureHintQueue(dynamo, mirrorOptions), captureOptions, time, loggers.CreateLogger<TriggerCapture>(), direction),
-            new EventCapture(primary, mirror, new DynamoDbSweepRequests(dynamo, mirrorOptions), reader, captureOptions, time, loggers.CreateLogger<EventCapture>(), direction),
+            new EventCapture(reader, mirror, new DynamoDbSweepRequests(dynamo, mirrorOptions), captureOptions, time, loggers.CreateLogger<EventCapture>(), direction, others),
             new PrimarySubClaims(new DynamoDbReplicaStateStore(dynamo, mirrorOptions), captureOptions, time, loggers.CreateLogger<PrimarySubClaims>()),
             captureOptions,
             loggers.CreateLogger<ReplicatorFunction>());

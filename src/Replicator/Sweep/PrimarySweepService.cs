@@ -9,9 +9,11 @@ namespace IdentityReplicator.Replicator.Sweep;
 /// <summary>
 /// Runs <see cref="PrimarySweep"/> on its schedule until the host stops, and sooner when events that named no user or
 /// group asked for one (requests coalesce; at most one requested sweep per <see cref="SweepOptions.MinimumRequestedInterval"/>).
-/// A failed sweep is logged and the next runs on time.
+/// A failed sweep is logged and the next runs on time. Requests are kept per pool (event capture asks for the pool it
+/// captures, the standby after a failover): a request for any of <paramref name="poolIds"/> runs the sweep, which
+/// reads whichever pool is the source now, and the sweep answers all of them.
 /// </summary>
-public sealed class PrimarySweepService(PrimarySweep sweep, ISweepRequests requests, string poolId, SweepOptions options, TimeProvider time, ILogger<PrimarySweepService> logger) : BackgroundService
+public sealed class PrimarySweepService(PrimarySweep sweep, ISweepRequests requests, IReadOnlyList<string> poolIds, SweepOptions options, TimeProvider time, ILogger<PrimarySweepService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -31,7 +33,7 @@ public sealed class PrimarySweepService(PrimarySweep sweep, ISweepRequests reque
             {
                 var now = time.GetUtcNow();
                 var requested = !runNow && now < next && now - lastRequested >= options.MinimumRequestedInterval
-                    && await requests.PendingAsync(poolId, stoppingToken) is not null;
+                    && await AnyPendingAsync(stoppingToken);
                 if (!runNow && now < next && !requested)
                 {
                     var wait = next - now;
@@ -48,7 +50,11 @@ public sealed class PrimarySweepService(PrimarySweep sweep, ISweepRequests reque
                 }
 
                 // Requests that came before this sweep began are answered by it.
-                await requests.CompleteAsync(poolId, started, stoppingToken);
+                foreach (var poolId in poolIds)
+                {
+                    await requests.CompleteAsync(poolId, started, stoppingToken);
+                }
+
                 next = schedule.Next(time.GetUtcNow());
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -60,5 +66,18 @@ public sealed class PrimarySweepService(PrimarySweep sweep, ISweepRequests reque
                 Log.SweepFailed(logger, Reasons.Of(e));
             }
         }
+    }
+
+    private async Task<bool> AnyPendingAsync(CancellationToken cancellationToken)
+    {
+        foreach (var poolId in poolIds)
+        {
+            if (await requests.PendingAsync(poolId, cancellationToken) is not null)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

@@ -36,13 +36,18 @@ public static class SweepServiceCollectionExtensions
                     sp.GetRequiredKeyedService<IMirrorStore>(PoolRoles.Standby),
                     sp.GetRequiredKeyedService<IMirrorCatalog>(PoolRoles.Standby)),
             ]));
-        services.AddHostedService(sp => new PrimarySweepService(
-            sp.GetRequiredService<PrimarySweep>(),
-            sp.GetRequiredService<ISweepRequests>(),
-            sp.GetRequiredService<IOptions<ReplicationOptions>>().Value.Primary.UserPoolId,
-            sp.GetRequiredService<SweepOptions>(),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<PrimarySweepService>>()));
+        services.AddHostedService(sp =>
+        {
+            // Event capture asks for a sweep of the pool it captures: the standby after a failover.
+            var replication = sp.GetRequiredService<IOptions<ReplicationOptions>>().Value;
+            return new PrimarySweepService(
+                sp.GetRequiredService<PrimarySweep>(),
+                sp.GetRequiredService<ISweepRequests>(),
+                new[] { replication.Primary.UserPoolId, replication.Standby.UserPoolId }.Where(id => !string.IsNullOrEmpty(id)).Distinct(StringComparer.Ordinal).ToList(),
+                sp.GetRequiredService<SweepOptions>(),
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<PrimarySweepService>>());
+        });
         return services;
     }
 }

@@ -250,7 +250,7 @@ public sealed class EventCaptureTests(DynaliteFixture dynalite)
         var mirror = new DynamoDbMirrorStore(dynalite.Client, options, TimeProvider.System);
         var sweeps = new DynamoDbSweepRequests(dynalite.Client, options);
         var capture = new CaptureOptions { PrimaryPoolId = Pool };
-        var eventCapture = new EventCapture(_primary, mirror, sweeps, new PrimaryReader(_primary, false, TimeProvider.System), capture, TimeProvider.System, NullLogger<EventCapture>.Instance);
+        var eventCapture = new EventCapture(new PrimaryReader(_primary, false, TimeProvider.System), mirror, sweeps, capture, TimeProvider.System, NullLogger<EventCapture>.Instance);
         var function = ReplicatorFunction.Create(dynalite.Client, _primary, options, capture, NullLoggerFactory.Instance, TimeProvider.System);
         return new Harness(eventCapture, function, mirror, sweeps);
     }

@@ -55,7 +55,31 @@ public sealed class SweepDirectionTests(DynaliteFixture dynalite)
         Assert.Null(await store.GetUserAsync("ann", CancellationToken.None));
     }
 
+    [Fact]
+    public async Task SweepService_AfterFailoverASweepOfTheStandbyIsRequested_SweepsItAndAnswersTheRequest()
+    {
+        var (sweep, _, standby, store, control, options) = await ArrangeWithOptionsAsync();
+        Assert.True(await control.TryAdvanceAsync(Reversed(writable: true), 0, CancellationToken.None));
+        standby.Seed("bob", Attributes("bob"));
+        var requests = new AnsweredRequests(new DynamoDbSweepRequests(dynalite.Client, options));
+        await requests.RequestAsync(StandbyPool, TimeProvider.System.GetUtcNow(), CancellationToken.None);
+        using var service = new PrimarySweepService(sweep, requests, [PrimaryPool, StandbyPool], new SweepOptions { Interval = TimeSpan.FromHours(1) }, TimeProvider.System, NullLogger<PrimarySweepService>.Instance);
+
+        await service.StartAsync(CancellationToken.None);
+        await requests.Answered(StandbyPool).WaitAsync(TimeSpan.FromSeconds(10));
+        await service.StopAsync(CancellationToken.None);
+
+        Assert.Equal(StandbyPool, (await store.GetUserAsync("bob", CancellationToken.None))?.SourcePoolId);
+        Assert.Null(await requests.PendingAsync(StandbyPool, CancellationToken.None));
+    }
+
     private async Task<(PrimarySweep Sweep, InMemoryUserDirectory Primary, InMemoryUserDirectory Standby, DynamoDbMirrorStore Store, DynamoDbReplicationControlStore Control)> ArrangeAsync()
+    {
+        var (sweep, primary, standby, store, control, _) = await ArrangeWithOptionsAsync();
+        return (sweep, primary, standby, store, control);
+    }
+
+    private async Task<(PrimarySweep Sweep, InMemoryUserDirectory Primary, InMemoryUserDirectory Standby, DynamoDbMirrorStore Store, DynamoDbReplicationControlStore Control, MirrorOptions Options)> ArrangeWithOptionsAsync()
     {
         var options = await dynalite.NewTableAsync();
         var control = new DynamoDbReplicationControlStore(dynalite.Client, options);
@@ -66,7 +90,7 @@ public sealed class SweepDirectionTests(DynaliteFixture dynalite)
         var standby = new InMemoryUserDirectory(StandbyPool);
         var sweep = new PrimarySweep(primary, store, store, usernamesCaseSensitive: false, new SweepOptions(), TimeProvider.System, NullLogger<PrimarySweep>.Instance,
             direction, [new SweepSource(standby, store, store)]);
-        return (sweep, primary, standby, store, control);
+        return (sweep, primary, standby, store, control, options);
     }
 
     private static Dictionary<string, string> Attributes(string name) => new(StringComparer.Ordinal)
@@ -85,4 +109,25 @@ public sealed class SweepDirectionTests(DynaliteFixture dynalite)
         Writable = writable,
         ChangedAt = TimeProvider.System.GetUtcNow(),
     };
+
+    /// <summary>Sweep requests that signal when the service answers one.</summary>
+    private sealed class AnsweredRequests(ISweepRequests inner) : ISweepRequests
+    {
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, TaskCompletionSource> _answered = new(StringComparer.Ordinal);
+
+        public Task Answered(string poolId) => Signal(poolId).Task;
+
+        public Task RequestAsync(string poolId, DateTimeOffset at, CancellationToken cancellationToken) => inner.RequestAsync(poolId, at, cancellationToken);
+
+        public Task<SweepRequest?> PendingAsync(string poolId, CancellationToken cancellationToken) => inner.PendingAsync(poolId, cancellationToken);
+
+        public async Task CompleteAsync(string poolId, DateTimeOffset sweepStartedAt, CancellationToken cancellationToken)
+        {
+            await inner.CompleteAsync(poolId, sweepStartedAt, cancellationToken);
+            Signal(poolId).TrySetResult();
+        }
+
+        private TaskCompletionSource Signal(string poolId) =>
+            _answered.GetOrAdd(poolId, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+    }
 }

@@ -1,0 +1,88 @@
+using IdentityReplicator.Cli.Hosting;
+using IdentityReplicator.Core.Aws;
+using IdentityReplicator.Core.Cognito;
+using IdentityReplicator.Core.Control;
+using IdentityReplicator.Core.EventBridge;
+using IdentityReplicator.Core.Mirror;
+using IdentityReplicator.Core.Model;
+using IdentityReplicator.Core.Pools;
+using IdentityReplicator.Sandbox;
+using IdentityReplicator.TestSupport;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace IdentityReplicator.Integration.Tests.Failover;
+
+/// <summary>
+/// After a failover the old standby is the source: its admin-API changes (which fire no trigger) are recorded by
+/// CloudTrail, delivered to the Replicator, read from the new source and applied to the old primary within seconds —
+/// with the worker's sweep turned off, so nothing else could have carried them.
+/// </summary>
+public sealed class AfterFailoverEventCaptureTests
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(15);
+
+    [Fact]
+    public async Task AdminEditAndDisable_InTheNewSourceAfterTheControlIsReversed_ReachTheOldPrimaryWithoutASweep()
+    {
+        await using var sandbox = await SandboxEnvironment.StartAsync(new SandboxOptions(), NullLoggerFactory.Instance, TimeProvider.System, CancellationToken.None);
+        using var worker = WorkerHost.Build(sandbox.Configuration(new Dictionary<string, string?> { ["Sweep:Enabled"] = "false" }), LogLevel.Warning);
+        await worker.StartAsync();
+        try
+        {
+            var oldPrimary = new CognitoUserDirectory(sandbox.Client(sandbox.Primary), sandbox.Primary.UserPoolId);
+            var newSource = new CognitoUserDirectory(sandbox.Client(sandbox.Standby), sandbox.Standby.UserPoolId);
+            var email = $"after-failover-{Guid.NewGuid():N}@example.com";
+            await SandboxPools.CreateUserAsync(sandbox, sandbox.Primary, email);
+            await Eventually.TrueAsync(async () => await newSource.FindUserAsync(email, CancellationToken.None) is not null, Bound, "the new user to be replicated to the standby");
+
+            var mirror = new DynamoDbMirrorStore(sandbox.Dynamo, new MirrorOptions { TableName = sandbox.TableName, FeedBuckets = sandbox.FeedBuckets }, TimeProvider.System);
+            var there = (await newSource.FindUserAsync(email, CancellationToken.None))!;
+            await ReverseAsync(sandbox);
+
+            // The function trusts a control it read for a second: wait until it captures the new source (a hint is
+            // recorded from it) rather than for a fixed time.
+            var hints = new UserChangedPublisher(EventBridgeClient.Create(new AwsEndpoint(sandbox.Standby.Region, sandbox.EventBus.Url), SandboxEnvironment.Credentials));
+            await Eventually.TrueAsync(
+                async () =>
+                {
+                    await hints.PublishAsync(sandbox.Standby.UserPoolId, sub: there.Sub);
+                    return (await mirror.GetUserAsync(IdentityKeys.ForUsername(there.Username, caseSensitive: false), CancellationToken.None))?.SourcePoolId == sandbox.Standby.UserPoolId;
+                },
+                Bound,
+                "the Replicator to capture the new source");
+            var client = sandbox.Client(sandbox.Standby);
+            await client.AdminUpdateUserAttributesAsync(new AdminUpdateUserAttributesRequest(sandbox.Standby.UserPoolId, there.Username, [new AttributeType("custom:tier", "gold")]));
+            await client.AdminDisableUserAsync(new AdminDisableUserRequest(sandbox.Standby.UserPoolId, there.Username));
+
+            await Eventually.TrueAsync(
+                async () => await oldPrimary.FindUserAsync(email, CancellationToken.None) is { Enabled: false } user && user.Attributes.GetValueOrDefault("custom:tier") == "gold",
+                Bound,
+                "the attribute edit and the disable to reach the old primary");
+            var snapshot = (await mirror.GetUserAsync(IdentityKeys.ForUsername(there.Username, caseSensitive: false), CancellationToken.None))!;
+            Assert.Equal(sandbox.Standby.UserPoolId, snapshot.SourcePoolId);
+            Assert.Equal(CaptureSource.CloudTrail, snapshot.ChangeSource);
+        }
+        finally
+        {
+            await worker.StopAsync();
+        }
+    }
+
+    private static async Task ReverseAsync(SandboxEnvironment sandbox)
+    {
+        var control = new DynamoDbReplicationControlStore(sandbox.Dynamo, new MirrorOptions { TableName = sandbox.TableName });
+        Assert.True(await control.TryAdvanceAsync(
+            new ReplicationControl
+            {
+                Epoch = 1,
+                SourceRegion = sandbox.Standby.Region,
+                SourcePoolId = sandbox.Standby.UserPoolId,
+                TargetRegion = sandbox.Primary.Region,
+                TargetPoolId = sandbox.Primary.UserPoolId,
+                ChangedAt = TimeProvider.System.GetUtcNow(),
+            },
+            0,
+            CancellationToken.None));
+    }
+}
