@@ -1,4 +1,6 @@
 using IdentityReplicator.Core.Cognito;
+using IdentityReplicator.Core.Control;
+using IdentityReplicator.Core.Mirror;
 using IdentityReplicator.Sandbox;
 
 namespace IdentityReplicator.TestSupport;
@@ -9,6 +11,28 @@ public sealed record SandboxUser(string Username, string Sub, string Email);
 /// <summary>Arranges users and groups in the sandbox's pools directly through the Cognito API.</summary>
 public static class SandboxPools
 {
+    /// <summary>What a failover writes: a control item at epoch 1 naming the standby as the source, the primary as the target.</summary>
+    public static async Task ReverseReplicationAsync(SandboxEnvironment sandbox, CancellationToken cancellationToken = default)
+    {
+        var control = new DynamoDbReplicationControlStore(sandbox.Dynamo, new MirrorOptions { TableName = sandbox.TableName });
+        var advanced = await control.TryAdvanceAsync(
+            new ReplicationControl
+            {
+                Epoch = 1,
+                SourceRegion = sandbox.Standby.Region,
+                SourcePoolId = sandbox.Standby.UserPoolId,
+                TargetRegion = sandbox.Primary.Region,
+                TargetPoolId = sandbox.Primary.UserPoolId,
+                ChangedAt = TimeProvider.System.GetUtcNow(),
+            },
+            0,
+            cancellationToken);
+        if (!advanced)
+        {
+            throw new InvalidOperationException("The replication control was not at epoch 0.");
+        }
+    }
+
     /// <summary>Creates a confirmed user (AdminCreateUser, then a permanent password), optionally in groups.</summary>
     public static async Task<SandboxUser> CreateUserAsync(
         SandboxEnvironment sandbox, SandboxPool pool, string email, string tier = "free", IEnumerable<string>? groups = null, CancellationToken cancellationToken = default)

@@ -1,6 +1,5 @@
 using IdentityReplicator.Cli.Hosting;
 using IdentityReplicator.Core.Cognito;
-using IdentityReplicator.Core.Control;
 using IdentityReplicator.Core.Mirror;
 using IdentityReplicator.Reconciler.Drift;
 using IdentityReplicator.Reconciler.Sync;
@@ -30,19 +29,7 @@ public sealed class AfterFailoverDirectionTests
         Assert.Equal(1, (await sync.RunAsync(new SyncRequest(), null, CancellationToken.None)).Applied);
 
         // The failover: the standby is now where users sign in.
-        var control = new DynamoDbReplicationControlStore(sandbox.Dynamo, new MirrorOptions { TableName = sandbox.TableName });
-        Assert.True(await control.TryAdvanceAsync(
-            new ReplicationControl
-            {
-                Epoch = 1,
-                SourceRegion = sandbox.Standby.Region,
-                SourcePoolId = sandbox.Standby.UserPoolId,
-                TargetRegion = sandbox.Primary.Region,
-                TargetPoolId = sandbox.Primary.UserPoolId,
-                ChangedAt = TimeProvider.System.GetUtcNow(),
-            },
-            0,
-            CancellationToken.None));
+        await SandboxPools.ReverseReplicationAsync(sandbox);
         var newPrimary = sandbox.Client(sandbox.Standby);
         var adaThere = (await SandboxPools.ListUsersAsync(sandbox, sandbox.Standby)).Single(u => u.Attributes!.Any(a => a is { Name: "email", Value: "ada@example.com" }));
         await newPrimary.AdminUpdateUserAttributesAsync(new AdminUpdateUserAttributesRequest(sandbox.Standby.UserPoolId, adaThere.Username!, [new AttributeType("custom:tier", "gold")]));

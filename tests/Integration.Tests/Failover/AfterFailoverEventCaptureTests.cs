@@ -1,7 +1,6 @@
 using IdentityReplicator.Cli.Hosting;
 using IdentityReplicator.Core.Aws;
 using IdentityReplicator.Core.Cognito;
-using IdentityReplicator.Core.Control;
 using IdentityReplicator.Core.EventBridge;
 using IdentityReplicator.Core.Mirror;
 using IdentityReplicator.Core.Model;
@@ -38,7 +37,7 @@ public sealed class AfterFailoverEventCaptureTests
 
             var mirror = new DynamoDbMirrorStore(sandbox.Dynamo, new MirrorOptions { TableName = sandbox.TableName, FeedBuckets = sandbox.FeedBuckets }, TimeProvider.System);
             var there = (await newSource.FindUserAsync(email, CancellationToken.None))!;
-            await ReverseAsync(sandbox);
+            await SandboxPools.ReverseReplicationAsync(sandbox);
 
             // The function trusts a control it read for a second: wait until it captures the new source (a hint is
             // recorded from it) rather than for a fixed time.
@@ -67,22 +66,5 @@ public sealed class AfterFailoverEventCaptureTests
         {
             await worker.StopAsync();
         }
-    }
-
-    private static async Task ReverseAsync(SandboxEnvironment sandbox)
-    {
-        var control = new DynamoDbReplicationControlStore(sandbox.Dynamo, new MirrorOptions { TableName = sandbox.TableName });
-        Assert.True(await control.TryAdvanceAsync(
-            new ReplicationControl
-            {
-                Epoch = 1,
-                SourceRegion = sandbox.Standby.Region,
-                SourcePoolId = sandbox.Standby.UserPoolId,
-                TargetRegion = sandbox.Primary.Region,
-                TargetPoolId = sandbox.Primary.UserPoolId,
-                ChangedAt = TimeProvider.System.GetUtcNow(),
-            },
-            0,
-            CancellationToken.None));
     }
 }
