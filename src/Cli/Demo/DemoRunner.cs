@@ -74,21 +74,22 @@ public sealed class DemoRunner(ILoggerFactory loggers, TimeProvider time, Action
             progress($"Creating {options.Users} users in the primary pool ({options.Users - (options.Users / 2)} by SignUp + ConfirmSignUp, {options.Users / 2} by AdminCreateUser)…");
             var writeStarted = time.GetTimestamp();
             double writeSeconds = 0;
-            var creating = Parallel.ForEachAsync(
-                users,
-                new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency, CancellationToken = cancellationToken },
-                async (user, token) =>
-                {
-                    await CreateAsync(client, sandbox, user, options.SignInByEmail, token);
-                    tracker.Add(ChangeKinds.Create, user.Email);
-                });
-
-            // The standby is watched while the primary is written: a user's lag ends when it is first seen correct.
-            await WaitAsync(tracker, primary, standby, creating, timeout, cancellationToken, () =>
+            async Task CreateAllAsync()
             {
+                await Parallel.ForEachAsync(
+                    users,
+                    new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency, CancellationToken = cancellationToken },
+                    async (user, token) =>
+                    {
+                        await CreateAsync(client, sandbox, user, options.SignInByEmail, token);
+                        tracker.Add(ChangeKinds.Create, user.Email);
+                    });
                 writeSeconds = time.GetElapsedTime(writeStarted).TotalSeconds;
                 progress($"Created {users.Count} users in {writeSeconds:0.0} s; waiting for the standby…");
-            });
+            }
+
+            // The standby is watched while the primary is written: a user's lag ends when it is first seen correct.
+            await WaitAsync(tracker, primary, standby, CreateAllAsync(), timeout, cancellationToken);
 
             if (options.Changes)
             {
@@ -130,17 +131,16 @@ public sealed class DemoRunner(ILoggerFactory loggers, TimeProvider time, Action
     /// Reads both pools every <see cref="ObserveInterval"/>, while <paramref name="writing"/> makes changes and after,
     /// until every change is correct in the standby (or the timeout).
     /// </summary>
-    private async Task WaitAsync(ChangeTracker tracker, IUserDirectory primary, IUserDirectory standby, Task writing, TimeSpan timeout, CancellationToken cancellationToken, Action? written = null)
+    private async Task WaitAsync(ChangeTracker tracker, IUserDirectory primary, IUserDirectory standby, Task writing, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var deadline = DateTimeOffset.MaxValue;
+        DateTimeOffset? deadline = null; // the timeout runs from the end of the writes
         var lastReported = -1;
-        while (time.GetUtcNow() < deadline)
+        while (deadline is null || time.GetUtcNow() < deadline)
         {
             var finished = writing.IsCompleted;
-            if (finished && deadline == DateTimeOffset.MaxValue)
+            if (finished && deadline is null)
             {
                 await writing; // a failed write ends the demo with its error
-                written?.Invoke();
                 deadline = time.GetUtcNow() + timeout;
             }
 
