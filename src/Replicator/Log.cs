@@ -17,6 +17,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "{TriggerSource} for {User}: capture failed ({Reason}) after {ElapsedMs:0.0} ms; the event went back to Cognito unchanged and the change is left for the sweep or drift repair")]
     public static partial void TriggerCaptureFailed(ILogger logger, string triggerSource, string user, string reason, double elapsedMs);
 
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Warning, Message = "Returned an invocation payload unchanged that cannot be read: {Problem} ({Bytes} bytes)")]
+    public static partial void PayloadUnreadable(ILogger logger, string problem, int bytes);
+
+    [LoggerMessage(EventId = 1006, Level = LogLevel.Warning, Message = "A trigger invocation was abandoned ({Reason}) after {ElapsedMs:0.0} ms; the event went back to Cognito unchanged")]
+    public static partial void TriggerAbandoned(ILogger logger, string reason, double elapsedMs);
+
     [LoggerMessage(EventId = 1010, Level = LogLevel.Debug, Message = "Hint for {User} completed: {Outcome}")]
     public static partial void HintCompleted(ILogger logger, string user, string outcome);
 

@@ -266,9 +266,9 @@ public sealed partial class SandboxEnvironment : IAsyncDisposable
         // The Invoke endpoint starts first (the emulators need its address); the function is set once the pools exist.
         ReplicatorFunction? function = null;
         var lambda = await LambdaInvokeEndpoint.StartAsync(
-            new Dictionary<string, Func<JsonNode?, CancellationToken, Task<JsonNode?>>>
+            new Dictionary<string, Func<ReadOnlyMemory<byte>, CancellationToken, Task<ReadOnlyMemory<byte>>>>
             {
-                [CognitoLocal.TriggerFunction] = (input, ct) => function is null ? Task.FromResult(input) : function.HandleAsync(input, ct),
+                [CognitoLocal.TriggerFunction] = (input, ct) => function is null ? Task.FromResult(input) : function.InvokeAsync(input, ct),
             },
             cancellationToken);
         _owned.Add(lambda);

@@ -23,38 +23,52 @@ public sealed class TriggerCapture(
     ILogger<TriggerCapture> logger,
     ReplicationDirection? direction = null)
 {
-    /// <summary>Handles one invocation. Never throws; returns <paramref name="event"/> itself.</summary>
+    /// <summary>
+    /// Handles one invocation. Never throws, whatever the event holds; returns <paramref name="event"/> itself. Everything
+    /// it does, reading the replication control included, ends within one <see cref="CaptureOptions.TriggerBudget"/>.
+    /// </summary>
     public async Task<JsonNode?> HandleAsync(JsonNode? @event, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
-        var trigger = CognitoTriggerEvent.Parse(@event, out var problem);
-        if (trigger is null)
+        using var budget = new CancellationTokenSource(options.TriggerBudget, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, budget.Token);
+        CognitoTriggerEvent? trigger;
+        try
         {
-            Log.TriggerMalformed(logger, problem ?? "unknown");
-            ReplicationMetrics.CaptureFailed.Add(1, new("trigger", "unknown"), new("reason", "malformed"));
-            return @event;
+            trigger = CognitoTriggerEvent.Parse(@event, out var problem);
+            if (trigger is null)
+            {
+                Malformed(problem ?? "unknown");
+                return @event;
+            }
         }
-
-        if (!await IsCapturedAsync(trigger.UserPoolId, cancellationToken))
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {
-            Log.TriggerFromOtherPool(logger, trigger.TriggerSource, trigger.UserPoolId);
+            // A node built without InvocationPayload's checks: duplicate keys or text that is not valid Unicode.
+            Malformed($"a part of the event cannot be read ({e.GetType().Name})");
             return @event;
         }
 
         var user = IdentityKeys.Fingerprint(trigger.UserName);
-        using var budget = new CancellationTokenSource(options.TriggerBudget, time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, budget.Token);
-        var work = RecordAsync(trigger, linked.Token);
+        Task<string>? work = null;
         try
         {
-            var outcome = await work.WaitAsync(options.TriggerBudget, time, cancellationToken);
+            if (!await IsCapturedAsync(trigger.UserPoolId, linked.Token))
+            {
+                Log.TriggerFromOtherPool(logger, trigger.TriggerSource, trigger.UserPoolId);
+                return @event;
+            }
+
+            work = RecordAsync(trigger, linked.Token);
+            var outcome = await work.WaitAsync(linked.Token);
             Log.TriggerRecorded(logger, trigger.TriggerSource, user, outcome, time.GetElapsedTime(started).TotalMilliseconds);
             ReplicationMetrics.Captured.Add(1, new("source", "trigger"), new("outcome", outcome));
         }
         catch (Exception e)
         {
             // Deliberately broad: nothing may reach Cognito from here. The change is repaired later.
-            _ = work.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            await linked.CancelAsync();
+            _ = work?.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
             Log.TriggerCaptureFailed(logger, trigger.TriggerSource, user, Reasons.Of(e), time.GetElapsedTime(started).TotalMilliseconds);
             ReplicationMetrics.CaptureFailed.Add(1, new("trigger", trigger.TriggerSource), new("reason", e is TimeoutException or OperationCanceledException ? "budget" : "error"));
         }
@@ -62,7 +76,13 @@ public sealed class TriggerCapture(
         return @event;
     }
 
-    /// <summary>Whether events of this pool are captured now. Reading the control never costs more than the budget.</summary>
+    private void Malformed(string problem)
+    {
+        Log.TriggerMalformed(logger, problem);
+        ReplicationMetrics.CaptureFailed.Add(1, new("trigger", "unknown"), new("reason", "malformed"));
+    }
+
+    /// <summary>Whether events of this pool are captured now. Reading the control costs at most half the budget.</summary>
     private async Task<bool> IsCapturedAsync(string poolId, CancellationToken cancellationToken)
     {
         if (direction is null)
@@ -71,11 +91,13 @@ public sealed class TriggerCapture(
         }
 
         ReplicationControl control;
+        using var half = new CancellationTokenSource(options.TriggerBudget / 2, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, half.Token);
         try
         {
-            control = await direction.CurrentAsync(cancellationToken).AsTask().WaitAsync(options.TriggerBudget / 2, time, cancellationToken);
+            control = await direction.CurrentAsync(linked.Token).AsTask().WaitAsync(linked.Token);
         }
-        catch (TimeoutException)
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             control = direction.Known;
         }

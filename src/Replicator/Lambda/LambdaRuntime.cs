@@ -1,6 +1,5 @@
 using System.Net.Http.Headers;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 
@@ -8,9 +7,11 @@ namespace IdentityReplicator.Replicator.Lambda;
 
 /// <summary>
 /// The AWS Lambda custom runtime protocol: fetch the next invocation, run the handler, post the response (or the
-/// error). Runs until cancelled. See "Using the Lambda runtime API for custom runtimes" in the Lambda guide.
+/// error). Runs until cancelled. See "Using the Lambda runtime API for custom runtimes" in the Lambda guide. The handler
+/// gets the invocation's bytes as they came and its reply is posted as it returned it: reading them is the handler's
+/// business (<see cref="ReplicatorFunction.InvokeAsync"/>), so no payload can fail an invocation here.
 /// </summary>
-public sealed class LambdaRuntime(HttpClient http, string runtimeApi, Func<JsonNode?, CancellationToken, Task<JsonNode?>> handler, TimeProvider time, ILogger logger)
+public sealed class LambdaRuntime(HttpClient http, string runtimeApi, Func<ReadOnlyMemory<byte>, CancellationToken, Task<ReadOnlyMemory<byte>>> handler, TimeProvider time, ILogger logger)
 {
     private const string Version = "2018-06-01";
     private static readonly MediaTypeHeaderValue Json = new("application/json");
@@ -44,14 +45,14 @@ public sealed class LambdaRuntime(HttpClient http, string runtimeApi, Func<JsonN
 
             try
             {
-                var input = JsonNode.Parse(await next.Content.ReadAsStreamAsync(cancellationToken));
+                var input = await next.Content.ReadAsByteArrayAsync(cancellationToken);
                 var output = await handler(input, invocation.Token);
-                await PostAsync($"invocation/{requestId}/response", output?.ToJsonString() ?? "null", null, cancellationToken);
+                await PostAsync($"invocation/{requestId}/response", output, null, cancellationToken);
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {
-                var error = new JsonObject { ["errorMessage"] = e is JsonException ? "The invocation payload is not JSON." : "The handler failed.", ["errorType"] = e.GetType().Name };
-                await PostAsync($"invocation/{requestId}/error", error.ToJsonString(), e.GetType().Name, cancellationToken);
+                var error = new JsonObject { ["errorMessage"] = "The handler failed.", ["errorType"] = e.GetType().Name };
+                await PostAsync($"invocation/{requestId}/error", Encoding.UTF8.GetBytes(error.ToJsonString()), e.GetType().Name, cancellationToken);
             }
         }
     }
@@ -60,12 +61,12 @@ public sealed class LambdaRuntime(HttpClient http, string runtimeApi, Func<JsonN
     public Task ReportInitErrorAsync(Exception error, CancellationToken cancellationToken)
     {
         var body = new JsonObject { ["errorMessage"] = error.Message, ["errorType"] = error.GetType().Name };
-        return PostAsync("init/error", body.ToJsonString(), error.GetType().Name, cancellationToken);
+        return PostAsync("init/error", Encoding.UTF8.GetBytes(body.ToJsonString()), error.GetType().Name, cancellationToken);
     }
 
-    private async Task PostAsync(string path, string json, string? errorType, CancellationToken cancellationToken)
+    private async Task PostAsync(string path, ReadOnlyMemory<byte> json, string? errorType, CancellationToken cancellationToken)
     {
-        using var content = new StringContent(json, Encoding.UTF8);
+        using var content = new ReadOnlyMemoryContent(json);
         content.Headers.ContentType = Json;
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri($"http://{runtimeApi}/{Version}/runtime/{path}")) { Content = content };
         if (errorType is not null)

@@ -29,5 +29,5 @@ catch (Exception e)
     return 1;
 }
 
-await new LambdaRuntime(http, runtimeApi, function.HandleAsync, TimeProvider.System, logger).RunAsync(stop.Token);
+await new LambdaRuntime(http, runtimeApi, function.InvokeAsync, TimeProvider.System, logger).RunAsync(stop.Token);
 return 0;

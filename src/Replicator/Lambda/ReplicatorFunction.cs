@@ -29,8 +29,39 @@ public sealed class ReplicatorFunction(
     EventCapture events,
     PrimarySubClaims claims,
     CaptureOptions options,
-    ILogger<ReplicatorFunction> logger)
+    ILogger<ReplicatorFunction> logger,
+    TimeProvider time)
 {
+    /// <summary>
+    /// Handles one invocation as the Lambda runtime receives it: raw bytes in, raw bytes out. A payload that cannot be
+    /// read safely (<see cref="InvocationPayload"/>) is logged, counted and handed back byte for byte; so is an event
+    /// the handler returns unchanged. Never throws for a trigger event; an EventBridge event whose capture failed throws
+    /// <see cref="EventCaptureFailedException"/> so that Lambda delivers it again.
+    /// </summary>
+    public async Task<ReadOnlyMemory<byte>> InvokeAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
+        if (!InvocationPayload.TryRead(payload, out var input, out var problem))
+        {
+            // Cognito (or whatever sent it) gets its own bytes back: a sign-up or sign-in goes on; nothing is retried.
+            Log.PayloadUnreadable(logger, InvocationPayload.Describe(problem), payload.Length);
+            ReplicationMetrics.CaptureFailed.Add(1, new("trigger", "unknown"), new("reason", problem));
+            return payload;
+        }
+
+        if (input is JsonObject trigger && trigger.ContainsKey("triggerSource"))
+        {
+            var reply = await TriggerAsync(trigger, cancellationToken);
+            return ReferenceEquals(reply, trigger) ? payload : InvocationPayload.Write(reply);
+        }
+
+        var output = await HandleAsync(input, cancellationToken);
+        return ReferenceEquals(output, input) ? payload : InvocationPayload.Write(output);
+    }
+
+    /// <summary>
+    /// Handles one invocation already read as JSON: a document as <see cref="InvokeAsync"/> reads it (the sandbox's event
+    /// bus delivers nodes it built itself). The Lambda runtime calls <see cref="InvokeAsync"/>.
+    /// </summary>
     public async Task<JsonNode?> HandleAsync(JsonNode? input, CancellationToken cancellationToken)
     {
         switch (input)
@@ -72,7 +103,32 @@ public sealed class ReplicatorFunction(
         }
     }
 
+    /// <summary>
+    /// A Cognito trigger: never throws, and returns within one <see cref="CaptureOptions.TriggerBudget"/> whatever the
+    /// stores do — the event itself, or (a standby's Pre Token Generation) a copy with the <c>primary_sub</c> claim.
+    /// </summary>
     private async Task<JsonNode?> TriggerAsync(JsonObject trigger, CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        using var budget = new CancellationTokenSource(options.TriggerBudget, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, budget.Token);
+        var work = TriggerWorkAsync(trigger, linked.Token);
+        try
+        {
+            return await work.WaitAsync(linked.Token);
+        }
+        catch (Exception e)
+        {
+            // Deliberately broad: whatever went wrong, the user's sign-up or sign-in goes on with the event as it came.
+            await linked.CancelAsync();
+            _ = work.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            Log.TriggerAbandoned(logger, Reasons.Of(e), time.GetElapsedTime(started).TotalMilliseconds);
+            ReplicationMetrics.CaptureFailed.Add(1, new("trigger", "unknown"), new("reason", e is OperationCanceledException ? "budget" : "error"));
+            return trigger;
+        }
+    }
+
+    private async Task<JsonNode?> TriggerWorkAsync(JsonObject trigger, CancellationToken cancellationToken)
     {
         var pool = trigger["userPoolId"] is JsonValue v && v.TryGetValue<string>(out var id) ? id : null;
         if (pool is null || pool == options.PrimaryPoolId)
@@ -80,13 +136,14 @@ public sealed class ReplicatorFunction(
             return await triggers.HandleAsync(trigger, cancellationToken);
         }
 
-        // The standby's own events: capture takes them only once a failover made the standby the source (it follows
-        // the replication control item, and returns the event unchanged either way).
-        await triggers.HandleAsync(trigger, cancellationToken);
+        // Another pool's (the standby's) token: the claim first, as the user waits for it; then capture, which takes
+        // the standby's events only once a failover made it the source (it follows the replication control item).
         var parsed = CognitoTriggerEvent.Parse(trigger, out _);
-        return parsed is not null && parsed.TriggerSource.StartsWith("TokenGeneration_", StringComparison.Ordinal)
+        var reply = parsed is not null && parsed.TriggerSource.StartsWith("TokenGeneration_", StringComparison.Ordinal)
             ? await claims.HandleAsync(trigger, parsed, cancellationToken)
             : trigger;
+        await triggers.HandleAsync(trigger, cancellationToken);
+        return reply;
     }
 
     /// <summary>Captures one event; <c>false</c> if it failed and should be delivered again.</summary>
@@ -220,7 +277,8 @@ public sealed class ReplicatorFunction(
             new EventCapture(reader, mirror, new DynamoDbSweepRequests(dynamo, mirrorOptions), captureOptions, time, loggers.CreateLogger<EventCapture>(), direction, others),
             new PrimarySubClaims(new DynamoDbReplicaStateStore(dynamo, mirrorOptions), captureOptions, time, loggers.CreateLogger<PrimarySubClaims>()),
             captureOptions,
-            loggers.CreateLogger<ReplicatorFunction>());
+            loggers.CreateLogger<ReplicatorFunction>(),
+            time);
     }
 }
 

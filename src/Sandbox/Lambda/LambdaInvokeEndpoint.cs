@@ -7,13 +7,15 @@ namespace IdentityReplicator.Sandbox.Lambda;
 
 /// <summary>
 /// The Lambda Invoke API (<c>POST /2015-03-31/functions/{name}/invocations</c>, RequestResponse) on 127.0.0.1, so the
-/// Cognito emulator's triggers run the real Replicator handler in this process. A handler that throws answers like
-/// Lambda does: status 200 with <c>X-Amz-Function-Error: Unhandled</c>.
+/// Cognito emulator's triggers run the real Replicator handler in this process. Like Lambda it refuses a body that is
+/// not JSON at all; otherwise the function gets the body's bytes as they came and its reply goes back as it returned
+/// it, as the custom runtime does. A handler that throws answers like Lambda does: status 200 with
+/// <c>X-Amz-Function-Error: Unhandled</c>.
 /// </summary>
 public static class LambdaInvokeEndpoint
 {
     public static Task<LocalServer> StartAsync(
-        IReadOnlyDictionary<string, Func<JsonNode?, CancellationToken, Task<JsonNode?>>> functions,
+        IReadOnlyDictionary<string, Func<ReadOnlyMemory<byte>, CancellationToken, Task<ReadOnlyMemory<byte>>>> functions,
         CancellationToken cancellationToken) =>
         LocalServer.StartAsync(
             app => app.MapPost("/2015-03-31/functions/{name}/invocations", async (string name, HttpContext context) =>
@@ -27,10 +29,13 @@ public static class LambdaInvokeEndpoint
                     return;
                 }
 
-                JsonNode? input;
+                using var body = new MemoryStream();
+                await context.Request.Body.CopyToAsync(body, context.RequestAborted);
+                var input = body.ToArray();
                 try
                 {
-                    input = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
+                    // Syntax only, as Lambda checks it (duplicate keys and odd escapes are the function's business).
+                    using var _ = JsonDocument.Parse(input);
                 }
                 catch (JsonException)
                 {
@@ -45,7 +50,7 @@ public static class LambdaInvokeEndpoint
                 try
                 {
                     var output = await function(input, context.RequestAborted);
-                    await response.WriteAsync(output?.ToJsonString() ?? "null", context.RequestAborted);
+                    await response.Body.WriteAsync(output, context.RequestAborted);
                 }
                 catch (Exception e) when (!context.RequestAborted.IsCancellationRequested)
                 {

@@ -49,4 +49,43 @@ public sealed class CognitoTriggerEventTests
         Assert.Null(trigger);
         Assert.Contains(expectedInProblem, problem, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("\"x\"")]
+    [InlineData("[1, 2]")]
+    [InlineData("42")]
+    [InlineData("{\"userAttributes\":\"x\",\"groupConfiguration\":[]}")]
+    [InlineData("{\"userAttributes\":{\"email\":{\"nested\":true}},\"groupConfiguration\":{\"groupsToOverride\":\"admins\"}}")]
+    public void Parse_RequestOfTheWrongShape_ReadsNoAttributesInsteadOfThrowing(string request)
+    {
+        var @event = TriggerEvents.TokenGeneration();
+        @event["request"] = JsonNode.Parse(request);
+
+        var trigger = CognitoTriggerEvent.Parse(@event, out var problem);
+
+        Assert.Null(problem);
+        Assert.NotNull(trigger);
+        Assert.Empty(trigger.UserAttributes);
+        Assert.Null(trigger.Groups);
+    }
+
+    [Fact]
+    public void Parse_UserNameLongerThanCognitoAllows_ReturnsNullAndSaysWhy()
+    {
+        var trigger = CognitoTriggerEvent.Parse(TriggerEvents.PostConfirmation(userName: new string('a', 129)), out var problem);
+
+        Assert.Null(trigger);
+        Assert.Contains("userName", problem, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("not a pool id")]
+    [InlineData("us-east-1_Primary01us-east-1_Primary01us-east-1_Primary01")]
+    public void Parse_UserPoolIdThatIsNoPoolId_ReturnsNullAndSaysWhy(string pool)
+    {
+        var trigger = CognitoTriggerEvent.Parse(TriggerEvents.PostConfirmation(pool: pool), out var problem);
+
+        Assert.Null(trigger);
+        Assert.Contains("userPoolId", problem, StringComparison.Ordinal);
+    }
 }

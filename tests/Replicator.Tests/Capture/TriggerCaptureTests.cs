@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using IdentityReplicator.Core.Control;
 using IdentityReplicator.Core.Mirror;
 using IdentityReplicator.Core.Model;
 using IdentityReplicator.Replicator.Capture;
@@ -154,6 +155,83 @@ public sealed class TriggerCaptureTests
         Assert.Contains(_logger.Collector.GetSnapshot(), r => r.Id.Id == 1004 && r.Message.Contains("capture failed (timed out) after 800.0 ms", StringComparison.Ordinal));
         hang.SetResult(RecordOutcome.Changed);
     }
+
+    [Theory]
+    [InlineData("{\"triggerSource\":\"PostConfirmation_ConfirmSignUp\",\"triggerSource\":\"x\",\"userPoolId\":\"us-east-1_Primary01\",\"userName\":\"alice\"}")]
+    [InlineData("{\"triggerSource\":\"PostConfirmation_ConfirmSignUp\",\"userPoolId\":\"us-east-1_Primary01\",\"userName\":\"alice\",\"request\":{\"userAttributes\":{\"email\":\"a\",\"email\":\"b\"}}}")]
+    [InlineData("{\"triggerSource\":\"PostConfirmation_ConfirmSignUp\",\"userPoolId\":\"us-east-1_Primary01\",\"userName\":\"al\\ud800ice\"}")]
+    [InlineData("{\"triggerSource\":\"PostConfirmation_ConfirmSignUp\",\"userPoolId\":\"us-east-1_Primary01\",\"userName\":\"alice\",\"request\":{\"userAttributes\":{\"name\":\"\\udc00\"}}}")]
+    public async Task HandleAsync_NodeThatCannotBeRead_ReturnsItAndCountsItAsMalformed(string json)
+    {
+        var @event = JsonNode.Parse(json);
+
+        var result = await Capture().HandleAsync(@event, CancellationToken.None);
+
+        Assert.Same(@event, result);
+        Assert.Contains(_logger.Collector.GetSnapshot(), r => r.Id.Id == 1002);
+        await _mirror.DidNotReceiveWithAnyArgs().RecordUserAsync(default!, default);
+    }
+
+    [Fact]
+    public async Task HandleAsync_SlowControlThenHangingMirror_ReturnsWithinOneBudget()
+    {
+        // The control read may take half the budget; the recording gets what is left of it, not a budget of its own.
+        var budget = TimeSpan.FromMilliseconds(800);
+        var control = Substitute.For<IReplicationControlStore>();
+        control.GetAsync(default).ReturnsForAnyArgs(new TaskCompletionSource<ReplicationControl?>().Task);
+        var recording = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _mirror.RecordUserAsync(default!, default).ReturnsForAnyArgs(_ =>
+        {
+            recording.TrySetResult();
+            return new TaskCompletionSource<RecordOutcome>().Task;
+        });
+        var capture = new TriggerCapture(
+            _mirror,
+            _hints,
+            new CaptureOptions { PrimaryPoolId = TriggerEvents.PrimaryPool, TriggerBudget = budget },
+            _time,
+            _logger,
+            new ReplicationDirection(control, Control(), _time));
+        var @event = TriggerEvents.PostConfirmation();
+
+        var handling = capture.HandleAsync(@event, CancellationToken.None);
+        _time.Advance(budget / 2);
+        await recording.Task.WaitAsync(TimeSpan.FromSeconds(10), TimeProvider.System);
+        _time.Advance(budget / 2);
+        var result = await handling.WaitAsync(TimeSpan.FromSeconds(10), TimeProvider.System);
+
+        Assert.Same(@event, result);
+        Assert.Contains(_logger.Collector.GetSnapshot(), r => r.Id.Id == 1004 && r.Message.Contains("after 800.0 ms", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task HandleAsync_CallerGivesUpWhileTheControlIsRead_ReturnsTheEvent()
+    {
+        var control = Substitute.For<IReplicationControlStore>();
+        control.GetAsync(default).ReturnsForAnyArgs(async call =>
+        {
+            await Task.Delay(Timeout.InfiniteTimeSpan, _time, call.Arg<CancellationToken>());
+            return (ReplicationControl?)null;
+        });
+        var capture = new TriggerCapture(_mirror, _hints, new CaptureOptions { PrimaryPoolId = TriggerEvents.PrimaryPool }, _time, _logger, new ReplicationDirection(control, Control(), _time));
+        var @event = TriggerEvents.PostConfirmation();
+        using var caller = new CancellationTokenSource();
+
+        var handling = capture.HandleAsync(@event, caller.Token);
+        await caller.CancelAsync();
+        var result = await handling.WaitAsync(TimeSpan.FromSeconds(10), TimeProvider.System);
+
+        Assert.Same(@event, result);
+    }
+
+    private static ReplicationControl Control() => new()
+    {
+        Epoch = 0,
+        SourceRegion = "us-east-1",
+        SourcePoolId = TriggerEvents.PrimaryPool,
+        TargetRegion = "us-west-2",
+        TargetPoolId = "us-west-2_Standby01",
+    };
 
     [Theory]
     [InlineData("PreSignUp_AdminCreateUser", "Hint")]

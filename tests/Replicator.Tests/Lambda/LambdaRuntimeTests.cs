@@ -1,9 +1,5 @@
-using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using IdentityReplicator.Replicator.Lambda;
-using IdentityReplicator.Sandbox;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace IdentityReplicator.Replicator.Tests.Lambda;
@@ -19,8 +15,9 @@ public sealed class LambdaRuntimeTests
         using var stop = new CancellationTokenSource();
         var runtime = new LambdaRuntime(http, api.HostAndPort, (input, _) =>
         {
-            input!["handled"] = true;
-            return Task.FromResult<JsonNode?>(input);
+            var json = JsonNode.Parse(input.Span)!;
+            json["handled"] = true;
+            return Task.FromResult<ReadOnlyMemory<byte>>(System.Text.Encoding.UTF8.GetBytes(json.ToJsonString()));
         }, TimeProvider.System, NullLogger.Instance);
 
         var running = runtime.RunAsync(stop.Token);
@@ -47,7 +44,7 @@ public sealed class LambdaRuntimeTests
 
         Assert.Equal("/2018-06-01/runtime/invocation/req-2/error", path);
         Assert.Equal("InvalidOperationException", errorType);
-        Assert.DoesNotContain("secret detail", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret detail", System.Text.Encoding.UTF8.GetString(body), StringComparison.Ordinal);
     }
 
     /// <summary>Cancelled, the loop ends: either between invocations (returns) or while waiting for one (throws).</summary>
@@ -91,55 +88,5 @@ public sealed class LambdaRuntimeTests
             ReplicatorFunction.FromEnvironment(name => environment.GetValueOrDefault(name), NullLoggerFactory.Instance, TimeProvider.System));
 
         Assert.Contains("TriggerBudget", error.Message, StringComparison.Ordinal);
-    }
-
-    /// <summary>Serves the given invocations on /runtime/invocation/next (then waits forever) and records the first post.</summary>
-    private sealed class FakeRuntimeApi : IAsyncDisposable
-    {
-        private readonly LocalServer _server;
-
-        private FakeRuntimeApi(LocalServer server, TaskCompletionSource<(string, string, string?)> posted)
-        {
-            _server = server;
-            Posted = posted;
-        }
-
-        public TaskCompletionSource<(string Path, string Body, string? ErrorType)> Posted { get; }
-
-        public string HostAndPort => $"{_server.Url.Host}:{_server.Url.Port}";
-
-        public static async Task<FakeRuntimeApi> StartAsync(params (string RequestId, string Payload)[] invocations)
-        {
-            var queue = new ConcurrentQueue<(string, string)>(invocations);
-            var posted = new TaskCompletionSource<(string, string, string?)>(TaskCreationOptions.RunContinuationsAsynchronously);
-            var server = await LocalServer.StartAsync(
-                app =>
-                {
-                    app.MapGet("/2018-06-01/runtime/invocation/next", async (HttpContext context) =>
-                    {
-                        if (!queue.TryDequeue(out var next))
-                        {
-                            await Task.Delay(Timeout.InfiniteTimeSpan, TimeProvider.System, context.RequestAborted);
-                            return;
-                        }
-
-                        context.Response.Headers["Lambda-Runtime-Aws-Request-Id"] = next.Item1;
-                        context.Response.Headers["Lambda-Runtime-Deadline-Ms"] = TimeProvider.System.GetUtcNow().AddSeconds(30).ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
-                        await context.Response.WriteAsync(next.Item2, context.RequestAborted);
-                    });
-                    app.MapPost("/2018-06-01/runtime/invocation/{id}/{kind}", async (HttpContext context) =>
-                    {
-                        using var reader = new StreamReader(context.Request.Body);
-                        var body = await reader.ReadToEndAsync(context.RequestAborted);
-                        var errorType = context.Request.Headers["Lambda-Runtime-Function-Error-Type"].FirstOrDefault();
-                        posted.TrySetResult((context.Request.Path.Value!, body, errorType));
-                        context.Response.StatusCode = StatusCodes.Status202Accepted;
-                    });
-                },
-                CancellationToken.None);
-            return new FakeRuntimeApi(server, posted);
-        }
-
-        public ValueTask DisposeAsync() => _server.DisposeAsync();
     }
 }

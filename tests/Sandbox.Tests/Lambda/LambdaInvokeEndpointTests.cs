@@ -13,8 +13,9 @@ public sealed class LambdaInvokeEndpointTests
     {
         await using var endpoint = await LambdaInvokeEndpoint.StartAsync(Functions((input, _) =>
         {
-            input!["response"] = new JsonObject { ["seen"] = true };
-            return Task.FromResult<JsonNode?>(input);
+            var json = JsonNode.Parse(input.Span)!;
+            json["response"] = new JsonObject { ["seen"] = true };
+            return Task.FromResult<ReadOnlyMemory<byte>>(Encoding.UTF8.GetBytes(json.ToJsonString()));
         }), CancellationToken.None);
         using var http = new HttpClient { BaseAddress = endpoint.Url };
 
@@ -64,6 +65,32 @@ public sealed class LambdaInvokeEndpointTests
         Assert.Equal("InvalidRequestContentException", response.Headers.GetValues("x-amzn-ErrorType").Single());
     }
 
-    private static Dictionary<string, Func<JsonNode?, CancellationToken, Task<JsonNode?>>> Functions(Func<JsonNode?, CancellationToken, Task<JsonNode?>> fn) =>
+    [Theory]
+    [InlineData("lone-surrogate")]
+    [InlineData("invalid-utf8")]
+    [InlineData("duplicate-keys")]
+    public async Task Invoke_FunctionEchoesItsPayload_AnswersWithTheSameBytes(string kind)
+    {
+        // The endpoint hosts the Replicator for the emulator's triggers: it must hand the function the bytes Cognito
+        // sent and answer with the bytes the function returned, not a re-serialization that can fail or differ.
+        var body = kind switch
+        {
+            "lone-surrogate" => Encoding.UTF8.GetBytes("{ \"triggerSource\": \"PostConfirmation_ConfirmSignUp\", \"userName\": \"al\\ud800ice\" }"),
+            "invalid-utf8" => [.. Encoding.UTF8.GetBytes("{ \"triggerSource\": \"PostConfirmation_ConfirmSignUp\", \"userName\": \"al"), 0xFF, .. Encoding.UTF8.GetBytes("ice\" }")],
+            _ => Encoding.UTF8.GetBytes("{ \"triggerSource\": \"PostConfirmation_ConfirmSignUp\", \"userName\": \"alice\", \"userName\": \"bob\" }"),
+        };
+        await using var endpoint = await LambdaInvokeEndpoint.StartAsync(Functions((i, _) => Task.FromResult(i)), CancellationToken.None);
+        using var http = new HttpClient { BaseAddress = endpoint.Url };
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+
+        using var response = await http.PostAsync("2015-03-31/functions/fn/invocations", content);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.False(response.Headers.Contains("X-Amz-Function-Error"));
+        Assert.Equal(body, await response.Content.ReadAsByteArrayAsync());
+    }
+
+    private static Dictionary<string, Func<ReadOnlyMemory<byte>, CancellationToken, Task<ReadOnlyMemory<byte>>>> Functions(Func<ReadOnlyMemory<byte>, CancellationToken, Task<ReadOnlyMemory<byte>>> fn) =>
         new() { ["fn"] = fn };
 }
