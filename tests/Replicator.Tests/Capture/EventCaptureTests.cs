@@ -118,9 +118,12 @@ public sealed class EventCaptureTests(DynaliteFixture dynalite)
     }
 
     [Fact]
-    public async Task HandleAsync_GroupDeleted_RecordsAGroupTombstone()
+    public async Task HandleAsync_RecordedGroupDeleted_RecordsAGroupTombstone()
     {
         var h = await CreateAsync();
+        _primary.SeedGroup(new DirectoryGroup("gone", "Soon gone"));
+        await h.Capture.HandleAsync(CloudTrailEvents.GroupCall("CreateGroup", Pool, "gone"), CancellationToken.None);
+        await _primary.DeleteGroupAsync("gone", CancellationToken.None);
 
         var result = await h.Capture.HandleAsync(CloudTrailEvents.GroupCall("DeleteGroup", Pool, "gone"), CancellationToken.None);
 
