@@ -73,6 +73,7 @@ public sealed class EventCapture(
     {
         var detailType = envelope["detail-type"] is JsonValue d && d.TryGetValue<string>(out var type) ? type : null;
         var source = envelope["source"] is JsonValue s && s.TryGetValue<string>(out var text) ? text : null;
+        var from = detailType == UserChangedEvent.DetailType ? "hint" : "cloudtrail";
         EventCaptureResult result;
         try
         {
@@ -86,13 +87,13 @@ public sealed class EventCapture(
         catch (InvalidParameterException e)
         {
             // Cognito refused an identifier the event names; it answers the same however often it is asked.
-            var kind = detailType == UserChangedEvent.DetailType ? "hint" : Text(envelope["detail"]?["eventName"]) ?? "cloudtrail";
+            var kind = from == "hint" ? from : Text(envelope["detail"]?["eventName"]) ?? from;
             Log.EventRejectedByCognito(logger, kind, e);
             result = new(EventCaptureOutcome.Invalid, kind, "Cognito rejected an identifier the event names (InvalidParameterException)");
         }
 
         Log.EventCaptured(logger, result.Kind, result.Outcome.ToString(), result.Detail);
-        ReplicationMetrics.Captured.Add(1, new("source", detailType == UserChangedEvent.DetailType ? "hint" : "cloudtrail"), new("outcome", result.Outcome.ToString()));
+        ReplicationMetrics.Captured.Add(1, new("source", from), new("outcome", result.Outcome.ToString()));
         return result;
     }
 
