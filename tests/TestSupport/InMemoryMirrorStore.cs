@@ -6,7 +6,7 @@ using IdentityReplicator.Core.Model;
 namespace IdentityReplicator.TestSupport;
 
 /// <summary>
-/// The mirror table in memory, for property tests that run thousands of cases: the same contract as
+/// The mirror table in memory, for property tests that run hundreds of histories: the same contract as
 /// <c>DynamoDbMirrorStore</c> — each part of a user (profile, groups) is recorded only when its observation is newer,
 /// a tombstone replaces the profile and empties the groups, the recorded <c>sub</c> is the last one observed, the
 /// sub → key index is never forgotten, and a feed entry is written only when content changed. No epochs, one feed bucket.
