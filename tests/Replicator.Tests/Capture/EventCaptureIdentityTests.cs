@@ -1,13 +1,10 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using IdentityReplicator.Core.Cognito;
-using IdentityReplicator.Core.Mirror;
 using IdentityReplicator.Core.Telemetry;
 using IdentityReplicator.Replicator.Capture;
-using IdentityReplicator.Replicator.Lambda;
 using IdentityReplicator.TestSupport;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace IdentityReplicator.Replicator.Tests.Capture;
 
@@ -266,7 +263,7 @@ public sealed class EventCaptureIdentityTests(DynaliteFixture dynalite)
     }
 
     /// <summary>Creates <see cref="Username"/> in the primary with this tier and captures it; returns its sub.</summary>
-    private async Task<string> CreateCapturedAsync(Harness h, string tier)
+    private async Task<string> CreateCapturedAsync(EventCaptureHarness h, string tier)
     {
         var sub = SubOf(_primary.Seed(Username, Attributes(tier)));
         var result = await h.Capture.HandleAsync(CloudTrailEvents.UserCall("AdminCreateUser", Pool, sub), CancellationToken.None);
@@ -291,16 +288,5 @@ public sealed class EventCaptureIdentityTests(DynaliteFixture dynalite)
         ["custom:tier"] = tier,
     };
 
-    private async Task<Harness> CreateAsync()
-    {
-        var options = await dynalite.NewTableAsync();
-        var mirror = new DynamoDbMirrorStore(dynalite.Client, options, TimeProvider.System);
-        var sweeps = new DynamoDbSweepRequests(dynalite.Client, options);
-        var capture = new CaptureOptions { PrimaryPoolId = Pool };
-        var eventCapture = new EventCapture(new PrimaryReader(_primary, false, TimeProvider.System), mirror, sweeps, capture, TimeProvider.System, NullLogger<EventCapture>.Instance);
-        var function = ReplicatorFunction.Create(dynalite.Client, _primary, options, capture, NullLoggerFactory.Instance, TimeProvider.System);
-        return new Harness(eventCapture, function, mirror, sweeps);
-    }
-
-    private sealed record Harness(EventCapture Capture, ReplicatorFunction Function, IMirrorStore Mirror, ISweepRequests Sweeps);
+    private Task<EventCaptureHarness> CreateAsync() => EventCaptureHarness.CreateAsync(dynalite, _primary);
 }
