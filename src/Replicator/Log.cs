@@ -47,6 +47,15 @@ internal static partial class Log
     [LoggerMessage(EventId = 1032, Level = LogLevel.Warning, Message = "Ignored an event that cannot be used: {Problem}")]
     public static partial void EventMalformed(ILogger logger, string problem);
 
+    [LoggerMessage(EventId = 1033, Level = LogLevel.Debug, Message = "Event {Kind}: Cognito rejected an identifier it names as invalid; dropped, not retried")]
+    public static partial void EventRejectedByCognito(ILogger logger, string kind, Exception exception);
+
+    [LoggerMessage(EventId = 1034, Level = LogLevel.Warning, Message = "Ignored an event Cognito would reject: {Problem}")]
+    public static partial void EventInvalid(ILogger logger, string problem);
+
+    [LoggerMessage(EventId = 1015, Level = LogLevel.Warning, Message = "Hint for {User} dropped: {Problem}")]
+    public static partial void HintInvalid(ILogger logger, string user, string problem);
+
     [LoggerMessage(EventId = 1040, Level = LogLevel.Debug, Message = "{TriggerSource} in pool {PoolId}: {Outcome}")]
     public static partial void ClaimAdded(ILogger logger, string triggerSource, string poolId, string outcome);
     [LoggerMessage(EventId = 1050, Level = LogLevel.Information, Message = "Primary sweep: {Users} users, {Groups} groups read; {Recorded} changes and {Tombstones} deletions recorded in {Seconds:0.0} s")]

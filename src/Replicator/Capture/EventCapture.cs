@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using IdentityReplicator.Core.Cognito;
 using IdentityReplicator.Core.EventBridge;
 using IdentityReplicator.Core.Control;
 using IdentityReplicator.Core.Mirror;
@@ -25,6 +26,15 @@ public enum EventCaptureOutcome
 
     /// <summary>Not an event this handler understands.</summary>
     Malformed,
+
+    /// <summary>
+    /// The event names a user the source pool does not have and the mirror never recorded (a self-service call in
+    /// another pool, a user that never existed): counted and dropped, no sweep.
+    /// </summary>
+    Unresolved,
+
+    /// <summary>An identifier breaks Cognito's own limits, or Cognito rejected it as invalid: dropped once, never retried.</summary>
+    Invalid,
 }
 
 public sealed record EventCaptureResult(EventCaptureOutcome Outcome, string Kind, string Detail);
@@ -33,7 +43,13 @@ public sealed record EventCaptureResult(EventCaptureOutcome Outcome, string Kind
 /// Captures changes that fire no Cognito trigger, from events: CloudTrail records of Cognito API calls (delivered by
 /// EventBridge) and <c>IdentityReplicator.UserChanged</c> hints published by applications. It never trusts what the
 /// event says the state is (CloudTrail redacts it anyway): it reads the user or group from the primary again and
-/// records that — a user that is gone becomes a tombstone. Events that identify nothing ask for a sweep of the pool.
+/// records that. It never deletes what exists: a username becomes a tombstone only when the source pool has no user
+/// by it (and, for a user named by sub, the mirror's record of that username carries that sub) — a late or repeated
+/// event about an old sub whose username was taken again records the user who holds it now. An event that names a
+/// user the source pool does not have and the mirror never recorded is counted <see cref="EventCaptureOutcome.Unresolved"/>
+/// and dropped; only an event that names the source pool but no user asks for a sweep of the pool. Identifiers Cognito
+/// would reject (<see cref="CognitoIdentifiers"/>), or did reject, make the event <see cref="EventCaptureOutcome.Invalid"/>:
+/// dropped once, never retried.
 /// With a <see cref="ReplicationDirection"/> it captures the pool the replication control names as the writable source
 /// — the configured primary (<paramref name="reader"/>) before any failover, after one the old standby, read through
 /// its own reader in <paramref name="otherPools"/> — and ignores every other pool's events before reading Cognito (the
@@ -49,19 +65,35 @@ public sealed class EventCapture(
     ReplicationDirection? direction = null,
     IReadOnlyList<PrimaryReader>? otherPools = null)
 {
-    /// <summary>Handles one EventBridge event. Throws only if the primary or the mirror failed (so the delivery is retried).</summary>
+    /// <summary>
+    /// Handles one EventBridge event. Throws only if the primary or the mirror failed (so the delivery is retried):
+    /// an event that can never succeed returns <see cref="EventCaptureOutcome.Malformed"/> or <see cref="EventCaptureOutcome.Invalid"/>.
+    /// </summary>
     public async Task<EventCaptureResult> HandleAsync(JsonObject envelope, CancellationToken cancellationToken)
     {
         var detailType = envelope["detail-type"] is JsonValue d && d.TryGetValue<string>(out var type) ? type : null;
         var source = envelope["source"] is JsonValue s && s.TryGetValue<string>(out var text) ? text : null;
-        var result = detailType switch
+        var from = detailType == UserChangedEvent.DetailType ? "hint" : "cloudtrail";
+        EventCaptureResult result;
+        try
         {
-            CloudTrailEvent.DetailType when source == CloudTrailEvent.Source => await CloudTrailAsync(envelope, cancellationToken),
-            UserChangedEvent.DetailType => await HintAsync(envelope, cancellationToken),
-            _ => new EventCaptureResult(EventCaptureOutcome.Malformed, detailType ?? "unknown", "not a Cognito CloudTrail event or an IdentityReplicator.UserChanged hint"),
-        };
+            result = detailType switch
+            {
+                CloudTrailEvent.DetailType when source == CloudTrailEvent.Source => await CloudTrailAsync(envelope, cancellationToken),
+                UserChangedEvent.DetailType => await HintAsync(envelope, cancellationToken),
+                _ => new EventCaptureResult(EventCaptureOutcome.Malformed, detailType ?? "unknown", "not a Cognito CloudTrail event or an IdentityReplicator.UserChanged hint"),
+            };
+        }
+        catch (InvalidParameterException e)
+        {
+            // Cognito refused an identifier the event names; it answers the same however often it is asked.
+            var kind = from == "hint" ? from : Text(envelope["detail"]?["eventName"]) ?? from;
+            Log.EventRejectedByCognito(logger, kind, e);
+            result = new(EventCaptureOutcome.Invalid, kind, "Cognito rejected an identifier the event names (InvalidParameterException)");
+        }
+
         Log.EventCaptured(logger, result.Kind, result.Outcome.ToString(), result.Detail);
-        ReplicationMetrics.Captured.Add(1, new("source", detailType == UserChangedEvent.DetailType ? "hint" : "cloudtrail"), new("outcome", result.Outcome.ToString()));
+        ReplicationMetrics.Captured.Add(1, new("source", from), new("outcome", result.Outcome.ToString()));
         return result;
     }
 
@@ -84,19 +116,26 @@ public sealed class EventCapture(
             return new(EventCaptureOutcome.Ignored, record.EventName, "changes nothing replicated");
         }
 
+        if (CognitoIdentifiers.Problem(record.Username, record.Sub, record.GroupName) is { } invalid)
+        {
+            return new(EventCaptureOutcome.Invalid, record.EventName, invalid);
+        }
+
         if (await SourceAsync(record.UserPoolId, cancellationToken) is not { } source)
         {
             return new(EventCaptureOutcome.Ignored, record.EventName, "another pool, or not the replication source now");
         }
 
+        // Calls made with a user's access token name no pool: they may be any pool's in the account and Region.
+        var poolNamed = record.UserPoolId is not null;
         if (change == CloudTrailChange.Group)
         {
             return record.GroupName is { } group
                 ? await GroupAsync(source, record.EventName, group, CaptureSource.CloudTrail, cancellationToken)
-                : await SweepAsync(source, record.EventName, "no group name", cancellationToken);
+                : await SweepAsync(source, record.EventName, poolNamed, "no group name", cancellationToken);
         }
 
-        return await UserAsync(source, record.EventName, record.Username, record.Sub, change == CloudTrailChange.UserGroups, CaptureSource.CloudTrail, cancellationToken);
+        return await UserAsync(source, record.EventName, record.Username, record.Sub, change == CloudTrailChange.UserGroups, CaptureSource.CloudTrail, poolNamed, cancellationToken);
     }
 
     private async Task<EventCaptureResult> HintAsync(JsonObject envelope, CancellationToken cancellationToken)
@@ -114,9 +153,14 @@ public sealed class EventCapture(
             return new(EventCaptureOutcome.Malformed, "hint", "the detail needs userPoolId and sub or username");
         }
 
+        if (CognitoIdentifiers.Problem(username, sub, groupName: null) is { } invalid)
+        {
+            return new(EventCaptureOutcome.Invalid, "hint", invalid);
+        }
+
         return await SourceAsync(pool, cancellationToken) is not { } source
             ? new(EventCaptureOutcome.Ignored, "hint", "another pool, or not the replication source now")
-            : await UserAsync(source, "hint", username, sub, includeGroups: true, CaptureSource.ApplicationHint, cancellationToken);
+            : await UserAsync(source, "hint", username, sub, includeGroups: true, CaptureSource.ApplicationHint, poolNamed: true, cancellationToken);
     }
 
     /// <summary>
@@ -144,42 +188,102 @@ public sealed class EventCapture(
     private PrimaryReader? ReaderOf(string poolId) =>
         poolId == options.PrimaryPoolId ? reader : otherPools?.FirstOrDefault(r => r.PoolId == poolId);
 
-    private async Task<EventCaptureResult> UserAsync(PrimaryReader pool, string kind, string? username, string? sub, bool includeGroups, CaptureSource source, CancellationToken cancellationToken)
+    /// <summary>
+    /// Records the user the event is about as the source pool has it now. The version is taken before any read: what
+    /// is recorded is at least that new, and a user who takes a username after a read that found it free is recorded
+    /// with a newer version than the tombstone that read may write.
+    /// </summary>
+    private async Task<EventCaptureResult> UserAsync(PrimaryReader pool, string kind, string? username, string? sub, bool includeGroups, CaptureSource source, bool poolNamed, CancellationToken cancellationToken)
     {
         var observedAt = time.GetUtcNow();
-        DirectoryUser? user = null;
-        UserSnapshot? recorded = null;
         if (username is not null)
         {
-            user = await pool.Pool.FindUserAsync(username, cancellationToken);
+            if (await pool.Pool.FindUserAsync(username, cancellationToken) is { } named)
+            {
+                return await RecordAsync(pool, kind, named, observedAt, source, includeGroups, "read by its username", cancellationToken);
+            }
+
+            if (sub is null)
+            {
+                return await GoneAsync(pool, kind, await mirror.GetUserAsync(pool.KeyOf(username), cancellationToken), observedAt, source, cancellationToken);
+            }
         }
 
-        if (user is null && sub is not null)
+        if (sub is null)
         {
-            (user, recorded) = await pool.FindBySubAsync(sub, mirror, cancellationToken);
+            return await SweepAsync(pool, kind, poolNamed, "the user is not named (redacted)", cancellationToken);
         }
 
-        if (user is not null)
+        var found = await pool.FindBySubAsync(sub, mirror, searchPool: poolNamed, cancellationToken);
+        if (found.User is { } user)
         {
-            var outcome = await mirror.RecordUserAsync(await pool.ObserveAsync(user, observedAt, source, includeGroups, cancellationToken), cancellationToken);
-            return new(EventCaptureOutcome.Recorded, kind, outcome.ToString());
+            return await RecordAsync(
+                pool,
+                kind,
+                user,
+                observedAt,
+                source,
+                includeGroups,
+                user.Sub == sub ? "read by its sub" : "the sub's user is gone and its username taken again: recorded the user who holds it now",
+                cancellationToken);
         }
 
-        // Gone from the source pool: a tombstone, if we know who it was.
-        var gone = recorded?.Username ?? (sub is null ? username : null);
-        if (gone is not null)
+        if (found.Recorded is not { } recorded)
         {
-            var outcome = await mirror.RecordUserAsync(pool.Tombstone(gone, source, observedAt), cancellationToken);
-            return new(EventCaptureOutcome.Tombstoned, kind, outcome.ToString());
+            return new(EventCaptureOutcome.Unresolved, kind, poolNamed
+                ? "no user of the source pool has this sub, and the mirror never recorded it"
+                : "names no pool, and the mirror never recorded this sub (a user of another pool?)");
         }
 
-        return await SweepAsync(pool, kind, sub is null ? "the user is not named (redacted)" : "an unknown sub that is not in the source pool", cancellationToken);
+        // The username recorded for this sub is free. If the mirror's record is of another sub, that user's own events
+        // decide about it: this one is about a user the record no longer describes.
+        return recorded.Sub == sub
+            ? await GoneAsync(pool, kind, recorded, observedAt, source, cancellationToken)
+            : new(EventCaptureOutcome.Ignored, kind, "the username this sub had is recorded for another sub now");
+    }
+
+    private async Task<EventCaptureResult> RecordAsync(PrimaryReader pool, string kind, DirectoryUser user, DateTimeOffset observedAt, CaptureSource source, bool includeGroups, string how, CancellationToken cancellationToken)
+    {
+        var outcome = await mirror.RecordUserAsync(await pool.ObserveAsync(user, observedAt, source, includeGroups, cancellationToken), cancellationToken);
+        return new(EventCaptureOutcome.Recorded, kind, $"{outcome} ({how})");
+    }
+
+    /// <summary>
+    /// The source pool has no user by the username: a tombstone if the mirror holds a live record of it. A user the
+    /// mirror never recorded leaves no trace (there is nothing to delete in the standby either).
+    /// </summary>
+    private async Task<EventCaptureResult> GoneAsync(PrimaryReader pool, string kind, UserSnapshot? recorded, DateTimeOffset observedAt, CaptureSource source, CancellationToken cancellationToken)
+    {
+        if (recorded is null)
+        {
+            return new(EventCaptureOutcome.Unresolved, kind, "no user by this username in the source pool, and the mirror never recorded one");
+        }
+
+        if (recorded.Deleted)
+        {
+            return new(EventCaptureOutcome.Ignored, kind, "already recorded as deleted");
+        }
+
+        var outcome = await mirror.RecordUserAsync(pool.Tombstone(recorded.Username, source, observedAt), cancellationToken);
+        return new(EventCaptureOutcome.Tombstoned, kind, outcome.ToString());
     }
 
     private async Task<EventCaptureResult> GroupAsync(PrimaryReader pool, string kind, string name, CaptureSource source, CancellationToken cancellationToken)
     {
         var observedAt = time.GetUtcNow();
         var group = await pool.Pool.GetGroupAsync(name, cancellationToken);
+        if (group is null)
+        {
+            // As for users: a group the mirror never recorded leaves no trace, one already deleted needs nothing.
+            switch (await mirror.GetGroupAsync(name, cancellationToken))
+            {
+                case null:
+                    return new(EventCaptureOutcome.Unresolved, kind, "no such group in the source pool, and the mirror never recorded it");
+                case { Deleted: true }:
+                    return new(EventCaptureOutcome.Ignored, kind, "already recorded as deleted");
+            }
+        }
+
         var observation = new GroupObservation
         {
             Name = name,
@@ -195,9 +299,17 @@ public sealed class EventCapture(
         return new(group is null ? EventCaptureOutcome.Tombstoned : EventCaptureOutcome.Recorded, kind, outcome.ToString());
     }
 
-    /// <summary>Asks the worker to sweep the pool being captured (its sweep service watches both pools' requests).</summary>
-    private async Task<EventCaptureResult> SweepAsync(PrimaryReader pool, string kind, string why, CancellationToken cancellationToken)
+    /// <summary>
+    /// Asks the worker to sweep the pool being captured (its sweep service watches both pools' requests) — only for an
+    /// event that names that pool: one that names no pool may be another pool's, and must not cost a sweep.
+    /// </summary>
+    private async Task<EventCaptureResult> SweepAsync(PrimaryReader pool, string kind, bool poolNamed, string why, CancellationToken cancellationToken)
     {
+        if (!poolNamed)
+        {
+            return new(EventCaptureOutcome.Unresolved, kind, $"names no pool and {why}");
+        }
+
         await sweeps.RequestAsync(pool.PoolId, time.GetUtcNow(), cancellationToken);
         return new(EventCaptureOutcome.SweepRequested, kind, why);
     }

@@ -1,3 +1,4 @@
+using IdentityReplicator.Core.Cognito;
 using IdentityReplicator.Core.Mirror;
 using IdentityReplicator.Core.Model;
 using IdentityReplicator.Core.Telemetry;
@@ -7,8 +8,10 @@ using Microsoft.Extensions.Logging;
 namespace IdentityReplicator.Replicator.Capture;
 
 /// <summary>
-/// Completes capture hints: reads each hinted user from the primary and records the snapshot (a user that is gone
-/// by then needs nothing; one that does not exist yet is retried with backoff until <see cref="CaptureOptions.HintGiveUpAfter"/>).
+/// Completes capture hints: reads each hinted user from the primary by its username and records the snapshot of
+/// whoever holds it now (a user that is gone by then needs nothing — a hint never writes a tombstone; one that does not
+/// exist yet is retried with backoff until <see cref="CaptureOptions.HintGiveUpAfter"/>). A username Cognito would
+/// reject (<see cref="CognitoIdentifiers"/>), or does reject, drops the hint at once, counted as <c>Invalid</c>.
 /// Hints of another pool are read with <paramref name="otherReaders"/> (after a failover the old standby is the
 /// source); hints of a pool without a reader are dropped.
 /// </summary>
@@ -55,6 +58,12 @@ public sealed class HintCompletion(
                 return;
             }
 
+            if (CognitoIdentifiers.Problem(first.Username, sub: null, groupName: null) is { } problem)
+            {
+                await DropAsync(group, user, problem, cancellationToken);
+                return;
+            }
+
             // Hints are mostly brand-new users (no groups yet): read the profile only and spare the primary's
             // UserResourceRead quota. Later membership changes are captured by the sweep and CloudTrail events.
             var observation = await poolReader.ReadUserAsync(first.Username, CaptureSource.PrimaryRead, includeGroups: false, cancellationToken);
@@ -81,6 +90,12 @@ public sealed class HintCompletion(
             Log.HintCompleted(logger, user, outcome.ToString());
             await CompleteAllAsync(group, cancellationToken);
         }
+        catch (InvalidParameterException e)
+        {
+            // Cognito refuses the username however often it is asked: retrying would only keep the hint forever.
+            Log.EventRejectedByCognito(logger, "capture hint", e);
+            await DropAsync(group, user, "Cognito rejected the username as invalid (InvalidParameterException)", cancellationToken);
+        }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             Log.HintFailed(logger, user, Reasons.Of(e));
@@ -93,6 +108,14 @@ public sealed class HintCompletion(
                 // The hint stays due as it was; the next pass tries again.
             }
         }
+    }
+
+    /// <summary>A hint that can never succeed: counted and removed, not retried.</summary>
+    private async Task DropAsync(List<CaptureHint> group, string user, string problem, CancellationToken cancellationToken)
+    {
+        Log.HintInvalid(logger, user, problem);
+        ReplicationMetrics.Captured.Add(1, new("source", "hint"), new("outcome", nameof(EventCaptureOutcome.Invalid)));
+        await CompleteAllAsync(group, cancellationToken);
     }
 
     private async Task CompleteAllAsync(IEnumerable<CaptureHint> group, CancellationToken cancellationToken)

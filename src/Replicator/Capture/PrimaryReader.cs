@@ -34,7 +34,7 @@ public sealed class PrimaryReader(IUserDirectory primary, bool usernamesCaseSens
         var groups = includeGroups ? await primary.ListGroupsForUserAsync(user.Username, cancellationToken) : null;
         return new UserObservation
         {
-            Key = IdentityKeys.ForUsername(user.Username, usernamesCaseSensitive),
+            Key = KeyOf(user.Username),
             Username = user.Username,
             Sub = user.Sub,
             SourcePoolId = primary.PoolId,
@@ -46,28 +46,46 @@ public sealed class PrimaryReader(IUserDirectory primary, bool usernamesCaseSens
     }
 
     /// <summary>
-    /// The user with this <c>sub</c>: by the username the mirror recorded for it; else by the sub itself as a username
-    /// (in pools that sign in by email or phone, Cognito's username is the sub) — both AdminGetUser, UserRead quota; only
-    /// then by a ListUsers filter (the much smaller UserList quota).
+    /// Who the <c>sub</c> leads to in this pool. If the mirror recorded a user of this pool with it, the user who holds that username
+    /// now (AdminGetUser, UserRead quota) — which may be another user with another sub, once the username was deleted
+    /// and taken again — together with the mirror's record. Otherwise, only when <paramref name="searchPool"/> (the
+    /// event named this pool), the user with the sub itself as its username (pools that sign in by email or phone,
+    /// where Cognito's username is the sub), then by a ListUsers filter (the much smaller UserList quota). An event that
+    /// names no pool may be any pool's in the account: for a sub the mirror never recorded it costs no Cognito call.
     /// </summary>
-    public async Task<(DirectoryUser? User, UserSnapshot? Recorded)> FindBySubAsync(string sub, Core.Mirror.IMirrorStore mirror, CancellationToken cancellationToken)
+    public async Task<SubLookup> FindBySubAsync(string sub, Core.Mirror.IMirrorStore mirror, bool searchPool, CancellationToken cancellationToken)
     {
         var key = await mirror.FindKeyBySubAsync(sub, cancellationToken);
         var recorded = key is null ? null : await mirror.GetUserAsync(key, cancellationToken);
-        if (recorded is not null)
+
+        // A record made from another pool (the old primary, before a failover) names that pool's username and sub.
+        if (recorded is not null && string.Equals(recorded.SourcePoolId, primary.PoolId, StringComparison.Ordinal))
         {
-            return (Matching(await primary.FindUserAsync(recorded.Username, cancellationToken), sub), recorded);
+            return new SubLookup(await primary.FindUserAsync(recorded.Username, cancellationToken), recorded);
+        }
+
+        if (!searchPool)
+        {
+            return new SubLookup(null, null);
         }
 
         var user = Matching(await primary.FindUserAsync(sub, cancellationToken), sub)
             ?? await primary.FindUserBySubAsync(sub, cancellationToken);
-        return (user, null);
+        return new SubLookup(user, null);
     }
 
     private static DirectoryUser? Matching(DirectoryUser? user, string sub) =>
         user is not null && (user.Sub is null || user.Sub == sub) ? user : null;
 
+    /// <summary>The identity key the mirror keeps this pool's user under.</summary>
+    public string KeyOf(string username) => IdentityKeys.ForUsername(username, usernamesCaseSensitive);
+
     /// <summary>A tombstone for a username the primary no longer has.</summary>
     public UserObservation Tombstone(string username, CaptureSource source, DateTimeOffset observedAt) =>
-        UserObservation.Tombstone(IdentityKeys.ForUsername(username, usernamesCaseSensitive), username, primary.PoolId, observedAt, source);
+        UserObservation.Tombstone(KeyOf(username), username, primary.PoolId, observedAt, source);
 }
+
+/// <summary>What a <c>sub</c> led to: the user that holds its username now (if any), and the mirror's record it was found through.</summary>
+/// <param name="User">The source pool's user: the sub's own, or — when the mirror's username for it was taken again — the new holder.</param>
+/// <param name="Recorded">The mirror's record of the username the sub was recorded under; <c>null</c> if the mirror never saw the sub.</param>
+public sealed record SubLookup(DirectoryUser? User, UserSnapshot? Recorded);

@@ -156,6 +156,11 @@ public sealed class ReplicatorFunction(
             {
                 Log.EventMalformed(logger, result.Detail);
             }
+            else if (result.Outcome == EventCaptureOutcome.Invalid)
+            {
+                // Delivered again it would fail the same way: dropped here, never sent to the failures queue.
+                Log.EventInvalid(logger, result.Detail);
+            }
 
             return true;
         }

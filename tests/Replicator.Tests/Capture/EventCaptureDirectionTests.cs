@@ -129,6 +129,23 @@ public sealed class EventCaptureDirectionTests(DynaliteFixture dynalite)
         Assert.Null(await h.Mirror.GetUserAsync(username, CancellationToken.None));
     }
 
+    [Fact]
+    public async Task HandleAsync_ControlReversedAndTheSubIsOneTheOldPrimaryRecorded_WritesNoTombstone()
+    {
+        // The mirror's record still names the primary's user (its UUID username, its sub): the standby has no user by
+        // that username, but that says nothing about whether the user is gone.
+        var h = await CreateAsync(reversed: true);
+        var username = _primary.Seed("gil@example.com", Attributes("gil@example.com"));
+        var beforeFailover = new DynamoDbMirrorStore(dynalite.Client, h.Options, TimeProvider.System);
+        var observed = await new PrimaryReader(_primary, false, TimeProvider.System).ReadUserAsync(username, CaptureSource.CloudTrail, includeGroups: false, CancellationToken.None);
+        await beforeFailover.RecordUserAsync(observed!, CancellationToken.None);
+
+        var result = await h.Capture.HandleAsync(CloudTrailEvents.Hint(StandbyPool, sub: SubOf(_primary, username)), CancellationToken.None);
+
+        Assert.NotEqual(EventCaptureOutcome.Tombstoned, result.Outcome);
+        Assert.False((await h.Mirror.GetUserAsync(username, CancellationToken.None))!.Deleted);
+    }
+
     private static string SubOf(InMemoryUserDirectory pool, string username) => pool.Users.Single(u => u.Username == username).Sub!;
 
     private static Dictionary<string, string> Attributes(string email, string tier = "pro") => new()
@@ -180,8 +197,8 @@ public sealed class EventCaptureDirectionTests(DynaliteFixture dynalite)
             direction,
             standby is null ? null : [new PrimaryReader(standby, false, TimeProvider.System)]);
         var function = ReplicatorFunction.Create(dynalite.Client, _primary, options, capture, NullLoggerFactory.Instance, TimeProvider.System, direction, standby);
-        return new Harness(eventCapture, function, mirror, sweeps);
+        return new Harness(eventCapture, function, mirror, sweeps, options);
     }
 
-    private sealed record Harness(EventCapture Capture, ReplicatorFunction Function, IMirrorStore Mirror, ISweepRequests Sweeps);
+    private sealed record Harness(EventCapture Capture, ReplicatorFunction Function, IMirrorStore Mirror, ISweepRequests Sweeps, MirrorOptions Options);
 }

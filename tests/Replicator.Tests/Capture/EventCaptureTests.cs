@@ -1,11 +1,9 @@
 using System.Text.Json.Nodes;
-using IdentityReplicator.Core.Mirror;
 using IdentityReplicator.Core.Model;
 using IdentityReplicator.Core.Pools;
 using IdentityReplicator.Replicator.Capture;
 using IdentityReplicator.Replicator.Lambda;
 using IdentityReplicator.TestSupport;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace IdentityReplicator.Replicator.Tests.Capture;
 
@@ -118,9 +116,12 @@ public sealed class EventCaptureTests(DynaliteFixture dynalite)
     }
 
     [Fact]
-    public async Task HandleAsync_GroupDeleted_RecordsAGroupTombstone()
+    public async Task HandleAsync_RecordedGroupDeleted_RecordsAGroupTombstone()
     {
         var h = await CreateAsync();
+        _primary.SeedGroup(new DirectoryGroup("gone", "Soon gone"));
+        await h.Capture.HandleAsync(CloudTrailEvents.GroupCall("CreateGroup", Pool, "gone"), CancellationToken.None);
+        await _primary.DeleteGroupAsync("gone", CancellationToken.None);
 
         var result = await h.Capture.HandleAsync(CloudTrailEvents.GroupCall("DeleteGroup", Pool, "gone"), CancellationToken.None);
 
@@ -244,16 +245,5 @@ public sealed class EventCaptureTests(DynaliteFixture dynalite)
         ["custom:tier"] = tier,
     };
 
-    private async Task<Harness> CreateAsync()
-    {
-        var options = await dynalite.NewTableAsync();
-        var mirror = new DynamoDbMirrorStore(dynalite.Client, options, TimeProvider.System);
-        var sweeps = new DynamoDbSweepRequests(dynalite.Client, options);
-        var capture = new CaptureOptions { PrimaryPoolId = Pool };
-        var eventCapture = new EventCapture(new PrimaryReader(_primary, false, TimeProvider.System), mirror, sweeps, capture, TimeProvider.System, NullLogger<EventCapture>.Instance);
-        var function = ReplicatorFunction.Create(dynalite.Client, _primary, options, capture, NullLoggerFactory.Instance, TimeProvider.System);
-        return new Harness(eventCapture, function, mirror, sweeps);
-    }
-
-    private sealed record Harness(EventCapture Capture, ReplicatorFunction Function, IMirrorStore Mirror, ISweepRequests Sweeps);
+    private Task<EventCaptureHarness> CreateAsync() => EventCaptureHarness.CreateAsync(dynalite, _primary);
 }

@@ -110,6 +110,42 @@ public sealed class HintCompletionTests(DynaliteFixture dynalite)
         Assert.False(_primary.Calls.ContainsKey("FindUser"));
     }
 
+    [Theory]
+    [InlineData(300)]
+    [InlineData(0)]
+    public async Task RunOnceAsync_HintWithAUsernameCognitoWouldReject_IsDroppedWithoutACognitoCall(int length)
+    {
+        var (completion, hints, mirror) = await CreateAsync();
+        var username = length > 0 ? new string('h', length) : "two words";
+        RejectLikeCognito();
+        var now = TimeProvider.System.GetUtcNow();
+        await hints.EnqueueAsync(Hint(username, now), CancellationToken.None);
+
+        await completion.RunOnceAsync(CancellationToken.None);
+
+        Assert.Empty(await hints.DueAsync(now.AddHours(1), 10, CancellationToken.None));
+        Assert.False(_primary.Calls.ContainsKey("FindUser"));
+        Assert.Null(await mirror.GetUserAsync(username, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task RunOnceAsync_CognitoAnswersInvalidParameter_DropsTheHintInsteadOfRetrying()
+    {
+        var (completion, hints, _) = await CreateAsync();
+        RejectLikeCognito();
+        var now = TimeProvider.System.GetUtcNow();
+        await hints.EnqueueAsync(Hint("looks-fine", now), CancellationToken.None);
+
+        await completion.RunOnceAsync(CancellationToken.None);
+
+        Assert.Empty(await hints.DueAsync(now.AddHours(1), 10, CancellationToken.None));
+        Assert.Equal(1, _primary.Calls["FindUser"]);
+    }
+
+    /// <summary>What Cognito answers for a username that breaks its limits (the in-memory pool accepts anything).</summary>
+    private void RejectLikeCognito() =>
+        _primary.FailNext("FindUser", Core.Cognito.CognitoErrors.Create("InvalidParameterException", "1 validation error detected: Value at 'username' failed to satisfy constraint"));
+
     private async Task<(HintCompletion Completion, ICaptureHintQueue Hints, IMirrorStore Mirror)> CreateAsync()
     {
         var options = await dynalite.NewTableAsync();
