@@ -53,13 +53,9 @@ public sealed class SettingsSchema
             {
                 CheckSection(section, node, problems);
             }
-            else if (section.GetChildren().Any())
+            else if (section.GetChildren().Any() && (everySectionIsOurs || ConfigurationProblem.Nearest(section.Key, _root.Names) is not null))
             {
-                var suggestion = Closest(section.Key, _root.Names);
-                if (suggestion is not null || everySectionIsOurs)
-                {
-                    problems.Add(ConfigurationProblem.Unknown(section.Path, "a section", suggestion, _root.Names));
-                }
+                problems.Add(ConfigurationProblem.Unknown(string.Empty, section.Key, "a section", _root.Names));
             }
         }
 
@@ -90,8 +86,7 @@ public sealed class SettingsSchema
                     }
                     else
                     {
-                        var suggestion = Closest(child.Key, group.Names);
-                        problems.Add(ConfigurationProblem.Unknown(child.Path, "a setting", suggestion is null ? null : ConfigurationPath.Combine(section.Path, suggestion), group.Names));
+                        problems.Add(ConfigurationProblem.Unknown(section.Path, child.Key, "a setting", group.Names));
                     }
                 }
 
@@ -107,44 +102,6 @@ public sealed class SettingsSchema
 
                 break;
         }
-    }
-
-    /// <summary>The known name within a few edits of <paramref name="name"/> (a third of the known name's length, 1 to 3), or null.</summary>
-    internal static string? Closest(string name, IEnumerable<string> known) =>
-        known.Select(k => (Name: k, Distance: Distance(name.ToUpperInvariant(), k.ToUpperInvariant())))
-            .Where(k => k.Distance <= Math.Clamp(k.Name.Length / 3, 1, 3))
-            .OrderBy(k => k.Distance)
-            .Select(k => k.Name)
-            .FirstOrDefault();
-
-    /// <summary>Optimal string alignment distance: insertions, deletions, substitutions and swaps of neighbours.</summary>
-    private static int Distance(string a, string b)
-    {
-        var d = new int[a.Length + 1, b.Length + 1];
-        for (var i = 0; i <= a.Length; i++)
-        {
-            d[i, 0] = i;
-        }
-
-        for (var j = 0; j <= b.Length; j++)
-        {
-            d[0, j] = j;
-        }
-
-        for (var i = 1; i <= a.Length; i++)
-        {
-            for (var j = 1; j <= b.Length; j++)
-            {
-                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
-                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
-                {
-                    d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
-                }
-            }
-        }
-
-        return d[a.Length, b.Length];
     }
 
     [RequiresUnreferencedCode("Reads the options type's public properties by reflection.")]
