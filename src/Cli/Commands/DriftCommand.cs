@@ -1,11 +1,11 @@
 using System.CommandLine;
 using IdentityReplicator.Cli.Hosting;
+using IdentityReplicator.Core.Configuration;
 using IdentityReplicator.Core.Telemetry;
 using IdentityReplicator.Reconciler.Drift;
 using IdentityReplicator.Reconciler.Drift.Formats;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace IdentityReplicator.Cli.Commands;
 
@@ -113,7 +113,7 @@ public static class DriftCommand
         var problems = worker.Validate().ToList();
         if (problems.Count > 0)
         {
-            throw new OptionsValidationException(WorkerOptions.Section, typeof(WorkerOptions), problems);
+            throw new ConfigurationException([.. problems.Select(ConfigurationProblem.Rule)]);
         }
 
         using var metrics = EmfMetricsExporter.CreateIfEnabled(worker.CloudWatchNamespace, CloudWatchMetricNames.WorkerService, Console.Out, TimeProvider.System);
