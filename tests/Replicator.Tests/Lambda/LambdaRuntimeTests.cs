@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
+using IdentityReplicator.Core.Configuration;
 using IdentityReplicator.Replicator.Lambda;
 using IdentityReplicator.Sandbox;
 using Microsoft.AspNetCore.Builder;
@@ -70,10 +71,10 @@ public sealed class LambdaRuntimeTests
     {
         var environment = new Dictionary<string, string?> { ["AWS_REGION"] = "us-east-1", ["IDREP_TABLE_NAME"] = "mirror" };
 
-        var error = Assert.Throws<InvalidOperationException>(() =>
+        var error = Assert.Throws<ConfigurationException>(() =>
             ReplicatorFunction.FromEnvironment(name => environment.GetValueOrDefault(name), NullLoggerFactory.Instance, TimeProvider.System));
 
-        Assert.Contains("IDREP_PRIMARY_POOL_ID", error.Message, StringComparison.Ordinal);
+        Assert.Equal("IDREP_PRIMARY_POOL_ID", error.Key);
     }
 
     [Fact]
@@ -87,7 +88,7 @@ public sealed class LambdaRuntimeTests
             ["IDREP_TRIGGER_BUDGET_MS"] = "6000",
         };
 
-        var error = Assert.Throws<InvalidOperationException>(() =>
+        var error = Assert.Throws<ConfigurationException>(() =>
             ReplicatorFunction.FromEnvironment(name => environment.GetValueOrDefault(name), NullLoggerFactory.Instance, TimeProvider.System));
 
         Assert.Contains("TriggerBudget", error.Message, StringComparison.Ordinal);
