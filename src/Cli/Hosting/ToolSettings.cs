@@ -20,8 +20,12 @@ namespace IdentityReplicator.Cli.Hosting;
 /// </summary>
 internal static class ToolSettings
 {
-    /// <summary>Keys under idrep's sections that belong to the AWS SDK's own configuration section, which shares the name <c>AWS</c>.</summary>
-    public static readonly string[] LeftToTheAwsSdk = ["Aws:Region", "Aws:ProfilesLocation"];
+    /// <summary>
+    /// Keys idrep does not read and leaves alone even where every key is its own: the AWS SDK's keys in its
+    /// configuration section, which shares the name <c>AWS</c>; and the <c>Sandbox</c> section that
+    /// <c>idrep sandbox up</c> writes into its config file for scripts and tests (app client ids).
+    /// </summary>
+    public static readonly string[] LeftToOthers = ["Aws:Region", "Aws:ProfilesLocation", "Sandbox"];
 
     public static readonly IReadOnlyList<(string Path, Type Options)> Sections =
     [
@@ -39,7 +43,7 @@ internal static class ToolSettings
         (WorkerOptions.Section, typeof(WorkerOptions)),
     ];
 
-    public static readonly SettingsSchema Schema = new(Sections, LeftToTheAwsSdk);
+    public static readonly SettingsSchema Schema = new(Sections, LeftToOthers);
 
     /// <summary>
     /// Throws a <see cref="ConfigurationException"/> listing every problem of <paramref name="configuration"/> (the

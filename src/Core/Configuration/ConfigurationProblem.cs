@@ -53,7 +53,7 @@ public sealed record ConfigurationProblem
     public override string ToString() => Message;
 
     /// <summary>The known name within a few edits of <paramref name="name"/> (a third of the known name's length, 1 to 3), or null.</summary>
-    internal static string? Nearest(string name, IEnumerable<string> known) =>
+    public static string? Nearest(string name, IEnumerable<string> known) =>
         known.Select(k => (Name: k, Distance: Distance(name.ToUpperInvariant(), k.ToUpperInvariant())))
             .Where(k => k.Distance <= Math.Clamp(k.Name.Length / 3, 1, 3))
             .OrderBy(k => k.Distance)

@@ -17,7 +17,7 @@ public sealed class SettingsSchema
     private readonly HashSet<string> _leftToOthers;
 
     /// <param name="sections">Each bound section's path (<c>Quotas:Primary</c>) and options type.</param>
-    /// <param name="leftToOthers">Keys under the tool's sections that belong to something else and are not checked (e.g. <c>Aws:Region</c>, the AWS SDK's).</param>
+    /// <param name="leftToOthers">Keys that belong to something else and are not checked, wherever they come from: under the tool's sections (e.g. <c>Aws:Region</c>, the AWS SDK's) or top-level sections.</param>
     [RequiresUnreferencedCode("Reads the options types' public properties by reflection.")]
     public SettingsSchema(IEnumerable<(string Path, Type Options)> sections, IEnumerable<string>? leftToOthers = null)
     {
@@ -47,7 +47,7 @@ public sealed class SettingsSchema
     public IReadOnlyList<ConfigurationProblem> Check(IConfiguration configuration, bool everySectionIsOurs = false)
     {
         var problems = new List<ConfigurationProblem>();
-        foreach (var section in configuration.GetChildren())
+        foreach (var section in configuration.GetChildren().Where(s => !_leftToOthers.Contains(s.Path)))
         {
             if (_root.Children.TryGetValue(section.Key, out var node))
             {

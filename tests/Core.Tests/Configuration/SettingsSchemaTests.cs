@@ -22,7 +22,7 @@ public sealed class SettingsSchemaTests
             ($"{QuotaOptions.Section}:Primary", typeof(QuotaOptions)),
             ($"{QuotaOptions.Section}:Standby", typeof(QuotaOptions)),
         ],
-        leftToOthers: ["Aws:Region"]);
+        leftToOthers: ["Aws:Region", "Sandbox"]);
 
     [Theory]
     [InlineData("Mirror:FeedBuckets", "abc", "Mirror:FeedBuckets is 'abc'; it must be a whole number.")]
@@ -76,6 +76,13 @@ public sealed class SettingsSchemaTests
 
         // Act / Assert
         Assert.Empty(Schema.Check(configuration));
+    }
+
+    [Fact]
+    public void Check_EverySectionIsOurs_SectionsLeftToOthersStillLeftAlone()
+    {
+        // Act / Assert
+        Assert.Empty(Schema.Check(Configuration(("Sandbox:PrimaryAppClientId", "abc")), everySectionIsOurs: true));
     }
 
     [Fact]
