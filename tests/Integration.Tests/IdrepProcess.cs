@@ -109,18 +109,23 @@ internal sealed class IdrepProcess : IDisposable
         }
     }
 
-    /// <summary>The idrep.dll built beside these tests (same configuration).</summary>
-    private static string CliPath()
+    /// <summary>A file of the repository these tests were built from (e.g. <c>Dockerfile</c>).</summary>
+    public static string RepositoryFile(params string[] path)
     {
-        var here = AppContext.BaseDirectory;
-        var configuration = here.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
-        var root = new DirectoryInfo(here);
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
         while (root is not null && !File.Exists(Path.Combine(root.FullName, "IdentityReplicator.sln")))
         {
             root = root.Parent;
         }
 
-        var path = Path.Combine(root?.FullName ?? throw new InvalidOperationException("Cannot find the solution folder."), "src", "Cli", "bin", configuration, "net10.0", "idrep.dll");
+        return Path.Combine([root?.FullName ?? throw new InvalidOperationException("Cannot find the solution folder."), .. path]);
+    }
+
+    /// <summary>The idrep.dll built beside these tests (same configuration).</summary>
+    private static string CliPath()
+    {
+        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+        var path = RepositoryFile("src", "Cli", "bin", configuration, "net10.0", "idrep.dll");
         return File.Exists(path) ? path : throw new FileNotFoundException("Build the solution first; idrep.dll is missing.", path);
     }
 }

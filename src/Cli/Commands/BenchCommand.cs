@@ -19,8 +19,8 @@ public static class BenchCommand
     private static Command BuildSync()
     {
         var users = Users(2000);
-        var groups = new Option<int>("--groups", "-g") { Description = "Groups in the primary; user i is in group i mod G.", DefaultValueFactory = _ => 20 };
-        var scale = new Option<double?>("--scale") { Description = "Multiply Cognito's default quotas by this (default: so that the run's ceiling is about a minute, at least 1)." };
+        var groups = Groups();
+        var scale = TypedOptions.PositiveNumber("--scale", "Multiply Cognito's default quotas by this (default: so that the run's ceiling is about a minute, at least 1).");
         var skipBaseline = new Option<bool>("--no-baseline") { Description = "Skip the one-call-at-a-time baseline." };
         var json = CommonOptions.Json();
         var command = new Command("sync", "Full sync of N users into an empty standby: wall time against the quota-bound ceiling and against a one-call-at-a-time baseline.")
@@ -82,7 +82,7 @@ public static class BenchCommand
     private static Command BuildDrift()
     {
         var users = Users(2000);
-        var groups = new Option<int>("--groups", "-g") { Description = "Groups in the primary; user i is in group i mod G.", DefaultValueFactory = _ => 20 };
+        var groups = Groups();
         var json = CommonOptions.Json();
         var command = new Command("drift", "Time and peak memory of 'idrep drift' over two pools of N users in step, listing 60 users per call at Cognito's default quotas.")
         {
@@ -117,16 +117,7 @@ public static class BenchCommand
         return command;
     }
 
-    private static Option<int> Users(int defaultValue)
-    {
-        var users = new Option<int>("--users", "-n") { Description = "Users in the primary.", DefaultValueFactory = _ => defaultValue };
-        users.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() is < 1 or > 100_000)
-            {
-                r.AddError("--users must be between 1 and 100000.");
-            }
-        });
-        return users;
-    }
+    private static Option<int> Users(int defaultValue) => TypedOptions.WholeNumber("--users", "Users in the primary.", defaultValue, 1, 100_000, "-n");
+
+    private static Option<int> Groups() => TypedOptions.WholeNumber("--groups", "Groups in the primary; user i is in group i mod G.", 20, 0, 10_000, "-g");
 }

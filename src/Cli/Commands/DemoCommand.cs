@@ -12,23 +12,15 @@ public static class DemoCommand
 {
     public static Command Build()
     {
-        var users = new Option<int>("--users", "-n") { Description = "How many users to create in the primary pool.", DefaultValueFactory = _ => 50 };
-        users.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() is < 1 or > 100_000)
-            {
-                r.AddError("--users must be between 1 and 100000.");
-            }
-        });
+        var users = TypedOptions.WholeNumber("--users", "How many users to create in the primary pool.", 50, 1, 100_000, "-n");
         var json = CommonOptions.Json();
         var verbose = CommonOptions.Verbose();
         var usernamePools = new Option<bool>("--username-pools") { Description = "Use pools that sign in by username instead of by email." };
         var noChanges = new Option<bool>("--no-changes") { Description = "Only create users; skip the edits, disables, deletes and group changes." };
-        var cloudTrailDelay = new Option<TimeSpan>("--cloudtrail-delay")
-        {
-            Description = "How long the sandbox takes to deliver a CloudTrail event to the Replicator (on AWS: typically seconds). Default 00:00:00.",
-            DefaultValueFactory = _ => TimeSpan.Zero,
-        };
+        var cloudTrailDelay = TypedOptions.Duration(
+            "--cloudtrail-delay",
+            "How long the sandbox takes to deliver a CloudTrail event to the Replicator (on AWS: typically seconds). Default 00:00:00.",
+            TimeSpan.Zero);
         var command = new Command("demo", "Start the sandbox and the worker, create users in the primary, change them every way an application can, and show every change arrive in the standby (no AWS account needed).")
         {
             users,

@@ -1,11 +1,11 @@
 using System.CommandLine;
 using IdentityReplicator.Cli.Hosting;
+using IdentityReplicator.Core.Configuration;
 using IdentityReplicator.Core.Telemetry;
 using IdentityReplicator.Reconciler.Drift;
 using IdentityReplicator.Reconciler.Drift.Formats;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace IdentityReplicator.Cli.Commands;
 
@@ -22,17 +22,10 @@ public static class DriftCommand
         var config = CommonOptions.Config();
         config.Required = false;
         config.Description += " Without it, settings come from IDREP_ environment variables only (e.g. IDREP_Replication__Primary__UserPoolId).";
-        var format = new Option<DriftFormat>("--format", "-f") { Description = "text (default), json, md (for a pull request or ticket) or html (one self-contained page).", DefaultValueFactory = _ => DriftFormat.Text };
+        var format = TypedOptions.OneOf("--format", "text (default), json, md (for a pull request or ticket) or html (one self-contained page).", DriftFormat.Text, "-f");
         var output = new Option<FileInfo?>("--out", "-o") { Description = "Write the report to this file instead of standard output." };
         var repair = new Option<bool>("--repair") { Description = "Fix every difference through the apply engine (including deleting standby users and groups the primary does not have), then compare again." };
-        var failOn = new Option<int>("--fail-on") { Description = "Exit with 1 when there are more than this many differences (after repair, with --repair).", DefaultValueFactory = _ => 0 };
-        failOn.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() < 0)
-            {
-                r.AddError("--fail-on must be 0 or more.");
-            }
-        });
+        var failOn = TypedOptions.WholeNumber("--fail-on", "Exit with 1 when there are more than this many differences (after repair, with --repair).", 0, 0, int.MaxValue);
         var showValues = new Option<bool>("--show-values") { Description = "Show attribute values and usernames that look like emails or phone numbers (personal data: keep the report private)." };
         var publish = new Option<bool>("--publish")
         {
@@ -120,7 +113,7 @@ public static class DriftCommand
         var problems = worker.Validate().ToList();
         if (problems.Count > 0)
         {
-            throw new OptionsValidationException(WorkerOptions.Section, typeof(WorkerOptions), problems);
+            throw new ConfigurationException([.. problems.Select(ConfigurationProblem.Rule)]);
         }
 
         using var metrics = EmfMetricsExporter.CreateIfEnabled(worker.CloudWatchNamespace, CloudWatchMetricNames.WorkerService, Console.Out, TimeProvider.System);

@@ -303,7 +303,10 @@ public static class FailoverCommand
     private static ILoggerFactory Loggers(bool verbose) =>
         LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(verbose ? LogLevel.Debug : LogLevel.Warning));
 
-    /// <summary>Turns the failover tool's typed exceptions into messages and exit codes.</summary>
+    /// <summary>
+    /// Turns the failover tool's typed exceptions into messages and exit codes; configuration errors (the plan's
+    /// <c>aws</c> credentials) go on to <see cref="Hosting.CliErrors"/>.
+    /// </summary>
     private static async Task<int> Guarded(Func<Task<int>> action)
     {
         try
@@ -329,11 +332,6 @@ public static class FailoverCommand
         {
             await Console.Error.WriteLineAsync("Interrupted. Completed steps are in the journal; 'idrep failover resume --run <id>' carries on ('idrep failover status' shows the id).");
             return IdrepCommand.Aborted;
-        }
-        catch (InvalidOperationException e) when (e.Message.Contains("Aws:", StringComparison.Ordinal) || e.Message.Contains("credential", StringComparison.OrdinalIgnoreCase))
-        {
-            await Console.Error.WriteLineAsync(e.Message);
-            return IdrepCommand.UsageError;
         }
     }
 }

@@ -3,14 +3,15 @@ using System.CommandLine;
 namespace IdentityReplicator.Cli.Commands;
 
 /// <summary>
-/// <c>idrep health --url URL</c>: exits 0 if the worker's health endpoint answers 200, else 1. The container's health
-/// check, so the image needs no curl.
+/// <c>idrep health --url URL</c>: exits 0 if the worker's health endpoint answers 200, else 1 (2 when the URL is not an
+/// absolute http(s) URL). The container's health check (the Dockerfile's HEALTHCHECK and the ECS task definition's), so
+/// the image needs no curl.
 /// </summary>
 public static class HealthCommand
 {
     public static Command Build()
     {
-        var url = new Option<Uri>("--url") { Description = "The endpoint to check.", DefaultValueFactory = _ => new Uri("http://127.0.0.1:8080/health/ready") };
+        var url = TypedOptions.HttpUrl("--url", "The endpoint to check.", new Uri("http://127.0.0.1:8080/health/ready"));
         var command = new Command("health", "Check the worker's health endpoint (exit 0 healthy, 1 not).") { url };
         command.SetAction(async (parse, cancellationToken) =>
         {

@@ -1,10 +1,11 @@
 using System.CommandLine;
+using IdentityReplicator.Cli.Hosting;
 
 namespace IdentityReplicator.Cli.Commands;
 
 /// <summary>
 /// The <c>idrep</c> command line. Exit codes: 0 success, 1 a check failed (drift, not converged), 2 usage or
-/// configuration error, 3 aborted.
+/// configuration error (whatever command raised it: <see cref="CliErrors"/>), 3 aborted.
 /// </summary>
 public static class IdrepCommand
 {
@@ -42,6 +43,24 @@ public static class IdrepCommand
             return UsageError;
         }
 
-        return await result.InvokeAsync();
+        try
+        {
+            // Without System.CommandLine's handler, which would print any exception with its stack and exit 1.
+            return await result.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e) when (CliErrors.IsUsageError(e))
+        {
+            return await CliErrors.ReportUsageErrorAsync(e);
+        }
+        catch (OperationCanceledException)
+        {
+            return Aborted;
+        }
+        catch (Exception e)
+        {
+            // Anything else is a bug: shown whole, as System.CommandLine's own handler did.
+            await Console.Error.WriteLineAsync($"Unhandled exception: {e}");
+            return CheckFailed;
+        }
     }
 }

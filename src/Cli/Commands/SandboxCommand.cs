@@ -12,23 +12,16 @@ public static class SandboxCommand
     {
         var data = new Option<DirectoryInfo?>("--data") { Description = "Keep emulator state and the config file in this folder (default: a temporary folder, deleted on exit)." };
         var usernamePools = new Option<bool>("--username-pools") { Description = "Create pools that sign in by username instead of by email." };
-        var cloudTrailDelay = new Option<TimeSpan>("--cloudtrail-delay")
-        {
-            Description = "How long a CloudTrail event takes to reach the Replicator (on AWS: typically seconds). Default 00:00:00.",
-            DefaultValueFactory = _ => TimeSpan.Zero,
-        };
-        var seed = new Option<int>("--seed")
-        {
-            Description = "Create this many made-up users (example.com addresses) in the primary pool once the sandbox is up; with no worker running they wait in the mirror table, so a drift report shows them missing from the standby.",
-            DefaultValueFactory = _ => 0,
-        };
-        seed.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() is < 0 or > 10_000)
-            {
-                r.AddError("--seed must be from 0 to 10000 (users to create in the primary pool).");
-            }
-        });
+        var cloudTrailDelay = TypedOptions.Duration(
+            "--cloudtrail-delay",
+            "How long a CloudTrail event takes to reach the Replicator (on AWS: typically seconds). Default 00:00:00.",
+            TimeSpan.Zero);
+        var seed = TypedOptions.WholeNumber(
+            "--seed",
+            "Create this many made-up users (example.com addresses) in the primary pool once the sandbox is up; with no worker running they wait in the mirror table, so a drift report shows them missing from the standby.",
+            0,
+            0,
+            10_000);
         var up = new Command("up", "Start the sandbox (two Cognito emulators, DynamoDB, EventBridge, S3 for drift reports, the Replicator's triggers), print one JSON line describing it, and stay up until interrupted.")
         {
             data,

@@ -74,9 +74,9 @@ public static class TriggersCommand
             await Console.Error.WriteLineAsync(e.Message);
             return IdrepCommand.CheckFailed;
         }
-        catch (Exception e) when (e is ArgumentException or CliUsageException or OptionsValidationException)
+        catch (ArgumentException e)
         {
-            return await ToolHost.UsageErrorAsync(e);
+            return await CliErrors.ReportUsageErrorAsync(e);
         }
     }
 

@@ -3,7 +3,6 @@ using IdentityReplicator.Cli.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace IdentityReplicator.Cli.Commands;
 
@@ -50,10 +49,6 @@ public static class WorkerCommand
             await host.StartAsync(cancellationToken);
             await host.WaitForShutdownAsync(cancellationToken);
             return IdrepCommand.Ok;
-        }
-        catch (Exception e) when (e is CliUsageException or OptionsValidationException)
-        {
-            return await ToolHost.UsageErrorAsync(e);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

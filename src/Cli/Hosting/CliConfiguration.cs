@@ -1,23 +1,31 @@
+using IdentityReplicator.Core.Configuration;
 using Microsoft.Extensions.Configuration;
 
 namespace IdentityReplicator.Cli.Hosting;
 
-/// <summary>A problem with how idrep was called or configured (exit code 2). The message says what to fix.</summary>
+/// <summary>A problem with how idrep was called (exit code 2). The message says what to fix.</summary>
 public sealed class CliUsageException(string message, Exception? inner = null) : Exception(message, inner);
 
-/// <summary>Loads a <c>--config</c> file (JSON) and environment variables prefixed <c>IDREP_</c> (which win).</summary>
+/// <summary>
+/// Loads a <c>--config</c> file (JSON) and environment variables prefixed <c>IDREP_</c> (which win), and checks them
+/// against idrep's settings (<see cref="ToolSettings"/>) before anything binds them.
+/// </summary>
 public static class CliConfiguration
 {
-    /// <summary>Settings from environment variables only (a container configured by its task definition).</summary>
+    /// <summary>Settings from environment variables only (a container configured by its task definition), unchecked.</summary>
     public static IConfiguration FromEnvironment() => new ConfigurationBuilder().AddEnvironmentVariables("IDREP_").Build();
 
+    /// <summary>The settings, checked: a <see cref="ConfigurationException"/> names every value of the wrong form and every unknown key.</summary>
     public static IConfiguration Load(FileInfo? file)
     {
-        if (file is null)
-        {
-            return FromEnvironment();
-        }
+        var environment = FromEnvironment();
+        var configuration = file is null ? environment : FromFile(file);
+        ToolSettings.Check(configuration, environment);
+        return configuration;
+    }
 
+    private static IConfiguration FromFile(FileInfo file)
+    {
         if (!file.Exists)
         {
             throw new CliUsageException($"Config file '{file.FullName}' (--config) does not exist; run 'idrep sandbox up' to get one for the local sandbox, or see docs/configuration.md.");

@@ -5,7 +5,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
-using Microsoft.Extensions.Options;
 
 namespace IdentityReplicator.Cli.Hosting;
 
@@ -43,30 +42,15 @@ public static class ToolHost
         return provider;
     }
 
-    /// <summary>Prints a usage or configuration error (every failed setting of an options check) and returns exit code 2.</summary>
-    public static async Task<int> UsageErrorAsync(Exception error)
-    {
-        foreach (var line in error is OptionsValidationException options ? options.Failures : [error.Message])
-        {
-            await Console.Error.WriteLineAsync(line);
-        }
-
-        return Commands.IdrepCommand.UsageError;
-    }
-
     /// <summary>
-    /// Runs a command body and maps failures to exit codes: 2 for configuration and service errors (with a message
-    /// naming the problem), 3 when interrupted.
+    /// Runs a command body and maps failures to exit codes: 2 for service errors (with a message naming the problem),
+    /// 3 when interrupted. Configuration and usage errors go on to <see cref="CliErrors"/> (exit code 2).
     /// </summary>
     public static async Task<int> RunAsync(Func<Task<int>> body, CancellationToken cancellationToken)
     {
         try
         {
             return await body();
-        }
-        catch (Exception e) when (e is CliUsageException or OptionsValidationException)
-        {
-            return await UsageErrorAsync(e);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

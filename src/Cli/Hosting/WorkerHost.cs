@@ -1,4 +1,5 @@
 using Amazon.Runtime;
+using IdentityReplicator.Core.Configuration;
 using IdentityReplicator.Core.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -82,7 +83,8 @@ public static class WorkerHost
 
     /// <summary>
     /// Checks every setting before anything starts, so a config file with several mistakes gets all of them named at
-    /// once (<see cref="OptionsValidationException"/> with every failure) instead of a stack trace for the first.
+    /// once (a <see cref="ConfigurationException"/> with every failure of the options validators) instead of a stack
+    /// trace for the first.
     /// </summary>
     public static void ValidateSettings(IServiceProvider services)
     {
@@ -92,12 +94,11 @@ public static class WorkerHost
         }
         catch (OptionsValidationException e)
         {
-            throw new OptionsValidationException("settings", typeof(object), e.Failures.Distinct(StringComparer.Ordinal));
+            throw Problems(e.Failures, e);
         }
         catch (AggregateException e)
         {
-            var failures = e.Flatten().InnerExceptions.OfType<OptionsValidationException>().SelectMany(f => f.Failures).Distinct(StringComparer.Ordinal).ToList();
-            throw new OptionsValidationException("settings", typeof(object), failures);
+            throw Problems(e.Flatten().InnerExceptions.OfType<OptionsValidationException>().SelectMany(f => f.Failures), e);
         }
 
         try
@@ -111,4 +112,7 @@ public static class WorkerHost
                 e);
         }
     }
+
+    private static ConfigurationException Problems(IEnumerable<string> failures, Exception cause) =>
+        new([.. failures.Distinct(StringComparer.Ordinal).Select(ConfigurationProblem.Rule)], cause);
 }

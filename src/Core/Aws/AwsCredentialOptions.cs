@@ -1,6 +1,7 @@
 using Amazon.Runtime;
 using Amazon.Runtime.CredentialManagement;
 using Amazon.Runtime.Credentials;
+using IdentityReplicator.Core.Configuration;
 
 namespace IdentityReplicator.Core.Aws;
 
@@ -22,14 +23,17 @@ public sealed class AwsCredentialOptions
 
     public string? SessionToken { get; set; }
 
-    /// <summary>Resolves the credentials once; refreshing credentials (SSO, container, IMDS) keep refreshing themselves.</summary>
+    /// <summary>
+    /// Resolves the credentials once; refreshing credentials (SSO, container, IMDS) keep refreshing themselves. Keys
+    /// or a profile that cannot be used throw a <see cref="ConfigurationException"/>.
+    /// </summary>
     public AWSCredentials Resolve()
     {
         if (!string.IsNullOrEmpty(AccessKeyId))
         {
             if (string.IsNullOrEmpty(SecretAccessKey))
             {
-                throw new InvalidOperationException("Aws:AccessKeyId is set but Aws:SecretAccessKey is not; set both, or neither to use the standard credential chain.");
+                throw new ConfigurationException(ConfigurationProblem.Missing($"{Section}:SecretAccessKey", $"set when {Section}:AccessKeyId is; set both, or neither to use the standard credential chain"));
             }
 
             return string.IsNullOrEmpty(SessionToken)
@@ -44,7 +48,10 @@ public sealed class AwsCredentialOptions
                 return profileCredentials;
             }
 
-            throw new InvalidOperationException($"AWS profile '{Profile}' (Aws:Profile) was not found in the shared config or credentials file; run 'aws configure --profile {Profile}' or unset Aws:Profile.");
+            throw new ConfigurationException(ConfigurationProblem.Invalid(
+                $"{Section}:Profile",
+                Profile,
+                $"a profile of the shared config or credentials file; run 'aws configure --profile {Profile}' or unset {Section}:Profile"));
         }
 
         return new DefaultAWSCredentialsIdentityResolver().ResolveIdentity(null);

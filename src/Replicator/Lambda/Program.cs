@@ -12,7 +12,7 @@ if (string.IsNullOrEmpty(runtimeApi))
 
 using var loggers = LoggerFactory.Create(builder => builder
     .AddJsonConsole(options => options.IncludeScopes = false)
-    .SetMinimumLevel(Enum.TryParse<LogLevel>(Environment.GetEnvironmentVariable("IDREP_LOG_LEVEL"), out var level) ? level : LogLevel.Information));
+    .SetMinimumLevel(LambdaSettings.TryLogLevel(Environment.GetEnvironmentVariable("IDREP_LOG_LEVEL") ?? string.Empty, out var level) ? level : LogLevel.Information));
 var logger = loggers.CreateLogger("IdentityReplicator.Replicator");
 using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
 using var stop = new CancellationTokenSource();
@@ -21,7 +21,8 @@ AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
 ReplicatorFunction function;
 try
 {
-    function = ReplicatorFunction.FromEnvironment(Environment.GetEnvironmentVariable, loggers, TimeProvider.System);
+    // Settings that cannot be used (ConfigurationException, every problem named) fail the init: Lambda shows the message.
+    function = ReplicatorFunction.FromEnvironment(Environment.GetEnvironmentVariable, loggers, TimeProvider.System, Environment.GetEnvironmentVariables().Keys.OfType<string>());
 }
 catch (Exception e)
 {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Amazon;
@@ -209,34 +208,14 @@ public sealed class ReplicatorFunction(
     /// <c>IDREP_STANDBY_REGION</c> (optional), and <c>AWS_REGION</c> (set by Lambda). The function follows the
     /// replication control item in the mirror table: after a failover its trigger capture takes the pool the control
     /// names, its event capture too when the standby pool and Region are both set (it reads the standby through its own
-    /// client, with the same quota share), and snapshots of a fenced pool are refused.
+    /// client, with the same quota share), and snapshots of a fenced pool are refused. Settings that cannot be used
+    /// throw a <see cref="Core.Configuration.ConfigurationException"/> naming each (<see cref="LambdaSettings"/>);
+    /// with <paramref name="variableNames"/> an <c>IDREP_</c> variable the function does not read is one of them.
     /// </summary>
-    public static ReplicatorFunction FromEnvironment(Func<string, string?> environment, ILoggerFactory loggers, TimeProvider time)
+    public static ReplicatorFunction FromEnvironment(Func<string, string?> environment, ILoggerFactory loggers, TimeProvider time, IEnumerable<string>? variableNames = null)
     {
-        string Required(string name) => environment(name) is { Length: > 0 } value
-            ? value
-            : throw new InvalidOperationException($"Environment variable {name} is not set; the CDK stack sets it (see docs/configuration.md).");
-
-        var region = Required("AWS_REGION");
-        var mirrorOptions = new MirrorOptions
-        {
-            TableName = Required("IDREP_TABLE_NAME"),
-            FeedBuckets = int.Parse(environment("IDREP_FEED_BUCKETS") ?? "8", CultureInfo.InvariantCulture),
-        };
-        var captureOptions = new CaptureOptions
-        {
-            PrimaryPoolId = Required("IDREP_PRIMARY_POOL_ID"),
-            UsernamesCaseSensitive = bool.TryParse(environment("IDREP_USERNAMES_CASE_SENSITIVE"), out var caseSensitive) && caseSensitive,
-            TriggerBudget = TimeSpan.FromMilliseconds(int.Parse(environment("IDREP_TRIGGER_BUDGET_MS") ?? "1500", CultureInfo.InvariantCulture)),
-            PrimarySubAttribute = environment("IDREP_PRIMARY_SUB_ATTRIBUTE") ?? "custom:primary_sub",
-            PrimarySubClaim = environment("IDREP_PRIMARY_SUB_CLAIM") ?? "primary_sub",
-        };
-        var quotas = new QuotaOptions { Share = double.Parse(environment("IDREP_QUOTA_SHARE") ?? "0.1", CultureInfo.InvariantCulture) };
-        var problems = mirrorOptions.Validate().Concat(captureOptions.Validate()).Concat(quotas.Validate("IDREP_QUOTA_SHARE")).ToList();
-        if (problems.Count > 0)
-        {
-            throw new InvalidOperationException(string.Join(Environment.NewLine, problems));
-        }
+        var settings = LambdaSettings.Read(environment, variableNames);
+        var (region, mirrorOptions, captureOptions, quotas) = (settings.Region, settings.Mirror, settings.Capture, settings.Quotas);
 
         // Short timeouts and one retry: a trigger invocation has a budget of well under Cognito's 5 s.
         var dynamo = new AmazonDynamoDBClient(new AmazonDynamoDBConfig
@@ -250,9 +229,7 @@ public sealed class ReplicatorFunction(
             CognitoIdentityProviderClient.Create(new AwsEndpoint(poolRegion), credentials, new QuotaGovernor(quotas, time, "replicator")),
             poolId);
 
-        var primaryRegion = environment("IDREP_PRIMARY_REGION") ?? region;
-        var standbyPoolId = environment("IDREP_STANDBY_POOL_ID") is { Length: > 0 } standbyPool ? standbyPool : null;
-        var standbyRegion = environment("IDREP_STANDBY_REGION") is { Length: > 0 } standbyAt ? standbyAt : null;
+        var (primaryRegion, standbyPoolId, standbyRegion) = (settings.PrimaryRegion, settings.StandbyPoolId, settings.StandbyRegion);
         var configured = new ReplicationControl
         {
             Epoch = 0,

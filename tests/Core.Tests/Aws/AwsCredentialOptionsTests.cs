@@ -1,5 +1,6 @@
 using Amazon.Runtime;
 using IdentityReplicator.Core.Aws;
+using IdentityReplicator.Core.Configuration;
 
 namespace IdentityReplicator.Core.Tests.Aws;
 
@@ -31,10 +32,11 @@ public sealed class AwsCredentialOptionsTests
     public void Resolve_AccessKeyWithoutSecret_SaysToSetBothOrNeither()
     {
         // Act
-        var exception = Assert.Throws<InvalidOperationException>(() => new AwsCredentialOptions { AccessKeyId = "AKIDEXAMPLE" }.Resolve());
+        var exception = Assert.Throws<ConfigurationException>(() => new AwsCredentialOptions { AccessKeyId = "AKIDEXAMPLE" }.Resolve());
 
         // Assert
-        Assert.Equal("Aws:AccessKeyId is set but Aws:SecretAccessKey is not; set both, or neither to use the standard credential chain.", exception.Message);
+        Assert.Equal(("Aws:SecretAccessKey", null), (exception.Key, exception.Value));
+        Assert.Equal("Aws:SecretAccessKey is not set; it must be set when Aws:AccessKeyId is; set both, or neither to use the standard credential chain.", exception.Message);
     }
 
     [Fact]
@@ -44,10 +46,11 @@ public sealed class AwsCredentialOptionsTests
         var profile = "idrep-test-profile-" + Guid.NewGuid().ToString("N");
 
         // Act
-        var exception = Assert.Throws<InvalidOperationException>(() => new AwsCredentialOptions { Profile = profile }.Resolve());
+        var exception = Assert.Throws<ConfigurationException>(() => new AwsCredentialOptions { Profile = profile }.Resolve());
 
         // Assert
-        Assert.Contains($"AWS profile '{profile}' (Aws:Profile) was not found", exception.Message, StringComparison.Ordinal);
+        Assert.Equal(("Aws:Profile", profile), (exception.Key, exception.Value));
+        Assert.StartsWith($"Aws:Profile is '{profile}'; it must be a profile of the shared config or credentials file", exception.Message, StringComparison.Ordinal);
         Assert.Contains($"aws configure --profile {profile}", exception.Message, StringComparison.Ordinal);
     }
 }

@@ -144,10 +144,11 @@ public sealed class AddReplicationCoreTests
         using var provider = Build(new Dictionary<string, string?>(ValidSettings) { ["Aws:SecretAccessKey"] = null });
 
         // Act
-        var exception = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<AWSCredentials>());
+        var exception = Assert.Throws<ConfigurationException>(() => provider.GetRequiredService<AWSCredentials>());
 
         // Assert
-        Assert.Contains("Aws:AccessKeyId is set but Aws:SecretAccessKey is not", exception.Message, StringComparison.Ordinal);
+        Assert.Equal("Aws:SecretAccessKey", exception.Key);
+        Assert.Contains("set both, or neither", exception.Message, StringComparison.Ordinal);
     }
 
     private static ServiceProvider Build(Dictionary<string, string?> settings) =>

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using IdentityReplicator.Core.Configuration;
 using IdentityReplicator.Replicator.Lambda;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -67,10 +68,10 @@ public sealed class LambdaRuntimeTests
     {
         var environment = new Dictionary<string, string?> { ["AWS_REGION"] = "us-east-1", ["IDREP_TABLE_NAME"] = "mirror" };
 
-        var error = Assert.Throws<InvalidOperationException>(() =>
+        var error = Assert.Throws<ConfigurationException>(() =>
             ReplicatorFunction.FromEnvironment(name => environment.GetValueOrDefault(name), NullLoggerFactory.Instance, TimeProvider.System));
 
-        Assert.Contains("IDREP_PRIMARY_POOL_ID", error.Message, StringComparison.Ordinal);
+        Assert.Equal("IDREP_PRIMARY_POOL_ID", error.Key);
     }
 
     [Fact]
@@ -84,7 +85,7 @@ public sealed class LambdaRuntimeTests
             ["IDREP_TRIGGER_BUDGET_MS"] = "6000",
         };
 
-        var error = Assert.Throws<InvalidOperationException>(() =>
+        var error = Assert.Throws<ConfigurationException>(() =>
             ReplicatorFunction.FromEnvironment(name => environment.GetValueOrDefault(name), NullLoggerFactory.Instance, TimeProvider.System));
 
         Assert.Contains("TriggerBudget", error.Message, StringComparison.Ordinal);
