@@ -81,6 +81,7 @@ public sealed record ChaosBenchResult(
 public sealed class ChaosBenchmark(ILoggerFactory loggers, TimeProvider time, Action<string> progress)
 {
     private static readonly TimeSpan ObserveInterval = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(10);
 
     public async Task<ChaosBenchResult> RunAsync(ChaosBenchOptions options, CancellationToken cancellationToken)
     {
@@ -143,9 +144,9 @@ public sealed class ChaosBenchmark(ILoggerFactory loggers, TimeProvider time, Ac
             progress(string.Create(CultureInfo.InvariantCulture, $"  {plan.Count} writes in {time.GetElapsedTime(writing).TotalSeconds:0} s, the last at {time.GetUtcNow():HH:mm:ss.fff}"));
 
             var sample = CloudTrailReplay.Sample(sandbox.EventBus.Events, sandbox.Primary.UserPoolId, ledger, options.ReplayShare, options.Seed);
-            progress($"Delivering {sample.Count} stale CloudTrail events again, twice each (late and duplicated, as EventBridge may)…");
-            var undelivered = await CloudTrailReplay.ReplayAsync(sandbox.EventBus, sample, copies: 2, cancellationToken);
-            replayed = sample.Count;
+            progress($"Delivering {sample.All.Count} stale CloudTrail events again, twice each (late and duplicated, as EventBridge may); {sample.OldSubs.Count} of them name the old sub of a username created again since…");
+            var undelivered = await CloudTrailReplay.ReplayAsync(sandbox.EventBus, sample.All, copies: 2, cancellationToken);
+            replayed = sample.All.Count;
             if (undelivered > 0)
             {
                 progress($"  {undelivered} deliveries failed every attempt (EventBridge would dead-letter them)");
@@ -227,6 +228,7 @@ public sealed class ChaosBenchmark(ILoggerFactory loggers, TimeProvider time, Ac
     {
         var begun = time.GetTimestamp();
         var moved = begun;
+        long? told = null;
         var last = (Differing: -1, Writes: -1L);
         while (true)
         {
@@ -241,8 +243,12 @@ public sealed class ChaosBenchmark(ILoggerFactory loggers, TimeProvider time, Ac
             var now = (tally.Findings.Count, meter.Total);
             if (now != last)
             {
-                progress(string.Create(CultureInfo.InvariantCulture, $"  {tally.Findings.Count} users not yet as intended in the standby ({tally.Lost} behind, {tally.Wrong} different)"));
                 (last, moved) = (now, observedAt);
+                if (told is null || time.GetElapsedTime(told.Value) >= ProgressInterval)
+                {
+                    progress(string.Create(CultureInfo.InvariantCulture, $"  {tally.Findings.Count} users not yet as intended in the standby ({tally.Lost} behind, {tally.Wrong} different)"));
+                    told = observedAt;
+                }
             }
 
             if (time.GetElapsedTime(moved) > stall || time.GetElapsedTime(begun) > timeout)

@@ -4,6 +4,12 @@ using IdentityReplicator.Sandbox.EventBridge;
 
 namespace IdentityReplicator.Cli.Bench;
 
+/// <summary>The stale events picked for replay: those naming an old sub of a re-created username, and the others.</summary>
+public sealed record ReplaySample(IReadOnlyList<JsonObject> OldSubs, IReadOnlyList<JsonObject> Followed)
+{
+    public IReadOnlyList<JsonObject> All => [.. OldSubs, .. Followed];
+}
+
 /// <summary>
 /// EventBridge delivers at least once, late, and out of order. After the application's writes, the benchmark takes a
 /// sample of the primary's CloudTrail events that are already stale — the user changed again after them — and
@@ -17,7 +23,7 @@ public static class CloudTrailReplay
     /// since (a live user with another sub holds it now). Each of the two sorts is sampled at <paramref name="share"/>,
     /// at least one of each when there is one (none when the share is 0).
     /// </summary>
-    public static IReadOnlyList<JsonObject> Sample(IReadOnlyList<JsonObject> events, string primaryPoolId, ChaosLedger ledger, double share, int seed)
+    public static ReplaySample Sample(IReadOnlyList<JsonObject> events, string primaryPoolId, ChaosLedger ledger, double share, int seed)
     {
         var records = events
             .Select(e => (Envelope: e, Sub: SubOfUserChange(e, primaryPoolId)))
@@ -44,7 +50,7 @@ public static class CloudTrailReplay
         }
 
         var random = new Random(seed);
-        return [.. Take(oldSubs, share, random), .. Take(followed, share, random)];
+        return new ReplaySample([.. Take(oldSubs, share, random)], [.. Take(followed, share, random)]);
     }
 
     /// <summary>Delivers every sampled event <paramref name="copies"/> times, concurrently; returns the deliveries that failed every attempt.</summary>

@@ -30,7 +30,8 @@ public sealed class CloudTrailReplayTests
 
         var sample = CloudTrailReplay.Sample(events, Pool, ledger, share: 1.0, seed: 1);
 
-        Assert.Equal(new[] { events[0], events[1], events[2] }, sample.OrderBy(e => Array.IndexOf(events, e)));
+        Assert.Equal(new[] { events[2] }, sample.OldSubs);
+        Assert.Equal(new[] { events[0], events[1] }, sample.Followed.OrderBy(e => Array.IndexOf(events, e)));
     }
 
     [Fact]
@@ -44,9 +45,9 @@ public sealed class CloudTrailReplayTests
 
         var sample = CloudTrailReplay.Sample(events, Pool, ledger, share: 0.01, seed: 1);
 
-        Assert.Equal(2, sample.Count);
-        Assert.Contains(events[^1], sample);
-        Assert.Empty(CloudTrailReplay.Sample(events, Pool, ledger, share: 0, seed: 1));
+        Assert.Equal(new[] { events[^1] }, sample.OldSubs);
+        Assert.Single(sample.Followed);
+        Assert.Empty(CloudTrailReplay.Sample(events, Pool, ledger, share: 0, seed: 1).All);
     }
 
     private static ChaosChange Create(int sequence, string username, ChaosChangeKind kind = ChaosChangeKind.Create) =>
