@@ -111,6 +111,7 @@ public sealed class ChaosBenchmark(ILoggerFactory loggers, TimeProvider time, Ac
         var ledger = new ChaosLedger();
         var meter = new StandbyWriteMeter(proxy, time);
         using var metering = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var killing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var metered = meter.RunAsync(metering.Token);
         bool converged;
         long settledAt;
@@ -127,14 +128,14 @@ public sealed class ChaosBenchmark(ILoggerFactory loggers, TimeProvider time, Ac
                 {
                     for (var i = 0; i < kills.Count; i++)
                     {
-                        await reached[i].Task.WaitAsync(cancellationToken);
-                        await Task.Delay(kills[i].Delay, time, cancellationToken);
+                        await reached[i].Task.WaitAsync(killing.Token);
+                        await Task.Delay(kills[i].Delay, time, killing.Token);
                         worker.KillAndRestart();
                         lastKill = time.GetTimestamp();
                         progress(string.Create(CultureInfo.InvariantCulture, $"  SIGKILLed the worker (kill {i + 1} of {kills.Count}, after {kills[i].AfterWrites} writes) and started it again"));
                     }
                 },
-                cancellationToken);
+                killing.Token);
 
             var writing = time.GetTimestamp();
             progress($"The application writes: {options.Users} users ({options.Users - (options.Users / 2)} by SignUp + ConfirmSignUp, {options.Users / 2} by AdminCreateUser), then {options.Changes} changes of every kind…");
@@ -159,6 +160,8 @@ public sealed class ChaosBenchmark(ILoggerFactory loggers, TimeProvider time, Ac
         }
         finally
         {
+            // A failed write leaves kills waiting: none may start a worker once this one is stopped.
+            await killing.CancelAsync();
             worker.Dispose();
             await metering.CancelAsync();
             await metered;

@@ -15,6 +15,7 @@ internal sealed class ChaosWorker(string configFile, Action<string> progress) : 
     private readonly Lock _gate = new();
     private readonly Lock _tailGate = new();
     private Process? _process;
+    private bool _disposed;
 
     public int Kills { get; private set; }
 
@@ -25,6 +26,7 @@ internal sealed class ChaosWorker(string configFile, Action<string> progress) : 
     {
         lock (_gate)
         {
+            ObjectDisposedException.ThrowIf(_disposed, this);
             var process = Process.Start(IdrepSelf.StartInfo(["worker", "--config", configFile])) ?? throw new InvalidOperationException("Could not start 'idrep worker'.");
             process.OutputDataReceived += (_, e) => Keep(e.Data);
             process.ErrorDataReceived += (_, e) => Keep(e.Data);
@@ -39,6 +41,7 @@ internal sealed class ChaosWorker(string configFile, Action<string> progress) : 
     {
         lock (_gate)
         {
+            ObjectDisposedException.ThrowIf(_disposed, this);
             Stop();
             Kills++;
             Start();
@@ -50,7 +53,7 @@ internal sealed class ChaosWorker(string configFile, Action<string> progress) : 
     {
         lock (_gate)
         {
-            if (_process is { HasExited: true } exited)
+            if (!_disposed && _process is { HasExited: true } exited)
             {
                 Crashes++;
                 progress(string.Create(CultureInfo.InvariantCulture, $"  the worker exited on its own (exit code {exited.ExitCode}); starting it again. Its last lines:{Environment.NewLine}{Tail()}"));
@@ -61,10 +64,12 @@ internal sealed class ChaosWorker(string configFile, Action<string> progress) : 
         }
     }
 
+    /// <summary>Kills the current worker; no worker starts after this.</summary>
     public void Dispose()
     {
         lock (_gate)
         {
+            _disposed = true;
             Stop();
         }
     }
