@@ -359,7 +359,7 @@ public sealed partial class SandboxEnvironment : IAsyncDisposable
             interceptors.Insert(2, new CloudTrailRecorder(EventBus, direct, region, time));
         }
 
-        interceptors.AddRange([disabled, new PreSignUpOnAdminCreateUser(lambdaHttp, CognitoLocal.TriggerFunction, region)]);
+        interceptors.AddRange([disabled, new VerifiedFlagAlone(direct), new PreSignUpOnAdminCreateUser(lambdaHttp, CognitoLocal.TriggerFunction, region)]);
         var front = await CognitoFront.StartAsync(emulator.Url, interceptors, cancellationToken);
         _owned.Add(front);
 

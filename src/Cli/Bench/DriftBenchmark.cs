@@ -53,18 +53,7 @@ public sealed class DriftBenchmark(ILoggerFactory loggers, TimeProvider time, Ac
     /// <summary>Runs this idrep again with <paramref name="arguments"/>; wall time, peak resident memory (VmHWM) and exit code.</summary>
     private async Task<(double Seconds, double PeakMb, int ExitCode)> RunMeasuredAsync(string[] arguments, CancellationToken cancellationToken)
     {
-        var self = Environment.ProcessPath ?? "dotnet";
-        var start = new ProcessStartInfo(self) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        if (Path.GetFileNameWithoutExtension(self) == "dotnet")
-        {
-            start.ArgumentList.Add(typeof(DriftBenchmark).Assembly.Location);
-        }
-
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
+        var start = IdrepSelf.StartInfo(arguments);
         var started = time.GetTimestamp();
         using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start idrep.");
         var output = process.StandardOutput.ReadToEndAsync(cancellationToken);

@@ -7,13 +7,14 @@ using Spectre.Console;
 
 namespace IdentityReplicator.Cli.Commands;
 
-/// <summary><c>idrep bench sync|drift</c>: throughput and footprint on the sandbox, with Cognito's quotas enforced.</summary>
+/// <summary><c>idrep bench sync|drift|chaos</c>: throughput, footprint and resilience on the sandbox, with Cognito's quotas enforced.</summary>
 public static class BenchCommand
 {
     public static Command Build() => new("bench", "Benchmarks on the local sandbox with Cognito's quotas enforced (see docs/performance.md).")
     {
         BuildSync(),
         BuildDrift(),
+        BuildChaos(),
     };
 
     private static Command BuildSync()
@@ -116,6 +117,61 @@ public static class BenchCommand
         });
         return command;
     }
+
+    private static Command BuildChaos()
+    {
+        var users = Users(2000);
+        var changes = TypedOptions.WholeNumber("--changes", "Changes after the users are created: edits, attribute deletes, disables, enables, deletes, re-creates, group adds and removes.", 2000, 0, 100_000);
+        var throttle = TypedOptions.Fraction("--throttle", "Share of the standby's calls answered TooManyRequestsException at random.", 0.2, 0.9);
+        var errors = TypedOptions.Fraction("--errors", "Share of the standby's calls answered InternalErrorException (HTTP 500) at random.", 0.01, 0.9);
+        var kills = TypedOptions.WholeNumber("--kills", "How many times the worker process is SIGKILLed at a random moment and started again.", 3, 0, 100);
+        var seed = TypedOptions.WholeNumber("--seed", "Seed of the workload, the faults and the kill moments, so a run can be repeated.", 1, 0, int.MaxValue);
+        var json = CommonOptions.Json();
+        var command = new Command("chaos", "Replication under attack: faults in front of the standby, the worker killed and restarted, stale CloudTrail events delivered late and twice; then the standby is compared with the primary and with what was intended (see docs/reliability.md).")
+        {
+            users, changes, throttle, errors, kills, seed, json,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning));
+            var bench = new ChaosBenchmark(loggers, TimeProvider.System, line => Console.Error.WriteLine(line));
+            ChaosBenchResult result;
+            try
+            {
+                result = await bench.RunAsync(
+                    new ChaosBenchOptions(parse.GetValue(users), parse.GetValue(changes), parse.GetValue(throttle), parse.GetValue(errors), parse.GetValue(kills), parse.GetValue(seed)),
+                    cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return IdrepCommand.Aborted;
+            }
+
+            if (parse.GetValue(json))
+            {
+                Console.WriteLine(result.ToJsonLine());
+            }
+            else
+            {
+                var table = new Table().AddColumns("", "");
+                table.AddRow("Users, changes", $"{result.Options.Users}, {result.Options.Changes}");
+                table.AddRow("Faults injected (throttled / 5xx)", $"{result.Faults.Throttled} / {result.Faults.ServerErrors} (quota proxy refused {result.ProxyThrottled})");
+                table.AddRow("Worker SIGKILLs (crashes)", $"{result.Kills} ({result.WorkerCrashes})");
+                table.AddRow("Stale events delivered twice", result.Replayed.ToString(CultureInfo.InvariantCulture));
+                table.AddRow("Lost / wrong", Verdict($"{result.Tally.Lost} / {result.Tally.Wrong}", result.Tally.Findings.Count == 0));
+                table.AddRow("Drift differences / parked", Verdict($"{result.DriftDifferences} / {result.Parked}", result.DriftDifferences == 0));
+                table.AddRow("Converged after the last kill", result.ConvergeAfterLastKillS is { } s ? $"{s:0.0} s" : "[red]no[/]");
+                table.AddRow("Standby writes", $"{result.Budget.WritesPerS:0.0}/s of {result.Budget.BudgetPerS:0.0}/s (budget use {result.Budget.Use:0.00}) over {result.Budget.WindowS:0} s");
+                table.AddRow("Whole run", $"{result.ElapsedS:0} s");
+                AnsiConsole.Write(table);
+            }
+
+            return result.Passed ? IdrepCommand.Ok : IdrepCommand.CheckFailed;
+        });
+        return command;
+    }
+
+    private static string Verdict(string text, bool good) => good ? $"[green]{text}[/]" : $"[red]{text}[/]";
 
     private static Option<int> Users(int defaultValue) => TypedOptions.WholeNumber("--users", "Users in the primary.", defaultValue, 1, 100_000, "-n");
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using IdentityReplicator.Core.Configuration;
@@ -32,6 +33,18 @@ internal static class TypedOptions
         {
             Description = description,
             CustomParser = result => Read<double>(result, name, form, text => SettingValues.TryNumber(text, out var value) && value > 0 && double.IsFinite(value) ? value : null),
+        };
+    }
+
+    /// <summary>A share from 0 to <paramref name="max"/>, such as 0.2.</summary>
+    public static Option<double> Fraction(string name, string description, double defaultValue, double max)
+    {
+        var form = $"a number from 0 to {max.ToString(CultureInfo.InvariantCulture)}, such as 0.2";
+        return new Option<double>(name)
+        {
+            Description = description + $" Default {defaultValue.ToString(CultureInfo.InvariantCulture)}.",
+            DefaultValueFactory = _ => defaultValue,
+            CustomParser = result => Read<double>(result, name, form, text => SettingValues.TryNumber(text, out var value) && value >= 0 && value <= max ? value : null),
         };
     }
 

@@ -71,11 +71,35 @@ public sealed class LocalEventBus : IAsyncDisposable
         {
             if (subscription.Pattern(envelope))
             {
-                Deliver(subscription, (JsonObject)envelope.DeepClone());
+                _ = Deliver(subscription, (JsonObject)envelope.DeepClone());
             }
         }
 
         return envelope;
+    }
+
+    /// <summary>
+    /// Delivers an event received earlier again — the same envelope, same id — to every subscription whose pattern
+    /// accepts it, with the same delay and retries, as EventBridge does when it delivers an event late or twice.
+    /// Returns, once every delivery has ended, how many failed every attempt (EventBridge would dead-letter them).
+    /// </summary>
+    public async Task<int> RedeliverAsync(JsonObject envelope, CancellationToken cancellationToken)
+    {
+        var deliveries = _subscriptions.Values.Where(s => s.Pattern(envelope)).Select(s => Deliver(s, (JsonObject)envelope.DeepClone())).ToList();
+        var failed = 0;
+        foreach (var delivery in deliveries)
+        {
+            try
+            {
+                await delivery.WaitAsync(cancellationToken);
+            }
+            catch (Exception) when (!cancellationToken.IsCancellationRequested && delivery.IsFaulted)
+            {
+                failed++;
+            }
+        }
+
+        return failed;
     }
 
     public async ValueTask DisposeAsync()
@@ -98,7 +122,7 @@ public sealed class LocalEventBus : IAsyncDisposable
         _stopping.Dispose();
     }
 
-    private void Deliver(EventSubscription subscription, JsonObject envelope)
+    private Task Deliver(EventSubscription subscription, JsonObject envelope)
     {
         var delivery = Task.Run(
             async () =>
@@ -125,6 +149,7 @@ public sealed class LocalEventBus : IAsyncDisposable
             _stopping.Token);
         _deliveries[delivery] = 0;
         delivery.ContinueWith(t => _deliveries.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return delivery;
     }
 
     private async Task HandleAsync(HttpContext context)

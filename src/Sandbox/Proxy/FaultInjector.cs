@@ -26,6 +26,9 @@ public sealed record FaultOptions
     public int Seed { get; init; } = 1;
 }
 
+/// <summary>Faults injected since the injector was configured, by kind.</summary>
+public sealed record FaultCounters(long Throttled, long ServerErrors, long Dropped);
+
 /// <summary>
 /// Chaos for tests: throttling, server errors, dropped connections and latency injected in front of the emulator,
 /// at configured rates. Off unless configured.
@@ -36,9 +39,15 @@ public sealed class FaultInjector(TimeProvider time) : ICognitoInterceptor
     private FaultOptions? _options;
     private Random _random = new(1);
     private long _injected;
+    private long _throttled;
+    private long _serverErrors;
+    private long _dropped;
 
     /// <summary>Faults injected since configured.</summary>
     public long Injected => Interlocked.Read(ref _injected);
+
+    /// <summary>Faults injected since configured, by kind.</summary>
+    public FaultCounters Counters => new(Interlocked.Read(ref _throttled), Interlocked.Read(ref _serverErrors), Interlocked.Read(ref _dropped));
 
     public void Configure(FaultOptions? options)
     {
@@ -47,6 +56,9 @@ public sealed class FaultInjector(TimeProvider time) : ICognitoInterceptor
             _options = options;
             _random = new Random(options?.Seed ?? 1);
             Interlocked.Exchange(ref _injected, 0);
+            Interlocked.Exchange(ref _throttled, 0);
+            Interlocked.Exchange(ref _serverErrors, 0);
+            Interlocked.Exchange(ref _dropped, 0);
         }
     }
 
@@ -76,14 +88,17 @@ public sealed class FaultInjector(TimeProvider time) : ICognitoInterceptor
         if (roll < options.Throttle)
         {
             reply = FrontReply.Error(400, "TooManyRequestsException", "Rate exceeded");
+            Interlocked.Increment(ref _throttled);
         }
         else if (roll < options.Throttle + options.ServerError)
         {
             reply = FrontReply.Error(500, "InternalErrorException", "Internal error (injected by the sandbox).");
+            Interlocked.Increment(ref _serverErrors);
         }
         else if (roll < options.Throttle + options.ServerError + options.Drop)
         {
             reply = FrontReply.Dropped;
+            Interlocked.Increment(ref _dropped);
         }
 
         if (reply is not null)

@@ -48,6 +48,27 @@ public sealed class SandboxEnvironmentTests(SandboxFixture fixture)
     }
 
     [Fact]
+    public async Task AdminUpdateUserAttributes_VerifiedFlagWithoutTheAddress_IsAcceptedLikeCognito()
+    {
+        var client = Sandbox.Client(Sandbox.Primary);
+        var email = $"verified-{Guid.NewGuid():N}@example.com";
+        var created = await client.AdminCreateUserAsync(new AdminCreateUserRequest
+        {
+            UserPoolId = Sandbox.Primary.UserPoolId,
+            Username = email,
+            UserAttributes = [new AttributeType("email", email), new AttributeType("email_verified", "true")],
+            MessageAction = "SUPPRESS",
+        });
+        var username = created.User!.Username!;
+
+        await client.AdminUpdateUserAttributesAsync(new AdminUpdateUserAttributesRequest(Sandbox.Primary.UserPoolId, username, [new AttributeType("email_verified", "false")]));
+
+        var attributes = (await client.AdminGetUserAsync(new AdminGetUserRequest(Sandbox.Primary.UserPoolId, username))).UserAttributes.ToDictionary();
+        Assert.Equal("false", attributes["email_verified"]);
+        Assert.Equal(email, attributes["email"]);
+    }
+
+    [Fact]
     public async Task InitiateAuth_DisabledUser_IsRefusedLikeCognito()
     {
         var client = Sandbox.Client(Sandbox.Primary);

@@ -63,6 +63,56 @@ public sealed class LocalEventBusTests
     }
 
     [Fact]
+    public async Task Redeliver_StoredEvent_ReachesMatchingTargetsAgainAsTheSameEvent()
+    {
+        await using var bus = await LocalEventBus.StartAsync(TimeProvider.System, "us-east-1", CancellationToken.None);
+        var published = bus.Publish("aws.cognito-idp", "AWS API Call via CloudTrail", new JsonObject { ["eventName"] = "AdminDeleteUser" });
+        var delivered = new List<JsonObject>();
+        var others = 0;
+        bus.Subscribe(new EventSubscription("cognito", e => e["source"]?.GetValue<string>() == "aws.cognito-idp", (e, _) =>
+        {
+            lock (delivered)
+            {
+                delivered.Add(e);
+            }
+
+            return Task.CompletedTask;
+        }, TimeSpan.Zero));
+        bus.Subscribe(new EventSubscription("hints", e => e["source"]?.GetValue<string>() == "app", (_, _) =>
+        {
+            Interlocked.Increment(ref others);
+            return Task.CompletedTask;
+        }, TimeSpan.Zero));
+
+        var failed = await bus.RedeliverAsync(published, CancellationToken.None) + await bus.RedeliverAsync(published, CancellationToken.None);
+
+        Assert.Equal(0, failed);
+        Assert.Equal(2, delivered.Count);
+        Assert.All(delivered, e => Assert.Equal(published["id"]!.GetValue<string>(), e["id"]!.GetValue<string>()));
+        Assert.All(delivered, e => Assert.Equal("AdminDeleteUser", e["detail"]!["eventName"]!.GetValue<string>()));
+        Assert.Equal(0, others);
+        Assert.Single(bus.Events);
+    }
+
+    [Fact]
+    public async Task Redeliver_TargetFailsEveryAttempt_CountsTheDeliveryAsFailed()
+    {
+        await using var bus = await LocalEventBus.StartAsync(TimeProvider.System, "us-east-1", CancellationToken.None);
+        var published = bus.Publish("aws.cognito-idp", "AWS API Call via CloudTrail", new JsonObject { ["eventName"] = "AdminDisableUser" });
+        var attempts = 0;
+        bus.Subscribe(new EventSubscription("cognito", _ => true, (_, _) =>
+        {
+            Interlocked.Increment(ref attempts);
+            throw new InvalidOperationException("the target is down");
+        }, TimeSpan.Zero));
+
+        var failed = await bus.RedeliverAsync(published, CancellationToken.None);
+
+        Assert.Equal(1, failed);
+        Assert.Equal(3, attempts);
+    }
+
+    [Fact]
     public async Task PutEvents_UnsupportedOperation_AnswersUnknownOperation()
     {
         await using var bus = await LocalEventBus.StartAsync(TimeProvider.System, "us-east-1", CancellationToken.None);

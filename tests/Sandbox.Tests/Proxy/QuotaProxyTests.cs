@@ -77,5 +77,26 @@ public sealed class QuotaProxyTests
         Assert.Null(await faults.BeforeAsync(Call("ListUsers"), CancellationToken.None));
     }
 
+    [Fact]
+    public async Task FaultInjector_MixedRates_CountsEachKindOfFaultItInjected()
+    {
+        var faults = new FaultInjector(_time);
+        faults.Configure(new FaultOptions { Throttle = 0.2, ServerError = 0.1, Seed = 3 });
+        var statuses = new List<int>();
+
+        for (var i = 0; i < 1000; i++)
+        {
+            statuses.Add((await faults.BeforeAsync(Call("AdminCreateUser"), CancellationToken.None))?.Status ?? 200);
+        }
+
+        Assert.Equal(new FaultCounters(statuses.Count(s => s == 400), statuses.Count(s => s == 500), Dropped: 0), faults.Counters);
+        Assert.InRange(faults.Counters.Throttled, 150, 250);
+        Assert.InRange(faults.Counters.ServerErrors, 60, 140);
+        Assert.Equal(faults.Injected, faults.Counters.Throttled + faults.Counters.ServerErrors);
+
+        faults.Configure(new FaultOptions());
+        Assert.Equal(new FaultCounters(0, 0, 0), faults.Counters);
+    }
+
     private static FrontCall Call(string operation) => new(operation, new JsonObject { ["UserPoolId"] = "local_1" });
 }

@@ -1,0 +1,267 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using IdentityReplicator.Cli.Demo;
+using IdentityReplicator.Cli.Hosting;
+using IdentityReplicator.Core.Cognito;
+using IdentityReplicator.Core.Configuration;
+using IdentityReplicator.Core.Mirror;
+using IdentityReplicator.Core.Model;
+using IdentityReplicator.Core.Pools;
+using IdentityReplicator.Core.Quotas;
+using IdentityReplicator.Reconciler.Apply;
+using IdentityReplicator.Reconciler.Drift;
+using IdentityReplicator.Sandbox;
+using IdentityReplicator.Sandbox.Proxy;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace IdentityReplicator.Cli.Bench;
+
+public sealed record ChaosBenchOptions(int Users = 2000, int Changes = 2000, double Throttle = 0.2, double Errors = 0.01, int Kills = 3, int Seed = 1)
+{
+    /// <summary>Share of the stale CloudTrail events delivered again, twice each.</summary>
+    public double ReplayShare { get; init; } = 0.05;
+
+    /// <summary>Writes the application makes at the same time.</summary>
+    public int Concurrency { get; init; } = 8;
+
+    /// <summary>The longest wait for the standby after the writes and replays; default 120 s + 0.25 s per user and change.</summary>
+    public TimeSpan? ConvergenceTimeout { get; init; }
+
+    /// <summary>The wait also ends once neither the standby's writes nor its differences have moved for this long.</summary>
+    public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(60);
+}
+
+public sealed record ChaosBenchResult(
+    ChaosBenchOptions Options,
+    int Kills,
+    ChaosTally Tally,
+    int DriftDifferences,
+    int Parked,
+    bool Converged,
+    double? ConvergeAfterLastKillS,
+    BudgetUse Budget,
+    int Replayed,
+    FaultCounters Faults,
+    long ProxyThrottled,
+    int WorkerCrashes,
+    double ElapsedS)
+{
+    public bool Passed => Tally.Lost == 0 && Tally.Wrong == 0 && DriftDifferences == 0;
+
+    public string ToJsonLine() => new JsonObject
+    {
+        ["users"] = Options.Users,
+        ["changes"] = Options.Changes,
+        ["throttleRate"] = Options.Throttle,
+        ["errorRate"] = Options.Errors,
+        ["kills"] = Kills,
+        ["lost"] = Tally.Lost,
+        ["wrong"] = Tally.Wrong,
+        ["driftDifferences"] = DriftDifferences,
+        ["parked"] = Parked,
+        ["converged"] = Converged,
+        ["convergeAfterLastKillS"] = ConvergeAfterLastKillS is { } s ? Math.Round(s, 1) : null,
+        ["standbyWritesPerS"] = Math.Round(Budget.WritesPerS, 1),
+        ["standbyBudgetPerS"] = Math.Round(Budget.BudgetPerS, 1),
+        ["budgetUse"] = Math.Round(Budget.Use, 3),
+    }.ToJsonString();
+}
+
+/// <summary>
+/// <c>idrep bench chaos</c>: replication attacked the ways production attacks it, on the sandbox (username pools).
+/// The standby answers through a fault injector (throttling and 5xx at random) and Cognito's quotas; the worker runs
+/// as its own process (<see cref="ChaosWorker"/>) and is SIGKILLed at random moments and started again; the
+/// application creates users and changes them every way (<see cref="ChaosPlan"/>), keeping its own ledger of what it
+/// intended; stale CloudTrail events are delivered again, late and twice (<see cref="CloudTrailReplay"/>). Then it
+/// waits for the standby to converge, compares it user by user with the ledger and the primary
+/// (<see cref="ChaosComparison"/>), and runs a drift report as <c>idrep drift</c> does.
+/// </summary>
+public sealed class ChaosBenchmark(ILoggerFactory loggers, TimeProvider time, Action<string> progress)
+{
+    private static readonly TimeSpan ObserveInterval = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(10);
+
+    public async Task<ChaosBenchResult> RunAsync(ChaosBenchOptions options, CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        var plan = ChaosPlan.Generate(options.Users, options.Changes, options.Seed);
+        var kills = ChaosPlan.Kills(options.Kills, plan.Count, options.Seed);
+        progress("Starting the sandbox (pools that sign in by username, so deleted usernames can be created again)…");
+        await using var sandbox = await SandboxEnvironment.StartAsync(new SandboxOptions { SignInByEmail = false }, loggers, time, cancellationToken);
+        var proxy = sandbox.QuotaProxyOf(sandbox.Standby);
+        proxy.Configure(new QuotaProxyOptions());
+        var faults = sandbox.FaultsOf(sandbox.Standby);
+        faults.Configure(new FaultOptions { Throttle = options.Throttle, ServerError = options.Errors, Seed = options.Seed });
+        await using var tools = ToolHost.Build(sandbox.Configuration(), verbose: false);
+        var isReplicated = tools.GetRequiredService<ApplyEngine>().IsReplicated;
+        var budgets = tools.GetRequiredService<IOptionsMonitor<QuotaOptions>>().Get(PoolRoles.Standby);
+
+        // The application owns the primary's quotas (on AWS it would be throttled above them); the benchmark reads the
+        // standby through the same faults the worker meets, so it retries as the tool does.
+        var application = sandbox.Client(sandbox.Primary, new QuotaGovernor(new QuotaOptions { Share = 1.0 }, time, "chaos-application"));
+        var primary = new CognitoUserDirectory(sandbox.Client(sandbox.Primary), sandbox.Primary.UserPoolId);
+        var standby = new CognitoUserDirectory(sandbox.Client(sandbox.Standby, new QuotaGovernor(new QuotaOptions(), time, "chaos-observer")), sandbox.Standby.UserPoolId);
+        for (var g = 0; g < ChaosPlan.GroupCount; g++)
+        {
+            await application.CreateGroupAsync(new CreateGroupRequest(ChaosPlan.Group(g), sandbox.Primary.UserPoolId) { Description = $"Chaos team {g}", Precedence = g }, cancellationToken);
+        }
+
+        var ledger = new ChaosLedger();
+        var meter = new StandbyWriteMeter(proxy, time);
+        using var metering = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var killing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var metered = meter.RunAsync(metering.Token);
+        bool converged;
+        long settledAt;
+        long? lastKill = null;
+        int replayed;
+        var worker = new ChaosWorker(sandbox.ConfigFile, progress);
+        try
+        {
+            worker.Start();
+            progress(string.Create(CultureInfo.InvariantCulture, $"Worker started as its own process. The standby throttles {options.Throttle:P0} and fails {options.Errors:P0} of calls at random; {options.Kills} SIGKILLs planned."));
+            var reached = kills.Select(_ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
+            var monkey = Task.Run(
+                async () =>
+                {
+                    for (var i = 0; i < kills.Count; i++)
+                    {
+                        await reached[i].Task.WaitAsync(killing.Token);
+                        await Task.Delay(kills[i].Delay, time, killing.Token);
+                        worker.KillAndRestart();
+                        lastKill = time.GetTimestamp();
+                        progress(string.Create(CultureInfo.InvariantCulture, $"  SIGKILLed the worker (kill {i + 1} of {kills.Count}, after {kills[i].AfterWrites} writes) and started it again"));
+                    }
+                },
+                killing.Token);
+
+            var writing = time.GetTimestamp();
+            progress($"The application writes: {options.Users} users ({options.Users - (options.Users / 2)} by SignUp + ConfirmSignUp, {options.Users / 2} by AdminCreateUser), then {options.Changes} changes of every kind…");
+            await new ChaosApplication(application, sandbox, ledger, options.Concurrency).RunAsync(plan, done => Written(done, plan.Count, kills, reached), cancellationToken);
+            await monkey;
+            var writesDone = time.GetTimestamp();
+            progress(string.Create(CultureInfo.InvariantCulture, $"  {plan.Count} writes in {time.GetElapsedTime(writing).TotalSeconds:0} s, the last at {time.GetUtcNow():HH:mm:ss.fff}"));
+
+            var sample = CloudTrailReplay.Sample(sandbox.EventBus.Events, sandbox.Primary.UserPoolId, ledger, options.ReplayShare, options.Seed);
+            progress($"Delivering {sample.All.Count} stale CloudTrail events again, twice each (late and duplicated, as EventBridge may); {sample.OldSubs.Count} of them name the old sub of a username created again since…");
+            var undelivered = await CloudTrailReplay.ReplayAsync(sandbox.EventBus, sample.All, copies: 2, cancellationToken);
+            replayed = sample.All.Count;
+            if (undelivered > 0)
+            {
+                progress($"  {undelivered} deliveries failed every attempt (EventBridge would dead-letter them)");
+            }
+
+            progress("Waiting for the standby to hold every user as intended…");
+            var timeout = options.ConvergenceTimeout ?? TimeSpan.FromSeconds(120 + ((options.Users + options.Changes) / 4.0));
+            (converged, settledAt) = await ConvergeAsync(ledger, standby, meter, worker, isReplicated, timeout, options.StallTimeout, cancellationToken);
+            lastKill ??= writesDone;
+        }
+        finally
+        {
+            // A failed write leaves kills waiting: none may start a worker once this one is stopped.
+            await killing.CancelAsync();
+            worker.Dispose();
+            await metering.CancelAsync();
+            await metered;
+        }
+
+        progress("Comparing the standby with the ledger and the primary, user by user, and running a drift report…");
+        var tally = ChaosComparison.Tally(ledger, await PoolState.ReadAsync(standby, cancellationToken), await PoolState.ReadAsync(primary, cancellationToken), isReplicated);
+        var report = await tools.GetRequiredService<DriftReporter>().RunAsync(new DriftRequest(), cancellationToken);
+        var mirror = tools.GetRequiredKeyedService<IMirrorStore>(PoolRoles.Primary);
+        var caseSensitive = tools.GetRequiredService<IOptions<ReplicationOptions>>().Value.UsernamesCaseSensitive;
+        foreach (var finding in tally.Findings.Take(20))
+        {
+            var recorded = await mirror.GetUserAsync(IdentityKeys.ForUsername(finding.Username, caseSensitive), cancellationToken);
+            var record = recorded is null ? "nothing" : $"{(recorded.Deleted ? "a tombstone" : "a snapshot")} from {recorded.ChangeSource} at {recorded.ChangedAt:HH:mm:ss.fff}";
+            progress($"  {finding.Verdict.ToString().ToLowerInvariant()} {finding.Username}: {finding.Detail} (its changes: {finding.Story}; the mirror holds {record})");
+        }
+
+        foreach (var parked in report.Parked.Take(20))
+        {
+            progress($"  parked {parked.Username ?? parked.Group}: {parked.Code}: {parked.Reason}");
+        }
+
+        if (tally.PrimaryNotAsIntended.Count > 0)
+        {
+            progress($"  the primary itself differs from the ledger for {tally.PrimaryNotAsIntended.Count} users (a fault of the benchmark or the emulator): {string.Join(", ", tally.PrimaryNotAsIntended.Take(10))}");
+        }
+
+        return new ChaosBenchResult(
+            options,
+            worker.Kills,
+            tally,
+            report.Summary.Differences,
+            report.Summary.Parked,
+            converged,
+            converged ? time.GetElapsedTime(lastKill.Value, settledAt).TotalSeconds : null,
+            BudgetUse.Of(meter.Samples, budgets.BudgetFor),
+            replayed,
+            faults.Counters,
+            proxy.Throttled,
+            worker.Crashes,
+            time.GetElapsedTime(started).TotalSeconds);
+    }
+
+    private void Written(int done, int total, IReadOnlyList<KillPoint> kills, TaskCompletionSource[] reached)
+    {
+        for (var i = 0; i < kills.Count; i++)
+        {
+            if (done >= kills[i].AfterWrites)
+            {
+                reached[i].TrySetResult();
+            }
+        }
+
+        if (done % 500 == 0)
+        {
+            progress(string.Create(CultureInfo.InvariantCulture, $"  {done}/{total} writes"));
+        }
+    }
+
+    /// <summary>
+    /// Reads the standby every <see cref="ObserveInterval"/> until every user is as the ledger says; gives up at
+    /// <paramref name="timeout"/>, or once neither the standby's writes nor the count of differing users moved for
+    /// <paramref name="stall"/>. Returns whether it converged and when the converging read began.
+    /// </summary>
+    private async Task<(bool Converged, long At)> ConvergeAsync(
+        ChaosLedger ledger, IUserDirectory standby, StandbyWriteMeter meter, ChaosWorker worker, Func<string, bool> isReplicated, TimeSpan timeout, TimeSpan stall, CancellationToken cancellationToken)
+    {
+        var begun = time.GetTimestamp();
+        var moved = begun;
+        long? told = null;
+        var last = (Differing: -1, Writes: -1L);
+        while (true)
+        {
+            worker.EnsureRunning();
+            var observedAt = time.GetTimestamp();
+            var tally = ChaosComparison.Tally(ledger, await PoolState.ReadAsync(standby, cancellationToken), null, isReplicated);
+            if (tally.Findings.Count == 0)
+            {
+                return (true, observedAt);
+            }
+
+            var now = (tally.Findings.Count, meter.Total);
+            if (now != last)
+            {
+                (last, moved) = (now, observedAt);
+                if (told is null || time.GetElapsedTime(told.Value) >= ProgressInterval)
+                {
+                    progress(string.Create(CultureInfo.InvariantCulture, $"  {tally.Findings.Count} users not yet as intended in the standby ({tally.Lost} behind, {tally.Wrong} different)"));
+                    told = observedAt;
+                }
+            }
+
+            if (time.GetElapsedTime(moved) > stall || time.GetElapsedTime(begun) > timeout)
+            {
+                var why = time.GetElapsedTime(moved) > stall ? $"no standby write and no user changed for {stall.TotalSeconds:0} s" : $"the wait's bound is {timeout.TotalSeconds:0} s";
+                progress(string.Create(CultureInfo.InvariantCulture, $"  not converged: gave up after {time.GetElapsedTime(begun).TotalSeconds:0} s ({why})"));
+                return (false, observedAt);
+            }
+
+            await Task.Delay(ObserveInterval, time, cancellationToken);
+        }
+    }
+}
