@@ -259,6 +259,32 @@ public sealed class QuotaGovernorTests
         Assert.Contains("Quotas:MaxRetries is 50", exception.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ExecuteAsync_NotFoundRepliesWithAFifthThrottled_KeepsTheRate()
+    {
+        // Arrange: the reconciler reads a standby user before creating it, so many reads answer UserNotFoundException.
+        // Those replies were let through by the quota and count as unthrottled; otherwise the bucket would see only
+        // the throttles (every fifth call, once) and take them for the whole of its traffic.
+        var options = new QuotaOptions { Rates = new(StringComparer.OrdinalIgnoreCase) { ["UserRead"] = 20 } };
+        var governor = new QuotaGovernor(options, _time, "standby");
+
+        // Act
+        for (var i = 0; i < 120; i++)
+        {
+            var attempts = 0;
+            var call = governor.ExecuteAsync<int>("AdminGetUser", _ => Task.FromException<int>(Interlocked.Increment(ref attempts) == 1 && i % 5 == 0
+                ? Throttled()
+                : CognitoErrors.Create("UserNotFoundException", "User does not exist.")), CancellationToken.None);
+            var failure = await Record.ExceptionAsync(() => FakeTimeDriver.RunAsync(_time, call, Step, FakeBudget));
+            Assert.IsType<UserNotFoundException>(failure);
+        }
+
+        // Assert
+        var bucket = governor.BucketFor(QuotaCategory.UserRead);
+        Assert.True(bucket.CurrentRate >= 0.6 * bucket.Ceiling, $"the rate fell to {bucket.CurrentRate} of {bucket.Ceiling}");
+        Assert.Equal(24, governor.Counters[QuotaCategory.UserRead].Throttles);
+    }
+
     [Theory]
     [InlineData("AdminGetUser", QuotaCategory.UserRead)]
     [InlineData("AdminCreateUser", QuotaCategory.UserCreation)]
