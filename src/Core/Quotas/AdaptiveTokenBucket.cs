@@ -165,12 +165,16 @@ public sealed class AdaptiveTokenBucket
 
     /// <summary>
     /// Under the lock: a one-shot timer for when the next token is due, in whole milliseconds rounded up (timers have
-    /// no finer grain, and a due time of zero would fire inside this call).
+    /// no finer grain, and a due time of zero would fire inside this call). The timer belongs to the bucket, not to
+    /// the caller who happened to start it, so it does not carry the caller's execution context.
     /// </summary>
     private void ScheduleWakeUp()
     {
         var due = TimeSpan.FromMilliseconds(Math.Max(1, Math.Ceiling((1 - _tokens) / _rate * 1000)));
-        _wakeUp = _time.CreateTimer(static state => ((AdaptiveTokenBucket)state!).WakeUp(), this, due, Timeout.InfiniteTimeSpan);
+        using (ExecutionContext.SuppressFlow())
+        {
+            _wakeUp = _time.CreateTimer(static state => ((AdaptiveTokenBucket)state!).WakeUp(), this, due, Timeout.InfiniteTimeSpan);
+        }
     }
 
     /// <summary>
