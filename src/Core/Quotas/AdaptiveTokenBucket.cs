@@ -60,7 +60,7 @@ public sealed class AdaptiveTokenBucket
 
     /// <summary>
     /// The throttled fraction of replies last judged not caused by this bucket's rate (another application sharing
-    /// the quota, Cognito's own variance); 0 when none was measured in the last minute.
+    /// the quota, Cognito's own variance), as of the last reply; 0 when none was measured in the minute before it.
     /// </summary>
     public double BackgroundThrottleFraction
     {

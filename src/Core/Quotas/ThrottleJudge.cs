@@ -58,7 +58,6 @@ internal sealed class ThrottleJudge
     private Window _window;
     private Probe? _probe;
     private Cubic? _cubic;
-    private double _background;
     private double _backgroundUntil;
 
     public ThrottleJudge(double ceiling, double floor)
@@ -75,7 +74,7 @@ internal sealed class ThrottleJudge
     /// <summary>The rate allowed now, in calls per second.</summary>
     public double Rate { get; private set; }
 
-    /// <summary>The throttled fraction last judged not caused by our rate (0 when none, or when it has expired).</summary>
+    /// <summary>The throttled fraction last judged not caused by our rate (0 when none, or expired at the last reply).</summary>
     public double BackgroundFraction { get; private set; }
 
     /// <summary>Counts one reply at <paramref name="now"/> (seconds on the bucket's steady clock) and adjusts <see cref="Rate"/>.</summary>
@@ -83,10 +82,9 @@ internal sealed class ThrottleJudge
     {
         if (now >= _backgroundUntil)
         {
-            _background = 0;
+            BackgroundFraction = 0;
         }
 
-        BackgroundFraction = _background;
         _window = _window.Add(throttled);
         var elapsed = now - _window.Start;
         if (elapsed < WindowSeconds || (_window.Replies < MinReplies && elapsed < MaxWindowSeconds))
@@ -109,7 +107,6 @@ internal sealed class ThrottleJudge
             // Ours: keep the cut and climb back towards the rate that was throttled, from now. Our rate mattered, so
             // whatever background was measured before is in doubt: it is measured again at the next suspect window.
             _cubic = new Cubic(probe.CutFrom, now);
-            _background = 0;
             BackgroundFraction = 0;
         }
 
@@ -126,8 +123,9 @@ internal sealed class ThrottleJudge
     /// <summary>More throttles than the background explains, beyond chance.</summary>
     private bool IsSuspect(Measurement window)
     {
-        var expected = window.Replies * _background;
-        var deviation = Math.Sqrt(window.Replies * _background * (1 - _background));
+        var background = BackgroundFraction;
+        var expected = window.Replies * background;
+        var deviation = Math.Sqrt(window.Replies * background * (1 - background));
         return window.Throttles > expected + (Significance * deviation) + 1;
     }
 
@@ -170,9 +168,8 @@ internal sealed class ThrottleJudge
     /// </summary>
     private void Restore(Probe probe, Measurement measured, double now)
     {
-        _background = Math.Min(MaxBackgroundFraction, measured.Fraction);
+        BackgroundFraction = Math.Min(MaxBackgroundFraction, measured.Fraction);
         _backgroundUntil = now + BackgroundMemory.TotalSeconds;
-        BackgroundFraction = _background;
         var knee = probe.Suspect.RatePerSecond * (1 - probe.Suspect.Fraction) / (1 - measured.Fraction);
         Rate = Math.Clamp(knee, Rate, Math.Max(Rate, probe.RateBefore));
         _cubic = Rate < Ceiling ? Cubic.AtPlateau(Rate, now) : null;
