@@ -12,7 +12,9 @@ namespace IdentityReplicator.Core.Quotas;
 /// Every Cognito call of one client (one account and Region) goes through here: it waits for a token of the
 /// operation's quota category, then runs with retries for throttling, 5xx and network faults. Categories are
 /// independent, so calls of different categories proceed concurrently at their own budgets. Time spent waiting for
-/// a token does not count against <see cref="QuotaOptions.AttemptTimeout"/>; every attempt takes a token.
+/// a token does not count against <see cref="QuotaOptions.AttemptTimeout"/>; every attempt takes a token, so retries
+/// are paced by the same budget and cannot multiply the load. Every reply from the service is reported to the
+/// category's bucket — throttled, or not (a success or any other service error) — which decides the rate from both.
 /// </summary>
 public sealed class QuotaGovernor : ICognitoCallPolicy
 {
@@ -57,6 +59,13 @@ public sealed class QuotaGovernor : ICognitoCallPolicy
                 catch (AwsServiceException e) when (e.IsThrottling)
                 {
                     state.lane.OnThrottled();
+                    throw;
+                }
+                catch (AwsServiceException)
+                {
+                    // The quota let the call through (UserNotFound, UsernameExists, a 5xx): for the bucket's judge it
+                    // is a reply that was not throttled. Network faults and timeouts say nothing either way.
+                    state.lane.Bucket.OnSuccess();
                     throw;
                 }
             },
