@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using IdentityReplicator.Cli.Hosting;
 using IdentityReplicator.Core.Control;
 using IdentityReplicator.Failover.Execution;
 using IdentityReplicator.Failover.Journal;
@@ -19,6 +20,8 @@ namespace IdentityReplicator.Cli.Commands;
 /// </summary>
 public static class FailoverCommand
 {
+    private const string Interrupted = "Interrupted. Completed steps are in the journal; 'idrep failover resume --run <id>' carries on ('idrep failover status' shows the id).";
+
     public static Command Build()
     {
         var command = new Command("failover", "Fail over to the standby Region and back: plan and readiness, drills that measure themselves, execution with confirmation, status, resume, failback.");
@@ -53,7 +56,7 @@ public static class FailoverCommand
         var to = new Option<string>("--to") { Description = "Plan a failover to 'standby' (default) or a failback to 'primary'.", DefaultValueFactory = _ => "standby" };
         to.AcceptOnlyFromAmong("standby", "primary");
         var command = new Command("plan", "Check readiness and show the exact steps; changes nothing.") { plan, json, verbose, to };
-        command.SetAction((parse, ct) => Guarded(async () =>
+        command.SetAction((parse, ct) => CliErrors.RunAsync(async () =>
         {
             var loaded = await PlanReader.LoadAsync(parse.GetRequiredValue(plan).FullName, ct);
             using var loggers = Loggers(parse.GetValue(verbose));
@@ -86,7 +89,7 @@ public static class FailoverCommand
             }
 
             return preview.Ready ? IdrepCommand.Ok : IdrepCommand.CheckFailed;
-        }));
+        }, Interrupted, ct));
         return command;
     }
 
@@ -104,7 +107,7 @@ public static class FailoverCommand
             command.Options.Add(confirmation);
         }
 
-        command.SetAction((parse, ct) => Guarded(async () =>
+        command.SetAction((parse, ct) => CliErrors.RunAsync(async () =>
         {
             var loaded = await PlanReader.LoadAsync(parse.GetRequiredValue(plan).FullName, ct);
             var forced = (parse.GetValue(force) ?? []).SelectMany(f => f.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToHashSet(StringComparer.Ordinal);
@@ -112,7 +115,7 @@ public static class FailoverCommand
             var options = Options(forced, parse.GetValue(json)) with { Confirmation = kind.TakesConfirmation() ? parse.GetValue(confirmation) : null };
             var result = await Operations(loaded, loggers).StartAsync(kind, options, ct);
             return await ReportAsync(result, loaded, parse.GetValue(reports), parse.GetValue(json), ct);
-        }));
+        }, Interrupted, ct));
         return command;
     }
 
@@ -124,13 +127,13 @@ public static class FailoverCommand
         var reports = ReportsOption();
         var run = new Option<string>("--run") { Description = "The run to resume ('idrep failover status' lists them).", Required = true };
         var command = new Command("resume", "Resume a run that was killed, failed or interrupted: completed steps are not repeated.") { plan, run, json, verbose, reports };
-        command.SetAction((parse, ct) => Guarded(async () =>
+        command.SetAction((parse, ct) => CliErrors.RunAsync(async () =>
         {
             var loaded = await PlanReader.LoadAsync(parse.GetRequiredValue(plan).FullName, ct);
             using var loggers = Loggers(parse.GetValue(verbose));
             var result = await Operations(loaded, loggers).ResumeAsync(parse.GetRequiredValue(run), Options(new HashSet<string>(), parse.GetValue(json)), ct);
             return await ReportAsync(result, loaded, parse.GetValue(reports), parse.GetValue(json), ct);
-        }));
+        }, Interrupted, ct));
         return command;
     }
 
@@ -140,7 +143,7 @@ public static class FailoverCommand
         var json = CommonOptions.Json();
         var run = new Option<string?>("--run") { Description = "Show this run's steps (default: the replication control and the latest runs)." };
         var command = new Command("status", "Show which way replication runs (the control item and its epoch) and the runs in the journal.") { plan, run, json };
-        command.SetAction((parse, ct) => Guarded(async () =>
+        command.SetAction((parse, ct) => CliErrors.RunAsync(async () =>
         {
             var loaded = await PlanReader.LoadAsync(parse.GetRequiredValue(plan).FullName, ct);
             var operations = new FailoverOperations(loaded, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
@@ -191,7 +194,7 @@ public static class FailoverCommand
             }
 
             return IdrepCommand.Ok;
-        }));
+        }, Interrupted, ct));
         return command;
     }
 
@@ -276,36 +279,4 @@ public static class FailoverCommand
 
     private static ILoggerFactory Loggers(bool verbose) =>
         LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(verbose ? LogLevel.Debug : LogLevel.Warning));
-
-    /// <summary>
-    /// Turns the failover tool's typed exceptions into messages and exit codes; configuration errors (the plan's
-    /// <c>aws</c> credentials) go on to <see cref="Hosting.CliErrors"/>.
-    /// </summary>
-    private static async Task<int> Guarded(Func<Task<int>> action)
-    {
-        try
-        {
-            return await action();
-        }
-        catch (PlanException e)
-        {
-            await Console.Error.WriteLineAsync("The plan cannot be used:");
-            foreach (var problem in e.Problems)
-            {
-                await Console.Error.WriteLineAsync("  " + problem);
-            }
-
-            return IdrepCommand.UsageError;
-        }
-        catch (FailoverException e)
-        {
-            await Console.Error.WriteLineAsync(e.Message);
-            return IdrepCommand.UsageError;
-        }
-        catch (OperationCanceledException)
-        {
-            await Console.Error.WriteLineAsync("Interrupted. Completed steps are in the journal; 'idrep failover resume --run <id>' carries on ('idrep failover status' shows the id).");
-            return IdrepCommand.Aborted;
-        }
-    }
 }
