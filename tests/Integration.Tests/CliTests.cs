@@ -79,6 +79,16 @@ public sealed class CliTests : IDisposable
         Assert.Contains("--publish", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task TriggersInstall_UnknownTrigger_ExitsWithUsageErrorNamingTheTriggersBeforeReadingTheConfig()
+    {
+        var (exit, output) = await IdrepProcess.RunAsync(TimeSpan.FromSeconds(60), "triggers", "install", "--config", Path.Combine(_folder, "missing.json"), "--function-arn", "arn:aws:lambda:us-east-1:123456789012:function:r", "--trigger", "PreSignup");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("'PreSignup' is not a trigger the Replicator handles; use one of PreSignUp, PostConfirmation, PostAuthentication, PreTokenGeneration, CustomMessage.", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("missing.json", output, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("sync")]
     [InlineData("drift")]

@@ -1,10 +1,10 @@
 using System.Text.Json.Nodes;
 using IdentityReplicator.Cli.Hosting;
 using IdentityReplicator.Core.Cognito;
+using IdentityReplicator.Core.Compare;
 using IdentityReplicator.Core.Mirror;
 using IdentityReplicator.Core.Pools;
 using IdentityReplicator.Failover.Journal;
-using IdentityReplicator.Reconciler.Drift;
 using IdentityReplicator.Sandbox;
 using IdentityReplicator.Sandbox.Failover;
 using IdentityReplicator.TestSupport;

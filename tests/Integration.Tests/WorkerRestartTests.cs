@@ -1,6 +1,6 @@
 using IdentityReplicator.Core.Cognito;
+using IdentityReplicator.Core.Compare;
 using IdentityReplicator.Core.Pools;
-using IdentityReplicator.Reconciler.Drift;
 using IdentityReplicator.Sandbox;
 using IdentityReplicator.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;

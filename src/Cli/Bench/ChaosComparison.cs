@@ -1,6 +1,6 @@
 using IdentityReplicator.Cli.Demo;
+using IdentityReplicator.Core.Compare;
 using IdentityReplicator.Core.Pools;
-using IdentityReplicator.Reconciler.Drift;
 
 namespace IdentityReplicator.Cli.Bench;
 

@@ -1,7 +1,7 @@
+using IdentityReplicator.Core.Compare;
 using IdentityReplicator.Core.Model;
 using IdentityReplicator.Core.Pools;
 using IdentityReplicator.Reconciler.Apply;
-using IdentityReplicator.Reconciler.Drift;
 
 namespace IdentityReplicator.Cli.Bench;
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using IdentityReplicator.Cli.Demo;
+using IdentityReplicator.Cli.Hosting;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
 
@@ -30,14 +31,17 @@ public static class DemoCommand
             noChanges,
             cloudTrailDelay,
         };
-        command.SetAction((parse, cancellationToken) => RunAsync(
-            new DemoOptions(
-                parse.GetValue(users),
-                SignInByEmail: !parse.GetValue(usernamePools),
-                Verbose: parse.GetValue(verbose),
-                Changes: !parse.GetValue(noChanges),
-                CloudTrailDelay: parse.GetValue(cloudTrailDelay)),
-            parse.GetValue(json),
+        command.SetAction((parse, cancellationToken) => CliErrors.RunAsync(
+            () => RunAsync(
+                new DemoOptions(
+                    parse.GetValue(users),
+                    SignInByEmail: !parse.GetValue(usernamePools),
+                    Verbose: parse.GetValue(verbose),
+                    Changes: !parse.GetValue(noChanges),
+                    CloudTrailDelay: parse.GetValue(cloudTrailDelay)),
+                parse.GetValue(json),
+                cancellationToken),
+            "Demo interrupted; everything it started has been stopped.",
             cancellationToken));
         return command;
     }
@@ -46,16 +50,7 @@ public static class DemoCommand
     {
         using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(options.Verbose ? LogLevel.Debug : LogLevel.Warning));
         var runner = new DemoRunner(loggers, TimeProvider.System, line => Console.Error.WriteLine(line));
-        DemoResult result;
-        try
-        {
-            result = await runner.RunAsync(options, cancellationToken);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            await Console.Error.WriteLineAsync("Demo interrupted; everything it started has been stopped.");
-            return IdrepCommand.Aborted;
-        }
+        var result = await runner.RunAsync(options, cancellationToken);
 
         if (!json)
         {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using IdentityReplicator.Cli.Hosting;
 using IdentityReplicator.Core.Control;
 using IdentityReplicator.Failover.Execution;
 using IdentityReplicator.Failover.Journal;
@@ -14,18 +15,20 @@ namespace IdentityReplicator.Cli.Commands;
 
 /// <summary>
 /// <c>idrep failover plan|drill|execute|status|resume|failback</c>: the whole cut-over to the standby Region and back.
-/// The commands parse and print; <see cref="FailoverRunner"/> decides. Exit codes: 0 ok, 1 a check or step failed,
-/// 2 usage, plan or confirmation error, 3 aborted.
+/// The commands parse and print; <see cref="FailoverOperations"/> and the <see cref="RunKinds"/> rules decide. Exit
+/// codes: 0 ok, 1 a check or step failed, 2 usage, plan or confirmation error, 3 aborted.
 /// </summary>
 public static class FailoverCommand
 {
+    private const string Interrupted = "Interrupted. Completed steps are in the journal; 'idrep failover resume --run <id>' carries on ('idrep failover status' shows the id).";
+
     public static Command Build()
     {
         var command = new Command("failover", "Fail over to the standby Region and back: plan and readiness, drills that measure themselves, execution with confirmation, status, resume, failback.");
         command.Subcommands.Add(PlanCommand());
-        command.Subcommands.Add(RunCommand("drill", "Run the plan against a drill environment (the sandbox, a staging copy), with timing: fail over to the standby.", "drill", Side.Standby, confirm: false));
-        command.Subcommands.Add(RunCommand("execute", "Fail over to the standby for real. Requires --confirm with the plan's environment name.", "execute", Side.Standby, confirm: true));
-        command.Subcommands.Add(RunCommand("failback", "Return to the primary Region: the same steps in reverse. Requires --confirm unless the plan is a drill environment.", "failback", Side.Primary, confirm: true));
+        command.Subcommands.Add(RunCommand(RunKind.Drill, "Run the plan against a drill environment (the sandbox, a staging copy), with timing: fail over to the standby."));
+        command.Subcommands.Add(RunCommand(RunKind.Execute, "Fail over to the standby for real. Requires --confirm with the plan's environment name."));
+        command.Subcommands.Add(RunCommand(RunKind.Failback, "Return to the primary Region: the same steps in reverse. Requires --confirm unless the plan is a drill environment."));
         command.Subcommands.Add(ResumeCommand());
         command.Subcommands.Add(StatusCommand());
         return command;
@@ -53,49 +56,44 @@ public static class FailoverCommand
         var to = new Option<string>("--to") { Description = "Plan a failover to 'standby' (default) or a failback to 'primary'.", DefaultValueFactory = _ => "standby" };
         to.AcceptOnlyFromAmong("standby", "primary");
         var command = new Command("plan", "Check readiness and show the exact steps; changes nothing.") { plan, json, verbose, to };
-        command.SetAction((parse, ct) => Guarded(async () =>
+        command.SetAction((parse, ct) => CliErrors.RunAsync(async () =>
         {
             var loaded = await PlanReader.LoadAsync(parse.GetRequiredValue(plan).FullName, ct);
-            var target = parse.GetValue(to) == "primary" ? Side.Primary : Side.Standby;
             using var loggers = Loggers(parse.GetValue(verbose));
-            using var ports = FailoverPorts.Create(loaded, target, TimeProvider.System);
-            var runner = new FailoverRunner(loaded, ports, TimeProvider.System, loggers.CreateLogger("failover"));
-            var checks = await runner.PreflightAsync(target, ct);
-            var control = await ports.Control.GetAsync(ct);
-            var steps = runner.Steps.Select(s => (s.Name, After: s.After, Description: s.Describe(loaded, target.Other(), target))).ToList();
+            var preview = await Operations(loaded, loggers).PreviewAsync(parse.GetValue(to) == "primary" ? Side.Primary : Side.Standby, ct);
             if (parse.GetValue(json))
             {
                 Console.WriteLine(new JsonObject
                 {
                     ["environment"] = loaded.Environment,
-                    ["from"] = target.Other().Name(),
-                    ["to"] = target.Name(),
-                    ["control"] = control?.ToString(),
-                    ["ready"] = checks.All(c => c.Passed),
-                    ["checks"] = new JsonArray([.. checks.Select(c => (JsonNode)new JsonObject { ["name"] = c.Name, ["passed"] = c.Passed, ["detail"] = c.Detail })]),
-                    ["steps"] = new JsonArray([.. steps.Select(s => (JsonNode)new JsonObject { ["name"] = s.Name, ["after"] = new JsonArray([.. s.After.Select(a => (JsonNode)a)]), ["does"] = s.Description })]),
+                    ["from"] = preview.From.Name(),
+                    ["to"] = preview.To.Name(),
+                    ["control"] = preview.Control?.ToString(),
+                    ["ready"] = preview.Ready,
+                    ["checks"] = new JsonArray([.. preview.Checks.Select(c => (JsonNode)new JsonObject { ["name"] = c.Name, ["passed"] = c.Passed, ["detail"] = c.Detail })]),
+                    ["steps"] = new JsonArray([.. preview.Steps.Select(s => (JsonNode)new JsonObject { ["name"] = s.Name, ["after"] = new JsonArray([.. s.After.Select(a => (JsonNode)a)]), ["does"] = s.Does })]),
                 }.ToJsonString());
             }
             else
             {
-                AnsiConsole.MarkupLineInterpolated($"[bold]{loaded.Environment}[/]: {target.Other().Name()} ({loaded.Pools.For(target.Other()).UserPoolId}) → {target.Name()} ({loaded.Pools.For(target).UserPoolId}); replication control: {control?.ToString() ?? "configured roles (no failover yet)"}");
-                WriteChecks(checks);
+                AnsiConsole.MarkupLineInterpolated($"[bold]{loaded.Environment}[/]: {preview.From.Name()} ({loaded.Pools.For(preview.From).UserPoolId}) → {preview.To.Name()} ({loaded.Pools.For(preview.To).UserPoolId}); replication control: {preview.Control?.ToString() ?? "configured roles (no failover yet)"}");
+                WriteChecks(preview.Checks);
                 var table = new Table().AddColumns("step", "after", "does");
-                foreach (var step in steps)
+                foreach (var step in preview.Steps)
                 {
-                    table.AddRow(Markup.Escape(step.Name), Markup.Escape(string.Join(", ", step.After)), Markup.Escape(step.Description));
+                    table.AddRow(Markup.Escape(step.Name), Markup.Escape(string.Join(", ", step.After)), Markup.Escape(step.Does));
                 }
 
                 AnsiConsole.Write(table);
-                AnsiConsole.MarkupLine(checks.All(c => c.Passed) ? "[green]Ready.[/] Nothing was changed." : "[red]Not ready[/] (see the failed checks). Nothing was changed.");
+                AnsiConsole.MarkupLine(preview.Ready ? "[green]Ready.[/] Nothing was changed." : "[red]Not ready[/] (see the failed checks). Nothing was changed.");
             }
 
-            return checks.All(c => c.Passed) ? IdrepCommand.Ok : IdrepCommand.CheckFailed;
-        }));
+            return preview.Ready ? IdrepCommand.Ok : IdrepCommand.CheckFailed;
+        }, Interrupted, ct));
         return command;
     }
 
-    private static Command RunCommand(string name, string description, string kind, Side to, bool confirm)
+    private static Command RunCommand(RunKind kind, string description)
     {
         var plan = PlanOption();
         var json = CommonOptions.Json();
@@ -103,32 +101,21 @@ public static class FailoverCommand
         var reports = ReportsOption();
         var force = ForceOption();
         var confirmation = new Option<string?>("--confirm") { Description = "The plan's environment name, typed out: proof you mean it." };
-        var command = new Command(name, description) { plan, json, verbose, reports, force };
-        if (confirm)
+        var command = new Command(kind.Name(), description) { plan, json, verbose, reports, force };
+        if (kind.TakesConfirmation())
         {
             command.Options.Add(confirmation);
         }
 
-        command.SetAction((parse, ct) => Guarded(async () =>
+        command.SetAction((parse, ct) => CliErrors.RunAsync(async () =>
         {
             var loaded = await PlanReader.LoadAsync(parse.GetRequiredValue(plan).FullName, ct);
-            if (kind == "drill" && !loaded.Drill)
-            {
-                throw new FailoverException($"Environment '{loaded.Environment}' is not a drill environment (the plan has no 'drill: true'); to fail over for real run 'idrep failover execute --confirm {loaded.Environment}'.");
-            }
-
-            if (confirm && (kind == "execute" || !loaded.Drill) && parse.GetValue(confirmation) != loaded.Environment)
-            {
-                throw new FailoverException($"'{name}' changes production: add --confirm {loaded.Environment} (the plan's environment name) to go ahead.");
-            }
-
             var forced = (parse.GetValue(force) ?? []).SelectMany(f => f.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToHashSet(StringComparer.Ordinal);
             using var loggers = Loggers(parse.GetValue(verbose));
-            using var ports = FailoverPorts.Create(loaded, to, TimeProvider.System);
-            var runner = new FailoverRunner(loaded, ports, TimeProvider.System, loggers.CreateLogger("failover"));
-            var result = await runner.StartAsync(kind, to, Options(forced, parse.GetValue(json)), ct);
+            var options = Options(forced, parse.GetValue(json)) with { Confirmation = kind.TakesConfirmation() ? parse.GetValue(confirmation) : null };
+            var result = await Operations(loaded, loggers).StartAsync(kind, options, ct);
             return await ReportAsync(result, loaded, parse.GetValue(reports), parse.GetValue(json), ct);
-        }));
+        }, Interrupted, ct));
         return command;
     }
 
@@ -140,21 +127,13 @@ public static class FailoverCommand
         var reports = ReportsOption();
         var run = new Option<string>("--run") { Description = "The run to resume ('idrep failover status' lists them).", Required = true };
         var command = new Command("resume", "Resume a run that was killed, failed or interrupted: completed steps are not repeated.") { plan, run, json, verbose, reports };
-        command.SetAction((parse, ct) => Guarded(async () =>
+        command.SetAction((parse, ct) => CliErrors.RunAsync(async () =>
         {
             var loaded = await PlanReader.LoadAsync(parse.GetRequiredValue(plan).FullName, ct);
             using var loggers = Loggers(parse.GetValue(verbose));
-            var runId = parse.GetRequiredValue(run);
-
-            // The run's direction decides the Region whose mirror table replica is used; both hold the journal.
-            using var probe = FailoverPorts.Create(loaded, Side.Standby, TimeProvider.System);
-            var record = await probe.Journal.GetRunAsync(runId, ct)
-                ?? throw new FailoverException($"No run '{runId}' in the journal; 'idrep failover status --plan …' lists the runs.");
-            using var ports = FailoverPorts.Create(loaded, record.To, TimeProvider.System);
-            var runner = new FailoverRunner(loaded, ports, TimeProvider.System, loggers.CreateLogger("failover"));
-            var result = await runner.ResumeAsync(runId, Options(new HashSet<string>(), parse.GetValue(json)), ct);
+            var result = await Operations(loaded, loggers).ResumeAsync(parse.GetRequiredValue(run), Options(new HashSet<string>(), parse.GetValue(json)), ct);
             return await ReportAsync(result, loaded, parse.GetValue(reports), parse.GetValue(json), ct);
-        }));
+        }, Interrupted, ct));
         return command;
     }
 
@@ -164,19 +143,14 @@ public static class FailoverCommand
         var json = CommonOptions.Json();
         var run = new Option<string?>("--run") { Description = "Show this run's steps (default: the replication control and the latest runs)." };
         var command = new Command("status", "Show which way replication runs (the control item and its epoch) and the runs in the journal.") { plan, run, json };
-        command.SetAction((parse, ct) => Guarded(async () =>
+        command.SetAction((parse, ct) => CliErrors.RunAsync(async () =>
         {
             var loaded = await PlanReader.LoadAsync(parse.GetRequiredValue(plan).FullName, ct);
-            using var ports = FailoverPorts.Create(loaded, Side.Standby, TimeProvider.System);
-            var control = await ports.Control.GetAsync(ct);
+            var operations = new FailoverOperations(loaded, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
             var runId = parse.GetValue(run);
             if (runId is not null)
             {
-                var record = await ports.Journal.GetRunAsync(runId, ct) ?? throw new FailoverException($"No run '{runId}' in the journal.");
-                var steps = await ports.Journal.GetStepsAsync(runId, ct);
-                var ordered = new FailoverRunner(loaded, ports, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance).Steps
-                    .Select(s => steps.FirstOrDefault(r => r.Name == s.Name) ?? new StepRecord { Name = s.Name }).ToList();
-                var result = new RunResult(record, ordered, [], record.State is RunState.Succeeded or RunState.Running ? null : record.Summary);
+                var result = await operations.GetRunAsync(runId, ct);
                 if (parse.GetValue(json))
                 {
                     Console.WriteLine(RunReport.ToJson(result, loaded).ToJsonString());
@@ -189,7 +163,7 @@ public static class FailoverCommand
                 return IdrepCommand.Ok;
             }
 
-            var runs = await ports.Journal.ListRunsAsync(10, ct);
+            var (control, runs) = await operations.StatusAsync(10, ct);
             if (parse.GetValue(json))
             {
                 Console.WriteLine(new JsonObject
@@ -220,7 +194,7 @@ public static class FailoverCommand
             }
 
             return IdrepCommand.Ok;
-        }));
+        }, Interrupted, ct));
         return command;
     }
 
@@ -232,7 +206,7 @@ public static class FailoverCommand
 
     private static async Task<int> ReportAsync(RunResult result, FailoverPlan plan, DirectoryInfo? reports, bool json, CancellationToken cancellationToken)
     {
-        var folder = reports?.FullName ?? Path.Combine(Path.GetDirectoryName(plan.SourcePath) ?? ".", "failover-reports");
+        var folder = reports?.FullName ?? RunReport.DefaultFolder(plan);
         var files = await RunReport.SaveAsync(result, plan, folder, cancellationToken);
         if (json)
         {
@@ -300,38 +274,9 @@ public static class FailoverCommand
 
     private static string Seconds(double? seconds) => seconds is { } s ? s.ToString("0.00", CultureInfo.InvariantCulture) + " s" : "—";
 
+    private static FailoverOperations Operations(FailoverPlan plan, ILoggerFactory loggers) =>
+        new(plan, TimeProvider.System, loggers.CreateLogger("failover"));
+
     private static ILoggerFactory Loggers(bool verbose) =>
         LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(verbose ? LogLevel.Debug : LogLevel.Warning));
-
-    /// <summary>
-    /// Turns the failover tool's typed exceptions into messages and exit codes; configuration errors (the plan's
-    /// <c>aws</c> credentials) go on to <see cref="Hosting.CliErrors"/>.
-    /// </summary>
-    private static async Task<int> Guarded(Func<Task<int>> action)
-    {
-        try
-        {
-            return await action();
-        }
-        catch (PlanException e)
-        {
-            await Console.Error.WriteLineAsync("The plan cannot be used:");
-            foreach (var problem in e.Problems)
-            {
-                await Console.Error.WriteLineAsync("  " + problem);
-            }
-
-            return IdrepCommand.UsageError;
-        }
-        catch (FailoverException e)
-        {
-            await Console.Error.WriteLineAsync(e.Message);
-            return IdrepCommand.UsageError;
-        }
-        catch (OperationCanceledException)
-        {
-            await Console.Error.WriteLineAsync("Interrupted. Completed steps are in the journal; 'idrep failover resume --run <id>' carries on ('idrep failover status' shows the id).");
-            return IdrepCommand.Aborted;
-        }
-    }
 }

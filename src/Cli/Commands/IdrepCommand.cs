@@ -4,8 +4,8 @@ using IdentityReplicator.Cli.Hosting;
 namespace IdentityReplicator.Cli.Commands;
 
 /// <summary>
-/// The <c>idrep</c> command line. Exit codes: 0 success, 1 a check failed (drift, not converged), 2 usage or
-/// configuration error (whatever command raised it: <see cref="CliErrors"/>), 3 aborted.
+/// The <c>idrep</c> command line. Exit codes: 0 success, 1 a check failed (drift, not converged), 2 usage,
+/// configuration or service error, 3 aborted — for whatever stops a command, decided in one place: <see cref="CliErrors"/>.
 /// </summary>
 public static class IdrepCommand
 {
@@ -48,19 +48,9 @@ public static class IdrepCommand
             // Without System.CommandLine's handler, which would print any exception with its stack and exit 1.
             return await result.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
-        catch (Exception e) when (CliErrors.IsUsageError(e))
-        {
-            return await CliErrors.ReportUsageErrorAsync(e);
-        }
-        catch (OperationCanceledException)
-        {
-            return Aborted;
-        }
         catch (Exception e)
         {
-            // Anything else is a bug: shown whole, as System.CommandLine's own handler did.
-            await Console.Error.WriteLineAsync($"Unhandled exception: {e}");
-            return CheckFailed;
+            return await CliErrors.ReportAsync(e);
         }
     }
 }

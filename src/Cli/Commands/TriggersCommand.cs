@@ -40,6 +40,11 @@ public static class TriggersCommand
             {
                 r.AddError("--apply and --dry-run contradict each other; pass one.");
             }
+
+            foreach (var slot in (r.GetValue(triggers) ?? []).Where(t => !UserPoolTriggers.Slots.Contains(t)))
+            {
+                r.AddError($"'{slot}' is not a trigger the Replicator handles; use one of {string.Join(", ", UserPoolTriggers.Slots)}.");
+            }
         });
         install.SetAction((parse, cancellationToken) => InstallAsync(
             parse.GetRequiredValue(config),
@@ -55,29 +60,18 @@ public static class TriggersCommand
 
     private static async Task<int> InstallAsync(FileInfo file, string role, string functionArn, string[]? triggers, bool replace, bool apply, bool json, CancellationToken cancellationToken)
     {
-        try
-        {
-            await using var services = CliServices.Build(CliConfiguration.Load(file));
-            var replication = services.GetRequiredService<IOptions<ReplicationOptions>>().Value;
-            var poolId = role == PoolRoles.Primary ? replication.Primary.UserPoolId : replication.Standby.UserPoolId;
-            var installer = new UserPoolTriggers(services.GetRequiredKeyedService<CognitoIdentityProviderClient>(role));
-            var chosen = triggers is { Length: > 0 } ? triggers : role == PoolRoles.Primary ? UserPoolTriggers.PrimaryDefaults : UserPoolTriggers.StandbyDefaults;
-            var desired = chosen.Distinct(StringComparer.Ordinal).ToDictionary(t => t, _ => functionArn, StringComparer.Ordinal);
-            var plan = apply
-                ? await installer.InstallAsync(poolId, desired, replace, cancellationToken)
-                : await installer.PlanAsync(poolId, desired, replace, cancellationToken);
-            Report(plan, apply, json);
-            return plan.Conflicts.Count > 0 ? IdrepCommand.CheckFailed : IdrepCommand.Ok;
-        }
-        catch (TriggerConflictException e)
-        {
-            await Console.Error.WriteLineAsync(e.Message);
-            return IdrepCommand.CheckFailed;
-        }
-        catch (ArgumentException e)
-        {
-            return await CliErrors.ReportUsageErrorAsync(e);
-        }
+        // A slot taken by another function ends --apply with TriggerConflictException: exit 1 (CliErrors).
+        await using var services = CliServices.Build(CliConfiguration.Load(file));
+        var replication = services.GetRequiredService<IOptions<ReplicationOptions>>().Value;
+        var poolId = role == PoolRoles.Primary ? replication.Primary.UserPoolId : replication.Standby.UserPoolId;
+        var installer = new UserPoolTriggers(services.GetRequiredKeyedService<CognitoIdentityProviderClient>(role));
+        var chosen = triggers is { Length: > 0 } ? triggers : role == PoolRoles.Primary ? UserPoolTriggers.PrimaryDefaults : UserPoolTriggers.StandbyDefaults;
+        var desired = chosen.Distinct(StringComparer.Ordinal).ToDictionary(t => t, _ => functionArn, StringComparer.Ordinal);
+        var plan = apply
+            ? await installer.InstallAsync(poolId, desired, replace, cancellationToken)
+            : await installer.PlanAsync(poolId, desired, replace, cancellationToken);
+        Report(plan, apply, json);
+        return plan.Conflicts.Count > 0 ? IdrepCommand.CheckFailed : IdrepCommand.Ok;
     }
 
     private static void Report(TriggerPlan plan, bool applied, bool json)

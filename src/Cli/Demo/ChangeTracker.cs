@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using IdentityReplicator.Reconciler.Drift;
+using IdentityReplicator.Core.Compare;
 
 namespace IdentityReplicator.Cli.Demo;
 

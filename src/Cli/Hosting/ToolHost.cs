@@ -1,6 +1,3 @@
-using IdentityReplicator.Core.Aws;
-using IdentityReplicator.Core.Mirror;
-using IdentityReplicator.Reconciler.Drift.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -43,24 +40,9 @@ public static class ToolHost
     }
 
     /// <summary>
-    /// Runs a command body and maps failures to exit codes: 2 for service errors (with a message naming the problem),
-    /// 3 when interrupted. Configuration and usage errors go on to <see cref="CliErrors"/> (exit code 2).
+    /// Runs a command body; <see cref="CliErrors"/> maps whatever stops it (a service error: "Failed: …", exit 2;
+    /// interrupted: how to resume, exit 3).
     /// </summary>
-    public static async Task<int> RunAsync(Func<Task<int>> body, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await body();
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            await Console.Error.WriteLineAsync("Interrupted. Re-run the same command to resume: finished work is found in step and not redone.");
-            return Commands.IdrepCommand.Aborted;
-        }
-        catch (Exception e) when (e is AwsServiceException or MirrorStoreException or ReportStoreException or HttpRequestException or IOException or UnauthorizedAccessException)
-        {
-            await Console.Error.WriteLineAsync($"Failed: {e.Message}");
-            return Commands.IdrepCommand.UsageError;
-        }
-    }
+    public static Task<int> RunAsync(Func<Task<int>> body, CancellationToken cancellationToken) =>
+        CliErrors.RunAsync(body, "Interrupted. Re-run the same command to resume: finished work is found in step and not redone.", cancellationToken);
 }

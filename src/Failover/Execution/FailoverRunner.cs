@@ -12,9 +12,12 @@ namespace IdentityReplicator.Failover.Execution;
 /// <summary>A run cannot start or resume as asked (no such run, the plan changed, a confirmation is missing).</summary>
 public sealed class FailoverException(string message, Exception? inner = null) : Exception(message, inner);
 
-/// <summary>How to run: which failed preflight checks to skip, and an observer of step stages (tests kill runs there).</summary>
+/// <summary>How to run: the confirmation, which failed preflight checks to skip, and an observer of step stages (tests kill runs there).</summary>
 public sealed record RunOptions
 {
+    /// <summary>The plan's environment name as the operator typed it (<c>--confirm</c>); see <see cref="RunKinds.Authorize"/>.</summary>
+    public string? Confirmation { get; init; }
+
     public IReadOnlySet<string> Force { get; init; } = ImmutableHashSet<string>.Empty;
 
     /// <summary>Called with ("acted" | "completed", step name) after a step's side effect and after it is journaled.</summary>
@@ -57,9 +60,14 @@ public sealed class FailoverRunner(FailoverPlan plan, FailoverPorts ports, TimeP
     public Task<IReadOnlyList<CheckResult>> PreflightAsync(Side to, CancellationToken cancellationToken) =>
         new PreflightChecks(plan, ports, time).RunAsync(to.Other(), to, cancellationToken);
 
-    /// <summary>Starts a new run towards <paramref name="to"/>.</summary>
-    public async Task<RunResult> StartAsync(string kind, Side to, RunOptions options, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts a new run of <paramref name="kind"/> towards the side it moves to, once the kind's rules allow it on this
+    /// plan with <see cref="RunOptions.Confirmation"/> (<see cref="RunKinds.Authorize"/>).
+    /// </summary>
+    public async Task<RunResult> StartAsync(RunKind kind, RunOptions options, CancellationToken cancellationToken)
     {
+        kind.Authorize(plan, options.Confirmation);
+        var to = kind.To();
         var unknown = options.Force.Where(f => !PreflightChecks.Names.Contains(f, StringComparer.Ordinal)).ToList();
         if (unknown.Count > 0)
         {
@@ -78,7 +86,7 @@ public sealed class FailoverRunner(FailoverPlan plan, FailoverPorts ports, TimeP
         var run = new RunRecord
         {
             RunId = $"{now:yyyyMMdd-HHmmss}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(2))}",
-            Kind = kind,
+            Kind = kind.Name(),
             Environment = plan.Environment,
             From = to.Other(),
             To = to,
@@ -94,7 +102,7 @@ public sealed class FailoverRunner(FailoverPlan plan, FailoverPorts ports, TimeP
         }
 
         await ports.Journal.CreateRunAsync(run, cancellationToken);
-        Log.RunStarted(logger, run.RunId, kind, plan.Environment, run.From.Name(), to.Name());
+        Log.RunStarted(logger, run.RunId, run.Kind, plan.Environment, run.From.Name(), to.Name());
         return await ExecuteAsync(run, checks, options, cancellationToken);
     }
 
@@ -117,6 +125,18 @@ public sealed class FailoverRunner(FailoverPlan plan, FailoverPorts ports, TimeP
         await ports.Journal.UpdateRunAsync(run, cancellationToken);
         Log.RunResumed(logger, run.RunId, run.Attempts);
         return await ExecuteAsync(run, [], options, cancellationToken);
+    }
+
+    /// <summary>
+    /// A run as the journal holds it: every step in the plan's order (those it never reached as pending) and, unless it
+    /// succeeded or is still running, its summary as the failure.
+    /// </summary>
+    public async Task<RunResult> GetRunAsync(string runId, CancellationToken cancellationToken)
+    {
+        var record = await ports.Journal.GetRunAsync(runId, cancellationToken) ?? throw new FailoverException($"No run '{runId}' in the journal.");
+        var steps = await ports.Journal.GetStepsAsync(runId, cancellationToken);
+        var ordered = _steps.Select(s => steps.FirstOrDefault(r => r.Name == s.Name) ?? new StepRecord { Name = s.Name }).ToList();
+        return new RunResult(record, ordered, [], record.State is RunState.Succeeded or RunState.Running ? null : record.Summary);
     }
 
     private async Task<RunResult> ExecuteAsync(RunRecord run, IReadOnlyList<CheckResult> checks, RunOptions options, CancellationToken cancellationToken)

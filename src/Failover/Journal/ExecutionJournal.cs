@@ -27,7 +27,7 @@ public sealed record RunRecord
 {
     public required string RunId { get; init; }
 
-    /// <summary><c>drill</c>, <c>execute</c> or <c>failback</c>.</summary>
+    /// <summary>The run's <see cref="Execution.RunKind"/> by name: <c>drill</c>, <c>execute</c> or <c>failback</c>.</summary>
     public required string Kind { get; init; }
 
     public required string Environment { get; init; }

@@ -1,10 +1,10 @@
 using Amazon.Runtime;
 using IdentityReplicator.Core.Aws;
+using IdentityReplicator.Core.Compare;
 using IdentityReplicator.Core.Model;
 using IdentityReplicator.Core.Pools;
 using IdentityReplicator.Failover.Execution;
 using IdentityReplicator.Failover.Plans;
-using IdentityReplicator.Reconciler.Drift;
 
 namespace IdentityReplicator.Failover.Preflight;
 

@@ -189,6 +189,9 @@ public static class RunReport
             """;
     }
 
+    /// <summary>Where reports go unless the operator names a folder: <c>failover-reports</c> beside the plan file.</summary>
+    public static string DefaultFolder(FailoverPlan plan) => Path.Combine(Path.GetDirectoryName(plan.SourcePath) ?? ".", "failover-reports");
+
     /// <summary>Writes the three forms to <paramref name="folder"/>/&lt;run id&gt;/.</summary>
     public static async Task<ReportFiles> SaveAsync(RunResult result, FailoverPlan plan, string folder, CancellationToken cancellationToken)
     {

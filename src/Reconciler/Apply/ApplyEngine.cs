@@ -398,16 +398,8 @@ public sealed class ApplyEngine
         return true;
     }
 
-    /// <summary>Which standby status a primary status maps to; <c>null</c> when the user is not replicated.</summary>
-    public static string? StandbyStatusFor(string primaryStatus) => primaryStatus switch
-    {
-        UserStatuses.Confirmed or UserStatuses.ResetRequired or UserStatuses.Compromised => UserStatuses.Confirmed,
-        UserStatuses.ForceChangePassword => UserStatuses.ForceChangePassword,
-
-        // Unconfirmed sign-ups cannot confirm against the standby (their code came from the primary); federated
-        // users are re-created by their identity provider at their next sign-in. See docs/replication.md.
-        _ => null,
-    };
+    /// <summary>Which standby status a primary status maps to; <c>null</c> when the user is not replicated (the rule is Core's).</summary>
+    public static string? StandbyStatusFor(string primaryStatus) => UserStatuses.StandbyStatusFor(primaryStatus);
 
     /// <summary>Attributes the reconciler writes to the standby: everything but Cognito-managed ones and exclusions.</summary>
     public bool IsReplicated(string attribute) =>

@@ -1,9 +1,9 @@
 using System.Collections.Immutable;
 using System.Text.RegularExpressions;
+using IdentityReplicator.Core.Compare;
 using IdentityReplicator.Core.Mirror;
 using IdentityReplicator.Core.Model;
 using IdentityReplicator.Core.Pools;
-using IdentityReplicator.Reconciler.Apply;
 
 namespace IdentityReplicator.Reconciler.Drift;
 
@@ -104,7 +104,7 @@ public static partial class DriftDetector
 
             if (differences.Contains(UserComparison.Status))
             {
-                items.Add(row with { Kind = DriftKind.Status, Expected = ApplyEngine.StandbyStatusFor(primary.Status), Actual = standby.Status });
+                items.Add(row with { Kind = DriftKind.Status, Expected = UserStatuses.StandbyStatusFor(primary.Status), Actual = standby.Status });
             }
 
             if (differences.Contains(UserComparison.Groups))

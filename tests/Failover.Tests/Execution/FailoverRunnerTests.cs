@@ -48,7 +48,7 @@ public sealed class FailoverRunnerTests
             },
         };
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first.StartAsync("drill", Side.Standby, options, kill.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first.StartAsync(RunKind.Drill, options, kill.Token));
         Assert.True(killed, $"the run never reached '{stage}' of {step}");
         var run = (await env.Journal.ListRunsAsync(1, CancellationToken.None)).Single();
         var completedBefore = (await env.Journal.GetStepsAsync(run.RunId, CancellationToken.None)).Where(s => s.State == StepState.Succeeded).Select(s => s.Name).ToList();
@@ -70,7 +70,7 @@ public sealed class FailoverRunnerTests
     {
         var env = new FakeEnvironment();
 
-        var result = await Runner(env).StartAsync("drill", Side.Standby, new RunOptions(), CancellationToken.None);
+        var result = await Runner(env).StartAsync(RunKind.Drill, new RunOptions(), CancellationToken.None);
 
         Assert.True(result.Succeeded, result.Failure);
         Assert.Equal(FailoverStep.All().Select(s => s.Name), result.Steps.Select(s => s.Name));
@@ -87,7 +87,7 @@ public sealed class FailoverRunnerTests
     {
         var env = new FakeEnvironment();
 
-        var result = await Runner(env).StartAsync("drill", Side.Standby, new RunOptions(), CancellationToken.None);
+        var result = await Runner(env).StartAsync(RunKind.Drill, new RunOptions(), CancellationToken.None);
 
         var byName = result.Steps.ToDictionary(s => s.Name);
         foreach (var step in FailoverStep.All())
@@ -103,10 +103,10 @@ public sealed class FailoverRunnerTests
     public async Task Start_SecondDrillAfterTheFirst_FindsEverythingDoneAndChangesNothing()
     {
         var env = new FakeEnvironment();
-        await Runner(env).StartAsync("drill", Side.Standby, new RunOptions(), CancellationToken.None);
+        await Runner(env).StartAsync(RunKind.Drill, new RunOptions(), CancellationToken.None);
         var before = env.SideEffects;
 
-        var again = await Runner(env).StartAsync("drill", Side.Standby, new RunOptions(), CancellationToken.None);
+        var again = await Runner(env).StartAsync(RunKind.Drill, new RunOptions(), CancellationToken.None);
 
         Assert.True(again.Succeeded, again.Failure);
         Assert.Equal(before, env.SideEffects);
@@ -117,9 +117,9 @@ public sealed class FailoverRunnerTests
     public async Task Start_FailbackAfterDrill_RestoresTheOriginalState()
     {
         var env = new FakeEnvironment();
-        await Runner(env).StartAsync("drill", Side.Standby, new RunOptions(), CancellationToken.None);
+        await Runner(env).StartAsync(RunKind.Drill, new RunOptions(), CancellationToken.None);
 
-        var back = await Runner(env).StartAsync("failback", Side.Primary, new RunOptions(), CancellationToken.None);
+        var back = await Runner(env).StartAsync(RunKind.Failback, new RunOptions(), CancellationToken.None);
 
         Assert.True(back.Succeeded, back.Failure);
         var control = env.Control.Current!;
@@ -135,7 +135,7 @@ public sealed class FailoverRunnerTests
         var env = new FakeEnvironment();
         var runner = new FailoverRunner(env.Plan, env.Ports(lag: new Lagging(TimeSpan.FromMinutes(5))), TimeProvider.System, NullLogger.Instance);
 
-        var blocked = await runner.StartAsync("drill", Side.Standby, new RunOptions(), CancellationToken.None);
+        var blocked = await runner.StartAsync(RunKind.Drill, new RunOptions(), CancellationToken.None);
 
         Assert.True(blocked.BlockedByPreflight);
         Assert.Contains(PreflightChecks.ReplicationLag, blocked.Failure, StringComparison.Ordinal);
@@ -143,7 +143,7 @@ public sealed class FailoverRunnerTests
         Assert.Equal((0, 0, 0, 0), env.SideEffects);
         Assert.Empty(await env.Journal.ListRunsAsync(10, CancellationToken.None));
 
-        var forced = await runner.StartAsync("drill", Side.Standby, new RunOptions { Force = new HashSet<string> { PreflightChecks.ReplicationLag } }, CancellationToken.None);
+        var forced = await runner.StartAsync(RunKind.Drill, new RunOptions { Force = new HashSet<string> { PreflightChecks.ReplicationLag } }, CancellationToken.None);
 
         Assert.Contains(forced.Checks, c => c.Name == PreflightChecks.ReplicationLag && c.Forced);
     }
@@ -154,7 +154,7 @@ public sealed class FailoverRunnerTests
         var env = new FakeEnvironment(FakeEnvironment.PlanText.Replace("clusters: { primary: app-east, standby: app-west }", "clusters: { primary: app-east, standby: app-west }\n  mode: unplanned", StringComparison.Ordinal));
         var runner = new FailoverRunner(env.Plan, env.Ports(lag: new Lagging(TimeSpan.FromMinutes(5))), TimeProvider.System, NullLogger.Instance);
 
-        var result = await runner.StartAsync("drill", Side.Standby, new RunOptions { Force = new HashSet<string> { PreflightChecks.ReplicationLag } }, CancellationToken.None);
+        var result = await runner.StartAsync(RunKind.Drill, new RunOptions { Force = new HashSet<string> { PreflightChecks.ReplicationLag } }, CancellationToken.None);
 
         Assert.True(result.Succeeded, result.Failure);
         Assert.InRange(result.Run.RpoEstimateSeconds!.Value, 295, 310);
@@ -168,7 +168,7 @@ public sealed class FailoverRunnerTests
         var env = new FakeEnvironment(FakeEnvironment.PlanText.Replace("clusters: { primary: app-east, standby: app-west }", "clusters: { primary: app-east, standby: app-west }\n  mode: unplanned", StringComparison.Ordinal));
         env.Database.Lag = TimeSpan.FromSeconds(1.5);
 
-        var result = await Runner(env).StartAsync("drill", Side.Standby, new RunOptions(), CancellationToken.None);
+        var result = await Runner(env).StartAsync(RunKind.Drill, new RunOptions(), CancellationToken.None);
 
         Assert.True(result.Succeeded, result.Failure);
         Assert.Equal(1.5, result.DatabaseLagSeconds);
@@ -182,7 +182,7 @@ public sealed class FailoverRunnerTests
         var env = new FakeEnvironment();
         env.Database.Lag = TimeSpan.FromMinutes(2);
 
-        var result = await Runner(env).StartAsync("drill", Side.Standby, new RunOptions(), CancellationToken.None);
+        var result = await Runner(env).StartAsync(RunKind.Drill, new RunOptions(), CancellationToken.None);
 
         Assert.True(result.BlockedByPreflight);
         Assert.Contains("preflight.maxDatabaseLag", result.Failure, StringComparison.Ordinal);
@@ -193,10 +193,22 @@ public sealed class FailoverRunnerTests
     {
         var env = new FakeEnvironment();
 
-        var error = await Assert.ThrowsAsync<FailoverException>(() => Runner(env).StartAsync("drill", Side.Standby, new RunOptions { Force = new HashSet<string> { "lag" } }, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<FailoverException>(() => Runner(env).StartAsync(RunKind.Drill, new RunOptions { Force = new HashSet<string> { "lag" } }, CancellationToken.None));
 
         Assert.Contains("'lag'".Trim('\''), error.Message, StringComparison.Ordinal);
         Assert.Contains(PreflightChecks.ReplicationLag, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_ExecuteWithoutTheEnvironmentName_IsRefusedBeforeAnythingChanges()
+    {
+        var env = new FakeEnvironment();
+
+        var error = await Assert.ThrowsAsync<FailoverException>(() => Runner(env).StartAsync(RunKind.Execute, new RunOptions(), CancellationToken.None));
+
+        Assert.Contains("'execute' changes production", error.Message, StringComparison.Ordinal);
+        Assert.Equal((0, 0, 0, 0), env.SideEffects);
+        Assert.Empty(await env.Journal.ListRunsAsync(10, CancellationToken.None));
     }
 
     [Fact]
@@ -205,8 +217,7 @@ public sealed class FailoverRunnerTests
         var env = new FakeEnvironment();
         using var kill = new CancellationTokenSource();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Runner(env).StartAsync(
-            "drill",
-            Side.Standby,
+            RunKind.Drill,
             new RunOptions { Observer = async (s, n) => { if (n == FenceStep.StepName) { await kill.CancelAsync(); kill.Token.ThrowIfCancellationRequested(); } } },
             kill.Token));
         var run = (await env.Journal.ListRunsAsync(1, CancellationToken.None)).Single();
@@ -223,7 +234,7 @@ public sealed class FailoverRunnerTests
         var env = new FakeEnvironment();
 
         var result = await new FailoverRunner(env.Plan, env.Ports(signIn: new FailingSignIn()), TimeProvider.System, NullLogger.Instance)
-            .StartAsync("drill", Side.Standby, new RunOptions { Force = new HashSet<string> { PreflightChecks.Health } }, CancellationToken.None);
+            .StartAsync(RunKind.Drill, new RunOptions { Force = new HashSet<string> { PreflightChecks.Health } }, CancellationToken.None);
 
         Assert.False(result.Succeeded);
         Assert.Equal(RunState.Failed, result.Run.State);

@@ -12,7 +12,7 @@ public sealed class RunReportTests
     public async Task SaveAsync_SucceededDrill_WritesJsonMarkdownAndHtmlWithATimelineBarPerStep()
     {
         var env = new FakeEnvironment();
-        var result = await new FailoverRunner(env.Plan, env.Ports(), TimeProvider.System, NullLogger.Instance).StartAsync("drill", Side.Standby, new RunOptions(), CancellationToken.None);
+        var result = await new FailoverRunner(env.Plan, env.Ports(), TimeProvider.System, NullLogger.Instance).StartAsync(RunKind.Drill, new RunOptions(), CancellationToken.None);
         var folder = Directory.CreateTempSubdirectory("idrep-report-").FullName;
         try
         {
@@ -34,6 +34,15 @@ public sealed class RunReportTests
         {
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    [Fact]
+    public void DefaultFolder_Plan_IsFailoverReportsBesideThePlanFile()
+    {
+        var plan = new FakeEnvironment().Plan;
+
+        Assert.Equal(Path.Combine("/plans", "failover-reports"), RunReport.DefaultFolder(plan));
+        Assert.Equal(Path.Combine(".", "failover-reports"), RunReport.DefaultFolder(plan with { SourcePath = null }));
     }
 
     [Fact]

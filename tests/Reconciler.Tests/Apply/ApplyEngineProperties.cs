@@ -1,8 +1,8 @@
 using System.Globalization;
 using CsCheck;
+using IdentityReplicator.Core.Compare;
 using IdentityReplicator.Core.Model;
 using IdentityReplicator.Reconciler.Apply;
-using IdentityReplicator.Reconciler.Drift;
 using IdentityReplicator.TestSupport;
 
 namespace IdentityReplicator.Reconciler.Tests.Apply;

@@ -1,7 +1,7 @@
 using IdentityReplicator.Core.Cognito;
+using IdentityReplicator.Core.Compare;
 using IdentityReplicator.Core.Model;
 using IdentityReplicator.Reconciler.Apply;
-using IdentityReplicator.Reconciler.Drift;
 
 namespace IdentityReplicator.Reconciler.Tests.Apply;
 

@@ -1,10 +1,9 @@
 using CsCheck;
+using IdentityReplicator.Core.Compare;
 using IdentityReplicator.Core.Model;
 using IdentityReplicator.Core.Pools;
-using IdentityReplicator.Reconciler.Apply;
-using IdentityReplicator.Reconciler.Drift;
 
-namespace IdentityReplicator.Reconciler.Tests.Drift;
+namespace IdentityReplicator.Core.Tests.Compare;
 
 /// <summary>The drift comparison: replication's rules, differences by field name, never values.</summary>
 public sealed class UserComparisonTests
@@ -129,7 +128,7 @@ public sealed class UserComparisonTests
     [InlineData(UserStatuses.Unknown, null)]
     public void StandbyStatusFor_PrimaryStatus_MapsToTheStandbyStatusOrNotReplicated(string primaryStatus, string? expected)
     {
-        Assert.Equal(expected, ApplyEngine.StandbyStatusFor(primaryStatus));
+        Assert.Equal(expected, UserStatuses.StandbyStatusFor(primaryStatus));
     }
 
     [Fact]
@@ -191,7 +190,7 @@ public sealed class UserComparisonTests
                 $"unexpected difference '{d}'"));
             Assert.DoesNotContain(differences, d => d.Contains("value", StringComparison.Ordinal));
 
-            var mirror = primary with { Status = ApplyEngine.StandbyStatusFor(primary.Status) ?? primary.Status };
+            var mirror = primary with { Status = UserStatuses.StandbyStatusFor(primary.Status) ?? primary.Status };
             Assert.Empty(UserComparison.Compare(primary, null, mirror, null, AllButExcluded));
         });
 }
