@@ -19,6 +19,10 @@ public sealed partial record SandboxOptions
 public sealed partial class SandboxEnvironment
 {
     private readonly Dictionary<string, (QuotaProxy Quotas, FaultInjector Faults)> _proxies = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, CognitoFront> _fronts = new(StringComparer.Ordinal);
+
+    /// <summary>The Cognito front of a pool (tests read its interceptor chain).</summary>
+    internal CognitoFront FrontOf(SandboxPool pool) => _fronts[pool.Region];
 
     /// <summary>The quota proxy in front of a pool (switch it on or off, read its counters).</summary>
     public QuotaProxy QuotaProxyOf(SandboxPool pool) => _proxies[pool.Region].Quotas;

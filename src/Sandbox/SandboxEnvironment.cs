@@ -362,6 +362,7 @@ public sealed partial class SandboxEnvironment : IAsyncDisposable
         interceptors.AddRange([disabled, new VerifiedFlagAlone(direct), new PreSignUpOnAdminCreateUser(lambdaHttp, CognitoLocal.TriggerFunction, region)]);
         var front = await CognitoFront.StartAsync(emulator.Url, interceptors, cancellationToken);
         _owned.Add(front);
+        _fronts[region] = front;
 
         var client = CognitoIdentityProviderClient.Create(new AwsEndpoint(region, front.Url), Credentials);
         var attributes = options.CustomAttributes.Concat(name == "primary" ? options.PrimaryOnlyAttributes : []);
