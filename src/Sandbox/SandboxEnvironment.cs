@@ -1,78 +1,20 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Amazon.DynamoDBv2;
 using Amazon.Runtime;
 using IdentityReplicator.Core.Aws;
 using IdentityReplicator.Core.Cognito;
-using IdentityReplicator.Core.Control;
-using IdentityReplicator.Core.EventBridge;
-using IdentityReplicator.Core.Pools;
-using IdentityReplicator.Core.Quotas;
 using IdentityReplicator.Core.Mirror;
-using IdentityReplicator.Replicator.Capture;
-using IdentityReplicator.Replicator.Lambda;
 using IdentityReplicator.Sandbox.Cognito;
 using IdentityReplicator.Sandbox.Emulators;
 using IdentityReplicator.Sandbox.EventBridge;
 using IdentityReplicator.Sandbox.Failover;
 using IdentityReplicator.Sandbox.Lambda;
+using IdentityReplicator.Sandbox.Proxy;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 
 namespace IdentityReplicator.Sandbox;
-
-/// <summary>How to build the sandbox.</summary>
-public sealed partial record SandboxOptions
-{
-    public string PrimaryRegion { get; init; } = "us-east-1";
-
-    public string StandbyRegion { get; init; } = "us-west-2";
-
-    /// <summary>Pools sign in by email (Cognito gives each user a UUID username), as most applications do; else by username.</summary>
-    public bool SignInByEmail { get; init; } = true;
-
-    public string TableName { get; init; } = "identity-replicator-mirror";
-
-    public int FeedBuckets { get; init; } = 8;
-
-    /// <summary>
-    /// Custom attributes both pools get (without the <c>custom:</c> prefix). <c>primary_sub</c> carries each standby
-    /// user's original <c>sub</c> (Replication:PrimarySubAttribute).
-    /// </summary>
-    public IReadOnlyList<string> CustomAttributes { get; init; } = ["tier", "plan", "department", "primary_sub"];
-
-    /// <summary>Custom attributes only the primary gets (to exercise schema mismatches).</summary>
-    public IReadOnlyList<string> PrimaryOnlyAttributes { get; init; } = [];
-
-    public TimeSpan TriggerBudget { get; init; } = TimeSpan.FromMilliseconds(1500);
-
-    /// <summary>How long an Aurora promotion takes in the local RDS (short: drills measure the tool, not AWS).</summary>
-    public TimeSpan PromotionDelay { get; init; } = TimeSpan.FromSeconds(1);
-
-    /// <summary>How long a Route 53 change stays PENDING before INSYNC in the local Route 53.</summary>
-    public TimeSpan DnsPropagationDelay { get; init; } = TimeSpan.FromMilliseconds(500);
-
-    /// <summary>Whether calls through the fronts are recorded as CloudTrail events and delivered to the Replicator.</summary>
-    public bool RecordCloudTrail { get; init; } = true;
-
-    /// <summary>
-    /// How long a CloudTrail event takes to reach the Replicator. On AWS, management events reach EventBridge
-    /// typically within seconds (longer under load); zero makes the sandbox's event path as fast as it can be.
-    /// </summary>
-    public TimeSpan CloudTrailDelay { get; init; } = TimeSpan.Zero;
-
-    /// <summary>Where emulator state and the config file go; a fresh temporary folder (deleted on dispose) when null.</summary>
-    public string? DataDirectory { get; init; }
-
-    /// <summary>
-    /// Whether to run a local S3 (s3rver) with the bucket <see cref="SandboxEnvironment.ReportBucket"/>, and point the
-    /// config file's <c>Drift:OutputBucket</c> at it. Off by default: it adds an emulator process (about 1.5 s of start,
-    /// in parallel with the others, and 70 MB) that only drift-report storage needs.
-    /// </summary>
-    public bool S3 { get; init; }
-}
 
 /// <summary>One of the sandbox's two pools.</summary>
 public sealed record SandboxPool(string Region, string UserPoolId, Uri Endpoint, string AppClientId);
@@ -83,7 +25,14 @@ public sealed record SandboxPool(string Region, string UserPoolId, Uri Endpoint,
 /// real Replicator handler for the emulator's triggers, and on request s3rver for drift reports. Everything listens on
 /// 127.0.0.1 and stops on dispose.
 /// </summary>
-public sealed partial class SandboxEnvironment : IAsyncDisposable
+/// <remarks>
+/// This class starts the parts in order and hands them out; each part is built where its concern lives:
+/// the emulator processes in <see cref="SandboxEmulators"/>, a pool's front and its interceptor chain in
+/// <see cref="PoolFront"/> and <see cref="FrontInterceptors"/>, the Replicator's endpoint and event rules in
+/// <see cref="SandboxReplicator"/>, the failover endpoints in <see cref="FailoverSandbox"/>, the config and plan
+/// files in <see cref="SandboxFiles"/>, and the JSON line in <see cref="SandboxDescription"/>.
+/// </remarks>
+public sealed class SandboxEnvironment : IAsyncDisposable
 {
     public const string AccessKey = "sandbox";
 
@@ -91,6 +40,7 @@ public sealed partial class SandboxEnvironment : IAsyncDisposable
     public const string ReportBucket = "idrep-drift-reports";
 
     private readonly List<IAsyncDisposable> _owned = [];
+    private readonly Dictionary<string, PoolFront> _fronts = new(StringComparer.Ordinal);
     private readonly bool _deleteData;
     private readonly AmazonDynamoDBClient _dynamo;
 
@@ -184,6 +134,12 @@ public sealed partial class SandboxEnvironment : IAsyncDisposable
     public CognitoIdentityProviderClient Client(SandboxPool pool, ICognitoCallPolicy? policy = null) =>
         CognitoIdentityProviderClient.Create(new AwsEndpoint(pool.Region, pool.Endpoint), Credentials, policy);
 
+    /// <summary>The quota proxy in front of a pool (switch it on or off, read its counters).</summary>
+    public QuotaProxy QuotaProxyOf(SandboxPool pool) => _fronts[pool.Region].Interceptors.Quotas;
+
+    /// <summary>The fault injector in front of a pool.</summary>
+    public FaultInjector FaultsOf(SandboxPool pool) => _fronts[pool.Region].Interceptors.Faults;
+
     /// <summary>The settings of <see cref="ConfigFile"/>, as configuration.</summary>
     public IConfiguration Configuration(IDictionary<string, string?>? overrides = null)
     {
@@ -197,29 +153,7 @@ public sealed partial class SandboxEnvironment : IAsyncDisposable
     }
 
     /// <summary>One line describing the sandbox, for scripts.</summary>
-    public string DescribeAsJson()
-    {
-        var description = new JsonObject
-        {
-            ["primary"] = Describe(Primary),
-            ["standby"] = Describe(Standby),
-            ["mirror"] = new JsonObject { ["endpoint"] = MirrorEndpoint.ToString(), ["tableName"] = TableName, ["feedBuckets"] = FeedBuckets },
-            ["lambdaEndpoint"] = LambdaEndpoint.ToString(),
-            ["eventBridgeEndpoint"] = EventBus.Url.ToString(),
-            ["confirmationCode"] = ConfirmationCode,
-            ["configFile"] = ConfigFile,
-            ["route53Endpoint"] = Failover.Route53.Url.ToString(),
-            ["rdsEndpoint"] = Failover.Rds.Url.ToString(),
-            ["ssmEndpoint"] = Failover.Ssm.Url.ToString(),
-            ["planFile"] = PlanFile,
-        };
-        if (S3Endpoint is not null)
-        {
-            description["s3"] = new JsonObject { ["endpoint"] = S3Endpoint.ToString(), ["bucket"] = ReportBucket };
-        }
-
-        return description.ToJsonString();
-    }
+    public string DescribeAsJson() => SandboxDescription.Of(this);
 
     public async ValueTask DisposeAsync()
     {
@@ -250,185 +184,47 @@ public sealed partial class SandboxEnvironment : IAsyncDisposable
         }
     }
 
-    private static JsonObject Describe(SandboxPool pool) => new()
-    {
-        ["region"] = pool.Region,
-        ["userPoolId"] = pool.UserPoolId,
-        ["endpoint"] = pool.Endpoint.ToString(),
-        ["appClientId"] = pool.AppClientId,
-    };
+    /// <summary>The Cognito front of a pool (tests read its interceptor chain).</summary>
+    internal CognitoFront FrontOf(SandboxPool pool) => _fronts[pool.Region].Front;
 
+    /// <summary>Everything after dynalite, in dependency order; whatever started is owned, so dispose stops it.</summary>
     private async Task BuildAsync(string install, SandboxOptions options, ILoggerFactory loggers, TimeProvider time, CancellationToken cancellationToken)
     {
-        var mirrorOptions = new MirrorOptions { TableName = options.TableName, FeedBuckets = options.FeedBuckets };
         await MirrorTable.CreateAsync(_dynamo, options.TableName, options.FeedBuckets, time, cancellationToken);
 
-        // The Invoke endpoint starts first (the emulators need its address); the function is set once the pools exist.
-        ReplicatorFunction? function = null;
-        var lambda = await LambdaInvokeEndpoint.StartAsync(
-            new Dictionary<string, Func<ReadOnlyMemory<byte>, CancellationToken, Task<ReadOnlyMemory<byte>>>>
-            {
-                [CognitoLocal.TriggerFunction] = (input, ct) => function is null ? Task.FromResult(input) : function.InvokeAsync(input, ct),
-            },
-            cancellationToken);
+        var replicator = new SandboxReplicator();
+        var lambda = await replicator.StartInvokeEndpointAsync(cancellationToken);
         _owned.Add(lambda);
         LambdaEndpoint = lambda.Url;
         EventBus = await LocalEventBus.StartAsync(time, options.PrimaryRegion, cancellationToken);
         _owned.Add(EventBus);
 
-        var primaryData = Path.Combine(DataDirectory, "primary");
-        var standbyData = Path.Combine(DataDirectory, "standby");
-        List<Task<NodeProcess>> starts =
-        [
-            CognitoLocal.StartAsync(install, primaryData, lambda.Url, options.PrimaryRegion, ConfirmationCode, time, cancellationToken),
-            CognitoLocal.StartAsync(install, standbyData, lambda.Url, options.StandbyRegion, ConfirmationCode, time, cancellationToken),
-        ];
-        if (options.S3)
-        {
-            starts.Add(S3Local.StartAsync(install, DataDirectory, AccessKey, [ReportBucket], time, cancellationToken));
-        }
-
-        try
-        {
-            await Task.WhenAll(starts);
-        }
-        finally
-        {
-            // Whatever started is owned (and so stopped on dispose) even when another emulator failed to start.
-            _owned.AddRange(starts.Where(t => t.IsCompletedSuccessfully).Select(t => t.Result));
-        }
-
-        NodeProcess[] emulators = [starts[0].Result, starts[1].Result];
-        S3Endpoint = options.S3 ? starts[2].Result.Url : null;
+        var emulators = await SandboxEmulators.StartAsync(install, DataDirectory, lambda.Url, ConfirmationCode, options, _owned.Add, time, cancellationToken);
+        S3Endpoint = emulators.S3?.Url;
         ProcessIds = [.. _owned.OfType<NodeProcess>().Select(p => p.ProcessId)];
 
         var lambdaHttp = new HttpClient { BaseAddress = lambda.Url, Timeout = TimeSpan.FromSeconds(10) };
         _owned.Add(new DisposableAdapter(lambdaHttp));
-        var primary = await StartPoolAsync(emulators[0], options.PrimaryRegion, "primary", options, lambdaHttp, time, cancellationToken);
-        var standby = await StartPoolAsync(emulators[1], options.StandbyRegion, "standby", options, lambdaHttp, time, cancellationToken);
+        var primary = await StartPoolAsync(emulators.Primary, options.PrimaryRegion, "primary", options, lambdaHttp, time, cancellationToken);
+        var standby = await StartPoolAsync(emulators.Standby, options.StandbyRegion, "standby", options, lambdaHttp, time, cancellationToken);
         Primary = primary;
         Standby = standby;
+        replicator.Connect(_dynamo, primary, standby, Client, EventBus, options, loggers, time);
 
-        // Both emulators send their triggers here, and both pools' calls are recorded as CloudTrail events; the function
-        // captures whichever pool the replication control names as the source (the primary until a failover reverses
-        // it) and drops the other's events (the reconciler's own calls) before reading Cognito. It reads each pool
-        // within a budget of that Region's quotas, as it does on AWS.
-        IUserDirectory Directory(SandboxPool pool) =>
-            new CognitoUserDirectory(Client(pool, new QuotaGovernor(new QuotaOptions { Share = QuotaOptions.PrimaryShare }, time, "replicator")), pool.UserPoolId);
-        var replicator = ReplicatorFunction.Create(
-            _dynamo,
-            Directory(primary),
-            mirrorOptions,
-            new CaptureOptions { PrimaryPoolId = primary.UserPoolId, TriggerBudget = options.TriggerBudget },
-            loggers,
-            time,
-            new ReplicationDirection(
-                new DynamoDbReplicationControlStore(_dynamo, mirrorOptions),
-                new ReplicationControl { Epoch = 0, SourceRegion = primary.Region, SourcePoolId = primary.UserPoolId, TargetRegion = standby.Region, TargetPoolId = standby.UserPoolId },
-                time),
-            Directory(standby));
-        function = replicator;
-
-        // EventBridge rules of the deployment: Cognito's CloudTrail events and applications' hints go to the Replicator.
-        EventBus.Subscribe(new EventSubscription(
-            "cognito-cloudtrail-to-replicator",
-            e => e["source"]?.GetValue<string>() == CloudTrailEvent.Source && e["detail-type"]?.GetValue<string>() == CloudTrailEvent.DetailType,
-            (e, ct) => replicator.HandleAsync(e, ct),
-            options.CloudTrailDelay));
-        EventBus.Subscribe(new EventSubscription(
-            "user-changed-hints-to-replicator",
-            e => e["detail-type"]?.GetValue<string>() == UserChangedEvent.DetailType,
-            (e, ct) => replicator.HandleAsync(e, ct),
-            TimeSpan.Zero));
-
-        await File.WriteAllTextAsync(ConfigFile, WriteConfig().ToJsonString(new JsonSerializerOptions { WriteIndented = true }), cancellationToken);
-
+        await SandboxFiles.WriteConfigAsync(this, cancellationToken);
         Failover = await FailoverSandbox.StartAsync(primary, standby, options, time, cancellationToken);
         _owned.Add(Failover);
-        await File.WriteAllTextAsync(PlanFile, Failover.Plan(primary, standby, MirrorEndpoint, TableName, FeedBuckets, AccessKey), cancellationToken);
+        await SandboxFiles.WritePlanAsync(this, cancellationToken);
     }
 
     private async Task<SandboxPool> StartPoolAsync(NodeProcess emulator, string region, string name, SandboxOptions options, HttpClient lambdaHttp, TimeProvider time, CancellationToken cancellationToken)
     {
-        var direct = CognitoIdentityProviderClient.Create(new AwsEndpoint(region, emulator.Url), Credentials);
-        var disabled = new DisabledUsersCannotSignIn(direct);
-        // Faults and quotas first; CloudTrail sees every call that reached "Cognito"; then the emulator fixes.
-        var interceptors = ProxyInterceptors(region, emulator.Url, options, time);
-        if (options.RecordCloudTrail)
-        {
-            interceptors.Insert(2, new CloudTrailRecorder(EventBus, direct, region, time));
-        }
-
-        interceptors.AddRange([disabled, new VerifiedFlagAlone(direct), new PreSignUpOnAdminCreateUser(lambdaHttp, CognitoLocal.TriggerFunction, region)]);
-        var front = await CognitoFront.StartAsync(emulator.Url, interceptors, cancellationToken);
+        var front = await PoolFront.StartAsync(emulator.Url, region, options, EventBus, lambdaHttp, time, cancellationToken);
         _owned.Add(front);
-
-        var client = CognitoIdentityProviderClient.Create(new AwsEndpoint(region, front.Url), Credentials);
+        _fronts[region] = front;
         var attributes = options.CustomAttributes.Concat(name == "primary" ? options.PrimaryOnlyAttributes : []);
-        var pool = await client.CreateUserPoolAsync(
-            new CreateUserPoolRequest($"idrep-sandbox-{name}")
-            {
-                UsernameAttributes = options.SignInByEmail ? ["email"] : null,
-                AutoVerifiedAttributes = options.SignInByEmail ? ["email"] : null,
-                UsernameConfiguration = new UsernameConfigurationType(false),
-                Schema = [.. attributes.Select(a => new SchemaAttributeType
-                {
-                    Name = a,
-                    AttributeDataType = "String",
-                    Mutable = true,
-                    StringAttributeConstraints = new StringAttributeConstraintsType("0", "256"),
-                })],
-            },
-            cancellationToken);
-        var poolId = pool.UserPool?.Id ?? throw new InvalidOperationException("cognito-local returned no pool id.");
-        var appClient = await client.CreateUserPoolClientAsync(
-            new CreateUserPoolClientRequest(poolId, $"idrep-sandbox-{name}-app")
-            {
-                GenerateSecret = false,
-                ExplicitAuthFlows = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
-            },
-            cancellationToken);
-        var clientId = appClient.UserPoolClient?.ClientId ?? throw new InvalidOperationException("cognito-local returned no app client id.");
-        disabled.RegisterClient(clientId, poolId);
-        return new SandboxPool(region, poolId, front.Url, clientId);
+        return await front.CreatePoolAsync(region, name, attributes, options.SignInByEmail, cancellationToken);
     }
-
-    private JsonObject WriteConfig()
-    {
-        var config = Settings();
-        if (S3Endpoint is not null)
-        {
-            config["Drift"] = new JsonObject { ["OutputBucket"] = ReportBucket, ["S3ServiceUrl"] = S3Endpoint.ToString() };
-        }
-
-        return config;
-    }
-
-    private JsonObject Settings() => new()
-    {
-        ["Aws"] = new JsonObject { ["AccessKeyId"] = AccessKey, ["SecretAccessKey"] = AccessKey },
-        ["Replication"] = new JsonObject
-        {
-            ["Primary"] = new JsonObject { ["Region"] = Primary.Region, ["UserPoolId"] = Primary.UserPoolId, ["ServiceUrl"] = Primary.Endpoint.ToString() },
-            ["Standby"] = new JsonObject { ["Region"] = Standby.Region, ["UserPoolId"] = Standby.UserPoolId, ["ServiceUrl"] = Standby.Endpoint.ToString() },
-        },
-        ["Mirror"] = new JsonObject
-        {
-            ["TableName"] = TableName,
-            ["FeedBuckets"] = FeedBuckets,
-            ["Endpoints"] = new JsonObject { [Primary.Region] = MirrorEndpoint.ToString(), [Standby.Region] = MirrorEndpoint.ToString() },
-        },
-        ["EventBridge"] = new JsonObject
-        {
-            ["Endpoints"] = new JsonObject { [Primary.Region] = EventBus.Url.ToString(), [Standby.Region] = EventBus.Url.ToString() },
-        },
-        ["Sandbox"] = new JsonObject
-        {
-            ["PrimaryAppClientId"] = Primary.AppClientId,
-            ["StandbyAppClientId"] = Standby.AppClientId,
-            ["ConfirmationCode"] = ConfirmationCode,
-        },
-    };
 
     private sealed class DisposableAdapter(IDisposable inner) : IAsyncDisposable
     {

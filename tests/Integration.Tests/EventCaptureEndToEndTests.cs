@@ -1,15 +1,9 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using IdentityReplicator.Cli.Hosting;
-using IdentityReplicator.Core.Aws;
 using IdentityReplicator.Core.Cognito;
-using IdentityReplicator.Core.EventBridge;
-using IdentityReplicator.Core.Mirror;
 using IdentityReplicator.Core.Pools;
 using IdentityReplicator.Sandbox;
 using IdentityReplicator.TestSupport;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace IdentityReplicator.Integration.Tests;
 
@@ -21,26 +15,21 @@ namespace IdentityReplicator.Integration.Tests;
 public sealed class EventCaptureEndToEndTests(SandboxFixture fixture) : IAsyncLifetime
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(15);
-    private IHost? _worker;
+    private RunningWorker? _worker;
 
     private SandboxEnvironment Sandbox => fixture.Sandbox;
 
     private CognitoIdentityProviderClient Primary => Sandbox.Client(Sandbox.Primary);
 
-    private CognitoUserDirectory Standby => new(Sandbox.Client(Sandbox.Standby), Sandbox.Standby.UserPoolId);
+    private CognitoUserDirectory Standby => Sandbox.UserDirectory(Sandbox.Standby);
 
-    public async Task InitializeAsync()
-    {
-        _worker = WorkerHost.Build(Sandbox.Configuration(), LogLevel.Warning);
-        await _worker.StartAsync();
-    }
+    public async Task InitializeAsync() => _worker = await Sandbox.StartWorkerAsync();
 
     public async Task DisposeAsync()
     {
         if (_worker is not null)
         {
-            await _worker.StopAsync();
-            _worker.Dispose();
+            await _worker.DisposeAsync();
         }
     }
 
@@ -91,9 +80,9 @@ public sealed class EventCaptureEndToEndTests(SandboxFixture fixture) : IAsyncLi
         var email = await CreateReplicatedUserAsync();
         var user = await Primary.AdminGetUserAsync(new AdminGetUserRequest(Sandbox.Primary.UserPoolId, email));
         var sub = user.UserAttributes!.Single(a => a.Name == "sub").Value!;
-        var mirror = new DynamoDbMirrorStore(Sandbox.Dynamo, new MirrorOptions { TableName = Sandbox.TableName, FeedBuckets = Sandbox.FeedBuckets }, TimeProvider.System);
+        var mirror = Sandbox.Mirror();
         var before = (await mirror.GetUserAsync(user.Username!, CancellationToken.None))!.ProfileVersion;
-        var publisher = new UserChangedPublisher(EventBridgeClient.Create(new AwsEndpoint(Sandbox.Primary.Region, Sandbox.EventBus.Url), SandboxEnvironment.Credentials));
+        var publisher = Sandbox.Hints(Sandbox.Primary);
 
         await publisher.PublishAsync(Sandbox.Primary.UserPoolId, sub: sub);
 

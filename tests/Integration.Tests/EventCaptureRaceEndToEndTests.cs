@@ -1,15 +1,8 @@
 using System.Text.Json.Nodes;
-using IdentityReplicator.Cli.Hosting;
-using IdentityReplicator.Core.Aws;
 using IdentityReplicator.Core.Cognito;
-using IdentityReplicator.Core.EventBridge;
-using IdentityReplicator.Core.Mirror;
-using IdentityReplicator.Core.Pools;
 using IdentityReplicator.Replicator.Capture;
 using IdentityReplicator.Sandbox;
 using IdentityReplicator.TestSupport;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace IdentityReplicator.Integration.Tests;
 
@@ -26,71 +19,63 @@ public sealed class EventCaptureRaceEndToEndTests
     [Fact]
     public async Task LateCloudTrailRecordsAndHintForTheOldSub_AfterTheUsernameWasTakenAgain_LeaveTheLiveUserInMirrorAndStandby()
     {
-        await using var sandbox = await SandboxEnvironment.StartAsync(new SandboxOptions { SignInByEmail = false }, NullLoggerFactory.Instance, TimeProvider.System, CancellationToken.None);
-        using var worker = WorkerHost.Build(sandbox.Configuration(new Dictionary<string, string?> { ["Sweep:Enabled"] = "false" }), LogLevel.Warning);
-        await worker.StartAsync();
-        try
+        await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { SignInByEmail = false });
+        await using var worker = await sandbox.StartWorkerAsync(new Dictionary<string, string?> { ["Sweep:Enabled"] = "false" });
+        var pool = sandbox.Primary.UserPoolId;
+        var primary = sandbox.Client(sandbox.Primary);
+        var standby = sandbox.UserDirectory(sandbox.Standby);
+        var mirror = sandbox.Mirror();
+
+        // The first race-000: created, edited, disabled, deleted; each call leaves its CloudTrail record.
+        var oldSub = await CreateAsync(primary, pool, "old");
+        await Eventually.TrueAsync(async () => await standby.FindUserAsync(Username, CancellationToken.None) is not null, Bound, "the first race-000 to be replicated");
+        await primary.AdminUpdateUserAttributesAsync(new AdminUpdateUserAttributesRequest(pool, Username, [new AttributeType("custom:plan", "trial")]));
+        await primary.AdminDisableUserAsync(new AdminDisableUserRequest(pool, Username));
+        await primary.AdminDeleteUserAsync(new AdminDeleteUserRequest(pool, Username));
+        await Eventually.TrueAsync(async () => await standby.FindUserAsync(Username, CancellationToken.None) is null, Bound, "the first race-000 to be deleted in the standby");
+
+        // The second race-000, with a new sub; settled in the mirror and the standby.
+        var newSub = await CreateAsync(primary, pool, "new");
+        await Eventually.TrueAsync(
+            async () => (await standby.FindUserAsync(Username, CancellationToken.None))?.Attributes.GetValueOrDefault("custom:tier") == "new",
+            Bound,
+            "the second race-000 to be replicated");
+        var standbyBefore = (await standby.FindUserAsync(Username, CancellationToken.None))!;
+
+        // Cognito's records of the old user's calls, delivered again late: the username hidden, the user named by sub.
+        var late = new List<JsonObject>();
+        foreach (var eventName in new[] { "AdminDeleteUser", "AdminUpdateUserAttributes", "AdminDisableUser" })
         {
-            var pool = sandbox.Primary.UserPoolId;
-            var primary = sandbox.Client(sandbox.Primary);
-            var standby = new CognitoUserDirectory(sandbox.Client(sandbox.Standby), sandbox.Standby.UserPoolId);
-            var mirror = new DynamoDbMirrorStore(sandbox.Dynamo, new MirrorOptions { TableName = sandbox.TableName, FeedBuckets = sandbox.FeedBuckets }, TimeProvider.System);
+            var record = RecordOf(sandbox, eventName, oldSub);
+            Assert.Equal(CloudTrailEvent.Redacted, record["requestParameters"]?["username"]?.GetValue<string>());
+            late.Add(record);
+        }
 
-            // The first race-000: created, edited, disabled, deleted; each call leaves its CloudTrail record.
-            var oldSub = await CreateAsync(primary, pool, "old");
-            await Eventually.TrueAsync(async () => await standby.FindUserAsync(Username, CancellationToken.None) is not null, Bound, "the first race-000 to be replicated");
-            await primary.AdminUpdateUserAttributesAsync(new AdminUpdateUserAttributesRequest(pool, Username, [new AttributeType("custom:plan", "trial")]));
-            await primary.AdminDisableUserAsync(new AdminDisableUserRequest(pool, Username));
-            await primary.AdminDeleteUserAsync(new AdminDeleteUserRequest(pool, Username));
-            await Eventually.TrueAsync(async () => await standby.FindUserAsync(Username, CancellationToken.None) is null, Bound, "the first race-000 to be deleted in the standby");
-
-            // The second race-000, with a new sub; settled in the mirror and the standby.
-            var newSub = await CreateAsync(primary, pool, "new");
+        var hints = sandbox.Hints(sandbox.Primary);
+        foreach (var deliver in late.Select(r => (Func<Task>)(() => Task.FromResult(sandbox.EventBus.Publish(CloudTrailEvent.Source, CloudTrailEvent.DetailType, r))))
+            .Append(() => hints.PublishAsync(pool, sub: oldSub)))
+        {
+            // Each late event makes the Replicator read race-000 again: wait for that read, then look.
+            var before = (await mirror.GetUserAsync(Username, CancellationToken.None))!.ProfileVersion;
+            await deliver();
             await Eventually.TrueAsync(
-                async () => (await standby.FindUserAsync(Username, CancellationToken.None))?.Attributes.GetValueOrDefault("custom:tier") == "new",
+                async () => await mirror.GetUserAsync(Username, CancellationToken.None) is { } now && (now.ProfileVersion > before || now.Deleted),
                 Bound,
-                "the second race-000 to be replicated");
-            var standbyBefore = (await standby.FindUserAsync(Username, CancellationToken.None))!;
+                "the late event to be captured");
 
-            // Cognito's records of the old user's calls, delivered again late: the username hidden, the user named by sub.
-            var late = new List<JsonObject>();
-            foreach (var eventName in new[] { "AdminDeleteUser", "AdminUpdateUserAttributes", "AdminDisableUser" })
-            {
-                var record = RecordOf(sandbox, eventName, oldSub);
-                Assert.Equal(CloudTrailEvent.Redacted, record["requestParameters"]?["username"]?.GetValue<string>());
-                late.Add(record);
-            }
-
-            var hints = new UserChangedPublisher(EventBridgeClient.Create(new AwsEndpoint(sandbox.Primary.Region, sandbox.EventBus.Url), SandboxEnvironment.Credentials));
-            foreach (var deliver in late.Select(r => (Func<Task>)(() => Task.FromResult(sandbox.EventBus.Publish(CloudTrailEvent.Source, CloudTrailEvent.DetailType, r))))
-                .Append(() => hints.PublishAsync(pool, sub: oldSub)))
-            {
-                // Each late event makes the Replicator read race-000 again: wait for that read, then look.
-                var before = (await mirror.GetUserAsync(Username, CancellationToken.None))!.ProfileVersion;
-                await deliver();
-                await Eventually.TrueAsync(
-                    async () => await mirror.GetUserAsync(Username, CancellationToken.None) is { } now && (now.ProfileVersion > before || now.Deleted),
-                    Bound,
-                    "the late event to be captured");
-
-                var recorded = (await mirror.GetUserAsync(Username, CancellationToken.None))!;
-                Assert.False(recorded.Deleted, "a late event about the old sub tombstoned the live race-000 in the mirror");
-                Assert.Equal(newSub, recorded.Sub);
-            }
-
-            // A marker user replicated after the late events means the reconciler has read the feed past them.
-            var marker = await SandboxPools.CreateUserAsync(sandbox, sandbox.Primary, "marker@example.com");
-            await Eventually.TrueAsync(async () => await standby.FindUserAsync(marker.Username, CancellationToken.None) is not null, Bound, "the marker user to be replicated");
-            var standbyAfter = await standby.FindUserAsync(Username, CancellationToken.None);
-            Assert.NotNull(standbyAfter);
-            Assert.Equal(standbyBefore.Sub, standbyAfter.Sub);
-            Assert.Equal("new", standbyAfter.Attributes.GetValueOrDefault("custom:tier"));
-            Assert.True(standbyAfter.Enabled);
+            var recorded = (await mirror.GetUserAsync(Username, CancellationToken.None))!;
+            Assert.False(recorded.Deleted, "a late event about the old sub tombstoned the live race-000 in the mirror");
+            Assert.Equal(newSub, recorded.Sub);
         }
-        finally
-        {
-            await worker.StopAsync();
-        }
+
+        // A marker user replicated after the late events means the reconciler has read the feed past them.
+        var marker = await SandboxPools.CreateUserAsync(sandbox, sandbox.Primary, "marker@example.com");
+        await Eventually.TrueAsync(async () => await standby.FindUserAsync(marker.Username, CancellationToken.None) is not null, Bound, "the marker user to be replicated");
+        var standbyAfter = await standby.FindUserAsync(Username, CancellationToken.None);
+        Assert.NotNull(standbyAfter);
+        Assert.Equal(standbyBefore.Sub, standbyAfter.Sub);
+        Assert.Equal("new", standbyAfter.Attributes.GetValueOrDefault("custom:tier"));
+        Assert.True(standbyAfter.Enabled);
     }
 
     /// <summary>Creates race-000 in the primary (no message); returns its sub.</summary>

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using IdentityReplicator.Cli.Hosting;
 using IdentityReplicator.Core.Cognito;
 using IdentityReplicator.Core.Compare;
 using IdentityReplicator.Core.Mirror;
@@ -8,37 +7,27 @@ using IdentityReplicator.Failover.Journal;
 using IdentityReplicator.Sandbox;
 using IdentityReplicator.Sandbox.Failover;
 using IdentityReplicator.TestSupport;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace IdentityReplicator.Integration.Tests;
 
 /// <summary>One sandbox with short promotion and DNS delays, and a worker, for the failover drills.</summary>
 public sealed class FailoverSandboxFixture : IAsyncLifetime
 {
-    public SandboxEnvironment Sandbox { get; private set; } = null!;
+    private RunningWorker? _worker;
 
-    public IHost Worker { get; private set; } = null!;
+    public SandboxEnvironment Sandbox { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
-        Sandbox = await SandboxEnvironment.StartAsync(
-            new SandboxOptions { PromotionDelay = TimeSpan.FromMilliseconds(300), DnsPropagationDelay = TimeSpan.FromMilliseconds(200) },
-            NullLoggerFactory.Instance,
-            TimeProvider.System,
-            CancellationToken.None);
-        Worker = WorkerHost.Build(Sandbox.Configuration(new Dictionary<string, string?> { ["Reconciler:IdlePollInterval"] = "00:00:00.200" }), LogLevel.Warning);
-        await Worker.StartAsync();
+        Sandbox = await TestSandbox.StartAsync(new SandboxOptions { PromotionDelay = TimeSpan.FromMilliseconds(300), DnsPropagationDelay = TimeSpan.FromMilliseconds(200) });
+        _worker = await Sandbox.StartWorkerAsync(new Dictionary<string, string?> { ["Reconciler:IdlePollInterval"] = "00:00:00.200" });
     }
 
     public async Task DisposeAsync()
     {
-        if (Worker is not null)
+        if (_worker is not null)
         {
-            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            await Worker.StopAsync(stop.Token);
-            Worker.Dispose();
+            await _worker.DisposeAsync();
         }
 
         if (Sandbox is not null)
@@ -62,8 +51,8 @@ public sealed class FailoverDrillTests(FailoverSandboxFixture fixture) : IClassF
     public async Task DrillThenFailback_InTheSandbox_MovesEverythingAndBackWithZeroDrift()
     {
         AssertPrimaryActive();
-        var primary = Directory(_sandbox.Primary);
-        var standby = Directory(_sandbox.Standby);
+        var primary = _sandbox.UserDirectory(_sandbox.Primary);
+        var standby = _sandbox.UserDirectory(_sandbox.Standby);
         var before = $"drill-before-{Guid.NewGuid():N}"[..20] + "@example.com";
         await SignUpAsync(_sandbox.Primary, before);
         await Eventually.TrueAsync(async () => await standby.FindUserAsync(before, CancellationToken.None) is not null, TimeSpan.FromSeconds(30), "the user to reach the standby");
@@ -200,8 +189,6 @@ public sealed class FailoverDrillTests(FailoverSandboxFixture fixture) : IClassF
 
         Assert.EndsWith(":cluster:" + cluster, failover.Rds.WriterOf(FailoverSandbox.GlobalClusterId), StringComparison.Ordinal);
     }
-
-    private CognitoUserDirectory Directory(SandboxPool pool) => new(_sandbox.Client(pool), pool.UserPoolId);
 
     private async Task SignUpAsync(SandboxPool pool, string email)
     {

@@ -1,7 +1,7 @@
 using Amazon.DynamoDBv2.Model;
 using IdentityReplicator.Core.Cognito;
 using IdentityReplicator.Sandbox;
-using Microsoft.Extensions.Logging.Abstractions;
+using IdentityReplicator.TestSupport;
 
 namespace IdentityReplicator.Integration.Tests;
 
@@ -12,7 +12,7 @@ public sealed class TriggerBudgetTests
     public async Task SignUpAndConfirm_MirrorTableDeleted_SucceedWithinTheTriggerBudget()
     {
         var budget = TimeSpan.FromMilliseconds(500);
-        await using var sandbox = await SandboxEnvironment.StartAsync(new SandboxOptions { TriggerBudget = budget }, NullLoggerFactory.Instance, TimeProvider.System, CancellationToken.None);
+        await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { TriggerBudget = budget });
         await sandbox.Dynamo.DeleteTableAsync(new DeleteTableRequest { TableName = sandbox.TableName });
         var client = sandbox.Client(sandbox.Primary);
         var email = $"budget-{Guid.NewGuid():N}@example.com";

@@ -1,9 +1,7 @@
 using IdentityReplicator.Core.Cognito;
 using IdentityReplicator.Core.Compare;
 using IdentityReplicator.Core.Pools;
-using IdentityReplicator.Sandbox;
 using IdentityReplicator.TestSupport;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace IdentityReplicator.Integration.Tests;
 
@@ -15,10 +13,10 @@ public sealed class WorkerRestartTests
     [Fact]
     public async Task Worker_KilledMidRunAndRestarted_ConvergesWithNothingLostAndNoDuplicates()
     {
-        await using var sandbox = await SandboxEnvironment.StartAsync(new SandboxOptions(), NullLoggerFactory.Instance, TimeProvider.System, CancellationToken.None);
+        await using var sandbox = await TestSandbox.StartAsync();
         var primaryClient = sandbox.Client(sandbox.Primary);
         var primary = new CognitoUserDirectory(primaryClient, sandbox.Primary.UserPoolId);
-        var standby = new CognitoUserDirectory(sandbox.Client(sandbox.Standby), sandbox.Standby.UserPoolId);
+        var standby = sandbox.UserDirectory(sandbox.Standby);
 
         // The first worker starts while users are still being created, and is killed once part of them arrived.
         using (var first = IdrepProcess.Start("worker", "--config", sandbox.ConfigFile))

@@ -1,5 +1,4 @@
 using IdentityReplicator.Sandbox;
-using Microsoft.Extensions.Logging.Abstractions;
 using Xunit;
 
 namespace IdentityReplicator.TestSupport;
@@ -9,7 +8,7 @@ public sealed class SandboxFixture : IAsyncLifetime
 {
     public SandboxEnvironment Sandbox { get; private set; } = null!;
 
-    public Task InitializeAsync() => StartAsync(new SandboxOptions());
+    public async Task InitializeAsync() => Sandbox = await TestSandbox.StartAsync();
 
     public async Task DisposeAsync()
     {
@@ -18,9 +17,6 @@ public sealed class SandboxFixture : IAsyncLifetime
             await Sandbox.DisposeAsync();
         }
     }
-
-    private async Task StartAsync(SandboxOptions options) =>
-        Sandbox = await SandboxEnvironment.StartAsync(options, NullLoggerFactory.Instance, TimeProvider.System, CancellationToken.None);
 }
 
 /// <summary>The name of the collection that shares one <see cref="SandboxFixture"/> (define it in each test assembly).</summary>

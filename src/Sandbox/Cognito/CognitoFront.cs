@@ -52,13 +52,17 @@ public sealed class CognitoFront : IAsyncDisposable
     private readonly LocalServer _server;
     private readonly HttpClient _http;
 
-    private CognitoFront(LocalServer server, HttpClient http)
+    private CognitoFront(LocalServer server, HttpClient http, IReadOnlyList<ICognitoInterceptor> interceptors)
     {
         _server = server;
         _http = http;
+        Interceptors = interceptors;
     }
 
     public Uri Url => _server.Url;
+
+    /// <summary>The interceptors, in the order each call runs through them.</summary>
+    internal IReadOnlyList<ICognitoInterceptor> Interceptors { get; }
 
     public static async Task<CognitoFront> StartAsync(Uri emulator, IReadOnlyList<ICognitoInterceptor> interceptors, CancellationToken cancellationToken)
     {
@@ -66,7 +70,7 @@ public sealed class CognitoFront : IAsyncDisposable
         var server = await LocalServer.StartAsync(
             app => app.Map("/{**path}", context => HandleAsync(context, http, interceptors)),
             cancellationToken);
-        return new CognitoFront(server, http);
+        return new CognitoFront(server, http, interceptors);
     }
 
     public async ValueTask DisposeAsync()

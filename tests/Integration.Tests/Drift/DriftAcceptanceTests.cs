@@ -1,10 +1,8 @@
 using System.Text.Json.Nodes;
-using IdentityReplicator.Cli.Hosting;
 using IdentityReplicator.Core.Cognito;
 using IdentityReplicator.Reconciler.Drift;
 using IdentityReplicator.Reconciler.Drift.Formats;
 using IdentityReplicator.Reconciler.Drift.Storage;
-using IdentityReplicator.Reconciler.Sync;
 using IdentityReplicator.Sandbox;
 using IdentityReplicator.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,7 +21,7 @@ public sealed class DriftAcceptanceTests
     public async Task Drift_DifferencesMadeThroughTheApi_AreEachNamedExactlyAndRepairBringsThemToZero()
     {
         // CloudTrail capture off: the differences are made behind the tool's back, so the mirror stays behind the primary.
-        await using var sandbox = await SandboxEnvironment.StartAsync(new SandboxOptions { RecordCloudTrail = false }, NullLoggerFactory.Instance, TimeProvider.System, CancellationToken.None);
+        await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { RecordCloudTrail = false });
         await SandboxPools.CreateGroupAsync(sandbox, sandbox.Primary, "staff", "Everyone on staff", 5);
         await SandboxPools.CreateGroupAsync(sandbox, sandbox.Primary, "admins");
         await SandboxPools.CreateGroupAsync(sandbox, sandbox.Primary, "auditors");
@@ -33,8 +31,8 @@ public sealed class DriftAcceptanceTests
             users.Add(await SandboxPools.CreateUserAsync(sandbox, sandbox.Primary, $"drift-{i}@example.com", groups: i < 3 ? ["staff"] : i == 3 ? ["admins"] : []));
         }
 
-        await using var services = ToolHost.Build(sandbox.Configuration(), verbose: false);
-        await services.GetRequiredService<FullSync>().RunAsync(new SyncRequest(), null, CancellationToken.None);
+        await using var services = sandbox.Tools();
+        await services.SyncAsync();
         var reporter = services.GetRequiredService<DriftReporter>();
         Assert.True((await reporter.RunAsync(new DriftRequest(), CancellationToken.None)).Summary.InSync, "the pools must start in step");
 

@@ -1,16 +1,13 @@
 using System.Text.Json.Nodes;
 using Amazon.S3;
 using Amazon.S3.Model;
-using IdentityReplicator.Cli.Hosting;
 using IdentityReplicator.Core.Cognito;
 using IdentityReplicator.Reconciler.Drift;
 using IdentityReplicator.Reconciler.Drift.Storage;
-using IdentityReplicator.Reconciler.Sync;
 using IdentityReplicator.Sandbox;
 using IdentityReplicator.TestSupport;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
 using Xunit.Abstractions;
 
 namespace IdentityReplicator.Integration.Tests.Drift;
@@ -25,7 +22,7 @@ public sealed class S3SandboxFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var started = TimeProvider.System.GetTimestamp();
-        Sandbox = await SandboxEnvironment.StartAsync(new SandboxOptions { S3 = true }, NullLoggerFactory.Instance, TimeProvider.System, CancellationToken.None);
+        Sandbox = await TestSandbox.StartAsync(new SandboxOptions { S3 = true });
         StartTime = TimeProvider.System.GetElapsedTime(started);
         for (var i = 0; i < 3; i++)
         {
@@ -61,8 +58,8 @@ public sealed class DriftReportsInS3Tests(S3SandboxFixture fixture, ITestOutputH
     {
         output.WriteLine($"sandbox with S3 started in {fixture.StartTime.TotalMilliseconds:0} ms");
         var sandbox = fixture.Sandbox;
-        await using var services = ToolHost.Build(sandbox.Configuration(), verbose: false);
-        await services.GetRequiredService<FullSync>().RunAsync(new SyncRequest(), null, CancellationToken.None);
+        await using var services = sandbox.Tools();
+        await services.SyncAsync();
 
         var report = await services.GetRequiredService<DriftReportService>().RunOnceAsync(CancellationToken.None);
 
@@ -85,8 +82,7 @@ public sealed class DriftReportsInS3Tests(S3SandboxFixture fixture, ITestOutputH
     [Fact]
     public async Task RunOnceAsync_BucketMissing_FailsNamingTheSettingAndTheFix()
     {
-        var configuration = fixture.Sandbox.Configuration(new Dictionary<string, string?> { ["Drift:OutputBucket"] = "no-such-bucket-here" });
-        await using var services = ToolHost.Build(configuration, verbose: false);
+        await using var services = fixture.Sandbox.Tools(new Dictionary<string, string?> { ["Drift:OutputBucket"] = "no-such-bucket-here" });
 
         var error = await Assert.ThrowsAsync<ReportStoreException>(() => services.GetRequiredService<DriftReportService>().RunOnceAsync(CancellationToken.None));
 
@@ -97,9 +93,9 @@ public sealed class DriftReportsInS3Tests(S3SandboxFixture fixture, ITestOutputH
     public async Task DriftPublish_ConfiguredByEnvironmentOnly_StoresTheReportAndWritesOneEmfLine()
     {
         var sandbox = fixture.Sandbox;
-        await using (var services = ToolHost.Build(sandbox.Configuration(), verbose: false))
+        await using (var services = sandbox.Tools())
         {
-            await services.GetRequiredService<FullSync>().RunAsync(new SyncRequest(), null, CancellationToken.None);
+            await services.SyncAsync();
         }
 
         var (exit, output) = await IdrepProcess.RunAsync(TimeSpan.FromSeconds(120), EnvironmentOf(sandbox, "IdentityReplicator/Test"), "drift", "--publish");

@@ -1,11 +1,5 @@
-using IdentityReplicator.Cli.Hosting;
 using IdentityReplicator.Core.Mirror;
-using IdentityReplicator.Reconciler.Drift;
-using IdentityReplicator.Reconciler.Sync;
-using IdentityReplicator.Sandbox;
 using IdentityReplicator.TestSupport;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace IdentityReplicator.Integration.Tests.Drift;
 
@@ -18,11 +12,10 @@ public sealed class ParkedRetryTests
     [Fact]
     public async Task DriftRepair_UnchangedParkedUser_IsAppliedAgainAndUnparked()
     {
-        await using var sandbox = await SandboxEnvironment.StartAsync(new SandboxOptions(), NullLoggerFactory.Instance, TimeProvider.System, CancellationToken.None);
-        var configuration = sandbox.Configuration();
-        await using (var first = ToolHost.Build(configuration, verbose: false))
+        await using var sandbox = await TestSandbox.StartAsync();
+        await using (var first = sandbox.Tools())
         {
-            await first.GetRequiredService<FullSync>().RunAsync(new SyncRequest(), null, CancellationToken.None);
+            await first.SyncAsync();
         }
 
         var cy = await SandboxPools.CreateUserAsync(sandbox, sandbox.Primary, "cy@example.com");
@@ -38,8 +31,8 @@ public sealed class ParkedRetryTests
         }, CancellationToken.None);
 
         // A new process, as 'idrep drift --repair' is: its engine has not loaded the parked entities itself.
-        await using var tools = ToolHost.Build(configuration, verbose: false);
-        var report = await tools.GetRequiredService<DriftReporter>().RunAsync(new DriftRequest(Repair: true), CancellationToken.None);
+        await using var tools = sandbox.Tools();
+        var report = await tools.DriftAsync(repair: true);
 
         Assert.Single(report.Parked);
         Assert.Equal(0, report.Repair!.RemainingDifferences);

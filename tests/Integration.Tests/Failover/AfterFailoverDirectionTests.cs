@@ -1,13 +1,7 @@
-using IdentityReplicator.Cli.Hosting;
 using IdentityReplicator.Core.Cognito;
-using IdentityReplicator.Core.Mirror;
-using IdentityReplicator.Reconciler.Drift;
-using IdentityReplicator.Reconciler.Sync;
 using IdentityReplicator.Replicator.Sweep;
-using IdentityReplicator.Sandbox;
 using IdentityReplicator.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace IdentityReplicator.Integration.Tests.Failover;
 
@@ -20,13 +14,11 @@ public sealed class AfterFailoverDirectionTests
     [Fact]
     public async Task SweepAndSync_AfterTheControlItemReversesReplication_ReadTheNewPrimaryAndConvergeTheOldOne()
     {
-        await using var sandbox = await SandboxEnvironment.StartAsync(new SandboxOptions(), NullLoggerFactory.Instance, TimeProvider.System, CancellationToken.None);
-        var configuration = sandbox.Configuration();
-        await using var tools = ToolHost.Build(configuration, verbose: false, services => services.AddPrimarySweep(configuration));
-        var sync = tools.GetRequiredService<FullSync>();
+        await using var sandbox = await TestSandbox.StartAsync();
+        await using var tools = sandbox.Tools(configure: (services, configuration) => services.AddPrimarySweep(configuration));
         var sweep = tools.GetRequiredService<PrimarySweep>();
         var ada = await SandboxPools.CreateUserAsync(sandbox, sandbox.Primary, "ada@example.com");
-        Assert.Equal(1, (await sync.RunAsync(new SyncRequest(), null, CancellationToken.None)).Applied);
+        Assert.Equal(1, (await tools.SyncAsync()).Applied);
 
         // The failover: the standby is now where users sign in.
         await SandboxPools.ReverseReplicationAsync(sandbox);
@@ -38,19 +30,18 @@ public sealed class AfterFailoverDirectionTests
         var swept = await sweep.RunOnceAsync(CancellationToken.None);
 
         Assert.Equal(2, swept.Users);
-        var mirror = new DynamoDbMirrorStore(sandbox.Dynamo, new MirrorOptions { TableName = sandbox.TableName }, TimeProvider.System);
-        var recorded = await mirror.ReadAllAsync(appliedRegion: null, CancellationToken.None);
+        var recorded = await sandbox.Mirror().ReadAllAsync(appliedRegion: null, CancellationToken.None);
         var adaSnapshot = recorded.Users.Values.Single(u => !u.Deleted && u.Profile?.Attributes.GetValueOrDefault("email") == "ada@example.com");
         Assert.Equal(sandbox.Standby.UserPoolId, adaSnapshot.SourcePoolId);
         Assert.Equal("gold", adaSnapshot.Profile!.Attributes["custom:tier"]);
 
-        var result = await sync.RunAsync(new SyncRequest(), null, CancellationToken.None);
+        var result = await tools.SyncAsync();
 
         Assert.Equal(0, result.Failed);
         var oldPrimary = await SandboxPools.ListUsersAsync(sandbox, sandbox.Primary);
         Assert.Equal(["ada@example.com", "bea@example.com"], oldPrimary.Select(u => u.Attributes!.Single(a => a.Name == "email").Value).Order(StringComparer.Ordinal));
         Assert.Equal("gold", oldPrimary.Single(u => u.Attributes!.Any(a => a.Value == "ada@example.com")).Attributes!.Single(a => a.Name == "custom:tier").Value);
-        var report = await tools.GetRequiredService<DriftReporter>().RunAsync(new DriftRequest(), CancellationToken.None);
+        var report = await tools.DriftAsync();
         Assert.Equal(sandbox.Standby.UserPoolId, report.Primary.UserPoolId);
         Assert.Equal(sandbox.Standby.Region, report.Primary.Region);
         Assert.Equal(sandbox.Primary.UserPoolId, report.Standby.UserPoolId);

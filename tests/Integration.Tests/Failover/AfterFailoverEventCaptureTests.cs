@@ -1,14 +1,6 @@
-using IdentityReplicator.Cli.Hosting;
-using IdentityReplicator.Core.Aws;
 using IdentityReplicator.Core.Cognito;
-using IdentityReplicator.Core.EventBridge;
-using IdentityReplicator.Core.Mirror;
 using IdentityReplicator.Core.Model;
-using IdentityReplicator.Core.Pools;
-using IdentityReplicator.Sandbox;
 using IdentityReplicator.TestSupport;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace IdentityReplicator.Integration.Tests.Failover;
 
@@ -24,47 +16,39 @@ public sealed class AfterFailoverEventCaptureTests
     [Fact]
     public async Task AdminEditAndDisable_InTheNewSourceAfterTheControlIsReversed_ReachTheOldPrimaryWithoutASweep()
     {
-        await using var sandbox = await SandboxEnvironment.StartAsync(new SandboxOptions(), NullLoggerFactory.Instance, TimeProvider.System, CancellationToken.None);
-        using var worker = WorkerHost.Build(sandbox.Configuration(new Dictionary<string, string?> { ["Sweep:Enabled"] = "false" }), LogLevel.Warning);
-        await worker.StartAsync();
-        try
-        {
-            var oldPrimary = new CognitoUserDirectory(sandbox.Client(sandbox.Primary), sandbox.Primary.UserPoolId);
-            var newSource = new CognitoUserDirectory(sandbox.Client(sandbox.Standby), sandbox.Standby.UserPoolId);
-            var email = $"after-failover-{Guid.NewGuid():N}@example.com";
-            await SandboxPools.CreateUserAsync(sandbox, sandbox.Primary, email);
-            await Eventually.TrueAsync(async () => await newSource.FindUserAsync(email, CancellationToken.None) is not null, Bound, "the new user to be replicated to the standby");
+        await using var sandbox = await TestSandbox.StartAsync();
+        await using var worker = await sandbox.StartWorkerAsync(new Dictionary<string, string?> { ["Sweep:Enabled"] = "false" });
+        var oldPrimary = sandbox.UserDirectory(sandbox.Primary);
+        var newSource = sandbox.UserDirectory(sandbox.Standby);
+        var email = $"after-failover-{Guid.NewGuid():N}@example.com";
+        await SandboxPools.CreateUserAsync(sandbox, sandbox.Primary, email);
+        await Eventually.TrueAsync(async () => await newSource.FindUserAsync(email, CancellationToken.None) is not null, Bound, "the new user to be replicated to the standby");
 
-            var mirror = new DynamoDbMirrorStore(sandbox.Dynamo, new MirrorOptions { TableName = sandbox.TableName, FeedBuckets = sandbox.FeedBuckets }, TimeProvider.System);
-            var there = (await newSource.FindUserAsync(email, CancellationToken.None))!;
-            await SandboxPools.ReverseReplicationAsync(sandbox);
+        var mirror = sandbox.Mirror();
+        var there = (await newSource.FindUserAsync(email, CancellationToken.None))!;
+        await SandboxPools.ReverseReplicationAsync(sandbox);
 
-            // The function trusts a control it read for a second: wait until it captures the new source (a hint is
-            // recorded from it) rather than for a fixed time.
-            var hints = new UserChangedPublisher(EventBridgeClient.Create(new AwsEndpoint(sandbox.Standby.Region, sandbox.EventBus.Url), SandboxEnvironment.Credentials));
-            await Eventually.TrueAsync(
-                async () =>
-                {
-                    await hints.PublishAsync(sandbox.Standby.UserPoolId, sub: there.Sub);
-                    return (await mirror.GetUserAsync(IdentityKeys.ForUsername(there.Username, caseSensitive: false), CancellationToken.None))?.SourcePoolId == sandbox.Standby.UserPoolId;
-                },
-                Bound,
-                "the Replicator to capture the new source");
-            var client = sandbox.Client(sandbox.Standby);
-            await client.AdminUpdateUserAttributesAsync(new AdminUpdateUserAttributesRequest(sandbox.Standby.UserPoolId, there.Username, [new AttributeType("custom:tier", "gold")]));
-            await client.AdminDisableUserAsync(new AdminDisableUserRequest(sandbox.Standby.UserPoolId, there.Username));
+        // The function trusts a control it read for a second: wait until it captures the new source (a hint is
+        // recorded from it) rather than for a fixed time.
+        var hints = sandbox.Hints(sandbox.Standby);
+        await Eventually.TrueAsync(
+            async () =>
+            {
+                await hints.PublishAsync(sandbox.Standby.UserPoolId, sub: there.Sub);
+                return (await mirror.GetUserAsync(IdentityKeys.ForUsername(there.Username, caseSensitive: false), CancellationToken.None))?.SourcePoolId == sandbox.Standby.UserPoolId;
+            },
+            Bound,
+            "the Replicator to capture the new source");
+        var client = sandbox.Client(sandbox.Standby);
+        await client.AdminUpdateUserAttributesAsync(new AdminUpdateUserAttributesRequest(sandbox.Standby.UserPoolId, there.Username, [new AttributeType("custom:tier", "gold")]));
+        await client.AdminDisableUserAsync(new AdminDisableUserRequest(sandbox.Standby.UserPoolId, there.Username));
 
-            await Eventually.TrueAsync(
-                async () => await oldPrimary.FindUserAsync(email, CancellationToken.None) is { Enabled: false } user && user.Attributes.GetValueOrDefault("custom:tier") == "gold",
-                Bound,
-                "the attribute edit and the disable to reach the old primary");
-            var snapshot = (await mirror.GetUserAsync(IdentityKeys.ForUsername(there.Username, caseSensitive: false), CancellationToken.None))!;
-            Assert.Equal(sandbox.Standby.UserPoolId, snapshot.SourcePoolId);
-            Assert.Equal(CaptureSource.CloudTrail, snapshot.ChangeSource);
-        }
-        finally
-        {
-            await worker.StopAsync();
-        }
+        await Eventually.TrueAsync(
+            async () => await oldPrimary.FindUserAsync(email, CancellationToken.None) is { Enabled: false } user && user.Attributes.GetValueOrDefault("custom:tier") == "gold",
+            Bound,
+            "the attribute edit and the disable to reach the old primary");
+        var snapshot = (await mirror.GetUserAsync(IdentityKeys.ForUsername(there.Username, caseSensitive: false), CancellationToken.None))!;
+        Assert.Equal(sandbox.Standby.UserPoolId, snapshot.SourcePoolId);
+        Assert.Equal(CaptureSource.CloudTrail, snapshot.ChangeSource);
     }
 }

@@ -1,11 +1,7 @@
-using IdentityReplicator.Cli.Hosting;
 using IdentityReplicator.Core.Cognito;
 using IdentityReplicator.Reconciler.Drift;
 using IdentityReplicator.Sandbox;
 using IdentityReplicator.TestSupport;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace IdentityReplicator.Integration.Tests.Sweep;
 
@@ -18,53 +14,43 @@ public sealed class SweepConvergenceTests
     [Fact]
     public async Task Worker_AdminChangesWithoutTriggers_ConvergeInTheStandbyThroughTheSweep()
     {
-        await using var sandbox = await SandboxEnvironment.StartAsync(new SandboxOptions(), NullLoggerFactory.Instance, TimeProvider.System, CancellationToken.None);
-        var configuration = sandbox.Configuration(new Dictionary<string, string?> { ["Sweep:Interval"] = "00:00:01", ["Sweep:RunOnStart"] = "true" });
-        using var worker = WorkerHost.Build(configuration, LogLevel.Warning);
-        await worker.StartAsync(CancellationToken.None);
-        await using var tools = ToolHost.Build(configuration, verbose: false);
-        var reporter = tools.GetRequiredService<DriftReporter>();
-        try
+        await using var sandbox = await TestSandbox.StartAsync();
+        var settings = new Dictionary<string, string?> { ["Sweep:Interval"] = "00:00:01", ["Sweep:RunOnStart"] = "true" };
+        await using var worker = await sandbox.StartWorkerAsync(settings);
+        await using var tools = sandbox.Tools(settings);
+        await SandboxPools.CreateGroupAsync(sandbox, sandbox.Primary, "sales", "Sales team");
+        await SandboxPools.CreateGroupAsync(sandbox, sandbox.Primary, "retired");
+        var users = new List<SandboxUser>();
+        for (var i = 0; i < 6; i++)
         {
-            await SandboxPools.CreateGroupAsync(sandbox, sandbox.Primary, "sales", "Sales team");
-            await SandboxPools.CreateGroupAsync(sandbox, sandbox.Primary, "retired");
-            var users = new List<SandboxUser>();
-            for (var i = 0; i < 6; i++)
-            {
-                users.Add(await SandboxPools.CreateUserAsync(sandbox, sandbox.Primary, $"sweep-{i}@example.com", groups: i % 2 == 0 ? ["sales"] : []));
-            }
-
-            await ConvergedAsync(reporter, "the new users and groups");
-
-            var primary = sandbox.Client(sandbox.Primary);
-            var pool = sandbox.Primary.UserPoolId;
-            await primary.AdminUpdateUserAttributesAsync(new AdminUpdateUserAttributesRequest(pool, users[0].Username, [new AttributeType("custom:tier", "platinum")]));
-            await primary.AdminDeleteUserAttributesAsync(new AdminDeleteUserAttributesRequest(pool, users[1].Username, ["custom:tier"]));
-            await primary.AdminDisableUserAsync(new AdminDisableUserRequest(pool, users[2].Username));
-            await primary.AdminDeleteUserAsync(new AdminDeleteUserRequest(pool, users[3].Username));
-            await primary.AdminAddUserToGroupAsync(new AdminAddUserToGroupRequest(pool, users[5].Username, "sales"));
-            await primary.AdminRemoveUserFromGroupAsync(new AdminRemoveUserFromGroupRequest(pool, users[4].Username, "sales"));
-            await primary.UpdateGroupAsync(new UpdateGroupRequest("sales", pool) { Description = "Sales and marketing", Precedence = 3 });
-            await primary.DeleteGroupAsync(new DeleteGroupRequest("retired", pool));
-            await SandboxPools.CreateGroupAsync(sandbox, sandbox.Primary, "support");
-
-            var report = await ConvergedAsync(reporter, "the admin changes");
-
-            Assert.Equal(5, report.Standby.Users);
-            Assert.Equal(["sales", "support"], (await SandboxPools.ListUsersAsync(sandbox, sandbox.Standby)).Count == 5
-                ? await StandbyGroupsAsync(sandbox)
-                : []);
+            users.Add(await SandboxPools.CreateUserAsync(sandbox, sandbox.Primary, $"sweep-{i}@example.com", groups: i % 2 == 0 ? ["sales"] : []));
         }
-        finally
-        {
-            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            await worker.StopAsync(stop.Token);
-        }
+
+        await ConvergedAsync(tools, "the new users and groups");
+
+        var primary = sandbox.Client(sandbox.Primary);
+        var pool = sandbox.Primary.UserPoolId;
+        await primary.AdminUpdateUserAttributesAsync(new AdminUpdateUserAttributesRequest(pool, users[0].Username, [new AttributeType("custom:tier", "platinum")]));
+        await primary.AdminDeleteUserAttributesAsync(new AdminDeleteUserAttributesRequest(pool, users[1].Username, ["custom:tier"]));
+        await primary.AdminDisableUserAsync(new AdminDisableUserRequest(pool, users[2].Username));
+        await primary.AdminDeleteUserAsync(new AdminDeleteUserRequest(pool, users[3].Username));
+        await primary.AdminAddUserToGroupAsync(new AdminAddUserToGroupRequest(pool, users[5].Username, "sales"));
+        await primary.AdminRemoveUserFromGroupAsync(new AdminRemoveUserFromGroupRequest(pool, users[4].Username, "sales"));
+        await primary.UpdateGroupAsync(new UpdateGroupRequest("sales", pool) { Description = "Sales and marketing", Precedence = 3 });
+        await primary.DeleteGroupAsync(new DeleteGroupRequest("retired", pool));
+        await SandboxPools.CreateGroupAsync(sandbox, sandbox.Primary, "support");
+
+        var report = await ConvergedAsync(tools, "the admin changes");
+
+        Assert.Equal(5, report.Standby.Users);
+        Assert.Equal(["sales", "support"], (await SandboxPools.ListUsersAsync(sandbox, sandbox.Standby)).Count == 5
+            ? await StandbyGroupsAsync(sandbox)
+            : []);
     }
 
-    private static Task<DriftReport> ConvergedAsync(DriftReporter reporter, string what) =>
+    private static Task<DriftReport> ConvergedAsync(IServiceProvider tools, string what) =>
         Eventually.ReturnsAsync(
-            () => reporter.RunAsync(new DriftRequest(), CancellationToken.None),
+            () => tools.DriftAsync(),
             r => r.Summary.InSync && r.Summary.MirrorBehind == 0,
             TimeSpan.FromSeconds(60),
             $"{what} to reach the standby");

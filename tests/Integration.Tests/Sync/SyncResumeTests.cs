@@ -1,11 +1,7 @@
-using IdentityReplicator.Cli.Hosting;
-using IdentityReplicator.Reconciler.Drift;
 using IdentityReplicator.Reconciler.Sync;
 using IdentityReplicator.Sandbox;
 using IdentityReplicator.Sandbox.Proxy;
 using IdentityReplicator.TestSupport;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace IdentityReplicator.Integration.Tests.Sync;
 
@@ -18,8 +14,7 @@ public sealed class SyncResumeTests
     public async Task Sync_InterruptedHalfWayAndRerun_ConvergesWithoutDuplicatesOrRepeatedWork()
     {
         // The quota proxy counts the calls that reach each pool (at quotas far above what the test needs).
-        await using var sandbox = await SandboxEnvironment.StartAsync(
-            new SandboxOptions { Quotas = new QuotaProxyOptions { Scale = 100 } }, NullLoggerFactory.Instance, TimeProvider.System, CancellationToken.None);
+        await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { Quotas = new QuotaProxyOptions { Scale = 100 } });
         await SandboxPools.CreateGroupAsync(sandbox, sandbox.Primary, "blue");
         await SandboxPools.CreateGroupAsync(sandbox, sandbox.Primary, "green");
         for (var i = 0; i < Users; i++)
@@ -31,11 +26,11 @@ public sealed class SyncResumeTests
         var slow = new Dictionary<string, string?> { ["Quotas:Standby:Rates:UserCreation"] = "20", ["Sync:Concurrency"] = "4" };
         var standbyProxy = sandbox.QuotaProxyOf(sandbox.Standby);
         standbyProxy.Reset();
-        await using (var first = ToolHost.Build(sandbox.Configuration(slow), verbose: false))
+        await using (var first = sandbox.Tools(slow))
         {
             using var interrupt = new CancellationTokenSource();
             var progress = new SyncProgress();
-            var run = first.GetRequiredService<FullSync>().RunAsync(new SyncRequest(), progress, interrupt.Token);
+            var run = first.SyncAsync(progress, interrupt.Token);
             await Eventually.TrueAsync(() => Task.FromResult(progress.Done >= Users / 2 || run.IsCompleted), TimeSpan.FromSeconds(60), "half the users to sync");
             await interrupt.CancelAsync();
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
@@ -45,19 +40,19 @@ public sealed class SyncResumeTests
         Assert.InRange(createdFirst, 1, Users - 1);
 
         standbyProxy.Reset();
-        await using var second = ToolHost.Build(sandbox.Configuration(), verbose: false);
-        var result = await second.GetRequiredService<FullSync>().RunAsync(new SyncRequest(), null, CancellationToken.None);
+        await using var second = sandbox.Tools();
+        var result = await second.SyncAsync();
 
         Assert.Equal(0, result.Failed);
         Assert.Equal(Users - createdFirst, Created(standbyProxy));
         var standbyUsers = await SandboxPools.ListUsersAsync(sandbox, sandbox.Standby);
         Assert.Equal(Users, standbyUsers.Count);
         Assert.Equal(Users, standbyUsers.Select(u => u.Attributes!.Single(a => a.Name == "email").Value).Distinct(StringComparer.Ordinal).Count());
-        Assert.True((await second.GetRequiredService<DriftReporter>().RunAsync(new DriftRequest(), CancellationToken.None)).Summary.InSync);
+        Assert.True((await second.DriftAsync()).Summary.InSync);
 
         // Once converged, another run only reads.
         standbyProxy.Reset();
-        var third = await second.GetRequiredService<FullSync>().RunAsync(new SyncRequest(), null, CancellationToken.None);
+        var third = await second.SyncAsync();
         Assert.Equal(0, third.Applied);
         Assert.All(standbyProxy.AllowedByOperation.Keys, operation => Assert.Contains(operation, new[] { "DescribeUserPool", "ListUsers", "ListGroups", "ListUsersInGroup" }));
     }

@@ -1,11 +1,5 @@
-using IdentityReplicator.Cli.Hosting;
-using IdentityReplicator.Reconciler.Drift;
-using IdentityReplicator.Reconciler.Sync;
-using IdentityReplicator.Sandbox;
 using IdentityReplicator.Sandbox.Proxy;
 using IdentityReplicator.TestSupport;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace IdentityReplicator.Integration.Tests.Sync;
 
@@ -15,7 +9,7 @@ public sealed class SyncUnderFaultsTests
     [Fact]
     public async Task Sync_StandbyThrottlesFailsAndDropsCalls_StillConvergesExactly()
     {
-        await using var sandbox = await SandboxEnvironment.StartAsync(new SandboxOptions(), NullLoggerFactory.Instance, TimeProvider.System, CancellationToken.None);
+        await using var sandbox = await TestSandbox.StartAsync();
         await SandboxPools.CreateGroupAsync(sandbox, sandbox.Primary, "ops");
         for (var i = 0; i < 20; i++)
         {
@@ -24,14 +18,14 @@ public sealed class SyncUnderFaultsTests
 
         var faults = sandbox.FaultsOf(sandbox.Standby);
         faults.Configure(new FaultOptions { Throttle = 0.1, ServerError = 0.05, Drop = 0.05, Latency = 0.1, LatencyDuration = TimeSpan.FromMilliseconds(50), Seed = 7 });
-        await using var services = ToolHost.Build(sandbox.Configuration(), verbose: false);
+        await using var services = sandbox.Tools();
 
-        var result = await services.GetRequiredService<FullSync>().RunAsync(new SyncRequest(), null, CancellationToken.None);
+        var result = await services.SyncAsync();
 
         Assert.True(faults.Injected > 0, "the test injected no fault and proves nothing");
         Assert.Equal(0, result.Failed);
         faults.Configure(null);
-        Assert.True((await services.GetRequiredService<DriftReporter>().RunAsync(new DriftRequest(), CancellationToken.None)).Summary.InSync);
+        Assert.True((await services.DriftAsync()).Summary.InSync);
         Assert.Equal(20, (await SandboxPools.ListUsersAsync(sandbox, sandbox.Standby)).Count);
     }
 }

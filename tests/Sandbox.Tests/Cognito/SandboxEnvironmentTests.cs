@@ -3,7 +3,6 @@ using IdentityReplicator.Core.Configuration;
 using IdentityReplicator.Core.Mirror;
 using IdentityReplicator.TestSupport;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace IdentityReplicator.Sandbox.Tests.Cognito;
 
@@ -107,8 +106,7 @@ public sealed class SandboxEnvironmentTests(SandboxFixture fixture)
         });
         await client.ConfirmSignUpAsync(new ConfirmSignUpRequest(Sandbox.Primary.AppClientId, email, Sandbox.ConfirmationCode));
 
-        var mirror = new DynamoDbMirrorStore(Sandbox.Dynamo, new MirrorOptions { TableName = Sandbox.TableName, FeedBuckets = Sandbox.FeedBuckets }, TimeProvider.System);
-        var snapshot = await mirror.GetUserAsync(signUp.UserSub!, CancellationToken.None);
+        var snapshot = await Sandbox.Mirror().GetUserAsync(signUp.UserSub!, CancellationToken.None);
         Assert.NotNull(snapshot);
         Assert.Equal("CONFIRMED", snapshot.Profile!.Status);
         Assert.Equal("pro", snapshot.Profile.Attributes["custom:tier"]);
@@ -149,7 +147,7 @@ public sealed class SandboxLifetimeTests
     [Fact]
     public async Task DisposeAsync_StopsEveryProcessAndRemovesItsTemporaryData()
     {
-        var sandbox = await SandboxEnvironment.StartAsync(new SandboxOptions { SignInByEmail = false }, NullLoggerFactory.Instance, TimeProvider.System, CancellationToken.None);
+        var sandbox = await TestSandbox.StartAsync(new SandboxOptions { SignInByEmail = false });
         var processes = sandbox.ProcessIds;
         var data = sandbox.DataDirectory;
         var endpoints = new[] { sandbox.Failover.Route53.Url, sandbox.Failover.Rds.Url, sandbox.Failover.Ssm.Url, sandbox.Failover.ApplicationUrl };

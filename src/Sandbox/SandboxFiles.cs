@@ -1,0 +1,66 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace IdentityReplicator.Sandbox;
+
+/// <summary>
+/// The files the sandbox writes into its data folder for the tool: a config file for <c>idrep --config</c> and a
+/// failover plan for <c>idrep failover … --plan</c>, both pointing at this sandbox.
+/// </summary>
+internal static class SandboxFiles
+{
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    public static Task WriteConfigAsync(SandboxEnvironment sandbox, CancellationToken cancellationToken) =>
+        File.WriteAllTextAsync(sandbox.ConfigFile, Config(sandbox).ToJsonString(Indented), cancellationToken);
+
+    /// <summary>Writes the plan for the sandbox's failover endpoints (started after the config file is written).</summary>
+    public static Task WritePlanAsync(SandboxEnvironment sandbox, CancellationToken cancellationToken) =>
+        File.WriteAllTextAsync(
+            sandbox.PlanFile,
+            sandbox.Failover.Plan(sandbox.Primary, sandbox.Standby, sandbox.MirrorEndpoint, sandbox.TableName, sandbox.FeedBuckets, SandboxEnvironment.AccessKey),
+            cancellationToken);
+
+    /// <summary>The settings of the config file.</summary>
+    private static JsonObject Config(SandboxEnvironment sandbox)
+    {
+        var config = new JsonObject
+        {
+            ["Aws"] = new JsonObject { ["AccessKeyId"] = SandboxEnvironment.AccessKey, ["SecretAccessKey"] = SandboxEnvironment.AccessKey },
+            ["Replication"] = new JsonObject
+            {
+                ["Primary"] = Pool(sandbox.Primary),
+                ["Standby"] = Pool(sandbox.Standby),
+            },
+            ["Mirror"] = new JsonObject
+            {
+                ["TableName"] = sandbox.TableName,
+                ["FeedBuckets"] = sandbox.FeedBuckets,
+                ["Endpoints"] = PerRegion(sandbox, sandbox.MirrorEndpoint),
+            },
+            ["EventBridge"] = new JsonObject
+            {
+                ["Endpoints"] = PerRegion(sandbox, sandbox.EventBus.Url),
+            },
+            ["Sandbox"] = new JsonObject
+            {
+                ["PrimaryAppClientId"] = sandbox.Primary.AppClientId,
+                ["StandbyAppClientId"] = sandbox.Standby.AppClientId,
+                ["ConfirmationCode"] = sandbox.ConfirmationCode,
+            },
+        };
+        if (sandbox.S3Endpoint is not null)
+        {
+            config["Drift"] = new JsonObject { ["OutputBucket"] = SandboxEnvironment.ReportBucket, ["S3ServiceUrl"] = sandbox.S3Endpoint.ToString() };
+        }
+
+        return config;
+    }
+
+    private static JsonObject Pool(SandboxPool pool) =>
+        new() { ["Region"] = pool.Region, ["UserPoolId"] = pool.UserPoolId, ["ServiceUrl"] = pool.Endpoint.ToString() };
+
+    /// <summary>One endpoint standing for both Regions' (one dynalite for the global table, one bus for both default buses).</summary>
+    private static JsonObject PerRegion(SandboxEnvironment sandbox, Uri endpoint) =>
+        new() { [sandbox.Primary.Region] = endpoint.ToString(), [sandbox.Standby.Region] = endpoint.ToString() };
+}
