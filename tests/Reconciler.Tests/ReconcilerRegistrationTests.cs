@@ -20,38 +20,27 @@ public sealed class ReconcilerRegistrationTests
         ["Aws:SecretAccessKey"] = "secret",
     };
 
-    public static TheoryData<string, string, string> IntervalsOutOfRange => new()
+    /// <summary>One config file serves every command, so sync and drift check the reconciler's settings as well.</summary>
+    public static TheoryData<string, string, string, string> IntervalsOutOfRange => new()
     {
-        { "Reconciler:LookBackInterval", "-00:00:01", "Reconciler:LookBackInterval is -00:00:01; it must be between 00:00:00 and 01:00:00." },
-        { "Reconciler:CheckpointInterval", "00:10:00", "Reconciler:CheckpointInterval is 00:10:00; it must be between 00:00:00 and 00:05:00." },
+        { nameof(ReconcilerServiceCollectionExtensions.AddReconciler), "Reconciler:LookBackInterval", "-00:00:01", "Reconciler:LookBackInterval is -00:00:01; it must be between 00:00:00 and 01:00:00." },
+        { nameof(ReconcilerServiceCollectionExtensions.AddReconciler), "Reconciler:CheckpointInterval", "00:10:00", "Reconciler:CheckpointInterval is 00:10:00; it must be between 00:00:00 and 00:05:00." },
+        { nameof(SyncServiceCollectionExtensions.AddSyncAndDrift), "Reconciler:LookBackInterval", "-00:00:01", "Reconciler:LookBackInterval is -00:00:01; it must be between 00:00:00 and 01:00:00." },
+        { nameof(SyncServiceCollectionExtensions.AddSyncAndDrift), "Reconciler:CheckpointInterval", "00:10:00", "Reconciler:CheckpointInterval is 00:10:00; it must be between 00:00:00 and 00:05:00." },
     };
 
     [Theory]
     [MemberData(nameof(IntervalsOutOfRange))]
-    public void AddReconciler_IntervalOutOfRange_FailsStartValidationQuotingTheValueAndRange(string key, string value, string expected)
+    public void Registration_IntervalOutOfRange_FailsStartValidationQuotingTheValueAndRange(string registration, string key, string value, string expected)
     {
-        using var provider = Build(services => services.AddReconciler, new() { [key] = value });
+        using var provider = Build(registration, new() { [key] = value });
 
         var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
 
         Assert.Equal(expected, Assert.Single(error.Failures));
     }
 
-    [Theory]
-    [MemberData(nameof(IntervalsOutOfRange))]
-    public void AddSyncAndDrift_IntervalOutOfRange_FailsStartValidationToo(string key, string value, string expected)
-    {
-        // One config file serves every command, so sync and drift check the reconciler's settings as well.
-        using var provider = Build(services => services.AddSyncAndDrift, new() { [key] = value });
-
-        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
-
-        Assert.Equal(expected, Assert.Single(error.Failures));
-    }
-
-    private static ServiceProvider Build(
-        Func<IServiceCollection, Func<IConfiguration, IServiceCollection>> add,
-        Dictionary<string, string?>? overrides = null)
+    private static ServiceProvider Build(string registration, Dictionary<string, string?>? overrides = null)
     {
         var settings = new Dictionary<string, string?>(ValidSettings);
         foreach (var (key, value) in overrides ?? [])
@@ -59,8 +48,14 @@ public sealed class ReconcilerRegistrationTests
             settings[key] = value;
         }
 
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection().AddLogging();
-        add(services)(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+        _ = registration switch
+        {
+            nameof(ReconcilerServiceCollectionExtensions.AddReconciler) => services.AddReconciler(configuration),
+            nameof(SyncServiceCollectionExtensions.AddSyncAndDrift) => services.AddSyncAndDrift(configuration),
+            _ => throw new ArgumentOutOfRangeException(nameof(registration), registration, "not a registration call of the reconciler"),
+        };
         return services.BuildServiceProvider();
     }
 }

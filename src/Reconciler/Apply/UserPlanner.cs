@@ -48,7 +48,7 @@ internal sealed class AttributeRules
 /// <summary>
 /// Decides, without any I/O, which Cognito calls bring one target-pool user to the state a source snapshot asks for:
 /// desired state + target state + the pool's description → the ordered calls (<see cref="UserPlan"/>). The executor
-/// (<c>UserApply</c>) reads the target, asks for a plan and performs it.
+/// (<see cref="UserApply"/>) reads the target, asks for a plan and performs it.
 /// </summary>
 internal static class UserPlanner
 {

@@ -79,13 +79,10 @@ public sealed class UserPlannerProperties
         Cases.Sample(
             c =>
             {
-                var plan = c.Plan();
-                if (plan.Stops)
+                if (!c.TryPerform(out var user, out var groups))
                 {
                     return;
                 }
-
-                var (user, groups) = CognitoModel.Perform(plan.Calls, c.Target, c.TargetGroups);
 
                 var again = UserPlanner.Plan(c.Desired, user, groups, c.Pool, c.Rules);
 
@@ -100,13 +97,10 @@ public sealed class UserPlannerProperties
         Cases.Sample(
             c =>
             {
-                var plan = c.Plan();
-                if (plan.Stops)
+                if (!c.TryPerform(out var user, out var groups))
                 {
                     return;
                 }
-
-                var (user, groups) = CognitoModel.Perform(plan.Calls, c.Target, c.TargetGroups);
 
                 if (c.Desired.Profile is not { } profile)
                 {
@@ -272,6 +266,14 @@ public sealed class UserPlannerProperties
         public AttributeRules Rules { get; } = new(Excluded, IdentityAttribute);
 
         public UserPlan Plan() => UserPlanner.Plan(Desired, Target, TargetGroups, Pool, Rules);
+
+        /// <summary>Performs the plan on the model; false for a plan that stops short (there is nothing to perform).</summary>
+        public bool TryPerform(out DirectoryUser? user, out IReadOnlyList<string> groups)
+        {
+            var plan = Plan();
+            (user, groups) = plan.Stops ? (Target, TargetGroups) : CognitoModel.Perform(plan.Calls, Target, TargetGroups);
+            return !plan.Stops;
+        }
 
         public override string ToString() =>
             $"desired(profile={(Desired.Profile is { } p ? $"{p.Status}, enabled={p.Enabled}, [{Show(p.Attributes)}]" : "none")}, groups={(Desired.Groups is { } g ? string.Join("+", g) : "unobserved")}, originalSub={Desired.OriginalSub}) "
