@@ -1,5 +1,9 @@
+using IdentityReplicator.Core.Configuration;
+using IdentityReplicator.Reconciler.Apply;
+using IdentityReplicator.Reconciler.Feed;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace IdentityReplicator.Reconciler.Tests;
@@ -38,6 +42,63 @@ public sealed class ReconcilerRegistrationTests
         var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
 
         Assert.Equal(expected, Assert.Single(error.Failures));
+    }
+
+    [Fact]
+    public void AddReconciler_EachPool_HasItsOwnApplyEngineAndFeedPollerAndTheUnkeyedOnesAreTheStandbys()
+    {
+        using var provider = Build(nameof(ReconcilerServiceCollectionExtensions.AddReconciler));
+
+        var standby = provider.GetRequiredKeyedService<ApplyEngine>(PoolRoles.Standby);
+        var primary = provider.GetRequiredKeyedService<ApplyEngine>(PoolRoles.Primary);
+
+        Assert.Same(standby, provider.GetRequiredService<ApplyEngine>());
+        Assert.Equal(("us-west-2", "us-east-1"), (standby.Region, primary.Region));
+        Assert.Same(provider.GetRequiredKeyedService<FeedPoller>(PoolRoles.Standby), provider.GetRequiredService<FeedPoller>());
+        Assert.NotSame(provider.GetRequiredKeyedService<FeedPoller>(PoolRoles.Primary), provider.GetRequiredService<FeedPoller>());
+    }
+
+    /// <summary>
+    /// After a failover the configured primary is written, with the same identity attribute: a non-default
+    /// Replication:PrimarySubAttribute (or an empty one, which turns it off) holds for both directions.
+    /// </summary>
+    [Theory]
+    [InlineData(nameof(ReconcilerServiceCollectionExtensions.AddReconciler))]
+    [InlineData(nameof(SyncServiceCollectionExtensions.AddSyncAndDrift))]
+    public void Registration_ConfiguredPrimarySubAttribute_IsTheIdentityAttributeInBothDirections(string registration)
+    {
+        using var provider = Build(registration, new() { ["Replication:PrimarySubAttribute"] = "custom:origin_sub" });
+
+        var engines = new[] { ("standby", provider.GetRequiredService<ApplyEngine>()), ("primary", provider.GetRequiredKeyedService<ApplyEngine>(PoolRoles.Primary)) };
+
+        Assert.All(engines, e => Assert.False(e.Item2.IsReplicated("custom:origin_sub"), $"the {e.Item1} engine writes the identity attribute as user data"));
+        Assert.All(engines, e => Assert.True(e.Item2.IsReplicated("custom:primary_sub"), $"the {e.Item1} engine ignores custom:primary_sub although it is not the identity attribute"));
+    }
+
+    [Fact]
+    public void AddSyncAndDrift_WithoutAddReconciler_RegistersNeitherTheWorkersServiceNorTheFeed()
+    {
+        using var provider = Build(nameof(SyncServiceCollectionExtensions.AddSyncAndDrift));
+
+        Assert.Empty(provider.GetServices<IHostedService>());
+        Assert.Null(provider.GetService<FeedPoller>());
+        Assert.NotNull(provider.GetService<ApplyEngine>());
+    }
+
+    [Fact]
+    public void WorkerRegistrations_AllCalledTogether_RegisterEachServiceAndBindingOnce()
+    {
+        // What the worker host calls: the reconciler, and scheduled drift reports (which bring sync and drift).
+        var services = new ServiceCollection().AddLogging();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(ValidSettings).Build();
+
+        services.AddReconciler(configuration).AddScheduledDriftReports(configuration).AddReconciler(configuration);
+
+        Assert.Single(services, d => d.ServiceType == typeof(ApplyEngine) && !d.IsKeyedService);
+        Assert.Equal(2, services.Count(d => d.ServiceType == typeof(ApplyEngine) && d.IsKeyedService));
+        Assert.Equal(2, services.Count(d => d.ServiceType == typeof(FeedPoller) && d.IsKeyedService));
+        Assert.Single(services, d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(ReconcilerService));
+        Assert.Single(services, d => d.ServiceType == typeof(IConfigureOptions<ReconcilerOptions>));
     }
 
     private static ServiceProvider Build(string registration, Dictionary<string, string?>? overrides = null)
