@@ -40,7 +40,7 @@ public sealed record ApplySettings(string Region, IReadOnlyCollection<string> Ex
 /// The parts: <see cref="UserPlanner"/> decides a user's calls without I/O and <see cref="UserApply"/> performs them;
 /// <see cref="GroupApply"/> does groups; <see cref="ApplyLedger"/> keeps the applied versions and what is parked;
 /// <see cref="PoolDescriptionCache"/> holds the standby's schema. This class ties them together and maps Cognito's
-/// errors to parking. See docs/design/decisions.md, "The apply engine: a planner and an executor".
+/// errors to parking. See docs/design/apply-engine.md.
 /// </remarks>
 public sealed class ApplyEngine
 {
