@@ -17,7 +17,7 @@ public sealed class ReconcilerOptions
     /// </summary>
     public TimeSpan LookBack { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How often the look-back window is re-read.</summary>
+    /// <summary>How often the look-back window is re-read (at most an hour; keep it well under <see cref="LookBack"/>).</summary>
     public TimeSpan LookBackInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Feed entries read per query.</summary>
@@ -26,7 +26,7 @@ public sealed class ReconcilerOptions
     /// <summary>Snapshots applied at the same time (across all buckets); Cognito's quotas pace them further.</summary>
     public int MaxConcurrency { get; set; } = 16;
 
-    /// <summary>How often feed positions are saved (they are also saved on stop).</summary>
+    /// <summary>How often feed positions are saved (they are also saved on stop); at most five minutes.</summary>
     public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Consecutive transient failures of one entity before it is parked so the rest can move on.</summary>
@@ -49,6 +49,11 @@ public sealed class ReconcilerOptions
             yield return $"{Section}:LookBack is {LookBack}; it must be between 00:00:00 and 01:00:00.";
         }
 
+        if (LookBackInterval < TimeSpan.Zero || LookBackInterval > TimeSpan.FromHours(1))
+        {
+            yield return $"{Section}:LookBackInterval is {LookBackInterval}; it must be between 00:00:00 and 01:00:00.";
+        }
+
         if (BatchSize is < 1 or > 1000)
         {
             yield return $"{Section}:BatchSize is {BatchSize}; it must be between 1 and 1000.";
@@ -57,6 +62,11 @@ public sealed class ReconcilerOptions
         if (MaxConcurrency is < 1 or > 256)
         {
             yield return $"{Section}:MaxConcurrency is {MaxConcurrency}; it must be between 1 and 256.";
+        }
+
+        if (CheckpointInterval < TimeSpan.Zero || CheckpointInterval > TimeSpan.FromMinutes(5))
+        {
+            yield return $"{Section}:CheckpointInterval is {CheckpointInterval}; it must be between 00:00:00 and 00:05:00.";
         }
 
         if (MaxTransientFailures is < 1 or > 1000)

@@ -13,75 +13,117 @@ using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
+/// <summary>
+/// The reconciler's registrations, one per concern, each safe to call again: <see cref="AddApplyEngines"/> (what writes
+/// a pool), <see cref="AddChangeFeed"/> (what follows the mirror table's feed) and <see cref="AddReconciler"/> (the
+/// worker's hosted service). Every service exists once per pool, keyed by its role (<see cref="PoolRoles"/>): replication
+/// writes the standby until a failover and the configured primary after it. The unkeyed ones are the standby's.
+/// </summary>
 public static class ReconcilerServiceCollectionExtensions
 {
-    /// <summary>Registers the apply engine, the feed poller and the reconciler's hosted service (plus the core services).</summary>
-    public static IServiceCollection AddReconciler(this IServiceCollection services, IConfiguration configuration)
+    private static readonly string[] Roles = [PoolRoles.Standby, PoolRoles.Primary];
+
+    /// <summary>
+    /// Registers the apply engine of each pool (plus the core services), each with its pool's apply state — the
+    /// standby's in the standby's Region, the configured primary's in the primary's. Full sync, drift repair and the
+    /// change feed all apply through them.
+    /// </summary>
+    public static IServiceCollection AddApplyEngines(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddReplicationCore(configuration);
-        services.AddOptions<ReconcilerOptions>().Bind(configuration.GetSection(ReconcilerOptions.Section)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ReconcilerOptions>, ListValidator<ReconcilerOptions>>(
-            _ => new ListValidator<ReconcilerOptions>(o => o.Validate())));
-
-        services.TryAddSingleton(sp =>
-        {
-            var replication = sp.GetRequiredService<IOptions<ReplicationOptions>>().Value;
-            return new ApplyEngine(
-                sp.GetRequiredKeyedService<IUserDirectory>(PoolRoles.Standby),
-                sp.GetRequiredKeyedService<IMirrorStore>(PoolRoles.Standby),
-                sp.GetRequiredService<IReplicaStateStore>(),
-                new ApplySettings(replication.Standby.Region, replication.ExcludeAttributes, replication.PrimarySubAttribute),
-                sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<ILogger<ApplyEngine>>());
-        });
-        services.TryAddSingleton(sp => new FeedPoller(
-            sp.GetRequiredKeyedService<IMirrorStore>(PoolRoles.Standby),
-            sp.GetRequiredService<IReplicaStateStore>(),
-            sp.GetRequiredService<ApplyEngine>(),
-            sp.GetRequiredService<IOptions<ReconcilerOptions>>().Value,
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<FeedPoller>>(),
-            entry => sp.GetRequiredService<ReplicationRoute>().Accepts(entry)));
-
-        // The reverse direction, for after a failover: the configured primary is then the pool replication writes,
-        // with its own apply state (kept in its Region's replica of the mirror table).
+        services.TryAddKeyedSingleton(PoolRoles.Standby, (sp, _) => sp.GetRequiredService<IReplicaStateStore>());
         services.TryAddKeyedSingleton<IReplicaStateStore>(PoolRoles.Primary, (sp, _) => new DynamoDbReplicaStateStore(
-            sp.GetRequiredService<MirrorClients>().For(sp.GetRequiredService<IOptions<ReplicationOptions>>().Value.Primary.Region),
+            sp.GetRequiredService<MirrorClients>().For(Pool(sp, PoolRoles.Primary).Region),
             sp.GetRequiredService<IOptions<MirrorOptions>>().Value));
-        services.TryAddKeyedSingleton(PoolRoles.Primary, (sp, _) =>
+        foreach (var role in Roles)
         {
-            var replication = sp.GetRequiredService<IOptions<ReplicationOptions>>().Value;
-            return new ApplyEngine(
-                sp.GetRequiredKeyedService<IUserDirectory>(PoolRoles.Primary),
-                sp.GetRequiredKeyedService<IMirrorStore>(PoolRoles.Primary),
-                sp.GetRequiredKeyedService<IReplicaStateStore>(PoolRoles.Primary),
-                new ApplySettings(replication.Primary.Region, replication.ExcludeAttributes),
+            services.TryAddKeyedSingleton(role, (sp, _) =>
+            {
+                var replication = sp.GetRequiredService<IOptions<ReplicationOptions>>().Value;
+                return new ApplyEngine(
+                    sp.GetRequiredKeyedService<IUserDirectory>(role),
+                    sp.GetRequiredKeyedService<IMirrorStore>(role),
+                    sp.GetRequiredKeyedService<IReplicaStateStore>(role),
+                    new ApplySettings(Pool(sp, role).Region, replication.ExcludeAttributes, replication.PrimarySubAttribute),
+                    sp.GetRequiredService<TimeProvider>(),
+                    sp.GetRequiredService<ILogger<ApplyEngine>>());
+            });
+        }
+
+        services.TryAddSingleton(sp => sp.GetRequiredKeyedService<ApplyEngine>(PoolRoles.Standby));
+        return services;
+    }
+
+    /// <summary>
+    /// Registers the change feed's poller of each pool (plus the apply engines), the route that picks the active one by
+    /// the replication control item, and the <c>Reconciler</c> options, checked at start.
+    /// </summary>
+    public static IServiceCollection AddChangeFeed(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddApplyEngines(configuration);
+        services.AddReconcilerOptions(configuration);
+        foreach (var role in Roles)
+        {
+            services.TryAddKeyedSingleton(role, (sp, _) => new FeedPoller(
+                sp.GetRequiredKeyedService<IMirrorStore>(role),
+                sp.GetRequiredKeyedService<IReplicaStateStore>(role),
+                sp.GetRequiredKeyedService<ApplyEngine>(role),
+                sp.GetRequiredService<IOptions<ReconcilerOptions>>().Value,
                 sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<ILogger<ApplyEngine>>());
-        });
-        services.TryAddKeyedSingleton(PoolRoles.Primary, (sp, _) => new FeedPoller(
-            sp.GetRequiredKeyedService<IMirrorStore>(PoolRoles.Primary),
-            sp.GetRequiredKeyedService<IReplicaStateStore>(PoolRoles.Primary),
-            sp.GetRequiredKeyedService<ApplyEngine>(PoolRoles.Primary),
-            sp.GetRequiredService<IOptions<ReconcilerOptions>>().Value,
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<FeedPoller>>(),
-            entry => sp.GetRequiredService<ReplicationRoute>().Accepts(entry)));
+                sp.GetRequiredService<ILogger<FeedPoller>>(),
+                entry => sp.GetRequiredService<ReplicationRoute>().Accepts(entry)));
+        }
+
+        services.TryAddSingleton(sp => sp.GetRequiredKeyedService<FeedPoller>(PoolRoles.Standby));
         services.TryAddSingleton(sp =>
         {
-            var replication = sp.GetRequiredService<IOptions<ReplicationOptions>>().Value;
             var buckets = sp.GetRequiredService<IOptions<MirrorOptions>>().Value.FeedBuckets;
-            return new ReplicationRoute(
-                sp.GetRequiredService<ReplicationDirection>(),
-                [
-                    new ReplicationLeg(replication.Standby.UserPoolId, replication.Standby.Region, sp.GetRequiredService<FeedPoller>(), sp.GetRequiredService<IReplicaStateStore>(), buckets),
-                    new ReplicationLeg(replication.Primary.UserPoolId, replication.Primary.Region, sp.GetRequiredKeyedService<FeedPoller>(PoolRoles.Primary), sp.GetRequiredKeyedService<IReplicaStateStore>(PoolRoles.Primary), buckets),
-                ],
-                sp.GetRequiredService<ILogger<ReplicationRoute>>());
+            ReplicationLeg Leg(string role) => new(
+                Pool(sp, role).UserPoolId,
+                Pool(sp, role).Region,
+                sp.GetRequiredKeyedService<FeedPoller>(role),
+                sp.GetRequiredKeyedService<IReplicaStateStore>(role),
+                buckets);
+            return new ReplicationRoute(sp.GetRequiredService<ReplicationDirection>(), [.. Roles.Select(Leg)], sp.GetRequiredService<ILogger<ReplicationRoute>>());
         });
+        return services;
+    }
+
+    /// <summary>Registers the worker's reconciler: the change feed and the hosted service that follows it, with its health.</summary>
+    public static IServiceCollection AddReconciler(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddChangeFeed(configuration);
         services.TryAddSingleton<ReconcilerStartup>();
         services.TryAddSingleton<ReconcilerHealth>();
         services.AddHostedService<ReconcilerService>();
         return services;
     }
+
+    /// <summary>
+    /// Binds the <c>Reconciler</c> options, checked at start. Sync and drift register them too: one config file serves
+    /// every command, and each checks all of it.
+    /// </summary>
+    internal static IServiceCollection AddReconcilerOptions(this IServiceCollection services, IConfiguration configuration)
+    {
+        // Bound once, however many registrations ask for them.
+        if (services.Any(d => d.ServiceType == typeof(ReconcilerOptionsMarker)))
+        {
+            return services;
+        }
+
+        services.AddSingleton<ReconcilerOptionsMarker>();
+        services.AddOptions<ReconcilerOptions>().Bind(configuration.GetSection(ReconcilerOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ReconcilerOptions>, ListValidator<ReconcilerOptions>>(
+            _ => new ListValidator<ReconcilerOptions>(o => o.Validate())));
+        return services;
+    }
+
+    /// <summary>The configured pool of a role.</summary>
+    internal static PoolOptions Pool(IServiceProvider services, string role)
+    {
+        var replication = services.GetRequiredService<IOptions<ReplicationOptions>>().Value;
+        return role == PoolRoles.Primary ? replication.Primary : replication.Standby;
+    }
+
+    private sealed class ReconcilerOptionsMarker;
 }

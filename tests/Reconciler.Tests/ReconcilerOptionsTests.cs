@@ -49,7 +49,21 @@ public sealed class ReconcilerOptionsTests
         { "concurrency too large", o => o.MaxConcurrency = 257, "Reconciler:MaxConcurrency is 257; it must be between 1 and 256." },
         { "no transient failures allowed", o => o.MaxTransientFailures = 0, "Reconciler:MaxTransientFailures is 0; it must be between 1 and 1000." },
         { "too many transient failures", o => o.MaxTransientFailures = 1001, "Reconciler:MaxTransientFailures is 1001; it must be between 1 and 1000." },
+        { "negative look-back interval", o => o.LookBackInterval = TimeSpan.FromSeconds(-1), "Reconciler:LookBackInterval is -00:00:01; it must be between 00:00:00 and 01:00:00." },
+        { "look-back interval over an hour", o => o.LookBackInterval = TimeSpan.FromMinutes(61), "Reconciler:LookBackInterval is 01:01:00; it must be between 00:00:00 and 01:00:00." },
+        { "negative checkpoint interval", o => o.CheckpointInterval = TimeSpan.FromSeconds(-2), "Reconciler:CheckpointInterval is -00:00:02; it must be between 00:00:00 and 00:05:00." },
+        { "checkpoint interval over five minutes", o => o.CheckpointInterval = TimeSpan.FromMinutes(6), "Reconciler:CheckpointInterval is 00:06:00; it must be between 00:00:00 and 00:05:00." },
     };
+
+    [Fact]
+    public void Validate_LookBackAndCheckpointIntervalsAtTheirLimits_ReportNothing()
+    {
+        var atLowerLimits = new ReconcilerOptions { LookBackInterval = TimeSpan.Zero, CheckpointInterval = TimeSpan.Zero };
+        var atUpperLimits = new ReconcilerOptions { LookBackInterval = TimeSpan.FromHours(1), CheckpointInterval = TimeSpan.FromMinutes(5) };
+
+        Assert.Empty(atLowerLimits.Validate());
+        Assert.Empty(atUpperLimits.Validate());
+    }
 
     [Theory]
     [MemberData(nameof(Violations))]

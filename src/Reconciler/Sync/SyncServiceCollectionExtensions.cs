@@ -17,10 +17,14 @@ namespace Microsoft.Extensions.DependencyInjection;
 
 public static class SyncServiceCollectionExtensions
 {
-    /// <summary>Registers full sync and drift reports (and the reconciler's apply engine they work through).</summary>
+    /// <summary>
+    /// Registers full sync and drift reports (and the apply engines they work through). The reconciler's options are
+    /// checked too: one config file serves every command.
+    /// </summary>
     public static IServiceCollection AddSyncAndDrift(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddReconciler(configuration);
+        services.AddApplyEngines(configuration);
+        services.AddReconcilerOptions(configuration);
         services.AddOptions<SyncOptions>().Bind(configuration.GetSection(SyncOptions.Section)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SyncOptions>, ListValidator<SyncOptions>>(
             _ => new ListValidator<SyncOptions>(o => o.Validate())));
@@ -30,21 +34,19 @@ public static class SyncServiceCollectionExtensions
 
         services.TryAddSingleton(sp =>
         {
-            var replication = sp.GetRequiredService<IOptions<ReplicationOptions>>().Value;
-
             // Both pools as either end: the control item decides per run which is read and which written.
-            ReplicationSide Side(string role, PoolOptions pool, ApplyEngine engine, IReplicaStateStore state) => new(
+            ReplicationSide Side(string role) => new(
                 sp.GetRequiredKeyedService<IUserDirectory>(role),
-                pool.Region,
+                ReconcilerServiceCollectionExtensions.Pool(sp, role).Region,
                 sp.GetRequiredKeyedService<IMirrorStore>(role),
                 sp.GetRequiredKeyedService<IMirrorCatalog>(role),
-                state,
-                engine);
+                sp.GetRequiredKeyedService<IReplicaStateStore>(role),
+                sp.GetRequiredKeyedService<ApplyEngine>(role));
             return new ReplicationScope(
                 sp.GetRequiredService<ReplicationDirection>(),
-                Side(PoolRoles.Primary, replication.Primary, sp.GetRequiredKeyedService<ApplyEngine>(PoolRoles.Primary), sp.GetRequiredKeyedService<IReplicaStateStore>(PoolRoles.Primary)),
-                Side(PoolRoles.Standby, replication.Standby, sp.GetRequiredService<ApplyEngine>(), sp.GetRequiredService<IReplicaStateStore>()),
-                replication,
+                Side(PoolRoles.Primary),
+                Side(PoolRoles.Standby),
+                sp.GetRequiredService<IOptions<ReplicationOptions>>().Value,
                 sp.GetRequiredService<TimeProvider>());
         });
         services.TryAddSingleton(sp => new Converger());
