@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using IdentityReplicator.Core.EventBridge;
+using IdentityReplicator.Core.Mirror;
 
 namespace IdentityReplicator.Cdk.Config;
 
@@ -22,9 +24,11 @@ public sealed record DeploymentConfig
 
     public bool CreatePools { get; init; }
 
-    public string TableName { get; init; } = "identity-replicator-mirror";
+    /// <summary>The code's default (<see cref="MirrorOptions.DefaultTableName"/>): the stacks and the code cannot disagree.</summary>
+    public string TableName { get; init; } = MirrorOptions.DefaultTableName;
 
-    public int FeedBuckets { get; init; } = 8;
+    /// <summary>The code's default (<see cref="MirrorOptions.DefaultFeedBuckets"/>): the function, the worker and the table agree.</summary>
+    public int FeedBuckets { get; init; } = MirrorOptions.DefaultFeedBuckets;
 
     /// <summary>The folder holding the Replicator's Native AOT <c>bootstrap</c> (see docs/deploy.md).</summary>
     public required string ReplicatorAsset { get; init; }
@@ -42,12 +46,23 @@ public sealed record DeploymentConfig
 
     public string? VpcId { get; init; }
 
-    public int ReservedConcurrency { get; init; } = 50;
+    public const int DefaultReservedConcurrency = 50;
+
+    /// <summary>The share of each Cognito quota the whole Replicator function may use unless context says otherwise.</summary>
+    public const double DefaultFunctionQuotaShare = 0.2;
+
+    public const int DefaultLogRetentionDays = 30;
+
+    public const int DefaultReportRetentionDays = 90;
+
+    public const string DefaultDriftSchedule = "cron(0 3 * * ? *)";
+
+    public int ReservedConcurrency { get; init; } = DefaultReservedConcurrency;
 
     /// <summary>The share of each Cognito quota the whole Replicator function may use to read its pool (split over its instances).</summary>
-    public double FunctionQuotaShare { get; init; } = 0.2;
+    public double FunctionQuotaShare { get; init; } = DefaultFunctionQuotaShare;
 
-    public string EventBusName { get; init; } = "default";
+    public string EventBusName { get; init; } = EventBridgeOptions.DefaultBusName;
 
     public bool UsernamesCaseSensitive { get; init; }
 
@@ -57,12 +72,12 @@ public sealed record DeploymentConfig
     /// <summary>What the failover operator's policy may touch; each part is left out of the policy when unset.</summary>
     public FailoverTargets Failover { get; init; } = new();
 
-    public int LogRetentionDays { get; init; } = 30;
+    public int LogRetentionDays { get; init; } = DefaultLogRetentionDays;
 
-    public int ReportRetentionDays { get; init; } = 90;
+    public int ReportRetentionDays { get; init; } = DefaultReportRetentionDays;
 
     /// <summary>When the drift report runs (EventBridge Scheduler expression, UTC).</summary>
-    public string DriftSchedule { get; init; } = "cron(0 3 * * ? *)";
+    public string DriftSchedule { get; init; } = DefaultDriftSchedule;
 
     /// <summary>The account templates are synthesized for when none is known (no context, no credentials): deployable nowhere.</summary>
     public const string PlaceholderAccount = "000000000000";
@@ -128,17 +143,17 @@ public sealed record DeploymentConfig
             PrimaryUserPoolId = context("primaryUserPoolId"),
             StandbyUserPoolId = context("standbyUserPoolId"),
             CreatePools = string.Equals(context("createPools"), "true", StringComparison.OrdinalIgnoreCase),
-            TableName = context("tableName") is { Length: > 0 } table ? table : "identity-replicator-mirror",
-            FeedBuckets = Number("feedBuckets", 8, 1, 64),
+            TableName = context("tableName") is { Length: > 0 } table ? table : MirrorOptions.DefaultTableName,
+            FeedBuckets = Number("feedBuckets", MirrorOptions.DefaultFeedBuckets, MirrorOptions.MinFeedBuckets, MirrorOptions.MaxFeedBuckets),
             ReplicatorAsset = Path.GetFullPath(context("replicatorAsset") is { Length: > 0 } asset ? asset : Path.Combine(sourceRoot, "artifacts", "replicator")),
             DotnetImages = Optional("dotnetImages"),
             WorkerImage = Optional("workerImage"),
             SourceRoot = sourceRoot,
             AlarmEmail = context("alarmEmail"),
             VpcId = context("vpcId"),
-            ReservedConcurrency = Number("reservedConcurrency", 50, 1, 1000),
-            FunctionQuotaShare = Fraction("functionQuotaShare", 0.2),
-            EventBusName = Optional("eventBusName") ?? "default",
+            ReservedConcurrency = Number("reservedConcurrency", DefaultReservedConcurrency, 1, 1000),
+            FunctionQuotaShare = Fraction("functionQuotaShare", DefaultFunctionQuotaShare),
+            EventBusName = Optional("eventBusName") ?? EventBridgeOptions.DefaultBusName,
             GroupRoleArns = List("groupRoleArns"),
             UsernamesCaseSensitive = string.Equals(context("usernamesCaseSensitive"), "true", StringComparison.OrdinalIgnoreCase),
             Failover = new FailoverTargets
@@ -151,9 +166,9 @@ public sealed record DeploymentConfig
                 PrimaryDatabase = Optional("failoverPrimaryDatabase"),
                 StandbyDatabase = Optional("failoverStandbyDatabase"),
             },
-            LogRetentionDays = Number("logRetentionDays", 30, 1, 3653),
-            ReportRetentionDays = Number("reportRetentionDays", 90, 1, 3653),
-            DriftSchedule = context("driftSchedule") is { Length: > 0 } schedule ? schedule : "cron(0 3 * * ? *)",
+            LogRetentionDays = Number("logRetentionDays", DefaultLogRetentionDays, 1, 3653),
+            ReportRetentionDays = Number("reportRetentionDays", DefaultReportRetentionDays, 1, 3653),
+            DriftSchedule = context("driftSchedule") is { Length: > 0 } schedule ? schedule : DefaultDriftSchedule,
         };
 
         if (!Regex.IsMatch(config.Account, "^[0-9]{12}$"))

@@ -1,6 +1,7 @@
 using Amazon.CDK;
 using Amazon.CDK.AWS.Cognito;
 using Constructs;
+using IdentityReplicator.Core.Configuration;
 using Triggers = IdentityReplicator.Core.Cognito.UserPoolTriggers;
 
 namespace IdentityReplicator.Cdk.Constructs;
@@ -36,7 +37,7 @@ public sealed class ReplicatedUserPool : Construct
             StandardAttributes = new StandardAttributes { Email = new StandardAttribute { Required = true, Mutable = true } },
             CustomAttributes = new Dictionary<string, ICustomAttribute>
             {
-                ["primary_sub"] = new StringAttribute(new StringAttributeProps { MinLen = 1, MaxLen = 64, Mutable = true }),
+                [ReplicationOptions.PrimarySubSchemaAttribute] = new StringAttribute(new StringAttributeProps { MinLen = 1, MaxLen = 64, Mutable = true }),
             },
             AccountRecovery = AccountRecovery.EMAIL_ONLY,
             DeletionProtection = true,

@@ -1,3 +1,4 @@
+using IdentityReplicator.Core.Mirror;
 using IdentityReplicator.Sandbox.Proxy;
 
 namespace IdentityReplicator.Sandbox;
@@ -12,15 +13,15 @@ public sealed record SandboxOptions
     /// <summary>Pools sign in by email (Cognito gives each user a UUID username), as most applications do; else by username.</summary>
     public bool SignInByEmail { get; init; } = true;
 
-    public string TableName { get; init; } = "identity-replicator-mirror";
+    public string TableName { get; init; } = MirrorOptions.DefaultTableName;
 
-    public int FeedBuckets { get; init; } = 8;
+    public int FeedBuckets { get; init; } = MirrorOptions.DefaultFeedBuckets;
 
     /// <summary>
     /// Custom attributes both pools get (without the <c>custom:</c> prefix). <c>primary_sub</c> carries each standby
     /// user's original <c>sub</c> (Replication:PrimarySubAttribute).
     /// </summary>
-    public IReadOnlyList<string> CustomAttributes { get; init; } = ["tier", "plan", "department", "primary_sub"];
+    public IReadOnlyList<string> CustomAttributes { get; init; } = ["tier", "plan", "department", Core.Configuration.ReplicationOptions.PrimarySubSchemaAttribute];
 
     /// <summary>Custom attributes only the primary gets (to exercise schema mismatches).</summary>
     public IReadOnlyList<string> PrimaryOnlyAttributes { get; init; } = [];

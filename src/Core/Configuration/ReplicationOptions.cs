@@ -40,6 +40,15 @@ public sealed class ReplicationOptions
 {
     public const string Section = "Replication";
 
+    /// <summary>
+    /// The custom attribute that carries each user's original <c>sub</c>, as a pool's schema names it (without the
+    /// <c>custom:</c> prefix): what the CDK stacks and the sandbox define in both pools.
+    /// </summary>
+    public const string PrimarySubSchemaAttribute = "primary_sub";
+
+    /// <summary>The default of <see cref="PrimarySubAttribute"/>, and of every setting that names the same attribute.</summary>
+    public const string DefaultPrimarySubAttribute = "custom:" + PrimarySubSchemaAttribute;
+
     /// <summary>The pool users sign in to today; capture reads it.</summary>
     public PoolOptions Primary { get; set; } = new();
 
@@ -60,7 +69,7 @@ public sealed class ReplicationOptions
     /// (the key the application's data uses); the standby's Pre Token Generation trigger turns it into a claim.
     /// Empty turns it off; the mapping is kept in the mirror table either way.
     /// </summary>
-    public string PrimarySubAttribute { get; set; } = "custom:primary_sub";
+    public string PrimarySubAttribute { get; set; } = DefaultPrimarySubAttribute;
 
     public IEnumerable<string> Validate()
     {

@@ -2,6 +2,7 @@ using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using IdentityReplicator.Core.Configuration;
 using IdentityReplicator.Core.Mirror;
+using Names = IdentityReplicator.Core.Mirror.MirrorAttributes.Control;
 
 namespace IdentityReplicator.Core.Control;
 
@@ -96,9 +97,6 @@ public sealed class StaleEpochException : Exception
 /// <summary><see cref="IReplicationControlStore"/> as one item of the mirror table (<c>CTRL</c>/<c>REPLICATION</c>).</summary>
 public sealed class DynamoDbReplicationControlStore(IAmazonDynamoDB dynamo, MirrorOptions options) : IReplicationControlStore
 {
-    public const string Partition = "CTRL";
-    public const string SortKey = "REPLICATION";
-
     private readonly string _table = options.TableName;
 
     public async Task<ReplicationControl?> GetAsync(CancellationToken cancellationToken)
@@ -115,14 +113,14 @@ public sealed class DynamoDbReplicationControlStore(IAmazonDynamoDB dynamo, Mirr
 
             return new ReplicationControl
             {
-                Epoch = DynamoDbMirrorStore.Number(item, "epoch"),
-                SourceRegion = DynamoDbMirrorStore.String(item, "sr") ?? string.Empty,
-                SourcePoolId = DynamoDbMirrorStore.String(item, "sp") ?? string.Empty,
-                TargetRegion = DynamoDbMirrorStore.String(item, "tr") ?? string.Empty,
-                TargetPoolId = DynamoDbMirrorStore.String(item, "tp") ?? string.Empty,
-                Writable = !item.TryGetValue("w", out var w) || w.BOOL != false,
-                ChangedAt = new DateTimeOffset(DynamoDbMirrorStore.Number(item, "at"), TimeSpan.Zero),
-                RunId = DynamoDbMirrorStore.String(item, "run"),
+                Epoch = MirrorItems.Number(item, Names.Epoch),
+                SourceRegion = MirrorItems.Text(item, Names.SourceRegion) ?? string.Empty,
+                SourcePoolId = MirrorItems.Text(item, Names.SourcePool) ?? string.Empty,
+                TargetRegion = MirrorItems.Text(item, Names.TargetRegion) ?? string.Empty,
+                TargetPoolId = MirrorItems.Text(item, Names.TargetPool) ?? string.Empty,
+                Writable = !item.TryGetValue(Names.Writable, out var w) || w.BOOL != false,
+                ChangedAt = new DateTimeOffset(MirrorItems.Number(item, Names.ChangedAt), TimeSpan.Zero),
+                RunId = MirrorItems.Text(item, Names.RunId),
             };
         }
         catch (AmazonDynamoDBException e)
@@ -139,16 +137,16 @@ public sealed class DynamoDbReplicationControlStore(IAmazonDynamoDB dynamo, Mirr
         }
 
         var item = Key();
-        item["epoch"] = DynamoDbMirrorStore.N(next.Epoch);
-        item["sr"] = DynamoDbMirrorStore.S(next.SourceRegion);
-        item["sp"] = DynamoDbMirrorStore.S(next.SourcePoolId);
-        item["tr"] = DynamoDbMirrorStore.S(next.TargetRegion);
-        item["tp"] = DynamoDbMirrorStore.S(next.TargetPoolId);
-        item["w"] = new AttributeValue { BOOL = next.Writable };
-        item["at"] = DynamoDbMirrorStore.N(next.ChangedAt.UtcTicks);
+        item[Names.Epoch] = MirrorItems.N(next.Epoch);
+        item[Names.SourceRegion] = MirrorItems.S(next.SourceRegion);
+        item[Names.SourcePool] = MirrorItems.S(next.SourcePoolId);
+        item[Names.TargetRegion] = MirrorItems.S(next.TargetRegion);
+        item[Names.TargetPool] = MirrorItems.S(next.TargetPoolId);
+        item[Names.Writable] = MirrorItems.Bool(next.Writable);
+        item[Names.ChangedAt] = MirrorItems.N(next.ChangedAt.UtcTicks);
         if (next.RunId is not null)
         {
-            item["run"] = DynamoDbMirrorStore.S(next.RunId);
+            item[Names.RunId] = MirrorItems.S(next.RunId);
         }
 
         try
@@ -160,9 +158,9 @@ public sealed class DynamoDbReplicationControlStore(IAmazonDynamoDB dynamo, Mirr
                     Item = item,
                     ConditionExpression = expectedEpoch == 0 ? "attribute_not_exists(#pk) OR #e = :e" : "#e = :e",
                     ExpressionAttributeNames = expectedEpoch == 0
-                        ? new Dictionary<string, string> { ["#pk"] = MirrorTable.PartitionKey, ["#e"] = "epoch" }
-                        : new Dictionary<string, string> { ["#e"] = "epoch" },
-                    ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":e"] = DynamoDbMirrorStore.N(expectedEpoch) },
+                        ? new Dictionary<string, string> { ["#pk"] = MirrorTable.PartitionKey, ["#e"] = Names.Epoch }
+                        : new Dictionary<string, string> { ["#e"] = Names.Epoch },
+                    ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":e"] = MirrorItems.N(expectedEpoch) },
                 },
                 cancellationToken);
             return true;
@@ -177,9 +175,5 @@ public sealed class DynamoDbReplicationControlStore(IAmazonDynamoDB dynamo, Mirr
         }
     }
 
-    private static Dictionary<string, AttributeValue> Key() => new()
-    {
-        [MirrorTable.PartitionKey] = DynamoDbMirrorStore.S(Partition),
-        [MirrorTable.SortKey] = DynamoDbMirrorStore.S(SortKey),
-    };
+    private static Dictionary<string, AttributeValue> Key() => MirrorItems.Key(MirrorTable.ControlPartition, MirrorTable.ControlSortKey);
 }

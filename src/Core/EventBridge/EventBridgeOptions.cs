@@ -5,8 +5,11 @@ public sealed class EventBridgeOptions
 {
     public const string Section = "EventBridge";
 
-    /// <summary>The event bus; <c>default</c> is the account's default bus in each Region.</summary>
-    public string BusName { get; set; } = "default";
+    /// <summary>The account's default bus in each Region: the bus unless configured, here and in the CDK stacks.</summary>
+    public const string DefaultBusName = "default";
+
+    /// <summary>The event bus; <see cref="DefaultBusName"/> is the account's default bus in each Region.</summary>
+    public string BusName { get; set; } = DefaultBusName;
 
     /// <summary>Endpoint overrides per Region (the sandbox's local bus).</summary>
     public Dictionary<string, string> Endpoints { get; set; } = new(StringComparer.Ordinal);

@@ -41,7 +41,7 @@ public static class UserChangedEvent
 }
 
 /// <summary>Publishes <see cref="UserChangedEvent"/> hints with EventBridge PutEvents.</summary>
-public sealed class UserChangedPublisher(EventBridgeClient client, string eventBusName = "default", string source = UserChangedEvent.DefaultSource)
+public sealed class UserChangedPublisher(EventBridgeClient client, string eventBusName = EventBridgeOptions.DefaultBusName, string source = UserChangedEvent.DefaultSource)
 {
     /// <summary>Publishes one hint; throws <see cref="EventBridgeException"/> if EventBridge did not take it.</summary>
     public async Task PublishAsync(string userPoolId, string? username = null, string? sub = null, CancellationToken cancellationToken = default)

@@ -1,6 +1,7 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using IdentityReplicator.Core.Model;
+using static IdentityReplicator.Core.Mirror.MirrorItems;
 using static IdentityReplicator.Core.Mirror.MirrorTable;
 
 namespace IdentityReplicator.Core.Mirror;
@@ -47,18 +48,17 @@ public sealed partial class DynamoDbMirrorStore : IMirrorCatalog
             foreach (var item in response.Items ?? [])
             {
                 var pk = item[PartitionKey].S;
-                var isUser = pk.StartsWith("U#", StringComparison.Ordinal);
-                if (!isUser && !pk.StartsWith("G#", StringComparison.Ordinal))
+                if (!IsEntityKey(pk))
                 {
                     continue;
                 }
 
+                var entity = EntityOf(pk);
                 if (item[MirrorTable.SortKey].S != SnapshotSortKey)
                 {
-                    var entity = isUser ? EntityId.ForUser(pk[2..]) : EntityId.ForGroup(pk[2..]);
-                    applied[entity] = DynamoDbReplicaStateStore.ToApplied(entity, item);
+                    applied[entity] = ToApplied(entity, item);
                 }
-                else if (isUser)
+                else if (entity.Kind == EntityKind.User)
                 {
                     var user = ToUser(item);
                     users[user.Key] = user;

@@ -1,8 +1,8 @@
-using System.Globalization;
 using System.Runtime.CompilerServices;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
-using static IdentityReplicator.Core.Mirror.DynamoDbMirrorStore;
+using static IdentityReplicator.Core.Mirror.MirrorAttributes;
+using static IdentityReplicator.Core.Mirror.MirrorItems;
 using static IdentityReplicator.Core.Mirror.MirrorTable;
 
 namespace IdentityReplicator.Core.Mirror;
@@ -18,35 +18,9 @@ public sealed class DynamoDbReplicaStateStore(IAmazonDynamoDB dynamo, MirrorOpti
         return item is null ? null : ToApplied(entity, item);
     }
 
-    internal static AppliedState ToApplied(EntityId entity, Dictionary<string, AttributeValue> item) =>
-        new()
-        {
-            Entity = entity,
-            ProfileVersion = Number(item, "pv"),
-            GroupsVersion = Number(item, "gv"),
-            ProfileHash = DynamoDbMirrorStore.String(item, "ph"),
-            GroupsHash = DynamoDbMirrorStore.String(item, "gh"),
-            TargetUsername = DynamoDbMirrorStore.String(item, "tu"),
-            TargetSub = DynamoDbMirrorStore.String(item, "tsub"),
-            SourceSub = DynamoDbMirrorStore.String(item, "ssub"),
-            AppliedAt = new DateTimeOffset(Number(item, "at"), TimeSpan.Zero),
-        };
-
     public async Task PutAppliedAsync(string region, AppliedState state, CancellationToken cancellationToken)
     {
-        var item = new Dictionary<string, AttributeValue>
-        {
-            [PartitionKey] = S(EntityPartition(state.Entity)),
-            [MirrorTable.SortKey] = S(AppliedSortKey(region)),
-            ["pv"] = N(state.ProfileVersion),
-            ["gv"] = N(state.GroupsVersion),
-            ["at"] = N(state.AppliedAt.UtcTicks),
-        };
-        AddIfSet(item, "ph", state.ProfileHash);
-        AddIfSet(item, "gh", state.GroupsHash);
-        AddIfSet(item, "tu", state.TargetUsername);
-        AddIfSet(item, "tsub", state.TargetSub);
-        AddIfSet(item, "ssub", state.SourceSub);
+        var item = FromApplied(region, state);
         try
         {
             await dynamo.PutItemAsync(
@@ -55,7 +29,7 @@ public sealed class DynamoDbReplicaStateStore(IAmazonDynamoDB dynamo, MirrorOpti
                     TableName = _table,
                     Item = item,
                     ConditionExpression = "attribute_not_exists(#pk) OR (#pv <= :pv AND #gv <= :gv)",
-                    ExpressionAttributeNames = new Dictionary<string, string> { ["#pk"] = PartitionKey, ["#pv"] = "pv", ["#gv"] = "gv" },
+                    ExpressionAttributeNames = new Dictionary<string, string> { ["#pk"] = PartitionKey, ["#pv"] = Applied.ProfileVersion, ["#gv"] = Applied.GroupsVersion },
                     ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":pv"] = N(state.ProfileVersion), [":gv"] = N(state.GroupsVersion) },
                 },
                 cancellationToken);
@@ -73,7 +47,7 @@ public sealed class DynamoDbReplicaStateStore(IAmazonDynamoDB dynamo, MirrorOpti
     public async Task<string?> GetCheckpointAsync(string region, int bucket, CancellationToken cancellationToken)
     {
         var item = await GetAsync(CheckpointPartition(region), CheckpointSortKey(bucket), cancellationToken);
-        return DynamoDbMirrorStore.String(item, "pos");
+        return Text(item, Checkpoint.Position);
     }
 
     public async Task PutCheckpointAsync(string region, int bucket, string position, CancellationToken cancellationToken)
@@ -84,11 +58,9 @@ public sealed class DynamoDbReplicaStateStore(IAmazonDynamoDB dynamo, MirrorOpti
                 new PutItemRequest
                 {
                     TableName = _table,
-                    Item = new Dictionary<string, AttributeValue>
+                    Item = new Dictionary<string, AttributeValue>(Key(CheckpointPartition(region), CheckpointSortKey(bucket)))
                     {
-                        [PartitionKey] = S(CheckpointPartition(region)),
-                        [MirrorTable.SortKey] = S(CheckpointSortKey(bucket)),
-                        ["pos"] = S(position),
+                        [Checkpoint.Position] = S(position),
                     },
                 },
                 cancellationToken);
@@ -107,14 +79,12 @@ public sealed class DynamoDbReplicaStateStore(IAmazonDynamoDB dynamo, MirrorOpti
                 new PutItemRequest
                 {
                     TableName = _table,
-                    Item = new Dictionary<string, AttributeValue>
+                    Item = new Dictionary<string, AttributeValue>(Key(ParkedPartition(region), EntityPartition(parked.Entity)))
                     {
-                        [PartitionKey] = S(ParkedPartition(region)),
-                        [MirrorTable.SortKey] = S(EntityPartition(parked.Entity)),
-                        ["code"] = S(parked.Code),
-                        ["reason"] = S(parked.Reason),
-                        ["v"] = N(parked.Version),
-                        ["at"] = N(parked.ParkedAt.UtcTicks),
+                        [Parked.Code] = S(parked.Code),
+                        [Parked.Reason] = S(parked.Reason),
+                        [Parked.Version] = N(parked.Version),
+                        [Parked.ParkedAt] = N(parked.ParkedAt.UtcTicks),
                     },
                 },
                 cancellationToken);
@@ -133,11 +103,7 @@ public sealed class DynamoDbReplicaStateStore(IAmazonDynamoDB dynamo, MirrorOpti
                 new DeleteItemRequest
                 {
                     TableName = _table,
-                    Key = new Dictionary<string, AttributeValue>
-                    {
-                        [PartitionKey] = S(ParkedPartition(region)),
-                        [MirrorTable.SortKey] = S(EntityPartition(entity)),
-                    },
+                    Key = Key(ParkedPartition(region), EntityPartition(entity)),
                 },
                 cancellationToken);
         }
@@ -174,15 +140,13 @@ public sealed class DynamoDbReplicaStateStore(IAmazonDynamoDB dynamo, MirrorOpti
 
             foreach (var item in response.Items ?? [])
             {
-                var sk = item[MirrorTable.SortKey].S;
-                var entity = sk.StartsWith("U#", StringComparison.Ordinal) ? EntityId.ForUser(sk[2..]) : EntityId.ForGroup(sk[2..]);
                 yield return new ParkedEntity
                 {
-                    Entity = entity,
-                    Code = DynamoDbMirrorStore.String(item, "code") ?? "Unknown",
-                    Reason = DynamoDbMirrorStore.String(item, "reason") ?? string.Empty,
-                    Version = Number(item, "v"),
-                    ParkedAt = new DateTimeOffset(Number(item, "at"), TimeSpan.Zero),
+                    Entity = EntityOf(item[MirrorTable.SortKey].S),
+                    Code = Text(item, Parked.Code) ?? "Unknown",
+                    Reason = Text(item, Parked.Reason) ?? string.Empty,
+                    Version = Number(item, Parked.Version),
+                    ParkedAt = new DateTimeOffset(Number(item, Parked.ParkedAt), TimeSpan.Zero),
                 };
             }
 
@@ -199,13 +163,11 @@ public sealed class DynamoDbReplicaStateStore(IAmazonDynamoDB dynamo, MirrorOpti
                 new PutItemRequest
                 {
                     TableName = _table,
-                    Item = new Dictionary<string, AttributeValue>
+                    Item = new Dictionary<string, AttributeValue>(Key(MappingPartition(targetPoolId, targetSub), SnapshotSortKey))
                     {
-                        [PartitionKey] = S(MappingPartition(targetPoolId, targetSub)),
-                        [MirrorTable.SortKey] = S(SnapshotSortKey),
-                        ["k"] = S(mapping.Key),
-                        ["ssub"] = S(mapping.SourceSub),
-                        ["osub"] = S(mapping.OriginalSub),
+                        [Mapping.Key] = S(mapping.Key),
+                        [Mapping.SourceSub] = S(mapping.SourceSub),
+                        [Mapping.OriginalSub] = S(mapping.OriginalSub),
                     },
                 },
                 cancellationToken);
@@ -221,7 +183,7 @@ public sealed class DynamoDbReplicaStateStore(IAmazonDynamoDB dynamo, MirrorOpti
         var item = await GetAsync(MappingPartition(targetPoolId, targetSub), SnapshotSortKey, cancellationToken);
         return item is null
             ? null
-            : new SubMapping(DynamoDbMirrorStore.String(item, "k") ?? string.Empty, DynamoDbMirrorStore.String(item, "ssub") ?? string.Empty, DynamoDbMirrorStore.String(item, "osub") ?? string.Empty);
+            : new SubMapping(Text(item, Mapping.Key) ?? string.Empty, Text(item, Mapping.SourceSub) ?? string.Empty, Text(item, Mapping.OriginalSub) ?? string.Empty);
     }
 
     private async Task<Dictionary<string, AttributeValue>?> GetAsync(string pk, string sk, CancellationToken cancellationToken)
@@ -232,7 +194,7 @@ public sealed class DynamoDbReplicaStateStore(IAmazonDynamoDB dynamo, MirrorOpti
                 new GetItemRequest
                 {
                     TableName = _table,
-                    Key = new Dictionary<string, AttributeValue> { [PartitionKey] = S(pk), [MirrorTable.SortKey] = S(sk) },
+                    Key = Key(pk, sk),
                     ConsistentRead = true,
                 },
                 cancellationToken);
@@ -241,14 +203,6 @@ public sealed class DynamoDbReplicaStateStore(IAmazonDynamoDB dynamo, MirrorOpti
         catch (AmazonDynamoDBException e)
         {
             throw MirrorErrors.Wrap(e, _table, "read replica state");
-        }
-    }
-
-    private static void AddIfSet(Dictionary<string, AttributeValue> item, string name, string? value)
-    {
-        if (value is not null)
-        {
-            item[name] = S(value);
         }
     }
 }
@@ -266,16 +220,14 @@ public sealed class DynamoDbCaptureHintQueue(IAmazonDynamoDB dynamo, MirrorOptio
                 new PutItemRequest
                 {
                     TableName = _table,
-                    Item = new Dictionary<string, AttributeValue>
+                    Item = new Dictionary<string, AttributeValue>(KeyOf(hint))
                     {
-                        [PartitionKey] = S(HintsPartition),
-                        [MirrorTable.SortKey] = S(SortKeyOf(hint)),
-                        ["un"] = S(hint.Username),
-                        ["pool"] = S(hint.SourcePoolId),
-                        ["src"] = S(hint.Source.ToString()),
-                        ["first"] = N(hint.FirstSeen.UtcTicks),
-                        ["due"] = N(hint.Due.UtcTicks),
-                        ["n"] = N(hint.Attempts),
+                        [Hint.Username] = S(hint.Username),
+                        [Hint.SourcePool] = S(hint.SourcePoolId),
+                        [Hint.Source] = S(hint.Source.ToString()),
+                        [Hint.FirstSeen] = N(hint.FirstSeen.UtcTicks),
+                        [Hint.Due] = N(hint.Due.UtcTicks),
+                        [Hint.Attempts] = N(hint.Attempts),
                         [ExpiresAt] = N(hint.FirstSeen.AddDays(1).ToUnixTimeSeconds()),
                     },
                 },
@@ -301,7 +253,7 @@ public sealed class DynamoDbCaptureHintQueue(IAmazonDynamoDB dynamo, MirrorOptio
                     ExpressionAttributeValues = new Dictionary<string, AttributeValue>
                     {
                         [":pk"] = S(HintsPartition),
-                        [":upto"] = S(PositionFloor(now) + "~"),
+                        [":upto"] = S(HintsDueBefore(now)),
                     },
                     Limit = limit,
                     ConsistentRead = true,
@@ -315,12 +267,12 @@ public sealed class DynamoDbCaptureHintQueue(IAmazonDynamoDB dynamo, MirrorOptio
 
         return (response.Items ?? []).Select(item => new CaptureHint
         {
-            Username = item["un"].S,
-            SourcePoolId = item["pool"].S,
-            Source = Enum.TryParse<Model.CaptureSource>(item["src"].S, out var source) ? source : Model.CaptureSource.Trigger,
-            FirstSeen = new DateTimeOffset(Number(item, "first"), TimeSpan.Zero),
-            Due = new DateTimeOffset(Number(item, "due"), TimeSpan.Zero),
-            Attempts = (int)Number(item, "n"),
+            Username = item[Hint.Username].S,
+            SourcePoolId = item[Hint.SourcePool].S,
+            Source = Enum.TryParse<Model.CaptureSource>(item[Hint.Source].S, out var source) ? source : Model.CaptureSource.Trigger,
+            FirstSeen = new DateTimeOffset(Number(item, Hint.FirstSeen), TimeSpan.Zero),
+            Due = new DateTimeOffset(Number(item, Hint.Due), TimeSpan.Zero),
+            Attempts = (int)Number(item, Hint.Attempts),
         }).ToList();
     }
 
@@ -332,7 +284,7 @@ public sealed class DynamoDbCaptureHintQueue(IAmazonDynamoDB dynamo, MirrorOptio
                 new DeleteItemRequest
                 {
                     TableName = _table,
-                    Key = new Dictionary<string, AttributeValue> { [PartitionKey] = S(HintsPartition), [MirrorTable.SortKey] = S(SortKeyOf(hint)) },
+                    Key = KeyOf(hint),
                 },
                 cancellationToken);
         }
@@ -348,6 +300,5 @@ public sealed class DynamoDbCaptureHintQueue(IAmazonDynamoDB dynamo, MirrorOptio
         await CompleteAsync(hint, cancellationToken);
     }
 
-    private static string SortKeyOf(CaptureHint hint) =>
-        string.Create(CultureInfo.InvariantCulture, $"{PositionFloor(hint.Due)}#{hint.SourcePoolId}#{hint.Username}");
+    private static Dictionary<string, AttributeValue> KeyOf(CaptureHint hint) => Key(HintsPartition, HintSortKey(hint.Due, hint.SourcePoolId, hint.Username));
 }

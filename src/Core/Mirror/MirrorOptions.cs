@@ -5,13 +5,26 @@ public sealed class MirrorOptions
 {
     public const string Section = "Mirror";
 
-    public string TableName { get; set; } = "identity-replicator-mirror";
+    /// <summary>The table's name unless configured: the CDK stacks, the sandbox and failover plans default to it too.</summary>
+    public const string DefaultTableName = "identity-replicator-mirror";
+
+    /// <summary>
+    /// The feed bucket count unless configured. The worker, the Replicator function, the CDK stacks, the sandbox and
+    /// failover plans all default to this one value: writers and readers that disagree break the change feed.
+    /// </summary>
+    public const int DefaultFeedBuckets = 8;
+
+    /// <summary>The allowed feed bucket counts (the CDK context <c>feedBuckets</c> is checked against the same range).</summary>
+    public const int MinFeedBuckets = 1;
+    public const int MaxFeedBuckets = 64;
+
+    public string TableName { get; set; } = DefaultTableName;
 
     /// <summary>
     /// Number of change-feed partitions. Writers and readers must agree; the table records the value it was
     /// created with and the reconciler refuses to start on a mismatch.
     /// </summary>
-    public int FeedBuckets { get; set; } = 8;
+    public int FeedBuckets { get; set; } = DefaultFeedBuckets;
 
     /// <summary>How long a tombstone (a deleted user or group) is kept before DynamoDB TTL removes it.</summary>
     public TimeSpan TombstoneRetention { get; set; } = TimeSpan.FromDays(30);
@@ -30,9 +43,9 @@ public sealed class MirrorOptions
             yield return $"{Section}:TableName is '{TableName}'; it must be 3-255 characters of letters, digits, '_', '-' and '.'.";
         }
 
-        if (FeedBuckets is < 1 or > 64)
+        if (FeedBuckets is < MinFeedBuckets or > MaxFeedBuckets)
         {
-            yield return $"{Section}:FeedBuckets is {FeedBuckets}; it must be between 1 and 64.";
+            yield return $"{Section}:FeedBuckets is {FeedBuckets}; it must be between {MinFeedBuckets} and {MaxFeedBuckets}.";
         }
 
         if (TombstoneRetention < TimeSpan.FromHours(1))

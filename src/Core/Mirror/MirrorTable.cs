@@ -22,8 +22,29 @@ public static class MirrorTable
     public const string HintsPartition = "HINT";
     public const string MetaPartition = "META";
 
+    /// <summary>The replication control item's keys (<c>CTRL</c> / <c>REPLICATION</c>).</summary>
+    public const string ControlPartition = "CTRL";
+    public const string ControlSortKey = "REPLICATION";
+
+    /// <summary>The execution journal's index of runs by start time.</summary>
+    public const string RunsPartition = "RUNS";
+    public const string RunSortKey = "RUN";
+    public const string StepSortKeyPrefix = "STEP#";
+
+    private const string UserPrefix = "U#";
+    private const string GroupPrefix = "G#";
+    private const string RunPrefix = "RUN#";
+
     public static string EntityPartition(EntityId entity) =>
-        (entity.Kind == EntityKind.User ? "U#" : "G#") + entity.Id;
+        (entity.Kind == EntityKind.User ? UserPrefix : GroupPrefix) + entity.Id;
+
+    /// <summary>Whether a key is an entity's (<see cref="EntityPartition"/>): a snapshot's partition, a parked item's sort key.</summary>
+    public static bool IsEntityKey(string key) =>
+        key.StartsWith(UserPrefix, StringComparison.Ordinal) || key.StartsWith(GroupPrefix, StringComparison.Ordinal);
+
+    /// <summary>The entity an entity key names: a user for <c>U#…</c>, otherwise a group.</summary>
+    public static EntityId EntityOf(string key) =>
+        key.StartsWith(UserPrefix, StringComparison.Ordinal) ? EntityId.ForUser(key[UserPrefix.Length..]) : EntityId.ForGroup(key[GroupPrefix.Length..]);
 
     public static string AppliedSortKey(string region) => "A#" + region;
 
@@ -38,6 +59,29 @@ public static class MirrorTable
 
     /// <summary>The identity mapping of a pool's user, by that pool's <c>sub</c>.</summary>
     public static string MappingPartition(string poolId, string sub) => "MAP#" + poolId + "#" + sub;
+
+    /// <summary>The coalesced sweep request of a pool.</summary>
+    public static string SweepPartition(string poolId) => "SWEEP#" + poolId;
+
+    /// <summary>A capture hint's sort key: due time first, so the due hints are a key range.</summary>
+    public static string HintSortKey(DateTimeOffset due, string poolId, string username) =>
+        string.Create(CultureInfo.InvariantCulture, $"{PositionFloor(due)}#{poolId}#{username}");
+
+    /// <summary>The upper bound (exclusive) of the hint sort keys due at <paramref name="now"/>.</summary>
+    public static string HintsDueBefore(DateTimeOffset now) => PositionFloor(now) + "~";
+
+    /// <summary>A failover run's items (the run, its steps) share this partition.</summary>
+    public static string RunPartition(string runId) => RunPrefix + runId;
+
+    public static string RunIdOf(string runPartition) => runPartition[RunPrefix.Length..];
+
+    public static string StepSortKey(string stepName) => StepSortKeyPrefix + stepName;
+
+    public static string StepNameOf(string stepSortKey) => stepSortKey[StepSortKeyPrefix.Length..];
+
+    /// <summary>A run's entry in the <see cref="RunsPartition"/> index: start time (fixed width, so entries sort by it), then the id.</summary>
+    public static string RunIndexSortKey(DateTimeOffset startedAt, string runId) =>
+        string.Create(CultureInfo.InvariantCulture, $"{startedAt.UtcTicks:D19}#{runId}");
 
     /// <summary>The feed bucket of an entity: FNV-1a of its partition key, modulo the bucket count (stable across processes).</summary>
     public static int BucketOf(EntityId entity, int buckets)
@@ -140,10 +184,10 @@ public static class MirrorTable
                 {
                     [PartitionKey] = new() { S = MetaPartition },
                     [SortKey] = new() { S = MetaPartition },
-                    ["buckets"] = new() { N = feedBuckets.ToString(CultureInfo.InvariantCulture) },
-                    ["layout"] = new() { N = "1" },
+                    [MirrorAttributes.Layout.FeedBuckets] = new() { N = feedBuckets.ToString(CultureInfo.InvariantCulture) },
+                    [MirrorAttributes.Layout.Version] = new() { N = "1" },
                 },
-                ConditionExpression = "attribute_not_exists(pk)",
+                ConditionExpression = $"attribute_not_exists({PartitionKey})",
             },
             cancellationToken);
         }
@@ -168,7 +212,7 @@ public static class MirrorTable
                 ConsistentRead = true,
             },
             cancellationToken);
-        return response.Item is { } item && item.TryGetValue("buckets", out var value) && value.N is { } n
+        return response.Item is { } item && item.TryGetValue(MirrorAttributes.Layout.FeedBuckets, out var value) && value.N is { } n
             ? int.Parse(n, CultureInfo.InvariantCulture)
             : null;
     }

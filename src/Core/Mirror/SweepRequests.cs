@@ -1,6 +1,7 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
-using static IdentityReplicator.Core.Mirror.DynamoDbMirrorStore;
+using static IdentityReplicator.Core.Mirror.MirrorAttributes;
+using static IdentityReplicator.Core.Mirror.MirrorItems;
 using static IdentityReplicator.Core.Mirror.MirrorTable;
 
 namespace IdentityReplicator.Core.Mirror;
@@ -36,7 +37,7 @@ public sealed class DynamoDbSweepRequests(IAmazonDynamoDB dynamo, MirrorOptions 
                     TableName = _table,
                     Key = KeyOf(poolId),
                     UpdateExpression = "SET #first = if_not_exists(#first, :at), #last = :at ADD #n :one",
-                    ExpressionAttributeNames = new Dictionary<string, string> { ["#first"] = "first", ["#last"] = "last", ["#n"] = "n" },
+                    ExpressionAttributeNames = new Dictionary<string, string> { ["#first"] = Sweep.FirstRequestedAt, ["#last"] = Sweep.LastRequestedAt, ["#n"] = Sweep.Count },
                     ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":at"] = N(at.UtcTicks), [":one"] = N(1) },
                 },
                 cancellationToken);
@@ -53,7 +54,7 @@ public sealed class DynamoDbSweepRequests(IAmazonDynamoDB dynamo, MirrorOptions 
         {
             var response = await dynamo.GetItemAsync(new GetItemRequest { TableName = _table, Key = KeyOf(poolId), ConsistentRead = true }, cancellationToken);
             return response.Item is { Count: > 0 } item
-                ? new SweepRequest(poolId, new DateTimeOffset(Number(item, "first"), TimeSpan.Zero), Number(item, "n"))
+                ? new SweepRequest(poolId, new DateTimeOffset(Number(item, Sweep.FirstRequestedAt), TimeSpan.Zero), Number(item, Sweep.Count))
                 : null;
         }
         catch (AmazonDynamoDBException e)
@@ -72,7 +73,7 @@ public sealed class DynamoDbSweepRequests(IAmazonDynamoDB dynamo, MirrorOptions 
                     TableName = _table,
                     Key = KeyOf(poolId),
                     ConditionExpression = "#last <= :started",
-                    ExpressionAttributeNames = new Dictionary<string, string> { ["#last"] = "last" },
+                    ExpressionAttributeNames = new Dictionary<string, string> { ["#last"] = Sweep.LastRequestedAt },
                     ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":started"] = N(sweepStartedAt.UtcTicks) },
                 },
                 cancellationToken);
@@ -87,9 +88,5 @@ public sealed class DynamoDbSweepRequests(IAmazonDynamoDB dynamo, MirrorOptions 
         }
     }
 
-    private static Dictionary<string, AttributeValue> KeyOf(string poolId) => new()
-    {
-        [PartitionKey] = S("SWEEP#" + poolId),
-        [MirrorTable.SortKey] = S(SnapshotSortKey),
-    };
+    private static Dictionary<string, AttributeValue> KeyOf(string poolId) => Key(SweepPartition(poolId), SnapshotSortKey);
 }

@@ -13,8 +13,11 @@ public sealed class QuotaOptions
     public const double PrimaryShare = 0.5;
     public const double StandbyShare = 0.8;
 
-    /// <summary>Fraction of each category's default quota this tool uses when <see cref="Rates"/> does not name it.</summary>
-    public double Share { get; set; } = 0.5;
+    /// <summary>
+    /// Fraction of each category's default quota this tool uses when <see cref="Rates"/> does not name it; unless
+    /// set, the primary's (the cautious one: another client shares the pool).
+    /// </summary>
+    public double Share { get; set; } = PrimaryShare;
 
     /// <summary>
     /// Per-category budgets in requests per second, overriding <see cref="Share"/> (e.g. after a quota increase:

@@ -2,7 +2,10 @@ using System.Collections.Immutable;
 using System.Globalization;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using IdentityReplicator.Core.Mirror;
 using IdentityReplicator.Failover.Plans;
+using RunNames = IdentityReplicator.Core.Mirror.MirrorAttributes.Run;
+using StepNames = IdentityReplicator.Core.Mirror.MirrorAttributes.Step;
 
 namespace IdentityReplicator.Failover.Journal;
 
@@ -107,8 +110,6 @@ public sealed class JournalException(string message, Exception? inner = null) : 
 /// <summary><see cref="IExecutionJournal"/> in the mirror table: <c>RUN#&lt;id&gt;</c> items, and a <c>RUNS</c> index by start time.</summary>
 public sealed class DynamoDbExecutionJournal(IAmazonDynamoDB dynamo, string tableName) : IExecutionJournal
 {
-    private const string RunsPartition = "RUNS";
-
     public async Task CreateRunAsync(RunRecord run, CancellationToken cancellationToken)
     {
         try
@@ -118,7 +119,7 @@ public sealed class DynamoDbExecutionJournal(IAmazonDynamoDB dynamo, string tabl
                 {
                     TableName = tableName,
                     Item = RunItem(run),
-                    ConditionExpression = "attribute_not_exists(pk)",
+                    ConditionExpression = $"attribute_not_exists({MirrorTable.PartitionKey})",
                 },
                 cancellationToken);
             await dynamo.PutItemAsync(
@@ -127,9 +128,9 @@ public sealed class DynamoDbExecutionJournal(IAmazonDynamoDB dynamo, string tabl
                     TableName = tableName,
                     Item = new Dictionary<string, AttributeValue>
                     {
-                        ["pk"] = S(RunsPartition),
-                        ["sk"] = S($"{run.StartedAt.UtcTicks:D19}#{run.RunId}"),
-                        ["run"] = S(run.RunId),
+                        [MirrorTable.PartitionKey] = S(MirrorTable.RunsPartition),
+                        [MirrorTable.SortKey] = S(MirrorTable.RunIndexSortKey(run.StartedAt, run.RunId)),
+                        [MirrorAttributes.RunIndex.RunId] = S(run.RunId),
                     },
                 },
                 cancellationToken);
@@ -161,7 +162,7 @@ public sealed class DynamoDbExecutionJournal(IAmazonDynamoDB dynamo, string tabl
         try
         {
             var response = await dynamo.GetItemAsync(
-                new GetItemRequest { TableName = tableName, Key = Key(runId, "RUN"), ConsistentRead = true },
+                new GetItemRequest { TableName = tableName, Key = Key(runId, MirrorTable.RunSortKey), ConsistentRead = true },
                 cancellationToken);
             return response.Item is { Count: > 0 } item ? ReadRun(item) : null;
         }
@@ -174,9 +175,9 @@ public sealed class DynamoDbExecutionJournal(IAmazonDynamoDB dynamo, string tabl
     public async Task<IReadOnlyList<RunRecord>> ListRunsAsync(int limit, CancellationToken cancellationToken)
     {
         var runs = new List<RunRecord>();
-        foreach (var item in await QueryAsync("pk = :pk", new() { [":pk"] = S(RunsPartition) }, newestFirst: true, limit, "list runs", cancellationToken))
+        foreach (var item in await QueryAsync($"{MirrorTable.PartitionKey} = :pk", new() { [":pk"] = S(MirrorTable.RunsPartition) }, newestFirst: true, limit, "list runs", cancellationToken))
         {
-            if (await GetRunAsync(item["run"].S, cancellationToken) is { } run)
+            if (await GetRunAsync(item[MirrorAttributes.RunIndex.RunId].S, cancellationToken) is { } run)
             {
                 runs.Add(run);
             }
@@ -186,25 +187,31 @@ public sealed class DynamoDbExecutionJournal(IAmazonDynamoDB dynamo, string tabl
     }
 
     public async Task<IReadOnlyList<StepRecord>> GetStepsAsync(string runId, CancellationToken cancellationToken) =>
-        [.. (await QueryAsync("pk = :pk AND begins_with(sk, :step)", new() { [":pk"] = S("RUN#" + runId), [":step"] = S("STEP#") }, newestFirst: false, null, "read the steps of a run", cancellationToken)).Select(ReadStep)];
+        [.. (await QueryAsync(
+            $"{MirrorTable.PartitionKey} = :pk AND begins_with({MirrorTable.SortKey}, :step)",
+            new() { [":pk"] = S(MirrorTable.RunPartition(runId)), [":step"] = S(MirrorTable.StepSortKeyPrefix) },
+            newestFirst: false,
+            null,
+            "read the steps of a run",
+            cancellationToken)).Select(ReadStep)];
 
     public async Task PutStepAsync(string runId, StepRecord step, CancellationToken cancellationToken)
     {
-        var item = Key(runId, "STEP#" + step.Name);
-        item["name"] = S(step.Name);
-        item["state"] = S(step.State.ToString());
-        item["n"] = N(step.Attempts);
-        item["done"] = new AttributeValue { BOOL = step.AlreadyDone };
-        AddTime(item, "started", step.StartedAt);
-        AddTime(item, "ended", step.EndedAt);
+        var item = Key(runId, MirrorTable.StepSortKey(step.Name));
+        item[StepNames.Name] = S(step.Name);
+        item[StepNames.State] = S(step.State.ToString());
+        item[StepNames.Attempts] = N(step.Attempts);
+        item[StepNames.AlreadyDone] = new AttributeValue { BOOL = step.AlreadyDone };
+        AddTime(item, StepNames.StartedAt, step.StartedAt);
+        AddTime(item, StepNames.EndedAt, step.EndedAt);
         if (step.Detail is not null)
         {
-            item["detail"] = S(step.Detail);
+            item[StepNames.Detail] = S(step.Detail);
         }
 
         if (!step.Data.IsEmpty)
         {
-            item["data"] = new AttributeValue { M = step.Data.ToDictionary(d => d.Key, d => S(d.Value)) };
+            item[StepNames.Data] = new AttributeValue { M = step.Data.ToDictionary(d => d.Key, d => S(d.Value)) };
         }
 
         try
@@ -214,8 +221,8 @@ public sealed class DynamoDbExecutionJournal(IAmazonDynamoDB dynamo, string tabl
                 {
                     TableName = tableName,
                     Item = item,
-                    ConditionExpression = "attribute_not_exists(pk) OR #state <> :succeeded",
-                    ExpressionAttributeNames = new Dictionary<string, string> { ["#state"] = "state" },
+                    ConditionExpression = $"attribute_not_exists({MirrorTable.PartitionKey}) OR #state <> :succeeded",
+                    ExpressionAttributeNames = new Dictionary<string, string> { ["#state"] = StepNames.State },
                     ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":succeeded"] = S(nameof(StepState.Succeeded)) },
                 },
                 cancellationToken);
@@ -256,34 +263,34 @@ public sealed class DynamoDbExecutionJournal(IAmazonDynamoDB dynamo, string tabl
 
     private static Dictionary<string, AttributeValue> RunItem(RunRecord run)
     {
-        var item = Key(run.RunId, "RUN");
-        item["kind"] = S(run.Kind);
-        item["env"] = S(run.Environment);
-        item["from"] = S(run.From.ToString());
-        item["to"] = S(run.To.ToString());
-        item["plan"] = S(run.PlanHash);
-        item["state"] = S(run.State.ToString());
-        item["n"] = N(run.Attempts);
-        AddTime(item, "started", run.StartedAt);
-        AddTime(item, "ended", run.EndedAt);
+        var item = Key(run.RunId, MirrorTable.RunSortKey);
+        item[RunNames.Kind] = S(run.Kind);
+        item[RunNames.Environment] = S(run.Environment);
+        item[RunNames.From] = S(run.From.ToString());
+        item[RunNames.To] = S(run.To.ToString());
+        item[RunNames.PlanHash] = S(run.PlanHash);
+        item[RunNames.State] = S(run.State.ToString());
+        item[RunNames.Attempts] = N(run.Attempts);
+        AddTime(item, RunNames.StartedAt, run.StartedAt);
+        AddTime(item, RunNames.EndedAt, run.EndedAt);
         if (run.PlanPath is not null)
         {
-            item["path"] = S(run.PlanPath);
+            item[RunNames.PlanPath] = S(run.PlanPath);
         }
 
         if (run.RtoSeconds is { } rto)
         {
-            item["rto"] = new AttributeValue { N = rto.ToString("R", CultureInfo.InvariantCulture) };
+            item[RunNames.RtoSeconds] = new AttributeValue { N = rto.ToString("R", CultureInfo.InvariantCulture) };
         }
 
         if (run.RpoEstimateSeconds is { } rpo)
         {
-            item["rpo"] = new AttributeValue { N = rpo.ToString("R", CultureInfo.InvariantCulture) };
+            item[RunNames.RpoEstimateSeconds] = new AttributeValue { N = rpo.ToString("R", CultureInfo.InvariantCulture) };
         }
 
         if (run.Summary is not null)
         {
-            item["summary"] = S(run.Summary);
+            item[RunNames.Summary] = S(run.Summary);
         }
 
         return item;
@@ -291,40 +298,40 @@ public sealed class DynamoDbExecutionJournal(IAmazonDynamoDB dynamo, string tabl
 
     private static RunRecord ReadRun(Dictionary<string, AttributeValue> item) => new()
     {
-        RunId = item["pk"].S["RUN#".Length..],
-        Kind = Text(item, "kind") ?? "drill",
-        Environment = Text(item, "env") ?? string.Empty,
-        From = Enum.Parse<Side>(Text(item, "from") ?? nameof(Side.Primary)),
-        To = Enum.Parse<Side>(Text(item, "to") ?? nameof(Side.Standby)),
-        PlanHash = Text(item, "plan") ?? string.Empty,
-        PlanPath = Text(item, "path"),
-        State = Enum.TryParse<RunState>(Text(item, "state"), out var state) ? state : RunState.Running,
-        Attempts = (int)(Number(item, "n") ?? 1),
-        StartedAt = Time(item, "started") ?? DateTimeOffset.MinValue,
-        EndedAt = Time(item, "ended"),
-        RtoSeconds = Number(item, "rto"),
-        RpoEstimateSeconds = Number(item, "rpo"),
-        Summary = Text(item, "summary"),
+        RunId = MirrorTable.RunIdOf(item[MirrorTable.PartitionKey].S),
+        Kind = Text(item, RunNames.Kind) ?? "drill",
+        Environment = Text(item, RunNames.Environment) ?? string.Empty,
+        From = Enum.Parse<Side>(Text(item, RunNames.From) ?? nameof(Side.Primary)),
+        To = Enum.Parse<Side>(Text(item, RunNames.To) ?? nameof(Side.Standby)),
+        PlanHash = Text(item, RunNames.PlanHash) ?? string.Empty,
+        PlanPath = Text(item, RunNames.PlanPath),
+        State = Enum.TryParse<RunState>(Text(item, RunNames.State), out var state) ? state : RunState.Running,
+        Attempts = (int)(Number(item, RunNames.Attempts) ?? 1),
+        StartedAt = Time(item, RunNames.StartedAt) ?? DateTimeOffset.MinValue,
+        EndedAt = Time(item, RunNames.EndedAt),
+        RtoSeconds = Number(item, RunNames.RtoSeconds),
+        RpoEstimateSeconds = Number(item, RunNames.RpoEstimateSeconds),
+        Summary = Text(item, RunNames.Summary),
     };
 
     private static StepRecord ReadStep(Dictionary<string, AttributeValue> item) => new()
     {
-        Name = Text(item, "name") ?? item["sk"].S["STEP#".Length..],
-        State = Enum.TryParse<StepState>(Text(item, "state"), out var state) ? state : StepState.Pending,
-        Attempts = (int)(Number(item, "n") ?? 0),
-        AlreadyDone = item.TryGetValue("done", out var done) && done.BOOL == true,
-        StartedAt = Time(item, "started"),
-        EndedAt = Time(item, "ended"),
-        Detail = Text(item, "detail"),
-        Data = item.TryGetValue("data", out var data) && data.M is not null
+        Name = Text(item, StepNames.Name) ?? MirrorTable.StepNameOf(item[MirrorTable.SortKey].S),
+        State = Enum.TryParse<StepState>(Text(item, StepNames.State), out var state) ? state : StepState.Pending,
+        Attempts = (int)(Number(item, StepNames.Attempts) ?? 0),
+        AlreadyDone = item.TryGetValue(StepNames.AlreadyDone, out var done) && done.BOOL == true,
+        StartedAt = Time(item, StepNames.StartedAt),
+        EndedAt = Time(item, StepNames.EndedAt),
+        Detail = Text(item, StepNames.Detail),
+        Data = item.TryGetValue(StepNames.Data, out var data) && data.M is not null
             ? data.M.ToImmutableDictionary(d => d.Key, d => d.Value.S ?? string.Empty, StringComparer.Ordinal)
             : ImmutableDictionary<string, string>.Empty,
     };
 
     private static Dictionary<string, AttributeValue> Key(string runId, string sk) => new()
     {
-        ["pk"] = S("RUN#" + runId),
-        ["sk"] = S(sk),
+        [MirrorTable.PartitionKey] = S(MirrorTable.RunPartition(runId)),
+        [MirrorTable.SortKey] = S(sk),
     };
 
     private static void AddTime(Dictionary<string, AttributeValue> item, string name, DateTimeOffset? value)

@@ -156,7 +156,7 @@ public sealed record PreflightPlan
     public ImmutableArray<string> ExcludeAttributes { get; init; } = [];
 
     /// <summary>The attribute replication keeps each user's original sub in (never compared), as Replication:PrimarySubAttribute.</summary>
-    public string? PrimarySubAttribute { get; init; } = "custom:primary_sub";
+    public string? PrimarySubAttribute { get; init; } = Core.Configuration.ReplicationOptions.DefaultPrimarySubAttribute;
 }
 
 public sealed record TimeoutsPlan

@@ -93,8 +93,8 @@ public static partial class PlanReader
         {
             var o = node is null ? null : b.Mapping(node, path, "tableName", "feedBuckets", "endpoints");
             return new MirrorPlan(
-                (o is null ? null : b.String(o, "tableName", path, required: false, null)) ?? "identity-replicator-mirror",
-                o is null ? 8 : b.Int(o, "feedBuckets", path, 8),
+                (o is null ? null : b.String(o, "tableName", path, required: false, null)) ?? Core.Mirror.MirrorOptions.DefaultTableName,
+                o is null ? Core.Mirror.MirrorOptions.DefaultFeedBuckets : b.Int(o, "feedBuckets", path, Core.Mirror.MirrorOptions.DefaultFeedBuckets),
                 o is null ? ImmutableDictionary<string, Uri>.Empty : UrlsByRegion(o["endpoints"], $"{path}.endpoints"));
         }
 

@@ -28,7 +28,7 @@ public sealed record ApplyResult(ApplyOutcome Outcome, int Calls = 0, string? De
 /// <param name="Region">The standby's Region (its apply state is keyed by it).</param>
 /// <param name="ExcludedAttributes">Attributes never written to the standby.</param>
 /// <param name="PrimarySubAttribute">The custom attribute that carries a user's original <c>sub</c>, where the standby schema has it.</param>
-public sealed record ApplySettings(string Region, IReadOnlyCollection<string> ExcludedAttributes, string? PrimarySubAttribute = "custom:primary_sub");
+public sealed record ApplySettings(string Region, IReadOnlyCollection<string> ExcludedAttributes, string? PrimarySubAttribute = Core.Configuration.ReplicationOptions.DefaultPrimarySubAttribute);
 
 /// <summary>
 /// Applies snapshots to the standby pool: reads the standby user, then issues only the calls needed (create,

@@ -1,3 +1,5 @@
+using IdentityReplicator.Core.Configuration;
+
 namespace IdentityReplicator.Replicator.Capture;
 
 /// <summary>Settings of change capture in the primary pool.</summary>
@@ -33,10 +35,13 @@ public sealed class CaptureOptions
     /// The custom attribute that carries a user's original <c>sub</c> in pools other than the original primary
     /// (see Replication:PrimarySubAttribute); read by the Pre Token Generation handler.
     /// </summary>
-    public string PrimarySubAttribute { get; set; } = "custom:primary_sub";
+    public string PrimarySubAttribute { get; set; } = ReplicationOptions.DefaultPrimarySubAttribute;
+
+    /// <summary>The default of <see cref="PrimarySubClaim"/>, for the worker's settings and the function's alike.</summary>
+    public const string DefaultPrimarySubClaim = "primary_sub";
 
     /// <summary>The ID-token claim the standby's Pre Token Generation trigger adds with the original <c>sub</c>; empty turns it off.</summary>
-    public string PrimarySubClaim { get; set; } = "primary_sub";
+    public string PrimarySubClaim { get; set; } = DefaultPrimarySubClaim;
 
     public IEnumerable<string> Validate()
     {
@@ -52,7 +57,7 @@ public sealed class CaptureOptions
 
         if (PrimarySubClaim is "sub" or "aud" or "iss" or "exp" or "iat" or "token_use" or "auth_time" or "cognito:username")
         {
-            yield return $"{Section}:PrimarySubClaim is '{PrimarySubClaim}', a claim Cognito does not let triggers override; use another name such as 'primary_sub'.";
+            yield return $"{Section}:PrimarySubClaim is '{PrimarySubClaim}', a claim Cognito does not let triggers override; use another name such as '{DefaultPrimarySubClaim}'.";
         }
 
         if (HintConcurrency is < 1 or > 64)

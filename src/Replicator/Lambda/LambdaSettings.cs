@@ -72,15 +72,15 @@ public sealed record LambdaSettings(
         var mirror = new MirrorOptions
         {
             TableName = Required("IDREP_TABLE_NAME", "the mirror table's name"),
-            FeedBuckets = Optional<int>("IDREP_FEED_BUCKETS", 8, SettingValues.WholeNumber, SettingValues.TryWholeNumber),
+            FeedBuckets = Optional<int>("IDREP_FEED_BUCKETS", MirrorOptions.DefaultFeedBuckets, SettingValues.WholeNumber, SettingValues.TryWholeNumber),
         };
         var capture = new CaptureOptions
         {
             PrimaryPoolId = Required("IDREP_PRIMARY_POOL_ID", "the id of the pool whose triggers call the function"),
             UsernamesCaseSensitive = Optional<bool>("IDREP_USERNAMES_CASE_SENSITIVE", false, SettingValues.TrueOrFalse, bool.TryParse),
             TriggerBudget = TimeSpan.FromMilliseconds(Optional<int>("IDREP_TRIGGER_BUDGET_MS", 1500, SettingValues.WholeNumber, SettingValues.TryWholeNumber)),
-            PrimarySubAttribute = environment("IDREP_PRIMARY_SUB_ATTRIBUTE") ?? "custom:primary_sub",
-            PrimarySubClaim = environment("IDREP_PRIMARY_SUB_CLAIM") ?? "primary_sub",
+            PrimarySubAttribute = environment("IDREP_PRIMARY_SUB_ATTRIBUTE") ?? ReplicationOptions.DefaultPrimarySubAttribute,
+            PrimarySubClaim = environment("IDREP_PRIMARY_SUB_CLAIM") ?? CaptureOptions.DefaultPrimarySubClaim,
         };
         var quotas = new QuotaOptions { Share = Optional<double>("IDREP_QUOTA_SHARE", 0.1, SettingValues.Number, SettingValues.TryNumber) };
         _ = Optional<LogLevel>("IDREP_LOG_LEVEL", LogLevel.Information, $"one of {string.Join(", ", Enum.GetNames<LogLevel>())}", TryLogLevel);

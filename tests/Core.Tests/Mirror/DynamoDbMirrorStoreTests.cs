@@ -298,68 +298,6 @@ public sealed class DynamoDbMirrorStoreTests(DynaliteFixture dynalite)
     }
 
     [Fact]
-    public async Task ReadFeedAsync_SeveralChanges_OldestFirstOnlyAfterThePositionWithHasMore()
-    {
-        // Arrange: one bucket, so every change lands in it; keys deliberately not in write order.
-        var (store, _) = await NewStoreAsync(buckets: 1);
-        string[] keys = ["mike", "alice", "zoe", "bob", "carol"];
-        foreach (var key in keys)
-        {
-            _time.Advance(TimeSpan.FromSeconds(1));
-            await store.RecordUserAsync(User(key, T0, Profile(key + "@example.com")), None);
-        }
-
-        _time.Advance(TimeSpan.FromSeconds(1));
-        await store.RecordGroupAsync(Group("admins", T0), None);
-
-        // Act
-        var all = await store.ReadFeedAsync(0, string.Empty, 100, None);
-        var firstTwo = await store.ReadFeedAsync(0, string.Empty, 2, None);
-        var afterThird = await store.ReadFeedAsync(0, all.Entries[2].Position, 100, None);
-
-        // Assert
-        Assert.Equal([.. keys.Select(EntityId.ForUser), EntityId.ForGroup("admins")], all.Entries.Select(e => e.Entity));
-        Assert.Equal(all.Entries.Select(e => e.Position).Order(StringComparer.Ordinal), all.Entries.Select(e => e.Position));
-        Assert.False(all.HasMore);
-        Assert.Equal(["mike", "alice"], firstTwo.Entries.Select(e => e.User!.Key));
-        Assert.True(firstTwo.HasMore);
-        Assert.Equal([EntityId.ForUser("bob"), EntityId.ForUser("carol"), EntityId.ForGroup("admins")], afterThird.Entries.Select(e => e.Entity));
-        Assert.Equal("admins", all.Entries[^1].Group!.Name);
-    }
-
-    [Fact]
-    public async Task ReadFeedAsync_PagedToTheEnd_ReturnsEveryEntryOnceInOrder()
-    {
-        // Arrange
-        var (store, _) = await NewStoreAsync(buckets: 1);
-        var keys = Enumerable.Range(0, 7).Select(i => $"user{i}").ToList();
-        foreach (var key in keys)
-        {
-            _time.Advance(TimeSpan.FromMilliseconds(10));
-            await store.RecordUserAsync(User(key, T0, Profile(key + "@example.com")), None);
-        }
-
-        // Act
-        var read = new List<string>();
-        var after = string.Empty;
-        for (var pages = 0; pages < 20; pages++)
-        {
-            var page = await store.ReadFeedAsync(0, after, 3, None);
-            Assert.True(page.Entries.Count <= 3);
-            read.AddRange(page.Entries.Select(e => e.User!.Key));
-            if (!page.HasMore)
-            {
-                break;
-            }
-
-            after = page.Entries[^1].Position;
-        }
-
-        // Assert
-        Assert.Equal(keys, read);
-    }
-
-    [Fact]
     public async Task RecordUserAsync_EightWritersOfOneUserAtOnce_NewestVersionWins()
     {
         // Arrange: as many writers as the store's contention retries, so none may give up.

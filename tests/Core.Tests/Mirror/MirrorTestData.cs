@@ -62,6 +62,33 @@ internal static class MirrorTestData
         return response.Item;
     }
 
+    /// <summary>An item as stored, as text (<see cref="TestSupport.ItemText"/>), for the golden tests of the item format.</summary>
+    public static async Task<string> RawItemTextAsync(IAmazonDynamoDB dynamo, MirrorOptions options, string pk, string sk)
+    {
+        var response = await dynamo.GetItemAsync(new GetItemRequest
+        {
+            TableName = options.TableName,
+            Key = new Dictionary<string, AttributeValue> { ["pk"] = new() { S = pk }, ["sk"] = new() { S = sk } },
+            ConsistentRead = true,
+        });
+        Assert.True(response.Item is { Count: > 0 }, $"no item {pk} / {sk}");
+        return TestSupport.ItemText.Render(response.Item);
+    }
+
+    /// <summary>The applied state the golden tests write and read.</summary>
+    public static AppliedState AppliedJane() => new()
+    {
+        Entity = EntityId.ForUser("jane"),
+        ProfileVersion = 10,
+        GroupsVersion = 20,
+        ProfileHash = "p-hash",
+        GroupsHash = "g-hash",
+        TargetUsername = "jane-standby",
+        TargetSub = "standby-sub",
+        SourceSub = "source-sub",
+        AppliedAt = T0,
+    };
+
     public static async Task<List<FeedEntry>> ReadWholeBucketAsync(IMirrorStore store, int bucket)
     {
         var entries = new List<FeedEntry>();

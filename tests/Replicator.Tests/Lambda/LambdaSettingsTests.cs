@@ -1,4 +1,6 @@
 using IdentityReplicator.Core.Configuration;
+using IdentityReplicator.Core.Mirror;
+using IdentityReplicator.Replicator.Capture;
 using IdentityReplicator.Replicator.Lambda;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -61,6 +63,26 @@ public sealed class LambdaSettingsTests
         Assert.Equal(["IDREP_STANDBY_POOL", "IDREP_TABLE_NAME", "IDREP_FEED_BUCKETS"], error.Problems.Select(p => p.Key));
         Assert.Equal("IDREP_STANDBY_POOL is not a setting of idrep; did you mean IDREP_STANDBY_POOL_ID?", error.Problems[0].Message);
         Assert.Equal("IDREP_TABLE_NAME is not set; it must be the mirror table's name (the CDK stack sets it; see docs/configuration.md).", error.Problems[1].Message);
+    }
+
+    [Fact]
+    public void Read_OnlyTheRequiredVariables_TakesTheSameDefaultsAsTheWorker()
+    {
+        // Arrange: what the function and the worker default to must agree (a feed bucket count that differs breaks the feed).
+        var environment = new Dictionary<string, string?>
+        {
+            ["AWS_REGION"] = "us-east-1",
+            ["IDREP_TABLE_NAME"] = "mirror",
+            ["IDREP_PRIMARY_POOL_ID"] = "us-east-1_Primary01",
+        };
+
+        // Act
+        var settings = LambdaSettings.Read(name => environment.GetValueOrDefault(name), environment.Keys);
+
+        // Assert
+        Assert.Equal(new MirrorOptions().FeedBuckets, settings.Mirror.FeedBuckets);
+        Assert.Equal(new ReplicationOptions().PrimarySubAttribute, settings.Capture.PrimarySubAttribute);
+        Assert.Equal(new CaptureOptions().PrimarySubClaim, settings.Capture.PrimarySubClaim);
     }
 
     private static ReplicatorFunction Create(Dictionary<string, string?> environment) =>

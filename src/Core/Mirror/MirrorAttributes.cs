@@ -1,0 +1,252 @@
+namespace IdentityReplicator.Core.Mirror;
+
+/// <summary>
+/// The name of every attribute of every item in the mirror table, one nested class per item, as
+/// docs/design/mirror-table.md lists them. The key attributes (<c>pk</c>, <c>sk</c>), the feed index's (<c>fb</c>,
+/// <c>fs</c>), the TTL attribute (<c>exp</c>) and the key formats are the table's layout, in <see cref="MirrorTable"/>.
+/// Names are short because every item carries them, and they are on the wire: tables in use hold them, so renaming
+/// one is a migration, not a refactoring (the golden tests in MirrorItemFormatTests pin them).
+/// </summary>
+public static class MirrorAttributes
+{
+    /// <summary>What user and group snapshots (<c>U#…</c> and <c>G#…</c> / <c>S</c>) both carry.</summary>
+    public static class Snapshot
+    {
+        /// <summary>The pool the observation came from (the source pool).</summary>
+        public const string SourcePool = "pool";
+
+        /// <summary>A tombstone: the user or group is gone from the source pool.</summary>
+        public const string Deleted = "del";
+
+        /// <summary>The profile version of a user, the version of a group (UTC ticks; 0 = never observed).</summary>
+        public const string ProfileVersion = "pv";
+
+        /// <summary>The groups version of a user (UTC ticks; 0 = never observed); 0 on groups.</summary>
+        public const string GroupsVersion = "gv";
+
+        /// <summary>When the last content change was observed (UTC ticks).</summary>
+        public const string ChangedAt = "ct";
+
+        /// <summary>How the last content change was captured (a <c>CaptureSource</c> name).</summary>
+        public const string ChangeSource = "src";
+
+        /// <summary>The replication control's epoch the item was written under (only while a control item exists).</summary>
+        public const string Epoch = "ep";
+    }
+
+    /// <summary>A user snapshot, besides <see cref="Snapshot"/>.</summary>
+    public static class User
+    {
+        /// <summary>The identity key.</summary>
+        public const string Key = "k";
+
+        /// <summary>The username in the source pool.</summary>
+        public const string Username = "un";
+
+        /// <summary>The <c>sub</c> in the source pool.</summary>
+        public const string Sub = "sub";
+
+        /// <summary>The attributes (a map of name to value).</summary>
+        public const string Attributes = "a";
+
+        public const string Enabled = "en";
+
+        public const string Status = "st";
+
+        public const string ProfileHash = "ph";
+
+        /// <summary>The group names (a list).</summary>
+        public const string Groups = "g";
+
+        public const string GroupsHash = "gh";
+    }
+
+    /// <summary>A group snapshot, besides <see cref="Snapshot"/>.</summary>
+    public static class Group
+    {
+        public const string Name = "name";
+
+        public const string Description = "d";
+
+        public const string Precedence = "p";
+
+        /// <summary>The IAM role ARN.</summary>
+        public const string RoleArn = "r";
+
+        /// <summary>The content hash (name aside).</summary>
+        public const string Hash = "h";
+    }
+
+    /// <summary>The sub index: a source pool's <c>sub</c> → identity key (<c>SUB#&lt;sub&gt;</c> / <c>S</c>).</summary>
+    public static class SubIndex
+    {
+        public const string Key = User.Key;
+    }
+
+    /// <summary>What one Region's reconciler applied for a user or group (<c>U#…</c> or <c>G#…</c> / <c>A#&lt;Region&gt;</c>).</summary>
+    public static class Applied
+    {
+        public const string ProfileVersion = Snapshot.ProfileVersion;
+
+        public const string GroupsVersion = Snapshot.GroupsVersion;
+
+        public const string ProfileHash = User.ProfileHash;
+
+        public const string GroupsHash = User.GroupsHash;
+
+        /// <summary>The counterpart's username in the target pool.</summary>
+        public const string TargetUsername = "tu";
+
+        /// <summary>The counterpart's <c>sub</c> in the target pool.</summary>
+        public const string TargetSub = "tsub";
+
+        /// <summary>The user's <c>sub</c> in the source pool.</summary>
+        public const string SourceSub = "ssub";
+
+        public const string AppliedAt = "at";
+    }
+
+    /// <summary>Which identity a target pool's user carries (<c>MAP#&lt;pool&gt;#&lt;sub&gt;</c> / <c>S</c>).</summary>
+    public static class Mapping
+    {
+        public const string Key = User.Key;
+
+        public const string SourceSub = Applied.SourceSub;
+
+        /// <summary>The <c>sub</c> in the pool the user first signed up in.</summary>
+        public const string OriginalSub = "osub";
+    }
+
+    /// <summary>A reconciler's feed checkpoint (<c>CP#&lt;Region&gt;</c> / <c>B#&lt;bucket&gt;</c>).</summary>
+    public static class Checkpoint
+    {
+        public const string Position = "pos";
+    }
+
+    /// <summary>An entity a reconciler could not apply (<c>PK#&lt;Region&gt;</c> / <c>U#…</c> or <c>G#…</c>).</summary>
+    public static class Parked
+    {
+        public const string Code = "code";
+
+        /// <summary>What is wrong; names attributes, never their values.</summary>
+        public const string Reason = "reason";
+
+        public const string Version = "v";
+
+        public const string ParkedAt = "at";
+    }
+
+    /// <summary>A capture hint (<c>HINT</c> / <c>&lt;due&gt;#&lt;pool&gt;#&lt;username&gt;</c>).</summary>
+    public static class Hint
+    {
+        public const string Username = User.Username;
+
+        public const string SourcePool = Snapshot.SourcePool;
+
+        public const string Source = Snapshot.ChangeSource;
+
+        public const string FirstSeen = "first";
+
+        public const string Due = "due";
+
+        public const string Attempts = "n";
+    }
+
+    /// <summary>A pending sweep of a pool, coalesced (<c>SWEEP#&lt;pool&gt;</c> / <c>S</c>).</summary>
+    public static class Sweep
+    {
+        public const string FirstRequestedAt = "first";
+
+        public const string LastRequestedAt = "last";
+
+        public const string Count = "n";
+    }
+
+    /// <summary>The table's layout record (<c>META</c> / <c>META</c>).</summary>
+    public static class Layout
+    {
+        public const string FeedBuckets = "buckets";
+
+        public const string Version = "layout";
+    }
+
+    /// <summary>The replication control (<c>CTRL</c> / <c>REPLICATION</c>).</summary>
+    public static class Control
+    {
+        public const string Epoch = "epoch";
+
+        public const string SourceRegion = "sr";
+
+        public const string SourcePool = "sp";
+
+        public const string TargetRegion = "tr";
+
+        public const string TargetPool = "tp";
+
+        /// <summary>Whether the source may record snapshots (<c>false</c> while a failover has fenced it).</summary>
+        public const string Writable = "w";
+
+        public const string ChangedAt = "at";
+
+        public const string RunId = "run";
+    }
+
+    /// <summary>A failover run in the execution journal (<c>RUN#&lt;id&gt;</c> / <c>RUN</c>).</summary>
+    public static class Run
+    {
+        public const string Kind = "kind";
+
+        public const string Environment = "env";
+
+        public const string From = "from";
+
+        public const string To = "to";
+
+        /// <summary>The plan's content hash.</summary>
+        public const string PlanHash = "plan";
+
+        public const string PlanPath = "path";
+
+        public const string State = "state";
+
+        public const string Attempts = "n";
+
+        public const string StartedAt = "started";
+
+        public const string EndedAt = "ended";
+
+        public const string RtoSeconds = "rto";
+
+        public const string RpoEstimateSeconds = "rpo";
+
+        public const string Summary = "summary";
+    }
+
+    /// <summary>A step of a failover run (<c>RUN#&lt;id&gt;</c> / <c>STEP#&lt;name&gt;</c>).</summary>
+    public static class Step
+    {
+        public const string Name = "name";
+
+        public const string State = Run.State;
+
+        public const string Attempts = Run.Attempts;
+
+        /// <summary>The step found its work done already.</summary>
+        public const string AlreadyDone = "done";
+
+        public const string StartedAt = Run.StartedAt;
+
+        public const string EndedAt = Run.EndedAt;
+
+        public const string Detail = "detail";
+
+        /// <summary>What the step needs to resume (a map).</summary>
+        public const string Data = "data";
+    }
+
+    /// <summary>The journal's index of runs by start time (<c>RUNS</c> / <c>&lt;start&gt;#&lt;id&gt;</c>).</summary>
+    public static class RunIndex
+    {
+        public const string RunId = "run";
+    }
+}
