@@ -135,7 +135,11 @@ public static class BenchCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning));
+            // Logs go to standard error with the progress, so that standard output holds the JSON line alone.
+            using var loggers = new RefusalWarningsFilter(LoggerFactory.Create(b => b
+                .AddSimpleConsole()
+                .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
+                .SetMinimumLevel(LogLevel.Warning)));
             var bench = new ChaosBenchmark(loggers, TimeProvider.System, line => Console.Error.WriteLine(line));
             ChaosBenchResult result;
             try
