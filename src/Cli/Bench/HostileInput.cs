@@ -111,8 +111,12 @@ public static class HostilePlan
     private static HostileInput Make(HostileKind kind, int n, int after, Random random, string primary, string standby)
     {
         var name = string.Create(CultureInfo.InvariantCulture, $"{Prefix}{n:D5}");
+
+        // Drawn apart, so that no event name or trigger source goes with one variant of a defect or one pool only.
+        var choice = random.Next(int.MaxValue);
         var pick = random.Next(int.MaxValue);
-        string Pick(string[] from) => from[pick % from.Length];
+        var pool = random.Next(4);
+        string Pick(string[] from) => from[choice % from.Length];
         HostileInput Event(JsonObject detail, string source = CloudTrailEvent.Source, string detailType = CloudTrailEvent.DetailType) =>
             new(after, kind, new HostileEvent(source, detailType, detail), null);
         HostileInput Trigger(byte[] payload) => new(after, kind, null, payload);
@@ -131,10 +135,10 @@ public static class HostilePlan
             HostileKind.InvalidHint => Event(Hint(primary, pick % 2 == 0 ? Long(name) : null, pick % 2 == 0 ? null : name), HintSource, UserChangedEvent.DetailType),
             HostileKind.NeverExistedHint => Event(Hint(primary, pick % 2 == 0 ? name : null, pick % 2 == 0 ? null : Uuid(random)), HintSource, UserChangedEvent.DetailType),
             HostileKind.MalformedHint => Event(pick % 2 == 0 ? new JsonObject { ["userPoolId"] = primary } : new JsonObject { ["username"] = name }, HintSource, UserChangedEvent.DetailType),
-            HostileKind.TriggerRequestNotObject => Trigger(TriggerPayload(Pick(TriggerSources), TriggerPool(pick, primary, standby), Json(name), "\"x\"")),
-            HostileKind.TriggerDuplicateKey => Trigger(TriggerPayload(Pick(TriggerSources), TriggerPool(pick, primary, standby), $"{Json(name)}, \"userName\": {Json(name + "-again")}", Request(name, Uuid(random)))),
-            HostileKind.TriggerLoneSurrogate => Trigger(TriggerPayload(Pick(TriggerSources), TriggerPool(pick, primary, standby), $"\"{name}\\ud800\"", Request(name, Uuid(random)))),
-            HostileKind.TriggerInvalidUtf8 => Trigger(WithInvalidUtf8(TriggerPayload(Pick(TriggerSources), TriggerPool(pick, primary, standby), $"\"{name}@@\"", Request(name, Uuid(random))), InvalidUtf8[pick % InvalidUtf8.Length])),
+            HostileKind.TriggerRequestNotObject => Trigger(TriggerPayload(Pick(TriggerSources), TriggerPool(pool, primary, standby), Json(name), "\"x\"")),
+            HostileKind.TriggerDuplicateKey => Trigger(TriggerPayload(Pick(TriggerSources), TriggerPool(pool, primary, standby), $"{Json(name)}, \"userName\": {Json(name + "-again")}", Request(name, Uuid(random)))),
+            HostileKind.TriggerLoneSurrogate => Trigger(TriggerPayload(Pick(TriggerSources), TriggerPool(pool, primary, standby), $"\"{name}\\ud800\"", Request(name, Uuid(random)))),
+            HostileKind.TriggerInvalidUtf8 => Trigger(WithInvalidUtf8(TriggerPayload(Pick(TriggerSources), TriggerPool(pool, primary, standby), $"\"{name}@@\"", Request(name, Uuid(random))), InvalidUtf8[pick % InvalidUtf8.Length])),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown hostile kind."),
         };
     }
@@ -217,8 +221,8 @@ public static class HostilePlan
         return detail;
     }
 
-    /// <summary>Mostly the primary's triggers; one in four a standby token (the path that adds the primary_sub claim).</summary>
-    private static string TriggerPool(int pick, string primary, string standby) => pick % 4 == 3 ? standby : primary;
+    /// <summary>Mostly the primary's triggers; one in four the standby's (whose tokens take the path that adds the primary_sub claim).</summary>
+    private static string TriggerPool(int pool, string primary, string standby) => pool == 3 ? standby : primary;
 
     private static string Json(string text) => JsonValue.Create(text).ToJsonString();
 

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.Unicode;
 using IdentityReplicator.Cli.Bench;
@@ -120,6 +121,18 @@ public sealed class HostilePlanTests
             Assert.StartsWith(HostilePlan.Prefix, json["userName"]!.GetValue<string>(), StringComparison.Ordinal);
             Assert.Contains(json["userPoolId"]!.GetValue<string>(), new[] { Primary, Standby });
         });
+    }
+
+    [Fact]
+    public void Generate_TriggerPayloads_ReachBothPoolsFromEveryTriggerSource()
+    {
+        string[] sources = ["PostConfirmation_ConfirmSignUp", "PostAuthentication_Authentication", "TokenGeneration_Authentication", "PreSignUp_SignUp"];
+
+        var texts = HostilePlan.Generate(400, 1000, Primary, Standby, seed: 2).Where(h => h.Trigger is not null).Select(h => Encoding.UTF8.GetString(h.Trigger!)).ToList();
+
+        Assert.All(
+            from source in sources from pool in new[] { Primary, Standby } select (source, pool),
+            pair => Assert.Contains(texts, t => t.Contains($"\"triggerSource\": \"{pair.source}\"", StringComparison.Ordinal) && t.Contains($"\"userPoolId\": \"{pair.pool}\"", StringComparison.Ordinal)));
     }
 
     private static JsonObject Envelope(HostileEvent e) =>
