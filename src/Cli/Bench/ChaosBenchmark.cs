@@ -194,11 +194,17 @@ public sealed class ChaosBenchmark(ILoggerFactory loggers, TimeProvider time, Ac
         var report = await tools.GetRequiredService<DriftReporter>().RunAsync(new DriftRequest(), cancellationToken);
         var mirror = tools.GetRequiredKeyedService<IMirrorStore>(PoolRoles.Primary);
         var caseSensitive = tools.GetRequiredService<IOptions<ReplicationOptions>>().Value.UsernamesCaseSensitive;
+        var applied = tools.GetRequiredService<IReplicaStateStore>();
         foreach (var finding in tally.Findings.Take(20))
         {
-            var recorded = await mirror.GetUserAsync(IdentityKeys.ForUsername(finding.Username, caseSensitive), cancellationToken);
-            var record = recorded is null ? "nothing" : $"{(recorded.Deleted ? "a tombstone" : "a snapshot")} from {recorded.ChangeSource} at {recorded.ChangedAt:HH:mm:ss.fff}";
-            progress($"  {finding.Verdict.ToString().ToLowerInvariant()} {finding.Username}: {finding.Detail} (its changes: {finding.Story}; the mirror holds {record})");
+            // Versions recorded as applied that are not older than the mirror's, beside a standby that differs, mean a
+            // write was lost after it was recorded (two workers racing): nothing will apply it again.
+            var key = IdentityKeys.ForUsername(finding.Username, caseSensitive);
+            var recorded = await mirror.GetUserAsync(key, cancellationToken);
+            var state = await applied.GetAppliedAsync(sandbox.Standby.Region, EntityId.ForUser(key), cancellationToken);
+            var record = recorded is null ? "nothing" : $"{(recorded.Deleted ? "a tombstone" : "a snapshot")} from {recorded.ChangeSource} at {recorded.ChangedAt:HH:mm:ss.fff}, versions {recorded.ProfileVersion}/{recorded.GroupsVersion}";
+            var standbyState = state is null ? "nothing applied" : $"versions {state.ProfileVersion}/{state.GroupsVersion} applied at {state.AppliedAt:HH:mm:ss.fff}";
+            progress($"  {finding.Verdict.ToString().ToLowerInvariant()} {finding.Username}: {finding.Detail} (its changes: {finding.Story}; the mirror holds {record}; the standby's apply state: {standbyState})");
         }
 
         foreach (var parked in report.Parked.Take(20))
