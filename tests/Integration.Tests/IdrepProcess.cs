@@ -8,6 +8,7 @@ internal sealed class IdrepProcess : IDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private readonly StringBuilder _standardOutput = new();
     private readonly Lock _gate = new();
 
     private IdrepProcess(Process process)
@@ -26,6 +27,18 @@ internal sealed class IdrepProcess : IDisposable
             lock (_gate)
             {
                 return _output.ToString();
+            }
+        }
+    }
+
+    /// <summary>Standard output alone (<see cref="Output"/> has both streams).</summary>
+    public string StandardOutput
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _standardOutput.ToString();
             }
         }
     }
@@ -65,7 +78,7 @@ internal sealed class IdrepProcess : IDisposable
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start idrep.");
         var idrep = new IdrepProcess(process);
-        process.OutputDataReceived += (_, e) => idrep.Append(e.Data);
+        process.OutputDataReceived += (_, e) => idrep.Append(e.Data, standardOutput: true);
         process.ErrorDataReceived += (_, e) => idrep.Append(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -80,6 +93,13 @@ internal sealed class IdrepProcess : IDisposable
         await idrep._process.WaitForExitAsync().WaitAsync(timeout, TimeProvider.System);
         idrep._process.WaitForExit();
         return (idrep.ExitCode, idrep.Output);
+    }
+
+    /// <summary>Waits for the process to end (and its output to be read) within <paramref name="timeout"/>.</summary>
+    public async Task WaitForExitAsync(TimeSpan timeout)
+    {
+        await _process.WaitForExitAsync().WaitAsync(timeout, TimeProvider.System);
+        _process.WaitForExit();
     }
 
     /// <summary>SIGKILL: no chance to clean up or save anything.</summary>
@@ -98,13 +118,17 @@ internal sealed class IdrepProcess : IDisposable
         _process.Dispose();
     }
 
-    private void Append(string? line)
+    private void Append(string? line, bool standardOutput = false)
     {
         if (line is not null)
         {
             lock (_gate)
             {
                 _output.AppendLine(line);
+                if (standardOutput)
+                {
+                    _standardOutput.AppendLine(line);
+                }
             }
         }
     }

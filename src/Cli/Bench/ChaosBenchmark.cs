@@ -23,6 +23,12 @@ public sealed record ChaosBenchOptions(int Users = 2000, int Changes = 2000, dou
     /// <summary>Share of the stale CloudTrail events delivered again, twice each.</summary>
     public double ReplayShare { get; init; } = 0.05;
 
+    /// <summary>Hostile deliveries (<see cref="HostilePlan"/>) injected during the writes, as a share of the application's writes.</summary>
+    public double Hostile { get; init; } = 0.05;
+
+    /// <summary>Worker processes run at once against the same configuration; the kills are spread over them.</summary>
+    public int Workers { get; init; } = 1;
+
     /// <summary>Writes the application makes at the same time.</summary>
     public int Concurrency { get; init; } = 8;
 
@@ -48,7 +54,10 @@ public sealed record ChaosBenchResult(
     int WorkerCrashes,
     double ElapsedS)
 {
-    public bool Passed => Tally.Lost == 0 && Tally.Wrong == 0 && DriftDifferences == 0;
+    /// <summary>What the hostile stream did (none when the share was 0).</summary>
+    public HostileTally Hostile { get; init; } = HostileTally.None;
+
+    public bool Passed => Tally.Lost == 0 && Tally.Wrong == 0 && DriftDifferences == 0 && Hostile.FailureCount == 0;
 
     public string ToJsonLine() => new JsonObject
     {
@@ -57,10 +66,14 @@ public sealed record ChaosBenchResult(
         ["throttleRate"] = Options.Throttle,
         ["errorRate"] = Options.Errors,
         ["kills"] = Kills,
+        ["workers"] = Options.Workers,
         ["lost"] = Tally.Lost,
         ["wrong"] = Tally.Wrong,
         ["driftDifferences"] = DriftDifferences,
         ["parked"] = Parked,
+        ["hostile"] = Hostile.Delivered,
+        ["hostileRejected"] = Hostile.Rejected,
+        ["hostileFailures"] = Hostile.FailureCount,
         ["converged"] = Converged,
         ["convergeAfterLastKillS"] = ConvergeAfterLastKillS is { } s ? Math.Round(s, 1) : null,
         ["standbyWritesPerS"] = Math.Round(Budget.WritesPerS, 1),
@@ -97,6 +110,7 @@ public sealed class ChaosBenchmark(ILoggerFactory loggers, TimeProvider time, Ac
         await using var tools = ToolHost.Build(sandbox.Configuration(), verbose: false);
         var isReplicated = tools.GetRequiredService<ApplyEngine>().IsReplicated;
         var budgets = tools.GetRequiredService<IOptionsMonitor<QuotaOptions>>().Get(PoolRoles.Standby);
+        var hostile = HostilePlan.Generate(HostilePlan.CountFor(options.Hostile, plan.Count), plan.Count, sandbox.Primary.UserPoolId, sandbox.Standby.UserPoolId, options.Seed);
 
         // The application owns the primary's quotas (on AWS it would be throttled above them); the benchmark reads the
         // standby through the same faults the worker meets, so it retries as the tool does.
@@ -110,6 +124,9 @@ public sealed class ChaosBenchmark(ILoggerFactory loggers, TimeProvider time, Ac
 
         var ledger = new ChaosLedger();
         var meter = new StandbyWriteMeter(proxy, time);
+        var written = new WriteProgress();
+        using var outcomes = new HostileOutcomes();
+        using var injector = new HostileInjector(sandbox);
         using var metering = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var killing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var metered = meter.RunAsync(metering.Token);
@@ -117,11 +134,11 @@ public sealed class ChaosBenchmark(ILoggerFactory loggers, TimeProvider time, Ac
         long settledAt;
         long? lastKill = null;
         int replayed;
-        var worker = new ChaosWorker(sandbox.ConfigFile, progress);
+        var workers = Enumerable.Range(1, options.Workers).Select(i => new ChaosWorker(sandbox.ConfigFile, progress, options.Workers == 1 ? "the worker" : $"worker {i}")).ToList();
         try
         {
-            worker.Start();
-            progress(string.Create(CultureInfo.InvariantCulture, $"Worker started as its own process. The standby throttles {options.Throttle:P0} and fails {options.Errors:P0} of calls at random; {options.Kills} SIGKILLs planned."));
+            workers.ForEach(w => w.Start());
+            progress(string.Create(CultureInfo.InvariantCulture, $"{(options.Workers == 1 ? "Worker started as its own process" : $"{options.Workers} workers started, each its own process, on the same configuration")}. The standby throttles {options.Throttle:P0} and fails {options.Errors:P0} of calls at random; {options.Kills} SIGKILLs planned."));
             var reached = kills.Select(_ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
             var monkey = Task.Run(
                 async () =>
@@ -130,19 +147,24 @@ public sealed class ChaosBenchmark(ILoggerFactory loggers, TimeProvider time, Ac
                     {
                         await reached[i].Task.WaitAsync(killing.Token);
                         await Task.Delay(kills[i].Delay, time, killing.Token);
-                        worker.KillAndRestart();
+
+                        // Spread over the workers in turn: with two, each is killed while the other carries on.
+                        var victim = workers[i % workers.Count];
+                        victim.KillAndRestart();
                         lastKill = time.GetTimestamp();
-                        progress(string.Create(CultureInfo.InvariantCulture, $"  SIGKILLed the worker (kill {i + 1} of {kills.Count}, after {kills[i].AfterWrites} writes) and started it again"));
+                        progress(string.Create(CultureInfo.InvariantCulture, $"  SIGKILLed {victim.Name} (kill {i + 1} of {kills.Count}, after {kills[i].AfterWrites} writes) and started it again"));
                     }
                 },
                 killing.Token);
+            var injecting = injector.RunAsync(hostile, written, killing.Token);
 
             var writing = time.GetTimestamp();
-            progress($"The application writes: {options.Users} users ({options.Users - (options.Users / 2)} by SignUp + ConfirmSignUp, {options.Users / 2} by AdminCreateUser), then {options.Changes} changes of every kind…");
-            await new ChaosApplication(application, sandbox, ledger, options.Concurrency).RunAsync(plan, done => Written(done, plan.Count, kills, reached), cancellationToken);
+            progress($"The application writes: {options.Users} users ({options.Users - (options.Users / 2)} by SignUp + ConfirmSignUp, {options.Users / 2} by AdminCreateUser), then {options.Changes} changes of every kind; {hostile.Count} hostile deliveries go in among them…");
+            await new ChaosApplication(application, sandbox, ledger, options.Concurrency).RunAsync(plan, done => Written(done, plan.Count, kills, reached, written), cancellationToken);
             await monkey;
+            await injecting;
             var writesDone = time.GetTimestamp();
-            progress(string.Create(CultureInfo.InvariantCulture, $"  {plan.Count} writes in {time.GetElapsedTime(writing).TotalSeconds:0} s, the last at {time.GetUtcNow():HH:mm:ss.fff}"));
+            progress(string.Create(CultureInfo.InvariantCulture, $"  {plan.Count} writes in {time.GetElapsedTime(writing).TotalSeconds:0} s, the last at {time.GetUtcNow():HH:mm:ss.fff}; {injector.Delivered} hostile deliveries, {injector.Failures.Count} of them broke a rule"));
 
             var sample = CloudTrailReplay.Sample(sandbox.EventBus.Events, sandbox.Primary.UserPoolId, ledger, options.ReplayShare, options.Seed);
             progress($"Delivering {sample.All.Count} stale CloudTrail events again, twice each (late and duplicated, as EventBridge may); {sample.OldSubs.Count} of them name the old sub of a username created again since…");
@@ -155,14 +177,14 @@ public sealed class ChaosBenchmark(ILoggerFactory loggers, TimeProvider time, Ac
 
             progress("Waiting for the standby to hold every user as intended…");
             var timeout = options.ConvergenceTimeout ?? TimeSpan.FromSeconds(120 + ((options.Users + options.Changes) / 4.0));
-            (converged, settledAt) = await ConvergeAsync(ledger, standby, meter, worker, isReplicated, timeout, options.StallTimeout, cancellationToken);
+            (converged, settledAt) = await ConvergeAsync(ledger, standby, meter, workers, isReplicated, timeout, options.StallTimeout, cancellationToken);
             lastKill ??= writesDone;
         }
         finally
         {
-            // A failed write leaves kills waiting: none may start a worker once this one is stopped.
+            // A failed write leaves kills and hostile deliveries waiting: none may start a worker once these are stopped.
             await killing.CancelAsync();
-            worker.Dispose();
+            workers.ForEach(w => w.Dispose());
             await metering.CancelAsync();
             await metered;
         }
@@ -172,11 +194,17 @@ public sealed class ChaosBenchmark(ILoggerFactory loggers, TimeProvider time, Ac
         var report = await tools.GetRequiredService<DriftReporter>().RunAsync(new DriftRequest(), cancellationToken);
         var mirror = tools.GetRequiredKeyedService<IMirrorStore>(PoolRoles.Primary);
         var caseSensitive = tools.GetRequiredService<IOptions<ReplicationOptions>>().Value.UsernamesCaseSensitive;
+        var applied = tools.GetRequiredService<IReplicaStateStore>();
         foreach (var finding in tally.Findings.Take(20))
         {
-            var recorded = await mirror.GetUserAsync(IdentityKeys.ForUsername(finding.Username, caseSensitive), cancellationToken);
-            var record = recorded is null ? "nothing" : $"{(recorded.Deleted ? "a tombstone" : "a snapshot")} from {recorded.ChangeSource} at {recorded.ChangedAt:HH:mm:ss.fff}";
-            progress($"  {finding.Verdict.ToString().ToLowerInvariant()} {finding.Username}: {finding.Detail} (its changes: {finding.Story}; the mirror holds {record})");
+            // Versions recorded as applied that are not older than the mirror's, beside a standby that differs, mean a
+            // write was lost after it was recorded (two workers racing): nothing will apply it again.
+            var key = IdentityKeys.ForUsername(finding.Username, caseSensitive);
+            var recorded = await mirror.GetUserAsync(key, cancellationToken);
+            var state = await applied.GetAppliedAsync(sandbox.Standby.Region, EntityId.ForUser(key), cancellationToken);
+            var record = recorded is null ? "nothing" : $"{(recorded.Deleted ? "a tombstone" : "a snapshot")} from {recorded.ChangeSource} at {recorded.ChangedAt:HH:mm:ss.fff}, versions {recorded.ProfileVersion}/{recorded.GroupsVersion}";
+            var standbyState = state is null ? "nothing applied" : $"versions {state.ProfileVersion}/{state.GroupsVersion} applied at {state.AppliedAt:HH:mm:ss.fff}";
+            progress($"  {finding.Verdict.ToString().ToLowerInvariant()} {finding.Username}: {finding.Detail} (its changes: {finding.Story}; the mirror holds {record}; the standby's apply state: {standbyState})");
         }
 
         foreach (var parked in report.Parked.Take(20))
@@ -189,9 +217,10 @@ public sealed class ChaosBenchmark(ILoggerFactory loggers, TimeProvider time, Ac
             progress($"  the primary itself differs from the ledger for {tally.PrimaryNotAsIntended.Count} users (a fault of the benchmark or the emulator): {string.Join(", ", tally.PrimaryNotAsIntended.Take(10))}");
         }
 
+        var hostility = await JudgeHostileAsync(injector, outcomes, tools.GetRequiredKeyedService<IMirrorCatalog>(PoolRoles.Primary), ledger, caseSensitive, cancellationToken);
         return new ChaosBenchResult(
             options,
-            worker.Kills,
+            workers.Sum(w => w.Kills),
             tally,
             report.Summary.Differences,
             report.Summary.Parked,
@@ -201,12 +230,39 @@ public sealed class ChaosBenchmark(ILoggerFactory loggers, TimeProvider time, Ac
             replayed,
             faults.Counters,
             proxy.Throttled,
-            worker.Crashes,
-            time.GetElapsedTime(started).TotalSeconds);
+            workers.Sum(w => w.Crashes),
+            time.GetElapsedTime(started).TotalSeconds)
+        {
+            Hostile = hostility,
+        };
     }
 
-    private void Written(int done, int total, IReadOnlyList<KillPoint> kills, TaskCompletionSource[] reached)
+    /// <summary>
+    /// The hostile stream's verdict: the rules each delivery broke as it ended, and every mirror item of a user or
+    /// group the application never made (only hostile input names such identities); with the Replicator's own count of
+    /// what it refused.
+    /// </summary>
+    private async Task<HostileTally> JudgeHostileAsync(HostileInjector injector, HostileOutcomes outcomes, IMirrorCatalog catalog, ChaosLedger ledger, bool caseSensitive, CancellationToken cancellationToken)
     {
+        var contents = await catalog.ReadAllAsync(appliedRegion: null, cancellationToken);
+        var foreign = HostileJudge.ForeignItems(contents, ledger.Usernames, caseSensitive, Enumerable.Range(0, ChaosPlan.GroupCount).Select(ChaosPlan.Group));
+        var tally = new HostileTally(injector.Delivered, outcomes.Rejected, [.. injector.Failures, .. foreign], outcomes.Counts);
+        if (tally.Delivered > 0)
+        {
+            progress($"Hostile input: {tally.Delivered} deliveries; the Replicator refused {tally.Rejected} as bad input ({string.Join(", ", tally.Outcomes.Select(o => $"{o.Key} {o.Value}"))}); {tally.FailureCount} broke a rule");
+        }
+
+        foreach (var failure in tally.Failures.Take(20))
+        {
+            progress($"  hostile: {failure}");
+        }
+
+        return tally;
+    }
+
+    private void Written(int done, int total, IReadOnlyList<KillPoint> kills, TaskCompletionSource[] reached, WriteProgress written)
+    {
+        written.Report(done);
         for (var i = 0; i < kills.Count; i++)
         {
             if (done >= kills[i].AfterWrites)
@@ -227,7 +283,7 @@ public sealed class ChaosBenchmark(ILoggerFactory loggers, TimeProvider time, Ac
     /// <paramref name="stall"/>. Returns whether it converged and when the converging read began.
     /// </summary>
     private async Task<(bool Converged, long At)> ConvergeAsync(
-        ChaosLedger ledger, IUserDirectory standby, StandbyWriteMeter meter, ChaosWorker worker, Func<string, bool> isReplicated, TimeSpan timeout, TimeSpan stall, CancellationToken cancellationToken)
+        ChaosLedger ledger, IUserDirectory standby, StandbyWriteMeter meter, IReadOnlyList<ChaosWorker> workers, Func<string, bool> isReplicated, TimeSpan timeout, TimeSpan stall, CancellationToken cancellationToken)
     {
         var begun = time.GetTimestamp();
         var moved = begun;
@@ -235,7 +291,11 @@ public sealed class ChaosBenchmark(ILoggerFactory loggers, TimeProvider time, Ac
         var last = (Differing: -1, Writes: -1L);
         while (true)
         {
-            worker.EnsureRunning();
+            foreach (var worker in workers)
+            {
+                worker.EnsureRunning();
+            }
+
             var observedAt = time.GetTimestamp();
             var tally = ChaosComparison.Tally(ledger, await PoolState.ReadAsync(standby, cancellationToken), null, isReplicated);
             if (tally.Findings.Count == 0)

@@ -6,9 +6,10 @@ namespace IdentityReplicator.Cli.Bench;
 /// <summary>
 /// <c>idrep worker --config FILE</c> as its own OS process, the way a container runs it, that the benchmark SIGKILLs
 /// (no chance to save anything on the way out) and starts again at once, as a supervisor would. The worker's output
-/// is drained and its last lines kept, for a worker that dies on its own. Disposing kills the current process.
+/// is drained and its last lines kept, for a worker that dies on its own. Disposing kills the current process. Several
+/// may run at once on one configuration, each named for the progress it reports.
 /// </summary>
-internal sealed class ChaosWorker(string configFile, Action<string> progress) : IDisposable
+internal sealed class ChaosWorker(string configFile, Action<string> progress, string name = "the worker") : IDisposable
 {
     private const int KeptLines = 40;
     private readonly Queue<string> _tail = new();
@@ -16,6 +17,8 @@ internal sealed class ChaosWorker(string configFile, Action<string> progress) : 
     private readonly Lock _tailGate = new();
     private Process? _process;
     private bool _disposed;
+
+    public string Name => name;
 
     public int Kills { get; private set; }
 
@@ -56,7 +59,7 @@ internal sealed class ChaosWorker(string configFile, Action<string> progress) : 
             if (!_disposed && _process is { HasExited: true } exited)
             {
                 Crashes++;
-                progress(string.Create(CultureInfo.InvariantCulture, $"  the worker exited on its own (exit code {exited.ExitCode}); starting it again. Its last lines:{Environment.NewLine}{Tail()}"));
+                progress(string.Create(CultureInfo.InvariantCulture, $"  {name} exited on its own (exit code {exited.ExitCode}); starting it again. Its last lines:{Environment.NewLine}{Tail()}"));
                 exited.Dispose();
                 _process = null;
                 Start();

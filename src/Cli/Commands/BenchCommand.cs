@@ -125,21 +125,31 @@ public static class BenchCommand
         var throttle = TypedOptions.Fraction("--throttle", "Share of the standby's calls answered TooManyRequestsException at random.", 0.2, 0.9);
         var errors = TypedOptions.Fraction("--errors", "Share of the standby's calls answered InternalErrorException (HTTP 500) at random.", 0.01, 0.9);
         var kills = TypedOptions.WholeNumber("--kills", "How many times the worker process is SIGKILLed at a random moment and started again.", 3, 0, 100);
-        var seed = TypedOptions.WholeNumber("--seed", "Seed of the workload, the faults and the kill moments, so a run can be repeated.", 1, 0, int.MaxValue);
+        var seed = TypedOptions.WholeNumber("--seed", "Seed of the workload, the faults, the kill moments and the hostile input, so a run can be repeated.", 1, 0, int.MaxValue);
+        var hostile = TypedOptions.Fraction("--hostile", "Hostile deliveries injected during the writes, as a share of the application's writes: oversized and invalid identifiers, users and groups that never existed, malformed events, hints and trigger payloads.", 0.05, 1.0);
+        var workers = TypedOptions.WholeNumber("--workers", "Worker processes run at once on the same configuration; the kills are spread over them.", 1, 1, 8);
         var json = CommonOptions.Json();
-        var command = new Command("chaos", "Replication under attack: faults in front of the standby, the worker killed and restarted, stale CloudTrail events delivered late and twice; then the standby is compared with the primary and with what was intended (see docs/reliability.md).")
+        var command = new Command("chaos", "Replication under attack: faults in front of the standby, the worker killed and restarted, stale CloudTrail events delivered late and twice, hostile input among the writes; then the standby is compared with the primary and with what was intended (see docs/reliability.md).")
         {
-            users, changes, throttle, errors, kills, seed, json,
+            users, changes, throttle, errors, kills, seed, hostile, workers, json,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning));
+            // Logs go to standard error with the progress, so that standard output holds the JSON line alone.
+            using var loggers = new RefusalWarningsFilter(LoggerFactory.Create(b => b
+                .AddSimpleConsole()
+                .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
+                .SetMinimumLevel(LogLevel.Warning)));
             var bench = new ChaosBenchmark(loggers, TimeProvider.System, line => Console.Error.WriteLine(line));
             ChaosBenchResult result;
             try
             {
                 result = await bench.RunAsync(
-                    new ChaosBenchOptions(parse.GetValue(users), parse.GetValue(changes), parse.GetValue(throttle), parse.GetValue(errors), parse.GetValue(kills), parse.GetValue(seed)),
+                    new ChaosBenchOptions(parse.GetValue(users), parse.GetValue(changes), parse.GetValue(throttle), parse.GetValue(errors), parse.GetValue(kills), parse.GetValue(seed))
+                    {
+                        Hostile = parse.GetValue(hostile),
+                        Workers = parse.GetValue(workers),
+                    },
                     cancellationToken);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -156,8 +166,9 @@ public static class BenchCommand
                 var table = new Table().AddColumns("", "");
                 table.AddRow("Users, changes", $"{result.Options.Users}, {result.Options.Changes}");
                 table.AddRow("Faults injected (throttled / 5xx)", $"{result.Faults.Throttled} / {result.Faults.ServerErrors} (quota proxy refused {result.ProxyThrottled})");
-                table.AddRow("Worker SIGKILLs (crashes)", $"{result.Kills} ({result.WorkerCrashes})");
+                table.AddRow("Worker SIGKILLs (crashes)", $"{result.Kills} over {result.Options.Workers} worker(s) ({result.WorkerCrashes})");
                 table.AddRow("Stale events delivered twice", result.Replayed.ToString(CultureInfo.InvariantCulture));
+                table.AddRow("Hostile deliveries (refused as bad input / broke a rule)", Verdict($"{result.Hostile.Delivered} ({result.Hostile.Rejected} / {result.Hostile.FailureCount})", result.Hostile.FailureCount == 0));
                 table.AddRow("Lost / wrong", Verdict($"{result.Tally.Lost} / {result.Tally.Wrong}", result.Tally.Findings.Count == 0));
                 table.AddRow("Drift differences / parked", Verdict($"{result.DriftDifferences} / {result.Parked}", result.DriftDifferences == 0));
                 table.AddRow("Converged after the last kill", result.ConvergeAfterLastKillS is { } s ? $"{s:0.0} s" : "[red]no[/]");

@@ -41,6 +41,14 @@ public sealed class TriggerCapture(
                 Malformed(problem ?? "unknown");
                 return @event;
             }
+
+            if (Classify(trigger.TriggerSource) == TriggerAction.Observe && string.IsNullOrEmpty(trigger.UserAttributes.GetValueOrDefault("sub")))
+            {
+                // Cognito sends confirmation, authentication and token events with the user's attributes, sub included.
+                // Recorded without them, the event would blank a real user's attributes in the target, or invent a user.
+                Malformed("the event has no request.userAttributes with a sub, which Cognito sends with this trigger");
+                return @event;
+            }
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
@@ -9,6 +10,12 @@ namespace IdentityReplicator.Sandbox.EventBridge;
 
 /// <summary>A subscription: events the pattern accepts are delivered to the target after a delay (EventBridge's own latency, simulated).</summary>
 public sealed record EventSubscription(string Name, Func<JsonObject, bool> Pattern, Func<JsonObject, CancellationToken, Task> Target, TimeSpan Delay);
+
+/// <summary>
+/// How one event's deliveries went: the subscriptions that took it, the attempts that failed (each one a retry, as a
+/// function error makes EventBridge and Lambda try again), and the deliveries that failed every attempt.
+/// </summary>
+public sealed record DeliveryReport(int Targets, int FailedAttempts, int Undelivered);
 
 /// <summary>
 /// Amazon EventBridge on 127.0.0.1 for the sandbox: PutEvents over the real JSON 1.1 protocol (<c>AWSEvents.PutEvents</c>),
@@ -53,6 +60,27 @@ public sealed class LocalEventBus : IAsyncDisposable
     /// <summary>Publishes an event as if PutEvents had received it.</summary>
     public JsonObject Publish(string source, string detailType, JsonObject detail, IEnumerable<string>? resources = null, DateTimeOffset? time = null)
     {
+        var envelope = Store(source, detailType, detail, resources, time);
+        foreach (var subscription in _subscriptions.Values)
+        {
+            if (subscription.Pattern(envelope))
+            {
+                _ = Deliver(subscription, (JsonObject)envelope.DeepClone(), failures: null);
+            }
+        }
+
+        return envelope;
+    }
+
+    /// <summary>
+    /// Publishes an event as <see cref="Publish"/> does, and waits until every delivery has ended: how many subscriptions
+    /// took it, how many attempts failed, how many deliveries failed every attempt.
+    /// </summary>
+    public async Task<DeliveryReport> PublishAndWaitAsync(string source, string detailType, JsonObject detail, CancellationToken cancellationToken) =>
+        await DeliverAndWaitAsync(Store(source, detailType, detail, resources: null, time: null), cancellationToken);
+
+    private JsonObject Store(string source, string detailType, JsonObject detail, IEnumerable<string>? resources, DateTimeOffset? time)
+    {
         var envelope = new JsonObject
         {
             ["version"] = "0",
@@ -67,14 +95,6 @@ public sealed class LocalEventBus : IAsyncDisposable
         };
         _events.Enqueue(envelope);
         Received?.Invoke(envelope);
-        foreach (var subscription in _subscriptions.Values)
-        {
-            if (subscription.Pattern(envelope))
-            {
-                _ = Deliver(subscription, (JsonObject)envelope.DeepClone());
-            }
-        }
-
         return envelope;
     }
 
@@ -83,24 +103,8 @@ public sealed class LocalEventBus : IAsyncDisposable
     /// accepts it, with the same delay and retries, as EventBridge does when it delivers an event late or twice.
     /// Returns, once every delivery has ended, how many failed every attempt (EventBridge would dead-letter them).
     /// </summary>
-    public async Task<int> RedeliverAsync(JsonObject envelope, CancellationToken cancellationToken)
-    {
-        var deliveries = _subscriptions.Values.Where(s => s.Pattern(envelope)).Select(s => Deliver(s, (JsonObject)envelope.DeepClone())).ToList();
-        var failed = 0;
-        foreach (var delivery in deliveries)
-        {
-            try
-            {
-                await delivery.WaitAsync(cancellationToken);
-            }
-            catch (Exception) when (!cancellationToken.IsCancellationRequested && delivery.IsFaulted)
-            {
-                failed++;
-            }
-        }
-
-        return failed;
-    }
+    public async Task<int> RedeliverAsync(JsonObject envelope, CancellationToken cancellationToken) =>
+        (await DeliverAndWaitAsync(envelope, cancellationToken)).Undelivered;
 
     public async ValueTask DisposeAsync()
     {
@@ -122,7 +126,27 @@ public sealed class LocalEventBus : IAsyncDisposable
         _stopping.Dispose();
     }
 
-    private Task Deliver(EventSubscription subscription, JsonObject envelope)
+    private async Task<DeliveryReport> DeliverAndWaitAsync(JsonObject envelope, CancellationToken cancellationToken)
+    {
+        var failures = new StrongBox<int>();
+        var deliveries = _subscriptions.Values.Where(s => s.Pattern(envelope)).Select(s => Deliver(s, (JsonObject)envelope.DeepClone(), failures)).ToList();
+        var undelivered = 0;
+        foreach (var delivery in deliveries)
+        {
+            try
+            {
+                await delivery.WaitAsync(cancellationToken);
+            }
+            catch (Exception) when (!cancellationToken.IsCancellationRequested && delivery.IsFaulted)
+            {
+                undelivered++;
+            }
+        }
+
+        return new DeliveryReport(deliveries.Count, Volatile.Read(ref failures.Value), undelivered);
+    }
+
+    private Task Deliver(EventSubscription subscription, JsonObject envelope, StrongBox<int>? failures)
     {
         var delivery = Task.Run(
             async () =>
@@ -140,8 +164,18 @@ public sealed class LocalEventBus : IAsyncDisposable
                         await subscription.Target(envelope, _stopping.Token);
                         return;
                     }
-                    catch (Exception) when (attempt < MaxDeliveryAttempts && !_stopping.IsCancellationRequested)
+                    catch (Exception) when (!_stopping.IsCancellationRequested)
                     {
+                        if (failures is not null)
+                        {
+                            Interlocked.Increment(ref failures.Value);
+                        }
+
+                        if (attempt >= MaxDeliveryAttempts)
+                        {
+                            throw;
+                        }
+
                         await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), _time, _stopping.Token);
                     }
                 }

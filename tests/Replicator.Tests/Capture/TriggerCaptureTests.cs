@@ -118,6 +118,32 @@ public sealed class TriggerCaptureTests
         Assert.Contains(_logger.Collector.GetSnapshot(), r => r.Level == Microsoft.Extensions.Logging.LogLevel.Warning);
     }
 
+    [Theory]
+    [InlineData("PostConfirmation_ConfirmSignUp", "\"x\"")]
+    [InlineData("PostConfirmation_ConfirmForgotPassword", "{}")]
+    [InlineData("PostAuthentication_Authentication", "{ \"userAttributes\": \"x\" }")]
+    [InlineData("TokenGeneration_Authentication", "{ \"userAttributes\": { \"email\": \"alice@example.com\" } }")]
+    [InlineData("TokenGeneration_RefreshTokens", "{ \"userAttributes\": { \"sub\": \"\" } }")]
+    public async Task HandleAsync_TriggerThatShouldCarryTheUserButHasNoAttributesWithASub_RecordsNothingAndCountsItAsMalformed(string source, string request)
+    {
+        // Arrange: Cognito sends these with the user's attributes, sub included. Recorded as it is, such an event
+        // would blank a real user's attributes in the standby, or invent a user that never existed (bench chaos found it).
+        var @event = TriggerEvents.PostConfirmation();
+        @event["triggerSource"] = source;
+        @event["request"] = JsonNode.Parse(request);
+        var before = @event.ToJsonString();
+
+        // Act
+        var result = await Capture().HandleAsync(@event, CancellationToken.None);
+
+        // Assert
+        Assert.Same(@event, result);
+        Assert.Equal(before, result!.ToJsonString());
+        Assert.Contains(_logger.Collector.GetSnapshot(), r => r.Id.Id == 1002);
+        await _mirror.DidNotReceiveWithAnyArgs().RecordUserAsync(default!, default);
+        await _hints.DidNotReceiveWithAnyArgs().EnqueueAsync(default!, default);
+    }
+
     [Fact]
     public async Task HandleAsync_MirrorFails_ReturnsTheEventAndLogsWithoutPersonalData()
     {

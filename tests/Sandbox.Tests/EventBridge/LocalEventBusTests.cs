@@ -113,6 +113,36 @@ public sealed class LocalEventBusTests
     }
 
     [Fact]
+    public async Task PublishAndWait_TargetFailsOnceThenTakesIt_ReportsTheFailedAttempt()
+    {
+        // Arrange: a target that fails its first attempt, as a function error does (EventBridge then retries).
+        await using var bus = await LocalEventBus.StartAsync(TimeProvider.System, "us-east-1", CancellationToken.None);
+        var attempts = 0;
+        bus.Subscribe(new EventSubscription("cognito", e => e["source"]?.GetValue<string>() == "aws.cognito-idp", (_, _) =>
+            Interlocked.Increment(ref attempts) == 1 ? throw new InvalidOperationException("the function failed") : Task.CompletedTask, TimeSpan.Zero));
+        bus.Subscribe(new EventSubscription("hints", e => e["source"]?.GetValue<string>() == "app", (_, _) => Task.CompletedTask, TimeSpan.Zero));
+
+        // Act
+        var report = await bus.PublishAndWaitAsync("aws.cognito-idp", "AWS API Call via CloudTrail", new JsonObject { ["eventName"] = "AdminDeleteUser" }, CancellationToken.None);
+
+        // Assert: one subscription took it, on its second attempt; the event is stored like any other.
+        Assert.Equal(new DeliveryReport(Targets: 1, FailedAttempts: 1, Undelivered: 0), report);
+        Assert.Equal(2, attempts);
+        Assert.Equal("AdminDeleteUser", Assert.Single(bus.Events)["detail"]!["eventName"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task PublishAndWait_NoSubscriptionMatches_ReportsNoTarget()
+    {
+        await using var bus = await LocalEventBus.StartAsync(TimeProvider.System, "us-east-1", CancellationToken.None);
+        bus.Subscribe(new EventSubscription("cognito", e => e["source"]?.GetValue<string>() == "aws.cognito-idp", (_, _) => Task.CompletedTask, TimeSpan.Zero));
+
+        var report = await bus.PublishAndWaitAsync("app", "Other", new JsonObject(), CancellationToken.None);
+
+        Assert.Equal(new DeliveryReport(Targets: 0, FailedAttempts: 0, Undelivered: 0), report);
+    }
+
+    [Fact]
     public async Task PutEvents_UnsupportedOperation_AnswersUnknownOperation()
     {
         await using var bus = await LocalEventBus.StartAsync(TimeProvider.System, "us-east-1", CancellationToken.None);
