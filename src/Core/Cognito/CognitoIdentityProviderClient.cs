@@ -11,7 +11,7 @@ namespace IdentityReplicator.Core.Cognito;
 /// one API operation; paginated operations are also offered as <see cref="IAsyncEnumerable{T}"/>. Every call
 /// goes through an <see cref="ICognitoCallPolicy"/> (rate limiting and retries, or none).
 /// </summary>
-public sealed class CognitoIdentityProviderClient
+public sealed partial class CognitoIdentityProviderClient
 {
     public const string SigningName = "cognito-idp";
     private const string TargetPrefix = "AWSCognitoIdentityProviderService";

@@ -3,7 +3,10 @@ namespace IdentityReplicator.Core.Quotas;
 /// <summary>
 /// Cognito user pools meter API calls per account and Region by category. The table of which operation counts
 /// against which category, and the default rates, are from the Amazon Cognito Developer Guide, "Quotas in
-/// Amazon Cognito" → "API operation categories and request rate quotas".
+/// Amazon Cognito" → "API operation categories and request rate quotas". The client-secret operations
+/// (ListUserPoolClientSecrets, Add/DeleteUserPoolClientSecret), managed login branding and terms are newer than the
+/// table we read; they are placed with their kin (client reads/updates, pool resource reads/updates) — see
+/// docs/design/configuration-replication.md. Operations in the UserPool* categories are also held to 5 RPS per pool.
 /// </summary>
 public enum QuotaCategory
 {
@@ -78,25 +81,60 @@ public static class CognitoQuotas
 
         ["DescribeUserPool"] = QuotaCategory.UserPoolRead,
         ["ListUserPools"] = QuotaCategory.UserPoolRead,
+        ["GetUserPoolMfaConfig"] = QuotaCategory.UserPoolRead,
 
         ["CreateUserPool"] = QuotaCategory.UserPoolUpdate,
         ["UpdateUserPool"] = QuotaCategory.UserPoolUpdate,
         ["DeleteUserPool"] = QuotaCategory.UserPoolUpdate,
+        ["SetUserPoolMfaConfig"] = QuotaCategory.UserPoolUpdate,
 
         ["GetGroup"] = QuotaCategory.UserPoolResourceRead,
         ["ListGroups"] = QuotaCategory.UserPoolResourceRead,
+        ["DescribeResourceServer"] = QuotaCategory.UserPoolResourceRead,
+        ["ListResourceServers"] = QuotaCategory.UserPoolResourceRead,
+        ["DescribeIdentityProvider"] = QuotaCategory.UserPoolResourceRead,
+        ["GetIdentityProviderByIdentifier"] = QuotaCategory.UserPoolResourceRead,
+        ["ListIdentityProviders"] = QuotaCategory.UserPoolResourceRead,
+        ["DescribeUserPoolDomain"] = QuotaCategory.UserPoolResourceRead,
+        ["GetUICustomization"] = QuotaCategory.UserPoolResourceRead,
+        ["ListTagsForResource"] = QuotaCategory.UserPoolResourceRead,
+        ["DescribeManagedLoginBranding"] = QuotaCategory.UserPoolResourceRead,
+        ["DescribeManagedLoginBrandingByClient"] = QuotaCategory.UserPoolResourceRead,
+        ["ListTerms"] = QuotaCategory.UserPoolResourceRead,
+        ["DescribeTerms"] = QuotaCategory.UserPoolResourceRead,
 
         ["CreateGroup"] = QuotaCategory.UserPoolResourceUpdate,
         ["UpdateGroup"] = QuotaCategory.UserPoolResourceUpdate,
         ["DeleteGroup"] = QuotaCategory.UserPoolResourceUpdate,
         ["AddCustomAttributes"] = QuotaCategory.UserPoolResourceUpdate,
+        ["CreateResourceServer"] = QuotaCategory.UserPoolResourceUpdate,
+        ["UpdateResourceServer"] = QuotaCategory.UserPoolResourceUpdate,
+        ["DeleteResourceServer"] = QuotaCategory.UserPoolResourceUpdate,
+        ["CreateIdentityProvider"] = QuotaCategory.UserPoolResourceUpdate,
+        ["UpdateIdentityProvider"] = QuotaCategory.UserPoolResourceUpdate,
+        ["DeleteIdentityProvider"] = QuotaCategory.UserPoolResourceUpdate,
+        ["CreateUserPoolDomain"] = QuotaCategory.UserPoolResourceUpdate,
+        ["UpdateUserPoolDomain"] = QuotaCategory.UserPoolResourceUpdate,
+        ["DeleteUserPoolDomain"] = QuotaCategory.UserPoolResourceUpdate,
+        ["SetUICustomization"] = QuotaCategory.UserPoolResourceUpdate,
+        ["TagResource"] = QuotaCategory.UserPoolResourceUpdate,
+        ["UntagResource"] = QuotaCategory.UserPoolResourceUpdate,
+        ["CreateManagedLoginBranding"] = QuotaCategory.UserPoolResourceUpdate,
+        ["UpdateManagedLoginBranding"] = QuotaCategory.UserPoolResourceUpdate,
+        ["DeleteManagedLoginBranding"] = QuotaCategory.UserPoolResourceUpdate,
+        ["CreateTerms"] = QuotaCategory.UserPoolResourceUpdate,
+        ["UpdateTerms"] = QuotaCategory.UserPoolResourceUpdate,
+        ["DeleteTerms"] = QuotaCategory.UserPoolResourceUpdate,
 
         ["DescribeUserPoolClient"] = QuotaCategory.UserPoolClientRead,
         ["ListUserPoolClients"] = QuotaCategory.UserPoolClientRead,
+        ["ListUserPoolClientSecrets"] = QuotaCategory.UserPoolClientRead,
 
         ["CreateUserPoolClient"] = QuotaCategory.UserPoolClientUpdate,
         ["UpdateUserPoolClient"] = QuotaCategory.UserPoolClientUpdate,
         ["DeleteUserPoolClient"] = QuotaCategory.UserPoolClientUpdate,
+        ["AddUserPoolClientSecret"] = QuotaCategory.UserPoolClientUpdate,
+        ["DeleteUserPoolClientSecret"] = QuotaCategory.UserPoolClientUpdate,
 
         ["GetTokensFromRefreshToken"] = QuotaCategory.UserToken,
         ["RevokeToken"] = QuotaCategory.UserToken,

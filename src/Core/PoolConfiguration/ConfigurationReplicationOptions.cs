@@ -1,0 +1,59 @@
+using System.Text.RegularExpressions;
+
+namespace IdentityReplicator.Core.PoolConfiguration;
+
+/// <summary>
+/// The configuration-replication settings of the <c>Replication</c> section: Regional values, the standby's prefix
+/// domain and the key that fingerprints client secrets.
+/// </summary>
+public sealed class ConfigurationReplicationOptions
+{
+    public const string Section = "Replication";
+
+    /// <summary>Source value → target value for Regional settings (trigger ARNs, SES identities and configuration sets, SNS external ids, KMS keys, …).</summary>
+    public Dictionary<string, string> RegionalValues { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Whether an ARN in the source Region maps to the same ARN in the target Region when <see cref="RegionalValues"/> does not name it.</summary>
+    public bool SubstituteArnRegion { get; set; } = true;
+
+    /// <summary>The prefix domain to create in the standby when the primary has one (prefix domains are unique per Region).</summary>
+    public string? StandbyDomainPrefix { get; set; }
+
+    /// <summary>
+    /// Base64 of at least 32 random bytes that key the fingerprints of client secrets. Empty: a key per process, so
+    /// fingerprints compare within one run only. Keep it in a secret store, not in a plain file.
+    /// </summary>
+    public string? SecretFingerprintKey { get; set; }
+
+    public RegionalValueMap MapFor(string sourceRegion, string targetRegion) => new(sourceRegion, targetRegion, RegionalValues, SubstituteArnRegion);
+
+    public SecretFingerprinter Fingerprinter() =>
+        string.IsNullOrEmpty(SecretFingerprintKey) ? SecretFingerprinter.Ephemeral() : new SecretFingerprinter(Convert.FromBase64String(SecretFingerprintKey));
+
+    /// <summary>Checks the values and names the offending one and what it must be.</summary>
+    public IEnumerable<string> Validate()
+    {
+        foreach (var (source, target) in RegionalValues)
+        {
+            if (string.IsNullOrWhiteSpace(source) || string.IsNullOrWhiteSpace(target))
+            {
+                yield return $"{Section}:RegionalValues has an entry '{source}' → '{target}'; both the source value and the target value must be non-empty.";
+            }
+        }
+
+        if (!string.IsNullOrEmpty(StandbyDomainPrefix) && !Regex.IsMatch(StandbyDomainPrefix, "^[a-z0-9](?:[a-z0-9\\-]{0,61}[a-z0-9])?$"))
+        {
+            yield return $"{Section}:StandbyDomainPrefix is '{StandbyDomainPrefix}'; a Cognito prefix domain is 1–63 lower-case letters, digits and hyphens, not starting or ending with a hyphen.";
+        }
+
+        if (!string.IsNullOrEmpty(SecretFingerprintKey))
+        {
+            var length = 0;
+            var buffer = new byte[SecretFingerprintKey.Length];
+            if (!Convert.TryFromBase64String(SecretFingerprintKey, buffer, out length) || length < 32)
+            {
+                yield return $"{Section}:SecretFingerprintKey must be base64 of at least 32 bytes (e.g. 'openssl rand -base64 32'); this one is {(length == 0 ? "not base64" : $"{length} bytes")}.";
+            }
+        }
+    }
+}
