@@ -1,0 +1,23 @@
+using IdentityReplicator.TestSupport;
+
+namespace IdentityReplicator.Reconciler.Tests.Logging;
+
+/// <summary>The reconciler's failures are logged with their exception (docs/design/decisions.md).</summary>
+public sealed class FailureLoggingTests
+{
+    [Fact]
+    public void Log_EveryEntryAtWarningOrAbove_CarriesItsExceptionOrHasADebugDetailThatDoes()
+    {
+        var problems = FailureLogging.EntriesWithoutTheirException(typeof(ReconcilerService).Assembly, new Dictionary<string, string>());
+
+        Assert.Empty(problems);
+    }
+
+    [Fact]
+    public void CatchBlocks_ThatLog_PassTheExceptionTheyCaught()
+    {
+        var problems = FailureLogging.CatchBlocksThatDropTheException("Reconciler");
+
+        Assert.Empty(problems);
+    }
+}
