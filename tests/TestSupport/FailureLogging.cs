@@ -64,7 +64,8 @@ public static partial class FailureLogging
 
     /// <summary>
     /// Every catch block under <c>src/{project}</c> that calls <c>Log.…</c> must pass the exception it caught to one of
-    /// those calls (directly, as an argument of its own). Returns the blocks that do not, as <c>file:line</c> and the catch.
+    /// those calls (as an argument of its own, or as a branch of a conditional argument that leaves it out on purpose,
+    /// e.g. a configuration problem whose message says everything). Returns the blocks that do not, as <c>file:line</c>.
     /// </summary>
     public static IReadOnlyList<string> CatchBlocksThatDropTheException(string project)
     {
@@ -79,7 +80,7 @@ public static partial class FailureLogging
             {
                 var (variable, body, header) = CatchBlock(code, match.Index);
                 var calls = LogCalls(body).ToList();
-                if (calls.Count == 0 || (variable is not null && calls.Any(args => args.Contains(variable, StringComparer.Ordinal))))
+                if (calls.Count == 0 || (variable is not null && calls.Any(args => args.Any(a => Passes(a, variable)))))
                 {
                     continue;
                 }
@@ -91,6 +92,10 @@ public static partial class FailureLogging
 
         return problems;
     }
+
+    /// <summary>An argument that is the caught exception, or a conditional with it as one branch (left out on purpose in the other).</summary>
+    private static bool Passes(string argument, string variable) =>
+        argument == variable || argument.EndsWith(" : " + variable, StringComparison.Ordinal) || argument.Contains(" ? " + variable + " : ", StringComparison.Ordinal);
 
     /// <summary>The catch at <paramref name="at"/>: its variable (null when unnamed), its block's text, and its header.</summary>
     private static (string? Variable, string Body, string Header) CatchBlock(string code, int at)
