@@ -27,7 +27,7 @@ public sealed class SweepServiceFailureTests(DynaliteFixture dynalite)
         }
 
         var logs = new FailureSignals(requests);
-        using var service = new PrimarySweepService(sweep, requests, [PrimaryPool], new SweepOptions { Interval = TimeSpan.FromMilliseconds(300) }, TimeProvider.System, logs.Logger);
+        using var service = new PrimarySweepService(sweep, requests, [PrimaryPool], new SweepOptions { Interval = TimeSpan.FromMilliseconds(300), RequestCheckInterval = TimeSpan.FromMilliseconds(50) }, TimeProvider.System, logs.Logger);
 
         await service.StartAsync(CancellationToken.None);
         var first = await Task.WhenAny(requests.CheckedAfterAFailure, logs.SecondFailure).WaitAsync(TimeSpan.FromSeconds(20));
