@@ -13,6 +13,21 @@ public sealed class FailureLoggingTests
         Assert.Empty(problems);
     }
 
+    [Theory]
+    [InlineData("Core")]
+    [InlineData("Replicator")]
+    [InlineData("Reconciler")]
+    [InlineData("Failover")]
+    [InlineData("Sandbox")]
+    [InlineData("Cli")]
+    public void CatchBlockReader_EveryProjectsSources_FindsEveryCatchWritten(string project)
+    {
+        var (found, written) = FailureLogging.CatchBlockCounts(project);
+
+        Assert.True(written > 0, $"no catch in src/{project}");
+        Assert.Equal(written, found);
+    }
+
     [Fact]
     public void CatchBlocks_ThatLog_PassTheExceptionTheyCaught()
     {
