@@ -6,5 +6,5 @@ namespace IdentityReplicator.Cli;
 internal static partial class Log
 {
     [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "Could not write the CloudWatch metrics line to standard output: {Problem}; the next interval tries again")]
-    public static partial void MetricsWriteFailed(ILogger logger, string problem);
+    public static partial void MetricsWriteFailed(ILogger logger, string problem, Exception exception);
 }

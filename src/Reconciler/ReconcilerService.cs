@@ -48,13 +48,14 @@ public sealed class ReconcilerService(
             {
                 // Systemic: nothing is parked; back off (1 s, doubling up to a minute) and try the same entries again.
                 denied = PermissionBackoff(denied, options.Value.IdlePollInterval);
-                Log.PermissionDenied(logger, e.ErrorCode, e.Message, denied.TotalSeconds);
+                Log.PermissionDenied(logger, e.ErrorCode, e.Message, denied.TotalSeconds, e);
                 health.Failed(Reasons.Of(e));
                 idle = denied;
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
                 Log.PollFailed(logger, Reasons.Of(e));
+                Log.PollFailedDetail(logger, e);
                 health.Failed(Reasons.Of(e));
                 idle = options.Value.IdlePollInterval;
             }
@@ -88,6 +89,7 @@ public sealed class ReconcilerService(
         catch (Exception e) when (e is not OperationCanceledException)
         {
             Log.PollFailed(logger, Reasons.Of(e));
+            Log.PollFailedDetail(logger, e);
         }
     }
 }
@@ -121,7 +123,7 @@ public sealed class ReconcilerStartup(
                 var recorded = await MirrorTable.ReadFeedBucketsAsync(mirrorClients.For(standby.Region), mirror.Value.TableName, cancellationToken);
                 if (recorded is { } buckets && buckets != mirror.Value.FeedBuckets)
                 {
-                    throw new InvalidOperationException(
+                    throw new ConfigurationException(
                         $"Mirror table '{mirror.Value.TableName}' was created with {buckets} feed buckets but Mirror:FeedBuckets is {mirror.Value.FeedBuckets}; set Mirror:FeedBuckets to {buckets} here and in the Replicator function.");
                 }
 
@@ -131,7 +133,8 @@ public sealed class ReconcilerStartup(
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {
-                Log.CannotStart(logger, e is InvalidOperationException ? e.Message : Reasons.Of(e));
+                // A setting to change is said in words; anything else (the table, the network, a bug) with its stack.
+                Log.CannotStart(logger, e is ConfigurationException ? e.Message : Reasons.Of(e), e is ConfigurationException ? null : e);
                 await Task.Delay(TimeSpan.FromSeconds(2), time, cancellationToken);
             }
         }

@@ -46,7 +46,7 @@ internal sealed class CloudWatchMetricsService(EmfMetricsExporter exporter, Time
         }
         catch (IOException e)
         {
-            Log.MetricsWriteFailed(logger, e.Message);
+            Log.MetricsWriteFailed(logger, e.Message, e);
         }
     }
 }

@@ -58,7 +58,7 @@ public sealed class FailoverRunner(FailoverPlan plan, FailoverPorts ports, TimeP
     public IReadOnlyList<FailoverStep> Steps => _steps;
 
     public Task<IReadOnlyList<CheckResult>> PreflightAsync(Side to, CancellationToken cancellationToken) =>
-        new PreflightChecks(plan, ports, time).RunAsync(to.Other(), to, cancellationToken);
+        new PreflightChecks(plan, ports, time, logger).RunAsync(to.Other(), to, cancellationToken);
 
     /// <summary>
     /// Starts a new run of <paramref name="kind"/> towards the side it moves to, once the kind's rules allow it on this
@@ -280,7 +280,7 @@ public sealed class FailoverRunner(FailoverPlan plan, FailoverPorts ports, TimeP
         {
             var message = e is FailoverStepException ? e.Message : $"{step.Name} failed unexpectedly: {PreflightChecks.Describe(e)}. Fix the cause, then 'idrep failover resume --run {run.RunId}'.";
             await Journal(run, record with { State = StepState.Failed, EndedAt = time.GetUtcNow(), Detail = message }, records, gate, CancellationToken.None);
-            Log.StepFailed(logger, run.RunId, step.Name, message);
+            Log.StepFailed(logger, run.RunId, step.Name, message, e);
             throw new FailoverStepException(message, e);
         }
 

@@ -5,6 +5,8 @@ using IdentityReplicator.Core.Model;
 using IdentityReplicator.Core.Pools;
 using IdentityReplicator.Failover.Execution;
 using IdentityReplicator.Failover.Plans;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace IdentityReplicator.Failover.Preflight;
 
@@ -16,7 +18,7 @@ public sealed record CheckResult(string Name, bool Passed, string Detail, bool F
 /// plan names exists, the target pool has not drifted (a sample compared by the reconciler's rules), replication is
 /// caught up, the target database is healthy, and the target side's health checks pass. Checks run in parallel.
 /// </summary>
-public sealed class PreflightChecks(FailoverPlan plan, FailoverPorts ports, TimeProvider time)
+public sealed class PreflightChecks(FailoverPlan plan, FailoverPorts ports, TimeProvider time, ILogger? logger = null)
 {
     public const string Credentials = "credentials";
     public const string PlanResources = "plan-resources";
@@ -46,6 +48,7 @@ public sealed class PreflightChecks(FailoverPlan plan, FailoverPorts ports, Time
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
+                Log.CheckCouldNotRun(logger ?? NullLogger.Instance, c.Name, e);
                 return new CheckResult(c.Name, false, $"could not run: {Describe(e)}");
             }
         }));

@@ -139,7 +139,7 @@ public sealed class ApplyEngine
             var outcome = snapshot.Deleted ? await run.DeleteAsync(cancellationToken) : await run.UpsertAsync(cancellationToken);
             if (outcome.Park is { } park)
             {
-                return await _ledger.ParkAsync(entity, park.Code, park.Reason, version, cancellationToken);
+                return await _ledger.ParkAsync(entity, park.Code, park.Reason, version, null, cancellationToken);
             }
 
             var result = outcome.Result!;
@@ -222,13 +222,13 @@ public sealed class ApplyEngine
         }
         catch (CognitoException e) when (!e.IsRetryable && e is not NotAuthorizedException)
         {
-            return await _ledger.ParkAsync(entity, e.ErrorCode, $"The standby pool rejected this {kind}: {e.ErrorCode}: {e.Message}", version, cancellationToken);
+            return await _ledger.ParkAsync(entity, e.ErrorCode, $"The standby pool rejected this {kind}: {e.ErrorCode}: {e.Message}", version, e, cancellationToken);
         }
     }
 
     /// <summary>Parks an entity after repeated transient failures so its bucket can move on.</summary>
     public Task<ApplyResult> ParkAfterFailuresAsync(EntityId entity, int attempts, Exception last, long version, CancellationToken cancellationToken) =>
-        _ledger.ParkAsync(entity, "TransientFailuresExhausted", $"Failed {attempts} times in a row, last with {Reasons.Of(last)}; it is retried by 'idrep drift --repair' (or 'idrep sync'), or by its next change in the source pool.", version, cancellationToken);
+        _ledger.ParkAsync(entity, "TransientFailuresExhausted", $"Failed {attempts} times in a row, last with {Reasons.Of(last)}; it is retried by 'idrep drift --repair' (or 'idrep sync'), or by its next change in the source pool.", version, null, cancellationToken);
 
     /// <summary>Which standby status a primary status maps to; <c>null</c> when the user is not replicated (the rule is Core's).</summary>
     public static string? StandbyStatusFor(string primaryStatus) => UserStatuses.StandbyStatusFor(primaryStatus);

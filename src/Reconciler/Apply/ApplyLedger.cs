@@ -72,13 +72,21 @@ internal sealed class ApplyLedger(IReplicaStateStore state, string region, TimeP
         await UnparkIfParkedAsync(applied.Entity, cancellationToken);
     }
 
-    /// <summary>Parks an entity with a code and an operator's reason; the rest carries on.</summary>
-    public async Task<ApplyResult> ParkAsync(EntityId entity, string code, string reason, long version, CancellationToken cancellationToken)
+    /// <summary>
+    /// Parks an entity with a code and an operator's reason; the rest carries on. <paramref name="cause"/>, the error that
+    /// parked it when one did, is logged at Debug: Cognito's messages can quote the user's attribute values.
+    /// </summary>
+    public async Task<ApplyResult> ParkAsync(EntityId entity, string code, string reason, long version, Exception? cause, CancellationToken cancellationToken)
     {
         await state.ParkAsync(region, new ParkedEntity { Entity = entity, Code = code, Reason = reason, Version = version, ParkedAt = time.GetUtcNow() }, cancellationToken);
         _parked[entity] = 0;
         ReplicationMetrics.Parked.Add(1, new KeyValuePair<string, object?>("reason", code));
         Log.Parked(logger, entity.ToString(), code, ParkReasonForLog(code));
+        if (cause is not null)
+        {
+            Log.ParkedDetail(logger, entity.ToString(), cause);
+        }
+
         return new ApplyResult(ApplyOutcome.Parked, Detail: code);
     }
 

@@ -64,7 +64,7 @@ public sealed class DriftReportService(
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                Log.DriftEventFailed(logger, Reasons.Of(e));
+                Log.DriftEventFailed(logger, Reasons.Of(e), e);
             }
         }
 
@@ -97,6 +97,7 @@ public sealed class DriftReportService(
             catch (Exception e)
             {
                 Log.DriftFailed(logger, Reasons.Of(e), schedule.Next(time.GetUtcNow()));
+                Log.DriftFailedDetail(logger, e);
             }
         }
     }

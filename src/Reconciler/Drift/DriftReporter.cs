@@ -62,6 +62,7 @@ public sealed class DriftReporter(ReplicationScope scope, Converger converger, S
                 {
                     Interlocked.Increment(ref failed);
                     Log.RepairFailed(logger, "user:" + IdentityKeys.Fingerprint(user.Username), Reasons.Of(e));
+                    Log.RepairFailedDetail(logger, "user:" + IdentityKeys.Fingerprint(user.Username), e);
                 }
             });
 

@@ -227,6 +227,7 @@ public sealed class FeedPoller
             }
 
             Log.ApplyFailed(_logger, entry.Entity.ToString(), Reasons.Of(e), attempts);
+            Log.ApplyFailedDetail(_logger, entry.Entity.ToString(), e);
             Statistics.CountFailure();
             if (attempts < _options.MaxTransientFailures || e is NotAuthorizedException or MirrorStoreException or HttpRequestException)
             {

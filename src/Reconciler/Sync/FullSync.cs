@@ -146,6 +146,7 @@ public sealed class FullSync(ReplicationScope scope, Converger converger, SyncOp
                     Interlocked.Increment(ref failed);
                     progress.Count(null);
                     Log.SyncUserFailed(logger, IdentityKeys.Fingerprint(user.Username), Reasons.Of(e));
+                    Log.SyncUserFailedDetail(logger, IdentityKeys.Fingerprint(user.Username), e);
                 }
             });
 

@@ -99,13 +99,14 @@ public sealed class HintCompletion(
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             Log.HintFailed(logger, user, Reasons.Of(e));
+            Log.HintFailedDetail(logger, user, e);
             try
             {
                 await hints.RescheduleAsync(first, time.GetUtcNow() + Backoff(first.Attempts), cancellationToken);
             }
             catch (Exception again) when (again is not OperationCanceledException)
             {
-                // The hint stays due as it was; the next pass tries again.
+                Log.HintRescheduleFailed(logger, user, Reasons.Of(again), again);
             }
         }
     }
@@ -148,6 +149,7 @@ public sealed class HintCompletionService(HintCompletion completion, CaptureOpti
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
                 Log.HintPassFailed(logger, Reasons.Of(e));
+                Log.HintPassFailedDetail(logger, e);
             }
 
             try

@@ -53,7 +53,7 @@ public sealed class TriggerCapture(
         catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {
             // A node built without InvocationPayload's checks: duplicate keys or text that is not valid Unicode.
-            Malformed($"a part of the event cannot be read ({e.GetType().Name})");
+            Malformed($"a part of the event cannot be read ({e.GetType().Name})", e);
             return @event;
         }
 
@@ -78,15 +78,21 @@ public sealed class TriggerCapture(
             await linked.CancelAsync();
             _ = work?.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
             Log.TriggerCaptureFailed(logger, trigger.TriggerSource, user, Reasons.Of(e), time.GetElapsedTime(started).TotalMilliseconds);
+            Log.TriggerCaptureFailedDetail(logger, trigger.TriggerSource, user, e);
             ReplicationMetrics.CaptureFailed.Add(1, new("trigger", trigger.TriggerSource), new("reason", e is TimeoutException or OperationCanceledException ? "budget" : "error"));
         }
 
         return @event;
     }
 
-    private void Malformed(string problem)
+    private void Malformed(string problem, Exception? cause = null)
     {
         Log.TriggerMalformed(logger, problem);
+        if (cause is not null)
+        {
+            Log.TriggerMalformedDetail(logger, cause);
+        }
+
         ReplicationMetrics.CaptureFailed.Add(1, new("trigger", "unknown"), new("reason", "malformed"));
     }
 

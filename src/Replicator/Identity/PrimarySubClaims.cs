@@ -29,6 +29,7 @@ public sealed class PrimarySubClaims(IReplicaStateStore mappings, CaptureOptions
         }
 
         string outcome;
+        Exception? failure = null;
         JsonNode? result = @event;
         try
         {
@@ -52,9 +53,10 @@ public sealed class PrimarySubClaims(IReplicaStateStore mappings, CaptureOptions
         {
             // Deliberately broad (the caller giving up included): the sign-in goes on without the claim.
             outcome = "lookup failed: " + Reasons.Of(e);
+            failure = e;
         }
 
-        Log.ClaimAdded(logger, trigger.TriggerSource, trigger.UserPoolId, outcome);
+        Log.ClaimAdded(logger, trigger.TriggerSource, trigger.UserPoolId, outcome, failure);
         return result;
     }
 

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using IdentityReplicator.Core.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace IdentityReplicator.Replicator.Lambda;
@@ -51,6 +52,13 @@ public sealed class LambdaRuntime(HttpClient http, string runtimeApi, Func<ReadO
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {
+                if (e is not EventCaptureFailedException)
+                {
+                    // EventCaptureFailedException was logged where the capture failed (EventId 1031); anything else is a bug.
+                    Log.HandlerFailed(logger, Reasons.Of(e));
+                    Log.HandlerFailedDetail(logger, e);
+                }
+
                 var error = new JsonObject { ["errorMessage"] = "The handler failed.", ["errorType"] = e.GetType().Name };
                 await PostAsync($"invocation/{requestId}/error", Encoding.UTF8.GetBytes(error.ToJsonString()), e.GetType().Name, cancellationToken);
             }

@@ -122,6 +122,7 @@ public sealed class ReplicatorFunction(
             await linked.CancelAsync();
             _ = work.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
             Log.TriggerAbandoned(logger, Reasons.Of(e), time.GetElapsedTime(started).TotalMilliseconds);
+            Log.TriggerAbandonedDetail(logger, e);
             ReplicationMetrics.CaptureFailed.Add(1, new("trigger", "unknown"), new("reason", e is OperationCanceledException ? "budget" : "error"));
             return trigger;
         }
@@ -165,7 +166,9 @@ public sealed class ReplicatorFunction(
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
-            Log.EventCaptureFailed(logger, envelope["detail"]?["eventName"]?.ToString() ?? "event", Reasons.Of(e));
+            var kind = envelope["detail"]?["eventName"]?.ToString() ?? "event";
+            Log.EventCaptureFailed(logger, kind, Reasons.Of(e));
+            Log.EventCaptureFailedDetail(logger, kind, e);
             return false;
         }
     }

@@ -43,11 +43,13 @@ public sealed class PrimarySweepService(PrimarySweep sweep, ISweepRequests reque
 
                 runNow = false;
                 var started = time.GetUtcNow();
-                await sweep.RunOnceAsync(stoppingToken);
                 if (requested)
                 {
+                    // Tried counts, failed or not: a failing requested sweep waits its interval like a successful one.
                     lastRequested = started;
                 }
+
+                await sweep.RunOnceAsync(stoppingToken);
 
                 // Requests that came before this sweep began are answered by it.
                 foreach (var poolId in poolIds)
@@ -64,6 +66,23 @@ public sealed class PrimarySweepService(PrimarySweep sweep, ISweepRequests reque
             catch (Exception e)
             {
                 Log.SweepFailed(logger, Reasons.Of(e));
+                Log.SweepFailedDetail(logger, e);
+
+                // Never again at once, or a failure that lasts would spin (and spend the pool's ListUsers quota): a
+                // failed scheduled sweep waits for its next run, and whatever failed waits one request check first.
+                if (time.GetUtcNow() >= next)
+                {
+                    next = schedule.Next(time.GetUtcNow());
+                }
+
+                try
+                {
+                    await Task.Delay(options.RequestCheckInterval, time, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
             }
         }
     }

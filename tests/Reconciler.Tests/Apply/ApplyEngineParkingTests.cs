@@ -171,6 +171,25 @@ public sealed class ApplyEngineParkingTests
         Assert.Equal(ApplyOutcome.Applied, next.Outcome);
     }
 
+    [Theory, BothPools]
+    public async Task ApplyUserAsync_StandbyRejectionQuotesTheUser_WarnsWithoutItAndLogsTheExceptionAtDebug(PoolKind pool)
+    {
+        var harness = new StandbyHarness(pool);
+        var lu = harness.NewUser("lu");
+        var error = CognitoErrors.Create("InvalidParameterException", $"Invalid email address format: {lu.Email}");
+        harness.Standby.FailNext("CreateUser", error);
+
+        await harness.ApplyAsync(lu.Snapshot(1));
+
+        var records = harness.Logger.Collector.GetSnapshot();
+        var warning = Assert.Single(records, r => r.Id.Id == 2002);
+        Assert.Null(warning.Exception);
+        Assert.DoesNotContain(lu.Email, warning.Message, StringComparison.OrdinalIgnoreCase);
+        var detail = Assert.Single(records, r => r.Id.Id == 2102);
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Debug, detail.Level);
+        Assert.Same(error, detail.Exception);
+    }
+
     [Theory]
     [BothPools("TooManyRequestsException", HttpStatusCode.BadRequest)]
     [BothPools("InternalErrorException", HttpStatusCode.InternalServerError)]

@@ -74,6 +74,20 @@ public sealed class DriftReportServiceTests
     }
 
     [Fact]
+    public async Task RunOnceAsync_BusUnreachable_WarnsWithTheExceptionAndTheReportStands()
+    {
+        var logger = new FakeLogger<DriftReportService>();
+        var service = Service(new FixedReporter(Report(differences: 1)), new RecordingStore(), new DriftOptions { PublishEvents = true }, new UnreachableBus(), logger);
+
+        await service.RunOnceAsync(CancellationToken.None);
+
+        var warning = Assert.Single(logger.Collector.GetSnapshot(), r => r.Id.Id == 2015);
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, warning.Level);
+        var exception = Assert.IsType<HttpRequestException>(warning.Exception);
+        Assert.NotNull(exception.StackTrace);
+    }
+
+    [Fact]
     public async Task Create_DirectoryConfigured_WritesIntoIt()
     {
         var folder = Directory.CreateTempSubdirectory("idrep-drift-").FullName;
@@ -103,11 +117,11 @@ public sealed class DriftReportServiceTests
         Repair = remainingAfterRepair is { } remaining ? new RepairOutcome(differences, differences - remaining, 0, remaining) : null,
     };
 
-    internal static DriftReportService Service(IDriftReporter reporter, IReportStore store, DriftOptions? options = null, HttpMessageHandler? bus = null)
+    internal static DriftReportService Service(IDriftReporter reporter, IReportStore store, DriftOptions? options = null, HttpMessageHandler? bus = null, FakeLogger<DriftReportService>? logger = null)
     {
         var endpoint = new AwsEndpoint("us-west-2", new Uri("http://127.0.0.1:9/"));
         var events = new DriftEvents(new EventBridgeClient(new HttpClient(bus ?? new BusHandler()), endpoint), "default");
-        return new DriftReportService(reporter, events, store, Options.Create(options ?? new DriftOptions { PublishEvents = false }), new FakeTimeProvider(GeneratedAt), new FakeLogger<DriftReportService>());
+        return new DriftReportService(reporter, events, store, Options.Create(options ?? new DriftOptions { PublishEvents = false }), new FakeTimeProvider(GeneratedAt), logger ?? new FakeLogger<DriftReportService>());
     }
 
     internal sealed class FixedReporter(DriftReport report) : IDriftReporter
@@ -142,6 +156,13 @@ public sealed class DriftReportServiceTests
     {
         public Task<IReadOnlyList<string>> SaveAsync(DateTimeOffset generatedAt, IReadOnlyList<ReportDocument> documents, CancellationToken cancellationToken) =>
             throw new ReportStoreException("the bucket is gone");
+    }
+
+    /// <summary>An event bus nothing answers for.</summary>
+    internal sealed class UnreachableBus : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            throw new HttpRequestException(HttpRequestError.ConnectionError, "Connection refused (127.0.0.1:9)");
     }
 
     /// <summary>Answers PutEvents like EventBridge and keeps each request body.</summary>

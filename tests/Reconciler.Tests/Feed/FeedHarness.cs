@@ -4,6 +4,7 @@ using IdentityReplicator.Core.Pools;
 using IdentityReplicator.Reconciler.Apply;
 using IdentityReplicator.Reconciler.Feed;
 using IdentityReplicator.TestSupport;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
@@ -51,16 +52,16 @@ internal sealed class FeedHarness
     public DynamoDbReplicaStateStore NewStateStore() => new(_fixture.Client, MirrorOptions);
 
     /// <summary>A poller with its own apply engine and state store instance: what a (re)started reconciler builds.</summary>
-    public FeedPoller NewPoller(IMirrorStore? mirror = null, TimeProvider? time = null, Func<FeedEntry, bool>? accept = null)
+    public FeedPoller NewPoller(IMirrorStore? mirror = null, TimeProvider? time = null, Func<FeedEntry, bool>? accept = null, ILogger<FeedPoller>? logger = null)
     {
         var state = NewStateStore();
         var engine = new ApplyEngine(Intercepted, mirror ?? Mirror, state, new ApplySettings(Region, []), TimeProvider.System, NullLogger<ApplyEngine>.Instance);
-        return new FeedPoller(mirror ?? Mirror, state, engine, Options, time ?? TimeProvider.System, NullLogger<FeedPoller>.Instance, accept);
+        return new FeedPoller(mirror ?? Mirror, state, engine, Options, time ?? TimeProvider.System, logger ?? NullLogger<FeedPoller>.Instance, accept);
     }
 
-    public async Task<FeedPoller> StartPollerAsync(IMirrorStore? mirror = null, TimeProvider? time = null)
+    public async Task<FeedPoller> StartPollerAsync(IMirrorStore? mirror = null, TimeProvider? time = null, ILogger<FeedPoller>? logger = null)
     {
-        var poller = NewPoller(mirror, time);
+        var poller = NewPoller(mirror, time, logger: logger);
         await poller.InitializeAsync(CancellationToken.None);
         return poller;
     }

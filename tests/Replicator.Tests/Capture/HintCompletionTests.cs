@@ -2,7 +2,11 @@ using IdentityReplicator.Core.Mirror;
 using IdentityReplicator.Core.Model;
 using IdentityReplicator.Replicator.Capture;
 using IdentityReplicator.TestSupport;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Testing;
+using NSubstitute;
+using NSubstitute.ExceptionExtensions;
 
 namespace IdentityReplicator.Replicator.Tests.Capture;
 
@@ -140,6 +144,30 @@ public sealed class HintCompletionTests(DynaliteFixture dynalite)
 
         Assert.Empty(await hints.DueAsync(now.AddHours(1), 10, CancellationToken.None));
         Assert.Equal(1, _primary.Calls["FindUser"]);
+    }
+
+    [Fact]
+    public async Task RunOnceAsync_ReadFailsQuotingTheUserAndTheRescheduleFailsToo_WarnsWithoutItAndLogsBothExceptionsAtDebug()
+    {
+        var hint = Hint("ada@example.com", TimeProvider.System.GetUtcNow());
+        var hints = Substitute.For<ICaptureHintQueue>();
+        hints.DueAsync(default, default, default).ReturnsForAnyArgs(Task.FromResult<IReadOnlyList<CaptureHint>>([hint]));
+        var unreachable = new HttpRequestException("Connection refused");
+        hints.RescheduleAsync(default!, default, default).ThrowsAsyncForAnyArgs(unreachable);
+        var error = Core.Cognito.CognitoErrors.Create("InternalErrorException", "Internal error reading ada@example.com", System.Net.HttpStatusCode.InternalServerError);
+        _primary.FailNext("FindUser", error);
+        var logger = new FakeLogger<HintCompletion>();
+        var capture = new CaptureOptions { PrimaryPoolId = _primary.PoolId, HintGiveUpAfter = TimeSpan.FromMinutes(2) };
+        var completion = new HintCompletion(hints, Substitute.For<IMirrorStore>(), new PrimaryReader(_primary, false, TimeProvider.System), capture, TimeProvider.System, logger);
+
+        await completion.RunOnceAsync(CancellationToken.None);
+
+        var records = logger.Collector.GetSnapshot();
+        var warning = Assert.Single(records, r => r.Id.Id == 1013);
+        Assert.Null(warning.Exception);
+        Assert.DoesNotContain("ada@example.com", warning.Message, StringComparison.Ordinal);
+        Assert.Same(error, Assert.Single(records, r => r.Id.Id == 1113 && r.Level == LogLevel.Debug).Exception);
+        Assert.Same(unreachable, Assert.Single(records, r => r.Id.Id == 1016 && r.Level == LogLevel.Debug).Exception);
     }
 
     /// <summary>What Cognito answers for a username that breaks its limits (the in-memory pool accepts anything).</summary>

@@ -165,6 +165,24 @@ public sealed class TriggerCaptureTests
     }
 
     [Fact]
+    public async Task HandleAsync_CaptureFailsWithAnErrorQuotingTheUser_WarnsWithoutItAndLogsTheExceptionAtDebug()
+    {
+        var @event = TriggerEvents.PostConfirmation();
+        var error = new InvalidOperationException("Cannot record alice@example.com");
+        _mirror.RecordUserAsync(default!, default).ThrowsAsyncForAnyArgs(error);
+
+        await Capture().HandleAsync(@event, CancellationToken.None);
+
+        var records = _logger.Collector.GetSnapshot();
+        var warning = Assert.Single(records, r => r.Id.Id == 1004);
+        Assert.Null(warning.Exception);
+        Assert.Contains("(InvalidOperationException)", warning.Message, StringComparison.Ordinal);
+        var detail = Assert.Single(records, r => r.Id.Id == 1104);
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Debug, detail.Level);
+        Assert.Same(error, detail.Exception);
+    }
+
+    [Fact]
     public async Task HandleAsync_MirrorNeverAnswers_ReturnsWhenTheBudgetRunsOut()
     {
         var @event = TriggerEvents.PostConfirmation();

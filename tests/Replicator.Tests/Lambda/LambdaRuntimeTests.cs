@@ -1,7 +1,9 @@
 using System.Text.Json.Nodes;
 using IdentityReplicator.Core.Configuration;
 using IdentityReplicator.Replicator.Lambda;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace IdentityReplicator.Replicator.Tests.Lambda;
 
@@ -47,6 +49,50 @@ public sealed class LambdaRuntimeTests
         Assert.Equal("InvalidOperationException", errorType);
         Assert.DoesNotContain("secret detail", System.Text.Encoding.UTF8.GetString(body), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task RunAsync_HandlerHasABug_LogsAnErrorAndTheExceptionWithItsStackAtDebug()
+    {
+        await using var api = await FakeRuntimeApi.StartAsync(("req-3", "{}"));
+        using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        using var stop = new CancellationTokenSource();
+        var logger = new FakeLogger();
+        var runtime = new LambdaRuntime(http, api.HostAndPort, (_, _) => Buggy(), TimeProvider.System, logger);
+
+        var running = runtime.RunAsync(stop.Token);
+        await api.Posted.Task.WaitAsync(TimeSpan.FromSeconds(10), TimeProvider.System);
+        await stop.CancelAsync();
+        await StoppedAsync(running);
+
+        var records = logger.Collector.GetSnapshot();
+        var error = Assert.Single(records, r => r.Id.Id == 1021);
+        Assert.Equal(LogLevel.Error, error.Level);
+        Assert.Contains("(NullReferenceException)", error.Message, StringComparison.Ordinal);
+        var detail = Assert.Single(records, r => r.Id.Id == 1121);
+        Assert.Equal(LogLevel.Debug, detail.Level);
+        var exception = Assert.IsType<NullReferenceException>(detail.Exception);
+        Assert.Contains(nameof(Buggy), exception.StackTrace, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_EventCaptureFailed_AddsNoLogToTheCapturesOwn()
+    {
+        await using var api = await FakeRuntimeApi.StartAsync(("req-4", "{}"));
+        using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        using var stop = new CancellationTokenSource();
+        var logger = new FakeLogger();
+        var runtime = new LambdaRuntime(http, api.HostAndPort, (_, _) => throw new EventCaptureFailedException("The event could not be captured; Lambda will deliver it again."), TimeProvider.System, logger);
+
+        var running = runtime.RunAsync(stop.Token);
+        var (path, _, _) = await api.Posted.Task.WaitAsync(TimeSpan.FromSeconds(10), TimeProvider.System);
+        await stop.CancelAsync();
+        await StoppedAsync(running);
+
+        Assert.EndsWith("/error", path, StringComparison.Ordinal);
+        Assert.Empty(logger.Collector.GetSnapshot());
+    }
+
+    private static Task<ReadOnlyMemory<byte>> Buggy() => throw new NullReferenceException();
 
     /// <summary>Cancelled, the loop ends: either between invocations (returns) or while waiting for one (throws).</summary>
     private static async Task StoppedAsync(Task running)

@@ -1,0 +1,38 @@
+using IdentityReplicator.TestSupport;
+
+namespace IdentityReplicator.Reconciler.Tests.Logging;
+
+/// <summary>The reconciler's failures are logged with their exception (docs/design/decisions.md).</summary>
+public sealed class FailureLoggingTests
+{
+    [Fact]
+    public void Log_EveryEntryAtWarningOrAbove_CarriesItsExceptionOrHasADebugDetailThatDoes()
+    {
+        var problems = FailureLogging.EntriesWithoutTheirException(typeof(ReconcilerService).Assembly, new Dictionary<string, string>());
+
+        Assert.Empty(problems);
+    }
+
+    [Theory]
+    [InlineData("Core")]
+    [InlineData("Replicator")]
+    [InlineData("Reconciler")]
+    [InlineData("Failover")]
+    [InlineData("Sandbox")]
+    [InlineData("Cli")]
+    public void CatchBlockReader_EveryProjectsSources_FindsEveryCatchWritten(string project)
+    {
+        var (found, written) = FailureLogging.CatchBlockCounts(project);
+
+        Assert.True(written > 0, $"no catch in src/{project}");
+        Assert.Equal(written, found);
+    }
+
+    [Fact]
+    public void CatchBlocks_ThatLog_PassTheExceptionTheyCaught()
+    {
+        var problems = FailureLogging.CatchBlocksThatDropTheException("Reconciler");
+
+        Assert.Empty(problems);
+    }
+}
