@@ -29,6 +29,11 @@ internal sealed class AppClients(ConfigurationContext context, ClientSecrets sec
             return known;
         }
 
+        if (IsDeleted(userPoolId, clientId))
+        {
+            throw CognitoFault.NotFound($"User pool client {clientId} does not exist.");
+        }
+
         var reply = await context.Emulator.SendAsync("DescribeUserPoolClient", new JsonObject { ["UserPoolId"] = userPoolId, ["ClientId"] = clientId }, cancellationToken);
         if (!reply.IsSuccess || JsonNode.Parse(reply.Body)?["UserPoolClient"] is not JsonObject emulated)
         {
@@ -126,6 +131,9 @@ internal sealed class AppClients(ConfigurationContext context, ClientSecrets sec
                 ConfigurationStore.Section(pool, section).Remove(clientId);
             }
 
+            // Remembered, so a client the emulator still lists (its last save lost when it was killed) is not adopted again.
+            ConfigurationStore.Section(pool, "deletedClients")[clientId] = true;
+
             // Branding and terms belong to the client: they go with it.
             foreach (var section in new[] { "brandings", "terms" })
             {
@@ -149,7 +157,7 @@ internal sealed class AppClients(ConfigurationContext context, ClientSecrets sec
         var reply = await context.Emulator.SendAsync("ListUserPoolClients", new JsonObject { ["UserPoolId"] = userPoolId }, cancellationToken);
         foreach (var emulated in (reply.IsSuccess ? JsonNode.Parse(reply.Body)?["UserPoolClients"] as JsonArray : null) ?? [])
         {
-            if (emulated is JsonObject client && client["ClientId"]?.GetValue<string>() is { } id && Find(userPoolId, id) is null)
+            if (emulated is JsonObject client && client["ClientId"]?.GetValue<string>() is { } id && Find(userPoolId, id) is null && !IsDeleted(userPoolId, id))
             {
                 Adopt(userPoolId, client);
             }
@@ -187,6 +195,9 @@ internal sealed class AppClients(ConfigurationContext context, ClientSecrets sec
 
         return ordered;
     }
+
+    private bool IsDeleted(string userPoolId, string clientId) =>
+        context.Store.Read(root => ConfigurationStore.Section(ConfigurationStore.Pool(root, userPoolId), "deletedClients")[clientId] is not null);
 
     private JsonObject? Find(string userPoolId, string clientId) =>
         context.Store.Read(root => Clients(root, userPoolId)[clientId]?.DeepClone() as JsonObject);

@@ -96,9 +96,20 @@ internal sealed partial class IdentityProviders(ConfigurationContext context)
         {
             var providers = Providers(root, userPoolId);
             var provider = providers[name] as JsonObject ?? throw CognitoFault.NotFound($"Identity provider {name} does not exist.");
+
+            // Every check before the first change: a refused update changes nothing.
             if (details is not null)
             {
                 CheckDetails(provider["ProviderType"]!.GetValue<string>(), details);
+            }
+
+            if (identifiers is not null)
+            {
+                CheckIdentifiersFree(providers, name, identifiers);
+            }
+
+            if (details is not null)
+            {
                 provider["ProviderDetails"] = details;
             }
 
@@ -109,7 +120,6 @@ internal sealed partial class IdentityProviders(ConfigurationContext context)
 
             if (identifiers is not null)
             {
-                CheckIdentifiersFree(providers, name, identifiers);
                 provider["IdpIdentifiers"] = identifiers;
             }
 

@@ -63,6 +63,28 @@ public sealed class PoolResourceTests(SandboxFixture fixture)
     }
 
     [Fact]
+    public async Task UpdateIdentityProvider_RefusedForATakenIdentifier_ChangesNothing()
+    {
+        var pool = await Sandbox.NewPoolAsync(Sandbox.Primary);
+        var first = Provider(pool, "First", "SAML", Metadata());
+        first["IdpIdentifiers"] = new JsonArray("first.example.com");
+        await Sandbox.CallAsync(pool, "CreateIdentityProvider", first);
+        var second = (await Sandbox.CallAsync(pool, "CreateIdentityProvider", Provider(pool, "Second", "SAML", Metadata())))["IdentityProvider"]!;
+
+        var refused = await Sandbox.FailAsync(pool, "UpdateIdentityProvider", new JsonObject
+        {
+            ["UserPoolId"] = pool.UserPoolId,
+            ["ProviderName"] = "Second",
+            ["ProviderDetails"] = new JsonObject { ["MetadataURL"] = "https://other.example.com/metadata.xml" },
+            ["IdpIdentifiers"] = new JsonArray("first.example.com"),
+        });
+
+        var after = (await Sandbox.CallAsync(pool, "DescribeIdentityProvider", new JsonObject { ["UserPoolId"] = pool.UserPoolId, ["ProviderName"] = "Second" }))["IdentityProvider"]!;
+        Assert.Equal("InvalidParameterException", refused.Type);
+        Assert.True(JsonNode.DeepEquals(second, after), $"{second.ToJsonString()} → {after.ToJsonString()}");
+    }
+
+    [Fact]
     public async Task CreateUserPoolDomain_PrefixAndCustom_DescribeUserPoolNamesBothAndAPoolGetsOneOfEach()
     {
         var pool = await Sandbox.NewPoolAsync(Sandbox.Primary);
