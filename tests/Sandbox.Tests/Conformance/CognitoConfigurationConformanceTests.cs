@@ -134,7 +134,7 @@ public sealed class CognitoConfigurationConformanceTests(SandboxFixture fixture)
         var input = new JsonObject
         {
             ["cognito"] = sandbox.Primary.Endpoint.ToString(),
-            ["secretsManager"] = sandbox.Configuration()[$"SecretsManager:Endpoints:{sandbox.Primary.Region}"] ?? "http://127.0.0.1:9/",
+            ["secretsManager"] = sandbox.Configuration()["Sandbox:SecretsManagerEndpoint"] ?? "http://127.0.0.1:9/",
             ["region"] = sandbox.Primary.Region,
             ["suffix"] = suffix,
             ["customSecret"] = CustomSecret,

@@ -30,12 +30,12 @@ internal static class FrontCalls
     public static async Task<AwsErrorReply> FailAsync(this SandboxEnvironment sandbox, SandboxPool pool, string operation, JsonObject body) =>
         await Assert.ThrowsAsync<AwsErrorReply>(() => sandbox.CallAsync(pool, operation, body));
 
-    /// <summary>Secrets Manager's endpoint as the config file names it for a Region.</summary>
-    public static Uri SecretsManager(this SandboxEnvironment sandbox, string region) =>
-        new(sandbox.Configuration()[$"SecretsManager:Endpoints:{region}"] ?? throw new InvalidOperationException($"The config file names no Secrets Manager endpoint for {region}."));
+    /// <summary>Secrets Manager's endpoint as the config file names it (one endpoint stands for both Regions).</summary>
+    public static Uri SecretsManager(this SandboxEnvironment sandbox) =>
+        new(sandbox.Configuration()["Sandbox:SecretsManagerEndpoint"] ?? throw new InvalidOperationException("The config file names no Secrets Manager endpoint."));
 
     public static Task<JsonObject> SecretsManagerAsync(this SandboxEnvironment sandbox, string region, string operation, JsonObject body) =>
-        PostAsync(sandbox.SecretsManager(region), "secretsmanager." + operation, region, "secretsmanager", body);
+        PostAsync(sandbox.SecretsManager(), "secretsmanager." + operation, region, "secretsmanager", body);
 
     /// <summary>Creates an app client with a unique name; returns its id.</summary>
     public static async Task<string> NewClientAsync(this SandboxEnvironment sandbox, SandboxPool pool, JsonObject? settings = null)
