@@ -19,6 +19,7 @@ internal static class SandboxDescription
             ["route53Endpoint"] = sandbox.Failover.Route53.Url.ToString(),
             ["rdsEndpoint"] = sandbox.Failover.Rds.Url.ToString(),
             ["ssmEndpoint"] = sandbox.Failover.Ssm.Url.ToString(),
+            ["secretsManagerEndpoint"] = sandbox.SecretsManagerEndpoint.ToString(),
             ["planFile"] = sandbox.PlanFile,
         };
         if (sandbox.S3Endpoint is not null)

@@ -11,6 +11,7 @@ using IdentityReplicator.Sandbox.EventBridge;
 using IdentityReplicator.Sandbox.Failover;
 using IdentityReplicator.Sandbox.Lambda;
 using IdentityReplicator.Sandbox.Proxy;
+using IdentityReplicator.Sandbox.SecretsManager;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 
@@ -70,6 +71,12 @@ public sealed class SandboxEnvironment : IAsyncDisposable
 
     /// <summary>The local EventBridge (one bus standing for both Regions' default buses).</summary>
     public LocalEventBus EventBus { get; private set; } = null!;
+
+    /// <summary>
+    /// The local Secrets Manager (JSON 1.1, both Regions) holding the client secrets the pools keep there
+    /// (<c>PublishSecretsInAWSSecretsManager</c>): what a <c>ClientSecretArn</c> is read from.
+    /// </summary>
+    public Uri SecretsManagerEndpoint { get; private set; } = null!;
 
     /// <summary>The code cognito-local sends for every confirmation (so the demo can call ConfirmSignUp).</summary>
     public string ConfirmationCode { get; private set; } = string.Empty;
@@ -187,6 +194,9 @@ public sealed class SandboxEnvironment : IAsyncDisposable
     /// <summary>The Cognito front of a pool (tests read its interceptor chain).</summary>
     internal CognitoFront FrontOf(SandboxPool pool) => _fronts[pool.Region].Front;
 
+    /// <summary>The configuration a pool's front serves itself.</summary>
+    internal Cognito.Configuration.ConfigurationFront ConfigurationOf(SandboxPool pool) => _fronts[pool.Region].Interceptors.Configuration;
+
     /// <summary>Everything after dynalite, in dependency order; whatever started is owned, so dispose stops it.</summary>
     private async Task BuildAsync(string install, SandboxOptions options, ILoggerFactory loggers, TimeProvider time, CancellationToken cancellationToken)
     {
@@ -209,6 +219,11 @@ public sealed class SandboxEnvironment : IAsyncDisposable
         var standby = await StartPoolAsync(emulators.Standby, options.StandbyRegion, "standby", options, lambdaHttp, time, cancellationToken);
         Primary = primary;
         Standby = standby;
+        var secretsManager = await LocalSecretsManager.StartAsync(
+            (region, secretId) => _fronts.TryGetValue(region, out var front) ? front.Interceptors.Configuration.FindSecret(secretId) : null,
+            cancellationToken);
+        _owned.Add(secretsManager);
+        SecretsManagerEndpoint = secretsManager.Url;
         replicator.Connect(_dynamo, primary, standby, Client, EventBus, options, loggers, time);
 
         await SandboxFiles.WriteConfigAsync(this, cancellationToken);
@@ -219,7 +234,7 @@ public sealed class SandboxEnvironment : IAsyncDisposable
 
     private async Task<SandboxPool> StartPoolAsync(NodeProcess emulator, string region, string name, SandboxOptions options, HttpClient lambdaHttp, TimeProvider time, CancellationToken cancellationToken)
     {
-        var front = await PoolFront.StartAsync(emulator.Url, region, options, EventBus, lambdaHttp, time, cancellationToken);
+        var front = await PoolFront.StartAsync(emulator.Url, region, Path.Combine(DataDirectory, name), options, EventBus, lambdaHttp, time, cancellationToken);
         _owned.Add(front);
         _fronts[region] = front;
         var attributes = options.CustomAttributes.Concat(name == "primary" ? options.PrimaryOnlyAttributes : []);

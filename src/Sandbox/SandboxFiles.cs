@@ -47,6 +47,9 @@ internal static class SandboxFiles
                 ["PrimaryAppClientId"] = sandbox.Primary.AppClientId,
                 ["StandbyAppClientId"] = sandbox.Standby.AppClientId,
                 ["ConfirmationCode"] = sandbox.ConfirmationCode,
+
+                // Not a setting idrep reads (yet): the Secrets Manager client's endpoint setting will point here.
+                ["SecretsManagerEndpoint"] = sandbox.SecretsManagerEndpoint.ToString(),
             },
         };
         if (sandbox.S3Endpoint is not null)

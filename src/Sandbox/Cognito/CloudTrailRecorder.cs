@@ -13,6 +13,9 @@ namespace IdentityReplicator.Sandbox.Cognito;
 /// passwords, codes and tokens read <c>HIDDEN_DUE_TO_SECURITY_REASONS</c>; the user is named by
 /// <c>additionalEventData.sub</c>; failed calls carry <c>errorCode</c>) — and publishes it on the sandbox's event bus
 /// as "AWS API Call via CloudTrail" from <c>aws.cognito-idp</c>, as EventBridge does for management write events.
+/// Configuration calls (app clients, secrets, resource servers, identity providers, domains, branding, terms, MFA, pool
+/// settings) also carry <c>responseElements</c>, the reply in CloudTrail's camelCase; client secrets, secret values,
+/// identity provider secrets and uploaded files read <c>HIDDEN_DUE_TO_SECURITY_REASONS</c> wherever they appear.
 /// </summary>
 public sealed class CloudTrailRecorder(LocalEventBus bus, CognitoIdentityProviderClient emulator, string region, TimeProvider time) : ICognitoInterceptor
 {
@@ -25,6 +28,26 @@ public sealed class CloudTrailRecorder(LocalEventBus bus, CognitoIdentityProvide
         "username", "password", "temporaryPassword", "proposedPassword", "previousPassword", "userAttributes",
         "validationData", "accessToken", "refreshToken", "confirmationCode", "code", "session", "secretHash",
         "userAttributeNames", "authParameters", "challengeResponses", "clientMetadata",
+    };
+
+    /// <summary>Secrets and uploaded files: hidden at any depth (the names above only at the top).</summary>
+    private static readonly HashSet<string> Secrets = new(StringComparer.Ordinal) { "clientSecret", "clientSecretValue", "imageFile", "bytes" };
+
+    /// <summary>Members whose value is a map: its keys are recorded as sent, not in camelCase.</summary>
+    private static readonly HashSet<string> Maps = new(StringComparer.Ordinal)
+    {
+        "providerDetails", "attributeMapping", "acrMapping", "userPoolTags", "tags", "links", "acrConfiguration",
+    };
+
+    /// <summary>Map keys that hold an identity provider's secrets.</summary>
+    private static readonly HashSet<string> SecretKeys = new(StringComparer.Ordinal) { "client_secret", "private_key" };
+
+    /// <summary>Configuration calls: recorded with their reply as responseElements.</summary>
+    private static readonly HashSet<string> WithResponse = new(StringComparer.Ordinal)
+    {
+        "CreateUserPoolClient", "UpdateUserPoolClient", "AddUserPoolClientSecret", "CreateResourceServer", "UpdateResourceServer",
+        "CreateIdentityProvider", "UpdateIdentityProvider", "CreateUserPoolDomain", "UpdateUserPoolDomain", "SetUICustomization",
+        "CreateManagedLoginBranding", "UpdateManagedLoginBranding", "CreateTerms", "UpdateTerms", "SetUserPoolMfaConfig", "CreateUserPool",
     };
 
     private static readonly string[] ReadPrefixes = ["Get", "List", "Describe", "AdminGet", "AdminList"];
@@ -116,7 +139,7 @@ public sealed class CloudTrailRecorder(LocalEventBus bus, CognitoIdentityProvide
             ["sourceIPAddress"] = "127.0.0.1",
             ["userAgent"] = "idrep-sandbox",
             ["requestParameters"] = call.Body is JsonObject body ? Redact(body) : null,
-            ["responseElements"] = null,
+            ["responseElements"] = reply.IsSuccess && WithResponse.Contains(call.Operation) && response is JsonObject elements && elements.Count > 0 ? Redact(elements) : null,
             ["requestID"] = Guid.NewGuid().ToString(),
             ["eventID"] = Guid.NewGuid().ToString(),
             ["readOnly"] = false,
@@ -143,18 +166,33 @@ public sealed class CloudTrailRecorder(LocalEventBus bus, CognitoIdentityProvide
     private static bool Records(string operation) =>
         operation.Length > 0 && !NotRecorded.Contains(operation) && !ReadPrefixes.Any(p => operation.StartsWith(p, StringComparison.Ordinal));
 
-    /// <summary>CloudTrail's requestParameters: the request with camelCase names and personal data hidden.</summary>
-    private static JsonObject Redact(JsonObject body)
+    /// <summary>
+    /// CloudTrail's requestParameters (and responseElements): members in camelCase at every level, map keys as sent,
+    /// personal data and secrets hidden.
+    /// </summary>
+    private static JsonObject Redact(JsonObject body) => Redact(body, top: true, mapKeys: false);
+
+    private static JsonObject Redact(JsonObject body, bool top, bool mapKeys)
     {
         var result = new JsonObject();
         foreach (var (name, value) in body)
         {
-            var camel = char.ToLowerInvariant(name[0]) + name[1..];
-            result[camel] = Redacted.Contains(camel) ? Hidden : value?.DeepClone();
+            var key = mapKeys ? name : char.ToLowerInvariant(name[0]) + name[1..];
+            var hidden = mapKeys ? SecretKeys.Contains(name) : Secrets.Contains(key) || (top && Redacted.Contains(key));
+            result[key] = hidden ? Hidden
+                : key == "settings" && !mapKeys ? value?.DeepClone()
+                : Redact(value, !mapKeys && Maps.Contains(key));
         }
 
         return result;
     }
+
+    private static JsonNode? Redact(JsonNode? node, bool mapKeys) => node switch
+    {
+        JsonObject nested => Redact(nested, top: false, mapKeys),
+        JsonArray items => new JsonArray([.. items.Select(i => Redact(i, mapKeys: false))]),
+        _ => node?.DeepClone(),
+    };
 
     /// <summary>The <c>sub</c> claim of a token (its payload is not verified: only the emulator issued it).</summary>
     private static string? SubOf(string token)

@@ -1,4 +1,5 @@
 using IdentityReplicator.Core.Cognito;
+using IdentityReplicator.Sandbox.Cognito.Configuration;
 using IdentityReplicator.Sandbox.Emulators;
 using IdentityReplicator.Sandbox.EventBridge;
 using IdentityReplicator.Sandbox.Proxy;
@@ -25,6 +26,9 @@ internal sealed record FrontInterceptors
 
     public required MissingGroupIsNotFound MissingGroup { get; init; }
 
+    /// <summary>The pool configuration the front serves itself (app clients, secrets, domains, branding, …).</summary>
+    public required ConfigurationFront Configuration { get; init; }
+
     public required DisabledUsersCannotSignIn DisabledUsers { get; init; }
 
     public required VerifiedFlagAlone VerifiedFlag { get; init; }
@@ -46,9 +50,11 @@ internal sealed record FrontInterceptors
         //    place — their answer would stop the chain before it looked.
         .. Optional(CloudTrail),
 
-        // 4. The emulator fixes that answer in its place: listings paged like Cognito's, group errors typed.
+        // 4. The emulator fixes that answer in its place: listings paged like Cognito's, group errors typed, and the
+        //    pool configuration cognito-local lacks or gets wrong (served from the front's own store).
         .. Optional(Paging),
         MissingGroup,
+        Configuration,
 
         // 5. The emulator fixes for single operations (sign-in of a disabled user, a verified flag set alone).
         DisabledUsers,
@@ -63,7 +69,8 @@ internal sealed record FrontInterceptors
     /// A pool front's interceptors, as <paramref name="options"/> asks for them: <paramref name="emulator"/> is a client
     /// straight to the emulator (for fixes that read the user first), <paramref name="forwarder"/> sends calls straight
     /// to it (for fixes that answer in its place), CloudTrail records go to <paramref name="bus"/> and triggers to the
-    /// Invoke endpoint behind <paramref name="lambda"/>, both carrying <paramref name="region"/>.
+    /// Invoke endpoint behind <paramref name="lambda"/>, both carrying <paramref name="region"/>; the configuration the
+    /// front serves itself is kept in <paramref name="dataFolder"/> (in memory when null).
     /// </summary>
     public static FrontInterceptors Create(
         string region,
@@ -72,6 +79,7 @@ internal sealed record FrontInterceptors
         LocalEventBus bus,
         HttpClient lambda,
         SandboxOptions options,
+        string? dataFolder,
         TimeProvider time)
     {
         var faults = new FaultInjector(time);
@@ -85,6 +93,7 @@ internal sealed record FrontInterceptors
             CloudTrail = options.RecordCloudTrail ? new CloudTrailRecorder(bus, emulator, region, time) : null,
             Paging = options.PageListings ? new ListPaging(forwarder, time) : null,
             MissingGroup = new MissingGroupIsNotFound(forwarder),
+            Configuration = new ConfigurationFront(region, forwarder, dataFolder, time),
             DisabledUsers = new DisabledUsersCannotSignIn(emulator),
             VerifiedFlag = new VerifiedFlagAlone(emulator),
             PreSignUp = new PreSignUpOnAdminCreateUser(lambda, CognitoLocal.TriggerFunction, region),

@@ -16,13 +16,13 @@ internal sealed class PoolFront(CognitoFront front, FrontInterceptors intercepto
     public FrontInterceptors Interceptors { get; } = interceptors;
 
     public static async Task<PoolFront> StartAsync(
-        Uri emulator, string region, SandboxOptions options, LocalEventBus bus, HttpClient lambda, TimeProvider time, CancellationToken cancellationToken)
+        Uri emulator, string region, string dataFolder, SandboxOptions options, LocalEventBus bus, HttpClient lambda, TimeProvider time, CancellationToken cancellationToken)
     {
         var direct = CognitoIdentityProviderClient.Create(new AwsEndpoint(region, emulator), SandboxEnvironment.Credentials);
         var forwarder = new EmulatorForwarder(emulator);
         try
         {
-            var interceptors = FrontInterceptors.Create(region, direct, forwarder, bus, lambda, options, time);
+            var interceptors = FrontInterceptors.Create(region, direct, forwarder, bus, lambda, options, dataFolder, time);
             var front = await CognitoFront.StartAsync(emulator, interceptors.Chain, cancellationToken);
             return new PoolFront(front, interceptors, forwarder);
         }

@@ -1,6 +1,7 @@
 using IdentityReplicator.Core.Aws;
 using IdentityReplicator.Core.Cognito;
 using IdentityReplicator.Sandbox.Cognito;
+using IdentityReplicator.Sandbox.Cognito.Configuration;
 using IdentityReplicator.Sandbox.Proxy;
 using IdentityReplicator.TestSupport;
 
@@ -22,7 +23,7 @@ public sealed class CognitoFrontChainTests(SandboxFixture fixture)
             Assert.Equal(
                 [
                     typeof(FaultInjector), typeof(QuotaProxy), typeof(CloudTrailRecorder), typeof(ListPaging), typeof(MissingGroupIsNotFound),
-                    typeof(DisabledUsersCannotSignIn), typeof(VerifiedFlagAlone), typeof(PreSignUpOnAdminCreateUser),
+                    typeof(ConfigurationFront), typeof(DisabledUsersCannotSignIn), typeof(VerifiedFlagAlone), typeof(PreSignUpOnAdminCreateUser),
                 ],
                 chain.Select(i => i.GetType()));
             Assert.Same(Sandbox.FaultsOf(pool), chain[0]);
@@ -39,13 +40,13 @@ public sealed class CognitoFrontChainTests(SandboxFixture fixture)
         var direct = CognitoIdentityProviderClient.Create(new AwsEndpoint("us-east-1", emulator), SandboxEnvironment.Credentials);
 
         var interceptors = FrontInterceptors.Create(
-            "us-east-1", direct, forwarder, Sandbox.EventBus, lambda, new SandboxOptions { RecordCloudTrail = false, PageListings = false }, TimeProvider.System);
+            "us-east-1", direct, forwarder, Sandbox.EventBus, lambda, new SandboxOptions { RecordCloudTrail = false, PageListings = false }, dataFolder: null, TimeProvider.System);
 
         Assert.Null(interceptors.CloudTrail);
         Assert.Null(interceptors.Paging);
         Assert.Equal(
             [
-                interceptors.Faults, interceptors.Quotas, interceptors.MissingGroup, interceptors.DisabledUsers, interceptors.VerifiedFlag, interceptors.PreSignUp,
+                interceptors.Faults, interceptors.Quotas, interceptors.MissingGroup, interceptors.Configuration, interceptors.DisabledUsers, interceptors.VerifiedFlag, interceptors.PreSignUp,
             ],
             interceptors.Chain);
     }
