@@ -38,7 +38,7 @@ public sealed class CognitoPoolConfigurationDirectory(
             described.Remove("CustomDomain");
         }
 
-        var mfa = Has(ConfigurationSections.Mfa) ? await client.GetUserPoolMfaConfigRawAsync(userPoolId, cancellationToken) : null;
+        var mfa = Has(ConfigurationSections.Mfa) ? await Served(() => client.GetUserPoolMfaConfigRawAsync(userPoolId, cancellationToken)) : null;
         var clients = new List<(JsonObject, ImmutableArray<ClientSecretState>)>();
         if (Has(ConfigurationSections.Clients))
         {
@@ -52,22 +52,32 @@ public sealed class CognitoPoolConfigurationDirectory(
         var servers = new List<JsonObject>();
         if (Has(ConfigurationSections.ResourceServers))
         {
-            await foreach (var server in client.ListResourceServersAsync(userPoolId, cancellationToken))
+            await Served(async () =>
             {
-                servers.Add(server);
-            }
+                await foreach (var server in client.ListResourceServersAsync(userPoolId, cancellationToken))
+                {
+                    servers.Add(server);
+                }
+
+                return true;
+            });
         }
 
         var providers = new List<JsonObject>();
         if (Has(ConfigurationSections.IdentityProviders))
         {
-            await foreach (var provider in client.ListIdentityProvidersAsync(userPoolId, cancellationToken))
+            await Served(async () =>
             {
-                providers.Add(await client.DescribeIdentityProviderRawAsync(userPoolId, (string?)provider["ProviderName"] ?? string.Empty, cancellationToken));
-            }
+                await foreach (var provider in client.ListIdentityProvidersAsync(userPoolId, cancellationToken))
+                {
+                    providers.Add(await client.DescribeIdentityProviderRawAsync(userPoolId, (string?)provider["ProviderName"] ?? string.Empty, cancellationToken));
+                }
+
+                return true;
+            });
         }
 
-        var css = Has(ConfigurationSections.Ui) ? (string?)(await client.GetUICustomizationRawAsync(userPoolId, null, cancellationToken))["CSS"] : null;
+        var css = Has(ConfigurationSections.Ui) ? (string?)(await Served(() => client.GetUICustomizationRawAsync(userPoolId, null, cancellationToken)))?["CSS"] : null;
         var configuration = PoolConfiguration.Assemble(region, described, mfa, clients, servers, providers, css);
         return Has(ConfigurationSections.Pool) ? configuration : configuration with { Settings = [] };
     }
@@ -121,6 +131,22 @@ public sealed class CognitoPoolConfigurationDirectory(
 
     private bool Has(ConfigurationSections section) => (sections & section) == section;
 
+    /// <summary>
+    /// A section the endpoint does not serve (an emulator) reads as empty — the same in both pools of a sandbox, so it
+    /// shows no drift. Real Cognito serves every operation; there, every error counts.
+    /// </summary>
+    private static async Task<T?> Served<T>(Func<Task<T>> read)
+    {
+        try
+        {
+            return await read();
+        }
+        catch (UnsupportedOperationException)
+        {
+            return default;
+        }
+    }
+
     private async Task<ImmutableArray<ClientSecretState>> SecretStatesAsync(JsonObject described, SecretFingerprinter fingerprinter, CancellationToken cancellationToken)
     {
         var value = await SecretValueAsync(described, cancellationToken);
@@ -129,7 +155,7 @@ public sealed class CognitoPoolConfigurationDirectory(
         {
             listed = await client.ListUserPoolClientSecretsAsync(userPoolId, (string?)described["ClientId"] ?? string.Empty, cancellationToken);
         }
-        catch (CognitoException e) when (e.ErrorCode is "Unsupported" or "UnknownOperationException" || (!e.IsRetryable && !e.IsPermissionProblem))
+        catch (CognitoException e) when (e is UnsupportedOperationException || (!e.IsRetryable && !e.IsPermissionProblem))
         {
             // A pool that cannot list secrets (an emulator): Describe's one secret is all there is.
             listed = [];
