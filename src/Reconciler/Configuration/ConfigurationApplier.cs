@@ -21,13 +21,25 @@ public sealed class ConfigurationApplier(
     TimeProvider time,
     ILogger<ConfigurationApplier> logger)
 {
+    public string SourcePoolId => source.UserPoolId;
+
+    public string TargetPoolId => target.UserPoolId;
+
     /// <summary>Reads both pools with one fingerprint key, then applies.</summary>
     public async Task<ConfigurationApplyResult> ApplyAsync(CancellationToken cancellationToken)
+    {
+        var comparison = await CompareAsync(cancellationToken);
+        return await ApplyAsync(comparison.Source, comparison.Target, comparison.Fingerprinter, cancellationToken);
+    }
+
+    /// <summary>Reads both pools with one fingerprint key and compares them (what drift reports).</summary>
+    public async Task<ConfigurationComparison> CompareAsync(CancellationToken cancellationToken)
     {
         var fingerprinter = options.Fingerprinter();
         var sourceConfiguration = await source.ReadAsync(fingerprinter, cancellationToken);
         var targetConfiguration = await target.ReadAsync(fingerprinter, cancellationToken);
-        return await ApplyAsync(sourceConfiguration, targetConfiguration, fingerprinter, cancellationToken);
+        var findings = ConfigurationComparer.Compare(sourceConfiguration, targetConfiguration, options.MapFor(source.Region, target.Region));
+        return new ConfigurationComparison(sourceConfiguration, targetConfiguration, fingerprinter, findings);
     }
 
     /// <summary>Applies what was read (with <paramref name="fingerprinter"/>) from the two pools.</summary>
@@ -181,6 +193,9 @@ public sealed class ConfigurationApplier(
         }
     }
 }
+
+/// <summary>Two pools' configurations, read with one fingerprint key, and what their comparison found.</summary>
+public sealed record ConfigurationComparison(PoolConfiguration Source, PoolConfiguration Target, SecretFingerprinter Fingerprinter, ImmutableArray<ConfigFinding> Findings);
 
 /// <summary>A secret the source no longer gives (rotated since the comparison, or not readable): the write that needed it is reported.</summary>
 public sealed class UnreadableSecretException : Exception
