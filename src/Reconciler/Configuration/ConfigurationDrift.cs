@@ -10,9 +10,12 @@ namespace IdentityReplicator.Reconciler.Configuration;
 /// </summary>
 public sealed class ConfigurationDrift(IReadOnlyList<ConfigurationApplier> appliers)
 {
+    /// <summary>The applier that writes <paramref name="targetPoolId"/>, if any.</summary>
+    public ConfigurationApplier? For(string targetPoolId) => appliers.FirstOrDefault(a => a.TargetPoolId == targetPoolId);
+
     public async Task<ConfigurationDriftSection?> RunAsync(string targetPoolId, bool repair, CancellationToken cancellationToken)
     {
-        var applier = appliers.FirstOrDefault(a => a.TargetPoolId == targetPoolId);
+        var applier = For(targetPoolId);
         if (applier is null)
         {
             return null;
