@@ -52,10 +52,16 @@ internal static class SandboxFiles
                 ["SecretsManagerEndpoint"] = sandbox.SecretsManagerEndpoint.ToString(),
             },
         };
+        // The sandbox's pools are not configured alike (each has its own app client), so drift leaves configuration alone
+        // here; a test or a user turns it on with Drift:CompareConfiguration=true.
+        var drift = new JsonObject { ["CompareConfiguration"] = false };
         if (sandbox.S3Endpoint is not null)
         {
-            config["Drift"] = new JsonObject { ["OutputBucket"] = SandboxEnvironment.ReportBucket, ["S3ServiceUrl"] = sandbox.S3Endpoint.ToString() };
+            drift["OutputBucket"] = SandboxEnvironment.ReportBucket;
+            drift["S3ServiceUrl"] = sandbox.S3Endpoint.ToString();
         }
+
+        config["Drift"] = drift;
 
         return config;
     }

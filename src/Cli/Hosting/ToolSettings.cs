@@ -2,6 +2,7 @@ using IdentityReplicator.Core.Aws;
 using IdentityReplicator.Core.Configuration;
 using IdentityReplicator.Core.EventBridge;
 using IdentityReplicator.Core.Mirror;
+using IdentityReplicator.Core.PoolConfiguration;
 using IdentityReplicator.Core.Quotas;
 using IdentityReplicator.Reconciler;
 using IdentityReplicator.Reconciler.Drift;
@@ -31,6 +32,7 @@ internal static class ToolSettings
     [
         (AwsCredentialOptions.Section, typeof(AwsCredentialOptions)),
         (ReplicationOptions.Section, typeof(ReplicationOptions)),
+        (ConfigurationReplicationOptions.Section, typeof(ConfigurationReplicationOptions)),
         (MirrorOptions.Section, typeof(MirrorOptions)),
         ($"{QuotaOptions.Section}:Primary", typeof(QuotaOptions)),
         ($"{QuotaOptions.Section}:Standby", typeof(QuotaOptions)),

@@ -38,6 +38,7 @@ public class CognitoException : AwsServiceException
         "NotAuthorizedException" => new NotAuthorizedException(error),
         "TooManyRequestsException" => new TooManyRequestsException(error),
         "InternalErrorException" => new InternalErrorException(error),
+        "Unsupported" or "UnknownOperationException" => new UnsupportedOperationException(error),
         _ => new CognitoException(error),
     };
 }
@@ -73,6 +74,15 @@ public sealed class TooManyRequestsException(AwsErrorInfo error) : CognitoExcept
 public sealed class InternalErrorException(AwsErrorInfo error) : CognitoException(error)
 {
     public override bool IsRetryable => true;
+}
+
+/// <summary>
+/// The endpoint does not serve the operation (an emulator: cognito-local answers <c>Unsupported</c> with a 500). Never
+/// retried: asking again gets the same answer.
+/// </summary>
+public sealed class UnsupportedOperationException(AwsErrorInfo error) : CognitoException(error)
+{
+    public override bool IsRetryable => false;
 }
 
 /// <summary>Convenience for building errors in fakes and tests.</summary>

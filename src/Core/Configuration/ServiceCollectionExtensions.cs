@@ -5,6 +5,7 @@ using IdentityReplicator.Core.Configuration;
 using IdentityReplicator.Core.EventBridge;
 using IdentityReplicator.Core.Control;
 using IdentityReplicator.Core.Mirror;
+using IdentityReplicator.Core.PoolConfiguration;
 using IdentityReplicator.Core.Pools;
 using IdentityReplicator.Core.Quotas;
 using Microsoft.Extensions.Configuration;
@@ -33,6 +34,7 @@ public static class CoreServiceCollectionExtensions
 
         services.AddOptions<AwsCredentialOptions>().Bind(configuration.GetSection(AwsCredentialOptions.Section));
         services.AddOptions<ReplicationOptions>().Bind(configuration.GetSection(ReplicationOptions.Section)).ValidateOnStart();
+        services.AddOptions<ConfigurationReplicationOptions>().Bind(configuration.GetSection(ConfigurationReplicationOptions.Section)).ValidateOnStart();
         services.AddOptions<MirrorOptions>().Bind(configuration.GetSection(MirrorOptions.Section)).ValidateOnStart();
         // The application shares the primary's quotas; while a pool is the standby, nobody but replication calls it.
         services.AddOptions<QuotaOptions>(PoolRoles.Primary).Configure(o => o.Share = QuotaOptions.PrimaryShare)
@@ -41,6 +43,8 @@ public static class CoreServiceCollectionExtensions
             .Bind(configuration.GetSection($"{QuotaOptions.Section}:Standby")).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ReplicationOptions>, ListValidator<ReplicationOptions>>(
             _ => new ListValidator<ReplicationOptions>(o => o.Validate())));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ConfigurationReplicationOptions>, ListValidator<ConfigurationReplicationOptions>>(
+            _ => new ListValidator<ConfigurationReplicationOptions>(o => o.Validate())));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MirrorOptions>, ListValidator<MirrorOptions>>(
             _ => new ListValidator<MirrorOptions>(o => o.Validate())));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<QuotaOptions>, ListValidator<QuotaOptions>>(

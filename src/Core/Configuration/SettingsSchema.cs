@@ -16,7 +16,7 @@ public sealed class SettingsSchema
     private readonly Group _root = new();
     private readonly HashSet<string> _leftToOthers;
 
-    /// <param name="sections">Each bound section's path (<c>Quotas:Primary</c>) and options type.</param>
+    /// <param name="sections">Each bound section's path (<c>Quotas:Primary</c>) and options type; two types may share a section.</param>
     /// <param name="leftToOthers">Keys that belong to something else and are not checked, wherever they come from: under the tool's sections (e.g. <c>Aws:Region</c>, the AWS SDK's) or top-level sections.</param>
     [RequiresUnreferencedCode("Reads the options types' public properties by reflection.")]
     public SettingsSchema(IEnumerable<(string Path, Type Options)> sections, IEnumerable<string>? leftToOthers = null)
@@ -30,7 +30,19 @@ public sealed class SettingsSchema
                 group = group.Children.TryGetValue(segment, out var node) ? node as Group ?? throw new ArgumentException($"'{path}' nests under a setting.", nameof(sections)) : group.Add(segment, new Group());
             }
 
-            group.Add(segments[^1], NodeFor(type));
+            var typeNode = NodeFor(type);
+            if (group.Children.TryGetValue(segments[^1], out var existing) && existing is Group shared && typeNode is Group more)
+            {
+                // Two options types bound to one section (Replication: the pools, and configuration replication's settings).
+                foreach (var name in more.Names)
+                {
+                    shared.Add(name, more.Children[name]);
+                }
+            }
+            else
+            {
+                group.Add(segments[^1], typeNode);
+            }
         }
 
         _leftToOthers = new HashSet<string>(leftToOthers ?? [], StringComparer.OrdinalIgnoreCase);

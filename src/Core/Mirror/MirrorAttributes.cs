@@ -117,6 +117,23 @@ public static class MirrorAttributes
         public const string OriginalSub = "osub";
     }
 
+    /// <summary>Which client of a target pool stands for a source pool's client of the same name (<c>CLIENTS#&lt;target pool&gt;</c> / <c>&lt;client name&gt;</c>).</summary>
+    public static class ClientMapping
+    {
+        public const string Name = Group.Name;
+
+        public const string SourcePool = Snapshot.SourcePool;
+
+        /// <summary>The client's id in the source pool.</summary>
+        public const string SourceClientId = "scid";
+
+        /// <summary>The client's id in the target pool.</summary>
+        public const string TargetClientId = "tcid";
+
+        /// <summary>When configuration apply last confirmed the pair (UTC ticks).</summary>
+        public const string MappedAt = Applied.AppliedAt;
+    }
+
     /// <summary>A reconciler's feed checkpoint (<c>CP#&lt;Region&gt;</c> / <c>B#&lt;bucket&gt;</c>).</summary>
     public static class Checkpoint
     {

@@ -60,6 +60,9 @@ public static class MirrorTable
     /// <summary>The identity mapping of a pool's user, by that pool's <c>sub</c>.</summary>
     public static string MappingPartition(string poolId, string sub) => "MAP#" + poolId + "#" + sub;
 
+    /// <summary>The app-client id mappings of a target pool (one item per client name).</summary>
+    public static string ClientMappingPartition(string targetPoolId) => "CLIENTS#" + targetPoolId;
+
     /// <summary>The coalesced sweep request of a pool.</summary>
     public static string SweepPartition(string poolId) => "SWEEP#" + poolId;
 

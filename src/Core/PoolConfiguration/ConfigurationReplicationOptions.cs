@@ -10,8 +10,12 @@ public sealed class ConfigurationReplicationOptions
 {
     public const string Section = "Replication";
 
-    /// <summary>Source value → target value for Regional settings (trigger ARNs, SES identities and configuration sets, SNS external ids, KMS keys, …).</summary>
-    public Dictionary<string, string> RegionalValues { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>
+    /// Source value → target value for Regional settings (trigger ARNs, SES identities and configuration sets, SNS
+    /// external ids, KMS keys, …). A list of pairs, not a dictionary: the values are mostly ARNs, and a ':' in a
+    /// configuration key splits it into sections.
+    /// </summary>
+    public List<RegionalValue> RegionalValues { get; set; } = [];
 
     /// <summary>Whether an ARN in the source Region maps to the same ARN in the target Region when <see cref="RegionalValues"/> does not name it.</summary>
     public bool SubstituteArnRegion { get; set; } = true;
@@ -25,7 +29,11 @@ public sealed class ConfigurationReplicationOptions
     /// </summary>
     public string? SecretFingerprintKey { get; set; }
 
-    public RegionalValueMap MapFor(string sourceRegion, string targetRegion) => new(sourceRegion, targetRegion, RegionalValues, SubstituteArnRegion);
+    public RegionalValueMap MapFor(string sourceRegion, string targetRegion) => new(
+        sourceRegion,
+        targetRegion,
+        RegionalValues.GroupBy(v => v.Source, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().Target, StringComparer.Ordinal),
+        SubstituteArnRegion);
 
     public SecretFingerprinter Fingerprinter() =>
         string.IsNullOrEmpty(SecretFingerprintKey) ? SecretFingerprinter.Ephemeral() : new SecretFingerprinter(Convert.FromBase64String(SecretFingerprintKey));
@@ -33,12 +41,17 @@ public sealed class ConfigurationReplicationOptions
     /// <summary>Checks the values and names the offending one and what it must be.</summary>
     public IEnumerable<string> Validate()
     {
-        foreach (var (source, target) in RegionalValues)
+        foreach (var (value, index) in RegionalValues.Select((v, i) => (v, i)))
         {
-            if (string.IsNullOrWhiteSpace(source) || string.IsNullOrWhiteSpace(target))
+            if (string.IsNullOrWhiteSpace(value.Source) || string.IsNullOrWhiteSpace(value.Target))
             {
-                yield return $"{Section}:RegionalValues has an entry '{source}' → '{target}'; both the source value and the target value must be non-empty.";
+                yield return $"{Section}:RegionalValues:{index} has an entry '{value.Source}' → '{value.Target}'; both Source and Target must be non-empty.";
             }
+        }
+
+        foreach (var duplicate in RegionalValues.GroupBy(v => v.Source, StringComparer.Ordinal).Where(g => g.Count() > 1))
+        {
+            yield return $"{Section}:RegionalValues names '{duplicate.Key}' {duplicate.Count()} times; give each source value one target.";
         }
 
         if (!string.IsNullOrEmpty(StandbyDomainPrefix) && !Regex.IsMatch(StandbyDomainPrefix, "^[a-z0-9](?:[a-z0-9\\-]{0,61}[a-z0-9])?$"))
@@ -56,4 +69,12 @@ public sealed class ConfigurationReplicationOptions
             }
         }
     }
+}
+
+/// <summary>One entry of <see cref="ConfigurationReplicationOptions.RegionalValues"/>: what a source Regional value becomes in the target.</summary>
+public sealed class RegionalValue
+{
+    public string Source { get; set; } = string.Empty;
+
+    public string Target { get; set; } = string.Empty;
 }

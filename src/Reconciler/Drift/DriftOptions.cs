@@ -19,6 +19,9 @@ public sealed partial class DriftOptions
     /// <summary>Publish a <c>DriftReportCompleted</c> summary event to EventBridge after each scheduled report.</summary>
     public bool PublishEvents { get; set; } = true;
 
+    /// <summary>Whether reports compare (and <c>--repair</c> fixes) the pools' configuration as well as their users.</summary>
+    public bool CompareConfiguration { get; set; } = true;
+
     /// <summary>A folder to write each scheduled report into (JSON and HTML); empty = none.</summary>
     public string? OutputDirectory { get; set; }
 

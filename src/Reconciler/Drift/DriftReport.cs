@@ -29,6 +29,9 @@ public sealed record DriftReport
 
     /// <summary>What <c>--repair</c> did; absent without it.</summary>
     public RepairOutcome? Repair { get; init; }
+
+    /// <summary>The pools' configuration compared (and repaired with <c>--repair</c>); absent where it is not compared.</summary>
+    public ConfigurationDriftSection? Configuration { get; init; }
 }
 
 /// <summary>One pool as the report saw it.</summary>
@@ -36,8 +39,11 @@ public sealed record PoolSide(string Region, string UserPoolId, int Users, int G
 
 public sealed record DriftSummary
 {
-    /// <summary>No differences between the pools (parked entities and a mirror behind are reported separately).</summary>
-    public bool InSync => Differences == 0;
+    /// <summary>No differences between the pools, users or configuration (parked entities, a mirror behind and configuration reports are reported separately).</summary>
+    public bool InSync => Differences == 0 && ConfigDifferences == 0;
+
+    /// <summary>Configuration findings that are drift (repair fixes them); configuration reports are not counted.</summary>
+    public int ConfigDifferences { get; init; }
 
     public int Differences { get; init; }
 

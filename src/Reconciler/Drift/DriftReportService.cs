@@ -71,8 +71,9 @@ public sealed class DriftReportService(
         return new PublishedDriftReport(report, remaining, locations);
     }
 
-    /// <summary>The differences a report leaves: after repair when it repaired.</summary>
-    public static int RemainingDifferences(DriftReport report) => report.Repair?.RemainingDifferences ?? report.Summary.Differences;
+    /// <summary>The differences a report leaves, users and configuration drift (not configuration reports): after repair when it repaired.</summary>
+    public static int RemainingDifferences(DriftReport report) =>
+        (report.Repair?.RemainingDifferences ?? report.Summary.Differences) + (report.Configuration?.Remaining ?? 0);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

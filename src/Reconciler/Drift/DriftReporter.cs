@@ -1,6 +1,7 @@
 using IdentityReplicator.Core.Model;
 using IdentityReplicator.Core.Telemetry;
 using IdentityReplicator.Reconciler.Apply;
+using IdentityReplicator.Reconciler.Configuration;
 using IdentityReplicator.Reconciler.Sync;
 using Microsoft.Extensions.Logging;
 
@@ -21,9 +22,20 @@ public interface IDriftReporter
 /// differing groups, then every user with a difference, then what the standby has and the primary not — and compares
 /// again to report what remains.
 /// </summary>
-public sealed class DriftReporter(ReplicationScope scope, Converger converger, SyncOptions options, ILogger<DriftReporter> logger) : IDriftReporter
+public sealed class DriftReporter(ReplicationScope scope, Converger converger, SyncOptions options, ILogger<DriftReporter> logger, ConfigurationDrift? configuration = null) : IDriftReporter
 {
     public async Task<DriftReport> RunAsync(DriftRequest request, CancellationToken cancellationToken)
+    {
+        // Configuration first: a repair adds the custom attributes users need before users are repaired.
+        var direction = await scope.DirectionAsync(cancellationToken);
+        var configurationSection = configuration is null ? null : await configuration.RunAsync(direction.Target.PoolId, request.Repair, cancellationToken);
+        var report = await UsersAsync(request, cancellationToken);
+        return configurationSection is null
+            ? report
+            : report with { Configuration = configurationSection, Summary = report.Summary with { ConfigDifferences = configurationSection.Differences } };
+    }
+
+    private async Task<DriftReport> UsersAsync(DriftRequest request, CancellationToken cancellationToken)
     {
         var run = await scope.ReadAsync(null, cancellationToken);
         var inputs = run.Inputs;

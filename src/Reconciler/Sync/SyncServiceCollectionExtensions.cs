@@ -5,6 +5,7 @@ using IdentityReplicator.Core.EventBridge;
 using IdentityReplicator.Core.Mirror;
 using IdentityReplicator.Core.Pools;
 using IdentityReplicator.Reconciler.Apply;
+using IdentityReplicator.Reconciler.Configuration;
 using IdentityReplicator.Reconciler.Drift;
 using IdentityReplicator.Reconciler.Drift.Storage;
 using IdentityReplicator.Reconciler.Sync;
@@ -53,8 +54,15 @@ public static class SyncServiceCollectionExtensions
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<SyncOptions>>().Value);
         services.TryAddSingleton(sp => new FullSync(
             sp.GetRequiredService<ReplicationScope>(), sp.GetRequiredService<Converger>(), sp.GetRequiredService<SyncOptions>(), sp.GetRequiredService<ILogger<FullSync>>()));
+        services.AddConfigurationReplication(configuration);
+        services.TryAddSingleton(sp => new ConfigurationDrift(
+            [sp.GetRequiredKeyedService<ConfigurationApplier>(PoolRoles.Standby), sp.GetRequiredKeyedService<ConfigurationApplier>(PoolRoles.Primary)]));
         services.TryAddSingleton(sp => new DriftReporter(
-            sp.GetRequiredService<ReplicationScope>(), sp.GetRequiredService<Converger>(), sp.GetRequiredService<SyncOptions>(), sp.GetRequiredService<ILogger<DriftReporter>>()));
+            sp.GetRequiredService<ReplicationScope>(),
+            sp.GetRequiredService<Converger>(),
+            sp.GetRequiredService<SyncOptions>(),
+            sp.GetRequiredService<ILogger<DriftReporter>>(),
+            sp.GetRequiredService<IOptions<DriftOptions>>().Value.CompareConfiguration ? sp.GetRequiredService<ConfigurationDrift>() : null));
         services.TryAddSingleton<IDriftReporter>(sp => sp.GetRequiredService<DriftReporter>());
         services.TryAddSingleton<IReportStore>(sp => ReportStoreFactory.Create(
             sp.GetRequiredService<IOptions<DriftOptions>>().Value,

@@ -27,6 +27,17 @@ public sealed class CognitoExceptionTests
     }
 
     [Fact]
+    public void From_EmulatorsUnsupportedAnswer_IsNotRetriedThoughItIsA500()
+    {
+        // Act
+        var exception = CognitoException.From(new AwsErrorInfo("Unsupported", "Cognito Local unsupported feature", HttpStatusCode.InternalServerError, null));
+
+        // Assert
+        Assert.IsType<UnsupportedOperationException>(exception);
+        Assert.False(exception.IsRetryable);
+    }
+
+    [Fact]
     public void From_AnyError_CarriesCodeMessageStatusRequestIdAndService()
     {
         // Act

@@ -13,7 +13,7 @@ public sealed class ConfigurationReplicationOptionsTests
         // Arrange
         var options = new ConfigurationReplicationOptions
         {
-            RegionalValues = new() { ["ext-1"] = " " },
+            RegionalValues = [new() { Source = "ext-1", Target = " " }],
             StandbyDomainPrefix = "-Bad_Prefix",
             SecretFingerprintKey = Convert.ToBase64String(new byte[16]),
         };
@@ -32,7 +32,7 @@ public sealed class ConfigurationReplicationOptionsTests
     public void MapFor_ExplicitValue_IsUsed()
     {
         // Arrange
-        var options = new ConfigurationReplicationOptions { RegionalValues = new() { ["cs-west"] = "cs-central" } };
+        var options = new ConfigurationReplicationOptions { RegionalValues = [new() { Source = "cs-west", Target = "cs-central" }] };
 
         // Act / Assert
         Assert.Equal("cs-central", options.MapFor("eu-west-1", "eu-central-1").Map("cs-west").Value);

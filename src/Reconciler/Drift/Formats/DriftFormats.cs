@@ -50,7 +50,7 @@ public static class DriftFormats
 
     public static string Headline(DriftReport report) => report.Summary.InSync
         ? $"In sync: {report.Summary.UsersCompared} users and {report.Primary.Groups} groups agree."
-        : string.Create(CultureInfo.InvariantCulture, $"{report.Summary.Differences} difference{(report.Summary.Differences == 1 ? string.Empty : "s")} between the pools.");
+        : string.Create(CultureInfo.InvariantCulture, $"{report.Summary.Differences} difference{(report.Summary.Differences == 1 ? string.Empty : "s")} between the pools{(report.Summary.ConfigDifferences > 0 ? $" and {report.Summary.ConfigDifferences} in their configuration" : string.Empty)}.");
 
     internal static string Pools(DriftReport report) => string.Create(
         CultureInfo.InvariantCulture,
@@ -89,6 +89,8 @@ internal static class TextDriftFormat
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"Repair: {repair.Applied} fixed, {repair.Failed} failed; {repair.RemainingDifferences} differences remain.");
         }
+
+        ConfigurationDriftFormat.Text(text, report);
 
         return text.ToString();
     }
@@ -144,6 +146,8 @@ internal static class MarkdownDriftFormat
             md.AppendLine();
             md.AppendLine(CultureInfo.InvariantCulture, $"**Repair:** {repair.Applied} fixed, {repair.Failed} failed, {repair.RemainingDifferences} differences remain.");
         }
+
+        ConfigurationDriftFormat.Markdown(md, report);
 
         return md.ToString();
     }

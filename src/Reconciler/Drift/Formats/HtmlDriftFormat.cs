@@ -46,6 +46,7 @@ internal static class HtmlDriftFormat
         html.Append("<div class=\"cards\">");
         Card("users compared", report.Summary.UsersCompared);
         Card("differences", report.Summary.Differences);
+        Card("configuration differences", report.Summary.ConfigDifferences);
         Card("parked", report.Summary.Parked);
         Card("mirror behind", report.Summary.MirrorBehind);
         Card("not in mirror", report.Summary.MirrorAbsent);
@@ -82,6 +83,7 @@ internal static class HtmlDriftFormat
             html.Append("</tbody></table>");
         }
 
+        ConfigurationDriftFormat.Html(html, report);
         html.Append(CultureInfo.InvariantCulture, $"<script>{Script}</script></body></html>");
         return html.ToString();
 

@@ -1,0 +1,76 @@
+using System.Text.Json.Nodes;
+
+namespace IdentityReplicator.Core.PoolConfiguration;
+
+/// <summary>The parts of a pool's configuration a read covers (all of them, unless a pool cannot serve some: an emulator).</summary>
+[Flags]
+public enum ConfigurationSections
+{
+    None = 0,
+    Pool = 1,
+    Schema = 2,
+    Mfa = 4,
+    Domain = 8,
+    Ui = 16,
+    Clients = 32,
+    ResourceServers = 64,
+    IdentityProviders = 128,
+    All = Pool | Schema | Mfa | Domain | Ui | Clients | ResourceServers | IdentityProviders,
+}
+
+/// <summary>
+/// A pool's configuration (the port configuration replication reads and writes through): read whole as a
+/// <see cref="PoolConfiguration"/> with secrets as fingerprints, and written one whole object at a time with requests
+/// <see cref="Cognito.ConfigurationRequests"/> builds. Secret values leave it only through
+/// <see cref="ReadClientSecretsAsync"/>, to be copied, never kept.
+/// </summary>
+public interface IPoolConfigurationDirectory
+{
+    string UserPoolId { get; }
+
+    string Region { get; }
+
+    /// <summary>The parts this pool is read for.</summary>
+    ConfigurationSections Sections { get; }
+
+    Task<PoolConfiguration> ReadAsync(SecretFingerprinter fingerprinter, CancellationToken cancellationToken);
+
+    /// <summary>The values of the client's secrets that can be read (Describe's, or the Secrets Manager secret's). Never log or store them.</summary>
+    Task<IReadOnlyList<string>> ReadClientSecretsAsync(string clientId, CancellationToken cancellationToken);
+
+    /// <summary>AddCustomAttributes (SchemaAttributeType objects, names without <c>custom:</c>).</summary>
+    Task AddCustomAttributesAsync(JsonArray attributes, CancellationToken cancellationToken);
+
+    Task CreateResourceServerAsync(JsonObject request, CancellationToken cancellationToken);
+
+    Task UpdateResourceServerAsync(JsonObject request, CancellationToken cancellationToken);
+
+    Task DeleteResourceServerAsync(string identifier, CancellationToken cancellationToken);
+
+    Task CreateIdentityProviderAsync(JsonObject request, CancellationToken cancellationToken);
+
+    Task UpdateIdentityProviderAsync(JsonObject request, CancellationToken cancellationToken);
+
+    Task DeleteIdentityProviderAsync(string providerName, CancellationToken cancellationToken);
+
+    /// <summary>CreateUserPoolClient; the new client's id.</summary>
+    Task<string> CreateClientAsync(JsonObject request, CancellationToken cancellationToken);
+
+    Task UpdateClientAsync(JsonObject request, CancellationToken cancellationToken);
+
+    Task DeleteClientAsync(string clientId, CancellationToken cancellationToken);
+
+    /// <summary>AddUserPoolClientSecret with this value (a second active secret).</summary>
+    Task AddClientSecretAsync(string clientId, string secret, CancellationToken cancellationToken);
+
+    Task DeleteClientSecretAsync(string clientId, string secretId, CancellationToken cancellationToken);
+
+    Task UpdatePoolAsync(JsonObject request, CancellationToken cancellationToken);
+
+    Task SetMfaConfigAsync(JsonObject request, CancellationToken cancellationToken);
+
+    Task CreateDomainAsync(string prefix, CancellationToken cancellationToken);
+
+    /// <summary>SetUICustomization of the pool (no client) with this CSS.</summary>
+    Task SetUiCssAsync(string? css, CancellationToken cancellationToken);
+}

@@ -1,0 +1,216 @@
+using System.Collections.Immutable;
+using System.Text.Json.Nodes;
+using IdentityReplicator.Core.Aws;
+using IdentityReplicator.Core.Mirror;
+using IdentityReplicator.Core.PoolConfiguration;
+using Microsoft.Extensions.Logging;
+
+namespace IdentityReplicator.Reconciler.Configuration;
+
+/// <summary>
+/// Applies a source pool's configuration to a target pool: reads both, plans with <see cref="ConfigurationPlanner"/>,
+/// makes each write, and records which target client stands for which source client (<see cref="IClientMappingStore"/>).
+/// Client secrets are read from the source at the moment they are written to the target, matched by fingerprint, and
+/// go nowhere else. A write the target refuses is reported with Cognito's reason and the fix, and the rest carries on.
+/// </summary>
+public sealed class ConfigurationApplier(
+    IPoolConfigurationDirectory source,
+    IPoolConfigurationDirectory target,
+    IClientMappingStore? mappings,
+    ConfigurationReplicationOptions options,
+    TimeProvider time,
+    ILogger<ConfigurationApplier> logger)
+{
+    public string SourcePoolId => source.UserPoolId;
+
+    public string TargetPoolId => target.UserPoolId;
+
+    /// <summary>Reads both pools with one fingerprint key, then applies.</summary>
+    public async Task<ConfigurationApplyResult> ApplyAsync(CancellationToken cancellationToken)
+    {
+        var comparison = await CompareAsync(cancellationToken);
+        return await ApplyAsync(comparison.Source, comparison.Target, comparison.Fingerprinter, cancellationToken);
+    }
+
+    /// <summary>Reads both pools with one fingerprint key and compares them (what drift reports).</summary>
+    public async Task<ConfigurationComparison> CompareAsync(CancellationToken cancellationToken)
+    {
+        var fingerprinter = options.Fingerprinter();
+        var sourceConfiguration = await source.ReadAsync(fingerprinter, cancellationToken);
+        var targetConfiguration = await target.ReadAsync(fingerprinter, cancellationToken);
+        var findings = ConfigurationComparer.Compare(sourceConfiguration, targetConfiguration, options.MapFor(source.Region, target.Region));
+        return new ConfigurationComparison(sourceConfiguration, targetConfiguration, fingerprinter, findings);
+    }
+
+    /// <summary>Applies what was read (with <paramref name="fingerprinter"/>) from the two pools.</summary>
+    public async Task<ConfigurationApplyResult> ApplyAsync(PoolConfiguration sourceConfiguration, PoolConfiguration targetConfiguration, SecretFingerprinter fingerprinter, CancellationToken cancellationToken)
+    {
+        var plan = ConfigurationPlanner.Plan(sourceConfiguration, targetConfiguration, options.MapFor(source.Region, target.Region), options.StandbyDomainPrefix);
+        ConfigurationLog.Planned(logger, source.UserPoolId, target.UserPoolId, plan.Length);
+        var targetIds = targetConfiguration.Clients.ToDictionary(c => c.Key, c => c.Value.ClientId, StringComparer.Ordinal);
+        var applied = ImmutableArray.CreateBuilder<ConfigChange>();
+        var refused = ImmutableArray.CreateBuilder<ConfigRefusal>();
+        foreach (var change in plan)
+        {
+            try
+            {
+                await WriteAsync(change, sourceConfiguration, targetIds, fingerprinter, cancellationToken);
+                applied.Add(change);
+                ConfigurationLog.Written(logger, change.Operation, change.Subject);
+            }
+            catch (AwsServiceException e)
+            {
+                refused.Add(Refusal(change, e));
+                ConfigurationLog.Refused(logger, change.Operation, change.Subject, e.ErrorCode);
+            }
+            catch (UnreadableSecretException e)
+            {
+                refused.Add(new ConfigRefusal(change.Subject, change.Operation, "SecretUnreadable", e.Message, "rotate it with 'idrep clients rotate-secret' so both pools get one value"));
+                ConfigurationLog.Refused(logger, change.Operation, change.Subject, "SecretUnreadable");
+            }
+        }
+
+        await RecordMappingsAsync(sourceConfiguration, targetConfiguration, targetIds, applied, cancellationToken);
+        ConfigurationLog.Done(logger, applied.Count, refused.Count);
+        return new ConfigurationApplyResult(applied.ToImmutable(), refused.ToImmutable());
+    }
+
+    /// <summary>What to do about a refusal, by the kind of error (never by its message).</summary>
+    public static string FixFor(ConfigChange change, AwsServiceException error) => error switch
+    {
+        { IsPermissionProblem: true } => $"grant the reconciler's role cognito-idp:{change.Operation} on the target pool (docs/permissions.md)",
+        { IsThrottling: true } or { IsRetryable: true } => "transient; the next apply or 'idrep drift --repair' retries it",
+        { ErrorCode: "ResourceNotFoundException" } => "the object changed while apply ran; run it again",
+        { ErrorCode: "LimitExceededException" } => "the target pool is at a Cognito limit for this kind of object; remove unused ones or raise the quota",
+        { ErrorCode: "InvalidParameterException" or "InvalidSmsRoleAccessPolicyException" or "InvalidSmsRoleTrustRelationshipException" or "InvalidEmailRoleAccessPolicyException" }
+            => "the target cannot take the source's value as it is; fix the named setting in the source, or give the target what it needs (a Regional value in Replication:RegionalValues, an SES identity, an SNS role), then run again",
+        _ => "fix it in the target by hand or in the source, then run again",
+    };
+
+    private static ConfigRefusal Refusal(ConfigChange change, AwsServiceException e)
+    {
+        // A secret write's refusal could echo the request; its code says enough.
+        var secretWrite = change.SecretFingerprint is not null || change.Kind is ConfigChangeKind.DeleteClientSecret;
+        var reason = secretWrite ? "(not shown for a write that carries a secret)" : e.Message;
+        return new ConfigRefusal(change.Subject, change.Operation, e.ErrorCode, reason, FixFor(change, e));
+    }
+
+    private async Task WriteAsync(ConfigChange change, PoolConfiguration sourceConfiguration, Dictionary<string, string> targetIds, SecretFingerprinter fingerprinter, CancellationToken cancellationToken)
+    {
+        switch (change.Kind)
+        {
+            case ConfigChangeKind.AddCustomAttributes:
+                await target.AddCustomAttributesAsync((JsonArray)change.Request!["CustomAttributes"]!, cancellationToken);
+                break;
+            case ConfigChangeKind.CreateResourceServer:
+                await target.CreateResourceServerAsync(change.Request!, cancellationToken);
+                break;
+            case ConfigChangeKind.UpdateResourceServer:
+                await target.UpdateResourceServerAsync(change.Request!, cancellationToken);
+                break;
+            case ConfigChangeKind.DeleteResourceServer:
+                await target.DeleteResourceServerAsync(change.Target!, cancellationToken);
+                break;
+            case ConfigChangeKind.CreateIdentityProvider:
+                await target.CreateIdentityProviderAsync(change.Request!, cancellationToken);
+                break;
+            case ConfigChangeKind.UpdateIdentityProvider:
+                await target.UpdateIdentityProviderAsync(change.Request!, cancellationToken);
+                break;
+            case ConfigChangeKind.DeleteIdentityProvider:
+                await target.DeleteIdentityProviderAsync(change.Target!, cancellationToken);
+                break;
+            case ConfigChangeKind.CreateClient:
+                var request = (JsonObject)change.Request!.DeepClone();
+                if (change.SecretFingerprint is not null)
+                {
+                    request["ClientSecret"] = await SourceSecretAsync(change, sourceConfiguration, fingerprinter, cancellationToken);
+                }
+
+                targetIds[change.Target!] = await target.CreateClientAsync(request, cancellationToken);
+                break;
+            case ConfigChangeKind.UpdateClient:
+                await target.UpdateClientAsync(change.Request!, cancellationToken);
+                break;
+            case ConfigChangeKind.DeleteClient:
+                await target.DeleteClientAsync(change.Target!, cancellationToken);
+                break;
+            case ConfigChangeKind.AddClientSecret when targetIds.TryGetValue(change.Target!, out var clientId):
+                await target.AddClientSecretAsync(clientId, await SourceSecretAsync(change, sourceConfiguration, fingerprinter, cancellationToken), cancellationToken);
+                break;
+            case ConfigChangeKind.DeleteClientSecret when change.Target is not null:
+                var name = change.Subject["secret ".Length..];
+                await target.DeleteClientSecretAsync(targetIds[name], change.Target, cancellationToken);
+                break;
+            case ConfigChangeKind.UpdatePool:
+                await target.UpdatePoolAsync(change.Request!, cancellationToken);
+                break;
+            case ConfigChangeKind.SetMfaConfig:
+                await target.SetMfaConfigAsync(change.Request!, cancellationToken);
+                break;
+            case ConfigChangeKind.CreateDomain:
+                await target.CreateDomainAsync(change.Target!, cancellationToken);
+                break;
+            case ConfigChangeKind.SetUiCss:
+                await target.SetUiCssAsync((string?)change.Request?["CSS"], cancellationToken);
+                break;
+            default:
+                throw new UnreadableSecretException($"{change.Subject}: the target client or secret to change is not known (created by an earlier write that was refused, or a pool that does not list secret ids)");
+        }
+    }
+
+    private async Task<string> SourceSecretAsync(ConfigChange change, PoolConfiguration sourceConfiguration, SecretFingerprinter fingerprinter, CancellationToken cancellationToken)
+    {
+        var name = change.Target!;
+        var values = await source.ReadClientSecretsAsync(sourceConfiguration.Clients[name].ClientId, cancellationToken);
+        return values.FirstOrDefault(v => fingerprinter.Of(v) == change.SecretFingerprint)
+            ?? throw new UnreadableSecretException($"client {name}: the source's secret changed or cannot be read any more since it was compared");
+    }
+
+    private async Task RecordMappingsAsync(PoolConfiguration sourceConfiguration, PoolConfiguration targetConfiguration, Dictionary<string, string> targetIds, ImmutableArray<ConfigChange>.Builder applied, CancellationToken cancellationToken)
+    {
+        if (mappings is null)
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        foreach (var (name, client) in sourceConfiguration.Clients)
+        {
+            if (targetIds.TryGetValue(name, out var targetId))
+            {
+                await mappings.PutAsync(new ClientMapping(name, source.UserPoolId, client.ClientId, target.UserPoolId, targetId, now), cancellationToken);
+            }
+        }
+
+        foreach (var deleted in applied.Where(c => c.Kind == ConfigChangeKind.DeleteClient))
+        {
+            var name = deleted.Subject["client ".Length..];
+            if (targetConfiguration.Clients.ContainsKey(name) && !sourceConfiguration.Clients.ContainsKey(name))
+            {
+                await mappings.DeleteAsync(target.UserPoolId, name, cancellationToken);
+            }
+        }
+    }
+}
+
+/// <summary>Two pools' configurations, read with one fingerprint key, and what their comparison found.</summary>
+public sealed record ConfigurationComparison(PoolConfiguration Source, PoolConfiguration Target, SecretFingerprinter Fingerprinter, ImmutableArray<ConfigFinding> Findings);
+
+/// <summary>A secret the source no longer gives (rotated since the comparison, or not readable): the write that needed it is reported.</summary>
+public sealed class UnreadableSecretException : Exception
+{
+    public UnreadableSecretException()
+    {
+    }
+
+    public UnreadableSecretException(string message)
+        : base(message)
+    {
+    }
+
+    public UnreadableSecretException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
