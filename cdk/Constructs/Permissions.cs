@@ -31,6 +31,17 @@ public static class Permissions
         "cognito-idp:CreateGroup", "cognito-idp:UpdateGroup", "cognito-idp:DeleteGroup",
     ];
 
+    /// <summary>
+    /// The worker reading a pool's configuration: the scheduled drift report's configuration section reads both pools whole
+    /// (CognitoPoolConfigurationDirectory; the pool's settings, schema and domain come from DescribeUserPool).
+    /// </summary>
+    public static readonly string[] ConfigurationReads =
+    [
+        "cognito-idp:ListUserPoolClients", "cognito-idp:DescribeUserPoolClient", "cognito-idp:ListUserPoolClientSecrets",
+        "cognito-idp:ListResourceServers", "cognito-idp:ListIdentityProviders", "cognito-idp:DescribeIdentityProvider",
+        "cognito-idp:GetUserPoolMfaConfig", "cognito-idp:GetUICustomization",
+    ];
+
     /// <summary>The Replicator function on the mirror table: snapshots, hints, the sub index, mappings, the control item.</summary>
     public static readonly string[] CaptureTable = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"];
 

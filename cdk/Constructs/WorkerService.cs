@@ -198,6 +198,7 @@ public sealed class WorkerService : Construct
         // A worker holds both directions (the control item picks one), so it reads and writes both pools.
         role.AddToPolicy(Permissions.Allow("ReadPools", Permissions.PoolReads, pools));
         role.AddToPolicy(Permissions.Allow("ApplyToTargetPool", Permissions.PoolWrites, pools));
+        role.AddToPolicy(Permissions.Allow("ReadPoolConfiguration", Permissions.ConfigurationReads, pools));
         role.AddToPolicy(Permissions.Allow(
             "MirrorTable",
             Permissions.WorkerTable,

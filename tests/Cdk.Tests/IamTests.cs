@@ -123,6 +123,23 @@ public sealed class IamTests(DefaultSynthesis synthesis) : IClassFixture<Default
             Values(worker["Resource"]).Select(Plain));
     }
 
+    [Fact]
+    public void WorkerRole_ReadsBothPoolsConfiguration_ButCannotWriteIt()
+    {
+        using var s = FailoverSynthesis();
+        var statements = Policy(s, "IdentityReplicator-Standby", "WorkerTaskRoleDefaultPolicy").ToDictionary(st => (string)st["Sid"]!);
+        string[] pools = ["arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbC123xyz", "arn:aws:cognito-idp:us-west-2:123456789012:userpool/us-west-2_DeF456uvw"];
+
+        var reads = Values(statements["ReadPoolConfiguration"]["Action"]).Select(Plain).ToList();
+
+        Assert.Contains("cognito-idp:DescribeUserPoolClient", reads);
+        Assert.Contains("cognito-idp:ListUserPoolClientSecrets", reads);
+        Assert.DoesNotContain(reads, action => action.Contains('*', StringComparison.Ordinal));
+        var all = statements.Values.SelectMany(st => Values(st["Action"])).ToHashSet();
+        Assert.DoesNotContain(all, a => a is "cognito-idp:UpdateUserPoolClient" or "cognito-idp:DeleteUserPoolClient" or "cognito-idp:AddUserPoolClientSecret");
+        Assert.Equal(pools, Values(statements["ReadPoolConfiguration"]["Resource"]).Select(Plain));
+    }
+
     private static Synthesis FailoverSynthesis() => new(new Dictionary<string, string>
     {
         ["createPools"] = "false",
