@@ -56,14 +56,14 @@ public sealed record EventCaptureResult(EventCaptureOutcome Outcome, string Kind
 /// reconciler's own calls on the target must not echo back, nor cost a read).
 /// </summary>
 public sealed class EventCapture(
-    PrimaryReader reader,
+    SourceReader reader,
     IMirrorStore mirror,
     ISweepRequests sweeps,
     CaptureOptions options,
     TimeProvider time,
     ILogger<EventCapture> logger,
     ReplicationDirection? direction = null,
-    IReadOnlyList<PrimaryReader>? otherPools = null)
+    IReadOnlyList<SourceReader>? otherPools = null)
 {
     /// <summary>
     /// Handles one EventBridge event. Throws only if the primary or the mirror failed (so the delivery is retried):
@@ -168,7 +168,7 @@ public sealed class EventCapture(
     /// has no reader for is refused without reading the control; otherwise the control (cached) decides. An event that
     /// names no pool (calls made with a user's access token) is the current source's.
     /// </summary>
-    private async Task<PrimaryReader?> SourceAsync(string? poolId, CancellationToken cancellationToken)
+    private async Task<SourceReader?> SourceAsync(string? poolId, CancellationToken cancellationToken)
     {
         if (direction is null)
         {
@@ -185,7 +185,7 @@ public sealed class EventCapture(
         return control.MayRecord(poolId) ? ReaderOf(poolId) : null;
     }
 
-    private PrimaryReader? ReaderOf(string poolId) =>
+    private SourceReader? ReaderOf(string poolId) =>
         poolId == options.PrimaryPoolId ? reader : otherPools?.FirstOrDefault(r => r.PoolId == poolId);
 
     /// <summary>
@@ -193,7 +193,7 @@ public sealed class EventCapture(
     /// is recorded is at least that new, and a user who takes a username after a read that found it free is recorded
     /// with a newer version than the tombstone that read may write.
     /// </summary>
-    private async Task<EventCaptureResult> UserAsync(PrimaryReader pool, string kind, string? username, string? sub, bool includeGroups, CaptureSource source, bool poolNamed, CancellationToken cancellationToken)
+    private async Task<EventCaptureResult> UserAsync(SourceReader pool, string kind, string? username, string? sub, bool includeGroups, CaptureSource source, bool poolNamed, CancellationToken cancellationToken)
     {
         var observedAt = time.GetUtcNow();
         if (username is not null)
@@ -242,7 +242,7 @@ public sealed class EventCapture(
             : new(EventCaptureOutcome.Ignored, kind, "the username this sub had is recorded for another sub now");
     }
 
-    private async Task<EventCaptureResult> RecordAsync(PrimaryReader pool, string kind, DirectoryUser user, DateTimeOffset observedAt, CaptureSource source, bool includeGroups, string how, CancellationToken cancellationToken)
+    private async Task<EventCaptureResult> RecordAsync(SourceReader pool, string kind, DirectoryUser user, DateTimeOffset observedAt, CaptureSource source, bool includeGroups, string how, CancellationToken cancellationToken)
     {
         var outcome = await mirror.RecordUserAsync(await pool.ObserveAsync(user, observedAt, source, includeGroups, cancellationToken), cancellationToken);
         return new(EventCaptureOutcome.Recorded, kind, $"{outcome} ({how})");
@@ -252,7 +252,7 @@ public sealed class EventCapture(
     /// The source pool has no user by the username: a tombstone if the mirror holds a live record of it. A user the
     /// mirror never recorded leaves no trace (there is nothing to delete in the standby either).
     /// </summary>
-    private async Task<EventCaptureResult> GoneAsync(PrimaryReader pool, string kind, UserSnapshot? recorded, DateTimeOffset observedAt, CaptureSource source, CancellationToken cancellationToken)
+    private async Task<EventCaptureResult> GoneAsync(SourceReader pool, string kind, UserSnapshot? recorded, DateTimeOffset observedAt, CaptureSource source, CancellationToken cancellationToken)
     {
         if (recorded is null)
         {
@@ -268,7 +268,7 @@ public sealed class EventCapture(
         return new(EventCaptureOutcome.Tombstoned, kind, outcome.ToString());
     }
 
-    private async Task<EventCaptureResult> GroupAsync(PrimaryReader pool, string kind, string name, CaptureSource source, CancellationToken cancellationToken)
+    private async Task<EventCaptureResult> GroupAsync(SourceReader pool, string kind, string name, CaptureSource source, CancellationToken cancellationToken)
     {
         var observedAt = time.GetUtcNow();
         var group = await pool.Pool.GetGroupAsync(name, cancellationToken);
@@ -303,7 +303,7 @@ public sealed class EventCapture(
     /// Asks the worker to sweep the pool being captured (its sweep service watches both pools' requests) — only for an
     /// event that names that pool: one that names no pool may be another pool's, and must not cost a sweep.
     /// </summary>
-    private async Task<EventCaptureResult> SweepAsync(PrimaryReader pool, string kind, bool poolNamed, string why, CancellationToken cancellationToken)
+    private async Task<EventCaptureResult> SweepAsync(SourceReader pool, string kind, bool poolNamed, string why, CancellationToken cancellationToken)
     {
         if (!poolNamed)
         {

@@ -18,11 +18,11 @@ namespace IdentityReplicator.Replicator.Capture;
 public sealed class HintCompletion(
     ICaptureHintQueue hints,
     IMirrorStore mirror,
-    PrimaryReader reader,
+    SourceReader reader,
     CaptureOptions options,
     TimeProvider time,
     ILogger<HintCompletion> logger,
-    IReadOnlyDictionary<string, PrimaryReader>? otherReaders = null)
+    IReadOnlyDictionary<string, SourceReader>? otherReaders = null)
 {
     private const int BatchSize = 100;
 

@@ -252,8 +252,8 @@ public sealed class ReplicatorFunction(
     public static ReplicatorFunction Create(IAmazonDynamoDB dynamo, IUserDirectory primary, MirrorOptions mirrorOptions, CaptureOptions captureOptions, ILoggerFactory loggers, TimeProvider time, ReplicationDirection? direction = null, IUserDirectory? standby = null)
     {
         var mirror = new DynamoDbMirrorStore(dynamo, mirrorOptions, time, direction);
-        var reader = new PrimaryReader(primary, captureOptions.UsernamesCaseSensitive, time);
-        IReadOnlyList<PrimaryReader>? others = standby is null ? null : [new PrimaryReader(standby, captureOptions.UsernamesCaseSensitive, time)];
+        var reader = new SourceReader(primary, captureOptions.UsernamesCaseSensitive, time);
+        IReadOnlyList<SourceReader>? others = standby is null ? null : [new SourceReader(standby, captureOptions.UsernamesCaseSensitive, time)];
         return new ReplicatorFunction(
             new TriggerCapture(mirror, new DynamoDbCaptureHintQueue(dynamo, mirrorOptions), captureOptions, time, loggers.CreateLogger<TriggerCapture>(), direction),
             new EventCapture(reader, mirror, new DynamoDbSweepRequests(dynamo, mirrorOptions), captureOptions, time, loggers.CreateLogger<EventCapture>(), direction, others),

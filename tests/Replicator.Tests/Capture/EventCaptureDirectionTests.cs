@@ -137,7 +137,7 @@ public sealed class EventCaptureDirectionTests(DynaliteFixture dynalite)
         var h = await CreateAsync(reversed: true);
         var username = _primary.Seed("gil@example.com", Attributes("gil@example.com"));
         var beforeFailover = new DynamoDbMirrorStore(dynalite.Client, h.Options, TimeProvider.System);
-        var observed = await new PrimaryReader(_primary, false, TimeProvider.System).ReadUserAsync(username, CaptureSource.CloudTrail, includeGroups: false, CancellationToken.None);
+        var observed = await new SourceReader(_primary, false, TimeProvider.System).ReadUserAsync(username, CaptureSource.CloudTrail, includeGroups: false, CancellationToken.None);
         await beforeFailover.RecordUserAsync(observed!, CancellationToken.None);
 
         var result = await h.Capture.HandleAsync(CloudTrailEvents.Hint(StandbyPool, sub: SubOf(_primary, username)), CancellationToken.None);
@@ -188,14 +188,14 @@ public sealed class EventCaptureDirectionTests(DynaliteFixture dynalite)
         var capture = new CaptureOptions { PrimaryPoolId = PrimaryPool };
         var standby = withStandby ? _standby : null;
         var eventCapture = new EventCapture(
-            new PrimaryReader(_primary, false, TimeProvider.System),
+            new SourceReader(_primary, false, TimeProvider.System),
             mirror,
             sweeps,
             capture,
             TimeProvider.System,
             NullLogger<EventCapture>.Instance,
             direction,
-            standby is null ? null : [new PrimaryReader(standby, false, TimeProvider.System)]);
+            standby is null ? null : [new SourceReader(standby, false, TimeProvider.System)]);
         var function = ReplicatorFunction.Create(dynalite.Client, _primary, options, capture, NullLoggerFactory.Instance, TimeProvider.System, direction, standby);
         return new Harness(eventCapture, function, mirror, sweeps, options);
     }

@@ -27,7 +27,7 @@ internal sealed class FunctionHarness
             Time);
         Function = new ReplicatorFunction(
             new TriggerCapture(Mirror, Hints, options, Time, new FakeLogger<TriggerCapture>(Logs), direction),
-            new EventCapture(new PrimaryReader(new InMemoryUserDirectory(TriggerEvents.PrimaryPool), false, Time), Mirror, Substitute.For<ISweepRequests>(), options, Time, new FakeLogger<EventCapture>(Logs)),
+            new EventCapture(new SourceReader(new InMemoryUserDirectory(TriggerEvents.PrimaryPool), false, Time), Mirror, Substitute.For<ISweepRequests>(), options, Time, new FakeLogger<EventCapture>(Logs)),
             new PrimarySubClaims(mappings ?? Mappings, options, Time, new FakeLogger<PrimarySubClaims>(Logs)),
             options,
             new FakeLogger<ReplicatorFunction>(Logs),
