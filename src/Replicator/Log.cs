@@ -58,19 +58,19 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1040, Level = LogLevel.Debug, Message = "{TriggerSource} in pool {PoolId}: {Outcome}")]
     public static partial void ClaimAdded(ILogger logger, string triggerSource, string poolId, string outcome);
-    [LoggerMessage(EventId = 1050, Level = LogLevel.Information, Message = "Primary sweep: {Users} users, {Groups} groups read; {Recorded} changes and {Tombstones} deletions recorded in {Seconds:0.0} s")]
+    [LoggerMessage(EventId = 1050, Level = LogLevel.Information, Message = "Source sweep: {Users} users, {Groups} groups read; {Recorded} changes and {Tombstones} deletions recorded in {Seconds:0.0} s")]
     public static partial void SweepCompleted(ILogger logger, int users, int groups, int recorded, int tombstones, double seconds);
 
-    [LoggerMessage(EventId = 1051, Level = LogLevel.Warning, Message = "Primary sweep failed ({Reason}); the next one runs on schedule")]
+    [LoggerMessage(EventId = 1051, Level = LogLevel.Warning, Message = "Source sweep failed ({Reason}); the next one runs on schedule")]
     public static partial void SweepFailed(ILogger logger, string reason);
 
-    [LoggerMessage(EventId = 1053, Level = LogLevel.Information, Message = "Primary sweep skipped: {Why}")]
+    [LoggerMessage(EventId = 1053, Level = LogLevel.Information, Message = "Source sweep skipped: {Why}")]
     public static partial void SweepSkipped(ILogger logger, string why);
 
-    [LoggerMessage(EventId = 1054, Level = LogLevel.Information, Message = "Primary sweep reads pool {PoolId} ({Control})")]
+    [LoggerMessage(EventId = 1054, Level = LogLevel.Information, Message = "Source sweep reads pool {PoolId} ({Control})")]
     public static partial void SweepSource(ILogger logger, string poolId, string control);
 
-    [LoggerMessage(EventId = 1052, Level = LogLevel.Information, Message = "Primary sweep scheduled {Schedule}")]
+    [LoggerMessage(EventId = 1052, Level = LogLevel.Information, Message = "Source sweep scheduled {Schedule}")]
     public static partial void SweepScheduled(ILogger logger, string schedule);
 
     [LoggerMessage(EventId = 1020, Level = LogLevel.Error, Message = "Lambda runtime: {Problem}")]

@@ -9,7 +9,7 @@ namespace IdentityReplicator.Core.Mirror;
 /// each user and group whose content differs from what the mirror holds, and tombstones for what the primary no
 /// longer has. Versions are the moment the listing began, so anything captured while it ran (a trigger, a hint) is
 /// newer and wins. Users and groups whose content the mirror already holds are not written at all. Used by the
-/// primary sweep and by full sync.
+/// source sweep and by full sync.
 /// </summary>
 public sealed class InventoryRecorder(IMirrorStore mirror, bool usernamesCaseSensitive)
 {

@@ -15,8 +15,8 @@ public sealed class AfterFailoverDirectionTests
     public async Task SweepAndSync_AfterTheControlItemReversesReplication_ReadTheNewPrimaryAndConvergeTheOldOne()
     {
         await using var sandbox = await TestSandbox.StartAsync();
-        await using var tools = sandbox.Tools(configure: (services, configuration) => services.AddPrimarySweep(configuration));
-        var sweep = tools.GetRequiredService<PrimarySweep>();
+        await using var tools = sandbox.Tools(configure: (services, configuration) => services.AddSourceSweep(configuration));
+        var sweep = tools.GetRequiredService<SourceSweep>();
         var ada = await SandboxPools.CreateUserAsync(sandbox, sandbox.Primary, "ada@example.com");
         Assert.Equal(1, (await tools.SyncAsync()).Applied);
 
