@@ -84,7 +84,7 @@ public static class ReconcilerServiceCollectionExtensions
                 sp.GetRequiredKeyedService<FeedPoller>(role),
                 sp.GetRequiredKeyedService<IReplicaStateStore>(role),
                 buckets);
-            return new ReplicationRoute(sp.GetRequiredService<ReplicationDirection>(), [.. Roles.Select(Leg)], sp.GetRequiredService<ILogger<ReplicationRoute>>());
+            return new ReplicationRoute(sp.GetRequiredService<ReplicationControlReader>(), [.. Roles.Select(Leg)], sp.GetRequiredService<ILogger<ReplicationRoute>>());
         });
         return services;
     }

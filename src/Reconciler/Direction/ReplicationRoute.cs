@@ -61,21 +61,21 @@ public sealed class ReplicationLeg(string targetPoolId, string targetRegion, Fee
 }
 
 /// <summary>
-/// Which way the reconciler applies, decided by the replication control item (<see cref="ReplicationDirection"/>):
+/// Which way the reconciler applies, decided by the replication control item (<see cref="ReplicationControlReader"/>):
 /// the leg whose pool is the control's target runs, and it applies only snapshots recorded by the control's source
 /// pool. With no control item that is the configured primary → standby. While a failover has fenced the source the
 /// leg keeps draining what the source recorded before the fence.
 /// </summary>
 public sealed class ReplicationRoute
 {
-    private readonly ReplicationDirection _direction;
+    private readonly ReplicationControlReader _controlReader;
     private readonly IReadOnlyList<ReplicationLeg> _legs;
     private readonly ILogger<ReplicationRoute> _logger;
     private ReplicationControl? _active;
 
-    public ReplicationRoute(ReplicationDirection direction, IReadOnlyList<ReplicationLeg> legs, ILogger<ReplicationRoute> logger)
+    public ReplicationRoute(ReplicationControlReader controlReader, IReadOnlyList<ReplicationLeg> legs, ILogger<ReplicationRoute> logger)
     {
-        _direction = direction;
+        _controlReader = controlReader;
         _legs = legs;
         _logger = logger;
     }
@@ -84,7 +84,7 @@ public sealed class ReplicationRoute
     public FeedPoller? Active { get; private set; }
 
     /// <summary>The control the active leg follows (the configured one before the first read).</summary>
-    public ReplicationControl Current => Volatile.Read(ref _active) ?? _direction.Known;
+    public ReplicationControl Current => Volatile.Read(ref _active) ?? _controlReader.Known;
 
     /// <summary>Whether a feed entry came from the current source (entries without a recorded pool are accepted).</summary>
     public bool Accepts(FeedEntry entry)
@@ -96,7 +96,7 @@ public sealed class ReplicationRoute
     /// <summary>The poller to run now (initialized), or <c>null</c> when no leg of this worker writes the target pool.</summary>
     public async Task<FeedPoller?> ActiveAsync(CancellationToken cancellationToken)
     {
-        var control = await _direction.CurrentAsync(cancellationToken);
+        var control = await _controlReader.CurrentAsync(cancellationToken);
         var leg = _legs.FirstOrDefault(l => string.Equals(l.TargetPoolId, control.TargetPoolId, StringComparison.Ordinal));
         var previous = Volatile.Read(ref _active);
         Volatile.Write(ref _active, control);

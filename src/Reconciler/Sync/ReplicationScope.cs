@@ -41,18 +41,18 @@ public sealed class ScopeRun(ReplicationControl control, ReplicationSide source,
 
 /// <summary>
 /// What full sync and drift reports work on: both pools, the mirror and the apply engines, in the direction the
-/// replication control item names (<see cref="ReplicationDirection"/>, the same one capture, hint completion and the
+/// replication control item names (<see cref="ReplicationControlReader"/>, the same one capture, hint completion and the
 /// reconciler follow). Without a control item that is the configured primary → standby; after a failover the old
 /// standby is read as the source and the old primary is written.
 /// </summary>
 public sealed class ReplicationScope
 {
-    private readonly ReplicationDirection _direction;
+    private readonly ReplicationControlReader _controlReader;
     private readonly IReadOnlyList<ReplicationSide> _sides;
 
-    public ReplicationScope(ReplicationDirection direction, ReplicationSide primary, ReplicationSide standby, ReplicationOptions replication, TimeProvider time)
+    public ReplicationScope(ReplicationControlReader controlReader, ReplicationSide primary, ReplicationSide standby, ReplicationOptions replication, TimeProvider time)
     {
-        _direction = direction;
+        _controlReader = controlReader;
         _sides = [primary, standby];
         Replication = replication;
         Time = time;
@@ -70,7 +70,7 @@ public sealed class ReplicationScope
     /// <summary>The source and target the control item names now (read afresh, not from a cache).</summary>
     public async Task<(ReplicationControl Control, ReplicationSide Source, ReplicationSide Target)> DirectionAsync(CancellationToken cancellationToken)
     {
-        var control = await _direction.CurrentAsync(cancellationToken, refresh: true);
+        var control = await _controlReader.CurrentAsync(cancellationToken, refresh: true);
         var source = Side(control.SourcePoolId);
         var target = Side(control.TargetPoolId);
         if (source is null || target is null || ReferenceEquals(source, target))

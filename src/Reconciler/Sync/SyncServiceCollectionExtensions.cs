@@ -43,7 +43,7 @@ public static class SyncServiceCollectionExtensions
                 sp.GetRequiredKeyedService<IReplicaStateStore>(role),
                 sp.GetRequiredKeyedService<ApplyEngine>(role));
             return new ReplicationScope(
-                sp.GetRequiredService<ReplicationDirection>(),
+                sp.GetRequiredService<ReplicationControlReader>(),
                 Side(PoolRoles.Primary),
                 Side(PoolRoles.Standby),
                 sp.GetRequiredService<IOptions<ReplicationOptions>>().Value,

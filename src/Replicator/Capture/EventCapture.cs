@@ -50,7 +50,7 @@ public sealed record EventCaptureResult(EventCaptureOutcome Outcome, string Kind
 /// and dropped; only an event that names the source pool but no user asks for a sweep of the pool. Identifiers Cognito
 /// would reject (<see cref="CognitoIdentifiers"/>), or did reject, make the event <see cref="EventCaptureOutcome.Invalid"/>:
 /// dropped once, never retried.
-/// With a <see cref="ReplicationDirection"/> it captures the pool the replication control names as the writable source
+/// With a <see cref="ReplicationControlReader"/> it captures the pool the replication control names as the writable source
 /// — the configured primary (<paramref name="reader"/>) before any failover, after one the old standby, read through
 /// its own reader in <paramref name="otherPools"/> — and ignores every other pool's events before reading Cognito (the
 /// reconciler's own calls on the target must not echo back, nor cost a read).
@@ -62,7 +62,7 @@ public sealed class EventCapture(
     CaptureOptions options,
     TimeProvider time,
     ILogger<EventCapture> logger,
-    ReplicationDirection? direction = null,
+    ReplicationControlReader? controlReader = null,
     IReadOnlyList<SourceReader>? otherPools = null)
 {
     /// <summary>
@@ -170,7 +170,7 @@ public sealed class EventCapture(
     /// </summary>
     private async Task<SourceReader?> SourceAsync(string? poolId, CancellationToken cancellationToken)
     {
-        if (direction is null)
+        if (controlReader is null)
         {
             return poolId is null || poolId == options.PrimaryPoolId ? reader : null;
         }
@@ -180,7 +180,7 @@ public sealed class EventCapture(
             return null;
         }
 
-        var control = await direction.CurrentAsync(cancellationToken);
+        var control = await controlReader.CurrentAsync(cancellationToken);
         poolId ??= control.SourcePoolId;
         return control.MayRecord(poolId) ? ReaderOf(poolId) : null;
     }

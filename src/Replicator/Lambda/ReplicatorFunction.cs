@@ -238,25 +238,25 @@ public sealed class ReplicatorFunction(
             TargetRegion = standbyRegion ?? string.Empty,
             TargetPoolId = standbyPoolId ?? string.Empty,
         };
-        var direction = new ReplicationDirection(new DynamoDbReplicationControlStore(dynamo, mirrorOptions), configured, time);
+        var controlReader = new ReplicationControlReader(new DynamoDbReplicationControlStore(dynamo, mirrorOptions), configured, time);
         var standby = standbyPoolId is not null && standbyRegion is not null ? Directory(standbyRegion, standbyPoolId) : null;
-        return Create(dynamo, Directory(primaryRegion, captureOptions.PrimaryPoolId), mirrorOptions, captureOptions, loggers, time, direction, standby);
+        return Create(dynamo, Directory(primaryRegion, captureOptions.PrimaryPoolId), mirrorOptions, captureOptions, loggers, time, controlReader, standby);
     }
 
     /// <summary>
     /// Builds the function around a DynamoDB client and the primary pool (the sandbox passes its local ones). With a
-    /// <paramref name="direction"/> trigger capture takes whichever pool the replication control names as the source,
+    /// <paramref name="controlReader"/> trigger capture takes whichever pool the replication control names as the source,
     /// and the mirror store refuses snapshots of any other pool; event capture does the same for the primary and, if
     /// given, the <paramref name="standby"/> pool (the pools it can read: CloudTrail names the pool, not the user).
     /// </summary>
-    public static ReplicatorFunction Create(IAmazonDynamoDB dynamo, IUserDirectory primary, MirrorOptions mirrorOptions, CaptureOptions captureOptions, ILoggerFactory loggers, TimeProvider time, ReplicationDirection? direction = null, IUserDirectory? standby = null)
+    public static ReplicatorFunction Create(IAmazonDynamoDB dynamo, IUserDirectory primary, MirrorOptions mirrorOptions, CaptureOptions captureOptions, ILoggerFactory loggers, TimeProvider time, ReplicationControlReader? controlReader = null, IUserDirectory? standby = null)
     {
-        var mirror = new DynamoDbMirrorStore(dynamo, mirrorOptions, time, direction);
+        var mirror = new DynamoDbMirrorStore(dynamo, mirrorOptions, time, controlReader);
         var reader = new SourceReader(primary, captureOptions.UsernamesCaseSensitive, time);
         IReadOnlyList<SourceReader>? others = standby is null ? null : [new SourceReader(standby, captureOptions.UsernamesCaseSensitive, time)];
         return new ReplicatorFunction(
-            new TriggerCapture(mirror, new DynamoDbCaptureHintQueue(dynamo, mirrorOptions), captureOptions, time, loggers.CreateLogger<TriggerCapture>(), direction),
-            new EventCapture(reader, mirror, new DynamoDbSweepRequests(dynamo, mirrorOptions), captureOptions, time, loggers.CreateLogger<EventCapture>(), direction, others),
+            new TriggerCapture(mirror, new DynamoDbCaptureHintQueue(dynamo, mirrorOptions), captureOptions, time, loggers.CreateLogger<TriggerCapture>(), controlReader),
+            new EventCapture(reader, mirror, new DynamoDbSweepRequests(dynamo, mirrorOptions), captureOptions, time, loggers.CreateLogger<EventCapture>(), controlReader, others),
             new PrimarySubClaims(new DynamoDbReplicaStateStore(dynamo, mirrorOptions), captureOptions, time, loggers.CreateLogger<PrimarySubClaims>()),
             captureOptions,
             loggers.CreateLogger<ReplicatorFunction>(),

@@ -26,7 +26,7 @@ public sealed class SourceSweep(
     SweepOptions options,
     TimeProvider time,
     ILogger<SourceSweep> logger,
-    ReplicationDirection? direction = null,
+    ReplicationControlReader? controlReader = null,
     IReadOnlyList<SweepSource>? otherPools = null)
 {
     private readonly SweepSource _configured = new(configured, mirror, catalog);
@@ -34,12 +34,12 @@ public sealed class SourceSweep(
     /// <summary>The pool to sweep now, or <c>null</c> (with the reason) when nothing may be recorded.</summary>
     public async Task<(SweepSource? Source, string Why)> SourceAsync(CancellationToken cancellationToken)
     {
-        if (direction is null)
+        if (controlReader is null)
         {
             return (_configured, "no replication control");
         }
 
-        var control = await direction.CurrentAsync(cancellationToken, refresh: true);
+        var control = await controlReader.CurrentAsync(cancellationToken, refresh: true);
         if (!control.Writable)
         {
             return (null, $"a failover has fenced replication ({control})");

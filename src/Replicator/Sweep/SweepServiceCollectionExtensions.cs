@@ -29,7 +29,7 @@ public static class SweepServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<SourceSweep>>(),
             // After a failover the standby is the source: the sweep follows the control item and reads it instead.
-            sp.GetRequiredService<ReplicationDirection>(),
+            sp.GetRequiredService<ReplicationControlReader>(),
             [
                 new SweepSource(
                     sp.GetRequiredKeyedService<IUserDirectory>(PoolRoles.Standby),

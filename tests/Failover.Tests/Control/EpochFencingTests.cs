@@ -39,7 +39,7 @@ public sealed class EpochFencingTests(DynaliteFixture dynalite)
         var (options, control) = await TableAsync();
 
         // A writer in the old Region that read the control before the failover and trusts it for an hour.
-        var staleDirection = new ReplicationDirection(control, Configured(), _time, TimeSpan.FromHours(1));
+        var staleDirection = new ReplicationControlReader(control, Configured(), _time, TimeSpan.FromHours(1));
         var stale = new DynamoDbMirrorStore(dynalite.Client, options, _time, staleDirection);
         await stale.RecordUserAsync(Observation(Primary, "bob", T0, "before"), CancellationToken.None);
         await FailOverAsync(control);
@@ -103,12 +103,12 @@ public sealed class EpochFencingTests(DynaliteFixture dynalite)
     public async Task Direction_ControlUnreadable_KeepsTheLastKnownControl()
     {
         var store = new FlakyControlStore { Control = Configured() with { Epoch = 3, SourcePoolId = Standby } };
-        var direction = new ReplicationDirection(store, Configured(), _time, TimeSpan.FromSeconds(1));
-        Assert.Equal(3, (await direction.CurrentAsync(CancellationToken.None)).Epoch);
+        var controlReader = new ReplicationControlReader(store, Configured(), _time, TimeSpan.FromSeconds(1));
+        Assert.Equal(3, (await controlReader.CurrentAsync(CancellationToken.None)).Epoch);
         store.Fail = true;
         _time.Advance(TimeSpan.FromSeconds(5));
 
-        var current = await direction.CurrentAsync(CancellationToken.None);
+        var current = await controlReader.CurrentAsync(CancellationToken.None);
 
         Assert.Equal((3L, Standby), (current.Epoch, current.SourcePoolId));
     }
@@ -117,12 +117,12 @@ public sealed class EpochFencingTests(DynaliteFixture dynalite)
     public async Task Direction_ReplicaBehindWithAnOlderEpoch_NeverGoesBack()
     {
         var store = new FlakyControlStore { Control = Configured() with { Epoch = 4, SourcePoolId = Standby } };
-        var direction = new ReplicationDirection(store, Configured(), _time, TimeSpan.FromSeconds(1));
-        await direction.CurrentAsync(CancellationToken.None);
+        var controlReader = new ReplicationControlReader(store, Configured(), _time, TimeSpan.FromSeconds(1));
+        await controlReader.CurrentAsync(CancellationToken.None);
         store.Control = Configured() with { Epoch = 2 };
         _time.Advance(TimeSpan.FromSeconds(5));
 
-        Assert.Equal(4, (await direction.CurrentAsync(CancellationToken.None)).Epoch);
+        Assert.Equal(4, (await controlReader.CurrentAsync(CancellationToken.None)).Epoch);
     }
 
     private static ReplicationControl Configured() => new()
@@ -151,7 +151,7 @@ public sealed class EpochFencingTests(DynaliteFixture dynalite)
     }
 
     private DynamoDbMirrorStore Store(MirrorOptions options, IReplicationControlStore control) =>
-        new(dynalite.Client, options, _time, new ReplicationDirection(control, Configured(), _time));
+        new(dynalite.Client, options, _time, new ReplicationControlReader(control, Configured(), _time));
 
     private static UserObservation Observation(string pool, string key, DateTimeOffset at, string name) => new()
     {

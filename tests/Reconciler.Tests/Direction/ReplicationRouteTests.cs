@@ -24,7 +24,7 @@ public sealed class ReplicationRouteTests(DynaliteFixture dynalite)
         var toPrimary = harness.NewPoller();
         var reverseState = harness.NewStateStore();
         var route = new ReplicationRoute(
-            new ReplicationDirection(control, Configured(), TimeProvider.System, TimeSpan.Zero),
+            new ReplicationControlReader(control, Configured(), TimeProvider.System, TimeSpan.Zero),
             [
                 new ReplicationLeg(Standby, FeedHarness.Region, toStandby, harness.NewStateStore(), FeedHarness.Buckets),
                 new ReplicationLeg(Primary, "us-east-1", toPrimary, reverseState, FeedHarness.Buckets),
@@ -49,7 +49,7 @@ public sealed class ReplicationRouteTests(DynaliteFixture dynalite)
         var control = new DynamoDbReplicationControlStore(dynalite.Client, harness.MirrorOptions);
         Assert.True(await control.TryAdvanceAsync(Reversed(TimeProvider.System.GetUtcNow()), 0, CancellationToken.None));
         var route = new ReplicationRoute(
-            new ReplicationDirection(control, Configured(), TimeProvider.System, TimeSpan.Zero),
+            new ReplicationControlReader(control, Configured(), TimeProvider.System, TimeSpan.Zero),
             [new ReplicationLeg(Primary, "us-east-1", harness.NewPoller(), harness.NewStateStore(), FeedHarness.Buckets)],
             NullLogger<ReplicationRoute>.Instance);
         await route.ActiveAsync(CancellationToken.None);
@@ -66,7 +66,7 @@ public sealed class ReplicationRouteTests(DynaliteFixture dynalite)
         var control = new DynamoDbReplicationControlStore(dynalite.Client, harness.MirrorOptions);
         Assert.True(await control.TryAdvanceAsync(Reversed(TimeProvider.System.GetUtcNow()), 0, CancellationToken.None));
         var route = new ReplicationRoute(
-            new ReplicationDirection(control, Configured(), TimeProvider.System, TimeSpan.Zero),
+            new ReplicationControlReader(control, Configured(), TimeProvider.System, TimeSpan.Zero),
             [new ReplicationLeg(Standby, FeedHarness.Region, harness.NewPoller(), harness.NewStateStore(), FeedHarness.Buckets)],
             NullLogger<ReplicationRoute>.Instance);
 

@@ -69,5 +69,5 @@ public sealed class CaptureDirectionTests(DynaliteFixture dynalite)
             new CaptureOptions { PrimaryPoolId = TriggerEvents.PrimaryPool, TriggerBudget = TimeSpan.FromSeconds(2) },
             NullLoggerFactory.Instance,
             TimeProvider.System,
-            new ReplicationDirection(control, Configured(), TimeProvider.System));
+            new ReplicationControlReader(control, Configured(), TimeProvider.System));
 }

@@ -182,8 +182,8 @@ public sealed class EventCaptureDirectionTests(DynaliteFixture dynalite)
             Assert.True(await control.TryAdvanceAsync(Reversed(), 0, CancellationToken.None));
         }
 
-        var direction = new ReplicationDirection(control, Configured(), TimeProvider.System);
-        var mirror = new DynamoDbMirrorStore(dynalite.Client, options, TimeProvider.System, direction);
+        var controlReader = new ReplicationControlReader(control, Configured(), TimeProvider.System);
+        var mirror = new DynamoDbMirrorStore(dynalite.Client, options, TimeProvider.System, controlReader);
         var sweeps = new DynamoDbSweepRequests(dynalite.Client, options);
         var capture = new CaptureOptions { PrimaryPoolId = PrimaryPool };
         var standby = withStandby ? _standby : null;
@@ -194,9 +194,9 @@ public sealed class EventCaptureDirectionTests(DynaliteFixture dynalite)
             capture,
             TimeProvider.System,
             NullLogger<EventCapture>.Instance,
-            direction,
+            controlReader,
             standby is null ? null : [new SourceReader(standby, false, TimeProvider.System)]);
-        var function = ReplicatorFunction.Create(dynalite.Client, _primary, options, capture, NullLoggerFactory.Instance, TimeProvider.System, direction, standby);
+        var function = ReplicatorFunction.Create(dynalite.Client, _primary, options, capture, NullLoggerFactory.Instance, TimeProvider.System, controlReader, standby);
         return new Harness(eventCapture, function, mirror, sweeps, options);
     }
 

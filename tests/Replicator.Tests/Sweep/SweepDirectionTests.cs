@@ -84,12 +84,12 @@ public sealed class SweepDirectionTests(DynaliteFixture dynalite)
         var options = await dynalite.NewTableAsync();
         var control = new DynamoDbReplicationControlStore(dynalite.Client, options);
         var configured = new ReplicationControl { Epoch = 0, SourceRegion = "us-east-1", SourcePoolId = PrimaryPool, TargetRegion = "us-west-2", TargetPoolId = StandbyPool };
-        var direction = new ReplicationDirection(control, configured, TimeProvider.System, TimeSpan.Zero);
-        var store = new DynamoDbMirrorStore(dynalite.Client, options, TimeProvider.System, direction);
+        var controlReader = new ReplicationControlReader(control, configured, TimeProvider.System, TimeSpan.Zero);
+        var store = new DynamoDbMirrorStore(dynalite.Client, options, TimeProvider.System, controlReader);
         var primary = new InMemoryUserDirectory(PrimaryPool);
         var standby = new InMemoryUserDirectory(StandbyPool);
         var sweep = new SourceSweep(primary, store, store, usernamesCaseSensitive: false, new SweepOptions(), TimeProvider.System, NullLogger<SourceSweep>.Instance,
-            direction, [new SweepSource(standby, store, store)]);
+            controlReader, [new SweepSource(standby, store, store)]);
         return (sweep, primary, standby, store, control, options);
     }
 
