@@ -71,20 +71,20 @@ public static class ReconcilerServiceCollectionExtensions
                 sp.GetRequiredService<IOptions<ReconcilerOptions>>().Value,
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILogger<FeedPoller>>(),
-                entry => sp.GetRequiredService<ReplicationRoute>().Accepts(entry)));
+                entry => sp.GetRequiredService<TargetLegs>().Accepts(entry)));
         }
 
         services.TryAddSingleton(sp => sp.GetRequiredKeyedService<FeedPoller>(PoolRoles.Standby));
         services.TryAddSingleton(sp =>
         {
             var buckets = sp.GetRequiredService<IOptions<MirrorOptions>>().Value.FeedBuckets;
-            ReplicationLeg Leg(string role) => new(
+            TargetLeg Leg(string role) => new(
                 Pool(sp, role).UserPoolId,
                 Pool(sp, role).Region,
                 sp.GetRequiredKeyedService<FeedPoller>(role),
                 sp.GetRequiredKeyedService<IReplicaStateStore>(role),
                 buckets);
-            return new ReplicationRoute(sp.GetRequiredService<ReplicationControlReader>(), [.. Roles.Select(Leg)], sp.GetRequiredService<ILogger<ReplicationRoute>>());
+            return new TargetLegs(sp.GetRequiredService<ReplicationControlReader>(), [.. Roles.Select(Leg)], sp.GetRequiredService<ILogger<TargetLegs>>());
         });
         return services;
     }
