@@ -21,7 +21,7 @@ public interface IDriftReporter
 /// differing groups, then every user with a difference, then what the standby has and the primary not — and compares
 /// again to report what remains.
 /// </summary>
-public sealed class DriftReporter(ReplicationScope scope, Converger converger, SyncOptions options, ILogger<DriftReporter> logger) : IDriftReporter
+public sealed class DriftReporter(SyncScope scope, Converger converger, SyncOptions options, ILogger<DriftReporter> logger) : IDriftReporter
 {
     public async Task<DriftReport> RunAsync(DriftRequest request, CancellationToken cancellationToken)
     {

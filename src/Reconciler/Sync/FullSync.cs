@@ -93,14 +93,14 @@ public sealed class SyncProgress
 /// nothing else for what was finished (the engine compares against the listing and makes no call for a user in step);
 /// a user created by the first run is found by the second, so none is created twice.
 /// </summary>
-public sealed class FullSync(ReplicationScope scope, Converger converger, SyncOptions options, ILogger<FullSync> logger)
+public sealed class FullSync(SyncScope scope, Converger converger, SyncOptions options, ILogger<FullSync> logger)
 {
     public async Task<SyncResult> RunAsync(SyncRequest request, SyncProgress? progress, CancellationToken cancellationToken)
     {
         progress ??= new SyncProgress();
         var started = scope.Time.GetTimestamp();
         progress.Enter("reading both pools");
-        var run = await scope.ReadAsync((pool, n) => { if (pool == "primary") { progress.SetListed(n); } }, cancellationToken);
+        var run = await scope.ReadAsync((pool, n) => { if (pool == "source") { progress.SetListed(n); } }, cancellationToken);
         var inputs = run.Inputs;
         var analysis = DriftDetector.Analyze(inputs, scope.Settings(run, showValues: false), scope.Time.GetUtcNow());
         var pending = analysis.UnmatchedStandbyUsers.Select(u => "user " + (u.Sub ?? u.Username))

@@ -35,26 +35,26 @@ public static class SyncServiceCollectionExtensions
         services.TryAddSingleton(sp =>
         {
             // Both pools as either end: the control item decides per run which is read and which written.
-            ReplicationSide Side(string role) => new(
+            PoolEnd End(string role) => new(
                 sp.GetRequiredKeyedService<IUserDirectory>(role),
                 ReconcilerServiceCollectionExtensions.Pool(sp, role).Region,
                 sp.GetRequiredKeyedService<IMirrorStore>(role),
                 sp.GetRequiredKeyedService<IMirrorCatalog>(role),
                 sp.GetRequiredKeyedService<IReplicaStateStore>(role),
                 sp.GetRequiredKeyedService<ApplyEngine>(role));
-            return new ReplicationScope(
+            return new SyncScope(
                 sp.GetRequiredService<ReplicationControlReader>(),
-                Side(PoolRoles.Primary),
-                Side(PoolRoles.Standby),
+                End(PoolRoles.Primary),
+                End(PoolRoles.Standby),
                 sp.GetRequiredService<IOptions<ReplicationOptions>>().Value,
                 sp.GetRequiredService<TimeProvider>());
         });
         services.TryAddSingleton(sp => new Converger());
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<SyncOptions>>().Value);
         services.TryAddSingleton(sp => new FullSync(
-            sp.GetRequiredService<ReplicationScope>(), sp.GetRequiredService<Converger>(), sp.GetRequiredService<SyncOptions>(), sp.GetRequiredService<ILogger<FullSync>>()));
+            sp.GetRequiredService<SyncScope>(), sp.GetRequiredService<Converger>(), sp.GetRequiredService<SyncOptions>(), sp.GetRequiredService<ILogger<FullSync>>()));
         services.TryAddSingleton(sp => new DriftReporter(
-            sp.GetRequiredService<ReplicationScope>(), sp.GetRequiredService<Converger>(), sp.GetRequiredService<SyncOptions>(), sp.GetRequiredService<ILogger<DriftReporter>>()));
+            sp.GetRequiredService<SyncScope>(), sp.GetRequiredService<Converger>(), sp.GetRequiredService<SyncOptions>(), sp.GetRequiredService<ILogger<DriftReporter>>()));
         services.TryAddSingleton<IDriftReporter>(sp => sp.GetRequiredService<DriftReporter>());
         services.TryAddSingleton<IReportStore>(sp => ReportStoreFactory.Create(
             sp.GetRequiredService<IOptions<DriftOptions>>().Value,
