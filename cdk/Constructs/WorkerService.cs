@@ -9,6 +9,7 @@ using Amazon.CDK.AWS.S3;
 using Amazon.CDK.AWS.Scheduler;
 using Constructs;
 using IdentityReplicator.Cdk.Config;
+using IdentityReplicator.Core.Configuration;
 using HealthCheck = Amazon.CDK.AWS.ECS.HealthCheck;
 
 namespace IdentityReplicator.Cdk.Constructs;
