@@ -6,7 +6,7 @@ namespace IdentityReplicator.Core.Compare;
 /// <summary>
 /// Compares a primary user with its standby counterpart by the rules replication follows: replicated attributes
 /// (a missing <c>*_verified</c> flag reads as "false"), enabled flag, the standby status the primary status maps to
-/// (<see cref="UserStatuses.StandbyStatusFor"/>), and group memberships. Differences are field names, never values.
+/// (<see cref="UserStatuses.TargetStatusFor"/>), and group memberships. Differences are field names, never values.
 /// Drift reports, failover preflight, the demo and the benchmarks all compare by these rules, so they live in Core.
 /// </summary>
 public static class UserComparison
@@ -20,7 +20,7 @@ public static class UserComparison
     private static readonly string[] VerifiedFlags = ["email_verified", "phone_number_verified"];
 
     /// <summary>Whether the primary user is one replication copies (unconfirmed and federated users are not).</summary>
-    public static bool IsReplicated(DirectoryUser primary) => UserStatuses.StandbyStatusFor(primary.Status) is not null;
+    public static bool IsReplicated(DirectoryUser primary) => UserStatuses.TargetStatusFor(primary.Status) is not null;
 
     public static IReadOnlyList<string> Compare(
         DirectoryUser primary,
@@ -29,7 +29,7 @@ public static class UserComparison
         IReadOnlyCollection<string>? standbyGroups,
         Func<string, bool> isReplicatedAttribute)
     {
-        var expectedStatus = UserStatuses.StandbyStatusFor(primary.Status);
+        var expectedStatus = UserStatuses.TargetStatusFor(primary.Status);
         if (expectedStatus is null)
         {
             return [];

@@ -104,7 +104,7 @@ public static partial class DriftDetector
 
             if (differences.Contains(UserComparison.Status))
             {
-                items.Add(row with { Kind = DriftKind.Status, Expected = UserStatuses.StandbyStatusFor(primary.Status), Actual = standby.Status });
+                items.Add(row with { Kind = DriftKind.Status, Expected = UserStatuses.TargetStatusFor(primary.Status), Actual = standby.Status });
             }
 
             if (differences.Contains(UserComparison.Groups))

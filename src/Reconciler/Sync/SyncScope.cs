@@ -56,7 +56,7 @@ public sealed class SyncScope
     public async Task<ScopeRun> ReadAsync(Action<string, int>? listed, CancellationToken cancellationToken)
     {
         var (control, source, target) = await DirectionAsync(cancellationToken);
-        var targetPool = await target.Engine.DescribeStandbyAsync(cancellationToken);
+        var targetPool = await target.Engine.DescribeTargetAsync(cancellationToken);
         var sourceRead = PoolInventory.ReadAsync(source.Pool, Replication.UsernamesCaseSensitive, Time, cancellationToken, n => listed?.Invoke("source", n));
         var targetRead = PoolInventory.ReadAsync(target.Pool, targetPool.CaseSensitive, Time, cancellationToken, n => listed?.Invoke("target", n));
         var mirrorRead = target.Catalog.ReadAllAsync(target.Region, cancellationToken);

@@ -126,9 +126,9 @@ public sealed class UserComparisonTests
     [InlineData(UserStatuses.ExternalProvider, null)]
     [InlineData(UserStatuses.Archived, null)]
     [InlineData(UserStatuses.Unknown, null)]
-    public void StandbyStatusFor_PrimaryStatus_MapsToTheStandbyStatusOrNotReplicated(string primaryStatus, string? expected)
+    public void TargetStatusFor_SourceStatus_MapsToTheTargetStatusOrNotReplicated(string sourceStatus, string? expected)
     {
-        Assert.Equal(expected, UserStatuses.StandbyStatusFor(primaryStatus));
+        Assert.Equal(expected, UserStatuses.TargetStatusFor(sourceStatus));
     }
 
     [Fact]
@@ -190,7 +190,7 @@ public sealed class UserComparisonTests
                 $"unexpected difference '{d}'"));
             Assert.DoesNotContain(differences, d => d.Contains("value", StringComparison.Ordinal));
 
-            var mirror = primary with { Status = UserStatuses.StandbyStatusFor(primary.Status) ?? primary.Status };
+            var mirror = primary with { Status = UserStatuses.TargetStatusFor(primary.Status) ?? primary.Status };
             Assert.Empty(UserComparison.Compare(primary, null, mirror, null, AllButExcluded));
         });
 }
