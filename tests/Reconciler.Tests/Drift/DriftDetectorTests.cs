@@ -175,6 +175,27 @@ public sealed class DriftDetectorTests
         Assert.Contains("4 differences between the pools.", DriftFormats.Render(report, DriftFormat.Text), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Render_Json_NamesTheTwoPoolsAndTheTargetUserAsSchemaOneDoes()
+    {
+        // Schema 1 (docs/drift-report.md) calls the source and the target "primary" and "standby", whichever way
+        // replication runs: the code's names for them must not leak into the report.
+        var alice = new DirectoryUser("alice", "sub-a", Attributes("alice", 0), true, UserStatuses.Confirmed);
+        var bob = new DirectoryUser("bob", "sub-b", Attributes("bob", 0), true, UserStatuses.Confirmed);
+        var inputs = Inputs([new(alice, [])], [], [new(alice with { Attributes = Attributes("alice", 1) }, []), new(bob, [])], []);
+        var report = DriftDetector.Analyze(inputs, Settings with { ShowValues = true }, Now).Report;
+
+        var json = JsonNode.Parse(DriftFormats.Render(report, DriftFormat.Json))!;
+
+        Assert.Equal("primary_1", json["primary"]!["userPoolId"]!.GetValue<string>());
+        Assert.Equal("standby_1", json["standby"]!["userPoolId"]!.GetValue<string>());
+        var differences = json["differences"]!.AsArray();
+        var attributes = differences.Single(d => d!["kind"]!.GetValue<string>() == "attributes")!;
+        Assert.Equal(("tier-0", "tier-1"), (attributes["fields"]![0]!["primary"]!.GetValue<string>(), attributes["fields"]![0]!["standby"]!.GetValue<string>()));
+        var extra = differences.Single(d => d!["kind"]!.GetValue<string>() == "userExtra")!;
+        Assert.Equal(("bob", "sub-b"), (extra["standbyUsername"]!.GetValue<string>(), extra["standbySub"]!.GetValue<string>()));
+    }
+
     private static Dictionary<string, string> Attributes(string name, int tier) => new(StringComparer.Ordinal)
     {
         ["email"] = name.Contains('@', StringComparison.Ordinal) ? name : $"{name}@example.com",
