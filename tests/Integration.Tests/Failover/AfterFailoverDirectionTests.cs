@@ -42,9 +42,9 @@ public sealed class AfterFailoverDirectionTests
         Assert.Equal(["ada@example.com", "bea@example.com"], oldPrimary.Select(u => u.Attributes!.Single(a => a.Name == "email").Value).Order(StringComparer.Ordinal));
         Assert.Equal("gold", oldPrimary.Single(u => u.Attributes!.Any(a => a.Value == "ada@example.com")).Attributes!.Single(a => a.Name == "custom:tier").Value);
         var report = await tools.DriftAsync();
-        Assert.Equal(sandbox.Standby.UserPoolId, report.Primary.UserPoolId);
-        Assert.Equal(sandbox.Standby.Region, report.Primary.Region);
-        Assert.Equal(sandbox.Primary.UserPoolId, report.Standby.UserPoolId);
+        Assert.Equal(sandbox.Standby.UserPoolId, report.Source.UserPoolId);
+        Assert.Equal(sandbox.Standby.Region, report.Source.Region);
+        Assert.Equal(sandbox.Primary.UserPoolId, report.Target.UserPoolId);
         Assert.True(report.Summary.InSync, string.Join("; ", report.Differences.Select(d => $"{d.Kind} {d.Detail}")));
         _ = ada;
     }
