@@ -15,7 +15,7 @@ namespace IdentityReplicator.Core.Mirror;
 /// (optimistic concurrency), retrying on contention. A feed position is written only when content changed.
 /// With a <see cref="ReplicationControlReader"/>, only the current writable source pool may record, and every item
 /// carries the epoch it was written in (<c>ep</c>): a writer holding an older epoch is refused with
-/// <see cref="StaleEpochException"/>, so an old primary that comes back cannot overwrite the new one.
+/// <see cref="StaleEpochException"/>, so an old source that comes back cannot overwrite the new one.
 /// </summary>
 public sealed partial class DynamoDbMirrorStore : IMirrorStore
 {
