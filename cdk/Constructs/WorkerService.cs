@@ -35,8 +35,8 @@ public sealed class WorkerServiceProps
 /// <summary>
 /// The worker (<c>idrep worker</c>, the Dockerfile at the repository root) as a Fargate service: the reconciler, hint
 /// completion and the source sweep. One task runs in the standby's Region; the primary's holds a dormant service
-/// (no task) to scale up if the standby's Region is lost. A worker holds both directions and follows the replication
-/// control item, so a failover needs no change here. In the standby's Region, EventBridge Scheduler also starts the
+/// (no task) to scale up if the standby's Region is lost. A worker writes whichever pool the control names as the
+/// target, so a failover needs no change here. In the standby's Region, EventBridge Scheduler also starts the
 /// same task definition as <c>idrep drift --publish</c> on <c>driftSchedule</c>.
 /// </summary>
 public sealed class WorkerService : Construct

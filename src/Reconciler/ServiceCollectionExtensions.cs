@@ -16,8 +16,8 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>
 /// The reconciler's registrations, one per concern, each safe to call again: <see cref="AddApplyEngines"/> (what writes
 /// a pool), <see cref="AddChangeFeed"/> (what follows the mirror table's feed) and <see cref="AddReconciler"/> (the
-/// worker's hosted service). Every service exists once per pool, keyed by its role (<see cref="PoolRoles"/>): replication
-/// writes the standby until a failover and the configured primary after it. The unkeyed ones are the standby's.
+/// worker's hosted service). Every service exists once per configured pool, keyed by its role (<see cref="PoolRoles"/>),
+/// since either may be the target; the unkeyed ones are the standby's.
 /// </summary>
 public static class ReconcilerServiceCollectionExtensions
 {

@@ -26,10 +26,10 @@ internal static partial class Log
     [LoggerMessage(EventId = 1010, Level = LogLevel.Debug, Message = "Hint for {User} completed: {Outcome}")]
     public static partial void HintCompleted(ILogger logger, string user, string outcome);
 
-    [LoggerMessage(EventId = 1011, Level = LogLevel.Debug, Message = "Hint for {User}: not in the primary yet (attempt {Attempt}); retrying")]
+    [LoggerMessage(EventId = 1011, Level = LogLevel.Debug, Message = "Hint for {User}: not in the source pool yet (attempt {Attempt}); retrying")]
     public static partial void HintNotYetVisible(ILogger logger, string user, int attempt);
 
-    [LoggerMessage(EventId = 1012, Level = LogLevel.Information, Message = "Hint for {User} abandoned after {Seconds:0} s: the user never appeared in the primary (a sign-up that failed after its PreSignUp trigger)")]
+    [LoggerMessage(EventId = 1012, Level = LogLevel.Information, Message = "Hint for {User} abandoned after {Seconds:0} s: the user never appeared in the source pool (a sign-up that failed after its PreSignUp trigger)")]
     public static partial void HintAbandoned(ILogger logger, string user, double seconds);
 
     [LoggerMessage(EventId = 1013, Level = LogLevel.Warning, Message = "Hint for {User} failed ({Reason}); it stays queued and is retried")]

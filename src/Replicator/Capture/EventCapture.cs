@@ -15,7 +15,7 @@ public enum EventCaptureOutcome
     /// <summary>The user or group was read and recorded (changed, unchanged or stale).</summary>
     Recorded,
 
-    /// <summary>The user or group is gone from the primary: a tombstone was recorded.</summary>
+    /// <summary>The user or group is gone from the source: a tombstone was recorded.</summary>
     Tombstoned,
 
     /// <summary>Nothing in the event identified a user or group: a sweep of the pool was requested.</summary>
@@ -40,21 +40,19 @@ public enum EventCaptureOutcome
 public sealed record EventCaptureResult(EventCaptureOutcome Outcome, string Kind, string Detail);
 
 /// <summary>
-/// Captures changes that fire no Cognito trigger, from events: CloudTrail records of Cognito API calls (delivered by
-/// EventBridge) and <c>IdentityReplicator.UserChanged</c> hints published by applications. It never trusts what the
-/// event says the state is (CloudTrail redacts it anyway): it reads the user or group from the primary again and
-/// records that. It never deletes what exists: a username becomes a tombstone only when the source pool has no user
-/// by it (and, for a user named by sub, the mirror's record of that username carries that sub) — a late or repeated
-/// event about an old sub whose username was taken again records the user who holds it now. An event that names a
-/// user the source pool does not have and the mirror never recorded is counted <see cref="EventCaptureOutcome.Unresolved"/>
-/// and dropped; only an event that names the source pool but no user asks for a sweep of the pool. Identifiers Cognito
-/// would reject (<see cref="CognitoIdentifiers"/>), or did reject, make the event <see cref="EventCaptureOutcome.Invalid"/>:
-/// dropped once, never retried.
-/// With a <see cref="ReplicationControlReader"/> it captures the pool the replication control names as the writable source
-/// — the configured primary (<paramref name="reader"/>) before any failover, after one the old standby, read through
-/// its own reader in <paramref name="otherPools"/> — and ignores every other pool's events before reading Cognito (the
-/// reconciler's own calls on the target must not echo back, nor cost a read).
+/// Captures changes that fire no Cognito trigger, from events (CloudTrail records of Cognito API calls, applications'
+/// <c>IdentityReplicator.UserChanged</c> hints): it reads the user or group the event names from the source pool —
+/// <paramref name="reader"/>'s or one of <paramref name="otherPools"/> — and records that; other pools' events are ignored unread.
 /// </summary>
+/// <remarks>
+/// It never trusts what the event says the state is (CloudTrail redacts it anyway), and never deletes what exists: a
+/// username becomes a tombstone only when the source has no user by it (and, for a user named by sub, the mirror's
+/// record of that username carries that sub) — a late or repeated event about an old sub whose username was taken again
+/// records the user who holds it now. An event that names a user the source does not have and the mirror never recorded
+/// is counted <see cref="EventCaptureOutcome.Unresolved"/> and dropped; only an event that names the source pool but no
+/// user asks for a sweep of it. Identifiers Cognito would reject (<see cref="CognitoIdentifiers"/>), or did reject,
+/// make the event <see cref="EventCaptureOutcome.Invalid"/>: dropped once, never retried.
+/// </remarks>
 public sealed class EventCapture(
     SourceReader reader,
     IMirrorStore mirror,
@@ -66,7 +64,7 @@ public sealed class EventCapture(
     IReadOnlyList<SourceReader>? otherPools = null)
 {
     /// <summary>
-    /// Handles one EventBridge event. Throws only if the primary or the mirror failed (so the delivery is retried):
+    /// Handles one EventBridge event. Throws only if the source pool or the mirror failed (so the delivery is retried):
     /// an event that can never succeed returns <see cref="EventCaptureOutcome.Malformed"/> or <see cref="EventCaptureOutcome.Invalid"/>.
     /// </summary>
     public async Task<EventCaptureResult> HandleAsync(JsonObject envelope, CancellationToken cancellationToken)

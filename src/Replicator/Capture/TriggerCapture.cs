@@ -11,9 +11,8 @@ namespace IdentityReplicator.Replicator.Capture;
 /// The Cognito trigger handler. It records what the event says about the user (or, where the user does not exist
 /// yet, a hint to read it) and always hands the event back unchanged, within <see cref="CaptureOptions.TriggerBudget"/>:
 /// replication must never fail or delay a sign-up or sign-in. Failures are logged without personal data,
-/// counted, and left to the sweep and drift repair. With a <see cref="ReplicationControlReader"/> it captures the pool
-/// the replication control names as the writable source (after a failover, the old standby) instead of
-/// <see cref="CaptureOptions.PrimaryPoolId"/>.
+/// counted, and left to the sweep and drift repair. It records only events of the control's writable source pool
+/// (without a <paramref name="controlReader"/>, of <see cref="CaptureOptions.PrimaryPoolId"/>).
 /// </summary>
 public sealed class TriggerCapture(
     IMirrorStore mirror,
