@@ -227,7 +227,7 @@ public sealed class DnsStep : FailoverStep
 
 /// <summary>
 /// Verifies the cut-over from the outside: every health probe of the target side answers (HTTP 2xx, Route 53 health
-/// check healthy) and the monitoring user signs in to the new primary pool. Retried until <see cref="TimeoutsPlan.Verify"/>.
+/// check healthy) and the monitoring user signs in to the pool the run moves to. Retried until <see cref="TimeoutsPlan.Verify"/>.
 /// </summary>
 public sealed class VerifyStep : FailoverStep
 {

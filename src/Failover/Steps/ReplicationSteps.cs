@@ -8,7 +8,7 @@ namespace IdentityReplicator.Failover.Steps;
 
 /// <summary>
 /// Fences the old source: a new epoch in the control item with writes switched off, so from now on the mirror table
-/// refuses snapshots from the old primary (and from anyone holding the old epoch). Replication keeps draining what
+/// refuses snapshots from it (and from anyone holding the old epoch). Replication keeps draining what
 /// was recorded before.
 /// </summary>
 public sealed class FenceStep : FailoverStep
@@ -109,8 +109,8 @@ public sealed class DrainStep : FailoverStep
 }
 
 /// <summary>
-/// Reverses replication: a new epoch naming the new primary as the writable source and the old one as the target.
-/// Capture and the reconciler follow it within seconds; a user who signs up in the new primary reaches the old one.
+/// Reverses replication: a new epoch naming the pool the run moves to as the writable source and the other as the
+/// target. Capture and the reconciler follow it within seconds.
 /// </summary>
 public sealed class ReverseReplicationStep : FailoverStep
 {

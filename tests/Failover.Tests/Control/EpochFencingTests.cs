@@ -7,7 +7,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace IdentityReplicator.Failover.Tests.Control;
 
-/// <summary>After a failover the mirror table takes snapshots only from the new primary, under the new epoch.</summary>
+/// <summary>After a failover the mirror table takes snapshots only from the new source, under the new epoch.</summary>
 [Collection(DynaliteCollection.Name)]
 public sealed class EpochFencingTests(DynaliteFixture dynalite)
 {
@@ -17,11 +17,11 @@ public sealed class EpochFencingTests(DynaliteFixture dynalite)
     private readonly FakeTimeProvider _time = new(T0);
 
     [Fact]
-    public async Task RecordUser_FromTheOldPrimaryAfterFailover_IsRefusedAndTheSnapshotKept()
+    public async Task RecordUser_FromThePrimaryAfterFailover_IsRefusedAndTheSnapshotKept()
     {
         var (options, control) = await TableAsync();
-        var oldPrimary = Store(options, control);
-        await oldPrimary.RecordUserAsync(Observation(Primary, "alice", T0, "before"), CancellationToken.None);
+        var oldSource = Store(options, control);
+        await oldSource.RecordUserAsync(Observation(Primary, "alice", T0, "before"), CancellationToken.None);
         await FailOverAsync(control);
 
         var error = await Assert.ThrowsAsync<StaleEpochException>(() => Store(options, control).RecordUserAsync(Observation(Primary, "alice", T0.AddMinutes(1), "stale"), CancellationToken.None));
@@ -29,7 +29,7 @@ public sealed class EpochFencingTests(DynaliteFixture dynalite)
         Assert.Equal(Primary, error.PoolId);
         Assert.Equal(2, error.Epoch);
         Assert.Contains("epoch 2", error.Message, StringComparison.Ordinal);
-        var snapshot = await oldPrimary.GetUserAsync("alice", CancellationToken.None);
+        var snapshot = await oldSource.GetUserAsync("alice", CancellationToken.None);
         Assert.Equal("before", snapshot!.Profile!.Attributes["name"]);
     }
 
@@ -43,19 +43,19 @@ public sealed class EpochFencingTests(DynaliteFixture dynalite)
         var stale = new DynamoDbMirrorStore(dynalite.Client, options, _time, staleDirection);
         await stale.RecordUserAsync(Observation(Primary, "bob", T0, "before"), CancellationToken.None);
         await FailOverAsync(control);
-        var newPrimary = Store(options, control);
-        await newPrimary.RecordUserAsync(Observation(Standby, "bob", T0.AddSeconds(10), "after failover"), CancellationToken.None);
+        var newSource = Store(options, control);
+        await newSource.RecordUserAsync(Observation(Standby, "bob", T0.AddSeconds(10), "after failover"), CancellationToken.None);
 
         await Assert.ThrowsAsync<StaleEpochException>(() => stale.RecordUserAsync(Observation(Primary, "bob", T0.AddSeconds(20), "stale"), CancellationToken.None));
 
-        var snapshot = await newPrimary.GetUserAsync("bob", CancellationToken.None);
+        var snapshot = await newSource.GetUserAsync("bob", CancellationToken.None);
         Assert.Equal("after failover", snapshot!.Profile!.Attributes["name"]);
         Assert.Equal(Standby, snapshot.SourcePoolId);
         Assert.Equal("2", (await RawAsync(options, "bob"))["ep"].N);
     }
 
     [Fact]
-    public async Task RecordUser_FromTheNewPrimaryAfterFailover_IsRecordedUnderTheNewEpoch()
+    public async Task RecordUser_FromTheStandbyAfterFailover_IsRecordedUnderTheNewEpoch()
     {
         var (options, control) = await TableAsync();
         await FailOverAsync(control);
@@ -77,7 +77,7 @@ public sealed class EpochFencingTests(DynaliteFixture dynalite)
     }
 
     [Fact]
-    public async Task RecordGroup_FromTheOldPrimaryAfterFailover_IsRefused()
+    public async Task RecordGroup_FromThePrimaryAfterFailover_IsRefused()
     {
         var (options, control) = await TableAsync();
         await FailOverAsync(control);

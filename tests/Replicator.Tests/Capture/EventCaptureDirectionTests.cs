@@ -105,7 +105,7 @@ public sealed class EventCaptureDirectionTests(DynaliteFixture dynalite)
     }
 
     [Fact]
-    public async Task HandleAsync_ControlReversed_OldPrimarysEventsAreIgnoredWithoutACognitoRead()
+    public async Task HandleAsync_ControlReversed_PrimarysEventsAreIgnoredWithoutACognitoRead()
     {
         var h = await CreateAsync(reversed: true);
         var username = _primary.Seed("eve@example.com", Attributes("eve@example.com"));
@@ -130,7 +130,7 @@ public sealed class EventCaptureDirectionTests(DynaliteFixture dynalite)
     }
 
     [Fact]
-    public async Task HandleAsync_ControlReversedAndTheSubIsOneTheOldPrimaryRecorded_WritesNoTombstone()
+    public async Task HandleAsync_ControlReversedAndTheSubIsOneThePrimaryRecorded_WritesNoTombstone()
     {
         // The mirror's record still names the primary's user (its UUID username, its sub): the standby has no user by
         // that username, but that says nothing about whether the user is gone.
