@@ -166,7 +166,7 @@ public sealed class ReconcilerHealth
     {
         if (StartedAt is null)
         {
-            return (false, "starting: checking the mirror table and the standby pool");
+            return (false, "starting: checking the mirror table and the target pool");
         }
 
         if (LastPollAt is not { } last || now - last > window)

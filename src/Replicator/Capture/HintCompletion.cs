@@ -63,7 +63,7 @@ public sealed class HintCompletion(
                 return;
             }
 
-            // Hints are mostly brand-new users (no groups yet): read the profile only and spare the primary's
+            // Hints are mostly brand-new users (no groups yet): read the profile only and spare the source's
             // UserResourceRead quota. Later membership changes are captured by the sweep and CloudTrail events.
             var observation = await poolReader.ReadUserAsync(first.Username, CaptureSource.PrimaryRead, includeGroups: false, cancellationToken);
             if (observation is null)
