@@ -1,4 +1,5 @@
 using Amazon.CDK;
+using IdentityReplicator.Core.Configuration;
 using IdentityReplicator.Cdk.Config;
 using IdentityReplicator.Cdk.Stacks;
 
@@ -35,14 +36,14 @@ public static class IdentityReplicatorApp
         });
         primaryData.AddDependency(standbyData);
 
-        var sides = new Sides(primaryData, standbyData);
+        var dataStacks = new PerPool<DataStack>(primaryData, standbyData);
         var primaryApp = new AppStack(app, $"{Prefix}-Primary", new AppStackProps
         {
             Env = In(config.PrimaryRegion),
             CrossRegionReferences = true,
             Config = config,
             Role = PoolRole.Primary,
-            Sides = sides,
+            DataStacks = dataStacks,
             Description = "IdentityReplicator in the primary Region: the Replicator function, a dormant worker, the failover operator's policy",
         });
         var standbyApp = new AppStack(app, $"{Prefix}-Standby", new AppStackProps
@@ -51,7 +52,7 @@ public static class IdentityReplicatorApp
             CrossRegionReferences = true,
             Config = config,
             Role = PoolRole.Standby,
-            Sides = sides,
+            DataStacks = dataStacks,
             Description = "IdentityReplicator in the standby Region: the Replicator function, the worker, drift reports, dashboard and alarms",
         });
         primaryApp.AddDependency(primaryData);
@@ -59,16 +60,4 @@ public static class IdentityReplicatorApp
         standbyApp.AddDependency(primaryApp);
         return [standbyData, primaryData, primaryApp, standbyApp];
     }
-}
-
-public enum PoolRole
-{
-    Primary,
-    Standby,
-}
-
-/// <summary>Both Regions' data stacks, for what one side needs of the other.</summary>
-public sealed record Sides(DataStack Primary, DataStack Standby)
-{
-    public DataStack Of(PoolRole role) => role == PoolRole.Primary ? Primary : Standby;
 }

@@ -11,7 +11,7 @@ namespace IdentityReplicator.Cdk.Constructs;
 /// </summary>
 public static class Permissions
 {
-    /// <summary>The Replicator function reading a pool to capture a user or group (PrimaryReader).</summary>
+    /// <summary>The Replicator function reading a pool to capture a user or group (SourceReader).</summary>
     public static readonly string[] CaptureReads =
         ["cognito-idp:AdminGetUser", "cognito-idp:ListUsers", "cognito-idp:AdminListGroupsForUser", "cognito-idp:GetGroup"];
 

@@ -9,6 +9,7 @@ using Amazon.CDK.AWS.Logs;
 using Amazon.CDK.AWS.SQS;
 using Constructs;
 using IdentityReplicator.Cdk.Config;
+using IdentityReplicator.Core.Configuration;
 using IdentityReplicator.Core.EventBridge;
 using IdentityReplicator.Replicator.Capture;
 

@@ -9,6 +9,7 @@ using Amazon.CDK.AWS.S3;
 using Amazon.CDK.AWS.Scheduler;
 using Constructs;
 using IdentityReplicator.Cdk.Config;
+using IdentityReplicator.Core.Configuration;
 using HealthCheck = Amazon.CDK.AWS.ECS.HealthCheck;
 
 namespace IdentityReplicator.Cdk.Constructs;
@@ -33,9 +34,9 @@ public sealed class WorkerServiceProps
 
 /// <summary>
 /// The worker (<c>idrep worker</c>, the Dockerfile at the repository root) as a Fargate service: the reconciler, hint
-/// completion and the primary sweep. One task runs in the standby's Region; the primary's holds a dormant service
-/// (no task) to scale up if the standby's Region is lost. A worker holds both directions and follows the replication
-/// control item, so a failover needs no change here. In the standby's Region, EventBridge Scheduler also starts the
+/// completion and the source sweep. One task runs in the standby's Region; the primary's holds a dormant service
+/// (no task) to scale up if the standby's Region is lost. A worker writes whichever pool the control names as the
+/// target, so a failover needs no change here. In the standby's Region, EventBridge Scheduler also starts the
 /// same task definition as <c>idrep drift --publish</c> on <c>driftSchedule</c>.
 /// </summary>
 public sealed class WorkerService : Construct

@@ -2,6 +2,7 @@ using Amazon.CDK;
 using Constructs;
 using IdentityReplicator.Cdk.Config;
 using IdentityReplicator.Cdk.Constructs;
+using IdentityReplicator.Core.Configuration;
 
 namespace IdentityReplicator.Cdk.Stacks;
 
@@ -11,7 +12,7 @@ public sealed class AppStackProps : StackProps
 
     public required PoolRole Role { get; init; }
 
-    public required Sides Sides { get; init; }
+    public required PerPool<DataStack> DataStacks { get; init; }
 }
 
 /// <summary>
@@ -25,15 +26,15 @@ public sealed class AppStack : Stack
         : base(scope, id, props)
     {
         var config = props.Config;
-        var sides = props.Sides;
-        var local = sides.Of(props.Role);
+        var dataStacks = props.DataStacks;
+        var local = dataStacks.For(props.Role);
 
         Replicator = new ReplicatorFunction(this, "Replicator", new ReplicatorFunctionProps
         {
             Config = config,
             Role = props.Role,
-            PrimaryPoolId = sides.Primary.UserPoolId,
-            StandbyPoolId = sides.Standby.UserPoolId,
+            PrimaryPoolId = dataStacks.Primary.UserPoolId,
+            StandbyPoolId = dataStacks.Standby.UserPoolId,
             KeyArn = local.Key.KeyArn,
         });
 
@@ -42,10 +43,10 @@ public sealed class AppStack : Stack
         {
             Config = config,
             Role = props.Role,
-            PrimaryPoolId = sides.Primary.UserPoolId,
-            StandbyPoolId = sides.Standby.UserPoolId,
-            PrimaryKeyArn = sides.Primary.Key.KeyArn,
-            StandbyKeyArn = sides.Standby.Key.KeyArn,
+            PrimaryPoolId = dataStacks.Primary.UserPoolId,
+            StandbyPoolId = dataStacks.Standby.UserPoolId,
+            PrimaryKeyArn = dataStacks.Primary.Key.KeyArn,
+            StandbyKeyArn = dataStacks.Standby.Key.KeyArn,
             Reports = reports?.Bucket,
         });
 
@@ -62,10 +63,10 @@ public sealed class AppStack : Stack
             var policy = new FailoverOperatorPolicy(this, "FailoverOperator", new FailoverOperatorPolicyProps
             {
                 Config = config,
-                PrimaryPoolId = sides.Primary.UserPoolId,
-                StandbyPoolId = sides.Standby.UserPoolId,
-                PrimaryKeyArn = sides.Primary.Key.KeyArn,
-                StandbyKeyArn = sides.Standby.Key.KeyArn,
+                PrimaryPoolId = dataStacks.Primary.UserPoolId,
+                StandbyPoolId = dataStacks.Standby.UserPoolId,
+                PrimaryKeyArn = dataStacks.Primary.Key.KeyArn,
+                StandbyKeyArn = dataStacks.Standby.Key.KeyArn,
             });
             Output("FailoverOperatorPolicyArn", policy.Policy.ManagedPolicyArn, "Attach to the role that runs idrep failover");
         }

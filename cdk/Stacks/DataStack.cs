@@ -4,6 +4,7 @@ using Amazon.CDK.AWS.KMS;
 using Constructs;
 using IdentityReplicator.Cdk.Config;
 using IdentityReplicator.Cdk.Constructs;
+using IdentityReplicator.Core.Configuration;
 using IdentityReplicator.Core.Mirror;
 using Attribute = Amazon.CDK.AWS.DynamoDB.Attribute;
 

@@ -39,14 +39,14 @@ internal static partial class Log
     [LoggerMessage(EventId = 2006, Level = LogLevel.Information, Message = "Reconciler started for target pool {PoolId} in {Region}: {Buckets} feed buckets, resuming from {Resumed} saved checkpoints, {Parked} parked entities")]
     public static partial void Started(ILogger logger, string poolId, string region, int buckets, int resumed, int parked);
 
-    [LoggerMessage(EventId = 2007, Level = LogLevel.Debug, Message = "Deleted user {Entity} has no known counterpart in the standby; nothing to delete")]
+    [LoggerMessage(EventId = 2007, Level = LogLevel.Debug, Message = "Deleted user {Entity} has no known counterpart in the target pool; nothing to delete")]
     public static partial void NoCounterpart(ILogger logger, string entity);
 
-    [LoggerMessage(EventId = 2009, Level = LogLevel.Information, Message = "Deleted standby user {User}: no primary user stands for it")]
+    [LoggerMessage(EventId = 2009, Level = LogLevel.Information, Message = "Deleted target user {User}: no source user stands for it")]
     public static partial void DeletedUnmatched(ILogger logger, string user);
 
-    [LoggerMessage(EventId = 2010, Level = LogLevel.Information, Message = "Sync read {PrimaryUsers} primary users and {PrimaryGroups} groups, {StandbyUsers} standby users; {Differences} differences")]
-    public static partial void SyncRead(ILogger logger, int primaryUsers, int primaryGroups, int standbyUsers, int differences);
+    [LoggerMessage(EventId = 2010, Level = LogLevel.Information, Message = "Sync read {SourceUsers} source users and {SourceGroups} groups, {TargetUsers} target users; {Differences} differences")]
+    public static partial void SyncRead(ILogger logger, int sourceUsers, int sourceGroups, int targetUsers, int differences);
 
     [LoggerMessage(EventId = 2011, Level = LogLevel.Warning, Message = "Sync could not converge user {User} ({Reason}); the next run retries it")]
     public static partial void SyncUserFailed(ILogger logger, string user, string reason);

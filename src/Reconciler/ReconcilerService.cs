@@ -12,11 +12,11 @@ namespace IdentityReplicator.Reconciler;
 /// <summary>
 /// The reconciler's hosted service: checks the mirror table, then polls the change feed until the host stops —
 /// quickly while changes flow, backing off to <see cref="ReconcilerOptions.IdlePollInterval"/> when quiet. A failed
-/// pass is logged and retried; only cancellation ends it. Positions are saved on the way out. Which pool it applies to
-/// follows the replication control item (<see cref="ReplicationRoute"/>), so after a failover it runs the other way.
+/// pass is logged and retried; only cancellation ends it. Positions are saved on the way out. It applies to the pool the
+/// control names as the target (<see cref="TargetLegs"/>).
 /// </summary>
 public sealed class ReconcilerService(
-    ReplicationRoute route,
+    TargetLegs legs,
     ReconcilerStartup startup,
     ReconcilerHealth health,
     ApplyEngine engine,
@@ -27,7 +27,7 @@ public sealed class ReconcilerService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await startup.RunAsync(stoppingToken);
-        ReplicationMetrics.FeedBehind(() => route.Active?.Behind.TotalSeconds ?? 0);
+        ReplicationMetrics.FeedBehind(() => legs.Active?.Behind.TotalSeconds ?? 0);
         ReplicationMetrics.ParkedNow(() => engine.ParkedCount);
         health.Started(time.GetUtcNow());
         var idle = options.Value.PollInterval;
@@ -36,7 +36,7 @@ public sealed class ReconcilerService(
         {
             try
             {
-                var poller = await route.ActiveAsync(stoppingToken);
+                var poller = await legs.ActiveAsync(stoppingToken);
                 var handled = poller is null ? 0 : await poller.PollOnceAsync(stoppingToken);
                 health.Polled(time.GetUtcNow());
                 denied = TimeSpan.Zero;
@@ -84,7 +84,7 @@ public sealed class ReconcilerService(
         await base.StopAsync(cancellationToken);
         try
         {
-            await route.FlushCheckpointsAsync(cancellationToken);
+            await legs.FlushCheckpointsAsync(cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -99,7 +99,7 @@ public sealed class ReconcilerService(
 /// the pool replication writes can be described; then its checkpoints and parked entities are loaded.
 /// </summary>
 public sealed class ReconcilerStartup(
-    ReplicationRoute route,
+    TargetLegs legs,
     MirrorClients mirrorClients,
     IOptions<MirrorOptions> mirror,
     IOptions<ReplicationOptions> replication,
@@ -127,7 +127,7 @@ public sealed class ReconcilerStartup(
                         $"Mirror table '{mirror.Value.TableName}' was created with {buckets} feed buckets but Mirror:FeedBuckets is {mirror.Value.FeedBuckets}; set Mirror:FeedBuckets to {buckets} here and in the Replicator function.");
                 }
 
-                await route.ActiveAsync(cancellationToken);
+                await legs.ActiveAsync(cancellationToken);
                 Volatile.Write(ref _done, 1);
                 return;
             }
@@ -169,7 +169,7 @@ public sealed class ReconcilerHealth
     {
         if (StartedAt is null)
         {
-            return (false, "starting: checking the mirror table and the standby pool");
+            return (false, "starting: checking the mirror table and the target pool");
         }
 
         if (LastPollAt is not { } last || now - last > window)

@@ -16,8 +16,8 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>
 /// The reconciler's registrations, one per concern, each safe to call again: <see cref="AddApplyEngines"/> (what writes
 /// a pool), <see cref="AddChangeFeed"/> (what follows the mirror table's feed) and <see cref="AddReconciler"/> (the
-/// worker's hosted service). Every service exists once per pool, keyed by its role (<see cref="PoolRoles"/>): replication
-/// writes the standby until a failover and the configured primary after it. The unkeyed ones are the standby's.
+/// worker's hosted service). Every service exists once per configured pool, keyed by its role (<see cref="PoolRoles"/>),
+/// since either may be the target; the unkeyed ones are the standby's.
 /// </summary>
 public static class ReconcilerServiceCollectionExtensions
 {
@@ -71,20 +71,20 @@ public static class ReconcilerServiceCollectionExtensions
                 sp.GetRequiredService<IOptions<ReconcilerOptions>>().Value,
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILogger<FeedPoller>>(),
-                entry => sp.GetRequiredService<ReplicationRoute>().Accepts(entry)));
+                entry => sp.GetRequiredService<TargetLegs>().Accepts(entry)));
         }
 
         services.TryAddSingleton(sp => sp.GetRequiredKeyedService<FeedPoller>(PoolRoles.Standby));
         services.TryAddSingleton(sp =>
         {
             var buckets = sp.GetRequiredService<IOptions<MirrorOptions>>().Value.FeedBuckets;
-            ReplicationLeg Leg(string role) => new(
+            TargetLeg Leg(string role) => new(
                 Pool(sp, role).UserPoolId,
                 Pool(sp, role).Region,
                 sp.GetRequiredKeyedService<FeedPoller>(role),
                 sp.GetRequiredKeyedService<IReplicaStateStore>(role),
                 buckets);
-            return new ReplicationRoute(sp.GetRequiredService<ReplicationDirection>(), [.. Roles.Select(Leg)], sp.GetRequiredService<ILogger<ReplicationRoute>>());
+            return new TargetLegs(sp.GetRequiredService<ReplicationControlReader>(), [.. Roles.Select(Leg)], sp.GetRequiredService<ILogger<TargetLegs>>());
         });
         return services;
     }

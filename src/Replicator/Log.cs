@@ -40,10 +40,10 @@ internal static partial class Log
     [LoggerMessage(EventId = 1010, Level = LogLevel.Debug, Message = "Hint for {User} completed: {Outcome}")]
     public static partial void HintCompleted(ILogger logger, string user, string outcome);
 
-    [LoggerMessage(EventId = 1011, Level = LogLevel.Debug, Message = "Hint for {User}: not in the primary yet (attempt {Attempt}); retrying")]
+    [LoggerMessage(EventId = 1011, Level = LogLevel.Debug, Message = "Hint for {User}: not in the source pool yet (attempt {Attempt}); retrying")]
     public static partial void HintNotYetVisible(ILogger logger, string user, int attempt);
 
-    [LoggerMessage(EventId = 1012, Level = LogLevel.Information, Message = "Hint for {User} abandoned after {Seconds:0} s: the user never appeared in the primary (a sign-up that failed after its PreSignUp trigger)")]
+    [LoggerMessage(EventId = 1012, Level = LogLevel.Information, Message = "Hint for {User} abandoned after {Seconds:0} s: the user never appeared in the source pool (a sign-up that failed after its PreSignUp trigger)")]
     public static partial void HintAbandoned(ILogger logger, string user, double seconds);
 
     [LoggerMessage(EventId = 1013, Level = LogLevel.Warning, Message = "Hint for {User} failed ({Reason}); it stays queued and is retried")]
@@ -85,22 +85,22 @@ internal static partial class Log
     [LoggerMessage(EventId = 1040, Level = LogLevel.Debug, Message = "{TriggerSource} in pool {PoolId}: {Outcome}")]
     public static partial void ClaimAdded(ILogger logger, string triggerSource, string poolId, string outcome, Exception? exception);
 
-    [LoggerMessage(EventId = 1050, Level = LogLevel.Information, Message = "Primary sweep: {Users} users, {Groups} groups read; {Recorded} changes and {Tombstones} deletions recorded in {Seconds:0.0} s")]
+    [LoggerMessage(EventId = 1050, Level = LogLevel.Information, Message = "Source sweep: {Users} users, {Groups} groups read; {Recorded} changes and {Tombstones} deletions recorded in {Seconds:0.0} s")]
     public static partial void SweepCompleted(ILogger logger, int users, int groups, int recorded, int tombstones, double seconds);
 
-    [LoggerMessage(EventId = 1051, Level = LogLevel.Warning, Message = "Primary sweep failed ({Reason}); the next one runs on schedule")]
+    [LoggerMessage(EventId = 1051, Level = LogLevel.Warning, Message = "Source sweep failed ({Reason}); the next one runs on schedule")]
     public static partial void SweepFailed(ILogger logger, string reason);
 
-    [LoggerMessage(EventId = 1151, Level = LogLevel.Debug, Message = "Primary sweep failed: the exception behind EventId 1051 (at Debug: its message can quote user data)")]
+    [LoggerMessage(EventId = 1151, Level = LogLevel.Debug, Message = "Source sweep failed: the exception behind EventId 1051 (at Debug: its message can quote user data)")]
     public static partial void SweepFailedDetail(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 1053, Level = LogLevel.Information, Message = "Primary sweep skipped: {Why}")]
+    [LoggerMessage(EventId = 1053, Level = LogLevel.Information, Message = "Source sweep skipped: {Why}")]
     public static partial void SweepSkipped(ILogger logger, string why);
 
-    [LoggerMessage(EventId = 1054, Level = LogLevel.Information, Message = "Primary sweep reads pool {PoolId} ({Control})")]
+    [LoggerMessage(EventId = 1054, Level = LogLevel.Information, Message = "Source sweep reads pool {PoolId} ({Control})")]
     public static partial void SweepSource(ILogger logger, string poolId, string control);
 
-    [LoggerMessage(EventId = 1052, Level = LogLevel.Information, Message = "Primary sweep scheduled {Schedule}")]
+    [LoggerMessage(EventId = 1052, Level = LogLevel.Information, Message = "Source sweep scheduled {Schedule}")]
     public static partial void SweepScheduled(ILogger logger, string schedule);
 
     [LoggerMessage(EventId = 1020, Level = LogLevel.Error, Message = "Lambda runtime: {Problem}")]

@@ -39,7 +39,7 @@ public sealed class FailoverSandboxFixture : IAsyncLifetime
 
 /// <summary>
 /// <c>idrep failover</c> as an operator runs it, on the sandbox: a drill moves DNS, client config, the database writer
-/// and the direction of replication to the standby; a user signing up there reaches the old primary; failback returns
+/// and the direction of replication to the standby; a user signing up there reaches the primary; failback returns
 /// everything with zero drift; and a drill killed with SIGKILL resumes without repeating a side effect.
 /// </summary>
 public sealed class FailoverDrillTests(FailoverSandboxFixture fixture) : IClassFixture<FailoverSandboxFixture>
@@ -73,7 +73,7 @@ public sealed class FailoverDrillTests(FailoverSandboxFixture fixture) : IClassF
 
         var after = $"drill-after-{Guid.NewGuid():N}"[..20] + "@example.com";
         await SignUpAsync(_sandbox.Standby, after);
-        await Eventually.TrueAsync(async () => await primary.FindUserAsync(after, CancellationToken.None) is not null, TimeSpan.FromSeconds(30), "a user who signed up in the new primary to reach the old one");
+        await Eventually.TrueAsync(async () => await primary.FindUserAsync(after, CancellationToken.None) is not null, TimeSpan.FromSeconds(30), "a user who signed up in the standby, now the source, to reach the primary");
 
         var (backExit, backOutput) = await IdrepProcess.RunAsync(CommandTimeout, "failover", "failback", "--plan", _sandbox.PlanFile, "--json");
 

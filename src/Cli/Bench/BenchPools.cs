@@ -32,7 +32,7 @@ internal static class BenchPools
                         UserPoolId = pool,
                         Username = email,
                         MessageAction = "SUPPRESS",
-                        TemporaryPassword = StandbyPasswords.Create(),
+                        TemporaryPassword = RandomPasswords.Create(),
                         UserAttributes =
                         [
                             new AttributeType("email", email),
@@ -43,7 +43,7 @@ internal static class BenchPools
                     },
                     token);
                 var username = created.User?.Username ?? email;
-                await client.AdminSetUserPasswordAsync(new AdminSetUserPasswordRequest(pool, username, StandbyPasswords.Create(), Permanent: true), token);
+                await client.AdminSetUserPasswordAsync(new AdminSetUserPasswordRequest(pool, username, RandomPasswords.Create(), Permanent: true), token);
                 if (groups > 0)
                 {
                     await client.AdminAddUserToGroupAsync(new AdminAddUserToGroupRequest(pool, username, GroupName(i % groups)), token);

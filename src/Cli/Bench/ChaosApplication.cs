@@ -66,7 +66,7 @@ internal sealed class ChaosApplication(CognitoIdentityProviderClient client, San
         {
             case ChaosChangeKind.Create or ChaosChangeKind.Recreate when change.ViaSignUp:
                 var signedUp = await client.SignUpAsync(
-                    new SignUpRequest(sandbox.Primary.AppClientId, name, StandbyPasswords.Create()) { UserAttributes = change.Attributes!.ToAttributeList() },
+                    new SignUpRequest(sandbox.Primary.AppClientId, name, RandomPasswords.Create()) { UserAttributes = change.Attributes!.ToAttributeList() },
                     cancellationToken);
                 await client.ConfirmSignUpAsync(new ConfirmSignUpRequest(sandbox.Primary.AppClientId, name, sandbox.ConfirmationCode), cancellationToken);
                 return signedUp.UserSub;
@@ -78,7 +78,7 @@ internal sealed class ChaosApplication(CognitoIdentityProviderClient client, San
                         Username = name,
                         UserAttributes = change.Attributes!.ToAttributeList(),
                         MessageAction = "SUPPRESS",
-                        TemporaryPassword = StandbyPasswords.Create(),
+                        TemporaryPassword = RandomPasswords.Create(),
                     },
                     cancellationToken);
                 return created.User?.Attributes?.FirstOrDefault(a => a.Name == "sub")?.Value;

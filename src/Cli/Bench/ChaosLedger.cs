@@ -144,7 +144,7 @@ public sealed class ChaosLedger
     private static bool SameField(string field, ChaosUserState state, DirectoryUser standby, IReadOnlyCollection<string> standbyGroups) => field switch
     {
         UserComparison.Enabled => state.Enabled == standby.Enabled,
-        UserComparison.Status => ApplyEngine.StandbyStatusFor(state.Status) == standby.Status,
+        UserComparison.Status => ApplyEngine.TargetStatusFor(state.Status) == standby.Status,
         UserComparison.Groups => state.Groups.SetEquals(standbyGroups),
         _ when field.StartsWith(UserComparison.AttributePrefix, StringComparison.Ordinal) =>
             UserComparison.ValueOf(state.AsUser(), field[UserComparison.AttributePrefix.Length..]) == UserComparison.ValueOf(standby, field[UserComparison.AttributePrefix.Length..]),

@@ -48,7 +48,7 @@ internal sealed class SequentialRestore(CognitoIdentityProviderClient primary, s
             var attributes = user.Attributes.ToDictionary().Where(a => !Core.Model.UserProfile.IsPseudoAttribute(a.Key)).ToAttributeList();
             var email = user.Attributes.ToDictionary()["email"];
             var created = await standby.AdminCreateUserAsync(
-                new AdminCreateUserRequest { UserPoolId = standbyPoolId, Username = email, UserAttributes = attributes, MessageAction = "SUPPRESS", TemporaryPassword = StandbyPasswords.Create() },
+                new AdminCreateUserRequest { UserPoolId = standbyPoolId, Username = email, UserAttributes = attributes, MessageAction = "SUPPRESS", TemporaryPassword = RandomPasswords.Create() },
                 cancellationToken);
             standbyNames[user.Username!] = created.User?.Username ?? email;
         }
@@ -56,7 +56,7 @@ internal sealed class SequentialRestore(CognitoIdentityProviderClient primary, s
         foreach (var user in users)
         {
             var name = standbyNames[user.Username!];
-            await standby.AdminSetUserPasswordAsync(new AdminSetUserPasswordRequest(standbyPoolId, name, StandbyPasswords.Create(), Permanent: true), cancellationToken);
+            await standby.AdminSetUserPasswordAsync(new AdminSetUserPasswordRequest(standbyPoolId, name, RandomPasswords.Create(), Permanent: true), cancellationToken);
             if (user.Enabled == false)
             {
                 await standby.AdminDisableUserAsync(new AdminDisableUserRequest(standbyPoolId, name), cancellationToken);

@@ -38,7 +38,7 @@ public static class ClientsCommand
     private static async Task<int> RunAsync(FileInfo? file, bool json, bool verbose, CancellationToken cancellationToken)
     {
         await using var services = ToolHost.Build(CliConfiguration.Load(file), verbose);
-        var direction = await services.GetRequiredService<ReplicationScope>().DirectionAsync(cancellationToken);
+        var direction = await services.GetRequiredService<SyncScope>().DirectionAsync(cancellationToken);
         var applier = services.GetRequiredService<ConfigurationDrift>().For(direction.Target.PoolId)
             ?? throw new InvalidOperationException($"No configuration applier writes {direction.Target.PoolId}.");
         var pairs = ClientPairs.From(await applier.CompareAsync(cancellationToken));

@@ -24,7 +24,7 @@ public static class DriftCommand
         config.Description += " Without it, settings come from IDREP_ environment variables only (e.g. IDREP_Replication__Primary__UserPoolId).";
         var format = TypedOptions.OneOf("--format", "text (default), json, md (for a pull request or ticket) or html (one self-contained page).", DriftFormat.Text, "-f");
         var output = new Option<FileInfo?>("--out", "-o") { Description = "Write the report to this file instead of standard output." };
-        var repair = new Option<bool>("--repair") { Description = "Fix every difference through the apply engine (including deleting standby users and groups the primary does not have), then compare again." };
+        var repair = new Option<bool>("--repair") { Description = "Fix every difference through the apply engine (including deleting target users and groups the source does not have), then compare again." };
         var failOn = TypedOptions.WholeNumber("--fail-on", "Exit with 1 when there are more than this many differences (after repair, with --repair).", 0, 0, int.MaxValue);
         var showValues = new Option<bool>("--show-values") { Description = "Show attribute values and usernames that look like emails or phone numbers (personal data: keep the report private)." };
         var publish = new Option<bool>("--publish")
@@ -34,7 +34,7 @@ public static class DriftCommand
                 + "Repairs when Drift:Repair or --repair says so.",
         };
         var verbose = CommonOptions.Verbose();
-        var command = new Command("drift", "Compare the primary and the standby pools user by user (and the mirror table), report every difference, and optionally repair them.")
+        var command = new Command("drift", "Compare the source and the target pool (the primary and the standby until a failover) user by user (and the mirror table), report every difference, and optionally repair them.")
         {
             config,
             format,

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using IdentityReplicator.Cli.Hosting;
+using IdentityReplicator.Core.Configuration;
 using IdentityReplicator.Core.Control;
 using IdentityReplicator.Failover.Execution;
 using IdentityReplicator.Failover.Journal;
@@ -60,7 +61,7 @@ public static class FailoverCommand
         {
             var loaded = await PlanReader.LoadAsync(parse.GetRequiredValue(plan).FullName, ct);
             using var loggers = Loggers(parse.GetValue(verbose));
-            var preview = await Operations(loaded, loggers).PreviewAsync(parse.GetValue(to) == "primary" ? Side.Primary : Side.Standby, ct);
+            var preview = await Operations(loaded, loggers).PreviewAsync(parse.GetValue(to) == "primary" ? PoolRole.Primary : PoolRole.Standby, ct);
             if (parse.GetValue(json))
             {
                 Console.WriteLine(new JsonObject

@@ -21,10 +21,10 @@ public static class SyncCommand
         config.Required = false;
         config.Description += " Without it, settings come from IDREP_ environment variables only (e.g. IDREP_Replication__Primary__UserPoolId).";
         var dryRun = new Option<bool>("--dry-run") { Description = "Read both pools and list what a sync would change and delete, without changing anything." };
-        var prune = new Option<bool>("--prune") { Description = "Also delete standby users and groups the primary does not have (listed, not deleted, without it)." };
+        var prune = new Option<bool>("--prune") { Description = "Also delete target users and groups the source does not have (listed, not deleted, without it)." };
         var json = CommonOptions.Json();
         var verbose = CommonOptions.Verbose();
-        var command = new Command("sync", "Copy the whole primary pool into the standby: users, attributes, enabled state, status, groups and memberships, at the pace Cognito's quotas allow. Safe to re-run; resumes after an interruption.")
+        var command = new Command("sync", "Copy the whole source pool into the target (the primary into the standby until a failover): users, attributes, enabled state, status, groups and memberships, at the pace Cognito's quotas allow. Safe to re-run; resumes after an interruption.")
         {
             config,
             dryRun,
@@ -55,8 +55,8 @@ public static class SyncCommand
             Console.WriteLine(new JsonObject
             {
                 ["dryRun"] = request.DryRun,
-                ["primaryUsers"] = result.PrimaryUsers,
-                ["primaryGroups"] = result.PrimaryGroups,
+                ["primaryUsers"] = result.SourceUsers,
+                ["primaryGroups"] = result.SourceGroups,
                 ["applied"] = result.Applied,
                 ["inSync"] = result.InSync,
                 ["notReplicated"] = result.NotReplicated,
@@ -71,14 +71,14 @@ public static class SyncCommand
         else if (result.Plan is { } plan)
         {
             var s = plan.Summary;
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Dry run: {result.PrimaryUsers} primary users ({s.UsersNotReplicated} not replicated), {result.PrimaryGroups} groups."));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Dry run: {result.SourceUsers} source users ({s.UsersNotReplicated} not replicated), {result.SourceGroups} groups."));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Would create {s.UsersMissing} users and {s.GroupsMissing} groups; update {s.AttributeDifferences} users' attributes, {s.EnabledDifferences} enabled flags, {s.StatusDifferences} statuses, {s.MembershipDifferences} users' memberships and {s.GroupDifferences} groups."));
             PrintDeletes(result, request.Prune, dryRun: true);
             Console.WriteLine("Details: 'idrep drift --config FILE'.");
         }
         else
         {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Synced {result.PrimaryUsers} users and {result.PrimaryGroups} groups in {result.Elapsed.TotalSeconds:0.0} s: {result.Applied} changed, {result.InSync} already in step, {result.NotReplicated} not replicated, {result.Parked} parked, {result.Failed} failed, {result.Deleted} deleted."));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Synced {result.SourceUsers} users and {result.SourceGroups} groups in {result.Elapsed.TotalSeconds:0.0} s: {result.Applied} changed, {result.InSync} already in step, {result.NotReplicated} not replicated, {result.Parked} parked, {result.Failed} failed, {result.Deleted} deleted."));
             PrintDeletes(result, request.Prune, dryRun: false);
             if (result.Parked > 0)
             {

@@ -173,7 +173,7 @@ public sealed class DemoRunner(ILoggerFactory loggers, TimeProvider time, Action
         if (user.ViaSignUp)
         {
             await client.SignUpAsync(
-                new SignUpRequest(sandbox.Primary.AppClientId, name, StandbyPasswords.Create()) { UserAttributes = user.Attributes.ToAttributeList() },
+                new SignUpRequest(sandbox.Primary.AppClientId, name, RandomPasswords.Create()) { UserAttributes = user.Attributes.ToAttributeList() },
                 cancellationToken);
             await client.ConfirmSignUpAsync(new ConfirmSignUpRequest(sandbox.Primary.AppClientId, name, sandbox.ConfirmationCode), cancellationToken);
         }
@@ -186,7 +186,7 @@ public sealed class DemoRunner(ILoggerFactory loggers, TimeProvider time, Action
                     Username = name,
                     UserAttributes = user.Attributes.ToAttributeList(),
                     MessageAction = "SUPPRESS",
-                    TemporaryPassword = StandbyPasswords.Create(),
+                    TemporaryPassword = RandomPasswords.Create(),
                 },
                 cancellationToken);
         }

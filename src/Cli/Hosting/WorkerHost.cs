@@ -73,7 +73,7 @@ public static class WorkerHost
                     .AddMeter(Core.Telemetry.ReplicationMetrics.MeterName)
                     .AddOtlpExporter(o => o.Endpoint = new Uri(worker.OtlpEndpoint)));
         }
-        builder.Services.AddPrimarySweep(builder.Configuration);
+        builder.Services.AddSourceSweep(builder.Configuration);
         builder.Services.AddScheduledDriftReports(builder.Configuration);
         configure?.Invoke(builder.Services);
         var host = builder.Build();

@@ -4,9 +4,9 @@ using IdentityReplicator.Core.Pools;
 namespace IdentityReplicator.Core.Compare;
 
 /// <summary>
-/// Compares a primary user with its standby counterpart by the rules replication follows: replicated attributes
-/// (a missing <c>*_verified</c> flag reads as "false"), enabled flag, the standby status the primary status maps to
-/// (<see cref="UserStatuses.StandbyStatusFor"/>), and group memberships. Differences are field names, never values.
+/// Compares a source user with its target counterpart by the rules replication follows: replicated attributes
+/// (a missing <c>*_verified</c> flag reads as "false"), enabled flag, the target status the source status maps to
+/// (<see cref="UserStatuses.TargetStatusFor"/>), and group memberships. Differences are field names, never values.
 /// Drift reports, failover preflight, the demo and the benchmarks all compare by these rules, so they live in Core.
 /// </summary>
 public static class UserComparison
@@ -19,51 +19,51 @@ public static class UserComparison
 
     private static readonly string[] VerifiedFlags = ["email_verified", "phone_number_verified"];
 
-    /// <summary>Whether the primary user is one replication copies (unconfirmed and federated users are not).</summary>
-    public static bool IsReplicated(DirectoryUser primary) => UserStatuses.StandbyStatusFor(primary.Status) is not null;
+    /// <summary>Whether the source user is one replication copies (unconfirmed and federated users are not).</summary>
+    public static bool IsReplicated(DirectoryUser source) => UserStatuses.TargetStatusFor(source.Status) is not null;
 
     public static IReadOnlyList<string> Compare(
-        DirectoryUser primary,
-        IReadOnlyCollection<string>? primaryGroups,
-        DirectoryUser? standby,
-        IReadOnlyCollection<string>? standbyGroups,
+        DirectoryUser source,
+        IReadOnlyCollection<string>? sourceGroups,
+        DirectoryUser? target,
+        IReadOnlyCollection<string>? targetGroups,
         Func<string, bool> isReplicatedAttribute)
     {
-        var expectedStatus = UserStatuses.StandbyStatusFor(primary.Status);
+        var expectedStatus = UserStatuses.TargetStatusFor(source.Status);
         if (expectedStatus is null)
         {
             return [];
         }
 
-        if (standby is null)
+        if (target is null)
         {
             return [Missing];
         }
 
         var differences = new List<string>();
-        var names = primary.Attributes.Keys.Concat(standby.Attributes.Keys)
+        var names = source.Attributes.Keys.Concat(target.Attributes.Keys)
             .Where(isReplicatedAttribute)
             .Distinct(StringComparer.Ordinal)
             .Order(StringComparer.Ordinal);
         foreach (var name in names)
         {
-            if (Value(primary, name) != Value(standby, name))
+            if (Value(source, name) != Value(target, name))
             {
                 differences.Add(AttributePrefix + name);
             }
         }
 
-        if (primary.Enabled != standby.Enabled)
+        if (source.Enabled != target.Enabled)
         {
             differences.Add(Enabled);
         }
 
-        if (expectedStatus != standby.Status)
+        if (expectedStatus != target.Status)
         {
             differences.Add(Status);
         }
 
-        if (primaryGroups is not null && standbyGroups is not null && !primaryGroups.ToHashSet(StringComparer.Ordinal).SetEquals(standbyGroups))
+        if (sourceGroups is not null && targetGroups is not null && !sourceGroups.ToHashSet(StringComparer.Ordinal).SetEquals(targetGroups))
         {
             differences.Add(Groups);
         }

@@ -56,7 +56,7 @@ public static class CoreServiceCollectionExtensions
         // Which pool is the source right now: the control item a failover writes, else the configured roles.
         services.TryAddSingleton<IReplicationControlStore>(sp =>
             new DynamoDbReplicationControlStore(Mirror(sp, PoolRoles.Standby), sp.GetRequiredService<IOptions<MirrorOptions>>().Value));
-        services.TryAddSingleton(sp => new ReplicationDirection(
+        services.TryAddSingleton(sp => new ReplicationControlReader(
             sp.GetRequiredService<IReplicationControlStore>(),
             ReplicationControl.FromConfiguration(sp.GetRequiredService<IOptions<ReplicationOptions>>().Value),
             sp.GetRequiredService<TimeProvider>()));
@@ -70,7 +70,7 @@ public static class CoreServiceCollectionExtensions
             services.TryAddKeyedSingleton<IUserDirectory>(role, (sp, _) =>
                 new CognitoUserDirectory(sp.GetRequiredKeyedService<CognitoIdentityProviderClient>(role), Pool(sp, role).UserPoolId));
             services.TryAddKeyedSingleton<IMirrorStore>(role, (sp, _) =>
-                new DynamoDbMirrorStore(Mirror(sp, role), sp.GetRequiredService<IOptions<MirrorOptions>>().Value, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ReplicationDirection>()));
+                new DynamoDbMirrorStore(Mirror(sp, role), sp.GetRequiredService<IOptions<MirrorOptions>>().Value, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ReplicationControlReader>()));
             services.TryAddKeyedSingleton<IMirrorCatalog>(role, (sp, key) => (IMirrorCatalog)sp.GetRequiredKeyedService<IMirrorStore>(key));
         }
 

@@ -7,10 +7,11 @@ using Names = IdentityReplicator.Core.Mirror.MirrorAttributes.Control;
 namespace IdentityReplicator.Core.Control;
 
 /// <summary>
-/// Which pool replication reads (the source, where users sign in) and which it writes (the target), under an
-/// epoch that only ever increases. Failover writes a new control: first fenced (nobody may record snapshots),
-/// then reversed. Capture, the mirror store and the reconciler follow it instead of the static Primary/Standby
-/// roles of the configuration; with no control item the configured roles hold, at epoch 0.
+/// The direction of replication: which pool it reads (the source, where users sign in) and which it writes (the
+/// target), under an epoch that only ever increases. With no control item the configured roles hold at epoch 0
+/// (primary → standby); a failover writes a new control, first fenced (nobody may record snapshots), then reversed
+/// (standby → primary), and a failback does the same the other way. Capture, the sweep, the mirror store, the
+/// reconciler, sync and drift follow it, so they name pools by these roles, never by <see cref="PoolRole"/>.
 /// </summary>
 public sealed record ReplicationControl
 {
@@ -66,7 +67,7 @@ public interface IReplicationControlStore
 public sealed class StaleEpochException : Exception
 {
     public StaleEpochException(string poolId, ReplicationControl control)
-        : base($"Refused a snapshot from pool {poolId}: since epoch {control.Epoch} the mirror table takes snapshots only from {(control.Writable ? control.SourcePoolId : "no pool (a failover has fenced replication)")}. A recovering old primary must not overwrite the new one; see docs/runbook-failover.md.")
+        : base($"Refused a snapshot from pool {poolId}: since epoch {control.Epoch} the mirror table takes snapshots only from {(control.Writable ? control.SourcePoolId : "no pool (a failover has fenced replication)")}. A recovering old source must not overwrite the new one; see docs/runbook-failover.md.")
     {
         PoolId = poolId;
         Epoch = control.Epoch;

@@ -13,9 +13,9 @@ namespace IdentityReplicator.Core.Mirror;
 /// <see cref="IMirrorStore"/> on DynamoDB. Recording reads the item's versions consistently, decides which parts
 /// are newer and whether their content changed, and writes with a condition on exactly the versions it read
 /// (optimistic concurrency), retrying on contention. A feed position is written only when content changed.
-/// With a <see cref="ReplicationDirection"/>, only the current writable source pool may record, and every item
+/// With a <see cref="ReplicationControlReader"/>, only the current writable source pool may record, and every item
 /// carries the epoch it was written in (<c>ep</c>): a writer holding an older epoch is refused with
-/// <see cref="StaleEpochException"/>, so an old primary that comes back cannot overwrite the new one.
+/// <see cref="StaleEpochException"/>, so an old source that comes back cannot overwrite the new one.
 /// </summary>
 public sealed partial class DynamoDbMirrorStore : IMirrorStore
 {
@@ -26,16 +26,16 @@ public sealed partial class DynamoDbMirrorStore : IMirrorStore
     private readonly string _table;
     private readonly TimeSpan _tombstoneRetention;
     private readonly TimeProvider _time;
-    private readonly ReplicationDirection? _direction;
+    private readonly ReplicationControlReader? _controlReader;
 
-    public DynamoDbMirrorStore(IAmazonDynamoDB dynamo, MirrorOptions options, TimeProvider time, ReplicationDirection? direction = null)
+    public DynamoDbMirrorStore(IAmazonDynamoDB dynamo, MirrorOptions options, TimeProvider time, ReplicationControlReader? controlReader = null)
     {
         _dynamo = dynamo;
         _table = options.TableName;
         FeedBuckets = options.FeedBuckets;
         _tombstoneRetention = options.TombstoneRetention;
         _time = time;
-        _direction = direction;
+        _controlReader = controlReader;
     }
 
     public int FeedBuckets { get; }
@@ -254,16 +254,16 @@ public sealed partial class DynamoDbMirrorStore : IMirrorStore
     /// <summary>The epoch to write under, or <c>null</c> without a direction; throws if the pool may not record.</summary>
     private async Task<long?> WriterEpochAsync(string poolId, CancellationToken cancellationToken)
     {
-        if (_direction is null)
+        if (_controlReader is null)
         {
             return null;
         }
 
-        var control = await _direction.CurrentAsync(cancellationToken);
+        var control = await _controlReader.CurrentAsync(cancellationToken);
         if (!control.MayRecord(poolId))
         {
             // The cached control may be a moment old (a failback just made this pool the source again).
-            control = await _direction.CurrentAsync(cancellationToken, refresh: true);
+            control = await _controlReader.CurrentAsync(cancellationToken, refresh: true);
             if (!control.MayRecord(poolId))
             {
                 throw new StaleEpochException(poolId, control);
@@ -278,7 +278,7 @@ public sealed partial class DynamoDbMirrorStore : IMirrorStore
     {
         if (epoch is { } ours && Number(current, Snapshot.Epoch) > ours)
         {
-            var control = await _direction!.CurrentAsync(cancellationToken, refresh: true);
+            var control = await _controlReader!.CurrentAsync(cancellationToken, refresh: true);
             throw new StaleEpochException(poolId, control.Epoch > ours ? control : control with { Epoch = Number(current, Snapshot.Epoch) });
         }
     }

@@ -5,11 +5,11 @@ using IdentityReplicator.Core.Telemetry;
 namespace IdentityReplicator.Core.Mirror;
 
 /// <summary>
-/// Records what a listing of the primary pool (<see cref="PoolInventory"/>) saw into the mirror table: a snapshot of
-/// each user and group whose content differs from what the mirror holds, and tombstones for what the primary no
+/// Records what a listing of the source pool (<see cref="PoolInventory"/>) saw into the mirror table: a snapshot of
+/// each user and group whose content differs from what the mirror holds, and tombstones for what the source no
 /// longer has. Versions are the moment the listing began, so anything captured while it ran (a trigger, a hint) is
 /// newer and wins. Users and groups whose content the mirror already holds are not written at all. Used by the
-/// primary sweep and by full sync.
+/// source sweep and by full sync.
 /// </summary>
 public sealed class InventoryRecorder(IMirrorStore mirror, bool usernamesCaseSensitive)
 {
@@ -52,7 +52,7 @@ public sealed class InventoryRecorder(IMirrorStore mirror, bool usernamesCaseSen
         return (await mirror.GetUserAsync(observation.Key, cancellationToken), outcome);
     }
 
-    /// <summary>Records that a user the mirror holds is gone from the primary.</summary>
+    /// <summary>Records that a user the mirror holds is gone from the source.</summary>
     public async Task<RecordOutcome> RecordUserGoneAsync(PoolInventory inventory, UserSnapshot current, CaptureSource source, CancellationToken cancellationToken)
     {
         var outcome = await mirror.RecordUserAsync(
@@ -87,7 +87,7 @@ public sealed class InventoryRecorder(IMirrorStore mirror, bool usernamesCaseSen
         return (await mirror.GetGroupAsync(group.Name, cancellationToken), outcome);
     }
 
-    /// <summary>Records that a group the mirror holds is gone from the primary.</summary>
+    /// <summary>Records that a group the mirror holds is gone from the source.</summary>
     public Task<RecordOutcome> RecordGroupGoneAsync(PoolInventory inventory, string name, CaptureSource source, CancellationToken cancellationToken) =>
         mirror.RecordGroupAsync(
             new GroupObservation { Name = name, SourcePoolId = inventory.PoolId, ObservedAt = inventory.ReadStartedAt, Source = source, Deleted = true },

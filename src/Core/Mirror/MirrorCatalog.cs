@@ -4,8 +4,8 @@ namespace IdentityReplicator.Core.Mirror;
 
 /// <summary>
 /// Everything the mirror table holds about users and groups, read in one scan: the snapshots, and (optionally) what
-/// one Region's reconciler applied. For the primary sweep (users the mirror has but the primary lost), full sync
-/// (what is recorded already) and drift reports (is the mirror behind the primary).
+/// one Region's reconciler applied. For the source sweep (users the mirror has but the source lost), full sync
+/// (what is recorded already) and drift reports (is the mirror behind the source).
 /// </summary>
 public interface IMirrorCatalog
 {

@@ -37,14 +37,14 @@ public interface IMirrorStore
     Task<FeedPage> ReadFeedAsync(int bucket, string after, int limit, CancellationToken cancellationToken);
 
     /// <summary>
-    /// The identity key of the user whose primary <c>sub</c> this is, if the mirror ever recorded it. CloudTrail
+    /// The identity key of the user whose source <c>sub</c> this is, if the mirror ever recorded it. CloudTrail
     /// events name users by <c>sub</c> (their usernames are redacted); a deleted user can no longer be read by it.
     /// </summary>
     Task<string?> FindKeyBySubAsync(string sub, CancellationToken cancellationToken);
 }
 
 /// <summary>
-/// Which identity a standby user carries: the <c>sub</c> of its source user, and the application's original key —
+/// Which identity a target user carries: the <c>sub</c> of its source user, and the application's original key —
 /// the <c>sub</c> in the pool users first signed up in, carried through failovers and failbacks.
 /// </summary>
 public sealed record SubMapping(string Key, string SourceSub, string OriginalSub);
@@ -75,8 +75,8 @@ public readonly record struct EntityId(EntityKind Kind, string Id)
 }
 
 /// <summary>
-/// What one Region's reconciler has applied for one entity: the versions and hashes, and (for users) the standby
-/// user it maps to, i.e. the primary sub ↔ standby sub mapping.
+/// What one Region's reconciler has applied for one entity: the versions and hashes, and (for users) the target
+/// user it maps to, i.e. the source sub ↔ target sub mapping.
 /// </summary>
 public sealed record AppliedState
 {
@@ -142,7 +142,7 @@ public interface IReplicaStateStore
 
 /// <summary>
 /// A note that a user changed (or is about to be created) without its state in hand, e.g. a PreSignUp trigger,
-/// which runs before the user exists. Capture completes it by reading the primary.
+/// which runs before the user exists. Capture completes it by reading the source.
 /// </summary>
 public sealed record CaptureHint
 {

@@ -8,10 +8,13 @@ public enum CaptureSource
     /// <summary>A Cognito Lambda trigger carried the user's attributes.</summary>
     Trigger,
 
-    /// <summary>The primary pool was read (after a hint, an event, or by a sweep).</summary>
+    /// <summary>
+    /// The source pool was read (after a hint, an event, or by drift repair). The name predates failback and is stored
+    /// in mirror items (<c>src</c>), so it stays.
+    /// </summary>
     PrimaryRead,
 
-    /// <summary>A scheduled sweep of the whole primary pool.</summary>
+    /// <summary>A scheduled sweep of the whole source pool.</summary>
     Sweep,
 
     /// <summary>A CloudTrail event (via EventBridge) led to a re-read.</summary>
@@ -50,7 +53,7 @@ public sealed record UserObservation
     /// <summary>Group names; <c>null</c> when not observed.</summary>
     public ImmutableArray<string>? Groups { get; init; }
 
-    /// <summary>The user no longer exists in the primary.</summary>
+    /// <summary>The user no longer exists in the source.</summary>
     public bool Deleted { get; init; }
 
     public static UserObservation Tombstone(string key, string username, string sourcePoolId, DateTimeOffset observedAt, CaptureSource source) => new()

@@ -12,13 +12,13 @@ public static class UserStatuses
     public const string ForceChangePassword = "FORCE_CHANGE_PASSWORD";
     public const string ExternalProvider = "EXTERNAL_PROVIDER";
 
-    /// <summary>Which standby status a primary status maps to; <c>null</c> when the user is not replicated.</summary>
-    public static string? StandbyStatusFor(string primaryStatus) => primaryStatus switch
+    /// <summary>Which status a source user's status maps to in the target; <c>null</c> when the user is not replicated.</summary>
+    public static string? TargetStatusFor(string sourceStatus) => sourceStatus switch
     {
         Confirmed or ResetRequired or Compromised => Confirmed,
         ForceChangePassword => ForceChangePassword,
 
-        // Unconfirmed sign-ups cannot confirm against the standby (their code came from the primary); federated
+        // Unconfirmed sign-ups cannot confirm against the target (their code came from the source); federated
         // users are re-created by their identity provider at their next sign-in. See docs/replication.md.
         _ => null,
     };

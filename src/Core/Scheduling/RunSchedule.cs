@@ -4,7 +4,7 @@ namespace IdentityReplicator.Core.Scheduling;
 
 /// <summary>
 /// When a recurring job runs: on a cron expression (five fields, or six with seconds; evaluated in UTC) if one is
-/// given, else every fixed interval. Jobs are the primary sweep and scheduled drift reports.
+/// given, else every fixed interval. Jobs are the source sweep and scheduled drift reports.
 /// </summary>
 public sealed class RunSchedule
 {

@@ -22,13 +22,13 @@ public static class ReplicationMetrics
     /// <summary>Trigger invocations whose capture failed or ran out of time; the event still went back to Cognito (tags: trigger, reason).</summary>
     public static readonly Counter<long> CaptureFailed = Meter.CreateCounter<long>("idrep.capture.failed", "{invocation}");
 
-    /// <summary>Snapshots applied to the standby (tags: outcome).</summary>
+    /// <summary>Snapshots applied to the target pool (tags: outcome).</summary>
     public static readonly Counter<long> Applied = Meter.CreateCounter<long>("idrep.apply.applied", "{snapshot}");
 
-    /// <summary>Users parked because the standby rejected them (tags: reason).</summary>
+    /// <summary>Users parked because the target pool rejected them (tags: reason).</summary>
     public static readonly Counter<long> Parked = Meter.CreateCounter<long>("idrep.apply.parked", "{user}");
 
-    /// <summary>Milliseconds from a change being observed in the primary to it being applied in the standby.</summary>
+    /// <summary>Milliseconds from a change being observed in the source pool to it being applied in the target.</summary>
     public static readonly Histogram<double> ReplicationLag = Meter.CreateHistogram<double>("idrep.replication.lag", "ms");
 
     /// <summary>Differences left by a drift report (after repair when it repaired): recorded once per completed report.</summary>

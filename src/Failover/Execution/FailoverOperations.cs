@@ -1,3 +1,4 @@
+using IdentityReplicator.Core.Configuration;
 using IdentityReplicator.Core.Control;
 using IdentityReplicator.Failover.Journal;
 using IdentityReplicator.Failover.Plans;
@@ -7,9 +8,9 @@ using Microsoft.Extensions.Logging;
 namespace IdentityReplicator.Failover.Execution;
 
 /// <summary>A plan previewed for a run towards <see cref="To"/>: its readiness checks and its steps. Nothing was changed.</summary>
-public sealed record PlanPreview(Side To, ReplicationControl? Control, IReadOnlyList<CheckResult> Checks, IReadOnlyList<StepPreview> Steps)
+public sealed record PlanPreview(PoolRole To, ReplicationControl? Control, IReadOnlyList<CheckResult> Checks, IReadOnlyList<StepPreview> Steps)
 {
-    public Side From => To.Other();
+    public PoolRole From => To.Other();
 
     /// <summary>Every readiness check passed.</summary>
     public bool Ready => Checks.All(c => c.Passed);
@@ -26,12 +27,12 @@ public sealed record FailoverStatus(ReplicationControl? Control, IReadOnlyList<R
 /// journal — each with the ports it needs (<see cref="FailoverPorts.Create"/> unless a test gives its own). The
 /// <c>idrep failover</c> commands parse their options, call one of these and print what it returns.
 /// </summary>
-public sealed class FailoverOperations(FailoverPlan plan, TimeProvider time, ILogger logger, Func<Side, FailoverPorts>? ports = null)
+public sealed class FailoverOperations(FailoverPlan plan, TimeProvider time, ILogger logger, Func<PoolRole, FailoverPorts>? ports = null)
 {
-    private readonly Func<Side, FailoverPorts> _ports = ports ?? (side => FailoverPorts.Create(plan, side, time));
+    private readonly Func<PoolRole, FailoverPorts> _ports = ports ?? (role => FailoverPorts.Create(plan, role, time));
 
     /// <summary>The readiness checks and the steps of a run towards <paramref name="to"/>; changes nothing.</summary>
-    public async Task<PlanPreview> PreviewAsync(Side to, CancellationToken cancellationToken)
+    public async Task<PlanPreview> PreviewAsync(PoolRole to, CancellationToken cancellationToken)
     {
         using var ports = _ports(to);
         var runner = Runner(ports);
@@ -58,7 +59,7 @@ public sealed class FailoverOperations(FailoverPlan plan, TimeProvider time, ILo
     public async Task<RunResult> ResumeAsync(string runId, RunOptions options, CancellationToken cancellationToken)
     {
         RunRecord record;
-        using (var probe = _ports(Side.Standby))
+        using (var probe = _ports(PoolRole.Standby))
         {
             record = await probe.Journal.GetRunAsync(runId, cancellationToken)
                 ?? throw new FailoverException($"No run '{runId}' in the journal; 'idrep failover status --plan …' lists the runs.");
@@ -71,14 +72,14 @@ public sealed class FailoverOperations(FailoverPlan plan, TimeProvider time, ILo
     /// <summary>One run as the journal holds it (<see cref="FailoverRunner.GetRunAsync"/>).</summary>
     public async Task<RunResult> GetRunAsync(string runId, CancellationToken cancellationToken)
     {
-        using var ports = _ports(Side.Standby);
+        using var ports = _ports(PoolRole.Standby);
         return await Runner(ports).GetRunAsync(runId, cancellationToken);
     }
 
     /// <summary>The replication control item and the <paramref name="latest"/> runs, newest first.</summary>
     public async Task<FailoverStatus> StatusAsync(int latest, CancellationToken cancellationToken)
     {
-        using var ports = _ports(Side.Standby);
+        using var ports = _ports(PoolRole.Standby);
         var control = await ports.Control.GetAsync(cancellationToken);
         return new FailoverStatus(control, await ports.Journal.ListRunsAsync(latest, cancellationToken));
     }

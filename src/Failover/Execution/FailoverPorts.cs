@@ -2,6 +2,7 @@ using IdentityReplicator.Core.Aws;
 using IdentityReplicator.Core.ClientConfig;
 using IdentityReplicator.Core.CloudWatch;
 using IdentityReplicator.Core.Cognito;
+using IdentityReplicator.Core.Configuration;
 using IdentityReplicator.Core.Control;
 using IdentityReplicator.Core.Mirror;
 using IdentityReplicator.Core.Pools;
@@ -33,7 +34,7 @@ public sealed class FailoverPorts : IDisposable
 
     public required Func<string, IClientConfigStore> ClientConfig { get; init; }
 
-    public required PerSide<IUserDirectory> Pools { get; init; }
+    public required PerPool<IUserDirectory> Pools { get; init; }
 
     public required IReplicationLag Lag { get; init; }
 
@@ -45,7 +46,7 @@ public sealed class FailoverPorts : IDisposable
     /// Builds the ports for a run towards <paramref name="to"/>: the mirror table is read and written in that side's
     /// Region (the other may be down), every other service in the Region it belongs to.
     /// </summary>
-    public static FailoverPorts Create(FailoverPlan plan, Side to, TimeProvider time)
+    public static FailoverPorts Create(FailoverPlan plan, PoolRole to, TimeProvider time)
     {
         var credentials = new AwsCredentialOptions
         {
@@ -67,9 +68,9 @@ public sealed class FailoverPorts : IDisposable
         var metrics = new Dictionary<string, CloudWatchClient>(StringComparer.Ordinal);
         // Preflight's drift sample and the sign-in share the application's Cognito quotas: a small share of them.
         var governor = new QuotaGovernor(new QuotaOptions { Share = 0.2 }, time, "failover");
-        CognitoIdentityProviderClient Client(Side side) =>
-            CognitoIdentityProviderClient.Create(new AwsEndpoint(plan.Region(side), plan.Pools.For(side).Endpoint), credentials, governor);
-        var clients = new PerSide<CognitoIdentityProviderClient>(Client(Side.Primary), Client(Side.Standby));
+        CognitoIdentityProviderClient Client(PoolRole role) =>
+            CognitoIdentityProviderClient.Create(new AwsEndpoint(plan.Region(role), plan.Pools.For(role).Endpoint), credentials, governor);
+        var clients = new PerPool<CognitoIdentityProviderClient>(Client(PoolRole.Primary), Client(PoolRole.Standby));
         var ports = new FailoverPorts
         {
             Control = new DynamoDbReplicationControlStore(dynamo, mirrorOptions),
@@ -78,7 +79,7 @@ public sealed class FailoverPorts : IDisposable
             Database = plan.Database.Kind == DatabaseKind.None || plan.Database.Resources is null
                 ? null
                 : new RdsDatabasePromoter(
-                    new DatabaseTopology(plan.Database.Kind, plan.Database.GlobalClusterId, plan.Region(Side.Primary), plan.Database.Resources.Primary, plan.Region(Side.Standby), plan.Database.Resources.Standby),
+                    new DatabaseTopology(plan.Database.Kind, plan.Database.GlobalClusterId, plan.Region(PoolRole.Primary), plan.Database.Resources.Primary, plan.Region(PoolRole.Standby), plan.Database.Resources.Standby),
                     region =>
                     {
                         lock (rds)
@@ -107,7 +108,7 @@ public sealed class FailoverPorts : IDisposable
                         : ssm[region] = new SsmParameterStore(new AwsEndpoint(region, plan.Endpoints.Ssm.GetValueOrDefault(region)), credentials);
                 }
             },
-            Pools = new PerSide<IUserDirectory>(
+            Pools = new PerPool<IUserDirectory>(
                 new CognitoUserDirectory(clients.Primary, plan.Pools.Primary.UserPoolId),
                 new CognitoUserDirectory(clients.Standby, plan.Pools.Standby.UserPoolId)),
             Lag = new MirrorReplicationLag(

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Security.Cryptography;
+using IdentityReplicator.Core.Configuration;
 using IdentityReplicator.Failover.Journal;
 using IdentityReplicator.Failover.Plans;
 using IdentityReplicator.Failover.Preflight;
@@ -57,7 +58,7 @@ public sealed class FailoverRunner(FailoverPlan plan, FailoverPorts ports, TimeP
 
     public IReadOnlyList<FailoverStep> Steps => _steps;
 
-    public Task<IReadOnlyList<CheckResult>> PreflightAsync(Side to, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<CheckResult>> PreflightAsync(PoolRole to, CancellationToken cancellationToken) =>
         new PreflightChecks(plan, ports, time, logger).RunAsync(to.Other(), to, cancellationToken);
 
     /// <summary>

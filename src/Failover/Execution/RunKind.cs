@@ -1,3 +1,4 @@
+using IdentityReplicator.Core.Configuration;
 using IdentityReplicator.Failover.Plans;
 
 namespace IdentityReplicator.Failover.Execution;
@@ -32,7 +33,7 @@ public static class RunKinds
     };
 
     /// <summary>The side a run of this kind makes the active one: the standby for a drill or an execution, the primary for a failback.</summary>
-    public static Side To(this RunKind kind) => kind == RunKind.Failback ? Side.Primary : Side.Standby;
+    public static PoolRole To(this RunKind kind) => kind == RunKind.Failback ? PoolRole.Primary : PoolRole.Standby;
 
     /// <summary>Whether the kind's command takes <c>--confirm</c> at all: a drill never runs outside a drill environment, so it has none.</summary>
     public static bool TakesConfirmation(this RunKind kind) => kind != RunKind.Drill;

@@ -2,8 +2,8 @@ using System.Collections.Immutable;
 using System.Globalization;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using IdentityReplicator.Core.Configuration;
 using IdentityReplicator.Core.Mirror;
-using IdentityReplicator.Failover.Plans;
 using RunNames = IdentityReplicator.Core.Mirror.MirrorAttributes.Run;
 using StepNames = IdentityReplicator.Core.Mirror.MirrorAttributes.Step;
 
@@ -35,9 +35,9 @@ public sealed record RunRecord
 
     public required string Environment { get; init; }
 
-    public required Side From { get; init; }
+    public required PoolRole From { get; init; }
 
-    public required Side To { get; init; }
+    public required PoolRole To { get; init; }
 
     public required string PlanHash { get; init; }
 
@@ -301,8 +301,8 @@ public sealed class DynamoDbExecutionJournal(IAmazonDynamoDB dynamo, string tabl
         RunId = MirrorTable.RunIdOf(item[MirrorTable.PartitionKey].S),
         Kind = Text(item, RunNames.Kind) ?? "drill",
         Environment = Text(item, RunNames.Environment) ?? string.Empty,
-        From = Enum.Parse<Side>(Text(item, RunNames.From) ?? nameof(Side.Primary)),
-        To = Enum.Parse<Side>(Text(item, RunNames.To) ?? nameof(Side.Standby)),
+        From = Enum.Parse<PoolRole>(Text(item, RunNames.From) ?? nameof(PoolRole.Primary)),
+        To = Enum.Parse<PoolRole>(Text(item, RunNames.To) ?? nameof(PoolRole.Standby)),
         PlanHash = Text(item, RunNames.PlanHash) ?? string.Empty,
         PlanPath = Text(item, RunNames.PlanPath),
         State = Enum.TryParse<RunState>(Text(item, RunNames.State), out var state) ? state : RunState.Running,

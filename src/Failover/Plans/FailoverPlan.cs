@@ -1,28 +1,9 @@
 using System.Collections.Immutable;
+using IdentityReplicator.Core.Configuration;
 using IdentityReplicator.Core.Control;
 using IdentityReplicator.Core.Rds;
 
 namespace IdentityReplicator.Failover.Plans;
-
-/// <summary>The two sides of a plan, named by their original roles: the primary and the standby Region.</summary>
-public enum Side
-{
-    Primary,
-    Standby,
-}
-
-public static class Sides
-{
-    public static Side Other(this Side side) => side == Side.Primary ? Side.Standby : Side.Primary;
-
-    public static string Name(this Side side) => side == Side.Primary ? "primary" : "standby";
-}
-
-/// <summary>A value for each side: what holds while that side is the active one.</summary>
-public sealed record PerSide<T>(T Primary, T Standby)
-{
-    public T For(Side side) => side == Side.Primary ? Primary : Standby;
-}
 
 /// <summary>
 /// A failover plan: everything the cut-over touches, for one environment (docs/failover-plan.md). Loaded and validated
@@ -35,7 +16,7 @@ public sealed record FailoverPlan
     /// <summary>Drill environments (the sandbox, a staging copy) can be drilled without <c>--confirm</c>.</summary>
     public bool Drill { get; init; }
 
-    public required PerSide<PoolPlan> Pools { get; init; }
+    public required PerPool<PoolPlan> Pools { get; init; }
 
     public required MirrorPlan Mirror { get; init; }
 
@@ -63,7 +44,7 @@ public sealed record FailoverPlan
     /// <summary>A hash of the plan's content: a run resumes only with the plan it started with.</summary>
     public string ContentHash { get; init; } = string.Empty;
 
-    public string Region(Side side) => Pools.For(side).Region;
+    public string Region(PoolRole role) => Pools.For(role).Region;
 
     /// <summary>The replication control before any failover: the plan's primary → standby, epoch 0.</summary>
     public ReplicationControl ConfiguredControl() => new()
@@ -96,7 +77,7 @@ public sealed record EndpointsPlan
 }
 
 /// <summary>A client-config parameter (SSM Parameter Store), written in each of <see cref="Regions"/>.</summary>
-public sealed record ParameterPlan(string Name, string Type, ImmutableArray<string> Regions, PerSide<string> Values);
+public sealed record ParameterPlan(string Name, string Type, ImmutableArray<string> Regions, PerPool<string> Values);
 
 public sealed record DnsPlan(string HostedZoneId, ImmutableArray<RecordPlan> Records);
 
@@ -110,8 +91,8 @@ public sealed record RecordPlan(
     string? SetIdentifier,
     long Ttl,
     string? Failover,
-    PerSide<ImmutableArray<string>> Values,
-    PerSide<long>? Weights,
+    PerPool<ImmutableArray<string>> Values,
+    PerPool<long>? Weights,
     string? HealthCheckId)
 {
     public override string ToString() => $"{Name} {Type}{(SetIdentifier is null ? string.Empty : $" ({SetIdentifier})")}";
@@ -128,13 +109,13 @@ public sealed record DatabasePlan
     public string? GlobalClusterId { get; init; }
 
     /// <summary>Cluster identifiers (global or replica cluster) or instance identifiers (replica instance) per side.</summary>
-    public PerSide<string>? Resources { get; init; }
+    public PerPool<string>? Resources { get; init; }
 
     public bool Unplanned { get; init; }
 }
 
 /// <summary>A health probe: an HTTP URL per side (2xx = healthy) and/or a Route 53 health check id per side.</summary>
-public sealed record HealthProbePlan(string Name, PerSide<Uri?> Urls, PerSide<string?> HealthCheckIds);
+public sealed record HealthProbePlan(string Name, PerPool<Uri?> Urls, PerPool<string?> HealthCheckIds);
 
 /// <summary>A synthetic sign-in: a monitoring user that exists in both pools (created if missing) signs in after the cut-over.</summary>
 public sealed record SignInPlan(string Username);

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using IdentityReplicator.Core.Configuration;
 
 namespace IdentityReplicator.Failover.Plans;
 
@@ -22,12 +23,12 @@ public static partial class PlanReader
             }
 
             var environment = b.String(o, "environment", Root, required: true, "name the environment, e.g. 'environment: production' ('execute --confirm' must repeat it)");
-            var pools = PerSide(o, "pools", Root, required: true, Pool);
+            var pools = PerPool(o, "pools", Root, required: true, Pool);
             var plan = new FailoverPlan
             {
                 Environment = environment ?? string.Empty,
                 Drill = b.Bool(o, "drill", Root, false),
-                Pools = pools ?? new PerSide<PoolPlan>(new PoolPlan("", "", "", null), new PoolPlan("", "", "", null)),
+                Pools = pools ?? new PerPool<PoolPlan>(new PoolPlan("", "", "", null), new PoolPlan("", "", "", null)),
                 Mirror = Mirror(o["mirror"], "mirror"),
                 Aws = Aws(o["aws"], "aws"),
                 Endpoints = Endpoints(o["endpoints"], "endpoints"),
@@ -145,7 +146,7 @@ public static partial class PlanReader
         private TimeSpan Duration(YamlTreeMapping o, string key, string path, TimeSpan fallback) =>
             b.Value(o, key, path, fallback, (string text, out TimeSpan value) => TryParseDuration(text, out value) && value > TimeSpan.Zero, "give a duration such as 30s, 2m, 500ms or 00:00:30");
 
-        private PerSide<T>? PerSide<T>(YamlTreeMapping parent, string key, string path, bool required, Func<YamlTreeNode, string, T?> read)
+        private PerPool<T>? PerPool<T>(YamlTreeMapping parent, string key, string path, bool required, Func<YamlTreeNode, string, T?> read)
         {
             var node = parent[key];
             var full = b.Join(path, key);
@@ -167,12 +168,12 @@ public static partial class PlanReader
 
             var primary = o["primary"] is { } p ? read(p, $"{full}.primary") : default;
             var standby = o["standby"] is { } s ? read(s, $"{full}.standby") : default;
-            foreach (var side in new[] { "primary", "standby" }.Where(side => o[side] is null))
+            foreach (var role in new[] { "primary", "standby" }.Where(role => o[role] is null))
             {
-                b.Problem(o.At, $"{full}.{side}", $"{full}.{side} is missing; give the value for when the {side} Region is active.");
+                b.Problem(o.At, $"{full}.{role}", $"{full}.{role} is missing; give the value for when the {role} Region is active.");
             }
 
-            return primary is null || standby is null ? null : new PerSide<T>(primary, standby);
+            return primary is null || standby is null ? null : new PerPool<T>(primary, standby);
         }
 
         private ImmutableDictionary<string, Uri> UrlsByRegion(YamlTreeNode? node, string path)

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using IdentityReplicator.Core.Configuration;
 using IdentityReplicator.Core.Rds;
 
 namespace IdentityReplicator.Failover.Plans;
@@ -8,7 +9,7 @@ public static partial class PlanReader
     /// <summary>The sections that say what the cut-over touches and how it is checked and timed.</summary>
     private sealed partial class Rules
     {
-        private ImmutableArray<ParameterPlan> ClientConfig(YamlTreeNode? node, string path, PerSide<PoolPlan>? pools)
+        private ImmutableArray<ParameterPlan> ClientConfig(YamlTreeNode? node, string path, PerPool<PoolPlan>? pools)
         {
             var o = node is null ? null : b.Mapping(node, path, "parameters");
             var result = ImmutableArray.CreateBuilder<ParameterPlan>();
@@ -34,7 +35,7 @@ public static partial class PlanReader
                     regions = [.. new[] { pools.Primary.Region, pools.Standby.Region }.Distinct(StringComparer.Ordinal)];
                 }
 
-                var values = PerSide(p, "values", itemPath, required: true, (n, vp) => b.Scalar(n, vp));
+                var values = PerPool(p, "values", itemPath, required: true, (n, vp) => b.Scalar(n, vp));
                 if (name is not null && !seen.TryAdd(name, result.Count))
                 {
                     b.Problem(p.At, itemPath, $"{itemPath} names '{name}' again ({path}.parameters[{seen[name]}] has it); list each parameter once.");
@@ -91,8 +92,8 @@ public static partial class PlanReader
                     b.Problem(r["failover"]!.At, $"{itemPath}.failover", $"{itemPath}.failover is '{YamlTreeReader.Shorten(failover)}'; it must be PRIMARY or SECONDARY (or left out).");
                 }
 
-                var values = PerSide(r, "values", itemPath, true, RecordValues);
-                var weights = PerSide(r, "weights", itemPath, false, (n, wp) => b.Long(n, wp));
+                var values = PerPool(r, "values", itemPath, true, RecordValues);
+                var weights = PerPool(r, "weights", itemPath, false, (n, wp) => b.Long(n, wp));
                 var setIdentifier = b.String(r, "setIdentifier", itemPath, false, null);
                 if ((weights is not null || failover is not null) && setIdentifier is null)
                 {
@@ -107,8 +108,8 @@ public static partial class PlanReader
                         setIdentifier,
                         b.Int(r, "ttl", itemPath, 60),
                         failover,
-                        new PerSide<ImmutableArray<string>>(values.Primary!.Value, values.Standby!.Value),
-                        weights is null ? null : new PerSide<long>(weights.Primary!.Value, weights.Standby!.Value),
+                        new PerPool<ImmutableArray<string>>(values.Primary!.Value, values.Standby!.Value),
+                        weights is null ? null : new PerPool<long>(weights.Primary!.Value, weights.Standby!.Value),
                         b.String(r, "healthCheckId", itemPath, false, null)));
                 }
             }
@@ -160,7 +161,7 @@ public static partial class PlanReader
                 b.Problem(wrong.At, $"{path}.{wrongKey}", $"{path}.{wrongKey} does not apply to kind '{kindText}'; use {path}.{resourceKey}.");
             }
 
-            var resources = kind == DatabaseKind.None ? null : PerSide(o, resourceKey, path, true, (n, p) => b.Scalar(n, p));
+            var resources = kind == DatabaseKind.None ? null : PerPool(o, resourceKey, path, true, (n, p) => b.Scalar(n, p));
             var global = b.String(o, "globalClusterId", path, kind == DatabaseKind.GlobalCluster, "the global database identifier");
             return new DatabasePlan { Kind = kind, GlobalClusterId = global, Resources = resources, Unplanned = mode == "unplanned" };
         }
@@ -177,14 +178,14 @@ public static partial class PlanReader
                 }
 
                 var name = b.String(p, "name", itemPath, true, "a short name for reports") ?? itemPath;
-                var urls = PerSide(p, "urls", itemPath, false, (n, up) => b.UrlValue(n, up));
-                var checks = PerSide(p, "route53HealthChecks", itemPath, false, (n, cp) => b.Scalar(n, cp));
+                var urls = PerPool(p, "urls", itemPath, false, (n, up) => b.UrlValue(n, up));
+                var checks = PerPool(p, "route53HealthChecks", itemPath, false, (n, cp) => b.Scalar(n, cp));
                 if (urls is null && checks is null)
                 {
                     b.Problem(p.At, itemPath, $"{itemPath} has neither urls nor route53HealthChecks; give it at least one.");
                 }
 
-                result.Add(new HealthProbePlan(name, urls is null ? new PerSide<Uri?>(null, null) : new PerSide<Uri?>(urls.Primary, urls.Standby), checks is null ? new PerSide<string?>(null, null) : new PerSide<string?>(checks.Primary, checks.Standby)));
+                result.Add(new HealthProbePlan(name, urls is null ? new PerPool<Uri?>(null, null) : new PerPool<Uri?>(urls.Primary, urls.Standby), checks is null ? new PerPool<string?>(null, null) : new PerPool<string?>(checks.Primary, checks.Standby)));
             }
 
             return result.ToImmutable();

@@ -1,6 +1,7 @@
 using Amazon.Runtime;
 using IdentityReplicator.Core.Aws;
 using IdentityReplicator.Core.Compare;
+using IdentityReplicator.Core.Configuration;
 using IdentityReplicator.Core.Model;
 using IdentityReplicator.Core.Pools;
 using IdentityReplicator.Failover.Execution;
@@ -29,7 +30,7 @@ public sealed class PreflightChecks(FailoverPlan plan, FailoverPorts ports, Time
 
     public static IReadOnlyList<string> Names { get; } = [Credentials, PlanResources, Drift, ReplicationLag, Database, Health];
 
-    public async Task<IReadOnlyList<CheckResult>> RunAsync(Side from, Side to, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<CheckResult>> RunAsync(PoolRole from, PoolRole to, CancellationToken cancellationToken)
     {
         var checks = new (string Name, Func<Task<CheckResult>> Run)[]
         {
@@ -156,7 +157,7 @@ public sealed class PreflightChecks(FailoverPlan plan, FailoverPorts ports, Time
             : new CheckResult(PlanResources, false, string.Join("; ", missing));
     }
 
-    private async Task<CheckResult> DriftAsync(Side from, Side to, CancellationToken cancellationToken)
+    private async Task<CheckResult> DriftAsync(PoolRole from, PoolRole to, CancellationToken cancellationToken)
     {
         if (plan.Preflight.DriftSample == 0)
         {
@@ -210,7 +211,7 @@ public sealed class PreflightChecks(FailoverPlan plan, FailoverPorts ports, Time
                 : $"{drifted.Count} of {compared} sampled user(s) differ in {target.PoolId}: {string.Join("; ", drifted.Take(10))}{(passed ? " (within preflight.maxDriftedUsers)" : " — let replication catch up or repair the drift, or raise preflight.maxDriftedUsers")}");
     }
 
-    private async Task<CheckResult> LagAsync(Side to, CancellationToken cancellationToken)
+    private async Task<CheckResult> LagAsync(PoolRole to, CancellationToken cancellationToken)
     {
         var control = await ports.Control.GetAsync(cancellationToken) ?? plan.ConfiguredControl();
         if (control.SourcePoolId == plan.Pools.For(to).UserPoolId)
@@ -227,14 +228,14 @@ public sealed class PreflightChecks(FailoverPlan plan, FailoverPorts ports, Time
         return new CheckResult(ReplicationLag, passed, detail);
     }
 
-    private async Task<CheckResult> DatabaseAsync(Side to, CancellationToken cancellationToken)
+    private async Task<CheckResult> DatabaseAsync(PoolRole to, CancellationToken cancellationToken)
     {
         if (ports.Database is not { } database)
         {
             return new CheckResult(Database, true, "no database in the plan");
         }
 
-        var target = await database.DescribeAsync(to == Side.Standby, cancellationToken);
+        var target = await database.DescribeAsync(to == PoolRole.Standby, cancellationToken);
         if (!target.Exists)
         {
             return new CheckResult(Database, false, target.Detail);
@@ -256,7 +257,7 @@ public sealed class PreflightChecks(FailoverPlan plan, FailoverPorts ports, Time
             : new CheckResult(Database, true, target.Detail + lag);
     }
 
-    private async Task<CheckResult> HealthAsync(Side to, CancellationToken cancellationToken)
+    private async Task<CheckResult> HealthAsync(PoolRole to, CancellationToken cancellationToken)
     {
         var failures = new List<string>();
         var checkedCount = 0;

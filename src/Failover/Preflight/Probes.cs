@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using IdentityReplicator.Core.Cognito;
+using IdentityReplicator.Core.Configuration;
 using IdentityReplicator.Core.Control;
 using IdentityReplicator.Core.Mirror;
 using IdentityReplicator.Failover.Plans;
@@ -118,7 +119,7 @@ public sealed class HttpProbe(HttpClient http) : IHttpProbe
 /// <summary>Signs the monitoring user in to one side's pool through the application's app client.</summary>
 public interface ISignInProbe
 {
-    Task<(bool Succeeded, string Detail)> SignInAsync(Side side, CancellationToken cancellationToken);
+    Task<(bool Succeeded, string Detail)> SignInAsync(PoolRole role, CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -126,17 +127,17 @@ public interface ISignInProbe
 /// gives it a fresh random password, and signs in with USER_PASSWORD_AUTH through the plan's app client, exactly as
 /// the application's users will. The password is never stored or logged.
 /// </summary>
-public sealed class CognitoSignInProbe(FailoverPlan plan, PerSide<CognitoIdentityProviderClient> clients) : ISignInProbe
+public sealed class CognitoSignInProbe(FailoverPlan plan, PerPool<CognitoIdentityProviderClient> clients) : ISignInProbe
 {
-    public async Task<(bool Succeeded, string Detail)> SignInAsync(Side side, CancellationToken cancellationToken)
+    public async Task<(bool Succeeded, string Detail)> SignInAsync(PoolRole role, CancellationToken cancellationToken)
     {
         if (plan.SignIn is not { } signIn)
         {
             return (true, "no synthetic sign-in in the plan");
         }
 
-        var pool = plan.Pools.For(side);
-        var client = clients.For(side);
+        var pool = plan.Pools.For(role);
+        var client = clients.For(role);
         var password = "Idrep-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)) + "!A1";
         try
         {

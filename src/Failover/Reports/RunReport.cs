@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using IdentityReplicator.Core.Configuration;
 using IdentityReplicator.Failover.Execution;
 using IdentityReplicator.Failover.Journal;
 using IdentityReplicator.Failover.Plans;

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using IdentityReplicator.Core.Configuration;
 using IdentityReplicator.Core.Rds;
 using IdentityReplicator.Core.Route53;
 using IdentityReplicator.Failover.Plans;
@@ -18,7 +19,7 @@ public sealed class PromoteDatabaseStep : FailoverStep
 
     public override IReadOnlyList<string> After => [FenceStep.StepName];
 
-    public override string Describe(FailoverPlan plan, Side from, Side to) => plan.Database.Kind switch
+    public override string Describe(FailoverPlan plan, PoolRole from, PoolRole to) => plan.Database.Kind switch
     {
         DatabaseKind.GlobalCluster => plan.Database.Unplanned
             ? $"Fail over global database {plan.Database.GlobalClusterId} to {plan.Database.Resources!.For(to)} with AllowDataLoss; wait until writable."
@@ -35,7 +36,7 @@ public sealed class PromoteDatabaseStep : FailoverStep
             return new StepOutcome(true, "no database in the plan");
         }
 
-        var standby = context.To == Side.Standby;
+        var standby = context.To == PoolRole.Standby;
         var state = await database.DescribeAsync(standby, cancellationToken);
         if (!state.Exists)
         {
@@ -94,7 +95,7 @@ public sealed class ClientConfigStep : FailoverStep
 
     public override IReadOnlyList<string> After => [ReverseReplicationStep.StepName, PromoteDatabaseStep.StepName];
 
-    public override string Describe(FailoverPlan plan, Side from, Side to) => plan.Parameters.IsEmpty
+    public override string Describe(FailoverPlan plan, PoolRole from, PoolRole to) => plan.Parameters.IsEmpty
         ? "No client-config parameters in the plan."
         : $"Set {plan.Parameters.Length} parameter(s) ({string.Join(", ", plan.Parameters.Select(p => p.Name))}) to the {to.Name()} values in {string.Join(" and ", plan.Parameters.SelectMany(p => p.Regions).Distinct(StringComparer.Ordinal))}.";
 
@@ -159,7 +160,7 @@ public sealed class DnsStep : FailoverStep
 
     public override IReadOnlyList<string> After => [ReverseReplicationStep.StepName, PromoteDatabaseStep.StepName];
 
-    public override string Describe(FailoverPlan plan, Side from, Side to) => plan.Dns is null
+    public override string Describe(FailoverPlan plan, PoolRole from, PoolRole to) => plan.Dns is null
         ? "No Route 53 records in the plan."
         : $"UPSERT {string.Join(", ", plan.Dns.Records.Select(r => $"{r} → {string.Join(",", r.Values.For(to))}{(r.Weights is null ? string.Empty : $" weight {r.Weights.For(to)}")}"))} in zone {plan.Dns.HostedZoneId}; wait for INSYNC.";
 
@@ -206,7 +207,7 @@ public sealed class DnsStep : FailoverStep
         return new StepOutcome(false, $"{(acted ? $"changed {changes.Count}" : "earlier change of")} record(s); change {changeId} INSYNC");
     }
 
-    internal static ResourceRecordSet Desired(RecordPlan record, Side to) => new()
+    internal static ResourceRecordSet Desired(RecordPlan record, PoolRole to) => new()
     {
         Name = record.Name,
         Type = record.Type,
@@ -226,7 +227,7 @@ public sealed class DnsStep : FailoverStep
 
 /// <summary>
 /// Verifies the cut-over from the outside: every health probe of the target side answers (HTTP 2xx, Route 53 health
-/// check healthy) and the monitoring user signs in to the new primary pool. Retried until <see cref="TimeoutsPlan.Verify"/>.
+/// check healthy) and the monitoring user signs in to the pool the run moves to. Retried until <see cref="TimeoutsPlan.Verify"/>.
 /// </summary>
 public sealed class VerifyStep : FailoverStep
 {
@@ -236,7 +237,7 @@ public sealed class VerifyStep : FailoverStep
 
     public override IReadOnlyList<string> After => [ClientConfigStep.StepName, DnsStep.StepName];
 
-    public override string Describe(FailoverPlan plan, Side from, Side to) =>
+    public override string Describe(FailoverPlan plan, PoolRole from, PoolRole to) =>
         $"Probe {plan.HealthProbes.Length} health probe(s) of the {to.Name()} side{(plan.SignIn is null ? string.Empty : $" and sign in as '{plan.SignIn.Username}' to {plan.Pools.For(to).UserPoolId}")}.";
 
     public override async Task<StepOutcome> RunAsync(StepContext context, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using IdentityReplicator.Core.Configuration;
 using IdentityReplicator.Core.Control;
 using IdentityReplicator.Failover.Execution;
 using IdentityReplicator.Failover.Plans;
@@ -16,9 +17,9 @@ public sealed class StepContext
 {
     public required FailoverPlan Plan { get; init; }
 
-    public required Side From { get; init; }
+    public required PoolRole From { get; init; }
 
-    public required Side To { get; init; }
+    public required PoolRole To { get; init; }
 
     public required string RunId { get; init; }
 
@@ -110,7 +111,7 @@ public abstract class FailoverStep
     public abstract IReadOnlyList<string> After { get; }
 
     /// <summary>What the step will do, in one line, for <c>idrep failover plan</c>.</summary>
-    public abstract string Describe(FailoverPlan plan, Side from, Side to);
+    public abstract string Describe(FailoverPlan plan, PoolRole from, PoolRole to);
 
     public abstract Task<StepOutcome> RunAsync(StepContext context, CancellationToken cancellationToken);
 

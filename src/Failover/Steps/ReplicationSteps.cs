@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using IdentityReplicator.Core.Configuration;
 using IdentityReplicator.Core.Control;
 using IdentityReplicator.Failover.Plans;
 
@@ -7,7 +8,7 @@ namespace IdentityReplicator.Failover.Steps;
 
 /// <summary>
 /// Fences the old source: a new epoch in the control item with writes switched off, so from now on the mirror table
-/// refuses snapshots from the old primary (and from anyone holding the old epoch). Replication keeps draining what
+/// refuses snapshots from it (and from anyone holding the old epoch). Replication keeps draining what
 /// was recorded before.
 /// </summary>
 public sealed class FenceStep : FailoverStep
@@ -18,7 +19,7 @@ public sealed class FenceStep : FailoverStep
 
     public override IReadOnlyList<string> After => [];
 
-    public override string Describe(FailoverPlan plan, Side from, Side to) =>
+    public override string Describe(FailoverPlan plan, PoolRole from, PoolRole to) =>
         $"Fence {plan.Pools.For(from).UserPoolId} ({plan.Region(from)}): write a new epoch to the control item in mirror table '{plan.Mirror.TableName}'; its snapshots are refused from then on.";
 
     public override Task<StepOutcome> RunAsync(StepContext context, CancellationToken cancellationToken)
@@ -57,7 +58,7 @@ public sealed class DrainStep : FailoverStep
 
     public override IReadOnlyList<string> After => [FenceStep.StepName];
 
-    public override string Describe(FailoverPlan plan, Side from, Side to) => plan.Database.Unplanned
+    public override string Describe(FailoverPlan plan, PoolRole from, PoolRole to) => plan.Database.Unplanned
         ? $"Measure the changes {plan.Pools.For(from).UserPoolId} recorded that {plan.Pools.For(to).UserPoolId} has not applied (unplanned: do not wait)."
         : $"Wait (up to {plan.Timeouts.Drain}) until {plan.Pools.For(to).UserPoolId} has applied every change {plan.Pools.For(from).UserPoolId} recorded before the fence.";
 
@@ -108,8 +109,8 @@ public sealed class DrainStep : FailoverStep
 }
 
 /// <summary>
-/// Reverses replication: a new epoch naming the new primary as the writable source and the old one as the target.
-/// Capture and the reconciler follow it within seconds; a user who signs up in the new primary reaches the old one.
+/// Reverses replication: a new epoch naming the pool the run moves to as the writable source and the other as the
+/// target. Capture and the reconciler follow it within seconds.
 /// </summary>
 public sealed class ReverseReplicationStep : FailoverStep
 {
@@ -119,7 +120,7 @@ public sealed class ReverseReplicationStep : FailoverStep
 
     public override IReadOnlyList<string> After => [DrainStep.StepName];
 
-    public override string Describe(FailoverPlan plan, Side from, Side to) =>
+    public override string Describe(FailoverPlan plan, PoolRole from, PoolRole to) =>
         $"Reverse replication: {plan.Pools.For(to).UserPoolId} ({plan.Region(to)}) becomes the source and {plan.Pools.For(from).UserPoolId} ({plan.Region(from)}) the target.";
 
     public override Task<StepOutcome> RunAsync(StepContext context, CancellationToken cancellationToken)

@@ -9,42 +9,42 @@ namespace IdentityReplicator.Reconciler.Apply;
 
 public enum ApplyOutcome
 {
-    /// <summary>The standby was changed to match.</summary>
+    /// <summary>The target pool was changed to match.</summary>
     Applied,
 
-    /// <summary>The standby already matched; only reads were needed.</summary>
+    /// <summary>The target pool already matched; only reads were needed.</summary>
     InSync,
 
     /// <summary>Nothing to do: this version was applied before, or the user is not replicated (e.g. unconfirmed).</summary>
     Skipped,
 
-    /// <summary>The standby rejected it; parked with a reason.</summary>
+    /// <summary>The target pool rejected it; parked with a reason.</summary>
     Parked,
 }
 
 public sealed record ApplyResult(ApplyOutcome Outcome, int Calls = 0, string? Detail = null);
 
 /// <summary>Settings of the apply engine.</summary>
-/// <param name="Region">The standby's Region (its apply state is keyed by it).</param>
-/// <param name="ExcludedAttributes">Attributes never written to the standby.</param>
-/// <param name="PrimarySubAttribute">The custom attribute that carries a user's original <c>sub</c>, where the standby schema has it.</param>
+/// <param name="Region">The target pool's Region (its apply state is keyed by it).</param>
+/// <param name="ExcludedAttributes">Attributes never written to the target pool.</param>
+/// <param name="PrimarySubAttribute">The custom attribute that carries a user's original <c>sub</c>, where the target pool's schema has it.</param>
 public sealed record ApplySettings(string Region, IReadOnlyCollection<string> ExcludedAttributes, string? PrimarySubAttribute = Core.Configuration.ReplicationOptions.DefaultPrimarySubAttribute);
 
 /// <summary>
-/// Applies snapshots to the standby pool: reads the standby user, then issues only the calls needed (create,
+/// Applies snapshots to one pool, the target: reads the target user, then issues only the calls needed (create,
 /// attribute update/delete, enable/disable, confirm, group membership add/remove, delete). Applying the same snapshot
-/// twice makes no change the second time. What the standby rejects is parked with a reason; the rest carries on.
+/// twice makes no change the second time. What the target rejects is parked with a reason; the rest carries on.
 /// Permission and credential errors are systemic, never parked: they surface as <see cref="ApplyPermissionException"/>.
 /// </summary>
 /// <remarks>
 /// The parts: <see cref="UserPlanner"/> decides a user's calls without I/O and <see cref="UserApply"/> performs them;
 /// <see cref="GroupApply"/> does groups; <see cref="ApplyLedger"/> keeps the applied versions and what is parked;
-/// <see cref="PoolDescriptionCache"/> holds the standby's schema. This class ties them together and maps Cognito's
+/// <see cref="PoolDescriptionCache"/> holds the target's schema. This class ties them together and maps Cognito's
 /// errors to parking. See docs/design/apply-engine.md.
 /// </remarks>
 public sealed class ApplyEngine
 {
-    private readonly IUserDirectory _standby;
+    private readonly IUserDirectory _pool;
     private readonly IReplicaStateStore _state;
     private readonly ApplySettings _settings;
     private readonly TimeProvider _time;
@@ -52,18 +52,18 @@ public sealed class ApplyEngine
     private readonly ApplyLedger _ledger;
     private readonly ApplyTarget _target;
 
-    public ApplyEngine(IUserDirectory standby, IMirrorStore mirror, IReplicaStateStore state, ApplySettings settings, TimeProvider time, ILogger<ApplyEngine> logger)
+    public ApplyEngine(IUserDirectory pool, IMirrorStore mirror, IReplicaStateStore state, ApplySettings settings, TimeProvider time, ILogger<ApplyEngine> logger)
     {
-        _standby = standby;
+        _pool = pool;
         _state = state;
         _settings = settings;
         _time = time;
         _logger = logger;
         _ledger = new ApplyLedger(state, settings.Region, time, logger);
         _target = new ApplyTarget(
-            standby,
-            new PoolDescriptionCache(standby, time),
-            new GroupApply(standby, mirror),
+            pool,
+            new PoolDescriptionCache(pool, time),
+            new GroupApply(pool, mirror),
             new AttributeRules(settings.ExcludedAttributes, settings.PrimarySubAttribute),
             logger);
     }
@@ -82,14 +82,14 @@ public sealed class ApplyEngine
     /// </summary>
     public void TrackParked(IEnumerable<ParkedEntity> parked) => _ledger.TrackParked(parked);
 
-    /// <summary>The standby pool's sign-in mode, schema and password policy (read once).</summary>
-    public Task<PoolDescription> DescribeStandbyAsync(CancellationToken cancellationToken) => _target.Description.GetAsync(cancellationToken);
+    /// <summary>The target pool's sign-in mode, schema and password policy (read once).</summary>
+    public Task<PoolDescription> DescribeTargetAsync(CancellationToken cancellationToken) => _target.Description.GetAsync(cancellationToken);
 
     /// <summary>
-    /// Reads the standby pool's description again if the cached one is older than ten seconds: an operator may have
+    /// Reads the target pool's description again if the cached one is older than ten seconds: an operator may have
     /// added the attribute a parked user was waiting for.
     /// </summary>
-    public Task<PoolDescription> RefreshStandbyAsync(CancellationToken cancellationToken) => _target.Description.RefreshAsync(cancellationToken);
+    public Task<PoolDescription> RefreshTargetAsync(CancellationToken cancellationToken) => _target.Description.RefreshAsync(cancellationToken);
 
     /// <summary>Whether this version was applied already (in-memory first, then the replica state).</summary>
     public Task<AppliedState?> AppliedAsync(EntityId entity, long profileVersion, long groupsVersion, CancellationToken cancellationToken) =>
@@ -112,20 +112,20 @@ public sealed class ApplyEngine
     }
 
     /// <summary>
-    /// Converges one user against a listing of the standby read moments ago (full sync, drift repair): compares every
+    /// Converges one user against a listing of the target read moments ago (full sync, drift repair): compares every
     /// part whatever the applied versions say, and issues only the calls that differ — none for a user already in
     /// step, whose applied state is then written only if it moved. Lookups are answered from the listing; a user that
-    /// appeared in the standby since (creation fails with "exists") is read from the pool and updated instead.
+    /// appeared in the target since (creation fails with "exists") is read from the pool and updated instead.
     /// </summary>
-    public Task<ApplyResult> ReconcileUserAsync(UserSnapshot snapshot, PoolInventory standby, AppliedState? applied, CancellationToken cancellationToken) =>
-        ApplyUserAsync(snapshot, applied, standby, cancellationToken);
+    public Task<ApplyResult> ReconcileUserAsync(UserSnapshot snapshot, PoolInventory target, AppliedState? applied, CancellationToken cancellationToken) =>
+        ApplyUserAsync(snapshot, applied, target, cancellationToken);
 
-    /// <summary>Deletes a standby user that no primary user stands for (sync with --prune, drift repair).</summary>
-    public async Task<ApplyResult> DeleteUnmatchedUserAsync(string standbyUsername, CancellationToken cancellationToken)
+    /// <summary>Deletes a target user that no source user stands for (sync with --prune, drift repair).</summary>
+    public async Task<ApplyResult> DeleteUnmatchedUserAsync(string targetUsername, CancellationToken cancellationToken)
     {
-        await _standby.DeleteUserAsync(standbyUsername, cancellationToken);
+        await _pool.DeleteUserAsync(targetUsername, cancellationToken);
         var result = new ApplyResult(ApplyOutcome.Applied, 1);
-        Log.DeletedUnmatched(_logger, IdentityKeys.Fingerprint(standbyUsername));
+        Log.DeletedUnmatched(_logger, IdentityKeys.Fingerprint(targetUsername));
         return result;
     }
 
@@ -146,7 +146,7 @@ public sealed class ApplyEngine
             if (run.Target?.Sub is { } targetSub && snapshot.Sub is { } sourceSub
                 && (applied?.TargetSub != targetSub || applied.SourceSub != sourceSub))
             {
-                await _state.PutSubMappingAsync(_standby.PoolId, targetSub, new SubMapping(snapshot.Key, sourceSub, run.OriginalSub ?? sourceSub), cancellationToken);
+                await _state.PutSubMappingAsync(_pool.PoolId, targetSub, new SubMapping(snapshot.Key, sourceSub, run.OriginalSub ?? sourceSub), cancellationToken);
             }
 
             if (known is not null && result.Outcome == ApplyOutcome.InSync && applied is not null
@@ -188,9 +188,9 @@ public sealed class ApplyEngine
         return await ApplyGroupAsync(snapshot, known: null, cancellationToken);
     }
 
-    /// <summary>Converges one group against a listing of the standby (see <see cref="ReconcileUserAsync"/>).</summary>
-    public Task<ApplyResult> ReconcileGroupAsync(GroupSnapshot snapshot, PoolInventory standby, CancellationToken cancellationToken) =>
-        ApplyGroupAsync(snapshot, standby, cancellationToken);
+    /// <summary>Converges one group against a listing of the target (see <see cref="ReconcileUserAsync"/>).</summary>
+    public Task<ApplyResult> ReconcileGroupAsync(GroupSnapshot snapshot, PoolInventory target, CancellationToken cancellationToken) =>
+        ApplyGroupAsync(snapshot, target, cancellationToken);
 
     private Task<ApplyResult> ApplyGroupAsync(GroupSnapshot snapshot, PoolInventory? known, CancellationToken cancellationToken)
     {
@@ -207,7 +207,7 @@ public sealed class ApplyEngine
     }
 
     /// <summary>
-    /// Runs one application, parking the entity when the standby rejects it for good. Permission and credential errors
+    /// Runs one application, parking the entity when the target rejects it for good. Permission and credential errors
     /// are systemic and never parked (they would park everything); retryable errors propagate to be retried.
     /// </summary>
     private async Task<ApplyResult> ParkingRejectionsAsync(EntityId entity, string kind, long version, Func<Task<ApplyResult>> apply, CancellationToken cancellationToken)
@@ -218,11 +218,11 @@ public sealed class ApplyEngine
         }
         catch (CognitoException e) when (e.IsPermissionProblem)
         {
-            throw new ApplyPermissionException(_standby.PoolId, Region, e);
+            throw new ApplyPermissionException(_pool.PoolId, Region, e);
         }
         catch (CognitoException e) when (!e.IsRetryable && e is not NotAuthorizedException)
         {
-            return await _ledger.ParkAsync(entity, e.ErrorCode, $"The standby pool rejected this {kind}: {e.ErrorCode}: {e.Message}", version, e, cancellationToken);
+            return await _ledger.ParkAsync(entity, e.ErrorCode, $"The target pool rejected this {kind}: {e.ErrorCode}: {e.Message}", version, e, cancellationToken);
         }
     }
 
@@ -230,9 +230,9 @@ public sealed class ApplyEngine
     public Task<ApplyResult> ParkAfterFailuresAsync(EntityId entity, int attempts, Exception last, long version, CancellationToken cancellationToken) =>
         _ledger.ParkAsync(entity, "TransientFailuresExhausted", $"Failed {attempts} times in a row, last with {Reasons.Of(last)}; it is retried by 'idrep drift --repair' (or 'idrep sync'), or by its next change in the source pool.", version, null, cancellationToken);
 
-    /// <summary>Which standby status a primary status maps to; <c>null</c> when the user is not replicated (the rule is Core's).</summary>
-    public static string? StandbyStatusFor(string primaryStatus) => UserStatuses.StandbyStatusFor(primaryStatus);
+    /// <summary>Which status a source user's status maps to in the target; <c>null</c> when the user is not replicated (the rule is Core's).</summary>
+    public static string? TargetStatusFor(string sourceStatus) => UserStatuses.TargetStatusFor(sourceStatus);
 
-    /// <summary>Attributes the reconciler writes to the standby: everything but Cognito-managed ones and exclusions.</summary>
+    /// <summary>Attributes the reconciler writes to the target: everything but Cognito-managed ones and exclusions.</summary>
     public bool IsReplicated(string attribute) => _target.Rules.IsReplicated(attribute);
 }

@@ -106,9 +106,9 @@ internal sealed class ApplyLedger(IReplicaStateStore state, string region, TimeP
     // The stored reason can name attributes; the log line says where to read it instead.
     private static string ParkReasonForLog(string code) => code switch
     {
-        "SchemaMismatch" => "the standby schema lacks an attribute the user has; see 'idrep drift' for the attribute names",
-        "ImmutableAttribute" => "an attribute that is immutable in the standby schema differs",
-        "NoSignInAlias" => "the standby pool signs in by email/phone but the user has neither",
+        "SchemaMismatch" => "the target pool's schema lacks an attribute the user has; see 'idrep drift' for the attribute names",
+        "ImmutableAttribute" => "an attribute that is immutable in the target pool's schema differs",
+        "NoSignInAlias" => "the target pool signs in by email/phone but the user has neither",
         _ => "see 'idrep drift' for the reason stored with it",
     };
 

@@ -121,11 +121,11 @@ internal sealed class UserApply(ApplyTarget target, UserSnapshot snapshot, Appli
     private async Task<DirectoryUser> CreateAsync(PoolDescription pool, UserPlan plan, UserProfile profile, CancellationToken cancellationToken)
     {
         var create = (UserCall.CreateUser)plan.Calls[0];
-        var status = ApplyEngine.StandbyStatusFor(profile.Status) ?? throw new InvalidOperationException($"A user in status {profile.Status} is not created.");
+        var status = ApplyEngine.TargetStatusFor(profile.Status) ?? throw new InvalidOperationException($"A user in status {profile.Status} is not created.");
         DirectoryUser created;
         try
         {
-            created = await target.Pool.CreateUserAsync(create.Name, create.Attributes, StandbyPasswords.Create(pool.MinimumPasswordLength), cancellationToken);
+            created = await target.Pool.CreateUserAsync(create.Name, create.Attributes, RandomPasswords.Create(pool.MinimumPasswordLength), cancellationToken);
             _calls++;
         }
         catch (UsernameExistsException)
@@ -178,10 +178,10 @@ internal sealed class UserApply(ApplyTarget target, UserSnapshot snapshot, Appli
                     await target.Pool.DeleteAttributesAsync(username, delete.Names, cancellationToken);
                     break;
                 case UserCall.SetPermanentPassword:
-                    await target.Pool.SetPermanentPasswordAsync(username, StandbyPasswords.Create(pool.MinimumPasswordLength), cancellationToken);
+                    await target.Pool.SetPermanentPasswordAsync(username, RandomPasswords.Create(pool.MinimumPasswordLength), cancellationToken);
                     break;
                 case UserCall.SetTemporaryPassword:
-                    await target.Pool.SetTemporaryPasswordAsync(username, StandbyPasswords.Create(pool.MinimumPasswordLength), cancellationToken);
+                    await target.Pool.SetTemporaryPasswordAsync(username, RandomPasswords.Create(pool.MinimumPasswordLength), cancellationToken);
                     break;
                 case UserCall.SetEnabled enabled:
                     await target.Pool.SetEnabledAsync(username, enabled.Enabled, cancellationToken);

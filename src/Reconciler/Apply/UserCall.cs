@@ -7,7 +7,7 @@ namespace IdentityReplicator.Reconciler.Apply;
 /// One Cognito call of a <see cref="UserPlan"/>, as data. Every call acts on the plan's one target user, whose
 /// username is known only once it exists (a pool that signs in by email or phone gives a user a UUID username when
 /// <see cref="CreateUser"/> runs), so only <see cref="CreateUser"/> carries a name. Passwords are no part of a plan:
-/// the executor makes a fresh random one for each call that needs one (<see cref="StandbyPasswords"/>).
+/// the executor makes a fresh random one for each call that needs one (<see cref="RandomPasswords"/>).
 /// </summary>
 internal abstract record UserCall
 {

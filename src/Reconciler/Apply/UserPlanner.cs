@@ -83,7 +83,7 @@ internal static class UserPlanner
     public static UserPlan PlanProfile(DesiredUser desired, DirectoryUser? target, PoolDescription pool, AttributeRules rules)
     {
         var profile = desired.Profile ?? throw new ArgumentException("Only a desired user with a profile has profile calls.", nameof(desired));
-        if (ApplyEngine.StandbyStatusFor(profile.Status) is not { } status)
+        if (ApplyEngine.TargetStatusFor(profile.Status) is not { } status)
         {
             return new UserPlan { NotReplicated = $"status {profile.Status} is not replicated" };
         }
@@ -107,7 +107,7 @@ internal static class UserPlanner
             {
                 Park = new ParkDecision(
                     "NoSignInAlias",
-                    $"Standby pool {pool.PoolId} signs in by {string.Join(" or ", pool.UsernameAttributes)}, but this user has none of them; give the user one in the primary, or make the standby a username pool."),
+                    $"Target pool {pool.PoolId} signs in by {string.Join(" or ", pool.UsernameAttributes)}, but this user has none of them; give the user one in the source pool, or make the target a username pool."),
             };
         }
 
@@ -222,7 +222,7 @@ internal static class UserPlanner
         {
             return new ParkDecision(
                 "SchemaMismatch",
-                $"Standby pool {pool.PoolId} has no attribute {string.Join(", ", missing.Select(m => $"'{m}'"))}; add it to the standby schema, or list it in Replication:ExcludeAttributes.",
+                $"Target pool {pool.PoolId} has no attribute {string.Join(", ", missing.Select(m => $"'{m}'"))}; add it to the target pool's schema, or list it in Replication:ExcludeAttributes.",
                 SchemaDependent: true);
         }
 
@@ -236,7 +236,7 @@ internal static class UserPlanner
             {
                 return new ParkDecision(
                     "ImmutableAttribute",
-                    $"Attribute {string.Join(", ", immutable.Select(m => $"'{m}'"))} differs but is immutable in standby pool {pool.PoolId}; delete the standby user so it is re-created, or make the attribute mutable.",
+                    $"Attribute {string.Join(", ", immutable.Select(m => $"'{m}'"))} differs but is immutable in target pool {pool.PoolId}; delete the target user so it is re-created, or make the attribute mutable.",
                     SchemaDependent: true);
             }
         }

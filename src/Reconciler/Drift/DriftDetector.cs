@@ -9,28 +9,28 @@ namespace IdentityReplicator.Reconciler.Drift;
 
 /// <summary>What the drift detector compares: both pools as just listed, the mirror, and what is parked.</summary>
 public sealed record DriftInputs(
-    PoolInventory Primary,
-    string PrimaryRegion,
-    PoolInventory Standby,
-    string StandbyRegion,
-    PoolDescription StandbyPool,
+    PoolInventory Source,
+    string SourceRegion,
+    PoolInventory Target,
+    string TargetRegion,
+    PoolDescription TargetPool,
     MirrorContents Mirror,
     IReadOnlyList<ParkedEntity> Parked);
 
 /// <summary>How users are keyed and compared, and whether values may be shown.</summary>
 public sealed record DriftSettings(bool UsernamesCaseSensitive, Func<string, bool> IsReplicatedAttribute, bool ShowValues = false);
 
-/// <summary>A report, and how each primary user was matched to a standby user (what repair and sync act on).</summary>
+/// <summary>A report, and how each source user was matched to a target user (what repair and sync act on).</summary>
 public sealed record DriftAnalysis(
     DriftReport Report,
     IReadOnlyDictionary<string, DirectoryUser?> Counterparts,
-    IReadOnlyList<DirectoryUser> UnmatchedStandbyUsers,
-    IReadOnlyList<DirectoryGroup> UnmatchedStandbyGroups,
+    IReadOnlyList<DirectoryUser> UnmatchedTargetUsers,
+    IReadOnlyList<DirectoryGroup> UnmatchedTargetGroups,
     IReadOnlyList<DirectoryUser> DriftedUsers);
 
 /// <summary>
-/// Compares the primary and the standby user by user, by the rules replication follows (<see cref="UserComparison"/>):
-/// a primary user is matched to the standby user its applied state maps it to, else by username (username pools) or
+/// Compares the source and the target user by user, by the rules replication follows (<see cref="UserComparison"/>):
+/// a source user is matched to the target user its applied state maps it to, else by username (username pools) or
 /// by its email/phone (pools that sign in by alias) — as the apply engine would find it. Differences name fields,
 /// never values, unless values are asked for. Pure: no I/O.
 /// </summary>
@@ -42,54 +42,54 @@ public static partial class DriftDetector
     {
         var items = new List<DriftItem>();
         var drifted = new List<DirectoryUser>();
-        var counterparts = new Dictionary<string, DirectoryUser?>(inputs.Primary.CaseSensitive ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase);
-        var matched = new HashSet<string>(inputs.Standby.CaseSensitive ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase);
+        var counterparts = new Dictionary<string, DirectoryUser?>(inputs.Source.CaseSensitive ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase);
+        var matched = new HashSet<string>(inputs.Target.CaseSensitive ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase);
         int compared = 0, notReplicated = 0, mirrorBehind = 0, mirrorAbsent = 0;
 
-        foreach (var primary in inputs.Primary.Users.OrderBy(u => u.Username, StringComparer.Ordinal))
+        foreach (var source in inputs.Source.Users.OrderBy(u => u.Username, StringComparer.Ordinal))
         {
-            var key = IdentityKeys.ForUsername(primary.Username, settings.UsernamesCaseSensitive);
-            var standby = Counterpart(primary, key, inputs, settings);
-            counterparts[primary.Username] = standby;
-            if (standby is not null)
+            var key = IdentityKeys.ForUsername(source.Username, settings.UsernamesCaseSensitive);
+            var target = Counterpart(source, key, inputs, settings);
+            counterparts[source.Username] = target;
+            if (target is not null)
             {
-                matched.Add(standby.Username);
+                matched.Add(target.Username);
             }
 
-            if (!UserComparison.IsReplicated(primary))
+            if (!UserComparison.IsReplicated(source))
             {
                 notReplicated++;
                 continue;
             }
 
             compared++;
-            var primaryGroups = inputs.Primary.GroupsOf(primary.Username);
-            var mirror = MirrorStateOf(inputs.Mirror.Users.GetValueOrDefault(key), primary, primaryGroups);
+            var sourceGroups = inputs.Source.GroupsOf(source.Username);
+            var mirror = MirrorStateOf(inputs.Mirror.Users.GetValueOrDefault(key), source, sourceGroups);
             mirrorBehind += mirror == MirrorState.Behind ? 1 : 0;
             mirrorAbsent += mirror == MirrorState.Absent ? 1 : 0;
             var row = new DriftItem
             {
                 Kind = DriftKind.UserMissing,
-                Username = Shown(primary.Username, settings.ShowValues),
-                Sub = primary.Sub,
-                StandbyUsername = standby is null ? null : Shown(standby.Username, settings.ShowValues),
-                StandbySub = standby?.Sub,
+                Username = Shown(source.Username, settings.ShowValues),
+                Sub = source.Sub,
+                TargetUsername = target is null ? null : Shown(target.Username, settings.ShowValues),
+                TargetSub = target?.Sub,
                 Mirror = mirror,
             };
             var before = items.Count;
-            if (standby is null)
+            if (target is null)
             {
                 items.Add(row);
-                drifted.Add(primary);
+                drifted.Add(source);
                 continue;
             }
 
-            var standbyGroups = inputs.Standby.GroupsOf(standby.Username);
-            var differences = UserComparison.Compare(primary, primaryGroups, standby, standbyGroups, settings.IsReplicatedAttribute);
+            var targetGroups = inputs.Target.GroupsOf(target.Username);
+            var differences = UserComparison.Compare(source, sourceGroups, target, targetGroups, settings.IsReplicatedAttribute);
             var attributes = differences.Where(d => d.StartsWith(UserComparison.AttributePrefix, StringComparison.Ordinal))
                 .Select(d => d[UserComparison.AttributePrefix.Length..])
                 .Select(name => settings.ShowValues || VisibleAttributes.Contains(name)
-                    ? new FieldDifference(name, UserComparison.ValueOf(primary, name), UserComparison.ValueOf(standby, name))
+                    ? new FieldDifference(name, UserComparison.ValueOf(source, name), UserComparison.ValueOf(target, name))
                     : new FieldDifference(name))
                 .ToImmutableArray();
             if (attributes.Length > 0)
@@ -99,12 +99,12 @@ public static partial class DriftDetector
 
             if (differences.Contains(UserComparison.Enabled))
             {
-                items.Add(row with { Kind = DriftKind.Enabled, Expected = EnabledText(primary.Enabled), Actual = EnabledText(standby.Enabled) });
+                items.Add(row with { Kind = DriftKind.Enabled, Expected = EnabledText(source.Enabled), Actual = EnabledText(target.Enabled) });
             }
 
             if (differences.Contains(UserComparison.Status))
             {
-                items.Add(row with { Kind = DriftKind.Status, Expected = UserStatuses.StandbyStatusFor(primary.Status), Actual = standby.Status });
+                items.Add(row with { Kind = DriftKind.Status, Expected = UserStatuses.TargetStatusFor(source.Status), Actual = target.Status });
             }
 
             if (differences.Contains(UserComparison.Groups))
@@ -112,29 +112,29 @@ public static partial class DriftDetector
                 items.Add(row with
                 {
                     Kind = DriftKind.Memberships,
-                    MissingGroups = [.. primaryGroups.Except(standbyGroups, StringComparer.Ordinal)],
-                    ExtraGroups = [.. standbyGroups.Except(primaryGroups, StringComparer.Ordinal)],
+                    MissingGroups = [.. sourceGroups.Except(targetGroups, StringComparer.Ordinal)],
+                    ExtraGroups = [.. targetGroups.Except(sourceGroups, StringComparer.Ordinal)],
                 });
             }
 
             if (items.Count > before)
             {
-                drifted.Add(primary);
+                drifted.Add(source);
             }
         }
 
-        var unmatched = inputs.Standby.Users.Where(u => !matched.Contains(u.Username)).OrderBy(u => u.Username, StringComparer.Ordinal).ToList();
+        var unmatched = inputs.Target.Users.Where(u => !matched.Contains(u.Username)).OrderBy(u => u.Username, StringComparer.Ordinal).ToList();
         items.AddRange(unmatched.Select(u => new DriftItem
         {
             Kind = DriftKind.UserExtra,
-            StandbyUsername = Shown(u.Username, settings.ShowValues),
-            StandbySub = u.Sub,
+            TargetUsername = Shown(u.Username, settings.ShowValues),
+            TargetSub = u.Sub,
         }));
 
-        var standbyGroupsByName = inputs.Standby.Groups.ToDictionary(g => g.Name, StringComparer.Ordinal);
-        foreach (var group in inputs.Primary.Groups)
+        var targetGroupsByName = inputs.Target.Groups.ToDictionary(g => g.Name, StringComparer.Ordinal);
+        foreach (var group in inputs.Source.Groups)
         {
-            if (!standbyGroupsByName.TryGetValue(group.Name, out var counterpart))
+            if (!targetGroupsByName.TryGetValue(group.Name, out var counterpart))
             {
                 items.Add(new DriftItem { Kind = DriftKind.GroupMissing, Group = group.Name });
             }
@@ -144,7 +144,7 @@ public static partial class DriftDetector
             }
         }
 
-        var extraGroups = inputs.Standby.Groups.Where(g => inputs.Primary.Group(g.Name) is null).ToList();
+        var extraGroups = inputs.Target.Groups.Where(g => inputs.Source.Group(g.Name) is null).ToList();
         items.AddRange(extraGroups.Select(g => new DriftItem { Kind = DriftKind.GroupExtra, Group = g.Name }));
 
         var parked = inputs.Parked.Select(p =>
@@ -154,7 +154,7 @@ public static partial class DriftDetector
                 return new ParkedItem("group", null, null, p.Entity.Id, p.Code, p.Reason, p.ParkedAt);
             }
 
-            var user = inputs.Primary.FindByUsername(p.Entity.Id);
+            var user = inputs.Source.FindByUsername(p.Entity.Id);
             return new ParkedItem("user", Shown(user?.Username ?? p.Entity.Id, settings.ShowValues), user?.Sub, null, p.Code, p.Reason, p.ParkedAt);
         }).OrderBy(p => p.Group ?? p.Username ?? p.Sub, StringComparer.Ordinal).ToImmutableArray();
 
@@ -162,8 +162,8 @@ public static partial class DriftDetector
         var report = new DriftReport
         {
             GeneratedAt = generatedAt,
-            Primary = new PoolSide(inputs.PrimaryRegion, inputs.Primary.PoolId, inputs.Primary.UserCount, inputs.Primary.Groups.Length),
-            Standby = new PoolSide(inputs.StandbyRegion, inputs.Standby.PoolId, inputs.Standby.UserCount, inputs.Standby.Groups.Length),
+            Source = new ReportedPool(inputs.SourceRegion, inputs.Source.PoolId, inputs.Source.UserCount, inputs.Source.Groups.Length),
+            Target = new ReportedPool(inputs.TargetRegion, inputs.Target.PoolId, inputs.Target.UserCount, inputs.Target.Groups.Length),
             ShowValues = settings.ShowValues,
             Differences = ordered,
             Parked = parked,
@@ -190,20 +190,20 @@ public static partial class DriftDetector
     }
 
     /// <summary>
-    /// The standby user a primary user corresponds to: the one its applied state maps it to, else the one the apply
+    /// The target user a source user corresponds to: the one its applied state maps it to, else the one the apply
     /// engine would find by username (username pools) or by email/phone (alias pools).
     /// </summary>
-    public static DirectoryUser? Counterpart(DirectoryUser primary, string key, DriftInputs inputs, DriftSettings settings)
+    public static DirectoryUser? Counterpart(DirectoryUser source, string key, DriftInputs inputs, DriftSettings settings)
     {
         if (inputs.Mirror.Applied.GetValueOrDefault(EntityId.ForUser(key))?.TargetUsername is { } mapped
-            && inputs.Standby.FindByUsername(mapped) is { } user)
+            && inputs.Target.FindByUsername(mapped) is { } user)
         {
             return user;
         }
 
-        var desired = primary.Attributes.Where(a => settings.IsReplicatedAttribute(a.Key)).ToDictionary(a => a.Key, a => a.Value, StringComparer.Ordinal);
-        return inputs.StandbyPool.CreationName(primary.Username, desired) is { } name
-            ? inputs.Standby.Find(name, inputs.StandbyPool.UsernameAttributes)
+        var desired = source.Attributes.Where(a => settings.IsReplicatedAttribute(a.Key)).ToDictionary(a => a.Key, a => a.Value, StringComparer.Ordinal);
+        return inputs.TargetPool.CreationName(source.Username, desired) is { } name
+            ? inputs.Target.Find(name, inputs.TargetPool.UsernameAttributes)
             : null;
     }
 
@@ -213,7 +213,7 @@ public static partial class DriftDetector
 
     private static readonly string NoGroups = ContentHash.OfNames([]);
 
-    private static MirrorState MirrorStateOf(UserSnapshot? snapshot, DirectoryUser primary, ImmutableArray<string> groups)
+    private static MirrorState MirrorStateOf(UserSnapshot? snapshot, DirectoryUser source, ImmutableArray<string> groups)
     {
         if (snapshot is null || snapshot.Deleted || snapshot.ProfileHash is null)
         {
@@ -221,17 +221,17 @@ public static partial class DriftDetector
         }
 
         // Memberships never recorded (a capture that read no groups) stand for none: replication leaves them alone.
-        var current = snapshot.ProfileHash == new UserProfile(primary.Attributes, primary.Enabled, primary.Status).Hash
+        var current = snapshot.ProfileHash == new UserProfile(source.Attributes, source.Enabled, source.Status).Hash
             && (snapshot.GroupsHash ?? NoGroups) == ContentHash.OfNames(groups);
         return current ? MirrorState.Current : MirrorState.Behind;
     }
 
-    private static ImmutableArray<FieldDifference> GroupFields(DirectoryGroup primary, DirectoryGroup standby, bool showValues)
+    private static ImmutableArray<FieldDifference> GroupFields(DirectoryGroup source, DirectoryGroup target, bool showValues)
     {
         var fields = ImmutableArray.CreateBuilder<FieldDifference>();
-        Add("description", primary.Description, standby.Description);
-        Add("precedence", primary.Precedence?.ToString(System.Globalization.CultureInfo.InvariantCulture), standby.Precedence?.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        Add("roleArn", primary.RoleArn, standby.RoleArn);
+        Add("description", source.Description, target.Description);
+        Add("precedence", source.Precedence?.ToString(System.Globalization.CultureInfo.InvariantCulture), target.Precedence?.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Add("roleArn", source.RoleArn, target.RoleArn);
         return fields.ToImmutable();
 
         void Add(string name, string? a, string? b)

@@ -18,8 +18,8 @@ public sealed class DriftEvents(EventBridgeClient client, string busName)
     {
         ["schema"] = "identity-replicator/drift-summary@1",
         ["generatedAt"] = report.GeneratedAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
-        ["primary"] = JsonSerializer.SerializeToNode(report.Primary, DriftFormats.Json),
-        ["standby"] = JsonSerializer.SerializeToNode(report.Standby, DriftFormats.Json),
+        ["primary"] = JsonSerializer.SerializeToNode(report.Source, DriftFormats.Json),
+        ["standby"] = JsonSerializer.SerializeToNode(report.Target, DriftFormats.Json),
         ["summary"] = JsonSerializer.SerializeToNode(report.Summary, DriftFormats.Json),
         ["repair"] = report.Repair is null ? null : JsonSerializer.SerializeToNode(report.Repair, DriftFormats.Json),
     };

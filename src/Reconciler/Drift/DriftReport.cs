@@ -3,7 +3,10 @@ using System.Text.Json.Serialization;
 
 namespace IdentityReplicator.Reconciler.Drift;
 
-/// <summary>What differs between the two pools. The JSON form is documented in docs/drift-report.md (schema 1).</summary>
+/// <summary>
+/// What differs between the source and the target pool. The JSON form is documented in docs/drift-report.md (schema 1,
+/// which names them "primary" and "standby" whichever way replication runs).
+/// </summary>
 public sealed record DriftReport
 {
     public const string SchemaName = "identity-replicator/drift-report@1";
@@ -12,9 +15,11 @@ public sealed record DriftReport
 
     public required DateTimeOffset GeneratedAt { get; init; }
 
-    public required PoolSide Primary { get; init; }
+    [JsonPropertyName("primary")]
+    public required ReportedPool Source { get; init; }
 
-    public required PoolSide Standby { get; init; }
+    [JsonPropertyName("standby")]
+    public required ReportedPool Target { get; init; }
 
     /// <summary>Whether attribute values and personal usernames are shown (<c>--show-values</c>).</summary>
     public bool ShowValues { get; init; }
@@ -35,7 +40,7 @@ public sealed record DriftReport
 }
 
 /// <summary>One pool as the report saw it.</summary>
-public sealed record PoolSide(string Region, string UserPoolId, int Users, int Groups);
+public sealed record ReportedPool(string Region, string UserPoolId, int Users, int Groups);
 
 public sealed record DriftSummary
 {
@@ -47,7 +52,7 @@ public sealed record DriftSummary
 
     public int Differences { get; init; }
 
-    /// <summary>Primary users that replication copies (confirmed and similar); the others are not expected in the standby.</summary>
+    /// <summary>Source users that replication copies (confirmed and similar); the others are not expected in the target.</summary>
     public int UsersCompared { get; init; }
 
     public int UsersNotReplicated { get; init; }
@@ -72,19 +77,19 @@ public sealed record DriftSummary
 
     public int Parked { get; init; }
 
-    /// <summary>Primary users whose mirror snapshot is older than what the primary holds (capture missed a change).</summary>
+    /// <summary>Source users whose mirror snapshot is older than what the source holds (capture missed a change).</summary>
     public int MirrorBehind { get; init; }
 
-    /// <summary>Primary users with no snapshot in the mirror at all.</summary>
+    /// <summary>Source users with no snapshot in the mirror at all.</summary>
     public int MirrorAbsent { get; init; }
 }
 
 public enum DriftKind
 {
-    /// <summary>A primary user has no counterpart in the standby.</summary>
+    /// <summary>A source user has no counterpart in the target.</summary>
     UserMissing,
 
-    /// <summary>A standby user has no counterpart in the primary.</summary>
+    /// <summary>A target user has no counterpart in the source.</summary>
     UserExtra,
 
     /// <summary>Replicated attributes differ (names; values only with --show-values).</summary>
@@ -93,7 +98,7 @@ public enum DriftKind
     /// <summary>Enabled in one pool, disabled in the other.</summary>
     Enabled,
 
-    /// <summary>The standby user's status is not the one the primary's maps to.</summary>
+    /// <summary>The target user's status is not the one the source user's maps to.</summary>
     Status,
 
     /// <summary>Group memberships differ.</summary>
@@ -107,7 +112,7 @@ public enum DriftKind
     GroupProperties,
 }
 
-/// <summary>How the mirror's snapshot of a user compares with the primary.</summary>
+/// <summary>How the mirror's snapshot of a user compares with the source.</summary>
 public enum MirrorState
 {
     Current,
@@ -116,60 +121,65 @@ public enum MirrorState
 }
 
 /// <summary>One field that differs; values only with --show-values (and always for *_verified flags).</summary>
-public sealed record FieldDifference(string Name, string? Primary = null, string? Standby = null);
+public sealed record FieldDifference(
+    string Name,
+    [property: JsonPropertyName("primary")] string? Source = null,
+    [property: JsonPropertyName("standby")] string? Target = null);
 
 public sealed record DriftItem
 {
     public required DriftKind Kind { get; init; }
 
-    /// <summary>The primary user's username (null when hidden: it looks like an email or phone number).</summary>
+    /// <summary>The source user's username (null when hidden: it looks like an email or phone number).</summary>
     public string? Username { get; init; }
 
-    /// <summary>The primary user's sub.</summary>
+    /// <summary>The source user's sub.</summary>
     public string? Sub { get; init; }
 
-    public string? StandbyUsername { get; init; }
+    [JsonPropertyName("standbyUsername")]
+    public string? TargetUsername { get; init; }
 
-    public string? StandbySub { get; init; }
+    [JsonPropertyName("standbySub")]
+    public string? TargetSub { get; init; }
 
     public string? Group { get; init; }
 
     public ImmutableArray<FieldDifference>? Fields { get; init; }
 
-    /// <summary>For enabled and status: what the standby should have, and what it has.</summary>
+    /// <summary>For enabled and status: what the target should have, and what it has.</summary>
     public string? Expected { get; init; }
 
     public string? Actual { get; init; }
 
-    /// <summary>For memberships: groups the standby user lacks, and groups it has that the primary user has not.</summary>
+    /// <summary>For memberships: groups the target user lacks, and groups it has that the source user has not.</summary>
     public ImmutableArray<string>? MissingGroups { get; init; }
 
     public ImmutableArray<string>? ExtraGroups { get; init; }
 
-    /// <summary>For user rows: the mirror's snapshot compared with the primary.</summary>
+    /// <summary>For user rows: the mirror's snapshot compared with the source.</summary>
     public MirrorState? Mirror { get; init; }
 
     /// <summary>A short subject for people: the username, the sub when the username is hidden, or the group.</summary>
     [JsonIgnore]
     public string Subject => Group is not null
         ? Group
-        : Username ?? (Sub is not null ? $"sub {Sub}" : StandbyUsername ?? (StandbySub is not null ? $"standby sub {StandbySub}" : "?"));
+        : Username ?? (Sub is not null ? $"sub {Sub}" : TargetUsername ?? (TargetSub is not null ? $"target sub {TargetSub}" : "?"));
 
     /// <summary>A one-line description of the difference, without values.</summary>
     [JsonIgnore]
     public string Detail => Kind switch
     {
-        DriftKind.UserMissing => "missing in the standby",
-        DriftKind.UserExtra => "in the standby only",
-        DriftKind.Attributes => "attributes differ: " + string.Join(", ", (Fields ?? []).Select(f => f.Primary is null && f.Standby is null ? f.Name : $"{f.Name} ({f.Primary ?? "∅"} → {f.Standby ?? "∅"})")),
-        DriftKind.Enabled or DriftKind.Status => $"{Kind.ToString().ToLowerInvariant()}: standby has {Actual}, should have {Expected}",
+        DriftKind.UserMissing => "missing in the target",
+        DriftKind.UserExtra => "in the target only",
+        DriftKind.Attributes => "attributes differ: " + string.Join(", ", (Fields ?? []).Select(f => f.Source is null && f.Target is null ? f.Name : $"{f.Name} ({f.Source ?? "∅"} → {f.Target ?? "∅"})")),
+        DriftKind.Enabled or DriftKind.Status => $"{Kind.ToString().ToLowerInvariant()}: target has {Actual}, should have {Expected}",
         DriftKind.Memberships => string.Join("; ", new[]
         {
             MissingGroups is { Length: > 0 } m ? "not in " + string.Join(", ", m) : null,
             ExtraGroups is { Length: > 0 } x ? "also in " + string.Join(", ", x) : null,
         }.Where(p => p is not null)),
-        DriftKind.GroupMissing => "group missing in the standby",
-        DriftKind.GroupExtra => "group in the standby only",
+        DriftKind.GroupMissing => "group missing in the target",
+        DriftKind.GroupExtra => "group in the target only",
         DriftKind.GroupProperties => "group differs: " + string.Join(", ", (Fields ?? []).Select(f => f.Name)),
         _ => Kind.ToString(),
     };

@@ -16,13 +16,12 @@ public interface IDriftReporter
 }
 
 /// <summary>
-/// Produces a drift report in the direction the replication control item names (source → target; with no item the
-/// configured primary → standby): reads both pools, the mirror and the parked entities, compares them
-/// (<see cref="DriftDetector"/>), and on request repairs what differs through the apply engine — missing and
-/// differing groups, then every user with a difference, then what the standby has and the primary not — and compares
-/// again to report what remains.
+/// Produces a drift report of the target against the source the control names (<see cref="SyncScope"/>): reads both
+/// pools, the mirror and the parked entities, compares them (<see cref="DriftDetector"/>), and on request repairs what
+/// differs through the apply engine — missing and differing groups, then every user with a difference, then what the
+/// target has and the source not — and compares again to report what remains.
 /// </summary>
-public sealed class DriftReporter(ReplicationScope scope, Converger converger, SyncOptions options, ILogger<DriftReporter> logger, ConfigurationDrift? configuration = null) : IDriftReporter
+public sealed class DriftReporter(SyncScope scope, Converger converger, SyncOptions options, ILogger<DriftReporter> logger, ConfigurationDrift? configuration = null) : IDriftReporter
 {
     public async Task<DriftReport> RunAsync(DriftRequest request, CancellationToken cancellationToken)
     {
@@ -48,10 +47,10 @@ public sealed class DriftReporter(ReplicationScope scope, Converger converger, S
         }
 
         var groups = report.Differences.Where(d => d.Kind is DriftKind.GroupMissing or DriftKind.GroupProperties)
-            .Select(d => inputs.Primary.Group(d.Group!)!)
+            .Select(d => inputs.Source.Group(d.Group!)!)
             .ToList();
         var parkedUsers = report.Parked.Where(p => p.Entity == "user")
-            .Select(p => inputs.Primary.Users.FirstOrDefault(u => u.Sub is not null && u.Sub == p.Sub))
+            .Select(p => inputs.Source.Users.FirstOrDefault(u => u.Sub is not null && u.Sub == p.Sub))
             .OfType<Core.Pools.DirectoryUser>();
         var users = analysis.DriftedUsers.Union(parkedUsers).ToList();
         int applied = 0, failed = 0;
@@ -82,6 +81,6 @@ public sealed class DriftReporter(ReplicationScope scope, Converger converger, S
         var again = await scope.ReadAsync(null, cancellationToken);
         var after = DriftDetector.Analyze(again.Inputs, scope.Settings(again, request.ShowValues), scope.Time.GetUtcNow());
         Log.DriftReported(logger, after.Report.Summary.Differences, after.Report.Summary.Parked, after.Report.Summary.MirrorBehind);
-        return report with { Repair = new RepairOutcome(users.Count + groups.Count + analysis.UnmatchedStandbyUsers.Count + analysis.UnmatchedStandbyGroups.Count, applied, failed, after.Report.Summary.Differences) };
+        return report with { Repair = new RepairOutcome(users.Count + groups.Count + analysis.UnmatchedTargetUsers.Count + analysis.UnmatchedTargetGroups.Count, applied, failed, after.Report.Summary.Differences) };
     }
 }

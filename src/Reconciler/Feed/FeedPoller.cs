@@ -92,7 +92,7 @@ public sealed class FeedPoller
         }
 
         var parked = await _engine.LoadParkedAsync(cancellationToken);
-        await _engine.DescribeStandbyAsync(cancellationToken);
+        await _engine.DescribeTargetAsync(cancellationToken);
         return (resumed, parked);
     }
 

@@ -7,14 +7,14 @@ using IdentityReplicator.Reconciler.Drift;
 namespace IdentityReplicator.Reconciler.Sync;
 
 /// <summary>
-/// Brings standby users and groups to what the primary holds, through the mirror and the apply engine: each entity is
-/// first recorded as a snapshot (unless the mirror holds its content already), then reconciled against the standby
+/// Brings target users and groups to what the source holds, through the mirror and the apply engine: each entity is
+/// first recorded as a snapshot (unless the mirror holds its content already), then reconciled against the target
 /// listing, so only the calls that differ are made and live replication continues from the recorded state. Shared by
-/// full sync (every entity) and drift repair (the ones that differ), in the direction of the run (source → target).
+/// full sync (every entity) and drift repair (the ones that differ).
 /// </summary>
 public sealed class Converger
 {
-    /// <summary>Creates or updates standby groups to match the primary's.</summary>
+    /// <summary>Creates or updates target groups to match the source's.</summary>
     public async Task<IReadOnlyList<ApplyResult>> ConvergeGroupsAsync(ScopeRun run, IEnumerable<DirectoryGroup> groups, CaptureSource source, int concurrency, CancellationToken cancellationToken)
     {
         var inputs = run.Inputs;
@@ -25,8 +25,8 @@ public sealed class Converger
             new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken },
             async (group, token) =>
             {
-                var (snapshot, _) = await run.Recorder.RecordGroupAsync(inputs.Primary, group, inputs.Mirror.Groups.GetValueOrDefault(group.Name), source, token);
-                var result = snapshot is null ? new ApplyResult(ApplyOutcome.Skipped) : await run.Engine.ReconcileGroupAsync(snapshot, inputs.Standby, token);
+                var (snapshot, _) = await run.Recorder.RecordGroupAsync(inputs.Source, group, inputs.Mirror.Groups.GetValueOrDefault(group.Name), source, token);
+                var result = snapshot is null ? new ApplyResult(ApplyOutcome.Skipped) : await run.Engine.ReconcileGroupAsync(snapshot, inputs.Target, token);
                 lock (gate)
                 {
                     results.Add(result);
@@ -35,38 +35,38 @@ public sealed class Converger
         return results;
     }
 
-    /// <summary>Records one primary user and reconciles its standby counterpart.</summary>
+    /// <summary>Records one source user and reconciles its target counterpart.</summary>
     public async Task<ApplyResult> ConvergeUserAsync(ScopeRun run, DirectoryUser user, CaptureSource source, CancellationToken cancellationToken)
     {
         var inputs = run.Inputs;
         var key = run.Recorder.KeyOf(user);
-        var (snapshot, _) = await run.Recorder.RecordUserAsync(inputs.Primary, user, inputs.Mirror.Users.GetValueOrDefault(key), source, cancellationToken);
+        var (snapshot, _) = await run.Recorder.RecordUserAsync(inputs.Source, user, inputs.Mirror.Users.GetValueOrDefault(key), source, cancellationToken);
         if (snapshot is null)
         {
             return new ApplyResult(ApplyOutcome.Skipped);
         }
 
-        return await run.Engine.ReconcileUserAsync(snapshot, inputs.Standby, inputs.Mirror.Applied.GetValueOrDefault(EntityId.ForUser(key)), cancellationToken);
+        return await run.Engine.ReconcileUserAsync(snapshot, inputs.Target, inputs.Mirror.Applied.GetValueOrDefault(EntityId.ForUser(key)), cancellationToken);
     }
 
     /// <summary>
-    /// Deletes what the primary no longer has: mirror snapshots of users and groups gone from the primary become
-    /// tombstones (and are applied), then standby users and groups no primary entity stands for are deleted.
-    /// Returns how many standby users and groups were deleted.
+    /// Deletes what the source no longer has: mirror snapshots of users and groups gone from the source become
+    /// tombstones (and are applied), then target users and groups no source entity stands for are deleted.
+    /// Returns how many target users and groups were deleted.
     /// </summary>
     public async Task<int> PruneAsync(ScopeRun run, DriftAnalysis analysis, CaptureSource source, CancellationToken cancellationToken)
     {
         var inputs = run.Inputs;
         var deleted = 0;
-        var primaryKeys = inputs.Primary.Users.Select(run.Recorder.KeyOf).ToHashSet(StringComparer.Ordinal);
-        var handled = new HashSet<string>(inputs.Standby.CaseSensitive ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase);
-        foreach (var gone in inputs.Mirror.Users.Values.Where(u => !u.Deleted && !primaryKeys.Contains(u.Key)))
+        var sourceKeys = inputs.Source.Users.Select(run.Recorder.KeyOf).ToHashSet(StringComparer.Ordinal);
+        var handled = new HashSet<string>(inputs.Target.CaseSensitive ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase);
+        foreach (var gone in inputs.Mirror.Users.Values.Where(u => !u.Deleted && !sourceKeys.Contains(u.Key)))
         {
-            await run.Recorder.RecordUserGoneAsync(inputs.Primary, gone, source, cancellationToken);
+            await run.Recorder.RecordUserGoneAsync(inputs.Source, gone, source, cancellationToken);
             if (await run.Mirror.GetUserAsync(gone.Key, cancellationToken) is { Deleted: true } tombstone)
             {
                 var applied = inputs.Mirror.Applied.GetValueOrDefault(EntityId.ForUser(gone.Key));
-                var result = await run.Engine.ReconcileUserAsync(tombstone, inputs.Standby, applied, cancellationToken);
+                var result = await run.Engine.ReconcileUserAsync(tombstone, inputs.Target, applied, cancellationToken);
                 if (result.Outcome == ApplyOutcome.Applied && applied?.TargetUsername is { } target)
                 {
                     handled.Add(target);
@@ -75,20 +75,20 @@ public sealed class Converger
             }
         }
 
-        foreach (var user in analysis.UnmatchedStandbyUsers.Where(u => !handled.Contains(u.Username)))
+        foreach (var user in analysis.UnmatchedTargetUsers.Where(u => !handled.Contains(u.Username)))
         {
             await run.Engine.DeleteUnmatchedUserAsync(user.Username, cancellationToken);
             deleted++;
         }
 
-        var primaryGroups = inputs.Primary.Groups.Select(g => g.Name).ToHashSet(StringComparer.Ordinal);
-        var goneGroups = inputs.Mirror.Groups.Values.Where(g => !g.Deleted && !primaryGroups.Contains(g.Name)).Select(g => g.Name)
-            .Union(analysis.UnmatchedStandbyGroups.Select(g => g.Name), StringComparer.Ordinal);
+        var sourceGroups = inputs.Source.Groups.Select(g => g.Name).ToHashSet(StringComparer.Ordinal);
+        var goneGroups = inputs.Mirror.Groups.Values.Where(g => !g.Deleted && !sourceGroups.Contains(g.Name)).Select(g => g.Name)
+            .Union(analysis.UnmatchedTargetGroups.Select(g => g.Name), StringComparer.Ordinal);
         foreach (var name in goneGroups)
         {
-            await run.Recorder.RecordGroupGoneAsync(inputs.Primary, name, source, cancellationToken);
+            await run.Recorder.RecordGroupGoneAsync(inputs.Source, name, source, cancellationToken);
             if (await run.Mirror.GetGroupAsync(name, cancellationToken) is { Deleted: true } tombstone
-                && (await run.Engine.ReconcileGroupAsync(tombstone, inputs.Standby, cancellationToken)).Outcome == ApplyOutcome.Applied)
+                && (await run.Engine.ReconcileGroupAsync(tombstone, inputs.Target, cancellationToken)).Outcome == ApplyOutcome.Applied)
             {
                 deleted++;
             }

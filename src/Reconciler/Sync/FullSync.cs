@@ -11,27 +11,27 @@ public sealed record SyncRequest(bool DryRun = false, bool Prune = false);
 /// <summary>What a sync did (or, in a dry run, would do).</summary>
 public sealed record SyncResult
 {
-    public int PrimaryUsers { get; init; }
+    public int SourceUsers { get; init; }
 
-    public int PrimaryGroups { get; init; }
+    public int SourceGroups { get; init; }
 
-    /// <summary>Users and groups changed in the standby.</summary>
+    /// <summary>Users and groups changed in the target.</summary>
     public int Applied { get; init; }
 
     /// <summary>Users and groups that already matched (no Cognito call needed).</summary>
     public int InSync { get; init; }
 
-    /// <summary>Primary users replication does not copy (unconfirmed, federated).</summary>
+    /// <summary>Source users replication does not copy (unconfirmed, federated).</summary>
     public int NotReplicated { get; init; }
 
     public int Parked { get; init; }
 
     public int Failed { get; init; }
 
-    /// <summary>Standby users and groups deleted (with --prune).</summary>
+    /// <summary>Target users and groups deleted (with --prune).</summary>
     public int Deleted { get; init; }
 
-    /// <summary>Standby users and groups the primary does not have, left in place without --prune.</summary>
+    /// <summary>Target users and groups the source does not have, left in place without --prune.</summary>
     public IReadOnlyList<string> PendingDeletes { get; init; } = [];
 
     /// <summary>In a dry run: the differences that a sync would remove.</summary>
@@ -60,7 +60,7 @@ public sealed class SyncProgress
 
     public int Failed => Volatile.Read(ref _failed);
 
-    /// <summary>Primary users listed so far (while reading).</summary>
+    /// <summary>Source users listed so far (while reading).</summary>
     public int Listed => Volatile.Read(ref _listed);
 
     internal void Enter(string phase) => _phase = phase;
@@ -84,48 +84,48 @@ public sealed class SyncProgress
 }
 
 /// <summary>
-/// Full sync, in the direction the replication control item names (after a failover the old standby is read as the
-/// primary and the old primary converged): reads the whole primary and the whole standby (users, groups, memberships — per group, not per user),
-/// records a snapshot of every primary user and group whose content the mirror lacks (source <see cref="CaptureSource.FullSync"/>,
-/// so live replication continues from there), and converges the standby through the apply engine: groups first,
+/// Full sync, from the source to the target the control names (<see cref="SyncScope"/>): reads both pools whole (users,
+/// groups, memberships — per group, not per user), records a snapshot of every source user and group whose content the
+/// mirror lacks (<see cref="CaptureSource.FullSync"/>, so live replication continues from there), and converges the
+/// target through the apply engine: groups first,
 /// then users, many at once, each paced by its calls' quota categories. Deletes happen only with
 /// <see cref="SyncRequest.Prune"/>; without it they are listed. Re-running after an interruption costs the reads and
 /// nothing else for what was finished (the engine compares against the listing and makes no call for a user in step);
 /// a user created by the first run is found by the second, so none is created twice.
 /// </summary>
-public sealed class FullSync(ReplicationScope scope, Converger converger, SyncOptions options, ILogger<FullSync> logger)
+public sealed class FullSync(SyncScope scope, Converger converger, SyncOptions options, ILogger<FullSync> logger)
 {
     public async Task<SyncResult> RunAsync(SyncRequest request, SyncProgress? progress, CancellationToken cancellationToken)
     {
         progress ??= new SyncProgress();
         var started = scope.Time.GetTimestamp();
         progress.Enter("reading both pools");
-        var run = await scope.ReadAsync((pool, n) => { if (pool == "primary") { progress.SetListed(n); } }, cancellationToken);
+        var run = await scope.ReadAsync((pool, n) => { if (pool == "source") { progress.SetListed(n); } }, cancellationToken);
         var inputs = run.Inputs;
         var analysis = DriftDetector.Analyze(inputs, scope.Settings(run, showValues: false), scope.Time.GetUtcNow());
-        var pending = analysis.UnmatchedStandbyUsers.Select(u => "user " + (u.Sub ?? u.Username))
-            .Concat(analysis.UnmatchedStandbyGroups.Select(g => "group " + g.Name))
+        var pending = analysis.UnmatchedTargetUsers.Select(u => "user " + (u.Sub ?? u.Username))
+            .Concat(analysis.UnmatchedTargetGroups.Select(g => "group " + g.Name))
             .ToList();
         var result = new SyncResult
         {
-            PrimaryUsers = inputs.Primary.UserCount,
-            PrimaryGroups = inputs.Primary.Groups.Length,
+            SourceUsers = inputs.Source.UserCount,
+            SourceGroups = inputs.Source.Groups.Length,
             NotReplicated = analysis.Report.Summary.UsersNotReplicated,
         };
-        Log.SyncRead(logger, inputs.Primary.UserCount, inputs.Primary.Groups.Length, inputs.Standby.UserCount, analysis.Report.Summary.Differences);
+        Log.SyncRead(logger, inputs.Source.UserCount, inputs.Source.Groups.Length, inputs.Target.UserCount, analysis.Report.Summary.Differences);
         if (request.DryRun)
         {
             return result with { Plan = analysis.Report, PendingDeletes = pending, Elapsed = scope.Time.GetElapsedTime(started) };
         }
 
         progress.Enter("groups");
-        var groupResults = await converger.ConvergeGroupsAsync(run, inputs.Primary.Groups, CaptureSource.FullSync, options.Concurrency, cancellationToken);
+        var groupResults = await converger.ConvergeGroupsAsync(run, inputs.Source.Groups, CaptureSource.FullSync, options.Concurrency, cancellationToken);
 
         progress.Enter("users");
-        progress.SetTotal(inputs.Primary.UserCount);
+        progress.SetTotal(inputs.Source.UserCount);
         int applied = 0, inSync = 0, parked = 0, failed = 0;
         await Parallel.ForEachAsync(
-            inputs.Primary.Users,
+            inputs.Source.Users,
             new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency, CancellationToken = cancellationToken },
             async (user, token) =>
             {

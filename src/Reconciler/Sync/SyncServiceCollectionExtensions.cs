@@ -36,29 +36,29 @@ public static class SyncServiceCollectionExtensions
         services.TryAddSingleton(sp =>
         {
             // Both pools as either end: the control item decides per run which is read and which written.
-            ReplicationSide Side(string role) => new(
+            PoolEnd End(string role) => new(
                 sp.GetRequiredKeyedService<IUserDirectory>(role),
                 ReconcilerServiceCollectionExtensions.Pool(sp, role).Region,
                 sp.GetRequiredKeyedService<IMirrorStore>(role),
                 sp.GetRequiredKeyedService<IMirrorCatalog>(role),
                 sp.GetRequiredKeyedService<IReplicaStateStore>(role),
                 sp.GetRequiredKeyedService<ApplyEngine>(role));
-            return new ReplicationScope(
-                sp.GetRequiredService<ReplicationDirection>(),
-                Side(PoolRoles.Primary),
-                Side(PoolRoles.Standby),
+            return new SyncScope(
+                sp.GetRequiredService<ReplicationControlReader>(),
+                End(PoolRoles.Primary),
+                End(PoolRoles.Standby),
                 sp.GetRequiredService<IOptions<ReplicationOptions>>().Value,
                 sp.GetRequiredService<TimeProvider>());
         });
         services.TryAddSingleton(sp => new Converger());
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<SyncOptions>>().Value);
         services.TryAddSingleton(sp => new FullSync(
-            sp.GetRequiredService<ReplicationScope>(), sp.GetRequiredService<Converger>(), sp.GetRequiredService<SyncOptions>(), sp.GetRequiredService<ILogger<FullSync>>()));
+            sp.GetRequiredService<SyncScope>(), sp.GetRequiredService<Converger>(), sp.GetRequiredService<SyncOptions>(), sp.GetRequiredService<ILogger<FullSync>>()));
         services.AddConfigurationReplication(configuration);
         services.TryAddSingleton(sp => new ConfigurationDrift(
             [sp.GetRequiredKeyedService<ConfigurationApplier>(PoolRoles.Standby), sp.GetRequiredKeyedService<ConfigurationApplier>(PoolRoles.Primary)]));
         services.TryAddSingleton(sp => new DriftReporter(
-            sp.GetRequiredService<ReplicationScope>(),
+            sp.GetRequiredService<SyncScope>(),
             sp.GetRequiredService<Converger>(),
             sp.GetRequiredService<SyncOptions>(),
             sp.GetRequiredService<ILogger<DriftReporter>>(),

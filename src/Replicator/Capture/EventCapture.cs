@@ -15,7 +15,7 @@ public enum EventCaptureOutcome
     /// <summary>The user or group was read and recorded (changed, unchanged or stale).</summary>
     Recorded,
 
-    /// <summary>The user or group is gone from the primary: a tombstone was recorded.</summary>
+    /// <summary>The user or group is gone from the source: a tombstone was recorded.</summary>
     Tombstoned,
 
     /// <summary>Nothing in the event identified a user or group: a sweep of the pool was requested.</summary>
@@ -40,33 +40,31 @@ public enum EventCaptureOutcome
 public sealed record EventCaptureResult(EventCaptureOutcome Outcome, string Kind, string Detail);
 
 /// <summary>
-/// Captures changes that fire no Cognito trigger, from events: CloudTrail records of Cognito API calls (delivered by
-/// EventBridge) and <c>IdentityReplicator.UserChanged</c> hints published by applications. It never trusts what the
-/// event says the state is (CloudTrail redacts it anyway): it reads the user or group from the primary again and
-/// records that. It never deletes what exists: a username becomes a tombstone only when the source pool has no user
-/// by it (and, for a user named by sub, the mirror's record of that username carries that sub) — a late or repeated
-/// event about an old sub whose username was taken again records the user who holds it now. An event that names a
-/// user the source pool does not have and the mirror never recorded is counted <see cref="EventCaptureOutcome.Unresolved"/>
-/// and dropped; only an event that names the source pool but no user asks for a sweep of the pool. Identifiers Cognito
-/// would reject (<see cref="CognitoIdentifiers"/>), or did reject, make the event <see cref="EventCaptureOutcome.Invalid"/>:
-/// dropped once, never retried.
-/// With a <see cref="ReplicationDirection"/> it captures the pool the replication control names as the writable source
-/// — the configured primary (<paramref name="reader"/>) before any failover, after one the old standby, read through
-/// its own reader in <paramref name="otherPools"/> — and ignores every other pool's events before reading Cognito (the
-/// reconciler's own calls on the target must not echo back, nor cost a read).
+/// Captures changes that fire no Cognito trigger, from events (CloudTrail records of Cognito API calls, applications'
+/// <c>IdentityReplicator.UserChanged</c> hints): it reads the user or group the event names from the source pool —
+/// <paramref name="reader"/>'s or one of <paramref name="otherPools"/> — and records that; other pools' events are ignored unread.
 /// </summary>
+/// <remarks>
+/// It never trusts what the event says the state is (CloudTrail redacts it anyway), and never deletes what exists: a
+/// username becomes a tombstone only when the source has no user by it (and, for a user named by sub, the mirror's
+/// record of that username carries that sub) — a late or repeated event about an old sub whose username was taken again
+/// records the user who holds it now. An event that names a user the source does not have and the mirror never recorded
+/// is counted <see cref="EventCaptureOutcome.Unresolved"/> and dropped; only an event that names the source pool but no
+/// user asks for a sweep of it. Identifiers Cognito would reject (<see cref="CognitoIdentifiers"/>), or did reject,
+/// make the event <see cref="EventCaptureOutcome.Invalid"/>: dropped once, never retried.
+/// </remarks>
 public sealed class EventCapture(
-    PrimaryReader reader,
+    SourceReader reader,
     IMirrorStore mirror,
     ISweepRequests sweeps,
     CaptureOptions options,
     TimeProvider time,
     ILogger<EventCapture> logger,
-    ReplicationDirection? direction = null,
-    IReadOnlyList<PrimaryReader>? otherPools = null)
+    ReplicationControlReader? controlReader = null,
+    IReadOnlyList<SourceReader>? otherPools = null)
 {
     /// <summary>
-    /// Handles one EventBridge event. Throws only if the primary or the mirror failed (so the delivery is retried):
+    /// Handles one EventBridge event. Throws only if the source pool or the mirror failed (so the delivery is retried):
     /// an event that can never succeed returns <see cref="EventCaptureOutcome.Malformed"/> or <see cref="EventCaptureOutcome.Invalid"/>.
     /// </summary>
     public async Task<EventCaptureResult> HandleAsync(JsonObject envelope, CancellationToken cancellationToken)
@@ -168,9 +166,9 @@ public sealed class EventCapture(
     /// has no reader for is refused without reading the control; otherwise the control (cached) decides. An event that
     /// names no pool (calls made with a user's access token) is the current source's.
     /// </summary>
-    private async Task<PrimaryReader?> SourceAsync(string? poolId, CancellationToken cancellationToken)
+    private async Task<SourceReader?> SourceAsync(string? poolId, CancellationToken cancellationToken)
     {
-        if (direction is null)
+        if (controlReader is null)
         {
             return poolId is null || poolId == options.PrimaryPoolId ? reader : null;
         }
@@ -180,12 +178,12 @@ public sealed class EventCapture(
             return null;
         }
 
-        var control = await direction.CurrentAsync(cancellationToken);
+        var control = await controlReader.CurrentAsync(cancellationToken);
         poolId ??= control.SourcePoolId;
         return control.MayRecord(poolId) ? ReaderOf(poolId) : null;
     }
 
-    private PrimaryReader? ReaderOf(string poolId) =>
+    private SourceReader? ReaderOf(string poolId) =>
         poolId == options.PrimaryPoolId ? reader : otherPools?.FirstOrDefault(r => r.PoolId == poolId);
 
     /// <summary>
@@ -193,7 +191,7 @@ public sealed class EventCapture(
     /// is recorded is at least that new, and a user who takes a username after a read that found it free is recorded
     /// with a newer version than the tombstone that read may write.
     /// </summary>
-    private async Task<EventCaptureResult> UserAsync(PrimaryReader pool, string kind, string? username, string? sub, bool includeGroups, CaptureSource source, bool poolNamed, CancellationToken cancellationToken)
+    private async Task<EventCaptureResult> UserAsync(SourceReader pool, string kind, string? username, string? sub, bool includeGroups, CaptureSource source, bool poolNamed, CancellationToken cancellationToken)
     {
         var observedAt = time.GetUtcNow();
         if (username is not null)
@@ -242,7 +240,7 @@ public sealed class EventCapture(
             : new(EventCaptureOutcome.Ignored, kind, "the username this sub had is recorded for another sub now");
     }
 
-    private async Task<EventCaptureResult> RecordAsync(PrimaryReader pool, string kind, DirectoryUser user, DateTimeOffset observedAt, CaptureSource source, bool includeGroups, string how, CancellationToken cancellationToken)
+    private async Task<EventCaptureResult> RecordAsync(SourceReader pool, string kind, DirectoryUser user, DateTimeOffset observedAt, CaptureSource source, bool includeGroups, string how, CancellationToken cancellationToken)
     {
         var outcome = await mirror.RecordUserAsync(await pool.ObserveAsync(user, observedAt, source, includeGroups, cancellationToken), cancellationToken);
         return new(EventCaptureOutcome.Recorded, kind, $"{outcome} ({how})");
@@ -252,7 +250,7 @@ public sealed class EventCapture(
     /// The source pool has no user by the username: a tombstone if the mirror holds a live record of it. A user the
     /// mirror never recorded leaves no trace (there is nothing to delete in the standby either).
     /// </summary>
-    private async Task<EventCaptureResult> GoneAsync(PrimaryReader pool, string kind, UserSnapshot? recorded, DateTimeOffset observedAt, CaptureSource source, CancellationToken cancellationToken)
+    private async Task<EventCaptureResult> GoneAsync(SourceReader pool, string kind, UserSnapshot? recorded, DateTimeOffset observedAt, CaptureSource source, CancellationToken cancellationToken)
     {
         if (recorded is null)
         {
@@ -268,7 +266,7 @@ public sealed class EventCapture(
         return new(EventCaptureOutcome.Tombstoned, kind, outcome.ToString());
     }
 
-    private async Task<EventCaptureResult> GroupAsync(PrimaryReader pool, string kind, string name, CaptureSource source, CancellationToken cancellationToken)
+    private async Task<EventCaptureResult> GroupAsync(SourceReader pool, string kind, string name, CaptureSource source, CancellationToken cancellationToken)
     {
         var observedAt = time.GetUtcNow();
         var group = await pool.Pool.GetGroupAsync(name, cancellationToken);
@@ -303,7 +301,7 @@ public sealed class EventCapture(
     /// Asks the worker to sweep the pool being captured (its sweep service watches both pools' requests) — only for an
     /// event that names that pool: one that names no pool may be another pool's, and must not cost a sweep.
     /// </summary>
-    private async Task<EventCaptureResult> SweepAsync(PrimaryReader pool, string kind, bool poolNamed, string why, CancellationToken cancellationToken)
+    private async Task<EventCaptureResult> SweepAsync(SourceReader pool, string kind, bool poolNamed, string why, CancellationToken cancellationToken)
     {
         if (!poolNamed)
         {

@@ -8,21 +8,20 @@ using Microsoft.Extensions.Logging;
 namespace IdentityReplicator.Replicator.Capture;
 
 /// <summary>
-/// Completes capture hints: reads each hinted user from the primary by its username and records the snapshot of
+/// Completes capture hints: reads each hinted user from the source pool by its username and records the snapshot of
 /// whoever holds it now (a user that is gone by then needs nothing — a hint never writes a tombstone; one that does not
 /// exist yet is retried with backoff until <see cref="CaptureOptions.HintGiveUpAfter"/>). A username Cognito would
 /// reject (<see cref="CognitoIdentifiers"/>), or does reject, drops the hint at once, counted as <c>Invalid</c>.
-/// Hints of another pool are read with <paramref name="otherReaders"/> (after a failover the old standby is the
-/// source); hints of a pool without a reader are dropped.
+/// Hints of another pool are read with <paramref name="otherReaders"/>; hints of a pool without a reader are dropped.
 /// </summary>
 public sealed class HintCompletion(
     ICaptureHintQueue hints,
     IMirrorStore mirror,
-    PrimaryReader reader,
+    SourceReader reader,
     CaptureOptions options,
     TimeProvider time,
     ILogger<HintCompletion> logger,
-    IReadOnlyDictionary<string, PrimaryReader>? otherReaders = null)
+    IReadOnlyDictionary<string, SourceReader>? otherReaders = null)
 {
     private const int BatchSize = 100;
 
@@ -64,7 +63,7 @@ public sealed class HintCompletion(
                 return;
             }
 
-            // Hints are mostly brand-new users (no groups yet): read the profile only and spare the primary's
+            // Hints are mostly brand-new users (no groups yet): read the profile only and spare the source's
             // UserResourceRead quota. Later membership changes are captured by the sweep and CloudTrail events.
             var observation = await poolReader.ReadUserAsync(first.Username, CaptureSource.PrimaryRead, includeGroups: false, cancellationToken);
             if (observation is null)

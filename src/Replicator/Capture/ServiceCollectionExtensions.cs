@@ -34,21 +34,21 @@ public static class CaptureServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CaptureOptions>, ListValidator<CaptureOptions>>(
             _ => new ListValidator<CaptureOptions>(o => o.Validate())));
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<CaptureOptions>>().Value);
-        services.TryAddSingleton(sp => new PrimaryReader(
+        services.TryAddSingleton(sp => new SourceReader(
             sp.GetRequiredKeyedService<IUserDirectory>(PoolRoles.Primary),
             sp.GetRequiredService<CaptureOptions>().UsernamesCaseSensitive,
             sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new HintCompletion(
             sp.GetRequiredService<ICaptureHintQueue>(),
             sp.GetRequiredKeyedService<IMirrorStore>(PoolRoles.Primary),
-            sp.GetRequiredService<PrimaryReader>(),
+            sp.GetRequiredService<SourceReader>(),
             sp.GetRequiredService<CaptureOptions>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<HintCompletion>>(),
             // After a failover the standby is the source: its hints are read from it (the mirror store checks the epoch).
-            new Dictionary<string, PrimaryReader>(StringComparer.Ordinal)
+            new Dictionary<string, SourceReader>(StringComparer.Ordinal)
             {
-                [sp.GetRequiredService<IOptions<ReplicationOptions>>().Value.Standby.UserPoolId] = new PrimaryReader(
+                [sp.GetRequiredService<IOptions<ReplicationOptions>>().Value.Standby.UserPoolId] = new SourceReader(
                     sp.GetRequiredKeyedService<IUserDirectory>(PoolRoles.Standby),
                     sp.GetRequiredService<CaptureOptions>().UsernamesCaseSensitive,
                     sp.GetRequiredService<TimeProvider>()),

@@ -11,9 +11,8 @@ namespace IdentityReplicator.Replicator.Capture;
 /// The Cognito trigger handler. It records what the event says about the user (or, where the user does not exist
 /// yet, a hint to read it) and always hands the event back unchanged, within <see cref="CaptureOptions.TriggerBudget"/>:
 /// replication must never fail or delay a sign-up or sign-in. Failures are logged without personal data,
-/// counted, and left to the sweep and drift repair. With a <see cref="ReplicationDirection"/> it captures the pool
-/// the replication control names as the writable source (after a failover, the old standby) instead of
-/// <see cref="CaptureOptions.PrimaryPoolId"/>.
+/// counted, and left to the sweep and drift repair. It records only events of the control's writable source pool
+/// (without a <paramref name="controlReader"/>, of <see cref="CaptureOptions.PrimaryPoolId"/>).
 /// </summary>
 public sealed class TriggerCapture(
     IMirrorStore mirror,
@@ -21,7 +20,7 @@ public sealed class TriggerCapture(
     CaptureOptions options,
     TimeProvider time,
     ILogger<TriggerCapture> logger,
-    ReplicationDirection? direction = null)
+    ReplicationControlReader? controlReader = null)
 {
     /// <summary>
     /// Handles one invocation. Never throws, whatever the event holds; returns <paramref name="event"/> itself. Everything
@@ -99,7 +98,7 @@ public sealed class TriggerCapture(
     /// <summary>Whether events of this pool are captured now. Reading the control costs at most half the budget.</summary>
     private async Task<bool> IsCapturedAsync(string poolId, CancellationToken cancellationToken)
     {
-        if (direction is null)
+        if (controlReader is null)
         {
             return string.Equals(poolId, options.PrimaryPoolId, StringComparison.Ordinal);
         }
@@ -109,11 +108,11 @@ public sealed class TriggerCapture(
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, half.Token);
         try
         {
-            control = await direction.CurrentAsync(linked.Token).AsTask().WaitAsync(linked.Token);
+            control = await controlReader.CurrentAsync(linked.Token).AsTask().WaitAsync(linked.Token);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            control = direction.Known;
+            control = controlReader.Known;
         }
 
         return control.MayRecord(poolId);

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 namespace IdentityReplicator.Replicator.Identity;
 
 /// <summary>
-/// The Pre Token Generation trigger of a pool that is not the one being captured (the standby): adds the user's
+/// The Pre Token Generation trigger of a pool that is not the one being captured (the target): adds the user's
 /// original <c>sub</c> — the one the application keyed its data by — as a claim of the ID token, so the application
 /// keeps using its keys after a failover. The value comes from the user's <c>custom:primary_sub</c> attribute when the
 /// pool's schema has it (no lookup at all), else from the mapping the reconciler recorded in the mirror table.

@@ -208,10 +208,8 @@ public sealed class ReplicatorFunction(
     /// <c>IDREP_TRIGGER_BUDGET_MS</c> (1500), <c>IDREP_PRIMARY_REGION</c> (the function's own Region),
     /// <c>IDREP_QUOTA_SHARE</c> (0.1 of each Cognito quota per function instance), <c>IDREP_PRIMARY_SUB_ATTRIBUTE</c>
     /// (custom:primary_sub), <c>IDREP_PRIMARY_SUB_CLAIM</c> (primary_sub), <c>IDREP_STANDBY_POOL_ID</c> and
-    /// <c>IDREP_STANDBY_REGION</c> (optional), and <c>AWS_REGION</c> (set by Lambda). The function follows the
-    /// replication control item in the mirror table: after a failover its trigger capture takes the pool the control
-    /// names, its event capture too when the standby pool and Region are both set (it reads the standby through its own
-    /// client, with the same quota share), and snapshots of a fenced pool are refused. Settings that cannot be used
+    /// <c>IDREP_STANDBY_REGION</c> (optional: without both, event capture cannot read the standby while it is the
+    /// source), and <c>AWS_REGION</c> (set by Lambda). Settings that cannot be used
     /// throw a <see cref="Core.Configuration.ConfigurationException"/> naming each (<see cref="LambdaSettings"/>);
     /// with <paramref name="variableNames"/> an <c>IDREP_</c> variable the function does not read is one of them.
     /// </summary>
@@ -241,25 +239,24 @@ public sealed class ReplicatorFunction(
             TargetRegion = standbyRegion ?? string.Empty,
             TargetPoolId = standbyPoolId ?? string.Empty,
         };
-        var direction = new ReplicationDirection(new DynamoDbReplicationControlStore(dynamo, mirrorOptions), configured, time);
+        var controlReader = new ReplicationControlReader(new DynamoDbReplicationControlStore(dynamo, mirrorOptions), configured, time);
         var standby = standbyPoolId is not null && standbyRegion is not null ? Directory(standbyRegion, standbyPoolId) : null;
-        return Create(dynamo, Directory(primaryRegion, captureOptions.PrimaryPoolId), mirrorOptions, captureOptions, loggers, time, direction, standby);
+        return Create(dynamo, Directory(primaryRegion, captureOptions.PrimaryPoolId), mirrorOptions, captureOptions, loggers, time, controlReader, standby);
     }
 
     /// <summary>
-    /// Builds the function around a DynamoDB client and the primary pool (the sandbox passes its local ones). With a
-    /// <paramref name="direction"/> trigger capture takes whichever pool the replication control names as the source,
-    /// and the mirror store refuses snapshots of any other pool; event capture does the same for the primary and, if
-    /// given, the <paramref name="standby"/> pool (the pools it can read: CloudTrail names the pool, not the user).
+    /// Builds the function around a DynamoDB client and the configured pools it can read (the sandbox passes its local
+    /// ones). With a <paramref name="controlReader"/> it captures only the control's source, and the mirror store refuses
+    /// snapshots of any other pool.
     /// </summary>
-    public static ReplicatorFunction Create(IAmazonDynamoDB dynamo, IUserDirectory primary, MirrorOptions mirrorOptions, CaptureOptions captureOptions, ILoggerFactory loggers, TimeProvider time, ReplicationDirection? direction = null, IUserDirectory? standby = null)
+    public static ReplicatorFunction Create(IAmazonDynamoDB dynamo, IUserDirectory primary, MirrorOptions mirrorOptions, CaptureOptions captureOptions, ILoggerFactory loggers, TimeProvider time, ReplicationControlReader? controlReader = null, IUserDirectory? standby = null)
     {
-        var mirror = new DynamoDbMirrorStore(dynamo, mirrorOptions, time, direction);
-        var reader = new PrimaryReader(primary, captureOptions.UsernamesCaseSensitive, time);
-        IReadOnlyList<PrimaryReader>? others = standby is null ? null : [new PrimaryReader(standby, captureOptions.UsernamesCaseSensitive, time)];
+        var mirror = new DynamoDbMirrorStore(dynamo, mirrorOptions, time, controlReader);
+        var reader = new SourceReader(primary, captureOptions.UsernamesCaseSensitive, time);
+        IReadOnlyList<SourceReader>? others = standby is null ? null : [new SourceReader(standby, captureOptions.UsernamesCaseSensitive, time)];
         return new ReplicatorFunction(
-            new TriggerCapture(mirror, new DynamoDbCaptureHintQueue(dynamo, mirrorOptions), captureOptions, time, loggers.CreateLogger<TriggerCapture>(), direction),
-            new EventCapture(reader, mirror, new DynamoDbSweepRequests(dynamo, mirrorOptions), captureOptions, time, loggers.CreateLogger<EventCapture>(), direction, others),
+            new TriggerCapture(mirror, new DynamoDbCaptureHintQueue(dynamo, mirrorOptions), captureOptions, time, loggers.CreateLogger<TriggerCapture>(), controlReader),
+            new EventCapture(reader, mirror, new DynamoDbSweepRequests(dynamo, mirrorOptions), captureOptions, time, loggers.CreateLogger<EventCapture>(), controlReader, others),
             new PrimarySubClaims(new DynamoDbReplicaStateStore(dynamo, mirrorOptions), captureOptions, time, loggers.CreateLogger<PrimarySubClaims>()),
             captureOptions,
             loggers.CreateLogger<ReplicatorFunction>(),

@@ -2,12 +2,12 @@ using IdentityReplicator.Core.Scheduling;
 
 namespace IdentityReplicator.Replicator.Sweep;
 
-/// <summary>The scheduled sweep of the primary pool (section <c>Sweep</c>).</summary>
+/// <summary>The scheduled sweep of the source pool (section <c>Sweep</c>).</summary>
 public sealed class SweepOptions
 {
     public const string Section = "Sweep";
 
-    /// <summary>Whether the worker sweeps the primary at all.</summary>
+    /// <summary>Whether the worker sweeps the source at all.</summary>
     public bool Enabled { get; set; } = true;
 
     /// <summary>Time between sweeps (from the end of one to the start of the next) when no <see cref="Schedule"/> is set.</summary>

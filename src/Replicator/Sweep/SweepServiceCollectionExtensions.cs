@@ -12,24 +12,24 @@ namespace Microsoft.Extensions.DependencyInjection;
 
 public static class SweepServiceCollectionExtensions
 {
-    /// <summary>Registers the scheduled sweep of the primary pool (section <c>Sweep</c>; every 15 minutes by default).</summary>
-    public static IServiceCollection AddPrimarySweep(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>Registers the scheduled sweep of the source pool (section <c>Sweep</c>; every 15 minutes by default).</summary>
+    public static IServiceCollection AddSourceSweep(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddReplicationCore(configuration);
         services.AddOptions<SweepOptions>().Bind(configuration.GetSection(SweepOptions.Section)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SweepOptions>, ListValidator<SweepOptions>>(
             _ => new ListValidator<SweepOptions>(o => o.Validate())));
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<SweepOptions>>().Value);
-        services.TryAddSingleton(sp => new PrimarySweep(
+        services.TryAddSingleton(sp => new SourceSweep(
             sp.GetRequiredKeyedService<IUserDirectory>(PoolRoles.Primary),
             sp.GetRequiredKeyedService<IMirrorStore>(PoolRoles.Primary),
             sp.GetRequiredKeyedService<IMirrorCatalog>(PoolRoles.Primary),
             sp.GetRequiredService<IOptions<ReplicationOptions>>().Value.UsernamesCaseSensitive,
             sp.GetRequiredService<SweepOptions>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<PrimarySweep>>(),
+            sp.GetRequiredService<ILogger<SourceSweep>>(),
             // After a failover the standby is the source: the sweep follows the control item and reads it instead.
-            sp.GetRequiredService<ReplicationDirection>(),
+            sp.GetRequiredService<ReplicationControlReader>(),
             [
                 new SweepSource(
                     sp.GetRequiredKeyedService<IUserDirectory>(PoolRoles.Standby),
@@ -40,13 +40,13 @@ public static class SweepServiceCollectionExtensions
         {
             // Event capture asks for a sweep of the pool it captures: the standby after a failover.
             var replication = sp.GetRequiredService<IOptions<ReplicationOptions>>().Value;
-            return new PrimarySweepService(
-                sp.GetRequiredService<PrimarySweep>(),
+            return new SourceSweepService(
+                sp.GetRequiredService<SourceSweep>(),
                 sp.GetRequiredService<ISweepRequests>(),
                 new[] { replication.Primary.UserPoolId, replication.Standby.UserPoolId }.Where(id => !string.IsNullOrEmpty(id)).Distinct(StringComparer.Ordinal).ToList(),
                 sp.GetRequiredService<SweepOptions>(),
                 sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<ILogger<PrimarySweepService>>());
+                sp.GetRequiredService<ILogger<SourceSweepService>>());
         });
         return services;
     }

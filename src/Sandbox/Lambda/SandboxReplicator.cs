@@ -62,7 +62,7 @@ internal sealed class SandboxReplicator
             new CaptureOptions { PrimaryPoolId = primary.UserPoolId, TriggerBudget = options.TriggerBudget },
             loggers,
             time,
-            new ReplicationDirection(
+            new ReplicationControlReader(
                 new DynamoDbReplicationControlStore(dynamo, mirrorOptions),
                 new ReplicationControl { Epoch = 0, SourceRegion = primary.Region, SourcePoolId = primary.UserPoolId, TargetRegion = standby.Region, TargetPoolId = standby.UserPoolId },
                 time),

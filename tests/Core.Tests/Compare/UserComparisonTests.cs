@@ -17,18 +17,18 @@ public sealed class UserComparisonTests
     [Fact]
     public void Compare_SameUser_ReportsNothing()
     {
-        var primary = User(attributes: [("email", "a@example.com"), ("email_verified", "true"), ("custom:tier", "gold")]);
-        var standby = primary with { Username = Guid.NewGuid().ToString(), Sub = Guid.NewGuid().ToString() };
+        var source = User(attributes: [("email", "a@example.com"), ("email_verified", "true"), ("custom:tier", "gold")]);
+        var target = source with { Username = Guid.NewGuid().ToString(), Sub = Guid.NewGuid().ToString() };
 
-        Assert.Empty(UserComparison.Compare(primary, ["admins"], standby, ["admins"], AllButExcluded));
+        Assert.Empty(UserComparison.Compare(source, ["admins"], target, ["admins"], AllButExcluded));
     }
 
     [Fact]
-    public void Compare_StandbyMissing_ReportsMissing()
+    public void Compare_TargetMissing_ReportsMissing()
     {
-        var primary = User(attributes: [("email", "a@example.com")]);
+        var source = User(attributes: [("email", "a@example.com")]);
 
-        Assert.Equal([UserComparison.Missing], UserComparison.Compare(primary, [], null, null, AllButExcluded));
+        Assert.Equal([UserComparison.Missing], UserComparison.Compare(source, [], null, null, AllButExcluded));
     }
 
     [Theory]
@@ -36,23 +36,23 @@ public sealed class UserComparisonTests
     [InlineData(UserStatuses.ExternalProvider)]
     [InlineData(UserStatuses.Archived)]
     [InlineData(UserStatuses.Unknown)]
-    public void Compare_PrimaryStatusNotReplicated_ReportsNothingEvenWhenStandbyDiffersOrIsMissing(string status)
+    public void Compare_SourceStatusNotReplicated_ReportsNothingEvenWhenTargetDiffersOrIsMissing(string status)
     {
-        var primary = User(status, attributes: [("email", "a@example.com")]);
-        var standby = User(UserStatuses.Confirmed, enabled: false, attributes: [("email", "b@example.com")]);
+        var source = User(status, attributes: [("email", "a@example.com")]);
+        var target = User(UserStatuses.Confirmed, enabled: false, attributes: [("email", "b@example.com")]);
 
-        Assert.Empty(UserComparison.Compare(primary, ["admins"], null, null, AllButExcluded));
-        Assert.Empty(UserComparison.Compare(primary, ["admins"], standby, [], AllButExcluded));
-        Assert.False(UserComparison.IsReplicated(primary));
+        Assert.Empty(UserComparison.Compare(source, ["admins"], null, null, AllButExcluded));
+        Assert.Empty(UserComparison.Compare(source, ["admins"], target, [], AllButExcluded));
+        Assert.False(UserComparison.IsReplicated(source));
     }
 
     [Fact]
     public void Compare_AttributeDifferences_AreReportedByNameInOrderWithoutValues()
     {
-        var primary = User(attributes: [("email", "primary-secret@example.com"), ("given_name", "PrimaryName"), ("custom:tier", "gold")]);
-        var standby = User(attributes: [("email", "standby-secret@example.com"), ("custom:tier", "gold"), ("locale", "xx-SECRET")]);
+        var source = User(attributes: [("email", "primary-secret@example.com"), ("given_name", "PrimaryName"), ("custom:tier", "gold")]);
+        var target = User(attributes: [("email", "standby-secret@example.com"), ("custom:tier", "gold"), ("locale", "xx-SECRET")]);
 
-        var differences = UserComparison.Compare(primary, null, standby, null, AllButExcluded);
+        var differences = UserComparison.Compare(source, null, target, null, AllButExcluded);
 
         Assert.Equal(["attribute:email", "attribute:given_name", "attribute:locale"], differences);
         foreach (var value in new[] { "primary-secret", "standby-secret", "PrimaryName", "xx-SECRET", "gold" })
@@ -64,10 +64,10 @@ public sealed class UserComparisonTests
     [Fact]
     public void Compare_UnreplicatedAttributes_AreIgnored()
     {
-        var primary = User(attributes: [("custom:department", "sales"), ("identities", "[1]"), ("cognito:mfa_enabled", "true")]);
-        var standby = User(attributes: [("custom:department", "hr"), ("sub", "other"), ("cognito:user_status", "CONFIRMED")]);
+        var source = User(attributes: [("custom:department", "sales"), ("identities", "[1]"), ("cognito:mfa_enabled", "true")]);
+        var target = User(attributes: [("custom:department", "hr"), ("sub", "other"), ("cognito:user_status", "CONFIRMED")]);
 
-        Assert.Empty(UserComparison.Compare(primary, null, standby, null, AllButExcluded));
+        Assert.Empty(UserComparison.Compare(source, null, target, null, AllButExcluded));
     }
 
     [Theory]
@@ -110,9 +110,9 @@ public sealed class UserComparisonTests
     [InlineData(UserStatuses.ResetRequired, UserStatuses.ResetRequired, true)]
     [InlineData(UserStatuses.Compromised, UserStatuses.ForceChangePassword, true)]
     [InlineData(UserStatuses.ForceChangePassword, UserStatuses.Confirmed, true)]
-    public void Compare_Status_IsComparedWithTheStandbyStatusThePrimaryStatusMapsTo(string primaryStatus, string standbyStatus, bool differs)
+    public void Compare_Status_IsComparedWithTheTargetStatusTheSourceStatusMapsTo(string sourceStatus, string targetStatus, bool differs)
     {
-        var differences = UserComparison.Compare(User(primaryStatus), null, User(standbyStatus), null, AllButExcluded);
+        var differences = UserComparison.Compare(User(sourceStatus), null, User(targetStatus), null, AllButExcluded);
 
         Assert.Equal(differs ? [UserComparison.Status] : [], differences);
     }
@@ -126,9 +126,9 @@ public sealed class UserComparisonTests
     [InlineData(UserStatuses.ExternalProvider, null)]
     [InlineData(UserStatuses.Archived, null)]
     [InlineData(UserStatuses.Unknown, null)]
-    public void StandbyStatusFor_PrimaryStatus_MapsToTheStandbyStatusOrNotReplicated(string primaryStatus, string? expected)
+    public void TargetStatusFor_SourceStatus_MapsToTheTargetStatusOrNotReplicated(string sourceStatus, string? expected)
     {
-        Assert.Equal(expected, UserStatuses.StandbyStatusFor(primaryStatus));
+        Assert.Equal(expected, UserStatuses.TargetStatusFor(sourceStatus));
     }
 
     [Fact]
@@ -154,10 +154,10 @@ public sealed class UserComparisonTests
     [Fact]
     public void Compare_EverythingDiffers_ReportsEachFieldOnceAttributesFirst()
     {
-        var primary = User(UserStatuses.Confirmed, true, ("given_name", "a"));
-        var standby = User(UserStatuses.ForceChangePassword, false, ("given_name", "b"));
+        var source = User(UserStatuses.Confirmed, true, ("given_name", "a"));
+        var target = User(UserStatuses.ForceChangePassword, false, ("given_name", "b"));
 
-        var differences = UserComparison.Compare(primary, ["admins"], standby, [], AllButExcluded);
+        var differences = UserComparison.Compare(source, ["admins"], target, [], AllButExcluded);
 
         Assert.Equal(["attribute:given_name", UserComparison.Enabled, UserComparison.Status, UserComparison.Groups], differences);
     }
@@ -179,9 +179,9 @@ public sealed class UserComparisonTests
 
     [Fact]
     public void Compare_AnyTwoUsers_ReportsOnlyFieldNamesEachOnceAndNothingForAUserAndItsMirror() =>
-        Gen.Select(Users, Users).Sample((primary, standby) =>
+        Gen.Select(Users, Users).Sample((source, target) =>
         {
-            var differences = UserComparison.Compare(primary, null, standby, null, AllButExcluded);
+            var differences = UserComparison.Compare(source, null, target, null, AllButExcluded);
 
             Assert.Equal(differences.Count, differences.Distinct(StringComparer.Ordinal).Count());
             Assert.All(differences, d => Assert.True(
@@ -190,7 +190,7 @@ public sealed class UserComparisonTests
                 $"unexpected difference '{d}'"));
             Assert.DoesNotContain(differences, d => d.Contains("value", StringComparison.Ordinal));
 
-            var mirror = primary with { Status = UserStatuses.StandbyStatusFor(primary.Status) ?? primary.Status };
-            Assert.Empty(UserComparison.Compare(primary, null, mirror, null, AllButExcluded));
+            var mirror = source with { Status = UserStatuses.TargetStatusFor(source.Status) ?? source.Status };
+            Assert.Empty(UserComparison.Compare(source, null, mirror, null, AllButExcluded));
         });
 }

@@ -76,7 +76,7 @@ public sealed class MirrorItemFormatTests(DynaliteFixture dynalite)
         var options = await dynalite.NewTableAsync();
         var control = new DynamoDbReplicationControlStore(dynalite.Client, options);
         Assert.True(await control.TryAdvanceAsync(Configured() with { Epoch = 3, ChangedAt = T0 }, 0, None));
-        var store = new DynamoDbMirrorStore(dynalite.Client, options, _time, new ReplicationDirection(control, Configured(), _time));
+        var store = new DynamoDbMirrorStore(dynalite.Client, options, _time, new ReplicationControlReader(control, Configured(), _time));
 
         // Act
         await store.RecordUserAsync(Jane(T0) with { Groups = null }, None);

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace IdentityReplicator.Failover.Tests.Control;
 
-/// <summary>After a failover the mirror table takes snapshots only from the new primary, under the new epoch.</summary>
+/// <summary>After a failover the mirror table takes snapshots only from the new source, under the new epoch.</summary>
 [Collection(DynaliteCollection.Name)]
 public sealed class EpochFencingTests(DynaliteFixture dynalite)
 {
@@ -17,11 +17,11 @@ public sealed class EpochFencingTests(DynaliteFixture dynalite)
     private readonly FakeTimeProvider _time = new(T0);
 
     [Fact]
-    public async Task RecordUser_FromTheOldPrimaryAfterFailover_IsRefusedAndTheSnapshotKept()
+    public async Task RecordUser_FromThePrimaryAfterFailover_IsRefusedAndTheSnapshotKept()
     {
         var (options, control) = await TableAsync();
-        var oldPrimary = Store(options, control);
-        await oldPrimary.RecordUserAsync(Observation(Primary, "alice", T0, "before"), CancellationToken.None);
+        var oldSource = Store(options, control);
+        await oldSource.RecordUserAsync(Observation(Primary, "alice", T0, "before"), CancellationToken.None);
         await FailOverAsync(control);
 
         var error = await Assert.ThrowsAsync<StaleEpochException>(() => Store(options, control).RecordUserAsync(Observation(Primary, "alice", T0.AddMinutes(1), "stale"), CancellationToken.None));
@@ -29,7 +29,7 @@ public sealed class EpochFencingTests(DynaliteFixture dynalite)
         Assert.Equal(Primary, error.PoolId);
         Assert.Equal(2, error.Epoch);
         Assert.Contains("epoch 2", error.Message, StringComparison.Ordinal);
-        var snapshot = await oldPrimary.GetUserAsync("alice", CancellationToken.None);
+        var snapshot = await oldSource.GetUserAsync("alice", CancellationToken.None);
         Assert.Equal("before", snapshot!.Profile!.Attributes["name"]);
     }
 
@@ -39,23 +39,23 @@ public sealed class EpochFencingTests(DynaliteFixture dynalite)
         var (options, control) = await TableAsync();
 
         // A writer in the old Region that read the control before the failover and trusts it for an hour.
-        var staleDirection = new ReplicationDirection(control, Configured(), _time, TimeSpan.FromHours(1));
+        var staleDirection = new ReplicationControlReader(control, Configured(), _time, TimeSpan.FromHours(1));
         var stale = new DynamoDbMirrorStore(dynalite.Client, options, _time, staleDirection);
         await stale.RecordUserAsync(Observation(Primary, "bob", T0, "before"), CancellationToken.None);
         await FailOverAsync(control);
-        var newPrimary = Store(options, control);
-        await newPrimary.RecordUserAsync(Observation(Standby, "bob", T0.AddSeconds(10), "after failover"), CancellationToken.None);
+        var newSource = Store(options, control);
+        await newSource.RecordUserAsync(Observation(Standby, "bob", T0.AddSeconds(10), "after failover"), CancellationToken.None);
 
         await Assert.ThrowsAsync<StaleEpochException>(() => stale.RecordUserAsync(Observation(Primary, "bob", T0.AddSeconds(20), "stale"), CancellationToken.None));
 
-        var snapshot = await newPrimary.GetUserAsync("bob", CancellationToken.None);
+        var snapshot = await newSource.GetUserAsync("bob", CancellationToken.None);
         Assert.Equal("after failover", snapshot!.Profile!.Attributes["name"]);
         Assert.Equal(Standby, snapshot.SourcePoolId);
         Assert.Equal("2", (await RawAsync(options, "bob"))["ep"].N);
     }
 
     [Fact]
-    public async Task RecordUser_FromTheNewPrimaryAfterFailover_IsRecordedUnderTheNewEpoch()
+    public async Task RecordUser_FromTheStandbyAfterFailover_IsRecordedUnderTheNewEpoch()
     {
         var (options, control) = await TableAsync();
         await FailOverAsync(control);
@@ -77,7 +77,7 @@ public sealed class EpochFencingTests(DynaliteFixture dynalite)
     }
 
     [Fact]
-    public async Task RecordGroup_FromTheOldPrimaryAfterFailover_IsRefused()
+    public async Task RecordGroup_FromThePrimaryAfterFailover_IsRefused()
     {
         var (options, control) = await TableAsync();
         await FailOverAsync(control);
@@ -103,12 +103,12 @@ public sealed class EpochFencingTests(DynaliteFixture dynalite)
     public async Task Direction_ControlUnreadable_KeepsTheLastKnownControl()
     {
         var store = new FlakyControlStore { Control = Configured() with { Epoch = 3, SourcePoolId = Standby } };
-        var direction = new ReplicationDirection(store, Configured(), _time, TimeSpan.FromSeconds(1));
-        Assert.Equal(3, (await direction.CurrentAsync(CancellationToken.None)).Epoch);
+        var controlReader = new ReplicationControlReader(store, Configured(), _time, TimeSpan.FromSeconds(1));
+        Assert.Equal(3, (await controlReader.CurrentAsync(CancellationToken.None)).Epoch);
         store.Fail = true;
         _time.Advance(TimeSpan.FromSeconds(5));
 
-        var current = await direction.CurrentAsync(CancellationToken.None);
+        var current = await controlReader.CurrentAsync(CancellationToken.None);
 
         Assert.Equal((3L, Standby), (current.Epoch, current.SourcePoolId));
     }
@@ -117,12 +117,12 @@ public sealed class EpochFencingTests(DynaliteFixture dynalite)
     public async Task Direction_ReplicaBehindWithAnOlderEpoch_NeverGoesBack()
     {
         var store = new FlakyControlStore { Control = Configured() with { Epoch = 4, SourcePoolId = Standby } };
-        var direction = new ReplicationDirection(store, Configured(), _time, TimeSpan.FromSeconds(1));
-        await direction.CurrentAsync(CancellationToken.None);
+        var controlReader = new ReplicationControlReader(store, Configured(), _time, TimeSpan.FromSeconds(1));
+        await controlReader.CurrentAsync(CancellationToken.None);
         store.Control = Configured() with { Epoch = 2 };
         _time.Advance(TimeSpan.FromSeconds(5));
 
-        Assert.Equal(4, (await direction.CurrentAsync(CancellationToken.None)).Epoch);
+        Assert.Equal(4, (await controlReader.CurrentAsync(CancellationToken.None)).Epoch);
     }
 
     private static ReplicationControl Configured() => new()
@@ -151,7 +151,7 @@ public sealed class EpochFencingTests(DynaliteFixture dynalite)
     }
 
     private DynamoDbMirrorStore Store(MirrorOptions options, IReplicationControlStore control) =>
-        new(dynalite.Client, options, _time, new ReplicationDirection(control, Configured(), _time));
+        new(dynalite.Client, options, _time, new ReplicationControlReader(control, Configured(), _time));
 
     private static UserObservation Observation(string pool, string key, DateTimeOffset at, string name) => new()
     {

@@ -1,6 +1,6 @@
+using IdentityReplicator.Core.Configuration;
 using IdentityReplicator.Failover.Execution;
 using IdentityReplicator.Failover.Journal;
-using IdentityReplicator.Failover.Plans;
 using IdentityReplicator.Failover.Steps;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -13,7 +13,7 @@ public sealed class FailoverOperationsTests
     public async Task StartAsync_ExecuteWithoutTheEnvironmentName_IsRefusedBeforeAnyPortIsOpened()
     {
         var env = new FakeEnvironment();
-        var opened = new List<Side>();
+        var opened = new List<PoolRole>();
 
         var error = await Assert.ThrowsAsync<FailoverException>(() => Operations(env, opened).StartAsync(RunKind.Execute, new RunOptions { Confirmation = "prod" }, CancellationToken.None));
 
@@ -26,7 +26,7 @@ public sealed class FailoverOperationsTests
     public async Task StartAsync_DrillOfAPlanWithoutDrillTrue_IsRefusedBeforeAnyPortIsOpened()
     {
         var env = new FakeEnvironment(FakeEnvironment.PlanText.Replace("drill: true", "drill: false", StringComparison.Ordinal));
-        var opened = new List<Side>();
+        var opened = new List<PoolRole>();
 
         var error = await Assert.ThrowsAsync<FailoverException>(() => Operations(env, opened).StartAsync(RunKind.Drill, new RunOptions(), CancellationToken.None));
 
@@ -38,15 +38,15 @@ public sealed class FailoverOperationsTests
     public async Task StartAsync_DrillThenFailback_OpenEachTheSideTheyMoveToAndRecordTheirKinds()
     {
         var env = new FakeEnvironment();
-        var opened = new List<Side>();
+        var opened = new List<PoolRole>();
 
         var drill = await Operations(env, opened).StartAsync(RunKind.Drill, new RunOptions(), CancellationToken.None);
         var back = await Operations(env, opened).StartAsync(RunKind.Failback, new RunOptions(), CancellationToken.None);
 
         Assert.True(drill.Succeeded && back.Succeeded, drill.Failure ?? back.Failure);
-        Assert.Equal([Side.Standby, Side.Primary], opened);
-        Assert.Equal(("drill", Side.Primary, Side.Standby), (drill.Run.Kind, drill.Run.From, drill.Run.To));
-        Assert.Equal(("failback", Side.Standby, Side.Primary), (back.Run.Kind, back.Run.From, back.Run.To));
+        Assert.Equal([PoolRole.Standby, PoolRole.Primary], opened);
+        Assert.Equal(("drill", PoolRole.Primary, PoolRole.Standby), (drill.Run.Kind, drill.Run.From, drill.Run.To));
+        Assert.Equal(("failback", PoolRole.Standby, PoolRole.Primary), (back.Run.Kind, back.Run.From, back.Run.To));
         Assert.Equal(env.Plan.Pools.Primary.UserPoolId, env.Control.Current!.SourcePoolId);
     }
 
@@ -56,12 +56,12 @@ public sealed class FailoverOperationsTests
         var env = new FakeEnvironment();
         await Operations(env, []).StartAsync(RunKind.Drill, new RunOptions(), CancellationToken.None);
         var runId = await KilledAfterFenceAsync(env, RunKind.Failback, new RunOptions());
-        var opened = new List<Side>();
+        var opened = new List<PoolRole>();
 
         var result = await Operations(env, opened).ResumeAsync(runId, new RunOptions(), CancellationToken.None);
 
         Assert.True(result.Succeeded, result.Failure);
-        Assert.Equal([Side.Standby, Side.Primary], opened);
+        Assert.Equal([PoolRole.Standby, PoolRole.Primary], opened);
         Assert.Equal(env.Plan.Pools.Primary.UserPoolId, env.Control.Current!.SourcePoolId);
     }
 
@@ -127,13 +127,13 @@ public sealed class FailoverOperationsTests
     public async Task PreviewAsync_Failback_DescribesEveryStepFromTheStandbyToThePrimaryAndChangesNothing()
     {
         var env = new FakeEnvironment();
-        var opened = new List<Side>();
+        var opened = new List<PoolRole>();
 
-        var preview = await Operations(env, opened).PreviewAsync(Side.Primary, CancellationToken.None);
+        var preview = await Operations(env, opened).PreviewAsync(PoolRole.Primary, CancellationToken.None);
 
-        Assert.Equal([Side.Primary], opened);
-        Assert.Equal((Side.Standby, Side.Primary), (preview.From, preview.To));
-        Assert.Equal(FailoverStep.All().Select(s => (s.Name, s.Describe(env.Plan, Side.Standby, Side.Primary))), preview.Steps.Select(s => (s.Name, s.Does)));
+        Assert.Equal([PoolRole.Primary], opened);
+        Assert.Equal((PoolRole.Standby, PoolRole.Primary), (preview.From, preview.To));
+        Assert.Equal(FailoverStep.All().Select(s => (s.Name, s.Describe(env.Plan, PoolRole.Standby, PoolRole.Primary))), preview.Steps.Select(s => (s.Name, s.Does)));
         Assert.Equal(FailoverStep.All().Select(s => string.Join(",", s.After)), preview.Steps.Select(s => string.Join(",", s.After)));
         Assert.Null(preview.Control);
         Assert.Equal((0, 0, 0, 0), env.SideEffects);
@@ -142,7 +142,7 @@ public sealed class FailoverOperationsTests
     [Fact]
     public async Task PreviewAsync_EveryCheckPasses_IsReady()
     {
-        var preview = await Operations(new FakeEnvironment(), []).PreviewAsync(Side.Standby, CancellationToken.None);
+        var preview = await Operations(new FakeEnvironment(), []).PreviewAsync(PoolRole.Standby, CancellationToken.None);
 
         Assert.NotEmpty(preview.Checks);
         Assert.True(preview.Ready, string.Join("; ", preview.Checks.Where(c => !c.Passed).Select(c => $"{c.Name}: {c.Detail}")));
@@ -154,7 +154,7 @@ public sealed class FailoverOperationsTests
         var env = new FakeEnvironment();
         env.Database.Lag = TimeSpan.FromMinutes(2);
 
-        var preview = await Operations(env, []).PreviewAsync(Side.Standby, CancellationToken.None);
+        var preview = await Operations(env, []).PreviewAsync(PoolRole.Standby, CancellationToken.None);
 
         Assert.False(preview.Ready);
     }
@@ -173,10 +173,10 @@ public sealed class FailoverOperationsTests
         Assert.NotEqual(drill.Run.RunId, back.Run.RunId);
     }
 
-    private static FailoverOperations Operations(FakeEnvironment env, List<Side> opened) =>
-        new(env.Plan, TimeProvider.System, NullLogger.Instance, side =>
+    private static FailoverOperations Operations(FakeEnvironment env, List<PoolRole> opened) =>
+        new(env.Plan, TimeProvider.System, NullLogger.Instance, role =>
         {
-            opened.Add(side);
+            opened.Add(role);
             return env.Ports();
         });
 

@@ -1,3 +1,4 @@
+using IdentityReplicator.Core.Configuration;
 using IdentityReplicator.Core.Control;
 using IdentityReplicator.Failover.Execution;
 using IdentityReplicator.Failover.Journal;
@@ -265,6 +266,6 @@ public sealed class FailoverRunnerTests
 
     private sealed class FailingSignIn : ISignInProbe
     {
-        public Task<(bool Succeeded, string Detail)> SignInAsync(Side side, CancellationToken cancellationToken) => Task.FromResult((false, "NotAuthorizedException"));
+        public Task<(bool Succeeded, string Detail)> SignInAsync(PoolRole role, CancellationToken cancellationToken) => Task.FromResult((false, "NotAuthorizedException"));
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using IdentityReplicator.Core.ClientConfig;
+using IdentityReplicator.Core.Configuration;
 using IdentityReplicator.Core.Control;
 using IdentityReplicator.Core.Rds;
 using IdentityReplicator.Core.Route53;
@@ -199,7 +200,7 @@ internal sealed class AlwaysHealthy : IHttpProbe, ISignInProbe
 {
     public Task<(bool Healthy, string Detail)> GetAsync(Uri url, CancellationToken cancellationToken) => Task.FromResult((true, "HTTP 200"));
 
-    public Task<(bool Succeeded, string Detail)> SignInAsync(Side side, CancellationToken cancellationToken) => Task.FromResult((true, $"signed in to the {side.Name()}"));
+    public Task<(bool Succeeded, string Detail)> SignInAsync(PoolRole role, CancellationToken cancellationToken) => Task.FromResult((true, $"signed in to the {role.Name()}"));
 }
 
 /// <summary>A plan and a set of in-memory ports that fit it.</summary>
@@ -279,7 +280,7 @@ internal sealed class FakeEnvironment
         Dns = Dns,
         Database = Database,
         ClientConfig = region => Parameters[region],
-        Pools = new PerSide<Core.Pools.IUserDirectory>(Primary, Standby),
+        Pools = new PerPool<Core.Pools.IUserDirectory>(Primary, Standby),
         Lag = lag ?? new NoLag(),
         SignIn = signIn ?? new AlwaysHealthy(),
         Http = new AlwaysHealthy(),

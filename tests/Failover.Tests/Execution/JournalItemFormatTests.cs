@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using Amazon.DynamoDBv2.Model;
+using IdentityReplicator.Core.Configuration;
 using IdentityReplicator.Failover.Journal;
-using IdentityReplicator.Failover.Plans;
 using IdentityReplicator.TestSupport;
 
 namespace IdentityReplicator.Failover.Tests.Execution;
@@ -28,8 +28,8 @@ public sealed class JournalItemFormatTests(DynaliteFixture dynalite)
             RunId = "run-1",
             Kind = "drill",
             Environment = "sandbox",
-            From = Side.Primary,
-            To = Side.Standby,
+            From = PoolRole.Primary,
+            To = PoolRole.Standby,
             PlanHash = "plan-hash",
             PlanPath = "plan.yaml",
             StartedAt = T0,

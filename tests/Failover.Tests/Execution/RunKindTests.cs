@@ -1,4 +1,5 @@
 using CsCheck;
+using IdentityReplicator.Core.Configuration;
 using IdentityReplicator.Failover.Execution;
 using IdentityReplicator.Failover.Plans;
 
@@ -12,10 +13,10 @@ public sealed class RunKindTests
     private static readonly FailoverPlan ProductionPlan = new FakeEnvironment(FakeEnvironment.PlanText.Replace("drill: true", "drill: false", StringComparison.Ordinal)).Plan;
 
     [Theory]
-    [InlineData(RunKind.Drill, "drill", Side.Standby)]
-    [InlineData(RunKind.Execute, "execute", Side.Standby)]
-    [InlineData(RunKind.Failback, "failback", Side.Primary)]
-    public void NameAndTo_EachKind_AreTheJournalWordAndTheSideItMovesTo(RunKind kind, string name, Side to)
+    [InlineData(RunKind.Drill, "drill", PoolRole.Standby)]
+    [InlineData(RunKind.Execute, "execute", PoolRole.Standby)]
+    [InlineData(RunKind.Failback, "failback", PoolRole.Primary)]
+    public void NameAndTo_EachKind_AreTheJournalWordAndTheSideItMovesTo(RunKind kind, string name, PoolRole to)
     {
         Assert.Equal(name, kind.Name());
         Assert.Equal(to, kind.To());

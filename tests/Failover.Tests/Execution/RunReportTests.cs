@@ -1,6 +1,6 @@
 using System.Xml.Linq;
+using IdentityReplicator.Core.Configuration;
 using IdentityReplicator.Failover.Execution;
-using IdentityReplicator.Failover.Plans;
 using IdentityReplicator.Failover.Reports;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -54,8 +54,8 @@ public sealed class RunReportTests
             RunId = "r1",
             Kind = "drill",
             Environment = "<script>",
-            From = Side.Primary,
-            To = Side.Standby,
+            From = PoolRole.Primary,
+            To = PoolRole.Standby,
             PlanHash = "x",
             StartedAt = TimeProvider.System.GetUtcNow(),
         };

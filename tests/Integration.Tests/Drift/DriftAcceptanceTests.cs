@@ -55,7 +55,7 @@ public sealed class DriftAcceptanceTests
         Assert.Collection(
             report.Differences,
             d => Assert.Equal((DriftKind.UserMissing, users[4].Sub), (d.Kind, d.Sub)),
-            d => Assert.Equal((DriftKind.UserExtra, extra.Sub), (d.Kind, d.StandbySub)),
+            d => Assert.Equal((DriftKind.UserExtra, extra.Sub), (d.Kind, d.TargetSub)),
             d =>
             {
                 Assert.Equal((DriftKind.Attributes, users[5].Sub), (d.Kind, d.Sub));

@@ -56,8 +56,8 @@ public sealed partial class HtmlReportInBrowserTests : IDisposable
     private static DriftReport Report() => new()
     {
         GeneratedAt = new DateTimeOffset(2025, 6, 1, 3, 0, 0, TimeSpan.Zero),
-        Primary = new PoolSide("us-east-1", "us-east-1_Primary1", 12, 2),
-        Standby = new PoolSide("us-west-2", "us-west-2_Standby1", 11, 2),
+        Source = new ReportedPool("us-east-1", "us-east-1_Primary1", 12, 2),
+        Target = new ReportedPool("us-west-2", "us-west-2_Standby1", 11, 2),
         Summary = new DriftSummary { Differences = 4, UsersCompared = 12, UsersMissing = 2, AttributeDifferences = 1, GroupsMissing = 1 },
         Differences =
         [

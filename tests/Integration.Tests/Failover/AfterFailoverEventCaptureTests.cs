@@ -5,8 +5,8 @@ using IdentityReplicator.TestSupport;
 namespace IdentityReplicator.Integration.Tests.Failover;
 
 /// <summary>
-/// After a failover the old standby is the source: its admin-API changes (which fire no trigger) are recorded by
-/// CloudTrail, delivered to the Replicator, read from the new source and applied to the old primary within seconds —
+/// After a failover the standby is the source: its admin-API changes (which fire no trigger) are recorded by
+/// CloudTrail, delivered to the Replicator, read from the standby and applied to the primary within seconds —
 /// with the worker's sweep turned off, so nothing else could have carried them.
 /// </summary>
 public sealed class AfterFailoverEventCaptureTests
@@ -14,11 +14,11 @@ public sealed class AfterFailoverEventCaptureTests
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(15);
 
     [Fact]
-    public async Task AdminEditAndDisable_InTheNewSourceAfterTheControlIsReversed_ReachTheOldPrimaryWithoutASweep()
+    public async Task AdminEditAndDisable_InTheStandbyAfterTheControlIsReversed_ReachThePrimaryWithoutASweep()
     {
         await using var sandbox = await TestSandbox.StartAsync();
         await using var worker = await sandbox.StartWorkerAsync(new Dictionary<string, string?> { ["Sweep:Enabled"] = "false" });
-        var oldPrimary = sandbox.UserDirectory(sandbox.Primary);
+        var target = sandbox.UserDirectory(sandbox.Primary);
         var newSource = sandbox.UserDirectory(sandbox.Standby);
         var email = $"after-failover-{Guid.NewGuid():N}@example.com";
         await SandboxPools.CreateUserAsync(sandbox, sandbox.Primary, email);
@@ -44,9 +44,9 @@ public sealed class AfterFailoverEventCaptureTests
         await client.AdminDisableUserAsync(new AdminDisableUserRequest(sandbox.Standby.UserPoolId, there.Username));
 
         await Eventually.TrueAsync(
-            async () => await oldPrimary.FindUserAsync(email, CancellationToken.None) is { Enabled: false } user && user.Attributes.GetValueOrDefault("custom:tier") == "gold",
+            async () => await target.FindUserAsync(email, CancellationToken.None) is { Enabled: false } user && user.Attributes.GetValueOrDefault("custom:tier") == "gold",
             Bound,
-            "the attribute edit and the disable to reach the old primary");
+            "the attribute edit and the disable to reach the primary");
         var snapshot = (await mirror.GetUserAsync(IdentityKeys.ForUsername(there.Username, caseSensitive: false), CancellationToken.None))!;
         Assert.Equal(sandbox.Standby.UserPoolId, snapshot.SourcePoolId);
         Assert.Equal(CaptureSource.CloudTrail, snapshot.ChangeSource);

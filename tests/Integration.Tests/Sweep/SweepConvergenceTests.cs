@@ -42,7 +42,7 @@ public sealed class SweepConvergenceTests
 
         var report = await ConvergedAsync(tools, "the admin changes");
 
-        Assert.Equal(5, report.Standby.Users);
+        Assert.Equal(5, report.Target.Users);
         Assert.Equal(["sales", "support"], (await SandboxPools.ListUsersAsync(sandbox, sandbox.Standby)).Count == 5
             ? await StandbyGroupsAsync(sandbox)
             : []);

@@ -25,7 +25,7 @@ public sealed class ApplyEngineIdentityTests
     [Theory, BothPools]
     public async Task ApplyUserAsync_SourceCarriesAnOriginalSub_PassesItOn(PoolKind pool)
     {
-        // After a failover the source is the old standby, whose users carry the sub of the pool they signed up in.
+        // After a failover the source is the standby, whose users carry the sub of the pool they signed up in.
         var harness = new StandbyHarness(pool, customAttributes: WithIdentity);
         var bob = harness.NewUser("bob");
         const string original = "0a0a0a0a-1111-2222-3333-444444444444";

@@ -25,7 +25,7 @@ public sealed class ApplyEngineParkingTests
         Assert.Equal(EntityId.ForUser(ann.Key), parked.Entity);
         Assert.Equal("SchemaMismatch", parked.Code);
         Assert.Contains("'custom:plan'", parked.Reason, StringComparison.Ordinal);
-        Assert.Contains("add it to the standby schema", parked.Reason, StringComparison.Ordinal);
+        Assert.Contains("add it to the target pool's schema", parked.Reason, StringComparison.Ordinal);
         Assert.Contains("Replication:ExcludeAttributes", parked.Reason, StringComparison.Ordinal);
         Assert.DoesNotContain("secret-plan-value", parked.Reason, StringComparison.Ordinal);
         Assert.Equal(1, parked.Version);

@@ -151,7 +151,7 @@ public sealed class UserPlannerProperties
             // A target already in another status than the two replication writes (an admin reset its password, or it
             // signed up in the target itself) is left in it when the source is confirmed, as the engine always did;
             // the drift report lists it as a status difference.
-            var status = ApplyEngine.StandbyStatusFor(profile.Status);
+            var status = ApplyEngine.TargetStatusFor(profile.Status);
             var leftAlone = status == UserStatuses.Confirmed && c.Target is { Status: not (UserStatuses.Confirmed or UserStatuses.ForceChangePassword) };
             Assert.Equal(leftAlone ? c.Target!.Status : status, user.Status);
         }
@@ -223,7 +223,7 @@ public sealed class UserPlannerProperties
             c =>
             {
                 var plan = c.Plan();
-                var replicated = c.Desired.Profile is not { } profile || ApplyEngine.StandbyStatusFor(profile.Status) is not null;
+                var replicated = c.Desired.Profile is not { } profile || ApplyEngine.TargetStatusFor(profile.Status) is not null;
 
                 Assert.Equal(!replicated, plan.NotReplicated is not null);
                 if (plan.Stops)

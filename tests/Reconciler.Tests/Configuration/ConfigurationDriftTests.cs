@@ -92,8 +92,8 @@ public sealed class ConfigurationDriftTests
     private static DriftReport Report() => new()
     {
         GeneratedAt = new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero),
-        Primary = new PoolSide("eu-west-1", "eu-west-1_Source", 0, 0),
-        Standby = new PoolSide("eu-central-1", "eu-central-1_Target", 0, 0),
+        Source = new ReportedPool("eu-west-1", "eu-west-1_Source", 0, 0),
+        Target = new ReportedPool("eu-central-1", "eu-central-1_Target", 0, 0),
         Summary = new DriftSummary(),
         Differences = [],
         Parked = [],

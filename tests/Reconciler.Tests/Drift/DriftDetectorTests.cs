@@ -22,12 +22,12 @@ public sealed class DriftDetectorTests
         Gen.Select(Gen.Int[0, 25], Gen.Int[0, 3], Gen.Int).Sample((users, extras, seed) =>
         {
             var random = new Random(seed);
-            var primary = Enumerable.Range(0, users).Select(i => new Member(
+            var source = Enumerable.Range(0, users).Select(i => new Member(
                 new DirectoryUser($"user{i}", $"sub-{i}", Attributes($"user{i}", random.Next(3)), random.Next(4) > 0, UserStatuses.Confirmed),
                 [.. GroupNames.Where(_ => random.Next(2) == 0)])).ToList();
-            var standby = new List<Member>();
+            var target = new List<Member>();
             var expected = new List<(DriftKind, string)>();
-            foreach (var member in primary)
+            foreach (var member in source)
             {
                 switch (random.Next(6))
                 {
@@ -35,38 +35,38 @@ public sealed class DriftDetectorTests
                         expected.Add((DriftKind.UserMissing, member.User.Username));
                         continue;
                     case 1:
-                        standby.Add(member with { User = member.User with { Attributes = Attributes(member.User.Username, 7) } });
+                        target.Add(member with { User = member.User with { Attributes = Attributes(member.User.Username, 7) } });
                         expected.Add((DriftKind.Attributes, member.User.Username));
                         break;
                     case 2:
-                        standby.Add(member with { User = member.User with { Enabled = !member.User.Enabled } });
+                        target.Add(member with { User = member.User with { Enabled = !member.User.Enabled } });
                         expected.Add((DriftKind.Enabled, member.User.Username));
                         break;
                     case 3:
                         var groups = member.Groups.Contains("g1") ? member.Groups.Remove("g1") : member.Groups.Add("g1");
-                        standby.Add(member with { Groups = groups });
+                        target.Add(member with { Groups = groups });
                         expected.Add((DriftKind.Memberships, member.User.Username));
                         break;
                     default:
-                        standby.Add(member);
+                        target.Add(member);
                         break;
                 }
             }
 
             for (var i = 0; i < extras; i++)
             {
-                standby.Add(new Member(new DirectoryUser($"extra{i}", $"extra-sub-{i}", Attributes($"extra{i}", 0), true, UserStatuses.Confirmed), []));
+                target.Add(new Member(new DirectoryUser($"extra{i}", $"extra-sub-{i}", Attributes($"extra{i}", 0), true, UserStatuses.Confirmed), []));
                 expected.Add((DriftKind.UserExtra, $"extra{i}"));
             }
 
-            var standbyGroups = GroupNames.Where(g => g != "g3" || seed % 2 == 0).ToArray();
-            if (standbyGroups.Length < GroupNames.Length)
+            var targetGroups = GroupNames.Where(g => g != "g3" || seed % 2 == 0).ToArray();
+            if (targetGroups.Length < GroupNames.Length)
             {
                 expected.Add((DriftKind.GroupMissing, "g3"));
-                foreach (var member in standby.Where(m => m.Groups.Contains("g3")).ToList())
+                foreach (var member in target.Where(m => m.Groups.Contains("g3")).ToList())
                 {
                     // A group missing from the standby takes its memberships with it.
-                    standby[standby.IndexOf(member)] = member with { Groups = member.Groups.Remove("g3") };
+                    target[target.IndexOf(member)] = member with { Groups = member.Groups.Remove("g3") };
                     if (!expected.Contains((DriftKind.Memberships, member.User.Username)) && !expected.Contains((DriftKind.UserExtra, member.User.Username)))
                     {
                         expected.Add((DriftKind.Memberships, member.User.Username));
@@ -74,12 +74,12 @@ public sealed class DriftDetectorTests
                 }
             }
 
-            var report = DriftDetector.Analyze(Inputs(primary, GroupNames, standby, standbyGroups), Settings, Now).Report;
+            var report = DriftDetector.Analyze(Inputs(source, GroupNames, target, targetGroups), Settings, Now).Report;
 
-            var actual = report.Differences.Select(d => (d.Kind, d.Group ?? d.Username ?? d.StandbyUsername!)).Order().ToList();
+            var actual = report.Differences.Select(d => (d.Kind, d.Group ?? d.Username ?? d.TargetUsername!)).Order().ToList();
             Assert.Equal(expected.Distinct().Order().ToList(), actual);
             Assert.Equal(actual.Count, report.Summary.Differences);
-            Assert.DoesNotContain(report.Differences, d => d.Fields is { } f && f.Any(x => x.Primary is not null || x.Standby is not null));
+            Assert.DoesNotContain(report.Differences, d => d.Fields is { } f && f.Any(x => x.Source is not null || x.Target is not null));
         });
     }
 
@@ -175,16 +175,37 @@ public sealed class DriftDetectorTests
         Assert.Contains("4 differences between the pools.", DriftFormats.Render(report, DriftFormat.Text), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Render_Json_NamesTheTwoPoolsAndTheTargetUserAsSchemaOneDoes()
+    {
+        // Schema 1 (docs/drift-report.md) calls the source and the target "primary" and "standby", whichever way
+        // replication runs: the code's names for them must not leak into the report.
+        var alice = new DirectoryUser("alice", "sub-a", Attributes("alice", 0), true, UserStatuses.Confirmed);
+        var bob = new DirectoryUser("bob", "sub-b", Attributes("bob", 0), true, UserStatuses.Confirmed);
+        var inputs = Inputs([new(alice, [])], [], [new(alice with { Attributes = Attributes("alice", 1) }, []), new(bob, [])], []);
+        var report = DriftDetector.Analyze(inputs, Settings with { ShowValues = true }, Now).Report;
+
+        var json = JsonNode.Parse(DriftFormats.Render(report, DriftFormat.Json))!;
+
+        Assert.Equal("primary_1", json["primary"]!["userPoolId"]!.GetValue<string>());
+        Assert.Equal("standby_1", json["standby"]!["userPoolId"]!.GetValue<string>());
+        var differences = json["differences"]!.AsArray();
+        var attributes = differences.Single(d => d!["kind"]!.GetValue<string>() == "attributes")!;
+        Assert.Equal(("tier-0", "tier-1"), (attributes["fields"]![0]!["primary"]!.GetValue<string>(), attributes["fields"]![0]!["standby"]!.GetValue<string>()));
+        var extra = differences.Single(d => d!["kind"]!.GetValue<string>() == "userExtra")!;
+        Assert.Equal(("bob", "sub-b"), (extra["standbyUsername"]!.GetValue<string>(), extra["standbySub"]!.GetValue<string>()));
+    }
+
     private static Dictionary<string, string> Attributes(string name, int tier) => new(StringComparer.Ordinal)
     {
         ["email"] = name.Contains('@', StringComparison.Ordinal) ? name : $"{name}@example.com",
         ["custom:tier"] = $"tier-{tier}",
     };
 
-    private static DriftInputs Inputs(IReadOnlyList<Member> primary, IReadOnlyList<string> primaryGroups, IReadOnlyList<Member> standby, IReadOnlyList<string> standbyGroups) => new(
-        Inventory("primary_1", primary, primaryGroups),
+    private static DriftInputs Inputs(IReadOnlyList<Member> source, IReadOnlyList<string> sourceGroups, IReadOnlyList<Member> target, IReadOnlyList<string> targetGroups) => new(
+        Inventory("primary_1", source, sourceGroups),
         "us-east-1",
-        Inventory("standby_1", standby, standbyGroups),
+        Inventory("standby_1", target, targetGroups),
         "us-west-2",
         new PoolDescription("standby_1", [], false, new Dictionary<string, PoolSchemaAttribute>()),
         MirrorContents.Empty,

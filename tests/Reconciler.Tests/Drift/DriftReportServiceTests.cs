@@ -109,8 +109,8 @@ public sealed class DriftReportServiceTests
     internal static DriftReport Report(int differences, int? remainingAfterRepair = null) => new()
     {
         GeneratedAt = GeneratedAt,
-        Primary = new PoolSide("us-east-1", "us-east-1_Primary1", 10, 2),
-        Standby = new PoolSide("us-west-2", "us-west-2_Standby1", 10, 2),
+        Source = new ReportedPool("us-east-1", "us-east-1_Primary1", 10, 2),
+        Target = new ReportedPool("us-west-2", "us-west-2_Standby1", 10, 2),
         Summary = new DriftSummary { Differences = differences, UsersCompared = 10, UsersMissing = differences },
         Differences = [.. Enumerable.Range(0, differences).Select(i => new DriftItem { Kind = DriftKind.UserMissing, Username = $"user{i}", Sub = $"sub-{i}" })],
         Parked = [],

@@ -57,7 +57,7 @@ public sealed class ReconcilerStartupLoggingTests(DynaliteFixture dynalite)
             OutputSink = id => _ = id == "2008" && logged.TrySetResult(),
         });
         var configured = new ReplicationControl { Epoch = 0, SourceRegion = "us-east-1", SourcePoolId = "us-east-1_Primary1", TargetRegion = Region, TargetPoolId = "us-west-2_Standby1" };
-        var route = new ReplicationRoute(new ReplicationDirection(Substitute.For<IReplicationControlStore>(), configured, TimeProvider.System), [], NullLogger<ReplicationRoute>.Instance);
+        var route = new TargetLegs(new ReplicationControlReader(Substitute.For<IReplicationControlStore>(), configured, TimeProvider.System), [], NullLogger<TargetLegs>.Instance);
         using var clients = new MirrorClients(mirror, new BasicAWSCredentials("test", "test"));
         var replication = new ReplicationOptions { Standby = new PoolOptions { Region = Region, UserPoolId = "us-west-2_Standby1" } };
         var startup = new ReconcilerStartup(route, clients, Options.Create(mirror), Options.Create(replication), new FakeTimeProvider(), new FakeLogger<ReconcilerStartup>(collector));

@@ -7,14 +7,14 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace IdentityReplicator.Replicator.Tests.Capture;
 
-/// <summary>Capture follows the replication control item: after a failover it records the new primary's events.</summary>
+/// <summary>Capture follows the replication control item: after a failover it records the standby's events, the source's.</summary>
 [Collection(DynaliteCollection.Name)]
 public sealed class CaptureDirectionTests(DynaliteFixture dynalite)
 {
     private const string StandbyPool = "us-west-2_Standby1";
 
     [Fact]
-    public async Task HandleAsync_AfterFailover_RecordsTheNewPrimarysEventsAndIgnoresTheOldOnes()
+    public async Task HandleAsync_AfterFailover_RecordsTheStandbysEventsAndIgnoresThePrimarys()
     {
         var options = await dynalite.NewTableAsync();
         var control = new DynamoDbReplicationControlStore(dynalite.Client, options);
@@ -69,5 +69,5 @@ public sealed class CaptureDirectionTests(DynaliteFixture dynalite)
             new CaptureOptions { PrimaryPoolId = TriggerEvents.PrimaryPool, TriggerBudget = TimeSpan.FromSeconds(2) },
             NullLoggerFactory.Instance,
             TimeProvider.System,
-            new ReplicationDirection(control, Configured(), TimeProvider.System));
+            new ReplicationControlReader(control, Configured(), TimeProvider.System));
 }

@@ -105,7 +105,7 @@ public sealed class EventCaptureDirectionTests(DynaliteFixture dynalite)
     }
 
     [Fact]
-    public async Task HandleAsync_ControlReversed_OldPrimarysEventsAreIgnoredWithoutACognitoRead()
+    public async Task HandleAsync_ControlReversed_PrimarysEventsAreIgnoredWithoutACognitoRead()
     {
         var h = await CreateAsync(reversed: true);
         var username = _primary.Seed("eve@example.com", Attributes("eve@example.com"));
@@ -130,14 +130,14 @@ public sealed class EventCaptureDirectionTests(DynaliteFixture dynalite)
     }
 
     [Fact]
-    public async Task HandleAsync_ControlReversedAndTheSubIsOneTheOldPrimaryRecorded_WritesNoTombstone()
+    public async Task HandleAsync_ControlReversedAndTheSubIsOneThePrimaryRecorded_WritesNoTombstone()
     {
         // The mirror's record still names the primary's user (its UUID username, its sub): the standby has no user by
         // that username, but that says nothing about whether the user is gone.
         var h = await CreateAsync(reversed: true);
         var username = _primary.Seed("gil@example.com", Attributes("gil@example.com"));
         var beforeFailover = new DynamoDbMirrorStore(dynalite.Client, h.Options, TimeProvider.System);
-        var observed = await new PrimaryReader(_primary, false, TimeProvider.System).ReadUserAsync(username, CaptureSource.CloudTrail, includeGroups: false, CancellationToken.None);
+        var observed = await new SourceReader(_primary, false, TimeProvider.System).ReadUserAsync(username, CaptureSource.CloudTrail, includeGroups: false, CancellationToken.None);
         await beforeFailover.RecordUserAsync(observed!, CancellationToken.None);
 
         var result = await h.Capture.HandleAsync(CloudTrailEvents.Hint(StandbyPool, sub: SubOf(_primary, username)), CancellationToken.None);
@@ -182,21 +182,21 @@ public sealed class EventCaptureDirectionTests(DynaliteFixture dynalite)
             Assert.True(await control.TryAdvanceAsync(Reversed(), 0, CancellationToken.None));
         }
 
-        var direction = new ReplicationDirection(control, Configured(), TimeProvider.System);
-        var mirror = new DynamoDbMirrorStore(dynalite.Client, options, TimeProvider.System, direction);
+        var controlReader = new ReplicationControlReader(control, Configured(), TimeProvider.System);
+        var mirror = new DynamoDbMirrorStore(dynalite.Client, options, TimeProvider.System, controlReader);
         var sweeps = new DynamoDbSweepRequests(dynalite.Client, options);
         var capture = new CaptureOptions { PrimaryPoolId = PrimaryPool };
         var standby = withStandby ? _standby : null;
         var eventCapture = new EventCapture(
-            new PrimaryReader(_primary, false, TimeProvider.System),
+            new SourceReader(_primary, false, TimeProvider.System),
             mirror,
             sweeps,
             capture,
             TimeProvider.System,
             NullLogger<EventCapture>.Instance,
-            direction,
-            standby is null ? null : [new PrimaryReader(standby, false, TimeProvider.System)]);
-        var function = ReplicatorFunction.Create(dynalite.Client, _primary, options, capture, NullLoggerFactory.Instance, TimeProvider.System, direction, standby);
+            controlReader,
+            standby is null ? null : [new SourceReader(standby, false, TimeProvider.System)]);
+        var function = ReplicatorFunction.Create(dynalite.Client, _primary, options, capture, NullLoggerFactory.Instance, TimeProvider.System, controlReader, standby);
         return new Harness(eventCapture, function, mirror, sweeps, options);
     }
 

@@ -16,7 +16,7 @@ internal sealed record EventCaptureHarness(EventCapture Capture, ReplicatorFunct
         var mirror = new DynamoDbMirrorStore(dynalite.Client, options, TimeProvider.System);
         var sweeps = new DynamoDbSweepRequests(dynalite.Client, options);
         var capture = new CaptureOptions { PrimaryPoolId = primary.PoolId };
-        var eventCapture = new EventCapture(new PrimaryReader(primary, false, TimeProvider.System), mirror, sweeps, capture, TimeProvider.System, NullLogger<EventCapture>.Instance);
+        var eventCapture = new EventCapture(new SourceReader(primary, false, TimeProvider.System), mirror, sweeps, capture, TimeProvider.System, NullLogger<EventCapture>.Instance);
         var function = ReplicatorFunction.Create(dynalite.Client, primary, options, capture, NullLoggerFactory.Instance, TimeProvider.System);
         return new EventCaptureHarness(eventCapture, function, mirror, sweeps);
     }

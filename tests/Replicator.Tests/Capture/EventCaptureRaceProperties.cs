@@ -74,7 +74,7 @@ public sealed class EventCaptureRaceProperties
         public World()
         {
             _capture = new EventCapture(
-                new PrimaryReader(_source, usernamesCaseSensitive: false, _time),
+                new SourceReader(_source, usernamesCaseSensitive: false, _time),
                 _mirror,
                 NoSweeps.Instance,
                 new CaptureOptions { PrimaryPoolId = Pool },

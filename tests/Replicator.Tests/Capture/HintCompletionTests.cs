@@ -100,11 +100,11 @@ public sealed class HintCompletionTests(DynaliteFixture dynalite)
         var completion = new HintCompletion(
             hints,
             mirror,
-            new PrimaryReader(_primary, false, TimeProvider.System),
+            new SourceReader(_primary, false, TimeProvider.System),
             new CaptureOptions { PrimaryPoolId = _primary.PoolId },
             TimeProvider.System,
             NullLogger<HintCompletion>.Instance,
-            new Dictionary<string, PrimaryReader> { [standby.PoolId] = new PrimaryReader(standby, false, TimeProvider.System) });
+            new Dictionary<string, SourceReader> { [standby.PoolId] = new SourceReader(standby, false, TimeProvider.System) });
         var username = standby.Seed("eve@example.com", new Dictionary<string, string> { ["email"] = "eve@example.com" });
         await hints.EnqueueAsync(Hint(username, TimeProvider.System.GetUtcNow()) with { SourcePoolId = standby.PoolId }, CancellationToken.None);
 
@@ -158,7 +158,7 @@ public sealed class HintCompletionTests(DynaliteFixture dynalite)
         _primary.FailNext("FindUser", error);
         var logger = new FakeLogger<HintCompletion>();
         var capture = new CaptureOptions { PrimaryPoolId = _primary.PoolId, HintGiveUpAfter = TimeSpan.FromMinutes(2) };
-        var completion = new HintCompletion(hints, Substitute.For<IMirrorStore>(), new PrimaryReader(_primary, false, TimeProvider.System), capture, TimeProvider.System, logger);
+        var completion = new HintCompletion(hints, Substitute.For<IMirrorStore>(), new SourceReader(_primary, false, TimeProvider.System), capture, TimeProvider.System, logger);
 
         await completion.RunOnceAsync(CancellationToken.None);
 
@@ -180,7 +180,7 @@ public sealed class HintCompletionTests(DynaliteFixture dynalite)
         var hints = new DynamoDbCaptureHintQueue(dynalite.Client, options);
         var mirror = new DynamoDbMirrorStore(dynalite.Client, options, TimeProvider.System);
         var capture = new CaptureOptions { PrimaryPoolId = _primary.PoolId, HintGiveUpAfter = TimeSpan.FromMinutes(2) };
-        var completion = new HintCompletion(hints, mirror, new PrimaryReader(_primary, false, TimeProvider.System), capture, TimeProvider.System, NullLogger<HintCompletion>.Instance);
+        var completion = new HintCompletion(hints, mirror, new SourceReader(_primary, false, TimeProvider.System), capture, TimeProvider.System, NullLogger<HintCompletion>.Instance);
         return (completion, hints, mirror);
     }
 

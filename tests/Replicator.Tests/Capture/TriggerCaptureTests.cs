@@ -235,7 +235,7 @@ public sealed class TriggerCaptureTests
             new CaptureOptions { PrimaryPoolId = TriggerEvents.PrimaryPool, TriggerBudget = budget },
             _time,
             _logger,
-            new ReplicationDirection(control, Control(), _time));
+            new ReplicationControlReader(control, Control(), _time));
         var @event = TriggerEvents.PostConfirmation();
 
         var handling = capture.HandleAsync(@event, CancellationToken.None);
@@ -257,7 +257,7 @@ public sealed class TriggerCaptureTests
             await Task.Delay(Timeout.InfiniteTimeSpan, _time, call.Arg<CancellationToken>());
             return (ReplicationControl?)null;
         });
-        var capture = new TriggerCapture(_mirror, _hints, new CaptureOptions { PrimaryPoolId = TriggerEvents.PrimaryPool }, _time, _logger, new ReplicationDirection(control, Control(), _time));
+        var capture = new TriggerCapture(_mirror, _hints, new CaptureOptions { PrimaryPoolId = TriggerEvents.PrimaryPool }, _time, _logger, new ReplicationControlReader(control, Control(), _time));
         var @event = TriggerEvents.PostConfirmation();
         using var caller = new CancellationTokenSource();
 

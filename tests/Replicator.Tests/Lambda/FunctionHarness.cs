@@ -21,13 +21,13 @@ internal sealed class FunctionHarness
         Budget = budget ?? TimeSpan.FromMilliseconds(1500);
         Mirror.RecordUserAsync(default!, default).ReturnsForAnyArgs(RecordOutcome.Changed);
         var options = new CaptureOptions { PrimaryPoolId = TriggerEvents.PrimaryPool, TriggerBudget = Budget };
-        var direction = control is null ? null : new ReplicationDirection(
+        var controlReader = control is null ? null : new ReplicationControlReader(
             control,
             new ReplicationControl { Epoch = 0, SourceRegion = "us-east-1", SourcePoolId = TriggerEvents.PrimaryPool, TargetRegion = "us-west-2", TargetPoolId = StandbyPool },
             Time);
         Function = new ReplicatorFunction(
-            new TriggerCapture(Mirror, Hints, options, Time, new FakeLogger<TriggerCapture>(Logs), direction),
-            new EventCapture(new PrimaryReader(new InMemoryUserDirectory(TriggerEvents.PrimaryPool), false, Time), Mirror, Substitute.For<ISweepRequests>(), options, Time, new FakeLogger<EventCapture>(Logs)),
+            new TriggerCapture(Mirror, Hints, options, Time, new FakeLogger<TriggerCapture>(Logs), controlReader),
+            new EventCapture(new SourceReader(new InMemoryUserDirectory(TriggerEvents.PrimaryPool), false, Time), Mirror, Substitute.For<ISweepRequests>(), options, Time, new FakeLogger<EventCapture>(Logs)),
             new PrimarySubClaims(mappings ?? Mappings, options, Time, new FakeLogger<PrimarySubClaims>(Logs)),
             options,
             new FakeLogger<ReplicatorFunction>(Logs),

@@ -63,7 +63,7 @@ public sealed class SweepDirectionTests(DynaliteFixture dynalite)
         standby.Seed("bob", Attributes("bob"));
         var requests = new AnsweredRequests(new DynamoDbSweepRequests(dynalite.Client, options));
         await requests.RequestAsync(StandbyPool, TimeProvider.System.GetUtcNow(), CancellationToken.None);
-        using var service = new PrimarySweepService(sweep, requests, [PrimaryPool, StandbyPool], new SweepOptions { Interval = TimeSpan.FromHours(1) }, TimeProvider.System, NullLogger<PrimarySweepService>.Instance);
+        using var service = new SourceSweepService(sweep, requests, [PrimaryPool, StandbyPool], new SweepOptions { Interval = TimeSpan.FromHours(1) }, TimeProvider.System, NullLogger<SourceSweepService>.Instance);
 
         await service.StartAsync(CancellationToken.None);
         await requests.Answered(StandbyPool).WaitAsync(TimeSpan.FromSeconds(10));
@@ -73,23 +73,23 @@ public sealed class SweepDirectionTests(DynaliteFixture dynalite)
         Assert.Null(await requests.PendingAsync(StandbyPool, CancellationToken.None));
     }
 
-    private async Task<(PrimarySweep Sweep, InMemoryUserDirectory Primary, InMemoryUserDirectory Standby, DynamoDbMirrorStore Store, DynamoDbReplicationControlStore Control)> ArrangeAsync()
+    private async Task<(SourceSweep Sweep, InMemoryUserDirectory Primary, InMemoryUserDirectory Standby, DynamoDbMirrorStore Store, DynamoDbReplicationControlStore Control)> ArrangeAsync()
     {
         var (sweep, primary, standby, store, control, _) = await ArrangeWithOptionsAsync();
         return (sweep, primary, standby, store, control);
     }
 
-    private async Task<(PrimarySweep Sweep, InMemoryUserDirectory Primary, InMemoryUserDirectory Standby, DynamoDbMirrorStore Store, DynamoDbReplicationControlStore Control, MirrorOptions Options)> ArrangeWithOptionsAsync()
+    private async Task<(SourceSweep Sweep, InMemoryUserDirectory Primary, InMemoryUserDirectory Standby, DynamoDbMirrorStore Store, DynamoDbReplicationControlStore Control, MirrorOptions Options)> ArrangeWithOptionsAsync()
     {
         var options = await dynalite.NewTableAsync();
         var control = new DynamoDbReplicationControlStore(dynalite.Client, options);
         var configured = new ReplicationControl { Epoch = 0, SourceRegion = "us-east-1", SourcePoolId = PrimaryPool, TargetRegion = "us-west-2", TargetPoolId = StandbyPool };
-        var direction = new ReplicationDirection(control, configured, TimeProvider.System, TimeSpan.Zero);
-        var store = new DynamoDbMirrorStore(dynalite.Client, options, TimeProvider.System, direction);
+        var controlReader = new ReplicationControlReader(control, configured, TimeProvider.System, TimeSpan.Zero);
+        var store = new DynamoDbMirrorStore(dynalite.Client, options, TimeProvider.System, controlReader);
         var primary = new InMemoryUserDirectory(PrimaryPool);
         var standby = new InMemoryUserDirectory(StandbyPool);
-        var sweep = new PrimarySweep(primary, store, store, usernamesCaseSensitive: false, new SweepOptions(), TimeProvider.System, NullLogger<PrimarySweep>.Instance,
-            direction, [new SweepSource(standby, store, store)]);
+        var sweep = new SourceSweep(primary, store, store, usernamesCaseSensitive: false, new SweepOptions(), TimeProvider.System, NullLogger<SourceSweep>.Instance,
+            controlReader, [new SweepSource(standby, store, store)]);
         return (sweep, primary, standby, store, control, options);
     }
 

@@ -27,7 +27,7 @@ public sealed class SweepServiceFailureTests(DynaliteFixture dynalite)
         }
 
         var logs = new FailureSignals(requests);
-        using var service = new PrimarySweepService(sweep, requests, [PrimaryPool], new SweepOptions { Interval = TimeSpan.FromMilliseconds(300), RequestCheckInterval = TimeSpan.FromMilliseconds(50) }, TimeProvider.System, logs.Logger);
+        using var service = new SourceSweepService(sweep, requests, [PrimaryPool], new SweepOptions { Interval = TimeSpan.FromMilliseconds(300), RequestCheckInterval = TimeSpan.FromMilliseconds(50) }, TimeProvider.System, logs.Logger);
 
         await service.StartAsync(CancellationToken.None);
         var first = await Task.WhenAny(requests.CheckedAfterAFailure, logs.SecondFailure).WaitAsync(TimeSpan.FromSeconds(20));
@@ -55,7 +55,7 @@ public sealed class SweepServiceFailureTests(DynaliteFixture dynalite)
         var minimum = TimeSpan.FromMilliseconds(600);
         var logs = new FailureSignals(requests);
         var options = new SweepOptions { Interval = TimeSpan.FromHours(1), MinimumRequestedInterval = minimum, RequestCheckInterval = TimeSpan.FromMilliseconds(50) };
-        using var service = new PrimarySweepService(sweep, requests, [PrimaryPool], options, TimeProvider.System, logs.Logger);
+        using var service = new SourceSweepService(sweep, requests, [PrimaryPool], options, TimeProvider.System, logs.Logger);
 
         await service.StartAsync(CancellationToken.None);
         await logs.SecondFailure.WaitAsync(TimeSpan.FromSeconds(20));
@@ -66,12 +66,12 @@ public sealed class SweepServiceFailureTests(DynaliteFixture dynalite)
         Assert.True(gap >= minimum / 2, $"the failed requested sweep ran again after {gap.TotalMilliseconds:0} ms");
     }
 
-    private async Task<(PrimarySweep Sweep, InMemoryUserDirectory Primary, WatchedRequests Requests)> ArrangeAsync()
+    private async Task<(SourceSweep Sweep, InMemoryUserDirectory Primary, WatchedRequests Requests)> ArrangeAsync()
     {
         var options = await dynalite.NewTableAsync();
         var store = new DynamoDbMirrorStore(dynalite.Client, options, TimeProvider.System);
         var primary = new InMemoryUserDirectory(PrimaryPool);
-        var sweep = new PrimarySweep(primary, store, store, usernamesCaseSensitive: false, new SweepOptions(), TimeProvider.System, NullLogger<PrimarySweep>.Instance);
+        var sweep = new SourceSweep(primary, store, store, usernamesCaseSensitive: false, new SweepOptions(), TimeProvider.System, NullLogger<SourceSweep>.Instance);
         return (sweep, primary, new WatchedRequests(new DynamoDbSweepRequests(dynalite.Client, options)));
     }
 
@@ -100,12 +100,12 @@ public sealed class SweepServiceFailureTests(DynaliteFixture dynalite)
                     }
                 },
             });
-            Logger = new FakeLogger<PrimarySweepService>(Collector);
+            Logger = new FakeLogger<SourceSweepService>(Collector);
         }
 
         public FakeLogCollector Collector { get; }
 
-        public FakeLogger<PrimarySweepService> Logger { get; }
+        public FakeLogger<SourceSweepService> Logger { get; }
 
         public Task SecondFailure => _second.Task;
     }

@@ -49,12 +49,12 @@ public static class DriftFormats
         Enum.GetValues<DriftKind>().Select(k => (k, report.Differences.Count(d => d.Kind == k)));
 
     public static string Headline(DriftReport report) => report.Summary.InSync
-        ? $"In sync: {report.Summary.UsersCompared} users and {report.Primary.Groups} groups agree."
+        ? $"In sync: {report.Summary.UsersCompared} users and {report.Source.Groups} groups agree."
         : string.Create(CultureInfo.InvariantCulture, $"{report.Summary.Differences} difference{(report.Summary.Differences == 1 ? string.Empty : "s")} between the pools{(report.Summary.ConfigDifferences > 0 ? $" and {report.Summary.ConfigDifferences} in their configuration" : string.Empty)}.");
 
     internal static string Pools(DriftReport report) => string.Create(
         CultureInfo.InvariantCulture,
-        $"source (primary) {report.Primary.UserPoolId} ({report.Primary.Region}): {report.Primary.Users} users, {report.Primary.Groups} groups; target (standby) {report.Standby.UserPoolId} ({report.Standby.Region}): {report.Standby.Users} users, {report.Standby.Groups} groups");
+        $"source {report.Source.UserPoolId} ({report.Source.Region}): {report.Source.Users} users, {report.Source.Groups} groups; target {report.Target.UserPoolId} ({report.Target.Region}): {report.Target.Users} users, {report.Target.Groups} groups");
 }
 
 internal static class TextDriftFormat
@@ -72,7 +72,7 @@ internal static class TextDriftFormat
 
         if (report.Summary.MirrorBehind + report.Summary.MirrorAbsent > 0)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"Mirror: {report.Summary.MirrorBehind} users behind the primary, {report.Summary.MirrorAbsent} not recorded (the sweep records them).");
+            text.AppendLine(CultureInfo.InvariantCulture, $"Mirror: {report.Summary.MirrorBehind} users behind the source, {report.Summary.MirrorAbsent} not recorded (the sweep records them).");
         }
 
         foreach (var item in report.Differences)
@@ -123,7 +123,7 @@ internal static class MarkdownDriftFormat
             md.AppendLine("|---|---|---|---|");
             foreach (var item in report.Differences)
             {
-                md.AppendLine(CultureInfo.InvariantCulture, $"| {DriftFormats.Name(item.Kind)} | {Cell(item.Group ?? item.Username ?? item.StandbyUsername ?? "(hidden)")} | {Cell(item.Sub ?? item.StandbySub ?? string.Empty)} | {Cell(item.Detail)} |");
+                md.AppendLine(CultureInfo.InvariantCulture, $"| {DriftFormats.Name(item.Kind)} | {Cell(item.Group ?? item.Username ?? item.TargetUsername ?? "(hidden)")} | {Cell(item.Sub ?? item.TargetSub ?? string.Empty)} | {Cell(item.Detail)} |");
             }
 
             md.AppendLine();

@@ -63,7 +63,7 @@ internal static class HtmlDriftFormat
         html.Append("<table id=\"differences\"><thead><tr><th>kind</th><th>user or group</th><th>sub</th><th>difference</th><th>mirror</th></tr></thead><tbody>");
         foreach (var item in report.Differences)
         {
-            html.Append(CultureInfo.InvariantCulture, $"<tr data-kind=\"{DriftFormats.Name(item.Kind)}\"><td>{DriftFormats.Name(item.Kind)}</td><td>{E(item.Group ?? item.Username ?? item.StandbyUsername ?? "(hidden)")}</td><td><code>{E(item.Sub ?? item.StandbySub ?? string.Empty)}</code></td><td>{E(item.Detail)}</td><td>{(item.Mirror is { } m ? m.ToString().ToLowerInvariant() : string.Empty)}</td></tr>");
+            html.Append(CultureInfo.InvariantCulture, $"<tr data-kind=\"{DriftFormats.Name(item.Kind)}\"><td>{DriftFormats.Name(item.Kind)}</td><td>{E(item.Group ?? item.Username ?? item.TargetUsername ?? "(hidden)")}</td><td><code>{E(item.Sub ?? item.TargetSub ?? string.Empty)}</code></td><td>{E(item.Detail)}</td><td>{(item.Mirror is { } m ? m.ToString().ToLowerInvariant() : string.Empty)}</td></tr>");
         }
 
         html.Append("</tbody></table>");

@@ -9,41 +9,37 @@ namespace IdentityReplicator.Replicator.Sweep;
 /// <summary>What one sweep saw and recorded.</summary>
 public sealed record SweepResult(int Users, int Groups, int Recorded, int Tombstones, int Unchanged, TimeSpan Elapsed);
 
-/// <summary>A pool the sweep can read as the primary, with the mirror table in its Region (where it records).</summary>
+/// <summary>A pool the sweep can read as the source, with the mirror table in its Region (where it records).</summary>
 public sealed record SweepSource(IUserDirectory Pool, IMirrorStore Mirror, IMirrorCatalog Catalog);
 
 /// <summary>
-/// Reads the whole primary pool (users, groups, memberships per group) and records what the triggers missed: admin
-/// attribute edits, enable/disable, group and membership changes, new groups, and deletions — a user or group the
-/// mirror holds but the primary no longer has becomes a tombstone. Only what differs from the mirror is written.
-/// Versions are the moment the listing began, so a change captured while the sweep ran is newer and wins; a user
-/// created after the listing began is never tombstoned (its snapshot is newer than the tombstone would be).
-/// "Primary" is the source the replication control item names (<see cref="ReplicationDirection"/>, as capture and
-/// hint completion follow it): after a failover the old standby is swept, from <paramref name="otherPools"/>; while a
-/// failover has fenced replication, or the source is a pool it has no reader for, the sweep records nothing.
+/// Reads the whole source pool (users, groups, memberships per group) and records what the triggers missed — admin
+/// edits, enable/disable, group and membership changes, and deletions as tombstones. Only what differs from the mirror
+/// is written, versioned at the moment the listing began, so a change captured meanwhile is newer and wins. It sweeps
+/// the source the control names (<paramref name="configured"/> or one of <paramref name="otherPools"/>); fenced, nothing.
 /// </summary>
-public sealed class PrimarySweep(
-    IUserDirectory primary,
+public sealed class SourceSweep(
+    IUserDirectory configured,
     IMirrorStore mirror,
     IMirrorCatalog catalog,
     bool usernamesCaseSensitive,
     SweepOptions options,
     TimeProvider time,
-    ILogger<PrimarySweep> logger,
-    ReplicationDirection? direction = null,
+    ILogger<SourceSweep> logger,
+    ReplicationControlReader? controlReader = null,
     IReadOnlyList<SweepSource>? otherPools = null)
 {
-    private readonly SweepSource _configured = new(primary, mirror, catalog);
+    private readonly SweepSource _configured = new(configured, mirror, catalog);
 
     /// <summary>The pool to sweep now, or <c>null</c> (with the reason) when nothing may be recorded.</summary>
     public async Task<(SweepSource? Source, string Why)> SourceAsync(CancellationToken cancellationToken)
     {
-        if (direction is null)
+        if (controlReader is null)
         {
             return (_configured, "no replication control");
         }
 
-        var control = await direction.CurrentAsync(cancellationToken, refresh: true);
+        var control = await controlReader.CurrentAsync(cancellationToken, refresh: true);
         if (!control.Writable)
         {
             return (null, $"a failover has fenced replication ({control})");

@@ -7,13 +7,11 @@ using Microsoft.Extensions.Logging;
 namespace IdentityReplicator.Replicator.Sweep;
 
 /// <summary>
-/// Runs <see cref="PrimarySweep"/> on its schedule until the host stops, and sooner when events that named no user or
-/// group asked for one (requests coalesce; at most one requested sweep per <see cref="SweepOptions.MinimumRequestedInterval"/>).
-/// A failed sweep is logged and the next runs on time. Requests are kept per pool (event capture asks for the pool it
-/// captures, the standby after a failover): a request for any of <paramref name="poolIds"/> runs the sweep, which
-/// reads whichever pool is the source now, and the sweep answers all of them.
+/// Runs <see cref="SourceSweep"/> on its schedule until the host stops, and sooner when a request for any of
+/// <paramref name="poolIds"/> is pending (requests coalesce; at most one requested sweep per
+/// <see cref="SweepOptions.MinimumRequestedInterval"/>). A failed sweep is logged and the next runs on time.
 /// </summary>
-public sealed class PrimarySweepService(PrimarySweep sweep, ISweepRequests requests, IReadOnlyList<string> poolIds, SweepOptions options, TimeProvider time, ILogger<PrimarySweepService> logger) : BackgroundService
+public sealed class SourceSweepService(SourceSweep sweep, ISweepRequests requests, IReadOnlyList<string> poolIds, SweepOptions options, TimeProvider time, ILogger<SourceSweepService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -10,7 +10,7 @@ namespace IdentityReplicator.Reconciler.Tests.Direction;
 
 /// <summary>The reconciler runs the leg whose pool the control item names as the target, and applies only the source's snapshots.</summary>
 [Collection(DynaliteCollection.Name)]
-public sealed class ReplicationRouteTests(DynaliteFixture dynalite)
+public sealed class TargetLegsTests(DynaliteFixture dynalite)
 {
     private const string Primary = "us-east-1_Primary1";
     private const string Standby = "us-west-2_Standby1";
@@ -23,20 +23,20 @@ public sealed class ReplicationRouteTests(DynaliteFixture dynalite)
         var toStandby = harness.NewPoller();
         var toPrimary = harness.NewPoller();
         var reverseState = harness.NewStateStore();
-        var route = new ReplicationRoute(
-            new ReplicationDirection(control, Configured(), TimeProvider.System, TimeSpan.Zero),
+        var legs = new TargetLegs(
+            new ReplicationControlReader(control, Configured(), TimeProvider.System, TimeSpan.Zero),
             [
-                new ReplicationLeg(Standby, FeedHarness.Region, toStandby, harness.NewStateStore(), FeedHarness.Buckets),
-                new ReplicationLeg(Primary, "us-east-1", toPrimary, reverseState, FeedHarness.Buckets),
+                new TargetLeg(Standby, FeedHarness.Region, toStandby, harness.NewStateStore(), FeedHarness.Buckets),
+                new TargetLeg(Primary, "us-east-1", toPrimary, reverseState, FeedHarness.Buckets),
             ],
-            NullLogger<ReplicationRoute>.Instance);
-        Assert.Same(toStandby, await route.ActiveAsync(CancellationToken.None));
+            NullLogger<TargetLegs>.Instance);
+        Assert.Same(toStandby, await legs.ActiveAsync(CancellationToken.None));
         var reversedAt = TimeProvider.System.GetUtcNow();
 
         Assert.True(await control.TryAdvanceAsync(Configured() with { Epoch = 1, Writable = false }, 0, CancellationToken.None));
         Assert.True(await control.TryAdvanceAsync(Reversed(reversedAt), 1, CancellationToken.None));
 
-        Assert.Same(toPrimary, await route.ActiveAsync(CancellationToken.None));
+        Assert.Same(toPrimary, await legs.ActiveAsync(CancellationToken.None));
         var checkpoint = await reverseState.GetCheckpointAsync("us-east-1", 0, CancellationToken.None);
         Assert.NotNull(checkpoint);
         Assert.Equal(MirrorTable.PositionFloor(reversedAt), checkpoint);
@@ -48,15 +48,15 @@ public sealed class ReplicationRouteTests(DynaliteFixture dynalite)
         var harness = await FeedHarness.CreateAsync(dynalite);
         var control = new DynamoDbReplicationControlStore(dynalite.Client, harness.MirrorOptions);
         Assert.True(await control.TryAdvanceAsync(Reversed(TimeProvider.System.GetUtcNow()), 0, CancellationToken.None));
-        var route = new ReplicationRoute(
-            new ReplicationDirection(control, Configured(), TimeProvider.System, TimeSpan.Zero),
-            [new ReplicationLeg(Primary, "us-east-1", harness.NewPoller(), harness.NewStateStore(), FeedHarness.Buckets)],
-            NullLogger<ReplicationRoute>.Instance);
-        await route.ActiveAsync(CancellationToken.None);
+        var legs = new TargetLegs(
+            new ReplicationControlReader(control, Configured(), TimeProvider.System, TimeSpan.Zero),
+            [new TargetLeg(Primary, "us-east-1", harness.NewPoller(), harness.NewStateStore(), FeedHarness.Buckets)],
+            NullLogger<TargetLegs>.Instance);
+        await legs.ActiveAsync(CancellationToken.None);
 
-        Assert.True(route.Accepts(Entry(Standby)));
-        Assert.False(route.Accepts(Entry(Primary)));
-        Assert.True(route.Accepts(Entry(string.Empty)));
+        Assert.True(legs.Accepts(Entry(Standby)));
+        Assert.False(legs.Accepts(Entry(Primary)));
+        Assert.True(legs.Accepts(Entry(string.Empty)));
     }
 
     [Fact]
@@ -65,12 +65,12 @@ public sealed class ReplicationRouteTests(DynaliteFixture dynalite)
         var harness = await FeedHarness.CreateAsync(dynalite);
         var control = new DynamoDbReplicationControlStore(dynalite.Client, harness.MirrorOptions);
         Assert.True(await control.TryAdvanceAsync(Reversed(TimeProvider.System.GetUtcNow()), 0, CancellationToken.None));
-        var route = new ReplicationRoute(
-            new ReplicationDirection(control, Configured(), TimeProvider.System, TimeSpan.Zero),
-            [new ReplicationLeg(Standby, FeedHarness.Region, harness.NewPoller(), harness.NewStateStore(), FeedHarness.Buckets)],
-            NullLogger<ReplicationRoute>.Instance);
+        var legs = new TargetLegs(
+            new ReplicationControlReader(control, Configured(), TimeProvider.System, TimeSpan.Zero),
+            [new TargetLeg(Standby, FeedHarness.Region, harness.NewPoller(), harness.NewStateStore(), FeedHarness.Buckets)],
+            NullLogger<TargetLegs>.Instance);
 
-        Assert.Null(await route.ActiveAsync(CancellationToken.None));
+        Assert.Null(await legs.ActiveAsync(CancellationToken.None));
     }
 
     private static ReplicationControl Configured() => new()

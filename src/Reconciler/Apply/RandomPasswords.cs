@@ -3,11 +3,11 @@ using System.Security.Cryptography;
 namespace IdentityReplicator.Reconciler.Apply;
 
 /// <summary>
-/// Passwords for standby users: random, never stored, never logged, known to nobody. They satisfy any Cognito
-/// password policy (every character class, at least 64 characters or the pool's minimum). Users reach the standby
-/// with "forgot password" (see docs/passwords.md).
+/// Passwords for users the reconciler creates: random, never stored, never logged, known to nobody. They satisfy any
+/// Cognito password policy (every character class, at least 64 characters or the pool's minimum). Users reach the
+/// target with "forgot password" (see docs/passwords.md).
 /// </summary>
-public static class StandbyPasswords
+public static class RandomPasswords
 {
     private const string Upper = "ABCDEFGHJKLMNPQRSTUVWXYZ";
     private const string Lower = "abcdefghijkmnopqrstuvwxyz";

@@ -6,7 +6,7 @@ namespace IdentityReplicator.Core.Control;
 /// the last known control is kept (or, before any read succeeded, the configured default), so replication never
 /// stops because of it; the mirror store's conditional writes and the reconciler still enforce the epoch.
 /// </summary>
-public sealed class ReplicationDirection
+public sealed class ReplicationControlReader
 {
     private readonly IReplicationControlStore _store;
     private readonly ReplicationControl _default;
@@ -16,7 +16,7 @@ public sealed class ReplicationDirection
     private ReplicationControl? _current;
     private DateTimeOffset _readAt = DateTimeOffset.MinValue;
 
-    public ReplicationDirection(IReplicationControlStore store, ReplicationControl configured, TimeProvider time, TimeSpan? cacheFor = null)
+    public ReplicationControlReader(IReplicationControlStore store, ReplicationControl configured, TimeProvider time, TimeSpan? cacheFor = null)
     {
         _store = store;
         _default = configured;

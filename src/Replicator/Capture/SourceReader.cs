@@ -3,13 +3,13 @@ using IdentityReplicator.Core.Pools;
 
 namespace IdentityReplicator.Replicator.Capture;
 
-/// <summary>Reads a user's whole current state from the primary pool (profile and group memberships).</summary>
-public sealed class PrimaryReader(IUserDirectory primary, bool usernamesCaseSensitive, TimeProvider time)
+/// <summary>Reads a user's whole current state (profile and group memberships) from a pool capture may record: the source.</summary>
+public sealed class SourceReader(IUserDirectory pool, bool usernamesCaseSensitive, TimeProvider time)
 {
-    /// <summary>The pool read (the configured primary, or after a failover the pool that became the source).</summary>
-    public IUserDirectory Pool => primary;
+    /// <summary>The pool read.</summary>
+    public IUserDirectory Pool => pool;
 
-    public string PoolId => primary.PoolId;
+    public string PoolId => pool.PoolId;
 
     /// <summary>
     /// The user's state as an observation, or <c>null</c> if no such user exists. The version is the moment the read
@@ -19,7 +19,7 @@ public sealed class PrimaryReader(IUserDirectory primary, bool usernamesCaseSens
     public async Task<UserObservation?> ReadUserAsync(string usernameOrAlias, CaptureSource source, bool includeGroups, CancellationToken cancellationToken)
     {
         var observedAt = time.GetUtcNow();
-        var user = await primary.FindUserAsync(usernameOrAlias, cancellationToken);
+        var user = await pool.FindUserAsync(usernameOrAlias, cancellationToken);
         if (user is null)
         {
             return null;
@@ -31,13 +31,13 @@ public sealed class PrimaryReader(IUserDirectory primary, bool usernamesCaseSens
     /// <summary>The observation of a user already read at <paramref name="observedAt"/> (reading its groups if asked).</summary>
     public async Task<UserObservation> ObserveAsync(DirectoryUser user, DateTimeOffset observedAt, CaptureSource source, bool includeGroups, CancellationToken cancellationToken)
     {
-        var groups = includeGroups ? await primary.ListGroupsForUserAsync(user.Username, cancellationToken) : null;
+        var groups = includeGroups ? await pool.ListGroupsForUserAsync(user.Username, cancellationToken) : null;
         return new UserObservation
         {
             Key = KeyOf(user.Username),
             Username = user.Username,
             Sub = user.Sub,
-            SourcePoolId = primary.PoolId,
+            SourcePoolId = pool.PoolId,
             ObservedAt = observedAt,
             Source = source,
             Profile = new UserProfile(user.Attributes, user.Enabled, user.Status),
@@ -58,10 +58,10 @@ public sealed class PrimaryReader(IUserDirectory primary, bool usernamesCaseSens
         var key = await mirror.FindKeyBySubAsync(sub, cancellationToken);
         var recorded = key is null ? null : await mirror.GetUserAsync(key, cancellationToken);
 
-        // A record made from another pool (the old primary, before a failover) names that pool's username and sub.
-        if (recorded is not null && string.Equals(recorded.SourcePoolId, primary.PoolId, StringComparison.Ordinal))
+        // A record made from another pool (the source before a failover) names that pool's username and sub.
+        if (recorded is not null && string.Equals(recorded.SourcePoolId, pool.PoolId, StringComparison.Ordinal))
         {
-            return new SubLookup(await primary.FindUserAsync(recorded.Username, cancellationToken), recorded);
+            return new SubLookup(await pool.FindUserAsync(recorded.Username, cancellationToken), recorded);
         }
 
         if (!searchPool)
@@ -69,8 +69,8 @@ public sealed class PrimaryReader(IUserDirectory primary, bool usernamesCaseSens
             return new SubLookup(null, null);
         }
 
-        var user = Matching(await primary.FindUserAsync(sub, cancellationToken), sub)
-            ?? await primary.FindUserBySubAsync(sub, cancellationToken);
+        var user = Matching(await pool.FindUserAsync(sub, cancellationToken), sub)
+            ?? await pool.FindUserBySubAsync(sub, cancellationToken);
         return new SubLookup(user, null);
     }
 
@@ -80,9 +80,9 @@ public sealed class PrimaryReader(IUserDirectory primary, bool usernamesCaseSens
     /// <summary>The identity key the mirror keeps this pool's user under.</summary>
     public string KeyOf(string username) => IdentityKeys.ForUsername(username, usernamesCaseSensitive);
 
-    /// <summary>A tombstone for a username the primary no longer has.</summary>
+    /// <summary>A tombstone for a username this pool no longer has.</summary>
     public UserObservation Tombstone(string username, CaptureSource source, DateTimeOffset observedAt) =>
-        UserObservation.Tombstone(KeyOf(username), username, primary.PoolId, observedAt, source);
+        UserObservation.Tombstone(KeyOf(username), username, pool.PoolId, observedAt, source);
 }
 
 /// <summary>What a <c>sub</c> led to: the user that holds its username now (if any), and the mirror's record it was found through.</summary>

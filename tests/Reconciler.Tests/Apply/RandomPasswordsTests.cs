@@ -4,7 +4,7 @@ using IdentityReplicator.Reconciler.Apply;
 namespace IdentityReplicator.Reconciler.Tests.Apply;
 
 /// <summary>Standby passwords satisfy any Cognito password policy and are never the same twice.</summary>
-public sealed class StandbyPasswordsTests
+public sealed class RandomPasswordsTests
 {
     /// <summary>The special characters Cognito password policies accept (besides letters and digits).</summary>
     private const string CognitoSymbols = "^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+- ";
@@ -12,7 +12,7 @@ public sealed class StandbyPasswordsTests
     [Fact]
     public void Create_Default_Is64CharactersWithEveryCharacterClass()
     {
-        var password = StandbyPasswords.Create();
+        var password = RandomPasswords.Create();
 
         Assert.Equal(64, password.Length);
         AssertEveryClass(password);
@@ -29,7 +29,7 @@ public sealed class StandbyPasswordsTests
     [InlineData(256, 99)]
     public void Create_PoolMinimumLength_IsAtLeast64AndAtMostCognitosMaximum(int minimumLength, int expectedLength)
     {
-        var password = StandbyPasswords.Create(minimumLength);
+        var password = RandomPasswords.Create(minimumLength);
 
         Assert.Equal(expectedLength, password.Length);
     }
@@ -38,7 +38,7 @@ public sealed class StandbyPasswordsTests
     public void Create_AnyMinimumLength_HasEveryClassAndOnlyCharactersCognitoAccepts() =>
         Gen.Int[-10, 300].Sample(minimumLength =>
         {
-            var password = StandbyPasswords.Create(minimumLength);
+            var password = RandomPasswords.Create(minimumLength);
 
             Assert.Equal(Math.Clamp(minimumLength, 64, 99), password.Length);
             AssertEveryClass(password);
@@ -48,7 +48,7 @@ public sealed class StandbyPasswordsTests
     [Fact]
     public void Create_ManyTimes_NeverRepeats()
     {
-        var passwords = Enumerable.Range(0, 2000).Select(_ => StandbyPasswords.Create()).ToList();
+        var passwords = Enumerable.Range(0, 2000).Select(_ => RandomPasswords.Create()).ToList();
 
         Assert.Equal(passwords.Count, passwords.Distinct(StringComparer.Ordinal).Count());
     }
