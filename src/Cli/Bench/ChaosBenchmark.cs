@@ -18,7 +18,7 @@ using Microsoft.Extensions.Options;
 
 namespace IdentityReplicator.Cli.Bench;
 
-public sealed record ChaosBenchOptions(int Users = 2000, int Changes = 2000, double Throttle = 0.2, double Errors = 0.01, int Kills = 3, int Seed = 1)
+internal sealed record ChaosBenchOptions(int Users = 2000, int Changes = 2000, double Throttle = 0.2, double Errors = 0.01, int Kills = 3, int Seed = 1)
 {
     /// <summary>Share of the stale CloudTrail events delivered again, twice each.</summary>
     public double ReplayShare { get; init; } = 0.05;
@@ -39,7 +39,7 @@ public sealed record ChaosBenchOptions(int Users = 2000, int Changes = 2000, dou
     public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(60);
 }
 
-public sealed record ChaosBenchResult(
+internal sealed record ChaosBenchResult(
     ChaosBenchOptions Options,
     int Kills,
     ChaosTally Tally,
@@ -91,7 +91,7 @@ public sealed record ChaosBenchResult(
 /// waits for the standby to converge, compares it user by user with the ledger and the primary
 /// (<see cref="ChaosComparison"/>), and runs a drift report as <c>idrep drift</c> does.
 /// </summary>
-public sealed class ChaosBenchmark(ILoggerFactory loggers, TimeProvider time, Action<string> progress)
+internal sealed class ChaosBenchmark(ILoggerFactory loggers, TimeProvider time, Action<string> progress)
 {
     private static readonly TimeSpan ObserveInterval = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(10);

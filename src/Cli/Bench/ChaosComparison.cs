@@ -5,10 +5,10 @@ using IdentityReplicator.Core.Pools;
 namespace IdentityReplicator.Cli.Bench;
 
 /// <summary>A user the standby does not hold as it should, and what happened to it in the primary.</summary>
-public sealed record ChaosFinding(string Username, ChaosVerdict Verdict, string Detail, string Story);
+internal sealed record ChaosFinding(string Username, ChaosVerdict Verdict, string Detail, string Story);
 
 /// <summary>Users lost and wrong in the standby; users whose primary state differs from the ledger (a fault of the benchmark, not of replication).</summary>
-public sealed record ChaosTally(IReadOnlyList<ChaosFinding> Findings, IReadOnlyList<string> PrimaryNotAsIntended)
+internal sealed record ChaosTally(IReadOnlyList<ChaosFinding> Findings, IReadOnlyList<string> PrimaryNotAsIntended)
 {
     public int Lost => Findings.Count(f => f.Verdict == ChaosVerdict.Lost);
 
@@ -20,7 +20,7 @@ public sealed record ChaosTally(IReadOnlyList<ChaosFinding> Findings, IReadOnlyL
 /// A user is counted once: lost when missing or holding an earlier intended state, wrong when it holds a state never
 /// intended or differs from the primary although it matches the ledger.
 /// </summary>
-public static class ChaosComparison
+internal static class ChaosComparison
 {
     public static ChaosTally Tally(ChaosLedger ledger, PoolState standby, PoolState? primary, Func<string, bool> isReplicatedAttribute)
     {

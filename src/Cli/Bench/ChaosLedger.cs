@@ -6,13 +6,13 @@ using IdentityReplicator.Reconciler.Apply;
 namespace IdentityReplicator.Cli.Bench;
 
 /// <summary>What the benchmark intends one user to be after a change (the primary should hold exactly this).</summary>
-public sealed record ChaosUserState(string Username, IReadOnlyDictionary<string, string> Attributes, bool Enabled, string Status, IReadOnlySet<string> Groups)
+internal sealed record ChaosUserState(string Username, IReadOnlyDictionary<string, string> Attributes, bool Enabled, string Status, IReadOnlySet<string> Groups)
 {
     public DirectoryUser AsUser() => new(Username, null, Attributes, Enabled, Status);
 }
 
 /// <summary>How a standby user compares with what the benchmark intended.</summary>
-public enum ChaosVerdict
+internal enum ChaosVerdict
 {
     InStep,
 
@@ -30,7 +30,7 @@ public enum ChaosVerdict
 /// <see cref="ChaosVerdict.Wrong"/>). It also knows each username's subs, old and current, to pick late events.
 /// Thread-safe.
 /// </summary>
-public sealed class ChaosLedger
+internal sealed class ChaosLedger
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, List<ChaosUserState?>> _history = new(StringComparer.Ordinal);

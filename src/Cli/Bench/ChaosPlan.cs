@@ -3,7 +3,7 @@ using System.Globalization;
 namespace IdentityReplicator.Cli.Bench;
 
 /// <summary>The kinds of write the chaos benchmark's application makes in the primary.</summary>
-public enum ChaosChangeKind
+internal enum ChaosChangeKind
 {
     Create,
     AttributeEdit,
@@ -22,7 +22,7 @@ public enum ChaosChangeKind
 /// One write in the primary. <see cref="Attributes"/> are the attributes created with (create, re-create) or set
 /// (edit); <see cref="AttributeNames"/> those deleted; <see cref="Group"/> the group joined or left.
 /// </summary>
-public sealed record ChaosChange(
+internal sealed record ChaosChange(
     int Sequence,
     ChaosChangeKind Kind,
     string Username,
@@ -32,14 +32,14 @@ public sealed record ChaosChange(
     string? Group = null);
 
 /// <summary>A SIGKILL of the worker: once the application has made <see cref="AfterWrites"/> writes, and <see cref="Delay"/> after that.</summary>
-public sealed record KillPoint(int AfterWrites, TimeSpan Delay);
+internal sealed record KillPoint(int AfterWrites, TimeSpan Delay);
 
 /// <summary>
 /// The benchmark's workload, generated from a seed so a run can be repeated: N users (even ones by SignUp +
 /// ConfirmSignUp, odd ones by AdminCreateUser), then M changes of every kind, each valid for the state the changes
 /// before it leave (only disabled users are enabled, only deleted usernames re-created, only members removed).
 /// </summary>
-public static class ChaosPlan
+internal static class ChaosPlan
 {
     public const int GroupCount = 5;
 

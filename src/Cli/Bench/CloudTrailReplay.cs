@@ -5,7 +5,7 @@ using IdentityReplicator.Sandbox.EventBridge;
 namespace IdentityReplicator.Cli.Bench;
 
 /// <summary>The stale events picked for replay: those naming an old sub of a re-created username, and the others.</summary>
-public sealed record ReplaySample(IReadOnlyList<JsonObject> OldSubs, IReadOnlyList<JsonObject> Followed)
+internal sealed record ReplaySample(IReadOnlyList<JsonObject> OldSubs, IReadOnlyList<JsonObject> Followed)
 {
     public IReadOnlyList<JsonObject> All => [.. OldSubs, .. Followed];
 }
@@ -15,7 +15,7 @@ public sealed record ReplaySample(IReadOnlyList<JsonObject> OldSubs, IReadOnlyLi
 /// sample of the primary's CloudTrail events that are already stale — the user changed again after them — and
 /// delivers each twice more into the capture path, the same envelope as before.
 /// </summary>
-public static class CloudTrailReplay
+internal static class CloudTrailReplay
 {
     /// <summary>
     /// The sample: successful CloudTrail records of user changes in <paramref name="primaryPoolId"/>, naming the user by

@@ -11,13 +11,13 @@ using Microsoft.Extensions.Logging;
 
 namespace IdentityReplicator.Cli.Bench;
 
-public sealed record DriftBenchResult(int Users, double ElapsedS, double PeakMemoryMb, int Differences, long ListUsersCalls, double CeilingS);
+internal sealed record DriftBenchResult(int Users, double ElapsedS, double PeakMemoryMb, int Differences, long ListUsersCalls, double CeilingS);
 
 /// <summary>
 /// <c>idrep bench drift</c>: the time and peak memory of <c>idrep drift</c> (run as its own process, as an operator
 /// runs it) over two pools of N users in step, with Cognito's default quotas enforced and listings paged 60 at a time.
 /// </summary>
-public sealed class DriftBenchmark(ILoggerFactory loggers, TimeProvider time, Action<string> progress)
+internal sealed class DriftBenchmark(ILoggerFactory loggers, TimeProvider time, Action<string> progress)
 {
     public async Task<DriftBenchResult> RunAsync(int users, int groups, CancellationToken cancellationToken)
     {

@@ -7,7 +7,7 @@ using IdentityReplicator.Replicator.Capture;
 namespace IdentityReplicator.Cli.Bench;
 
 /// <summary>The sorts of hostile input the chaos benchmark injects, and the capture path each one takes.</summary>
-public enum HostileKind
+internal enum HostileKind
 {
     /// <summary>A CloudTrail record whose username has 2,048 characters (Cognito allows 128).</summary>
     LongUsername,
@@ -59,7 +59,7 @@ public enum HostileKind
 }
 
 /// <summary>An EventBridge event to publish: what PutEvents would be given.</summary>
-public sealed record HostileEvent(string Source, string DetailType, JsonObject Detail);
+internal sealed record HostileEvent(string Source, string DetailType, JsonObject Detail);
 
 /// <summary>
 /// One hostile delivery, injected once the application has made <see cref="AfterWrites"/> writes: an event for the
@@ -67,14 +67,14 @@ public sealed record HostileEvent(string Source, string DetailType, JsonObject D
 /// (<see cref="Trigger"/>). Every identity it names is made up (<c>hostile-…</c>, or a fresh UUID): none is a user or
 /// group the application ever creates, so any mirror item for one was written because of hostile input.
 /// </summary>
-public sealed record HostileInput(int AfterWrites, HostileKind Kind, HostileEvent? Event, byte[]? Trigger);
+internal sealed record HostileInput(int AfterWrites, HostileKind Kind, HostileEvent? Event, byte[]? Trigger);
 
 /// <summary>
 /// The benchmark's hostile stream, generated from a seed: a share of the application's writes, spread at random over
 /// them, the sorts taken in turn so that even a short stream has each (issue 10's defects 4 and 5: oversized and
 /// invalid identifiers, users and groups that never existed, malformed records, hints and trigger payloads).
 /// </summary>
-public static class HostilePlan
+internal static class HostilePlan
 {
     public const string Prefix = "hostile-";
 

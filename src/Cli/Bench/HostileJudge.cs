@@ -9,7 +9,7 @@ namespace IdentityReplicator.Cli.Bench;
 /// What the hostile stream did: how many deliveries were made, how many of them the Replicator itself counted as
 /// rejected (<see cref="HostileOutcomes"/>), and every rule one of them broke.
 /// </summary>
-public sealed record HostileTally(int Delivered, long Rejected, IReadOnlyList<string> Failures, IReadOnlyDictionary<string, long> Outcomes)
+internal sealed record HostileTally(int Delivered, long Rejected, IReadOnlyList<string> Failures, IReadOnlyDictionary<string, long> Outcomes)
 {
     public static HostileTally None { get; } = new(0, 0, [], new Dictionary<string, long>());
 
@@ -22,7 +22,7 @@ public sealed record HostileTally(int Delivered, long Rejected, IReadOnlyList<st
 /// invocation answers 200, without a function error, with the very bytes it was sent; and no mirror item exists for
 /// a user or group the application never made (hostile input names only such identities).
 /// </summary>
-public static class HostileJudge
+internal static class HostileJudge
 {
     public static string? Event(HostileKind kind, DeliveryReport report) => report switch
     {

@@ -10,7 +10,7 @@ namespace IdentityReplicator.Cli.Bench;
 /// no knowledge of quotas, and a throttled or failed call retried after an exponential backoff with jitter (100 ms
 /// doubling, at most 5 s, as the AWS SDKs' standard retry mode does) while holding its turn.
 /// </summary>
-public sealed class OneAtATimePolicy : ICognitoCallPolicy
+internal sealed class OneAtATimePolicy : ICognitoCallPolicy
 {
     private readonly SemaphoreSlim _turn = new(1, 1);
     private readonly ResiliencePipeline _retry;

@@ -4,13 +4,13 @@ using IdentityReplicator.Sandbox.Proxy;
 namespace IdentityReplicator.Cli.Bench;
 
 /// <summary>Write calls that reached the standby's emulator in one sampling interval, per quota category.</summary>
-public sealed record WriteSample(double Seconds, IReadOnlyDictionary<QuotaCategory, long> Writes)
+internal sealed record WriteSample(double Seconds, IReadOnlyDictionary<QuotaCategory, long> Writes)
 {
     public long Total => Writes.Values.Sum();
 }
 
 /// <summary>How much of the standby's write budget a run used while it had writes to make.</summary>
-public sealed record BudgetUse(double WindowS, long Writes, double WritesPerS, double BudgetPerS, double Use)
+internal sealed record BudgetUse(double WindowS, long Writes, double WritesPerS, double BudgetPerS, double Use)
 {
     /// <summary>The quota categories of the calls that change a pool (creating, updating, deleting users; memberships; groups).</summary>
     public static readonly IReadOnlySet<QuotaCategory> WriteCategories = new HashSet<QuotaCategory>
@@ -59,7 +59,7 @@ public sealed record BudgetUse(double WindowS, long Writes, double WritesPerS, d
 /// Samples, once a second, the write calls the standby's quota proxy let through to the emulator (refused and
 /// fault-injected calls never get there), per quota category.
 /// </summary>
-public sealed class StandbyWriteMeter(QuotaProxy proxy, TimeProvider time)
+internal sealed class StandbyWriteMeter(QuotaProxy proxy, TimeProvider time)
 {
     private readonly List<WriteSample> _samples = [];
     private readonly Lock _gate = new();

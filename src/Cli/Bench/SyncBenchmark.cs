@@ -9,15 +9,15 @@ using Microsoft.Extensions.Logging;
 
 namespace IdentityReplicator.Cli.Bench;
 
-public sealed record SyncBenchOptions(int Users, int Groups, double? Scale = null, double Share = 1.0, int Concurrency = 64, bool SkipBaseline = false);
+internal sealed record SyncBenchOptions(int Users, int Groups, double? Scale = null, double Share = 1.0, int Concurrency = 64, bool SkipBaseline = false);
 
 /// <summary>One category's calls in a run, and what they cost at its budget.</summary>
-public sealed record CategoryLoad(string Pool, QuotaCategory Category, long Calls, double Budget)
+internal sealed record CategoryLoad(string Pool, QuotaCategory Category, long Calls, double Budget)
 {
     public double Seconds => Calls / Budget;
 }
 
-public sealed record SyncBenchResult(
+internal sealed record SyncBenchResult(
     int Users,
     double ElapsedS,
     double CeilingS,
@@ -38,7 +38,7 @@ public sealed record SyncBenchResult(
 /// the standby filled as backup/restore tools fill it, one call at a time, throttling handled by retry with backoff
 /// (<see cref="SequentialRestore"/>).
 /// </summary>
-public sealed class SyncBenchmark(ILoggerFactory loggers, TimeProvider time, Action<string> progress)
+internal sealed class SyncBenchmark(ILoggerFactory loggers, TimeProvider time, Action<string> progress)
 {
     /// <summary>Scale that makes the default-quota ceiling of the workload about a minute (never below Cognito's defaults).</summary>
     public static double AutoScale(int users) => Math.Max(1.0, users / CognitoQuotas.DefaultRate(QuotaCategory.UserResourceUpdate) / 60.0);

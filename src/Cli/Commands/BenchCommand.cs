@@ -8,7 +8,7 @@ using Spectre.Console;
 namespace IdentityReplicator.Cli.Commands;
 
 /// <summary><c>idrep bench sync|drift|chaos</c>: throughput, footprint and resilience on the sandbox, with Cognito's quotas enforced.</summary>
-public static class BenchCommand
+internal static class BenchCommand
 {
     public static Command Build() => new("bench", "Benchmarks on the local sandbox with Cognito's quotas enforced (see docs/performance.md).")
     {

@@ -14,7 +14,7 @@ namespace IdentityReplicator.Cli.Commands;
 /// secret state (same, differs, missing, unreadable, none) and what apply would do. Reads only; never shows a secret.
 /// Exit codes: 0 every pair in step, 1 something pending, 2 error.
 /// </summary>
-public static class ClientsCommand
+internal static class ClientsCommand
 {
     public static Command Build()
     {

@@ -9,7 +9,7 @@ using Spectre.Console;
 namespace IdentityReplicator.Cli.Commands;
 
 /// <summary><c>idrep demo</c>: the main job on the embedded sandbox, end to end.</summary>
-public static class DemoCommand
+internal static class DemoCommand
 {
     public static Command Build()
     {

@@ -15,7 +15,7 @@ namespace IdentityReplicator.Cli.Commands;
 /// Without <c>--config</c>, settings come from <c>IDREP_</c> environment variables only.
 /// Exit codes: 0 in sync (at most N differences), 1 more than N differences, 2 error.
 /// </summary>
-public static class DriftCommand
+internal static class DriftCommand
 {
     public static Command Build()
     {

@@ -19,7 +19,7 @@ namespace IdentityReplicator.Cli.Commands;
 /// The commands parse and print; <see cref="FailoverOperations"/> and the <see cref="RunKinds"/> rules decide. Exit
 /// codes: 0 ok, 1 a check or step failed, 2 usage, plan or confirmation error, 3 aborted.
 /// </summary>
-public static class FailoverCommand
+internal static class FailoverCommand
 {
     private const string Interrupted = "Interrupted. Completed steps are in the journal; 'idrep failover resume --run <id>' carries on ('idrep failover status' shows the id).";
 

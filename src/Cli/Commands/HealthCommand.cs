@@ -7,7 +7,7 @@ namespace IdentityReplicator.Cli.Commands;
 /// absolute http(s) URL). The container's health check (the Dockerfile's HEALTHCHECK and the ECS task definition's), so
 /// the image needs no curl.
 /// </summary>
-public static class HealthCommand
+internal static class HealthCommand
 {
     public static Command Build()
     {

@@ -7,7 +7,7 @@ namespace IdentityReplicator.Cli.Commands;
 /// The <c>idrep</c> command line. Exit codes: 0 success, 1 a check failed (drift, not converged), 2 usage,
 /// configuration or service error, 3 aborted — for whatever stops a command, decided in one place: <see cref="CliErrors"/>.
 /// </summary>
-public static class IdrepCommand
+internal static class IdrepCommand
 {
     public const int Ok = 0;
     public const int CheckFailed = 1;

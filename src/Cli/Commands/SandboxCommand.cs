@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace IdentityReplicator.Cli.Commands;
 
 /// <summary><c>idrep sandbox up</c>: the local two-Region environment, until interrupted.</summary>
-public static class SandboxCommand
+internal static class SandboxCommand
 {
     public static Command Build()
     {

@@ -13,7 +13,7 @@ namespace IdentityReplicator.Cli.Commands;
 /// <c>idrep sync [--config FILE] [--dry-run] [--prune]</c>: fill or converge the standby from the primary. Without
 /// <c>--config</c>, settings come from <c>IDREP_</c> environment variables only.
 /// </summary>
-public static class SyncCommand
+internal static class SyncCommand
 {
     public static Command Build()
     {

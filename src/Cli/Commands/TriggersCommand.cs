@@ -13,7 +13,7 @@ namespace IdentityReplicator.Cli.Commands;
 /// <c>idrep triggers install</c>: makes the Replicator function a pool's Lambda triggers, changing nothing else about
 /// the pool. A dry run unless <c>--apply</c>.
 /// </summary>
-public static class TriggersCommand
+internal static class TriggersCommand
 {
     public static Command Build()
     {

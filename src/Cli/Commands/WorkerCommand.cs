@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 namespace IdentityReplicator.Cli.Commands;
 
 /// <summary><c>idrep worker --config FILE</c>: runs replication against the pools the file names, until stopped.</summary>
-public static class WorkerCommand
+internal static class WorkerCommand
 {
     public static Command Build()
     {
@@ -58,7 +58,7 @@ public static class WorkerCommand
 }
 
 /// <summary>Options several commands share.</summary>
-public static class CommonOptions
+internal static class CommonOptions
 {
     public static Option<FileInfo> Config() => new("--config", "-c")
     {

@@ -4,7 +4,7 @@ using IdentityReplicator.Core.Compare;
 namespace IdentityReplicator.Cli.Demo;
 
 /// <summary>The kinds of change the demo makes in the primary.</summary>
-public static class ChangeKinds
+internal static class ChangeKinds
 {
     public const string Create = "create";
     public const string AttributeEdit = "attributeEdit";
@@ -20,16 +20,16 @@ public static class ChangeKinds
 }
 
 /// <summary>One change made in the primary, waiting to be seen correct in the standby.</summary>
-public sealed record TrackedChange(string Kind, string Entity, bool IsGroup, long ReturnedAt);
+internal sealed record TrackedChange(string Kind, string Entity, bool IsGroup, long ReturnedAt);
 
 /// <summary>Lag statistics of one kind of change.</summary>
-public sealed record KindStatistics(int Count, int Converged, double LagP50Ms, double LagP99Ms, double LagMaxMs);
+internal sealed record KindStatistics(int Count, int Converged, double LagP50Ms, double LagP99Ms, double LagMaxMs);
 
 /// <summary>
 /// Changes made in the primary and when each was first seen correct in the standby: lag runs from the primary call
 /// returning to the changed user (or group) being, field by field, as the primary has it.
 /// </summary>
-public sealed class ChangeTracker(TimeProvider time, Func<string, bool> isReplicatedAttribute)
+internal sealed class ChangeTracker(TimeProvider time, Func<string, bool> isReplicatedAttribute)
 {
     private readonly ConcurrentQueue<TrackedChange> _pending = new();
     private readonly ConcurrentDictionary<TrackedChange, double> _lags = new();
@@ -109,7 +109,7 @@ public sealed class ChangeTracker(TimeProvider time, Func<string, bool> isReplic
 }
 
 /// <summary>Differences between both pools, field names only: every user and every group.</summary>
-public static class PoolComparison
+internal static class PoolComparison
 {
     public static List<string> Differences(PoolState primary, PoolState standby, Func<string, bool> isReplicatedAttribute)
     {

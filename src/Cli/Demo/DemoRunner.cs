@@ -12,7 +12,7 @@ using Microsoft.Extensions.Logging;
 
 namespace IdentityReplicator.Cli.Demo;
 
-public sealed record DemoOptions(
+internal sealed record DemoOptions(
     int Users,
     bool SignInByEmail = true,
     int Concurrency = 8,
@@ -21,7 +21,7 @@ public sealed record DemoOptions(
     bool Changes = true,
     TimeSpan? CloudTrailDelay = null);
 
-public sealed record DemoResult(
+internal sealed record DemoResult(
     int PrimaryUsers,
     int StandbyUsers,
     int Mismatches,
@@ -43,7 +43,7 @@ public sealed record DemoResult(
 /// correct there. Finally it compares both pools field by field. Lag runs from the primary call returning to the
 /// changed user or group first being correct in the standby.
 /// </summary>
-public sealed class DemoRunner(ILoggerFactory loggers, TimeProvider time, Action<string> progress)
+internal sealed class DemoRunner(ILoggerFactory loggers, TimeProvider time, Action<string> progress)
 {
     private static readonly TimeSpan ObserveInterval = TimeSpan.FromMilliseconds(250);
 

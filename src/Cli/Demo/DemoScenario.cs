@@ -8,7 +8,7 @@ namespace IdentityReplicator.Cli.Demo;
 /// taking part in at most one change per round. Every change fires no Cognito trigger: it reaches the standby through
 /// the CloudTrail event of the call.
 /// </summary>
-public sealed class DemoScenario(CognitoIdentityProviderClient client, string poolId, IReadOnlyList<DemoUser> users, ChangeTracker tracker, int concurrency, bool signInByEmail)
+internal sealed class DemoScenario(CognitoIdentityProviderClient client, string poolId, IReadOnlyList<DemoUser> users, ChangeTracker tracker, int concurrency, bool signInByEmail)
 {
     private const int GroupCount = 5;
     private readonly int _share = Math.Max(1, users.Count / 10);

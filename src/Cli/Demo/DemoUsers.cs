@@ -3,10 +3,10 @@ using System.Globalization;
 namespace IdentityReplicator.Cli.Demo;
 
 /// <summary>One made-up user of the demo (example.com addresses only).</summary>
-public sealed record DemoUser(int Index, string Email, string Username, bool ViaSignUp, IReadOnlyDictionary<string, string> Attributes);
+internal sealed record DemoUser(int Index, string Email, string Username, bool ViaSignUp, IReadOnlyDictionary<string, string> Attributes);
 
 /// <summary>Deterministic demo users: half sign up themselves (SignUp + ConfirmSignUp), half are created by an admin.</summary>
-public static class DemoUsers
+internal static class DemoUsers
 {
     private static readonly string[] GivenNames = ["Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Frances", "Ken", "Margaret", "Tony"];
     private static readonly string[] FamilyNames = ["Lovelace", "Hopper", "Turing", "Dijkstra", "Liskov", "Knuth", "Allen", "Thompson", "Hamilton", "Hoare"];

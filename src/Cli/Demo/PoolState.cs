@@ -4,7 +4,7 @@ using IdentityReplicator.Core.Pools;
 namespace IdentityReplicator.Cli.Demo;
 
 /// <summary>Everything the demo compares of one pool, read at one moment: users (by email), groups and memberships.</summary>
-public sealed class PoolState
+internal sealed class PoolState
 {
     public PoolState(Dictionary<string, DirectoryUser> users, Dictionary<string, DirectoryGroup> groups, Dictionary<string, HashSet<string>> memberships)
     {

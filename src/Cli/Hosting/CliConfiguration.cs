@@ -4,13 +4,13 @@ using Microsoft.Extensions.Configuration;
 namespace IdentityReplicator.Cli.Hosting;
 
 /// <summary>A problem with how idrep was called (exit code 2). The message says what to fix.</summary>
-public sealed class CliUsageException(string message, Exception? inner = null) : Exception(message, inner);
+internal sealed class CliUsageException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>
 /// Loads a <c>--config</c> file (JSON) and environment variables prefixed <c>IDREP_</c> (which win), and checks them
 /// against idrep's settings (<see cref="ToolSettings"/>) before anything binds them.
 /// </summary>
-public static class CliConfiguration
+internal static class CliConfiguration
 {
     /// <summary>Settings from environment variables only (a container configured by its task definition), unchecked.</summary>
     public static IConfiguration FromEnvironment() => new ConfigurationBuilder().AddEnvironmentVariables("IDREP_").Build();

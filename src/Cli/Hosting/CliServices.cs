@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 namespace IdentityReplicator.Cli.Hosting;
 
 /// <summary>The core services (pools, mirror, credentials) for one-shot commands, settings checked first.</summary>
-public static class CliServices
+internal static class CliServices
 {
     public static ServiceProvider Build(IConfiguration configuration)
     {

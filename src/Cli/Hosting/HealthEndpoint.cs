@@ -13,7 +13,7 @@ namespace IdentityReplicator.Cli.Hosting;
 /// The worker's health endpoint: <c>/health/live</c> answers while the process runs; <c>/health/ready</c> answers 200
 /// once the reconciler has started and has read the change feed recently, 503 with the reason otherwise.
 /// </summary>
-public sealed class HealthEndpoint(IOptions<WorkerOptions> options, ReconcilerHealth health, TimeProvider time) : IHostedService, IAsyncDisposable
+internal sealed class HealthEndpoint(IOptions<WorkerOptions> options, ReconcilerHealth health, TimeProvider time) : IHostedService, IAsyncDisposable
 {
     private WebApplication? _app;
 

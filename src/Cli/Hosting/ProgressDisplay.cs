@@ -8,7 +8,7 @@ namespace IdentityReplicator.Cli.Hosting;
 /// Shows a running sync: a progress bar with users per second, time left and throttled calls on a terminal; a plain
 /// line every few seconds when standard error is not one (CI logs, pipes).
 /// </summary>
-public static class ProgressDisplay
+internal static class ProgressDisplay
 {
     public static async Task<T> RunAsync<T>(SyncProgress progress, Func<long> throttles, Task<T> work, TimeProvider time)
     {

@@ -10,7 +10,7 @@ namespace IdentityReplicator.Cli.Hosting;
 /// setting checked first. Logs go to standard error (warnings only unless verbose), so reports on standard output
 /// stay clean.
 /// </summary>
-public static class ToolHost
+internal static class ToolHost
 {
     public static ServiceProvider Build(IConfiguration configuration, bool verbose, Action<IServiceCollection>? configure = null)
     {

@@ -13,7 +13,7 @@ using OpenTelemetry.Resources;
 namespace IdentityReplicator.Cli.Hosting;
 
 /// <summary>The worker process: the reconciler (standby side) and capture-hint completion (primary side).</summary>
-public static class WorkerHost
+internal static class WorkerHost
 {
     public static IHost Build(IConfiguration configuration, LogLevel minimumLevel, Action<IServiceCollection>? configure = null)
     {

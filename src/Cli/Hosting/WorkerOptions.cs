@@ -1,7 +1,7 @@
 namespace IdentityReplicator.Cli.Hosting;
 
 /// <summary>How the worker process presents itself: logs, health endpoint, metrics export.</summary>
-public sealed class WorkerOptions
+internal sealed class WorkerOptions
 {
     public const string Section = "Worker";
 

@@ -58,9 +58,6 @@ public sealed partial class CognitoIdentityProviderClient
     public Task AdminSetUserPasswordAsync(AdminSetUserPasswordRequest request, CancellationToken cancellationToken = default) =>
         Call("AdminSetUserPassword", request, Json.AdminSetUserPasswordRequest, Json.Empty, cancellationToken);
 
-    public Task AdminConfirmSignUpAsync(AdminConfirmSignUpRequest request, CancellationToken cancellationToken = default) =>
-        Call("AdminConfirmSignUp", request, Json.AdminConfirmSignUpRequest, Json.Empty, cancellationToken);
-
     public Task<AdminListGroupsForUserResponse> AdminListGroupsForUserPageAsync(AdminListGroupsForUserRequest request, CancellationToken cancellationToken = default) =>
         Call("AdminListGroupsForUser", request, Json.AdminListGroupsForUserRequest, Json.AdminListGroupsForUserResponse, cancellationToken);
 
@@ -144,9 +141,6 @@ public sealed partial class CognitoIdentityProviderClient
 
     public Task<InitiateAuthResponse> InitiateAuthAsync(InitiateAuthRequest request, CancellationToken cancellationToken = default) =>
         Call("InitiateAuth", request, Json.InitiateAuthRequest, Json.InitiateAuthResponse, cancellationToken);
-
-    public Task<InitiateAuthResponse> RespondToAuthChallengeAsync(RespondToAuthChallengeRequest request, CancellationToken cancellationToken = default) =>
-        Call("RespondToAuthChallenge", request, Json.RespondToAuthChallengeRequest, Json.InitiateAuthResponse, cancellationToken);
 
     private Task<TResponse> Call<TRequest, TResponse>(
         string operation,

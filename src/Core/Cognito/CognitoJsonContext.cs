@@ -19,7 +19,6 @@ namespace IdentityReplicator.Core.Cognito;
 [JsonSerializable(typeof(AdminEnableUserRequest))]
 [JsonSerializable(typeof(AdminDisableUserRequest))]
 [JsonSerializable(typeof(AdminSetUserPasswordRequest))]
-[JsonSerializable(typeof(AdminConfirmSignUpRequest))]
 [JsonSerializable(typeof(AdminListGroupsForUserRequest))]
 [JsonSerializable(typeof(AdminListGroupsForUserResponse))]
 [JsonSerializable(typeof(AdminAddUserToGroupRequest))]
@@ -46,7 +45,6 @@ namespace IdentityReplicator.Core.Cognito;
 [JsonSerializable(typeof(ConfirmSignUpRequest))]
 [JsonSerializable(typeof(InitiateAuthRequest))]
 [JsonSerializable(typeof(InitiateAuthResponse))]
-[JsonSerializable(typeof(RespondToAuthChallengeRequest))]
 [JsonSerializable(typeof(System.Text.Json.Nodes.JsonObject))]
 [JsonSerializable(typeof(DescribeUserPoolRawResponse))]
 public sealed partial class CognitoJsonContext : JsonSerializerContext;

@@ -87,11 +87,6 @@ public sealed record AdminDisableUserRequest(string UserPoolId, string Username)
 
 public sealed record AdminSetUserPasswordRequest(string UserPoolId, string Username, string Password, bool? Permanent);
 
-public sealed record AdminConfirmSignUpRequest(string UserPoolId, string Username)
-{
-    public IReadOnlyDictionary<string, string>? ClientMetadata { get; init; }
-}
-
 public sealed record AdminListGroupsForUserRequest(string Username, string UserPoolId)
 {
     public int? Limit { get; init; }
@@ -374,13 +369,6 @@ public sealed record InitiateAuthResponse
     public string? Session { get; init; }
     public IReadOnlyDictionary<string, string>? ChallengeParameters { get; init; }
     public AuthenticationResultType? AuthenticationResult { get; init; }
-}
-
-public sealed record RespondToAuthChallengeRequest(string ClientId, string ChallengeName)
-{
-    public string? Session { get; init; }
-    public IReadOnlyDictionary<string, string>? ChallengeResponses { get; init; }
-    public IReadOnlyDictionary<string, string>? ClientMetadata { get; init; }
 }
 
 /// <summary>The attributes of a user as a dictionary (the API's <c>[{Name, Value}]</c> list, names unique).</summary>

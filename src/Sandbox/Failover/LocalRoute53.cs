@@ -73,8 +73,6 @@ public sealed class LocalRoute53 : LocalAwsEndpoint
         return id;
     }
 
-    public void SetHealth(string healthCheckId, bool healthy) => _healthChecks[healthCheckId] = healthy;
-
     private async Task HandleAsync(HttpContext context)
     {
         var (_, body) = await ReceiveAsync(context.Request);

@@ -92,11 +92,13 @@ public sealed class HostilePlanTests
     }
 
     [Theory]
-    [InlineData(HostileKind.TriggerDuplicateKey, "duplicate-key")]
-    [InlineData(HostileKind.TriggerLoneSurrogate, "lone-surrogate")]
-    [InlineData(HostileKind.TriggerInvalidUtf8, "invalid-utf8")]
-    public void Generate_TriggerPayloads_AreUnreadableForTheirReason(HostileKind kind, string reason)
+    [InlineData(nameof(HostileKind.TriggerDuplicateKey), "duplicate-key")]
+    [InlineData(nameof(HostileKind.TriggerLoneSurrogate), "lone-surrogate")]
+    [InlineData(nameof(HostileKind.TriggerInvalidUtf8), "invalid-utf8")]
+    public void Generate_TriggerPayloads_AreUnreadableForTheirReason(string kindName, string reason)
     {
+        // HostileKind is internal to idrep, and a public test method cannot take it: the theory names it.
+        var kind = Enum.Parse<HostileKind>(kindName);
         var payloads = HostilePlan.Generate(400, 1000, Primary, Standby, seed: 5).Where(h => h.Kind == kind).Select(h => h.Trigger!).ToList();
 
         Assert.NotEmpty(payloads);
