@@ -99,33 +99,14 @@ public sealed partial class DynamoDbMirrorStore : IMirrorStore
                 update.Feed(entity, FeedBuckets, _time.GetUtcNow(), observation.ObservedAt, observation.Source);
             }
 
-            try
+            if (await TryUpdateAsync(key, update, update.Condition(current is null, currentPv, currentGv), "record a user snapshot", cancellationToken))
             {
-                await _dynamo.UpdateItemAsync(
-                    new UpdateItemRequest
-                    {
-                        TableName = _table,
-                        Key = key,
-                        UpdateExpression = update.Expression,
-                        ExpressionAttributeNames = update.Names,
-                        ExpressionAttributeValues = update.Values,
-                        ConditionExpression = update.Condition(current is null, currentPv, currentGv),
-                    },
-                    cancellationToken);
                 if (observation.Sub is { } sub && sub != Text(current, User.Sub))
                 {
                     await IndexSubAsync(sub, observation.Key, cancellationToken);
                 }
 
                 return changed ? RecordOutcome.Changed : RecordOutcome.Unchanged;
-            }
-            catch (ConditionalCheckFailedException)
-            {
-                // Another writer got in between our read and our write: read again and decide again.
-            }
-            catch (AmazonDynamoDBException e)
-            {
-                throw Wrap(e, "record a user snapshot");
             }
         }
 
@@ -160,32 +141,44 @@ public sealed partial class DynamoDbMirrorStore : IMirrorStore
                 update.Feed(entity, FeedBuckets, _time.GetUtcNow(), observation.ObservedAt, observation.Source);
             }
 
-            try
+            if (await TryUpdateAsync(key, update, update.Condition(current is null, currentVersion, null), "record a group snapshot", cancellationToken))
             {
-                await _dynamo.UpdateItemAsync(
-                    new UpdateItemRequest
-                    {
-                        TableName = _table,
-                        Key = key,
-                        UpdateExpression = update.Expression,
-                        ExpressionAttributeNames = update.Names,
-                        ExpressionAttributeValues = update.Values,
-                        ConditionExpression = update.Condition(current is null, currentVersion, null),
-                    },
-                    cancellationToken);
                 return changed ? RecordOutcome.Changed : RecordOutcome.Unchanged;
-            }
-            catch (ConditionalCheckFailedException)
-            {
-                // Contention: decide again.
-            }
-            catch (AmazonDynamoDBException e)
-            {
-                throw Wrap(e, "record a group snapshot");
             }
         }
 
         throw new MirrorStoreException($"Mirror table '{_table}': gave up recording {entity} after {MaxContentionRetries} contended attempts.");
+    }
+
+    /// <summary>
+    /// Writes a snapshot update under its condition; false when another writer got in between our read and our write
+    /// (the caller reads again and decides again).
+    /// </summary>
+    private async Task<bool> TryUpdateAsync(Dictionary<string, AttributeValue> key, SnapshotUpdate update, string condition, string what, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _dynamo.UpdateItemAsync(
+                new UpdateItemRequest
+                {
+                    TableName = _table,
+                    Key = key,
+                    UpdateExpression = update.Expression,
+                    ExpressionAttributeNames = update.Names,
+                    ExpressionAttributeValues = update.Values,
+                    ConditionExpression = condition,
+                },
+                cancellationToken);
+            return true;
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            return false;
+        }
+        catch (AmazonDynamoDBException e)
+        {
+            throw Wrap(e, what);
+        }
     }
 
     public async Task<string?> FindKeyBySubAsync(string sub, CancellationToken cancellationToken)
