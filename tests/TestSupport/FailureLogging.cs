@@ -13,6 +13,17 @@ public static partial class FailureLogging
     /// <summary>A Debug entry that carries the exception of a line whose message must not: its EventId is the line's plus this.</summary>
     public const int DetailOffset = 100;
 
+    /// <summary>EventIds used by more than one <c>[LoggerMessage]</c> method of <paramref name="assembly"/>, one line each.</summary>
+    public static IReadOnlyList<string> SharedEventIds(Assembly assembly) =>
+        assembly.GetTypes()
+            .SelectMany(t => t.GetMethods(BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))
+            .Select(m => (Method: m, Message: m.GetCustomAttribute<LoggerMessageAttribute>()))
+            .Where(e => e.Message is not null)
+            .GroupBy(e => e.Message!.EventId)
+            .Where(g => g.Count() > 1)
+            .Select(g => $"EventId {g.Key}: {string.Join(", ", g.Select(e => $"{e.Method.DeclaringType!.Name}.{e.Method.Name}"))}")
+            .ToList();
+
     /// <summary>
     /// Every <c>[LoggerMessage]</c> method of <paramref name="assembly"/> at Warning or above must take an <see cref="Exception"/>,
     /// or have a companion <c>{Name}Detail</c> at Debug that takes it, with the EventId plus <see cref="DetailOffset"/>;

@@ -141,7 +141,7 @@ public static class ConfigurationComparer
                 ConfigFindingKind.SecretUnreadable,
                 "secret " + name,
                 secret.SecretId ?? string.Empty,
-                $"the {pool} pool's secret {secret.SecretId} (created {created}) cannot be read, so it cannot be copied; rotate it with 'idrep clients rotate-secret' so both pools get one value"));
+                $"the {pool} pool's secret {secret.SecretId} (created {created}) cannot be read, so it cannot be copied; set one new custom secret in both pools (AddUserPoolClientSecret with the same ClientSecret in each), then delete this one"));
         }
     }
 

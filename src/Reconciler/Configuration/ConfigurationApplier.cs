@@ -62,10 +62,14 @@ public sealed class ConfigurationApplier(
             {
                 refused.Add(Refusal(change, e));
                 ConfigurationLog.Refused(logger, change.Operation, change.Subject, e.ErrorCode);
+                if (!CarriesSecret(change))
+                {
+                    ConfigurationLog.RefusedDetail(logger, change.Operation, change.Subject, e);
+                }
             }
             catch (UnreadableSecretException e)
             {
-                refused.Add(new ConfigRefusal(change.Subject, change.Operation, "SecretUnreadable", e.Message, "rotate it with 'idrep clients rotate-secret' so both pools get one value"));
+                refused.Add(new ConfigRefusal(change.Subject, change.Operation, "SecretUnreadable", e.Message, "set one new custom secret in both pools (AddUserPoolClientSecret with the same ClientSecret in each), then delete the old one"));
                 ConfigurationLog.Refused(logger, change.Operation, change.Subject, "SecretUnreadable");
             }
         }
@@ -90,10 +94,12 @@ public sealed class ConfigurationApplier(
     private static ConfigRefusal Refusal(ConfigChange change, AwsServiceException e)
     {
         // A secret write's refusal could echo the request; its code says enough.
-        var secretWrite = change.SecretFingerprint is not null || change.Kind is ConfigChangeKind.DeleteClientSecret;
-        var reason = secretWrite ? "(not shown for a write that carries a secret)" : e.Message;
+        var reason = CarriesSecret(change) ? "(not shown for a write that carries a secret)" : e.Message;
         return new ConfigRefusal(change.Subject, change.Operation, e.ErrorCode, reason, FixFor(change, e));
     }
+
+    private static bool CarriesSecret(ConfigChange change) =>
+        change.SecretFingerprint is not null || change.Kind is ConfigChangeKind.DeleteClientSecret;
 
     private async Task WriteAsync(ConfigChange change, PoolConfiguration sourceConfiguration, Dictionary<string, string> targetIds, SecretFingerprinter fingerprinter, CancellationToken cancellationToken)
     {

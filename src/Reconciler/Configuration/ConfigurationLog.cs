@@ -5,16 +5,20 @@ namespace IdentityReplicator.Reconciler.Configuration;
 /// <summary>Configuration apply's log messages: subjects are client names, identifiers and setting paths, never values or secrets.</summary>
 internal static partial class ConfigurationLog
 {
-    [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "Configuration apply {SourcePoolId} → {TargetPoolId}: {Planned} writes planned")]
+    [LoggerMessage(EventId = 2201, Level = LogLevel.Information, Message = "Configuration apply {SourcePoolId} → {TargetPoolId}: {Planned} writes planned")]
     public static partial void Planned(ILogger logger, string sourcePoolId, string targetPoolId, int planned);
 
-    [LoggerMessage(EventId = 2102, Level = LogLevel.Debug, Message = "Configuration write {Operation} {Subject} done")]
+    [LoggerMessage(EventId = 2202, Level = LogLevel.Debug, Message = "Configuration write {Operation} {Subject} done")]
     public static partial void Written(ILogger logger, string operation, string subject);
 
     /// <summary>Cognito's reason is left to the report: a refusal of a secret write could echo what it was given.</summary>
-    [LoggerMessage(EventId = 2103, Level = LogLevel.Warning, Message = "Configuration write {Operation} {Subject} refused ({Code}); the rest carries on")]
+    [LoggerMessage(EventId = 2203, Level = LogLevel.Warning, Message = "Configuration write {Operation} {Subject} refused ({Code}); the rest carries on")]
     public static partial void Refused(ILogger logger, string operation, string subject, string code);
 
-    [LoggerMessage(EventId = 2104, Level = LogLevel.Information, Message = "Configuration apply done: {Applied} writes, {Refused} refused")]
+    /// <summary>The exception behind EventId 2203, with its stack; not logged for a write that carries a secret.</summary>
+    [LoggerMessage(EventId = 2303, Level = LogLevel.Debug, Message = "Configuration write {Operation} {Subject} refused: the exception behind EventId 2203 (at Debug: Cognito's message can quote what it was given)")]
+    public static partial void RefusedDetail(ILogger logger, string operation, string subject, Exception exception);
+
+    [LoggerMessage(EventId = 2204, Level = LogLevel.Information, Message = "Configuration apply done: {Applied} writes, {Refused} refused")]
     public static partial void Done(ILogger logger, int applied, int refused);
 }

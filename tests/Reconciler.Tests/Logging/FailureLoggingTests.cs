@@ -13,6 +13,12 @@ public sealed class FailureLoggingTests
         Assert.Empty(problems);
     }
 
+    [Fact]
+    public void Log_EveryEventId_NamesOneEntry()
+    {
+        Assert.Empty(FailureLogging.SharedEventIds(typeof(ReconcilerService).Assembly));
+    }
+
     [Theory]
     [InlineData("Core")]
     [InlineData("Replicator")]
