@@ -18,10 +18,28 @@ internal sealed class InterceptingReplicaState(IReplicaStateStore inner) : IRepl
         return inner.GetAppliedAsync(region, entity, cancellationToken);
     }
 
-    public Task PutAppliedAsync(string region, AppliedState state, CancellationToken cancellationToken)
+    public Task<ApplyLeaseGrant> TakeApplyLeaseAsync(string region, EntityId entity, string holder, DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    {
+        Intercept("TakeApplyLease", entity);
+        return inner.TakeApplyLeaseAsync(region, entity, holder, now, expiresAt, cancellationToken);
+    }
+
+    public Task<bool> RenewApplyLeaseAsync(string region, EntityId entity, string holder, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    {
+        Intercept("RenewApplyLease", entity);
+        return inner.RenewApplyLeaseAsync(region, entity, holder, expiresAt, cancellationToken);
+    }
+
+    public Task ReleaseApplyLeaseAsync(string region, EntityId entity, string holder, CancellationToken cancellationToken)
+    {
+        Intercept("ReleaseApplyLease", entity);
+        return inner.ReleaseApplyLeaseAsync(region, entity, holder, cancellationToken);
+    }
+
+    public Task<AppliedRecord> PutAppliedAsync(string region, AppliedState state, string holder, CancellationToken cancellationToken)
     {
         Intercept("PutApplied", state.Entity);
-        return inner.PutAppliedAsync(region, state, cancellationToken);
+        return inner.PutAppliedAsync(region, state, holder, cancellationToken);
     }
 
     public Task<string?> GetCheckpointAsync(string region, int bucket, CancellationToken cancellationToken) =>

@@ -67,10 +67,11 @@ public sealed class Converger
             {
                 var applied = inputs.Mirror.Applied.GetValueOrDefault(EntityId.ForUser(gone.Key));
                 var result = await run.Engine.ReconcileUserAsync(tombstone, inputs.Standby, applied, cancellationToken);
-                if (result.Outcome == ApplyOutcome.Applied && applied?.TargetUsername is { } target)
+                if (result.Outcome is ApplyOutcome.Applied or ApplyOutcome.Deferred && applied?.TargetUsername is { } target)
                 {
+                    // Deferred: a worker holds the user's apply lease and applies what the mirror holds; leave it to it.
                     handled.Add(target);
-                    deleted++;
+                    deleted += result.Outcome == ApplyOutcome.Applied ? 1 : 0;
                 }
             }
         }

@@ -8,8 +8,9 @@ namespace IdentityReplicator.Reconciler.Tests.Apply;
 
 /// <summary>
 /// Two apply engines — two workers — on one standby pool and one replica state, each offered versions of one user in
-/// its own order, their steps (every Cognito call, every replica-state operation) interleaved at random: once the
-/// newest version is offered again, the standby holds it and it is what is recorded as applied.
+/// its own order, their steps (every Cognito call, every replica-state operation) interleaved at random, in runs of
+/// one worker's steps then the other's: once the newest version is offered again, the standby holds it and it is what
+/// is recorded as applied.
 /// </summary>
 public sealed class TwoWorkersRaceProperties
 {
@@ -21,8 +22,9 @@ public sealed class TwoWorkersRaceProperties
             from confirmedFrom in Gen.Int[0, 3]
             from offersA in Gen.Int[0, steps.Length - 1].Array[1, 3]
             from offersB in Gen.Int[0, steps.Length - 1].Array[1, 3]
-            from choices in Gen.Int[0, 1].Array[1, 40]
-            select new Race(new History(steps, confirmedFrom, []), offersA, offersB, choices);
+            from runs in Gen.Int[1, 12].Array[1, 8]
+            from first in Gen.Int[0, 1]
+            select new Race(new History(steps, confirmedFrom, []), offersA, offersB, Turns(runs, first));
 
         return races.SampleAsync(
             async race =>
@@ -56,6 +58,10 @@ public sealed class TwoWorkersRaceProperties
             },
             iter: 300);
     }
+
+    /// <summary>Whose turn each step is: runs of steps of one worker, then of the other, of the given lengths.</summary>
+    private static int[] Turns(int[] runs, int first) =>
+        [.. runs.SelectMany((length, i) => Enumerable.Repeat((i + first) % 2, length))];
 
     private static async Task OfferAsync(ApplyEngine engine, IReadOnlyList<UserSnapshot> snapshots, int[] offers)
     {

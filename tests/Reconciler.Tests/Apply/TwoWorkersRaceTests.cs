@@ -109,6 +109,38 @@ public sealed class TwoWorkersRaceTests
     }
 
     [Fact]
+    public async Task ApplyUserAsync_NewerVersionRecordedBetweenTheReadAndTheLease_OlderOneIsSkipped()
+    {
+        // Arrange: worker A read the applied state (version 1) to apply version 2; before it takes the lease, worker B
+        // applies and records version 3.
+        var harness = new StandbyHarness(PoolKind.Username);
+        var ada = harness.NewUser("ada");
+        await harness.ApplyAsync(ada.Snapshot(1));
+        var (second, third) = Tiers(ada);
+        var stateA = new InterceptingReplicaState(harness.State);
+        var workerA = Engine(harness, stateA);
+        var raced = false;
+        stateA.Before = (operation, _) =>
+        {
+            if (operation == "TakeApplyLease" && !raced)
+            {
+                raced = true;
+                harness.ApplyAsync(ada.Snapshot(3, third)).GetAwaiter().GetResult();
+            }
+        };
+        harness.Standby.ResetCalls();
+
+        // Act
+        var result = await workerA.ApplyUserAsync(ada.Snapshot(2, second), CancellationToken.None);
+
+        // Assert
+        Assert.True(raced, "the race was not staged");
+        Assert.Equal(ApplyOutcome.Skipped, result.Outcome);
+        Assert.Equal(3, (await harness.AppliedAsync(ada))!.ProfileVersion);
+        Assert.Equal("platinum", harness.RequiredCounterpart(ada).Attributes["custom:tier"]);
+    }
+
+    [Fact]
     public async Task ApplyGroupAsync_OlderVersionWrittenAfterANewerOneByAnotherWorker_StandbyEndsWithTheNewerVersion()
     {
         // Arrange: worker A has read the group to apply version 2; worker B applies version 3 in full.
