@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using IdentityReplicator.Core.Mirror;
 using IdentityReplicator.Core.Model;
 using IdentityReplicator.Core.Pools;
-using IdentityReplicator.Core.Telemetry;
 
 namespace IdentityReplicator.Reconciler.Apply;
 
@@ -80,10 +79,8 @@ public sealed partial class ApplyEngine
 
     private ApplyResult Deferred(EntityId entity, string why)
     {
-        var result = new ApplyResult(ApplyOutcome.Deferred, Detail: why);
-        ReplicationMetrics.Applied.Add(1, new KeyValuePair<string, object?>("outcome", nameof(ApplyOutcome.Deferred)));
         Log.ApplyDeferred(_logger, entity.ToString(), why);
-        return result;
+        return new ApplyResult(ApplyOutcome.Deferred, Detail: why);
     }
 
     /// <summary>The target as one application under <paramref name="lease"/> calls it: every call checks the lease first.</summary>
