@@ -27,17 +27,36 @@ public sealed partial class ApplyEngine
     /// Runs one application under the entity's apply lease: <see cref="ApplyOutcome.Deferred"/> without a Cognito call
     /// when another worker holds it (or this engine is applying the entity already); deferred too, and the entity
     /// marked unsettled, when the lease is lost midway. The lease is released on every way out that did not record.
+    /// <paramref name="alongside"/> is work the caller started that must finish before the calls but does not need the
+    /// lease (recording the snapshot to apply): the lease is taken while it runs, and it is awaited whatever happens.
     /// </summary>
-    private async Task<ApplyResult> UnderLeaseAsync(EntityId entity, Func<ApplyLease, Task<ApplyResult>> apply, CancellationToken cancellationToken)
+    private async Task<ApplyResult> UnderLeaseAsync(EntityId entity, Func<ApplyLease, Task<ApplyResult>> apply, CancellationToken cancellationToken, Task? alongside = null)
     {
         if (!_inFlight.TryAdd(entity, 0))
         {
+            if (alongside is not null)
+            {
+                await alongside;
+            }
+
             return Deferred(entity, "this worker is applying it already");
         }
 
         try
         {
-            var lease = await ApplyLease.TryTakeAsync(_state, Region, entity, LeaseHolder, _settings.ApplyLease, _time, cancellationToken);
+            var taking = ApplyLease.TryTakeAsync(_state, Region, entity, LeaseHolder, _settings.ApplyLease, _time, cancellationToken);
+            ApplyLease? lease;
+            try
+            {
+                await Task.WhenAll(alongside is null ? [taking] : [taking, alongside]);
+                lease = await taking;
+            }
+            catch when (taking.IsCompletedSuccessfully && taking.Result is { } taken)
+            {
+                await ReleaseAsync(taken);
+                throw;
+            }
+
             if (lease is null)
             {
                 return Deferred(entity, "another worker holds its apply lease");

@@ -155,17 +155,38 @@ public sealed partial class ApplyEngine
     /// is read from the pool rather than the listing.
     /// </summary>
     public Task<ApplyResult> ReconcileUserAsync(UserSnapshot snapshot, PoolInventory standby, AppliedState? applied, CancellationToken cancellationToken) =>
-        UnderLeaseAsync(EntityId.ForUser(snapshot.Key), async lease =>
-        {
-            if (lease.Applied is { } current && (current.ProfileVersion > snapshot.ProfileVersion || current.GroupsVersion > snapshot.GroupsVersion))
-            {
-                _ledger.RememberApplied(current);
-                return new ApplyResult(ApplyOutcome.Skipped);
-            }
+        UnderLeaseAsync(EntityId.ForUser(snapshot.Key), lease => ReconcileUserAsync(snapshot, lease, standby, applied, cancellationToken), cancellationToken);
 
-            var known = ListingStillTrue(lease, standby, applied, compareRead: true) ? standby : null;
-            return await ApplyUserAsync(snapshot, lease, known, compareAll: true, cancellationToken);
-        }, cancellationToken);
+    /// <summary>
+    /// <see cref="ReconcileUserAsync(UserSnapshot, PoolInventory, AppliedState?, CancellationToken)"/> for a user whose
+    /// snapshot the caller records now (full sync, drift repair): the apply lease is taken while
+    /// <paramref name="record"/> runs, so the fence adds no round trip to the user's way through; a user
+    /// <paramref name="record"/> gives no snapshot for (not replicated) is <see cref="ApplyOutcome.Skipped"/>. The
+    /// record is made whether or not the lease is free.
+    /// </summary>
+    public Task<ApplyResult> ReconcileUserAsync(string key, Func<CancellationToken, Task<UserSnapshot?>> record, PoolInventory standby, AppliedState? applied, CancellationToken cancellationToken)
+    {
+        var recording = record(cancellationToken);
+        return UnderLeaseAsync(
+            EntityId.ForUser(key),
+            async lease => await recording is { } snapshot
+                ? await ReconcileUserAsync(snapshot, lease, standby, applied, cancellationToken)
+                : new ApplyResult(ApplyOutcome.Skipped),
+            cancellationToken,
+            alongside: recording);
+    }
+
+    private async Task<ApplyResult> ReconcileUserAsync(UserSnapshot snapshot, ApplyLease lease, PoolInventory standby, AppliedState? applied, CancellationToken cancellationToken)
+    {
+        if (lease.Applied is { } current && (current.ProfileVersion > snapshot.ProfileVersion || current.GroupsVersion > snapshot.GroupsVersion))
+        {
+            _ledger.RememberApplied(current);
+            return new ApplyResult(ApplyOutcome.Skipped);
+        }
+
+        var known = ListingStillTrue(lease, standby, applied, compareRead: true) ? standby : null;
+        return await ApplyUserAsync(snapshot, lease, known, compareAll: true, cancellationToken);
+    }
 
     /// <summary>Deletes a standby user that no primary user stands for (sync with --prune, drift repair).</summary>
     public async Task<ApplyResult> DeleteUnmatchedUserAsync(string standbyUsername, CancellationToken cancellationToken)
@@ -253,7 +274,7 @@ public sealed partial class ApplyEngine
         }, cancellationToken);
     }
 
-    /// <summary>Converges one group against a listing of the standby (see <see cref="ReconcileUserAsync"/>).</summary>
+    /// <summary>Converges one group against a listing of the standby (see <see cref="ReconcileUserAsync(UserSnapshot, PoolInventory, AppliedState?, CancellationToken)"/>).</summary>
     public Task<ApplyResult> ReconcileGroupAsync(GroupSnapshot snapshot, PoolInventory standby, CancellationToken cancellationToken) =>
         UnderLeaseAsync(EntityId.ForGroup(snapshot.Name), async lease =>
         {

@@ -35,18 +35,20 @@ public sealed class Converger
         return results;
     }
 
-    /// <summary>Records one primary user and reconciles its standby counterpart.</summary>
-    public async Task<ApplyResult> ConvergeUserAsync(ScopeRun run, DirectoryUser user, CaptureSource source, CancellationToken cancellationToken)
+    /// <summary>
+    /// Records one primary user and reconciles its standby counterpart; the engine takes the user's apply lease while
+    /// the snapshot is recorded.
+    /// </summary>
+    public Task<ApplyResult> ConvergeUserAsync(ScopeRun run, DirectoryUser user, CaptureSource source, CancellationToken cancellationToken)
     {
         var inputs = run.Inputs;
         var key = run.Recorder.KeyOf(user);
-        var (snapshot, _) = await run.Recorder.RecordUserAsync(inputs.Primary, user, inputs.Mirror.Users.GetValueOrDefault(key), source, cancellationToken);
-        if (snapshot is null)
-        {
-            return new ApplyResult(ApplyOutcome.Skipped);
-        }
-
-        return await run.Engine.ReconcileUserAsync(snapshot, inputs.Standby, inputs.Mirror.Applied.GetValueOrDefault(EntityId.ForUser(key)), cancellationToken);
+        return run.Engine.ReconcileUserAsync(
+            key,
+            async token => (await run.Recorder.RecordUserAsync(inputs.Primary, user, inputs.Mirror.Users.GetValueOrDefault(key), source, token)).Snapshot,
+            inputs.Standby,
+            inputs.Mirror.Applied.GetValueOrDefault(EntityId.ForUser(key)),
+            cancellationToken);
     }
 
     /// <summary>

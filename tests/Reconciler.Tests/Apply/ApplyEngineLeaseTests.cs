@@ -261,6 +261,75 @@ public sealed class ApplyEngineLeaseTests
         Assert.Equal("platinum", harness.RequiredCounterpart(ada).Attributes["custom:tier"]);
     }
 
+    [Fact]
+    public async Task ReconcileUserAsync_SnapshotBeingRecorded_TakesTheLeaseMeanwhile()
+    {
+        // Arrange: a sync records the user's snapshot and converges it; the record has not finished yet.
+        var harness = new StandbyHarness(PoolKind.Username);
+        var ada = harness.NewUser("ada");
+        var recorded = new TaskCompletionSource<UserSnapshot?>(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // Act
+        var reconciling = harness.Engine.ReconcileUserAsync(ada.Key, _ => recorded.Task, Listing(harness), null, None);
+        var holderWhileRecording = harness.State.LeaseHolder(StandbyHarness.Region, EntityId.ForUser(ada.Key));
+        recorded.SetResult(ada.Snapshot(1));
+        var result = await reconciling;
+
+        // Assert: the lease was taken before the record finished, and released by the applied state's record.
+        Assert.Equal(harness.Engine.LeaseHolder, holderWhileRecording);
+        Assert.Equal(ApplyOutcome.Applied, result.Outcome);
+        Assert.NotNull(harness.Counterpart(ada));
+        Assert.Null(harness.State.LeaseHolder(StandbyHarness.Region, EntityId.ForUser(ada.Key)));
+    }
+
+    [Fact]
+    public async Task ReconcileUserAsync_LeaseHeldElsewhere_RecordsTheSnapshotAndDefers()
+    {
+        // Arrange
+        var harness = new StandbyHarness(PoolKind.Username);
+        var ada = harness.NewUser("ada");
+        await TakeAsOtherWorkerAsync(harness, ada);
+        var records = 0;
+        harness.Standby.ResetCalls();
+
+        // Act
+        var result = await harness.Engine.ReconcileUserAsync(
+            ada.Key,
+            _ =>
+            {
+                records++;
+                return Task.FromResult<UserSnapshot?>(ada.Snapshot(1));
+            },
+            Listing(harness),
+            null,
+            None);
+
+        // Assert: the worker holding the lease follows the recorded snapshot.
+        Assert.Equal(ApplyOutcome.Deferred, result.Outcome);
+        Assert.Equal(1, records);
+        Assert.Empty(harness.Standby.Calls);
+    }
+
+    [Fact]
+    public async Task ReconcileUserAsync_RecordFailsOrGivesNoSnapshot_LeaseReleased()
+    {
+        // Arrange
+        var harness = new StandbyHarness(PoolKind.Username);
+        var ada = harness.NewUser("ada");
+        var bob = harness.NewUser("bob");
+
+        // Act
+        var failure = await Record.ExceptionAsync(() => harness.Engine.ReconcileUserAsync(ada.Key, _ => Task.FromException<UserSnapshot?>(new TimeoutException("mirror table")), Listing(harness), null, None));
+        var notReplicated = await harness.Engine.ReconcileUserAsync(bob.Key, _ => Task.FromResult<UserSnapshot?>(null), Listing(harness), null, None);
+
+        // Assert
+        Assert.IsType<TimeoutException>(failure);
+        Assert.Equal(ApplyOutcome.Skipped, notReplicated.Outcome);
+        Assert.Null(harness.State.LeaseHolder(StandbyHarness.Region, EntityId.ForUser(ada.Key)));
+        Assert.Null(harness.State.LeaseHolder(StandbyHarness.Region, EntityId.ForUser(bob.Key)));
+        Assert.Empty(harness.Standby.Users);
+    }
+
     private static Task TakeAsOtherWorkerAsync(StandbyHarness harness, PrimaryUser user) =>
         harness.State.TakeApplyLeaseAsync(StandbyHarness.Region, EntityId.ForUser(user.Key), OtherWorker, harness.Time.GetUtcNow(), harness.Time.GetUtcNow() + ReconcilerOptions.DefaultApplyLease, None);
 
