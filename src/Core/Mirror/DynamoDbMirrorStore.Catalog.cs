@@ -56,10 +56,7 @@ public sealed partial class DynamoDbMirrorStore : IMirrorCatalog
                 var entity = EntityOf(pk);
                 if (item[MirrorTable.SortKey].S != SnapshotSortKey)
                 {
-                    if (RecordsApplied(item))
-                    {
-                        applied[entity] = ToApplied(entity, item);
-                    }
+                    applied[entity] = ToApplied(entity, item);
                 }
                 else if (entity.Kind == EntityKind.User)
                 {

@@ -4,10 +4,7 @@ using static IdentityReplicator.Core.Tests.Mirror.MirrorTestData;
 
 namespace IdentityReplicator.Core.Tests.Mirror;
 
-/// <summary>
-/// What one Region's reconciler keeps in the mirror table: applied versions (recorded under an apply lease, as workers
-/// do; the lease itself is tested in <see cref="DynamoDbApplyLeaseTests"/>), checkpoints, parked entities.
-/// </summary>
+/// <summary>What one Region's reconciler keeps in the mirror table: applied versions, checkpoints, parked entities.</summary>
 [Collection(DynaliteCollection.Name)]
 public sealed class DynamoDbReplicaStateStoreTests(DynaliteFixture dynalite)
 {
@@ -30,7 +27,7 @@ public sealed class DynamoDbReplicaStateStoreTests(DynaliteFixture dynalite)
         };
 
         // Act
-        await store.RecordAppliedAsync(Standby, state);
+        await store.PutAppliedAsync(Standby, state, None);
         var read = await store.GetAppliedAsync(Standby, EntityId.ForUser("jane"), None);
 
         // Assert
@@ -52,13 +49,12 @@ public sealed class DynamoDbReplicaStateStoreTests(DynaliteFixture dynalite)
     {
         // Arrange
         var store = await NewStoreAsync();
-        await store.RecordAppliedAsync(Standby, Applied("jane", 20, 20) with { TargetUsername = "newer" });
+        await store.PutAppliedAsync(Standby, Applied("jane", 20, 20) with { TargetUsername = "newer" }, None);
 
         // Act
-        var outcome = await store.RecordAppliedAsync(Standby, Applied("jane", 10, 10) with { TargetUsername = "older" });
+        await store.PutAppliedAsync(Standby, Applied("jane", 10, 10) with { TargetUsername = "older" }, None);
 
         // Assert
-        Assert.Equal(AppliedRecord.NewerKept, outcome);
         var read = (await store.GetAppliedAsync(Standby, EntityId.ForUser("jane"), None))!;
         Assert.Equal(("newer", 20L, 20L), (read.TargetUsername, read.ProfileVersion, read.GroupsVersion));
     }
@@ -68,12 +64,12 @@ public sealed class DynamoDbReplicaStateStoreTests(DynaliteFixture dynalite)
     {
         // Arrange
         var store = await NewStoreAsync();
-        await store.RecordAppliedAsync(Standby, Applied("jane", 20, 20) with { TargetUsername = "first" });
+        await store.PutAppliedAsync(Standby, Applied("jane", 20, 20) with { TargetUsername = "first" }, None);
 
         // Act
-        await store.RecordAppliedAsync(Standby, Applied("jane", 20, 20) with { TargetUsername = "same-version" });
+        await store.PutAppliedAsync(Standby, Applied("jane", 20, 20) with { TargetUsername = "same-version" }, None);
         var same = (await store.GetAppliedAsync(Standby, EntityId.ForUser("jane"), None))!;
-        await store.RecordAppliedAsync(Standby, Applied("jane", 30, 20) with { TargetUsername = null });
+        await store.PutAppliedAsync(Standby, Applied("jane", 30, 20) with { TargetUsername = null }, None);
         var newer = (await store.GetAppliedAsync(Standby, EntityId.ForUser("jane"), None))!;
 
         // Assert
@@ -89,9 +85,9 @@ public sealed class DynamoDbReplicaStateStoreTests(DynaliteFixture dynalite)
         var store = await NewStoreAsync();
 
         // Act
-        await store.RecordAppliedAsync(Standby, Applied("jane", 1, 1));
-        await store.RecordAppliedAsync("eu-west-1", Applied("jane", 2, 2));
-        await store.RecordAppliedAsync(Standby, new AppliedState { Entity = EntityId.ForGroup("jane"), ProfileVersion = 3 });
+        await store.PutAppliedAsync(Standby, Applied("jane", 1, 1), None);
+        await store.PutAppliedAsync("eu-west-1", Applied("jane", 2, 2), None);
+        await store.PutAppliedAsync(Standby, new AppliedState { Entity = EntityId.ForGroup("jane"), ProfileVersion = 3 }, None);
 
         // Assert
         Assert.Equal(1, (await store.GetAppliedAsync(Standby, EntityId.ForUser("jane"), None))!.ProfileVersion);
