@@ -57,7 +57,7 @@ public sealed class BudgetUseTests
             Assert.InRange(use.Use, 0, 1.0000001);
             if (use.Writes > 0)
             {
-                Assert.Equal(use.Use, use.WritesPerS / use.BudgetPerS, 6);
+                Assert.Equal(use.Use, use.WritesPerS / use.BudgetPerS, tolerance: 1e-9);
             }
         });
     }
