@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using System.Xml.Linq;
 using IdentityReplicator.Core.Aws;
@@ -8,6 +7,7 @@ using IdentityReplicator.Core.Route53;
 using IdentityReplicator.Sandbox;
 using IdentityReplicator.Sandbox.Emulators;
 using IdentityReplicator.Sandbox.Failover;
+using IdentityReplicator.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace IdentityReplicator.Failover.Tests.Conformance;
@@ -244,32 +244,6 @@ public sealed class JsSdkConformanceTests : IAsyncLifetime
             ["missingParameterName"] = "/conformance/missing",
             ["sequence"] = new JsonArray([.. sequence.Select(s => (JsonNode)s)]),
         };
-        var start = new ProcessStartInfo("node")
-        {
-            WorkingDirectory = _install,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add("conformance.mjs");
-        start.ArgumentList.Add(input.ToJsonString());
-        start.Environment["AWS_EC2_METADATA_DISABLED"] = "true";
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        try
-        {
-            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60), TimeProvider.System);
-        }
-        finally
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-        }
-
-        Assert.True(process.ExitCode == 0, $"node exited with {process.ExitCode}: {await stderr}");
-        return JsonNode.Parse(await stdout)!.AsObject();
+        return await NodeScript.RunAsync(_install, "conformance.mjs", input, TimeSpan.FromSeconds(60));
     }
 }

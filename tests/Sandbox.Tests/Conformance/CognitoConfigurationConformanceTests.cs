@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using IdentityReplicator.Sandbox.Emulators;
@@ -141,33 +140,7 @@ public sealed class CognitoConfigurationConformanceTests(SandboxFixture fixture)
             ["idpSecret"] = IdpSecret,
             ["v2Model"] = Path.Combine(emulators, "node_modules", "aws-sdk", "apis", "cognito-idp-2016-04-18.min.json"),
         };
-        var start = new ProcessStartInfo("node")
-        {
-            WorkingDirectory = install,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add("cognito-configuration.mjs");
-        start.ArgumentList.Add(input.ToJsonString());
-        start.Environment["AWS_EC2_METADATA_DISABLED"] = "true";
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        try
-        {
-            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(90), TimeProvider.System);
-        }
-        finally
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-        }
-
-        Assert.True(process.ExitCode == 0, $"node exited with {process.ExitCode}: {await stderr}");
-        var reply = JsonNode.Parse(await stdout)!.AsObject();
+        var reply = await NodeScript.RunAsync(install, "cognito-configuration.mjs", input, TimeSpan.FromSeconds(90));
         reply["suffix"] = suffix;
         return reply;
     }
