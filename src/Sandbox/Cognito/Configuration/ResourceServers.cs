@@ -27,10 +27,21 @@ internal sealed partial class ResourceServers(ConfigurationContext context)
         var userPoolId = await context.PoolAsync(body, cancellationToken);
         var server = Read(body, userPoolId);
         var identifier = server["Identifier"]!.GetValue<string>();
+        Put(userPoolId, identifier, server, exists: false);
+        return new JsonObject { ["ResourceServer"] = server };
+    }
+
+    /// <summary>Stores a resource server: a create refuses one that exists, an update one that does not.</summary>
+    private void Put(string userPoolId, string identifier, JsonObject server, bool exists) =>
         context.Store.Change(root =>
         {
             var servers = Servers(root, userPoolId);
-            if (servers[identifier] is not null)
+            if (exists && servers[identifier] is null)
+            {
+                throw CognitoFault.NotFound($"Resource server {identifier} does not exist.");
+            }
+
+            if (!exists && servers[identifier] is not null)
             {
                 throw CognitoFault.Invalid($"{identifier} already exists in pool {userPoolId}.");
             }
@@ -38,8 +49,6 @@ internal sealed partial class ResourceServers(ConfigurationContext context)
             servers[identifier] = server.DeepClone();
             return true;
         });
-        return new JsonObject { ["ResourceServer"] = server };
-    }
 
     private async Task<JsonObject> DescribeAsync(FrontCall call, CancellationToken cancellationToken)
     {
@@ -57,17 +66,7 @@ internal sealed partial class ResourceServers(ConfigurationContext context)
         var userPoolId = await context.PoolAsync(body, cancellationToken);
         var server = Read(body, userPoolId);
         var identifier = server["Identifier"]!.GetValue<string>();
-        context.Store.Change(root =>
-        {
-            var servers = Servers(root, userPoolId);
-            if (servers[identifier] is null)
-            {
-                throw CognitoFault.NotFound($"Resource server {identifier} does not exist.");
-            }
-
-            servers[identifier] = server.DeepClone();
-            return true;
-        });
+        Put(userPoolId, identifier, server, exists: true);
         return new JsonObject { ["ResourceServer"] = server };
     }
 
