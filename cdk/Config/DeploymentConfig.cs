@@ -232,8 +232,6 @@ public sealed record DeploymentConfig
 
     /// <summary>How the Replicator's Native AOT bootstrap is built (the CDK app runs it when the asset is missing).</summary>
     public const string ReplicatorPublishCommand = "dotnet publish src/Replicator -c Release -r linux-x64 -p:PublishAot=true -o artifacts/replicator";
-
-    public string OtherRegion(string region) => region == PrimaryRegion ? StandbyRegion : PrimaryRegion;
 }
 
 /// <summary>The resources the failover runbook changes (docs/failover-plan.md), for the operator's policy.</summary>

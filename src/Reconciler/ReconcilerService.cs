@@ -15,7 +15,7 @@ namespace IdentityReplicator.Reconciler;
 /// pass is logged and retried; only cancellation ends it. Positions are saved on the way out. It applies to the pool the
 /// control names as the target (<see cref="TargetLegs"/>).
 /// </summary>
-public sealed class ReconcilerService(
+internal sealed class ReconcilerService(
     TargetLegs legs,
     ReconcilerStartup startup,
     ReconcilerHealth health,
@@ -98,7 +98,7 @@ public sealed class ReconcilerService(
 /// Start-up checks, retried until they pass: the mirror table exists and was created with the same feed bucket count,
 /// the pool replication writes can be described; then its checkpoints and parked entities are loaded.
 /// </summary>
-public sealed class ReconcilerStartup(
+internal sealed class ReconcilerStartup(
     TargetLegs legs,
     MirrorClients mirrorClients,
     IOptions<MirrorOptions> mirror,

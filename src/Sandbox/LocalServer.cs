@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace IdentityReplicator.Sandbox;
 
 /// <summary>A small HTTP server on 127.0.0.1 and a free port (Kestrel), for the sandbox's local AWS endpoints.</summary>
-public sealed class LocalServer : IAsyncDisposable
+internal sealed class LocalServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 

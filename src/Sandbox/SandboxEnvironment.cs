@@ -194,9 +194,6 @@ public sealed class SandboxEnvironment : IAsyncDisposable
     /// <summary>The Cognito front of a pool (tests read its interceptor chain).</summary>
     internal CognitoFront FrontOf(SandboxPool pool) => _fronts[pool.Region].Front;
 
-    /// <summary>The configuration a pool's front serves itself.</summary>
-    internal Cognito.Configuration.ConfigurationFront ConfigurationOf(SandboxPool pool) => _fronts[pool.Region].Interceptors.Configuration;
-
     /// <summary>Everything after dynalite, in dependency order; whatever started is owned, so dispose stops it.</summary>
     private async Task BuildAsync(string install, SandboxOptions options, ILoggerFactory loggers, TimeProvider time, CancellationToken cancellationToken)
     {

@@ -8,7 +8,7 @@ namespace IdentityReplicator.Core.Aws;
 /// The AWS JSON protocol (1.0/1.1): <c>POST /</c> with <c>X-Amz-Target: Prefix.Operation</c>, a JSON body in and
 /// out, errors as <c>__type</c>. One instance per service endpoint; serialization is source-generated (AOT-safe).
 /// </summary>
-public sealed class AwsJsonTransport
+internal sealed class AwsJsonTransport
 {
     private readonly HttpClient _http;
     private readonly Uri _endpoint;

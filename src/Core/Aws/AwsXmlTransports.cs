@@ -9,7 +9,7 @@ namespace IdentityReplicator.Core.Aws;
 /// The REST-XML protocol (Route 53): the operation is the method and path, inputs travel in the path, the query
 /// string and an XML body; replies are XML; errors are <c>&lt;ErrorResponse&gt;&lt;Error&gt;&lt;Code&gt;</c>.
 /// </summary>
-public sealed class AwsRestXmlTransport(HttpClient http, Uri endpoint, Func<AwsErrorInfo, Exception> errorFactory)
+internal sealed class AwsRestXmlTransport(HttpClient http, Uri endpoint, Func<AwsErrorInfo, Exception> errorFactory)
 {
     private static readonly MediaTypeHeaderValue XmlContentType = new("application/xml");
 
@@ -41,7 +41,7 @@ public sealed class AwsRestXmlTransport(HttpClient http, Uri endpoint, Func<AwsE
 /// The Query protocol (RDS, …): <c>POST /</c> with a form body <c>Action=&lt;Op&gt;&amp;Version=&lt;api version&gt;&amp;…</c>;
 /// replies are XML (<c>&lt;OpResponse&gt;&lt;OpResult&gt;</c>); errors are <c>&lt;ErrorResponse&gt;&lt;Error&gt;&lt;Code&gt;</c>.
 /// </summary>
-public sealed class AwsQueryTransport(HttpClient http, Uri endpoint, string apiVersion, Func<AwsErrorInfo, Exception> errorFactory)
+internal sealed class AwsQueryTransport(HttpClient http, Uri endpoint, string apiVersion, Func<AwsErrorInfo, Exception> errorFactory)
 {
     public Uri Endpoint => endpoint;
 

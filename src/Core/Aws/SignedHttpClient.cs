@@ -8,7 +8,7 @@ namespace IdentityReplicator.Core.Aws;
 /// Builds an <see cref="HttpClient"/> that signs every request with SigV4 (AWSSDK.Core's
 /// <see cref="SigV4SigningHandler"/>). Retries belong outside it: each attempt is a new request and is signed anew.
 /// </summary>
-public static class SignedHttpClient
+internal static class SignedHttpClient
 {
     public static HttpClient Create(AWSCredentials credentials, string region, string signingName, HttpMessageHandler? transport = null)
     {

@@ -24,7 +24,7 @@ public interface IClientConfigStore
 }
 
 /// <summary>An error answered by SSM, as a typed exception of this code base.</summary>
-public sealed class ClientConfigException : AwsServiceException
+internal sealed class ClientConfigException : AwsServiceException
 {
     public ClientConfigException(AmazonServiceException inner)
         : base("ssm", inner.ErrorCode ?? "Unknown", inner.Message, inner.StatusCode, inner.RequestId, inner)

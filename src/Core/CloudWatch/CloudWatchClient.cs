@@ -45,10 +45,10 @@ public sealed record GetMetricStatisticsResponse
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, Converters = [typeof(Cognito.EpochSecondsConverter)])]
 [JsonSerializable(typeof(GetMetricStatisticsRequest))]
 [JsonSerializable(typeof(GetMetricStatisticsResponse))]
-public sealed partial class CloudWatchJsonContext : JsonSerializerContext;
+internal sealed partial class CloudWatchJsonContext : JsonSerializerContext;
 
 /// <summary>An error answered by CloudWatch.</summary>
-public sealed class CloudWatchException : AwsServiceException
+internal sealed class CloudWatchException : AwsServiceException
 {
     public CloudWatchException(AwsErrorInfo error)
         : base(CloudWatchClient.SigningName, error.Code, error.Message, error.StatusCode, error.RequestId)

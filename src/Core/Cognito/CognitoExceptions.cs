@@ -50,7 +50,7 @@ public sealed class UserNotFoundException(AwsErrorInfo error) : CognitoException
 public sealed class UsernameExistsException(AwsErrorInfo error) : CognitoException(error);
 
 /// <summary>Another user already holds that email or phone number as an alias.</summary>
-public sealed class AliasExistsException(AwsErrorInfo error) : CognitoException(error);
+internal sealed class AliasExistsException(AwsErrorInfo error) : CognitoException(error);
 
 /// <summary>A group with that name already exists.</summary>
 public sealed class GroupExistsException(AwsErrorInfo error) : CognitoException(error);
@@ -80,13 +80,13 @@ public sealed class InternalErrorException(AwsErrorInfo error) : CognitoExceptio
 /// The endpoint does not serve the operation (an emulator: cognito-local answers <c>Unsupported</c> with a 500). Never
 /// retried: asking again gets the same answer.
 /// </summary>
-public sealed class UnsupportedOperationException(AwsErrorInfo error) : CognitoException(error)
+internal sealed class UnsupportedOperationException(AwsErrorInfo error) : CognitoException(error)
 {
     public override bool IsRetryable => false;
 }
 
 /// <summary>Convenience for building errors in fakes and tests.</summary>
-public static class CognitoErrors
+internal static class CognitoErrors
 {
     public static CognitoException Create(string code, string message, HttpStatusCode status = HttpStatusCode.BadRequest) =>
         CognitoException.From(new AwsErrorInfo(code, message, status, null));

@@ -243,7 +243,7 @@ public sealed record AddUserPoolClientSecretResponse
 }
 
 /// <summary>Any reply, whole: every member lands in <see cref="Members"/>.</summary>
-public sealed class RawReply
+internal sealed class RawReply
 {
     [JsonExtensionData]
     public JsonObject? Members { get; set; }
@@ -258,4 +258,4 @@ public sealed class RawReply
 [JsonSerializable(typeof(ListUserPoolClientSecretsResponse))]
 [JsonSerializable(typeof(AddUserPoolClientSecretRequest))]
 [JsonSerializable(typeof(AddUserPoolClientSecretResponse))]
-public sealed partial class CognitoConfigurationJsonContext : JsonSerializerContext;
+internal sealed partial class CognitoConfigurationJsonContext : JsonSerializerContext;

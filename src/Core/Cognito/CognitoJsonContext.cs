@@ -47,13 +47,13 @@ namespace IdentityReplicator.Core.Cognito;
 [JsonSerializable(typeof(InitiateAuthResponse))]
 [JsonSerializable(typeof(System.Text.Json.Nodes.JsonObject))]
 [JsonSerializable(typeof(DescribeUserPoolRawResponse))]
-public sealed partial class CognitoJsonContext : JsonSerializerContext;
+internal sealed partial class CognitoJsonContext : JsonSerializerContext;
 
 /// <summary>
 /// The JSON protocol's <c>timestamp</c>: seconds since the Unix epoch, possibly fractional. Strings in ISO 8601
 /// are accepted too (some emulators write them).
 /// </summary>
-public sealed class EpochSecondsConverter : JsonConverter<DateTimeOffset>
+internal sealed class EpochSecondsConverter : JsonConverter<DateTimeOffset>
 {
     public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {

@@ -7,7 +7,7 @@ public interface ICognitoCallPolicy
 }
 
 /// <summary>Runs each call once, immediately. For the trigger path, where every millisecond is the user's.</summary>
-public sealed class DirectCallPolicy : ICognitoCallPolicy
+internal sealed class DirectCallPolicy : ICognitoCallPolicy
 {
     public static readonly DirectCallPolicy Instance = new();
 

@@ -64,7 +64,7 @@ public interface IReplicationControlStore
 }
 
 /// <summary>A snapshot was offered by a pool that is not the current writable source (an old Region that came back).</summary>
-public sealed class StaleEpochException : Exception
+internal sealed class StaleEpochException : Exception
 {
     public StaleEpochException(string poolId, ReplicationControl control)
         : base($"Refused a snapshot from pool {poolId}: since epoch {control.Epoch} the mirror table takes snapshots only from {(control.Writable ? control.SourcePoolId : "no pool (a failover has fenced replication)")}. A recovering old source must not overwrite the new one; see docs/runbook-failover.md.")

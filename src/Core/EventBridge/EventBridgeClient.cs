@@ -31,7 +31,7 @@ public sealed record PutEventsResponse
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, Converters = [typeof(Cognito.EpochSecondsConverter)])]
 [JsonSerializable(typeof(PutEventsRequest))]
 [JsonSerializable(typeof(PutEventsResponse))]
-public sealed partial class EventBridgeJsonContext : JsonSerializerContext;
+internal sealed partial class EventBridgeJsonContext : JsonSerializerContext;
 
 /// <summary>An error answered by EventBridge.</summary>
 public sealed class EventBridgeException : AwsServiceException

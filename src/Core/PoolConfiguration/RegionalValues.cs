@@ -74,7 +74,7 @@ public sealed class RegionalValueMap
 }
 
 /// <summary>Which settings hold Regional values, per kind of configuration object (paths of leaves, <c>/</c>-separated).</summary>
-public static class RegionalSettings
+internal static class RegionalSettings
 {
     /// <summary>Pool settings: every trigger (and its KMS key), SES, SNS, the token-signing key configuration.</summary>
     public static readonly IReadOnlyList<string> Pool =

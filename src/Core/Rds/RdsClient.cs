@@ -5,7 +5,7 @@ using IdentityReplicator.Core.Aws;
 namespace IdentityReplicator.Core.Rds;
 
 /// <summary>An error answered by RDS (<c>DBClusterNotFoundFault</c>, <c>InvalidDBClusterStateFault</c>, …).</summary>
-public sealed class RdsException : AwsServiceException
+internal sealed class RdsException : AwsServiceException
 {
     public RdsException(AwsErrorInfo error)
         : base(RdsClient.SigningName, error.Code, error.Message, error.StatusCode, error.RequestId)

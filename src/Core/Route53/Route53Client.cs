@@ -6,7 +6,7 @@ using IdentityReplicator.Core.Aws;
 namespace IdentityReplicator.Core.Route53;
 
 /// <summary>An error answered by Route 53 (<c>NoSuchHostedZone</c>, <c>InvalidChangeBatch</c>, <c>PriorRequestNotComplete</c>, …).</summary>
-public sealed class Route53Exception : AwsServiceException
+internal sealed class Route53Exception : AwsServiceException
 {
     public Route53Exception(AwsErrorInfo error)
         : base(Route53Client.SigningName, error.Code, error.Message, error.StatusCode, error.RequestId)

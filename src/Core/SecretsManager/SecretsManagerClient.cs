@@ -29,10 +29,10 @@ public sealed record GetSecretValueResponse
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, Converters = [typeof(EpochSecondsConverter)])]
 [JsonSerializable(typeof(GetSecretValueRequest))]
 [JsonSerializable(typeof(GetSecretValueResponse))]
-public sealed partial class SecretsManagerJsonContext : JsonSerializerContext;
+internal sealed partial class SecretsManagerJsonContext : JsonSerializerContext;
 
 /// <summary>An error answered by AWS Secrets Manager (e.g. <c>ResourceNotFoundException</c>, <c>AccessDeniedException</c>, <c>DecryptionFailure</c>).</summary>
-public sealed class SecretsManagerException : AwsServiceException
+internal sealed class SecretsManagerException : AwsServiceException
 {
     public SecretsManagerException(AwsErrorInfo error)
         : base(SecretsManagerClient.SigningName, error.Code, error.Message, error.StatusCode, error.RequestId)

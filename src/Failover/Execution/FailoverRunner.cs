@@ -52,7 +52,7 @@ public sealed record RunResult(RunRecord Run, IReadOnlyList<StepRecord> Steps, I
 /// stopped (<see cref="ResumeAsync"/>) and never repeats a completed side effect. Measures RTO (from the run's start
 /// to a verified cut-over) and an RPO estimate (the replication lag when the fence went up).
 /// </summary>
-public sealed class FailoverRunner(FailoverPlan plan, FailoverPorts ports, TimeProvider time, ILogger logger)
+internal sealed class FailoverRunner(FailoverPlan plan, FailoverPorts ports, TimeProvider time, ILogger logger)
 {
     private readonly IReadOnlyList<FailoverStep> _steps = FailoverStep.All();
 

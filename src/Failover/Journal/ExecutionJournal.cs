@@ -108,7 +108,7 @@ public interface IExecutionJournal
 public sealed class JournalException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary><see cref="IExecutionJournal"/> in the mirror table: <c>RUN#&lt;id&gt;</c> items, and a <c>RUNS</c> index by start time.</summary>
-public sealed class DynamoDbExecutionJournal(IAmazonDynamoDB dynamo, string tableName) : IExecutionJournal
+internal sealed class DynamoDbExecutionJournal(IAmazonDynamoDB dynamo, string tableName) : IExecutionJournal
 {
     public async Task CreateRunAsync(RunRecord run, CancellationToken cancellationToken)
     {

@@ -23,7 +23,7 @@ public interface IReplicationLag
 /// Reads the change feed from each bucket's checkpoint in the target's Region (less a look-back) and compares every
 /// entry the source recorded with the version applied there. Bounded: at most <c>limit</c> entries per bucket.
 /// </summary>
-public sealed class MirrorReplicationLag(IMirrorStore mirror, IReplicaStateStore state, int buckets, int limit = 1000) : IReplicationLag
+internal sealed class MirrorReplicationLag(IMirrorStore mirror, IReplicaStateStore state, int buckets, int limit = 1000) : IReplicationLag
 {
     private static readonly TimeSpan LookBack = TimeSpan.FromSeconds(30);
 
@@ -127,7 +127,7 @@ public interface ISignInProbe
 /// gives it a fresh random password, and signs in with USER_PASSWORD_AUTH through the plan's app client, exactly as
 /// the application's users will. The password is never stored or logged.
 /// </summary>
-public sealed class CognitoSignInProbe(FailoverPlan plan, PerPool<CognitoIdentityProviderClient> clients) : ISignInProbe
+internal sealed class CognitoSignInProbe(FailoverPlan plan, PerPool<CognitoIdentityProviderClient> clients) : ISignInProbe
 {
     public async Task<(bool Succeeded, string Detail)> SignInAsync(PoolRole role, CancellationToken cancellationToken)
     {

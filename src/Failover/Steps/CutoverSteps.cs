@@ -11,7 +11,7 @@ namespace IdentityReplicator.Failover.Steps;
 /// PromoteReadReplicaDBCluster; PromoteReadReplica) and waits until it accepts writes. A promotion already under way
 /// is waited for, never requested twice.
 /// </summary>
-public sealed class PromoteDatabaseStep : FailoverStep
+internal sealed class PromoteDatabaseStep : FailoverStep
 {
     public const string StepName = "promote-database";
 
@@ -87,7 +87,7 @@ public sealed class PromoteDatabaseStep : FailoverStep
 /// gets the target side's value. Parameters that hold it already are left alone. A Region that cannot be written
 /// while the target's can (the old Region is down) is reported, not fatal.
 /// </summary>
-public sealed class ClientConfigStep : FailoverStep
+internal sealed class ClientConfigStep : FailoverStep
 {
     public const string StepName = "client-config";
 
@@ -152,7 +152,7 @@ public sealed class ClientConfigStep : FailoverStep
 /// Points the Route 53 record sets at the target side (values, and weights for weighted routing) in one change batch,
 /// and waits until Route 53 reports the change INSYNC. Records that hold the target's values already are left alone.
 /// </summary>
-public sealed class DnsStep : FailoverStep
+internal sealed class DnsStep : FailoverStep
 {
     public const string StepName = "dns";
 
@@ -229,7 +229,7 @@ public sealed class DnsStep : FailoverStep
 /// Verifies the cut-over from the outside: every health probe of the target side answers (HTTP 2xx, Route 53 health
 /// check healthy) and the monitoring user signs in to the pool the run moves to. Retried until <see cref="TimeoutsPlan.Verify"/>.
 /// </summary>
-public sealed class VerifyStep : FailoverStep
+internal sealed class VerifyStep : FailoverStep
 {
     public const string StepName = "verify";
 

@@ -7,13 +7,13 @@ using IdentityReplicator.Failover.Plans;
 namespace IdentityReplicator.Failover.Steps;
 
 /// <summary>What a step reports: whether it found the work done (and changed nothing), what it did, and data to keep.</summary>
-public sealed record StepOutcome(bool AlreadyDone, string Detail, ImmutableDictionary<string, string>? Data = null);
+internal sealed record StepOutcome(bool AlreadyDone, string Detail, ImmutableDictionary<string, string>? Data = null);
 
 /// <summary>A step failed; the message says what went wrong and what to do. The run stops and can be resumed.</summary>
-public sealed class FailoverStepException(string message, Exception? inner = null) : Exception(message, inner);
+internal sealed class FailoverStepException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>What a step works with: the plan, the direction of the run, the ports, and the data it journaled before.</summary>
-public sealed class StepContext
+internal sealed class StepContext
 {
     public required FailoverPlan Plan { get; init; }
 
@@ -103,7 +103,7 @@ public sealed class StepContext
 /// One step of a failover. Every step is idempotent: it checks whether its work is done, acts only if not, then
 /// verifies. Run twice, or resumed after a kill at any point, it never repeats a side effect that completed.
 /// </summary>
-public abstract class FailoverStep
+internal abstract class FailoverStep
 {
     public abstract string Name { get; }
 

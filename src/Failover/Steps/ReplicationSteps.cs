@@ -11,7 +11,7 @@ namespace IdentityReplicator.Failover.Steps;
 /// refuses snapshots from it (and from anyone holding the old epoch). Replication keeps draining what
 /// was recorded before.
 /// </summary>
-public sealed class FenceStep : FailoverStep
+internal sealed class FenceStep : FailoverStep
 {
     public const string StepName = "fence";
 
@@ -50,7 +50,7 @@ public sealed class FenceStep : FailoverStep
 /// estimate: how old the oldest unapplied change was when the fence went up (what an unplanned failover at that
 /// moment would have lost). In an unplanned failover it measures and does not wait.
 /// </summary>
-public sealed class DrainStep : FailoverStep
+internal sealed class DrainStep : FailoverStep
 {
     public const string StepName = "drain";
 
@@ -112,7 +112,7 @@ public sealed class DrainStep : FailoverStep
 /// Reverses replication: a new epoch naming the pool the run moves to as the writable source and the other as the
 /// target. Capture and the reconciler follow it within seconds.
 /// </summary>
-public sealed class ReverseReplicationStep : FailoverStep
+internal sealed class ReverseReplicationStep : FailoverStep
 {
     public const string StepName = "reverse-replication";
 

@@ -9,7 +9,7 @@ namespace IdentityReplicator.Reconciler.Apply;
 /// Systemic, not a problem of one user: it would fail every user alike, so nothing is parked; the feed poller retries
 /// with backoff and the message says what to grant on which resource. Keeps the service error as the inner exception.
 /// </summary>
-public sealed class ApplyPermissionException : Exception, IComponentFailure
+internal sealed class ApplyPermissionException : Exception, IComponentFailure
 {
     public ApplyPermissionException(string poolId, string region, AwsServiceException error)
         : base(Describe(poolId, region, error), error)

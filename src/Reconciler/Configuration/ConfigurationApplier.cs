@@ -204,7 +204,7 @@ public sealed class ConfigurationApplier(
 public sealed record ConfigurationComparison(PoolConfiguration Source, PoolConfiguration Target, SecretFingerprinter Fingerprinter, ImmutableArray<ConfigFinding> Findings);
 
 /// <summary>A secret the source no longer gives (rotated since the comparison, or not readable): the write that needed it is reported.</summary>
-public sealed class UnreadableSecretException : Exception
+internal sealed class UnreadableSecretException : Exception
 {
     public UnreadableSecretException()
     {

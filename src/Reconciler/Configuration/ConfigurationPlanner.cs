@@ -13,7 +13,7 @@ namespace IdentityReplicator.Reconciler.Configuration;
 /// that succeeds leaves none. Each write carries the whole object (Update operations reset what they are not given).
 /// Pure: no I/O.
 /// </summary>
-public static class ConfigurationPlanner
+internal static class ConfigurationPlanner
 {
     public static ImmutableArray<ConfigChange> Plan(PoolConfiguration source, PoolConfiguration target, RegionalValueMap map, string? standbyDomainPrefix = null)
     {

@@ -8,7 +8,7 @@ namespace IdentityReplicator.Reconciler.Direction;
 /// Replication into one pool: the pool written (the target), that Region's apply state, and the feed poller that
 /// applies to it. A worker holds one leg per configured pool; the control's target decides which runs.
 /// </summary>
-public sealed class TargetLeg(string targetPoolId, string targetRegion, FeedPoller poller, IReplicaStateStore state, int feedBuckets)
+internal sealed class TargetLeg(string targetPoolId, string targetRegion, FeedPoller poller, IReplicaStateStore state, int feedBuckets)
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private bool _initialized;

@@ -9,7 +9,7 @@ namespace IdentityReplicator.Reconciler.Direction;
 /// A worker's legs, one per configured pool: runs the one whose pool the control names as the target, and accepts
 /// only feed entries the control's source recorded (while fenced, it keeps draining what the source recorded before).
 /// </summary>
-public sealed class TargetLegs
+internal sealed class TargetLegs
 {
     private readonly ReplicationControlReader _controlReader;
     private readonly IReadOnlyList<TargetLeg> _legs;

@@ -34,7 +34,7 @@ public sealed record DriftAnalysis(
 /// by its email/phone (pools that sign in by alias) — as the apply engine would find it. Differences name fields,
 /// never values, unless values are asked for. Pure: no I/O.
 /// </summary>
-public static partial class DriftDetector
+internal static partial class DriftDetector
 {
     private static readonly string[] VisibleAttributes = ["email_verified", "phone_number_verified"];
 

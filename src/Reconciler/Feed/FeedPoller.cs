@@ -15,7 +15,7 @@ namespace IdentityReplicator.Reconciler.Feed;
 /// (<see cref="ApplyPermissionException"/>) is never parked: the pass finishes, then fails with it. Positions are saved as checkpoints, so
 /// a restarted reconciler resumes where it stopped.
 /// </summary>
-public sealed class FeedPoller
+internal sealed class FeedPoller
 {
     private const int MaxPagesPerPoll = 20;
 
@@ -297,7 +297,7 @@ public sealed class FeedPoller
 }
 
 /// <summary>Counts of what the poller did since it started.</summary>
-public sealed class FeedStatistics
+internal sealed class FeedStatistics
 {
     private long _applied;
     private long _inSync;

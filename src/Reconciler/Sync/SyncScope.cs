@@ -2,7 +2,6 @@ using IdentityReplicator.Core.Configuration;
 using IdentityReplicator.Core.Control;
 using IdentityReplicator.Core.Mirror;
 using IdentityReplicator.Core.Pools;
-using IdentityReplicator.Reconciler.Apply;
 using IdentityReplicator.Reconciler.Drift;
 
 namespace IdentityReplicator.Reconciler.Sync;
@@ -28,9 +27,6 @@ public sealed class SyncScope
 
     public TimeProvider Time { get; }
 
-    /// <summary>The configured standby's engine (used before a run has read the direction).</summary>
-    public ApplyEngine StandbyEngine => _ends[1].Engine;
-
     public DriftSettings Settings(ScopeRun run, bool showValues) => new(Replication.UsernamesCaseSensitive, run.Engine.IsReplicated, showValues);
 
     /// <summary>The source and target the control item names now (read afresh, not from a cache).</summary>
@@ -41,7 +37,7 @@ public sealed class SyncScope
         var target = End(control.TargetPoolId);
         if (source is null || target is null || ReferenceEquals(source, target))
         {
-            throw new InvalidOperationException(
+            throw new ConfigurationException(
                 $"The replication control item ({control}) names pools this configuration does not have (Replication:Primary is {_ends[0].PoolId}, Replication:Standby {_ends[1].PoolId}); run with the configuration of the pools the mirror table serves ('idrep failover status' shows the control item).");
         }
 

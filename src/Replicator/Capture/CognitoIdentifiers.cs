@@ -11,7 +11,7 @@ namespace IdentityReplicator.Replicator.Capture;
 /// drops such an event once instead of letting it be retried. Lengths count Unicode characters (scalar values), as the
 /// model's length constraints do, not UTF-16 code units.
 /// </summary>
-public static class CognitoIdentifiers
+internal static class CognitoIdentifiers
 {
     public const int MaxNameLength = 128;
 

@@ -14,7 +14,7 @@ namespace IdentityReplicator.Replicator.Capture;
 /// reject (<see cref="CognitoIdentifiers"/>), or does reject, drops the hint at once, counted as <c>Invalid</c>.
 /// Hints of another pool are read with <paramref name="otherReaders"/>; hints of a pool without a reader are dropped.
 /// </summary>
-public sealed class HintCompletion(
+internal sealed class HintCompletion(
     ICaptureHintQueue hints,
     IMirrorStore mirror,
     SourceReader reader,
@@ -131,7 +131,7 @@ public sealed class HintCompletion(
 }
 
 /// <summary>Runs <see cref="HintCompletion"/> until the host stops: fast while there is work, slower when idle.</summary>
-public sealed class HintCompletionService(HintCompletion completion, CaptureOptions options, TimeProvider time, ILogger<HintCompletionService> logger) : BackgroundService
+internal sealed class HintCompletionService(HintCompletion completion, CaptureOptions options, TimeProvider time, ILogger<HintCompletionService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

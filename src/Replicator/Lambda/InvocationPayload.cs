@@ -12,7 +12,7 @@ namespace IdentityReplicator.Replicator.Lambda;
 /// key, and at most <see cref="MaxDepth"/> levels deep. Such a document can be read and written again without an
 /// exception; anything else is handed back to the caller byte for byte (see <see cref="ReplicatorFunction.InvokeAsync"/>).
 /// </summary>
-public static class InvocationPayload
+internal static class InvocationPayload
 {
     /// <summary>The deepest nesting read (System.Text.Json's default; Cognito's events are four levels deep).</summary>
     public const int MaxDepth = 64;

@@ -12,7 +12,7 @@ namespace IdentityReplicator.Replicator.Lambda;
 /// gets the invocation's bytes as they came and its reply is posted as it returned it: reading them is the handler's
 /// business (<see cref="ReplicatorFunction.InvokeAsync"/>), so no payload can fail an invocation here.
 /// </summary>
-public sealed class LambdaRuntime(HttpClient http, string runtimeApi, Func<ReadOnlyMemory<byte>, CancellationToken, Task<ReadOnlyMemory<byte>>> handler, TimeProvider time, ILogger logger)
+internal sealed class LambdaRuntime(HttpClient http, string runtimeApi, Func<ReadOnlyMemory<byte>, CancellationToken, Task<ReadOnlyMemory<byte>>> handler, TimeProvider time, ILogger logger)
 {
     private const string Version = "2018-06-01";
     private static readonly MediaTypeHeaderValue Json = new("application/json");

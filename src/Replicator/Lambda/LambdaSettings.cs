@@ -13,7 +13,7 @@ namespace IdentityReplicator.Replicator.Lambda;
 /// <see cref="ConfigurationException"/> that names every one — never a FormatException, nor a setting silently taken
 /// as its default.
 /// </summary>
-public sealed record LambdaSettings(
+internal sealed record LambdaSettings(
     string Region,
     string PrimaryRegion,
     string? StandbyPoolId,

@@ -265,7 +265,7 @@ public sealed class ReplicatorFunction(
 }
 
 /// <summary>An event could not be captured; failing the invocation makes Lambda deliver it again.</summary>
-public sealed class EventCaptureFailedException : Exception
+internal sealed class EventCaptureFailedException : Exception
 {
     public EventCaptureFailedException(string message)
         : base(message)

@@ -7,10 +7,10 @@ using Microsoft.Extensions.Logging;
 namespace IdentityReplicator.Replicator.Sweep;
 
 /// <summary>What one sweep saw and recorded.</summary>
-public sealed record SweepResult(int Users, int Groups, int Recorded, int Tombstones, int Unchanged, TimeSpan Elapsed);
+internal sealed record SweepResult(int Users, int Groups, int Recorded, int Tombstones, int Unchanged, TimeSpan Elapsed);
 
 /// <summary>A pool the sweep can read as the source, with the mirror table in its Region (where it records).</summary>
-public sealed record SweepSource(IUserDirectory Pool, IMirrorStore Mirror, IMirrorCatalog Catalog);
+internal sealed record SweepSource(IUserDirectory Pool, IMirrorStore Mirror, IMirrorCatalog Catalog);
 
 /// <summary>
 /// Reads the whole source pool (users, groups, memberships per group) and records what the triggers missed — admin
@@ -18,7 +18,7 @@ public sealed record SweepSource(IUserDirectory Pool, IMirrorStore Mirror, IMirr
 /// is written, versioned at the moment the listing began, so a change captured meanwhile is newer and wins. It sweeps
 /// the source the control names (<paramref name="configured"/> or one of <paramref name="otherPools"/>); fenced, nothing.
 /// </summary>
-public sealed class SourceSweep(
+internal sealed class SourceSweep(
     IUserDirectory configured,
     IMirrorStore mirror,
     IMirrorCatalog catalog,

@@ -11,7 +11,7 @@ namespace IdentityReplicator.Replicator.Sweep;
 /// <paramref name="poolIds"/> is pending (requests coalesce; at most one requested sweep per
 /// <see cref="SweepOptions.MinimumRequestedInterval"/>). A failed sweep is logged and the next runs on time.
 /// </summary>
-public sealed class SourceSweepService(SourceSweep sweep, ISweepRequests requests, IReadOnlyList<string> poolIds, SweepOptions options, TimeProvider time, ILogger<SourceSweepService> logger) : BackgroundService
+internal sealed class SourceSweepService(SourceSweep sweep, ISweepRequests requests, IReadOnlyList<string> poolIds, SweepOptions options, TimeProvider time, ILogger<SourceSweepService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -17,7 +17,7 @@ namespace IdentityReplicator.Sandbox.Cognito;
 /// settings) also carry <c>responseElements</c>, the reply in CloudTrail's camelCase; client secrets, secret values,
 /// identity provider secrets and uploaded files read <c>HIDDEN_DUE_TO_SECURITY_REASONS</c> wherever they appear.
 /// </summary>
-public sealed class CloudTrailRecorder(LocalEventBus bus, CognitoIdentityProviderClient emulator, string region, TimeProvider time) : ICognitoInterceptor
+internal sealed class CloudTrailRecorder(LocalEventBus bus, CognitoIdentityProviderClient emulator, string region, TimeProvider time) : ICognitoInterceptor
 {
     public const string Hidden = "HIDDEN_DUE_TO_SECURITY_REASONS";
     private const string Account = "000000000000";

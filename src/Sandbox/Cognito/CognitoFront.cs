@@ -33,7 +33,7 @@ public sealed record FrontReply(int Status, byte[] Body)
 }
 
 /// <summary>Something the front does around calls: answer instead of the emulator, or watch what it answered.</summary>
-public interface ICognitoInterceptor
+internal interface ICognitoInterceptor
 {
     /// <summary>Runs before forwarding; a non-null reply is sent instead of calling the emulator.</summary>
     ValueTask<FrontReply?> BeforeAsync(FrontCall call, CancellationToken cancellationToken);
@@ -46,7 +46,7 @@ public interface ICognitoInterceptor
 /// The sandbox's Cognito endpoint: a proxy in front of one cognito-local process that makes up for the emulator's
 /// gaps where the product relies on real Cognito behaviour (see docs/sandbox.md), through interceptors.
 /// </summary>
-public sealed class CognitoFront : IAsyncDisposable
+internal sealed class CognitoFront : IAsyncDisposable
 {
     private const string TargetPrefix = "AWSCognitoIdentityProviderService.";
     private readonly LocalServer _server;

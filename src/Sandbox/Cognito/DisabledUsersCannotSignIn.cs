@@ -10,7 +10,7 @@ namespace IdentityReplicator.Sandbox.Cognito;
 /// This interceptor refuses, like Cognito. It learns which pool an app client belongs to from the
 /// CreateUserPoolClient calls it sees, and otherwise asks the emulator.
 /// </summary>
-public sealed class DisabledUsersCannotSignIn(CognitoIdentityProviderClient emulator) : ICognitoInterceptor
+internal sealed class DisabledUsersCannotSignIn(CognitoIdentityProviderClient emulator) : ICognitoInterceptor
 {
     private readonly ConcurrentDictionary<string, string> _clientPools = new(StringComparer.Ordinal);
 

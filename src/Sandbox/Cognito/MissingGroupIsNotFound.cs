@@ -9,7 +9,7 @@ namespace IdentityReplicator.Sandbox.Cognito;
 /// an empty error. The apply engine relies on Cognito's answer (it creates a missing group, then retries), so this
 /// interceptor answers group calls itself and turns the emulator's untyped 500 into Cognito's error.
 /// </summary>
-public sealed class MissingGroupIsNotFound(EmulatorForwarder emulator) : ICognitoInterceptor
+internal sealed class MissingGroupIsNotFound(EmulatorForwarder emulator) : ICognitoInterceptor
 {
     private static readonly HashSet<string> GroupOperations = new(StringComparer.Ordinal)
     {

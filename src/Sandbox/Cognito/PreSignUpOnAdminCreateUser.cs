@@ -11,7 +11,7 @@ namespace IdentityReplicator.Sandbox.Cognito;
 /// the emulator cannot tell us that username in advance, so the sandbox invokes it just after. The Replicator treats
 /// the event as a hint to read the user either way, so the difference does not change what it records.
 /// </summary>
-public sealed class PreSignUpOnAdminCreateUser(HttpClient lambda, string functionName, string region) : ICognitoInterceptor
+internal sealed class PreSignUpOnAdminCreateUser(HttpClient lambda, string functionName, string region) : ICognitoInterceptor
 {
     public ValueTask<FrontReply?> BeforeAsync(FrontCall call, CancellationToken cancellationToken) => ValueTask.FromResult<FrontReply?>(null);
 

@@ -10,7 +10,7 @@ namespace IdentityReplicator.Sandbox.Cognito;
 /// must change while the address stays. This interceptor adds the user's current address to such a call, which
 /// changes nothing else in the emulator.
 /// </summary>
-public sealed class VerifiedFlagAlone(CognitoIdentityProviderClient emulator) : ICognitoInterceptor
+internal sealed class VerifiedFlagAlone(CognitoIdentityProviderClient emulator) : ICognitoInterceptor
 {
     private static readonly (string Address, string Flag)[] Pairs = [("email", "email_verified"), ("phone_number", "phone_number_verified")];
 

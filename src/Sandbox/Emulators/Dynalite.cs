@@ -1,7 +1,7 @@
 namespace IdentityReplicator.Sandbox.Emulators;
 
 /// <summary>dynalite: DynamoDB on 127.0.0.1, in memory. Stands for the mirror global table (one instance for both Regions).</summary>
-public static class Dynalite
+internal static class Dynalite
 {
     public static Task<NodeProcess> StartAsync(string installFolder, string workingDirectory, TimeProvider time, CancellationToken cancellationToken)
     {

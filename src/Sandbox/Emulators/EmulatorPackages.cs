@@ -10,7 +10,7 @@ namespace IdentityReplicator.Sandbox.Emulators;
 /// <c>npm ci</c>, once per lockfile version, into a per-user cache folder. Concurrent callers (parallel test
 /// assemblies) wait for one install under a file lock.
 /// </summary>
-public static class EmulatorPackages
+internal static class EmulatorPackages
 {
     private static readonly string[] Files = ["package.json", "package-lock.json", "watchdog.js", "coalesce-writes.js", "s3-local.js"];
     private static readonly SemaphoreSlim InProcess = new(1, 1);

@@ -168,7 +168,7 @@ public sealed class NodeProcess : IAsyncDisposable
 }
 
 /// <summary>Free TCP ports on 127.0.0.1.</summary>
-public static class FreePort
+internal static class FreePort
 {
     public static int Next()
     {

@@ -6,7 +6,7 @@ namespace IdentityReplicator.Sandbox.Emulators;
 /// s3rver: Amazon S3 on 127.0.0.1 (path-style), objects kept as files under <c>&lt;data&gt;/s3</c>. It accepts requests
 /// signed with the sandbox's access key; it checks the key, not the SigV4 signature.
 /// </summary>
-public static class S3Local
+internal static class S3Local
 {
     public static Task<NodeProcess> StartAsync(
         string installFolder,

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -9,7 +11,7 @@ namespace IdentityReplicator.Sandbox.Failover;
 public sealed record CapturedRequest(string Method, string PathAndQuery, string? ContentType, string? Target, string Body, string Region);
 
 /// <summary>What the local AWS endpoints share: the Region a request was signed for, and request capture.</summary>
-public static partial class LocalAws
+internal static partial class LocalAws
 {
     public const string Account = "000000000000";
 
@@ -74,5 +76,23 @@ public abstract class LocalAwsEndpoint : IAsyncDisposable
         var received = await LocalAws.CaptureAsync(request, DefaultRegion);
         _requests.Enqueue(received.Request);
         return received;
+    }
+
+    /// <summary>
+    /// Reads and keeps a request of the AWS JSON protocol, and answers in <paramref name="contentType"/>: returns it and
+    /// its body as a JSON object, or null when the body is not one (each endpoint answers that in its service's words).
+    /// </summary>
+    protected async Task<(CapturedRequest Request, JsonObject? Json)> ReceiveJsonAsync(HttpContext context, string contentType)
+    {
+        var (captured, body) = await ReceiveAsync(context.Request);
+        context.Response.ContentType = contentType;
+        try
+        {
+            return (captured, JsonNode.Parse(body) as JsonObject);
+        }
+        catch (JsonException)
+        {
+            return (captured, null);
+        }
     }
 }

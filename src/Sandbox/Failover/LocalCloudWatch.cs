@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -34,17 +33,7 @@ public sealed class LocalCloudWatch : LocalAwsEndpoint
 
     private async Task HandleAsync(HttpContext context)
     {
-        var (captured, body) = await ReceiveAsync(context.Request);
-        context.Response.ContentType = "application/x-amz-json-1.0";
-        JsonObject? request = null;
-        try
-        {
-            request = JsonNode.Parse(body) as JsonObject;
-        }
-        catch (JsonException)
-        {
-            // Answered below.
-        }
+        var (captured, request) = await ReceiveJsonAsync(context, "application/x-amz-json-1.0");
 
         if (captured.Target != "GraniteServiceVersion20100801.GetMetricStatistics" || request is null)
         {

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -39,17 +38,7 @@ public sealed class LocalSsm : LocalAwsEndpoint
 
     private async Task HandleAsync(HttpContext context)
     {
-        var (captured, body) = await ReceiveAsync(context.Request);
-        context.Response.ContentType = "application/x-amz-json-1.1";
-        JsonObject? request;
-        try
-        {
-            request = JsonNode.Parse(body) as JsonObject;
-        }
-        catch (JsonException)
-        {
-            request = null;
-        }
+        var (captured, request) = await ReceiveJsonAsync(context, "application/x-amz-json-1.1");
 
         if (request is null)
         {

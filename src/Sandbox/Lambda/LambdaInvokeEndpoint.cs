@@ -12,7 +12,7 @@ namespace IdentityReplicator.Sandbox.Lambda;
 /// it, as the custom runtime does. A handler that throws answers like Lambda does: status 200 with
 /// <c>X-Amz-Function-Error: Unhandled</c>.
 /// </summary>
-public static class LambdaInvokeEndpoint
+internal static class LambdaInvokeEndpoint
 {
     public static Task<LocalServer> StartAsync(
         IReadOnlyDictionary<string, Func<ReadOnlyMemory<byte>, CancellationToken, Task<ReadOnlyMemory<byte>>>> functions,

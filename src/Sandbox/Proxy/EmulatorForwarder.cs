@@ -5,7 +5,7 @@ using IdentityReplicator.Sandbox.Cognito;
 namespace IdentityReplicator.Sandbox.Proxy;
 
 /// <summary>Sends a call straight to the emulator behind a front, for interceptors that answer in its place.</summary>
-public sealed class EmulatorForwarder(Uri emulator) : IDisposable
+internal sealed class EmulatorForwarder(Uri emulator) : IDisposable
 {
     private readonly HttpClient _http = new(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = emulator, Timeout = TimeSpan.FromSeconds(60) };
 

@@ -13,7 +13,7 @@ namespace IdentityReplicator.Sandbox.Proxy;
 /// whole listing once, keeps it under a server-side cursor, and answers pages of at most <c>Limit</c> (at most and by
 /// default 60) with a token for the next — so a listing of N users costs ⌈N/60⌉ calls, as against Cognito.
 /// </summary>
-public sealed class ListPaging(EmulatorForwarder emulator, TimeProvider time) : ICognitoInterceptor
+internal sealed class ListPaging(EmulatorForwarder emulator, TimeProvider time) : ICognitoInterceptor
 {
     private const int PageLimit = 60;
     private static readonly TimeSpan CursorLifetime = TimeSpan.FromMinutes(10);

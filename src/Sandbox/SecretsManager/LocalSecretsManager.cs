@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using IdentityReplicator.Sandbox.Cognito.Configuration;
 using IdentityReplicator.Sandbox.Failover;
@@ -13,7 +12,7 @@ namespace IdentityReplicator.Sandbox.SecretsManager;
 /// DescribeSecret, by ARN or name, in the Region of the ARN (else the one the request was signed for). No KMS, no
 /// rotation, no versions other than the current one.
 /// </summary>
-public sealed class LocalSecretsManager : LocalAwsEndpoint
+internal sealed class LocalSecretsManager : LocalAwsEndpoint
 {
     private readonly Func<string, string, ManagedSecret?> _find;
 
@@ -32,17 +31,7 @@ public sealed class LocalSecretsManager : LocalAwsEndpoint
 
     private async Task HandleAsync(HttpContext context)
     {
-        var (captured, body) = await ReceiveAsync(context.Request);
-        context.Response.ContentType = "application/x-amz-json-1.1";
-        JsonObject? request;
-        try
-        {
-            request = JsonNode.Parse(body) as JsonObject;
-        }
-        catch (JsonException)
-        {
-            request = null;
-        }
+        var (captured, request) = await ReceiveJsonAsync(context, "application/x-amz-json-1.1");
 
         var secretId = request?["SecretId"] is JsonValue id && id.TryGetValue<string>(out var text) ? text : null;
         if (secretId is null)

@@ -1,7 +1,7 @@
 namespace IdentityReplicator.Reconciler.Drift.Storage;
 
 /// <summary>Writes each report into a folder as <c>drift-yyyyMMdd-HHmmss.&lt;extension&gt;</c> (<c>Drift:OutputDirectory</c>).</summary>
-public sealed class FileSystemReportStore(string directory) : IReportStore
+internal sealed class FileSystemReportStore(string directory) : IReportStore
 {
     public string Directory { get; } = directory;
 

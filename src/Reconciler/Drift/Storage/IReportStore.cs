@@ -17,7 +17,7 @@ public interface IReportStore
 }
 
 /// <summary>How stored reports are named.</summary>
-public static class ReportNames
+internal static class ReportNames
 {
     /// <summary><c>drift-yyyyMMdd-HHmmss</c> in UTC: sorts by time, one name per second.</summary>
     public static string Stem(DateTimeOffset generatedAt) =>

@@ -3,7 +3,7 @@ using Amazon.Runtime;
 namespace IdentityReplicator.Reconciler.Drift.Storage;
 
 /// <summary>Builds the report stores the <c>Drift</c> settings ask for: a folder, a bucket, both, or none.</summary>
-public static class ReportStoreFactory
+internal static class ReportStoreFactory
 {
     /// <param name="options">The validated <c>Drift</c> settings.</param>
     /// <param name="standbyRegion">The bucket's Region unless <c>Drift:OutputBucketRegion</c> says otherwise.</param>

@@ -1,7 +1,7 @@
 namespace IdentityReplicator.Reconciler.Drift.Storage;
 
 /// <summary>Every configured destination at once (a folder and a bucket may both be set); none is a valid choice.</summary>
-public sealed class ReportStores(IEnumerable<IReportStore> stores) : IReportStore, IDisposable
+internal sealed class ReportStores(IEnumerable<IReportStore> stores) : IReportStore, IDisposable
 {
     private readonly IReadOnlyList<IReportStore> _stores = [.. stores];
 

@@ -11,7 +11,7 @@ namespace IdentityReplicator.Reconciler.Drift.Storage;
 /// Writes each report into an S3 bucket as <c>&lt;prefix&gt;yyyy/MM/dd/drift-yyyyMMdd-HHmmss.&lt;extension&gt;</c>
 /// (<c>Drift:OutputBucket</c>, <c>Drift:OutputPrefix</c>). Server-side encryption is left to the bucket's default.
 /// </summary>
-public sealed class S3ReportStore : IReportStore, IDisposable
+internal sealed class S3ReportStore : IReportStore, IDisposable
 {
     private readonly IAmazonS3 _s3;
     private readonly bool _ownsClient;

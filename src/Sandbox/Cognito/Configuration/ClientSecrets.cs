@@ -6,7 +6,7 @@ using IdentityReplicator.Sandbox.Failover;
 namespace IdentityReplicator.Sandbox.Cognito.Configuration;
 
 /// <summary>A client secret that Cognito keeps in Secrets Manager, as the local Secrets Manager serves it.</summary>
-public sealed record ManagedSecret(string Arn, string Name, string VersionId, string SecretString, DateTimeOffset CreatedDate, DateTimeOffset LastChangedDate);
+internal sealed record ManagedSecret(string Arn, string Name, string VersionId, string SecretString, DateTimeOffset CreatedDate, DateTimeOffset LastChangedDate);
 
 /// <summary>
 /// App client secrets as Cognito keeps them: at most two active secrets per confidential client, each with an id

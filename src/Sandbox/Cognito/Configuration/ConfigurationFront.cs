@@ -10,7 +10,7 @@ namespace IdentityReplicator.Sandbox.Cognito.Configuration;
 /// every pool setting of UpdateUserPool/DescribeUserPool — what cognito-local 5.3.0 lacks or gets wrong — shaped as
 /// the Cognito API model says, with Cognito's errors, kept in a file in the pool's data folder (docs/sandbox.md).
 /// </summary>
-public sealed class ConfigurationFront : ICognitoInterceptor
+internal sealed class ConfigurationFront : ICognitoInterceptor
 {
     private readonly ConfigurationContext _context;
     private readonly ClientSecrets _secrets;

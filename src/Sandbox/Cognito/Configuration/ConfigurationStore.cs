@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 namespace IdentityReplicator.Sandbox.Cognito.Configuration;
 
 /// <summary>The configuration file of a pool front cannot be read back.</summary>
-public sealed class ConfigurationStoreException(string message, Exception inner) : Exception(message, inner);
+internal sealed class ConfigurationStoreException(string message, Exception inner) : Exception(message, inner);
 
 /// <summary>
 /// What a pool front keeps about its pools beyond what cognito-local stores (app client settings and secrets, resource
