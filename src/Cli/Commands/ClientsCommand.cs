@@ -29,6 +29,7 @@ internal static class ClientsCommand
             json,
             verbose,
         };
+        command.Subcommands.Add(RotateSecretCommand.Build());
         command.SetAction((parse, cancellationToken) => ToolHost.RunAsync(
             () => RunAsync(parse.GetValue(config), parse.GetValue(json), parse.GetValue(verbose), cancellationToken),
             cancellationToken));
