@@ -13,7 +13,7 @@ namespace IdentityReplicator.Cli.Commands;
 /// <c>idrep clients [--config FILE] [--json]</c>: every app client pair of the replication direction — name, both ids,
 /// secret state (same, differs, missing, unreadable, none), what apply would do, and what the last apply was refused
 /// (kept in the mirror, with Cognito's reason and the fix). Reads only; never shows a secret.
-/// Exit codes: 0 every pair in step, 1 something pending, 2 error.
+/// Exit codes: 0 every pair in step, 1 something pending or refused by the last apply, 2 error.
 /// </summary>
 internal static class ClientsCommand
 {
