@@ -20,7 +20,8 @@ public sealed class FailoverOperatorPolicyProps
 
 /// <summary>
 /// The managed policy for whoever runs <c>idrep failover</c> (attach it to the operators' role): the control item and
-/// journal in the mirror table, the drill user and the drift sample in both pools, and — for each part of the plan the
+/// journal in the mirror table, the drill user, the drift sample and the configuration comparison in both pools, a new
+/// client secret in both (<c>idrep clients rotate-secret</c>), and — for each part of the plan the
 /// context names — the Route 53 zone and health checks, the Aurora clusters, the SSM parameter path, the replica lag.
 /// </summary>
 public sealed class FailoverOperatorPolicy : Construct
@@ -48,6 +49,15 @@ public sealed class FailoverOperatorPolicy : Construct
                     "cognito-idp:DescribeUserPool", "cognito-idp:ListUsers", "cognito-idp:AdminGetUser", "cognito-idp:AdminListGroupsForUser",
                     "cognito-idp:AdminCreateUser", "cognito-idp:AdminSetUserPassword",
                 ],
+                [Permissions.PoolArn(stack, config.PrimaryRegion, props.PrimaryPoolId), Permissions.PoolArn(stack, config.StandbyRegion, props.StandbyPoolId)]),
+            Permissions.Allow(
+                "PoolsConfiguration",
+                // Preflight's standby-drift check compares both pools' configuration; 'idrep clients rotate-secret' reads it too.
+                Permissions.ConfigurationReads,
+                [Permissions.PoolArn(stack, config.PrimaryRegion, props.PrimaryPoolId), Permissions.PoolArn(stack, config.StandbyRegion, props.StandbyPoolId)]),
+            Permissions.Allow(
+                "RotateClientSecret",
+                Permissions.SecretRotation,
                 [Permissions.PoolArn(stack, config.PrimaryRegion, props.PrimaryPoolId), Permissions.PoolArn(stack, config.StandbyRegion, props.StandbyPoolId)]),
         };
 

@@ -42,6 +42,12 @@ public static class Permissions
         "cognito-idp:GetUserPoolMfaConfig", "cognito-idp:GetUICustomization",
     ];
 
+    /// <summary>
+    /// The operator's <c>idrep clients rotate-secret --apply</c>: one new secret added to the client in each pool (it never
+    /// deletes one; the operator deletes the old secret when callers have moved). Its reads are <see cref="ConfigurationReads"/>.
+    /// </summary>
+    public static readonly string[] SecretRotation = ["cognito-idp:AddUserPoolClientSecret"];
+
     /// <summary>The Replicator function on the mirror table: snapshots, hints, the sub index, mappings, the control item.</summary>
     public static readonly string[] CaptureTable = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"];
 

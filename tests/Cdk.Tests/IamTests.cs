@@ -140,6 +140,24 @@ public sealed class IamTests(DefaultSynthesis synthesis) : IClassFixture<Default
         Assert.Equal(pools, Values(statements["ReadPoolConfiguration"]["Resource"]).Select(Plain));
     }
 
+    [Fact]
+    public void FailoverOperatorPolicy_ReadsBothPoolsConfigurationAndAddsClientSecrets_ButWritesNoOtherConfiguration()
+    {
+        using var s = FailoverSynthesis();
+        var policy = Assert.Single(s.Resources("IdentityReplicator-Primary", "AWS::IAM::ManagedPolicy"))["Properties"]!;
+        var statements = policy["PolicyDocument"]!["Statement"]!.AsArray().ToDictionary(st => (string)st!["Sid"]!, st => st!);
+        string[] pools = ["arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbC123xyz", "arn:aws:cognito-idp:us-west-2:123456789012:userpool/us-west-2_DeF456uvw"];
+
+        Assert.Equal(
+            ["cognito-idp:DescribeIdentityProvider", "cognito-idp:DescribeUserPoolClient", "cognito-idp:GetUICustomization", "cognito-idp:GetUserPoolMfaConfig", "cognito-idp:ListIdentityProviders", "cognito-idp:ListResourceServers", "cognito-idp:ListUserPoolClientSecrets", "cognito-idp:ListUserPoolClients"],
+            Values(statements["PoolsConfiguration"]["Action"]).Select(Plain).Order(StringComparer.Ordinal));
+        Assert.Equal(["cognito-idp:AddUserPoolClientSecret"], Values(statements["RotateClientSecret"]["Action"]).Select(Plain));
+        Assert.Equal(pools, Values(statements["PoolsConfiguration"]["Resource"]).Select(Plain));
+        Assert.Equal(pools, Values(statements["RotateClientSecret"]["Resource"]).Select(Plain));
+        var all = statements.Values.SelectMany(st => Values(st["Action"]).Select(Plain)).ToHashSet();
+        Assert.DoesNotContain(all, a => a is "cognito-idp:DeleteUserPoolClientSecret" or "cognito-idp:UpdateUserPoolClient" or "cognito-idp:CreateUserPoolClient");
+    }
+
     private static Synthesis FailoverSynthesis() => new(new Dictionary<string, string>
     {
         ["createPools"] = "false",

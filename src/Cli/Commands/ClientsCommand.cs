@@ -11,8 +11,9 @@ namespace IdentityReplicator.Cli.Commands;
 
 /// <summary>
 /// <c>idrep clients [--config FILE] [--json]</c>: every app client pair of the replication direction — name, both ids,
-/// secret state (same, differs, missing, unreadable, none) and what apply would do. Reads only; never shows a secret.
-/// Exit codes: 0 every pair in step, 1 something pending, 2 error.
+/// secret state (same, differs, missing, unreadable, none), what apply would do, and what the last apply was refused
+/// (kept in the mirror, with Cognito's reason and the fix). Reads only; never shows a secret.
+/// Exit codes: 0 every pair in step, 1 something pending or refused by the last apply, 2 error.
 /// </summary>
 internal static class ClientsCommand
 {
@@ -29,6 +30,7 @@ internal static class ClientsCommand
             json,
             verbose,
         };
+        command.Subcommands.Add(RotateSecretCommand.Build());
         command.SetAction((parse, cancellationToken) => ToolHost.RunAsync(
             () => RunAsync(parse.GetValue(config), parse.GetValue(json), parse.GetValue(verbose), cancellationToken),
             cancellationToken));
@@ -41,7 +43,7 @@ internal static class ClientsCommand
         var direction = await services.GetRequiredService<SyncScope>().DirectionAsync(cancellationToken);
         var applier = services.GetRequiredService<ConfigurationDrift>().For(direction.Target.PoolId)
             ?? throw new InvalidOperationException($"No configuration applier writes {direction.Target.PoolId}.");
-        var pairs = ClientPairs.From(await applier.CompareAsync(cancellationToken));
+        var pairs = ClientPairs.From(await applier.CompareAsync(cancellationToken), await applier.LastRefusalsAsync(cancellationToken));
         if (json)
         {
             Console.WriteLine(new JsonObject
@@ -55,6 +57,14 @@ internal static class ClientsCommand
                     ["targetClientId"] = p.TargetClientId,
                     ["secret"] = JsonNamingPolicy.CamelCase.ConvertName(p.Secret.ToString()),
                     ["pending"] = new JsonArray([.. p.Pending.Select(x => (JsonNode)x)]),
+                    ["refused"] = new JsonArray([.. p.Refused.Select(r => (JsonNode)new JsonObject
+                    {
+                        ["subject"] = r.Subject,
+                        ["operation"] = r.Operation,
+                        ["code"] = r.Code,
+                        ["reason"] = r.Reason,
+                        ["fix"] = r.Fix,
+                    })]),
                 })]),
             }.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         }
@@ -64,9 +74,13 @@ internal static class ClientsCommand
             foreach (var pair in pairs)
             {
                 Console.WriteLine($"{pair.Name}  {pair.SourceClientId ?? "-"} → {pair.TargetClientId ?? "-"}  secret: {pair.Secret.ToString().ToLowerInvariant()}  {(pair.Pending.IsEmpty ? "in step" : string.Join("; ", pair.Pending))}");
+                foreach (var refusal in pair.Refused)
+                {
+                    Console.WriteLine($"  refused by the last apply: {refusal.Operation} {refusal.Subject} ({refusal.Code}: {refusal.Reason}); fix: {refusal.Fix}");
+                }
             }
         }
 
-        return pairs.Any(p => !p.Pending.IsEmpty) ? IdrepCommand.CheckFailed : IdrepCommand.Ok;
+        return pairs.Any(p => !p.Pending.IsEmpty || !p.Refused.IsEmpty) ? IdrepCommand.CheckFailed : IdrepCommand.Ok;
     }
 }

@@ -134,6 +134,33 @@ public static class MirrorAttributes
         public const string MappedAt = Applied.AppliedAt;
     }
 
+    /// <summary>
+    /// What the last configuration apply could not write for a client of a target pool (<c>REFUSED#&lt;target pool&gt;</c> /
+    /// <c>&lt;client name&gt;</c>): a list of refusals, each a map of subject, operation, Cognito's code, the reason
+    /// (withheld for a write that carries a secret) and the fix. Never a secret.
+    /// </summary>
+    public static class ClientRefusals
+    {
+        public const string Name = Group.Name;
+
+        /// <summary>When the apply that was refused ran (UTC ticks).</summary>
+        public const string RecordedAt = Applied.AppliedAt;
+
+        /// <summary>The refusals: a list of maps with the names below.</summary>
+        public const string Refusals = "rs";
+
+        /// <summary>What was refused: <c>client &lt;name&gt;</c> or <c>secret &lt;name&gt;</c>.</summary>
+        public const string Subject = "subj";
+
+        public const string Operation = "op";
+
+        public const string Code = Parked.Code;
+
+        public const string Reason = Parked.Reason;
+
+        public const string Fix = "fix";
+    }
+
     /// <summary>A reconciler's feed checkpoint (<c>CP#&lt;Region&gt;</c> / <c>B#&lt;bucket&gt;</c>).</summary>
     public static class Checkpoint
     {

@@ -145,4 +145,37 @@ internal static class MirrorItems
             item[name] = S(value);
         }
     }
+
+    /// <summary>The item of a client's refusals (<see cref="MirrorAttributes.ClientRefusals"/>).</summary>
+    public static Dictionary<string, AttributeValue> FromClientRefusals(ClientRefusals refusals) =>
+        new(Key(MirrorTable.ClientRefusalsPartition(refusals.TargetPoolId), refusals.Name))
+        {
+            [MirrorAttributes.ClientRefusals.Name] = S(refusals.Name),
+            [MirrorAttributes.ClientRefusals.RecordedAt] = N(refusals.RecordedAt.UtcTicks),
+            [MirrorAttributes.ClientRefusals.Refusals] = new AttributeValue
+            {
+                L = [.. refusals.Refusals.Select(r => new AttributeValue
+                {
+                    M = new Dictionary<string, AttributeValue>
+                    {
+                        [MirrorAttributes.ClientRefusals.Subject] = S(r.Subject),
+                        [MirrorAttributes.ClientRefusals.Operation] = S(r.Operation),
+                        [MirrorAttributes.ClientRefusals.Code] = S(r.Code),
+                        [MirrorAttributes.ClientRefusals.Reason] = S(r.Reason),
+                        [MirrorAttributes.ClientRefusals.Fix] = S(r.Fix),
+                    },
+                })],
+            },
+        };
+
+    public static ClientRefusals ToClientRefusals(string targetPoolId, Dictionary<string, AttributeValue> item) => new(
+        Text(item, MirrorAttributes.ClientRefusals.Name) ?? string.Empty,
+        targetPoolId,
+        new DateTimeOffset(Number(item, MirrorAttributes.ClientRefusals.RecordedAt), TimeSpan.Zero),
+        [.. (item.GetValueOrDefault(MirrorAttributes.ClientRefusals.Refusals)?.L ?? []).Select(v => v.M ?? []).Select(m => new ClientRefusal(
+            Text(m, MirrorAttributes.ClientRefusals.Subject) ?? string.Empty,
+            Text(m, MirrorAttributes.ClientRefusals.Operation) ?? string.Empty,
+            Text(m, MirrorAttributes.ClientRefusals.Code) ?? string.Empty,
+            Text(m, MirrorAttributes.ClientRefusals.Reason) ?? string.Empty,
+            Text(m, MirrorAttributes.ClientRefusals.Fix) ?? string.Empty))]);
 }

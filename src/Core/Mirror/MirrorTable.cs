@@ -63,6 +63,9 @@ public static class MirrorTable
     /// <summary>The app-client id mappings of a target pool (one item per client name).</summary>
     public static string ClientMappingPartition(string targetPoolId) => "CLIENTS#" + targetPoolId;
 
+    /// <summary>What the last configuration apply could not write for each client of a target pool (one item per client name).</summary>
+    public static string ClientRefusalsPartition(string targetPoolId) => "REFUSED#" + targetPoolId;
+
     /// <summary>The coalesced sweep request of a pool.</summary>
     public static string SweepPartition(string poolId) => "SWEEP#" + poolId;
 

@@ -107,7 +107,8 @@ public sealed class CognitoPoolConfigurationDirectory(
 
     public Task DeleteClientAsync(string clientId, CancellationToken cancellationToken) => client.DeleteUserPoolClientAsync(userPoolId, clientId, cancellationToken);
 
-    public Task AddClientSecretAsync(string clientId, string secret, CancellationToken cancellationToken) => client.AddUserPoolClientSecretAsync(userPoolId, clientId, secret, cancellationToken);
+    public async Task<string?> AddClientSecretAsync(string clientId, string secret, CancellationToken cancellationToken) =>
+        (await client.AddUserPoolClientSecretAsync(userPoolId, clientId, secret, cancellationToken)).ClientSecretId;
 
     public Task DeleteClientSecretAsync(string clientId, string secretId, CancellationToken cancellationToken) => client.DeleteUserPoolClientSecretAsync(userPoolId, clientId, secretId, cancellationToken);
 

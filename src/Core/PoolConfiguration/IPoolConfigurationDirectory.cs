@@ -60,8 +60,8 @@ public interface IPoolConfigurationDirectory
 
     Task DeleteClientAsync(string clientId, CancellationToken cancellationToken);
 
-    /// <summary>AddUserPoolClientSecret with this value (a second active secret).</summary>
-    Task AddClientSecretAsync(string clientId, string secret, CancellationToken cancellationToken);
+    /// <summary>AddUserPoolClientSecret with this value (a second active secret); the new secret's id, when the pool gives one.</summary>
+    Task<string?> AddClientSecretAsync(string clientId, string secret, CancellationToken cancellationToken);
 
     Task DeleteClientSecretAsync(string clientId, string secretId, CancellationToken cancellationToken);
 

@@ -5,10 +5,12 @@ using IdentityReplicator.Core.Cognito;
 using IdentityReplicator.Core.Configuration;
 using IdentityReplicator.Core.Control;
 using IdentityReplicator.Core.Mirror;
+using IdentityReplicator.Core.PoolConfiguration;
 using IdentityReplicator.Core.Pools;
 using IdentityReplicator.Core.Quotas;
 using IdentityReplicator.Core.Rds;
 using IdentityReplicator.Core.Route53;
+using IdentityReplicator.Core.SecretsManager;
 using IdentityReplicator.Failover.Journal;
 using IdentityReplicator.Failover.Plans;
 using IdentityReplicator.Failover.Preflight;
@@ -35,6 +37,9 @@ public sealed class FailoverPorts : IDisposable
     public required Func<string, IClientConfigStore> ClientConfig { get; init; }
 
     public required PerPool<IUserDirectory> Pools { get; init; }
+
+    /// <summary>Both pools' configuration, for preflight's configuration comparison (none: not compared).</summary>
+    public PerPool<IPoolConfigurationDirectory>? Configuration { get; init; }
 
     public required IReplicationLag Lag { get; init; }
 
@@ -71,6 +76,12 @@ public sealed class FailoverPorts : IDisposable
         CognitoIdentityProviderClient Client(PoolRole role) =>
             CognitoIdentityProviderClient.Create(new AwsEndpoint(plan.Region(role), plan.Pools.For(role).Endpoint), credentials, governor);
         var clients = new PerPool<CognitoIdentityProviderClient>(Client(PoolRole.Primary), Client(PoolRole.Standby));
+        // Published client secrets are read from Secrets Manager in the pool's Region (on AWS endpoints; an emulator's are not).
+        IPoolConfigurationDirectory Directory(PoolRole role, CognitoIdentityProviderClient client) => new CognitoPoolConfigurationDirectory(
+            client,
+            plan.Pools.For(role).UserPoolId,
+            plan.Region(role),
+            plan.Pools.For(role).Endpoint is null ? SecretsManagerClient.Create(new AwsEndpoint(plan.Region(role)), credentials) : null);
         var ports = new FailoverPorts
         {
             Control = new DynamoDbReplicationControlStore(dynamo, mirrorOptions),
@@ -111,6 +122,7 @@ public sealed class FailoverPorts : IDisposable
             Pools = new PerPool<IUserDirectory>(
                 new CognitoUserDirectory(clients.Primary, plan.Pools.Primary.UserPoolId),
                 new CognitoUserDirectory(clients.Standby, plan.Pools.Standby.UserPoolId)),
+            Configuration = new PerPool<IPoolConfigurationDirectory>(Directory(PoolRole.Primary, clients.Primary), Directory(PoolRole.Standby, clients.Standby)),
             Lag = new MirrorReplicationLag(
                 new DynamoDbMirrorStore(dynamo, mirrorOptions, time),
                 new DynamoDbReplicaStateStore(dynamo, mirrorOptions),

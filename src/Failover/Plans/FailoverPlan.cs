@@ -120,6 +120,19 @@ public sealed record HealthProbePlan(string Name, PerPool<Uri?> Urls, PerPool<st
 /// <summary>A synthetic sign-in: a monitoring user that exists in both pools (created if missing) signs in after the cut-over.</summary>
 public sealed record SignInPlan(string Username);
 
+/// <summary>What preflight does when the target pool's configuration differs from the source's (<c>preflight.configurationDrift</c>).</summary>
+public enum ConfigurationDriftMode
+{
+    /// <summary>Compare and report differences; the check still passes (the default).</summary>
+    Warn,
+
+    /// <summary>Compare; any difference (or a configuration that cannot be read) fails the standby-drift check.</summary>
+    Block,
+
+    /// <summary>Do not compare configuration (pools that differ on purpose, like the sandbox's).</summary>
+    Off,
+}
+
 public sealed record PreflightPlan
 {
     /// <summary>The most the standby may lag (age of the oldest change not yet applied).</summary>
@@ -133,6 +146,9 @@ public sealed record PreflightPlan
 
     /// <summary>Differences allowed in the sample.</summary>
     public int MaxDriftedUsers { get; init; }
+
+    /// <summary>What a difference in the pools' configuration does to the standby-drift check: warn (default), block, or off.</summary>
+    public ConfigurationDriftMode ConfigurationDrift { get; init; } = ConfigurationDriftMode.Warn;
 
     public ImmutableArray<string> ExcludeAttributes { get; init; } = [];
 

@@ -200,7 +200,7 @@ public static partial class PlanReader
 
         private PreflightPlan Preflight(YamlTreeNode? node, string path)
         {
-            var o = node is null ? null : b.Mapping(node, path, "maxReplicationLag", "maxDatabaseLag", "driftSample", "maxDriftedUsers", "excludeAttributes", "primarySubAttribute");
+            var o = node is null ? null : b.Mapping(node, path, "maxReplicationLag", "maxDatabaseLag", "driftSample", "maxDriftedUsers", "configurationDrift", "excludeAttributes", "primarySubAttribute");
             if (o is null)
             {
                 return new PreflightPlan();
@@ -213,8 +213,22 @@ public static partial class PlanReader
                 MaxDatabaseLag = Duration(o, "maxDatabaseLag", path, defaults.MaxDatabaseLag),
                 DriftSample = b.Int(o, "driftSample", path, defaults.DriftSample),
                 MaxDriftedUsers = b.Int(o, "maxDriftedUsers", path, 0),
+                ConfigurationDrift = DriftMode(o, path),
                 ExcludeAttributes = AttributeNames(o["excludeAttributes"], $"{path}.excludeAttributes"),
                 PrimarySubAttribute = o["primarySubAttribute"] is null ? defaults.PrimarySubAttribute : b.String(o, "primarySubAttribute", path, false, null),
+            };
+        }
+
+        /// <summary><c>preflight.configurationDrift</c>: warn (default), block or off.</summary>
+        private ConfigurationDriftMode DriftMode(YamlTreeMapping o, string path)
+        {
+            var mode = b.String(o, "configurationDrift", path, false, null);
+            return mode switch
+            {
+                null or "warn" => ConfigurationDriftMode.Warn,
+                "block" => ConfigurationDriftMode.Block,
+                "off" => ConfigurationDriftMode.Off,
+                _ => b.Invalid(o["configurationDrift"]!.At, $"{path}.configurationDrift", $"{path}.configurationDrift is '{YamlTreeReader.Shorten(mode)}'; it must be 'warn' (report configuration differences; the default), 'block' (fail the standby-drift check on them) or 'off' (do not compare configuration).", ConfigurationDriftMode.Warn),
             };
         }
 

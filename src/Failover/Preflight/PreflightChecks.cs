@@ -16,7 +16,8 @@ public sealed record CheckResult(string Name, bool Passed, string Detail, bool F
 
 /// <summary>
 /// Readiness checks before anything changes: credentials can make every call (a dry run of reads), everything the
-/// plan names exists, the target pool has not drifted (a sample compared by the reconciler's rules), replication is
+/// plan names exists, the target pool has not drifted (a sample of users compared by the reconciler's rules, and the
+/// pools' configuration as drift compares it: <see cref="ConfigurationDriftCheck"/>), replication is
 /// caught up, the target database is healthy, and the target side's health checks pass. Checks run in parallel.
 /// </summary>
 public sealed class PreflightChecks(FailoverPlan plan, FailoverPorts ports, TimeProvider time, ILogger? logger = null)
@@ -157,7 +158,15 @@ public sealed class PreflightChecks(FailoverPlan plan, FailoverPorts ports, Time
             : new CheckResult(PlanResources, false, string.Join("; ", missing));
     }
 
+    /// <summary>Users (a sample) and, unless <c>preflight.configurationDrift: off</c>, the pools' configuration.</summary>
     private async Task<CheckResult> DriftAsync(PoolRole from, PoolRole to, CancellationToken cancellationToken)
+    {
+        var users = await UserDriftAsync(from, to, cancellationToken);
+        var configuration = await ConfigurationDriftCheck.RunAsync(ports.Configuration, plan.Preflight.ConfigurationDrift, from, to, cancellationToken);
+        return configuration is null ? users : users with { Passed = users.Passed && !configuration.Blocks, Detail = $"{users.Detail}; {configuration.Detail}" };
+    }
+
+    private async Task<CheckResult> UserDriftAsync(PoolRole from, PoolRole to, CancellationToken cancellationToken)
     {
         if (plan.Preflight.DriftSample == 0)
         {

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using IdentityReplicator.Core.Mirror;
 using IdentityReplicator.Core.PoolConfiguration;
 
 namespace IdentityReplicator.Reconciler.Configuration;
@@ -23,15 +24,22 @@ public enum SecretState
 }
 
 /// <summary>One app client as both pools hold it: its name, both ids, its secrets' state, and what apply would do (or what is in the way).</summary>
-public sealed record ClientPair(string Name, string? SourceClientId, string? TargetClientId, SecretState Secret, ImmutableArray<string> Pending);
+public sealed record ClientPair(string Name, string? SourceClientId, string? TargetClientId, SecretState Secret, ImmutableArray<string> Pending)
+{
+    /// <summary>What the last apply could not write for this client (kept in the mirror), with Cognito's reason and the fix.</summary>
+    public ImmutableArray<ClientRefusal> Refused { get; init; } = [];
+}
 
 /// <summary>Pairs the clients of two pools by name from a comparison (what <c>idrep clients</c> shows). Pure.</summary>
 public static class ClientPairs
 {
-    public static ImmutableArray<ClientPair> From(ConfigurationComparison comparison)
+    /// <param name="comparison">The two pools as read now.</param>
+    /// <param name="refused">The last apply's refusals per client; a client only they name (deleted since) is listed too.</param>
+    public static ImmutableArray<ClientPair> From(ConfigurationComparison comparison, IReadOnlyList<ClientRefusals>? refused = null)
     {
         var (source, target) = (comparison.Source, comparison.Target);
-        var names = source.Clients.Keys.Concat(target.Clients.Keys).Concat(source.DuplicateClientNames).Concat(target.DuplicateClientNames)
+        var refusals = (refused ?? []).ToDictionary(r => r.Name, r => r.Refusals, StringComparer.Ordinal);
+        var names = source.Clients.Keys.Concat(target.Clients.Keys).Concat(source.DuplicateClientNames).Concat(target.DuplicateClientNames).Concat(refusals.Keys)
             .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
         return [.. names.Select(name =>
         {
@@ -42,7 +50,7 @@ public static class ClientPairs
                 .Where(f => f.Kind is not ConfigFindingKind.Mapped)
                 .Select(f => f.Path.Length == 0 ? $"{Describe(f.Kind)}: {f.Detail}" : $"{Describe(f.Kind)} {f.Path}: {f.Detail}")
                 .ToImmutableArray();
-            return new ClientPair(name, s?.ClientId, t?.ClientId, StateOf(s, t), pending);
+            return new ClientPair(name, s?.ClientId, t?.ClientId, StateOf(s, t), pending) { Refused = refusals.GetValueOrDefault(name, []) };
         })];
     }
 

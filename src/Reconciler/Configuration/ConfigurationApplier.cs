@@ -19,7 +19,8 @@ public sealed class ConfigurationApplier(
     IClientMappingStore? mappings,
     ConfigurationReplicationOptions options,
     TimeProvider time,
-    ILogger<ConfigurationApplier> logger)
+    ILogger<ConfigurationApplier> logger,
+    IClientRefusalStore? refusals = null)
 {
     public string SourcePoolId => source.UserPoolId;
 
@@ -75,9 +76,18 @@ public sealed class ConfigurationApplier(
         }
 
         await RecordMappingsAsync(sourceConfiguration, targetConfiguration, targetIds, applied, cancellationToken);
+        if (refusals is not null)
+        {
+            await refusals.ReplaceAsync(target.UserPoolId, RefusalsByClient.Of(target.UserPoolId, refused), time.GetUtcNow(), cancellationToken);
+        }
+
         ConfigurationLog.Done(logger, applied.Count, refused.Count);
         return new ConfigurationApplyResult(applied.ToImmutable(), refused.ToImmutable());
     }
+
+    /// <summary>The refusals the last apply to the target kept per client (none without a refusal store).</summary>
+    public async Task<IReadOnlyList<ClientRefusals>> LastRefusalsAsync(CancellationToken cancellationToken) =>
+        refusals is null ? [] : await refusals.ListAsync(target.UserPoolId, cancellationToken);
 
     /// <summary>What to do about a refusal, by the kind of error (never by its message).</summary>
     public static string FixFor(ConfigChange change, AwsServiceException error) => error switch

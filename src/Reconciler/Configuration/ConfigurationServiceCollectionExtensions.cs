@@ -34,13 +34,17 @@ public static class ConfigurationServiceCollectionExtensions
             services.TryAddKeyedSingleton<IClientMappingStore>(role, (sp, _) => new DynamoDbClientMappingStore(
                 sp.GetRequiredService<MirrorClients>().For(ReconcilerServiceCollectionExtensions.Pool(sp, role).Region),
                 sp.GetRequiredService<IOptions<MirrorOptions>>().Value));
+            services.TryAddKeyedSingleton<IClientRefusalStore>(role, (sp, _) => new DynamoDbClientRefusalStore(
+                sp.GetRequiredService<MirrorClients>().For(ReconcilerServiceCollectionExtensions.Pool(sp, role).Region),
+                sp.GetRequiredService<IOptions<MirrorOptions>>().Value));
             services.TryAddKeyedSingleton(role, (sp, _) => new ConfigurationApplier(
                 sp.GetRequiredKeyedService<IPoolConfigurationDirectory>(role == PoolRoles.Standby ? PoolRoles.Primary : PoolRoles.Standby),
                 sp.GetRequiredKeyedService<IPoolConfigurationDirectory>(role),
                 sp.GetRequiredKeyedService<IClientMappingStore>(role),
                 sp.GetRequiredService<IOptions<ConfigurationReplicationOptions>>().Value,
                 sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<ILogger<ConfigurationApplier>>()));
+                sp.GetRequiredService<ILogger<ConfigurationApplier>>(),
+                sp.GetRequiredKeyedService<IClientRefusalStore>(role)));
         }
 
         services.TryAddSingleton(sp => sp.GetRequiredKeyedService<ConfigurationApplier>(PoolRoles.Standby));

@@ -28,6 +28,7 @@ public sealed partial class MirrorTableDocTests
         },
         { "sub mapping", [MirrorTable.MappingPartition("<pool>", "<sub>")], [MirrorTable.SnapshotSortKey], [typeof(MirrorAttributes.Mapping)], [] },
         { "client mapping", [MirrorTable.ClientMappingPartition("<target pool>")], ["<client name>"], [typeof(MirrorAttributes.ClientMapping)], [] },
+        { "client refusals", [MirrorTable.ClientRefusalsPartition("<target pool>")], ["<client name>"], [typeof(MirrorAttributes.ClientRefusals)], [] },
         { "feed checkpoint", [MirrorTable.CheckpointPartition("<Region>")], ["B#<bucket>"], [typeof(MirrorAttributes.Checkpoint)], [] },
         {
             "parked entity",

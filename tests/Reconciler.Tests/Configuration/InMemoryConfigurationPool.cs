@@ -114,16 +114,21 @@ internal sealed class InMemoryConfigurationPool(string poolId, string region) : 
 
     public Task DeleteClientAsync(string clientId, CancellationToken cancellationToken) => Write("DeleteUserPoolClient", () => Clients.Remove(clientId));
 
-    public Task AddClientSecretAsync(string clientId, string secret, CancellationToken cancellationToken) => Write("AddUserPoolClientSecret", () =>
+    public async Task<string?> AddClientSecretAsync(string clientId, string secret, CancellationToken cancellationToken)
     {
-        if (Clients[clientId].Secrets.Count >= 2)
+        var id = NewId();
+        await Write("AddUserPoolClientSecret", () =>
         {
-            throw CognitoErrors.Create("LimitExceededException", "A client can have at most two secrets");
-        }
+            if (Clients[clientId].Secrets.Count >= 2)
+            {
+                throw CognitoErrors.Create("LimitExceededException", "A client can have at most two secrets");
+            }
 
-        // Cognito never returns a secret added later: only the client's first is readable.
-        Clients[clientId].Secrets.Add((NewId(), secret, Clients[clientId].Secrets.Count == 0));
-    });
+            // Cognito never returns a secret added later: only the client's first is readable.
+            Clients[clientId].Secrets.Add((id, secret, Clients[clientId].Secrets.Count == 0));
+        });
+        return id;
+    }
 
     public Task DeleteClientSecretAsync(string clientId, string secretId, CancellationToken cancellationToken) => Write("DeleteUserPoolClientSecret", () =>
     {
