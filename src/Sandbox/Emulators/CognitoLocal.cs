@@ -23,7 +23,8 @@ public static class CognitoLocal
         string region,
         string confirmationCode,
         TimeProvider time,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        Func<int>? nextPort = null)
     {
         var configFolder = Path.Combine(dataFolder, ".cognito");
         Directory.CreateDirectory(configFolder);
@@ -55,7 +56,7 @@ public static class CognitoLocal
             config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }),
             cancellationToken);
 
-        var port = FreePort.Next();
+        var port = (nextPort ?? FreePort.Next)();
         return await NodeProcess.StartAsync(
             $"cognito-local ({region})",
             installFolder,

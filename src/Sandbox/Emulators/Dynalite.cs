@@ -3,9 +3,9 @@ namespace IdentityReplicator.Sandbox.Emulators;
 /// <summary>dynalite: DynamoDB on 127.0.0.1, in memory. Stands for the mirror global table (one instance for both Regions).</summary>
 public static class Dynalite
 {
-    public static Task<NodeProcess> StartAsync(string installFolder, string workingDirectory, TimeProvider time, CancellationToken cancellationToken)
+    public static Task<NodeProcess> StartAsync(string installFolder, string workingDirectory, TimeProvider time, CancellationToken cancellationToken, Func<int>? nextPort = null)
     {
-        var port = FreePort.Next();
+        var port = (nextPort ?? FreePort.Next)();
         return NodeProcess.StartAsync(
             "dynalite",
             installFolder,

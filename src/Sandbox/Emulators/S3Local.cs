@@ -14,11 +14,12 @@ public static class S3Local
         string accessKey,
         IEnumerable<string> buckets,
         TimeProvider time,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        Func<int>? nextPort = null)
     {
         var objects = Path.Combine(dataFolder, "s3");
         Directory.CreateDirectory(objects);
-        var port = FreePort.Next();
+        var port = (nextPort ?? FreePort.Next)();
         return NodeProcess.StartAsync(
             "s3rver",
             installFolder,
