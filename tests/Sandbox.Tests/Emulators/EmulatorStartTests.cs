@@ -66,6 +66,19 @@ public sealed class EmulatorStartTests
     }
 
     [Fact]
+    public async Task DynaliteStartAsync_PortTakenByAnotherDynalite_StartsItsOwnProcessOnANewPort()
+    {
+        var install = await InstallAsync();
+        await using var other = await Dynalite.StartAsync(install, Path.GetTempPath(), TimeProvider.System, CancellationToken.None);
+
+        await using var dynalite = await Dynalite.StartAsync(install, Path.GetTempPath(), TimeProvider.System, CancellationToken.None, PortsStartingWith(other.Port));
+
+        Assert.NotEqual(other.Port, dynalite.Port);
+        Assert.False(dynalite.HasExited);
+        Assert.Equal((200, true), await AnswerAsync(dynalite.Url, "application/x-amz-json-1.0", "DynamoDB_20120810.ListTables", "{}", "TableNames"));
+    }
+
+    [Fact]
     public async Task DynaliteStartAsync_EveryPortTakenByAnotherEmulator_ThrowsNamingEveryPortTried()
     {
         await using var foreign = await ForeignEmulatorAsync();
