@@ -52,9 +52,8 @@ internal static class SandboxFiles
                 ["SecretsManagerEndpoint"] = sandbox.SecretsManagerEndpoint.ToString(),
             },
         };
-        // The sandbox's pools are not configured alike (each has its own app client), so drift leaves configuration alone
-        // here; a test or a user turns it on with Drift:CompareConfiguration=true.
-        var drift = new JsonObject { ["CompareConfiguration"] = false };
+        // The sandbox's pools are configured alike (SandboxPoolConfiguration), so drift compares their configuration too.
+        var drift = new JsonObject { ["CompareConfiguration"] = true };
         if (sandbox.S3Endpoint is not null)
         {
             drift["OutputBucket"] = SandboxEnvironment.ReportBucket;

@@ -8,13 +8,9 @@ namespace IdentityReplicator.Sandbox.Tests.Cognito;
 /// A fresh sandbox is a pair configured alike, as a real deployment is: the same app clients (by name, with their own
 /// ids), the same resource servers, password policy and secrets, so configuration drift is on and finds nothing.
 /// </summary>
-public sealed class SandboxPoolConfigurationTests : IAsyncLifetime
+public sealed class SandboxPoolConfigurationTests(SandboxPoolConfigurationTests.FreshSandbox fresh) : IClassFixture<SandboxPoolConfigurationTests.FreshSandbox>
 {
-    private SandboxEnvironment _sandbox = null!;
-
-    public async Task InitializeAsync() => _sandbox = await TestSandbox.StartAsync();
-
-    public async Task DisposeAsync() => await _sandbox.DisposeAsync();
+    private readonly SandboxEnvironment _sandbox = fresh.Sandbox;
 
     [Fact]
     public async Task StartAsync_FreshSandbox_PoolsCompareWithoutConfigurationDrift()
@@ -67,5 +63,15 @@ public sealed class SandboxPoolConfigurationTests : IAsyncLifetime
         var standby = await new CognitoPoolConfigurationDirectory(_sandbox.Client(_sandbox.Standby), _sandbox.Standby.UserPoolId, _sandbox.Standby.Region)
             .ReadAsync(fingerprints, CancellationToken.None);
         return (primary, standby);
+    }
+
+    /// <summary>A sandbox of this class's own, which its tests only read (the shared one is changed by other tests).</summary>
+    public sealed class FreshSandbox : IAsyncLifetime
+    {
+        public SandboxEnvironment Sandbox { get; private set; } = null!;
+
+        public async Task InitializeAsync() => Sandbox = await TestSandbox.StartAsync();
+
+        public async Task DisposeAsync() => await Sandbox.DisposeAsync();
     }
 }
