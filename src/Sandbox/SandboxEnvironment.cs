@@ -216,6 +216,7 @@ public sealed class SandboxEnvironment : IAsyncDisposable
         var standby = await StartPoolAsync(emulators.Standby, options.StandbyRegion, "standby", options, lambdaHttp, time, cancellationToken);
         Primary = primary;
         Standby = standby;
+        await SandboxPoolConfiguration.ProvisionAsync(Client(primary), primary.UserPoolId, Client(standby), standby.UserPoolId, cancellationToken);
         var secretsManager = await LocalSecretsManager.StartAsync(
             (region, secretId) => _fronts.TryGetValue(region, out var front) ? front.Interceptors.Configuration.FindSecret(secretId) : null,
             cancellationToken);

@@ -42,19 +42,22 @@ internal static class SandboxFiles
             {
                 ["Endpoints"] = PerRegion(sandbox, sandbox.EventBus.Url),
             },
+            ["SecretsManager"] = new JsonObject
+            {
+                ["Endpoints"] = PerRegion(sandbox, sandbox.SecretsManagerEndpoint),
+            },
             ["Sandbox"] = new JsonObject
             {
                 ["PrimaryAppClientId"] = sandbox.Primary.AppClientId,
                 ["StandbyAppClientId"] = sandbox.Standby.AppClientId,
                 ["ConfirmationCode"] = sandbox.ConfirmationCode,
 
-                // Not a setting idrep reads (yet): the Secrets Manager client's endpoint setting will point here.
+                // For scripts; idrep reads SecretsManager:Endpoints.
                 ["SecretsManagerEndpoint"] = sandbox.SecretsManagerEndpoint.ToString(),
             },
         };
-        // The sandbox's pools are not configured alike (each has its own app client), so drift leaves configuration alone
-        // here; a test or a user turns it on with Drift:CompareConfiguration=true.
-        var drift = new JsonObject { ["CompareConfiguration"] = false };
+        // The sandbox's pools are configured alike (SandboxPoolConfiguration), so drift compares their configuration too.
+        var drift = new JsonObject { ["CompareConfiguration"] = true };
         if (sandbox.S3Endpoint is not null)
         {
             drift["OutputBucket"] = SandboxEnvironment.ReportBucket;
@@ -69,7 +72,7 @@ internal static class SandboxFiles
     private static JsonObject Pool(SandboxPool pool) =>
         new() { ["Region"] = pool.Region, ["UserPoolId"] = pool.UserPoolId, ["ServiceUrl"] = pool.Endpoint.ToString() };
 
-    /// <summary>One endpoint standing for both Regions' (one dynalite for the global table, one bus for both default buses).</summary>
+    /// <summary>One endpoint standing for both Regions' (one dynalite for the global table, one bus for both default buses, one Secrets Manager).</summary>
     private static JsonObject PerRegion(SandboxEnvironment sandbox, Uri endpoint) =>
         new() { [sandbox.Primary.Region] = endpoint.ToString(), [sandbox.Standby.Region] = endpoint.ToString() };
 }

@@ -4,6 +4,7 @@ using IdentityReplicator.Core.EventBridge;
 using IdentityReplicator.Core.Mirror;
 using IdentityReplicator.Core.PoolConfiguration;
 using IdentityReplicator.Core.Quotas;
+using IdentityReplicator.Core.SecretsManager;
 using IdentityReplicator.Reconciler;
 using IdentityReplicator.Reconciler.Drift;
 using IdentityReplicator.Reconciler.Sync;
@@ -37,6 +38,7 @@ internal static class ToolSettings
         ($"{QuotaOptions.Section}:Primary", typeof(QuotaOptions)),
         ($"{QuotaOptions.Section}:Standby", typeof(QuotaOptions)),
         (EventBridgeOptions.Section, typeof(EventBridgeOptions)),
+        (SecretsManagerOptions.Section, typeof(SecretsManagerOptions)),
         (CaptureOptions.Section, typeof(CaptureOptions)),
         (ReconcilerOptions.Section, typeof(ReconcilerOptions)),
         (SweepOptions.Section, typeof(SweepOptions)),

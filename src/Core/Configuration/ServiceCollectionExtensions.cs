@@ -8,6 +8,7 @@ using IdentityReplicator.Core.Mirror;
 using IdentityReplicator.Core.PoolConfiguration;
 using IdentityReplicator.Core.Pools;
 using IdentityReplicator.Core.Quotas;
+using IdentityReplicator.Core.SecretsManager;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -77,6 +78,10 @@ public static class CoreServiceCollectionExtensions
         services.AddOptions<EventBridgeOptions>().Bind(configuration.GetSection(EventBridgeOptions.Section)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EventBridgeOptions>, ListValidator<EventBridgeOptions>>(
             _ => new ListValidator<EventBridgeOptions>(o => o.Validate())));
+
+        services.AddOptions<SecretsManagerOptions>().Bind(configuration.GetSection(SecretsManagerOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SecretsManagerOptions>, ListValidator<SecretsManagerOptions>>(
+            _ => new ListValidator<SecretsManagerOptions>(o => o.Validate())));
 
         services.TryAddSingleton<IReplicaStateStore>(sp =>
             new DynamoDbReplicaStateStore(Mirror(sp, PoolRoles.Standby), sp.GetRequiredService<IOptions<MirrorOptions>>().Value));

@@ -81,8 +81,9 @@ public sealed class SecretsManagerClient
         _transport.SendAsync("GetSecretValue", request, SecretsManagerJsonContext.Default.GetSecretValueRequest, SecretsManagerJsonContext.Default.GetSecretValueResponse, cancellationToken);
 
     /// <summary>
-    /// The client secret a Cognito-published secret holds: the <c>client_secret</c> (or <c>ClientSecret</c>) member of
-    /// a JSON secret string, else the whole string. Null when the secret has no string value.
+    /// The client secret a Cognito-published secret holds: the <c>client_secret</c> (or <c>ClientSecret</c>,
+    /// <c>clientSecret</c>, or <c>clientSecretValue</c> — the sandbox's local Secrets Manager shape, after the API's
+    /// <c>ClientSecretValue</c>) member of a JSON secret string, else the whole string. Null when the secret has no string value.
     /// </summary>
     public static string? ClientSecretOf(GetSecretValueResponse response)
     {
@@ -95,7 +96,7 @@ public sealed class SecretsManagerClient
         try
         {
             using var document = JsonDocument.Parse(text);
-            foreach (var name in (ReadOnlySpan<string>)["client_secret", "ClientSecret", "clientSecret"])
+            foreach (var name in (ReadOnlySpan<string>)["client_secret", "ClientSecret", "clientSecret", "clientSecretValue"])
             {
                 if (document.RootElement.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String)
                 {

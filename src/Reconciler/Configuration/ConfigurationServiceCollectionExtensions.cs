@@ -1,4 +1,5 @@
 using Amazon.Runtime;
+using IdentityReplicator.Core.Aws;
 using IdentityReplicator.Core.Cognito;
 using IdentityReplicator.Core.Configuration;
 using IdentityReplicator.Core.Mirror;
@@ -17,7 +18,8 @@ public static class ConfigurationServiceCollectionExtensions
 {
     /// <summary>
     /// Registers, per pool role (<see cref="PoolRoles"/>), the pool's <see cref="IPoolConfigurationDirectory"/> (Secrets
-    /// Manager in its Region for published secrets, on AWS endpoints), the <see cref="IClientMappingStore"/> in its
+    /// Manager in its Region for published secrets: <c>SecretsManager:Endpoints</c>, else the public endpoint for a pool
+    /// on Cognito's), the <see cref="IClientMappingStore"/> in its
     /// Region, and the <see cref="ConfigurationApplier"/> that writes it from the other pool. Unkeyed: the standby's.
     /// </summary>
     public static IServiceCollection AddConfigurationReplication(this IServiceCollection services, IConfiguration configuration)
@@ -28,7 +30,9 @@ public static class ConfigurationServiceCollectionExtensions
             services.TryAddKeyedSingleton<IPoolConfigurationDirectory>(role, (sp, _) =>
             {
                 var pool = ReconcilerServiceCollectionExtensions.Pool(sp, role);
-                var secrets = pool.ServiceUrl is { Length: > 0 } ? null : SecretsManagerClient.Create(new(pool.Region), sp.GetRequiredService<AWSCredentials>());
+                var endpoint = sp.GetRequiredService<IOptions<SecretsManagerOptions>>().Value.ConfiguredEndpointFor(pool.Region)
+                    ?? (pool.ServiceUrl is { Length: > 0 } ? null : new AwsEndpoint(pool.Region));
+                var secrets = endpoint is null ? null : SecretsManagerClient.Create(endpoint, sp.GetRequiredService<AWSCredentials>());
                 return new CognitoPoolConfigurationDirectory(sp.GetRequiredKeyedService<CognitoIdentityProviderClient>(role), pool.UserPoolId, pool.Region, secrets);
             });
             services.TryAddKeyedSingleton<IClientMappingStore>(role, (sp, _) => new DynamoDbClientMappingStore(

@@ -54,11 +54,7 @@ internal sealed class PoolFront(CognitoFront front, FrontInterceptors intercepto
             cancellationToken);
         var poolId = pool.UserPool?.Id ?? throw new InvalidOperationException("cognito-local returned no pool id.");
         var appClient = await client.CreateUserPoolClientAsync(
-            new CreateUserPoolClientRequest(poolId, $"idrep-sandbox-{name}-app")
-            {
-                GenerateSecret = false,
-                ExplicitAuthFlows = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
-            },
+            SandboxPoolConfiguration.AppClient(poolId),
             cancellationToken);
         var clientId = appClient.UserPoolClient?.ClientId ?? throw new InvalidOperationException("cognito-local returned no app client id.");
         Interceptors.DisabledUsers.RegisterClient(clientId, poolId);

@@ -23,7 +23,8 @@ public static class CognitoLocal
         string region,
         string confirmationCode,
         TimeProvider time,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        Func<int>? nextPort = null)
     {
         var configFolder = Path.Combine(dataFolder, ".cognito");
         Directory.CreateDirectory(configFolder);
@@ -55,22 +56,23 @@ public static class CognitoLocal
             config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }),
             cancellationToken);
 
-        var port = FreePort.Next();
         return await NodeProcess.StartAsync(
-            $"cognito-local ({region})",
             installFolder,
-            "node_modules/cognito-local/lib/bin/start.js",
-            [],
-            new Dictionary<string, string>
-            {
-                ["HOST"] = "127.0.0.1",
-                ["PORT"] = port.ToString(CultureInfo.InvariantCulture),
-                ["CODE"] = confirmationCode,
-                ["NODE_OPTIONS"] = $"--require {Path.Combine(installFolder, "coalesce-writes.js")}",
-            },
-            dataFolder,
-            port,
+            new EmulatorLaunch(
+                $"cognito-local ({region})",
+                "node_modules/cognito-local/lib/bin/start.js",
+                _ => [],
+                port => new Dictionary<string, string>
+                {
+                    ["HOST"] = "127.0.0.1",
+                    ["PORT"] = port.ToString(CultureInfo.InvariantCulture),
+                    ["CODE"] = confirmationCode,
+                    ["NODE_OPTIONS"] = $"--require {Path.Combine(installFolder, "coalesce-writes.js")}",
+                },
+                dataFolder,
+                EmulatorProbe.CognitoAsync),
             time,
-            cancellationToken);
+            cancellationToken,
+            nextPort);
     }
 }

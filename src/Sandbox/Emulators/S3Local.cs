@@ -14,20 +14,23 @@ internal static class S3Local
         string accessKey,
         IEnumerable<string> buckets,
         TimeProvider time,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        Func<int>? nextPort = null)
     {
         var objects = Path.Combine(dataFolder, "s3");
         Directory.CreateDirectory(objects);
-        var port = FreePort.Next();
+        var names = buckets.ToArray();
         return NodeProcess.StartAsync(
-            "s3rver",
             installFolder,
-            "s3-local.js",
-            [port.ToString(CultureInfo.InvariantCulture), objects, accessKey, accessKey, .. buckets],
-            new Dictionary<string, string>(),
-            dataFolder,
-            port,
+            new EmulatorLaunch(
+                "s3rver",
+                "s3-local.js",
+                port => [port.ToString(CultureInfo.InvariantCulture), objects, accessKey, accessKey, .. names],
+                _ => new Dictionary<string, string>(),
+                dataFolder,
+                EmulatorProbe.S3Async),
             time,
-            cancellationToken);
+            cancellationToken,
+            nextPort);
     }
 }

@@ -85,6 +85,7 @@ public sealed class SecretsManagerClientTests
     [InlineData("plain-secret-value", "plain-secret-value")]
     [InlineData("""{"client_id":"abc","client_secret":"from-json"}""", "from-json")]
     [InlineData("""{"ClientSecret":"pascal"}""", "pascal")]
+    [InlineData("""{"userPoolId":"local_1","userPoolClientId":"abc","clientSecretValue":"as-the-sandbox-publishes"}""", "as-the-sandbox-publishes")]
     [InlineData("""{"other":"x"}""", null)]
     [InlineData("", null)]
     public void ClientSecretOf_SecretString_IsTheClientSecret(string secretString, string? expected) =>
