@@ -11,7 +11,7 @@ namespace IdentityReplicator.Core.Cognito;
 /// come from the API model of the AWS SDK for JavaScript v3 (3.1178.0): UserPoolClientType vs
 /// UpdateUserPoolClientRequest, UserPoolType vs UpdateUserPoolRequest, and so on. Every result is a deep copy.
 /// </summary>
-internal static class ConfigurationRequests
+public static class ConfigurationRequests
 {
     /// <summary>Members of UserPoolClientType that UpdateUserPoolClient and CreateUserPoolClient do not accept.</summary>
     public static readonly FrozenSet<string> ClientReadOnlyMembers =
