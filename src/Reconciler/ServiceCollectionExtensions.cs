@@ -4,6 +4,7 @@ using IdentityReplicator.Core.Mirror;
 using IdentityReplicator.Core.Pools;
 using IdentityReplicator.Reconciler;
 using IdentityReplicator.Reconciler.Apply;
+using IdentityReplicator.Reconciler.Configuration;
 using IdentityReplicator.Reconciler.Direction;
 using IdentityReplicator.Reconciler.Feed;
 using Microsoft.Extensions.Configuration;
@@ -62,8 +63,15 @@ public static class ReconcilerServiceCollectionExtensions
     {
         services.AddApplyEngines(configuration);
         services.AddReconcilerOptions(configuration);
+        services.AddConfigurationReplication(configuration);
         foreach (var role in Roles)
         {
+            services.TryAddKeyedSingleton(role, (sp, _) => new ConfigurationFeed(
+                sp.GetRequiredKeyedService<ConfigurationApplier>(role),
+                sp.GetRequiredKeyedService<IReplicaStateStore>(role),
+                Pool(sp, role).Region,
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<ConfigurationFeed>>()));
             services.TryAddKeyedSingleton(role, (sp, _) => new FeedPoller(
                 sp.GetRequiredKeyedService<IMirrorStore>(role),
                 sp.GetRequiredKeyedService<IReplicaStateStore>(role),
@@ -71,7 +79,8 @@ public static class ReconcilerServiceCollectionExtensions
                 sp.GetRequiredService<IOptions<ReconcilerOptions>>().Value,
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILogger<FeedPoller>>(),
-                entry => sp.GetRequiredService<TargetLegs>().Accepts(entry)));
+                entry => sp.GetRequiredService<TargetLegs>().Accepts(entry),
+                sp.GetRequiredKeyedService<ConfigurationFeed>(role)));
         }
 
         services.TryAddSingleton(sp => sp.GetRequiredKeyedService<FeedPoller>(PoolRoles.Standby));

@@ -52,8 +52,12 @@ internal sealed class InMemoryConfigurationPool(string poolId, string region) : 
         return id;
     }
 
+    /// <summary>How many times the pool was read.</summary>
+    public int Reads { get; private set; }
+
     public Task<PoolConfiguration> ReadAsync(SecretFingerprinter fingerprinter, CancellationToken cancellationToken)
     {
+        Reads++;
         var described = (JsonObject)Pool.DeepClone();
         described["Id"] = poolId;
         described["SchemaAttributes"] = new JsonArray([.. Schema.Select(a => a.DeepClone())]);
