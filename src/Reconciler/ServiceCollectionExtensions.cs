@@ -105,6 +105,10 @@ public static class ReconcilerServiceCollectionExtensions
         services.TryAddSingleton<ReconcilerStartup>();
         services.TryAddSingleton<ReconcilerHealth>();
         services.AddHostedService<ReconcilerService>();
+        services.TryAddSingleton(sp => new ConfigurationSweep(
+            [.. Roles.Select(role => sp.GetRequiredKeyedService<ConfigurationApplier>(role))],
+            sp.GetRequiredService<ReplicationControlReader>()));
+        services.AddHostedService<ConfigurationSweepService>();
         return services;
     }
 

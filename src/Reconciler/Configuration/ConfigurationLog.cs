@@ -30,4 +30,10 @@ internal static partial class ConfigurationLog
 
     [LoggerMessage(EventId = 2207, Level = LogLevel.Debug, Message = "Configuration hint ({Kind}, {Operation}) names an object neither the source nor a client mapping knows; left to the configuration sweep")]
     public static partial void HintUnresolved(ILogger logger, string kind, string operation);
+
+    [LoggerMessage(EventId = 2208, Level = LogLevel.Information, Message = "Configuration sweep done: {Applied} writes, {Refused} refused")]
+    public static partial void Swept(ILogger logger, int applied, int refused);
+
+    [LoggerMessage(EventId = 2209, Level = LogLevel.Warning, Message = "Configuration sweep failed ({Reason}); the next one runs at its time")]
+    public static partial void SweepFailed(ILogger logger, string reason, Exception exception);
 }

@@ -55,9 +55,13 @@ internal sealed class InMemoryConfigurationPool(string poolId, string region) : 
     /// <summary>How many times the pool was read.</summary>
     public int Reads { get; private set; }
 
+    /// <summary>Called after every read with the count so far (a test's signal).</summary>
+    public Action<int>? AfterRead { get; set; }
+
     public Task<PoolConfiguration> ReadAsync(SecretFingerprinter fingerprinter, CancellationToken cancellationToken)
     {
         Reads++;
+        AfterRead?.Invoke(Reads);
         var described = (JsonObject)Pool.DeepClone();
         described["Id"] = poolId;
         described["SchemaAttributes"] = new JsonArray([.. Schema.Select(a => a.DeepClone())]);
