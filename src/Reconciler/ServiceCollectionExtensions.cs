@@ -32,6 +32,7 @@ public static class ReconcilerServiceCollectionExtensions
     public static IServiceCollection AddApplyEngines(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddReplicationCore(configuration);
+        services.AddConfigurationReplication(configuration);
         services.TryAddKeyedSingleton(PoolRoles.Standby, (sp, _) => sp.GetRequiredService<IReplicaStateStore>());
         services.TryAddKeyedSingleton<IReplicaStateStore>(PoolRoles.Primary, (sp, _) => new DynamoDbReplicaStateStore(
             sp.GetRequiredService<MirrorClients>().For(Pool(sp, PoolRoles.Primary).Region),
@@ -41,13 +42,18 @@ public static class ReconcilerServiceCollectionExtensions
             services.TryAddKeyedSingleton(role, (sp, _) =>
             {
                 var replication = sp.GetRequiredService<IOptions<ReplicationOptions>>().Value;
-                return new ApplyEngine(
+                var engine = new ApplyEngine(
                     sp.GetRequiredKeyedService<IUserDirectory>(role),
                     sp.GetRequiredKeyedService<IMirrorStore>(role),
                     sp.GetRequiredKeyedService<IReplicaStateStore>(role),
                     new ApplySettings(Pool(sp, role).Region, replication.ExcludeAttributes, replication.PrimarySubAttribute),
                     sp.GetRequiredService<TimeProvider>(),
                     sp.GetRequiredService<ILogger<ApplyEngine>>());
+
+                // Users wait for configuration: a custom attribute the target lacks is added from the source first.
+                var schema = sp.GetRequiredKeyedService<ConfigurationApplier>(role);
+                engine.WaitForSchema(schema.ApplySchemaAsync);
+                return engine;
             });
         }
 
@@ -63,7 +69,6 @@ public static class ReconcilerServiceCollectionExtensions
     {
         services.AddApplyEngines(configuration);
         services.AddReconcilerOptions(configuration);
-        services.AddConfigurationReplication(configuration);
         foreach (var role in Roles)
         {
             services.TryAddKeyedSingleton(role, (sp, _) => new ConfigurationFeed(

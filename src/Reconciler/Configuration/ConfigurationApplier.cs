@@ -21,6 +21,8 @@ public sealed class ConfigurationApplier(
     TimeProvider time,
     ILogger<ConfigurationApplier> logger)
 {
+    private readonly SemaphoreSlim _schemaGate = new(1, 1);
+
     public string SourcePoolId => source.UserPoolId;
 
     public string TargetPoolId => target.UserPoolId;
@@ -75,6 +77,26 @@ public sealed class ConfigurationApplier(
         var plan = Plan(sourceConfiguration, targetConfiguration).Where(c => ConfigurationObjects.Belongs(c, subject)).ToImmutableArray();
         var result = await ApplyPlanAsync(plan, sourceConfiguration, targetConfiguration, fingerprinter, cancellationToken);
         return new ConfigurationObjectResult(subject, fingerprint, result);
+    }
+
+    /// <summary>
+    /// Adds the source's custom attributes the target lacks (users wait for them, see <c>ApplyEngine.WaitForSchema</c>):
+    /// reads both schemas, makes the schema's writes only. <c>true</c> when it added any.
+    /// </summary>
+    public async Task<bool> ApplySchemaAsync(CancellationToken cancellationToken)
+    {
+        // One at a time: users that wait for the same attribute must not each try to add it.
+        await _schemaGate.WaitAsync(cancellationToken);
+        try
+        {
+            var hint = new ConfigurationHint { SourcePoolId = SourcePoolId, Kind = ConfigObjectKind.Schema, Operation = "UserApply", Version = 0 };
+            var done = await ApplyObjectAsync(hint, appliedFingerprint: null, cancellationToken);
+            return !done.Result.Applied.IsEmpty;
+        }
+        finally
+        {
+            _schemaGate.Release();
+        }
     }
 
     private ImmutableArray<ConfigChange> Plan(PoolConfiguration sourceConfiguration, PoolConfiguration targetConfiguration) =>
