@@ -25,7 +25,8 @@ internal static partial class ConfigurationLog
     [LoggerMessage(EventId = 2205, Level = LogLevel.Information, Message = "Configuration hint applied: {Subject}, {Writes} writes, {LagMs:F0} ms after capture")]
     public static partial void HintApplied(ILogger logger, string subject, int writes, double lagMs);
 
-    [LoggerMessage(EventId = 2206, Level = LogLevel.Warning, Message = "Configuration hint parked: {Subject} refused ({Code}); see 'idrep drift' for the reason and the fix")]
+    /// <summary>Information: each refusal behind it is a Warning of its own (EventId 2203, with its detail at Debug).</summary>
+    [LoggerMessage(EventId = 2206, Level = LogLevel.Information, Message = "Configuration hint parked: {Subject} refused ({Code}); see 'idrep drift' for the reason and the fix")]
     public static partial void HintParked(ILogger logger, string subject, string code);
 
     [LoggerMessage(EventId = 2207, Level = LogLevel.Debug, Message = "Configuration hint ({Kind}, {Operation}) names an object neither the source nor a client mapping knows; left to the configuration sweep")]
