@@ -188,7 +188,9 @@ public sealed class ConfigurationApplier(
                 var request = (JsonObject)change.Request!.DeepClone();
                 if (change.SecretFingerprint is not null)
                 {
+                    // Cognito refuses GenerateSecret together with a ClientSecret value: the value is the secret.
                     request["ClientSecret"] = await SourceSecretAsync(change, sourceConfiguration, fingerprinter, cancellationToken);
+                    request.Remove("GenerateSecret");
                 }
 
                 targetIds[change.Target!] = await target.CreateClientAsync(request, cancellationToken);

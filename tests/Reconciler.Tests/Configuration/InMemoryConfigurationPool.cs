@@ -101,6 +101,12 @@ internal sealed class InMemoryConfigurationPool(string poolId, string region) : 
 
     public async Task<string> CreateClientAsync(JsonObject request, CancellationToken cancellationToken)
     {
+        if (request["ClientSecret"] is not null && request["GenerateSecret"]?.GetValue<bool>() == true)
+        {
+            // As Cognito (and the sandbox) answer.
+            throw CognitoErrors.Create("InvalidParameterException", "You cannot specify both GenerateSecret as true and provide a ClientSecret value.");
+        }
+
         var id = string.Empty;
         await Write("CreateUserPoolClient", () =>
         {
