@@ -4,6 +4,7 @@ using IdentityReplicator.Core.Mirror;
 using IdentityReplicator.Core.Pools;
 using IdentityReplicator.Reconciler;
 using IdentityReplicator.Reconciler.Apply;
+using IdentityReplicator.Reconciler.Configuration;
 using IdentityReplicator.Reconciler.Direction;
 using IdentityReplicator.Reconciler.Feed;
 using Microsoft.Extensions.Configuration;
@@ -31,6 +32,7 @@ public static class ReconcilerServiceCollectionExtensions
     public static IServiceCollection AddApplyEngines(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddReplicationCore(configuration);
+        services.AddConfigurationReplication(configuration);
         services.TryAddKeyedSingleton(PoolRoles.Standby, (sp, _) => sp.GetRequiredService<IReplicaStateStore>());
         services.TryAddKeyedSingleton<IReplicaStateStore>(PoolRoles.Primary, (sp, _) => new DynamoDbReplicaStateStore(
             sp.GetRequiredService<MirrorClients>().For(Pool(sp, PoolRoles.Primary).Region),
@@ -40,13 +42,18 @@ public static class ReconcilerServiceCollectionExtensions
             services.TryAddKeyedSingleton(role, (sp, _) =>
             {
                 var replication = sp.GetRequiredService<IOptions<ReplicationOptions>>().Value;
-                return new ApplyEngine(
+                var engine = new ApplyEngine(
                     sp.GetRequiredKeyedService<IUserDirectory>(role),
                     sp.GetRequiredKeyedService<IMirrorStore>(role),
                     sp.GetRequiredKeyedService<IReplicaStateStore>(role),
                     new ApplySettings(Pool(sp, role).Region, replication.ExcludeAttributes, replication.PrimarySubAttribute),
                     sp.GetRequiredService<TimeProvider>(),
                     sp.GetRequiredService<ILogger<ApplyEngine>>());
+
+                // Users wait for configuration: a custom attribute the target lacks is added from the source first.
+                var schema = sp.GetRequiredKeyedService<ConfigurationApplier>(role);
+                engine.WaitForSchema(schema.ApplySchemaAsync);
+                return engine;
             });
         }
 
@@ -64,6 +71,12 @@ public static class ReconcilerServiceCollectionExtensions
         services.AddReconcilerOptions(configuration);
         foreach (var role in Roles)
         {
+            services.TryAddKeyedSingleton(role, (sp, _) => new ConfigurationFeed(
+                sp.GetRequiredKeyedService<ConfigurationApplier>(role),
+                sp.GetRequiredKeyedService<IReplicaStateStore>(role),
+                Pool(sp, role).Region,
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<ConfigurationFeed>>()));
             services.TryAddKeyedSingleton(role, (sp, _) => new FeedPoller(
                 sp.GetRequiredKeyedService<IMirrorStore>(role),
                 sp.GetRequiredKeyedService<IReplicaStateStore>(role),
@@ -71,7 +84,8 @@ public static class ReconcilerServiceCollectionExtensions
                 sp.GetRequiredService<IOptions<ReconcilerOptions>>().Value,
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILogger<FeedPoller>>(),
-                entry => sp.GetRequiredService<TargetLegs>().Accepts(entry)));
+                entry => sp.GetRequiredService<TargetLegs>().Accepts(entry),
+                sp.GetRequiredKeyedService<ConfigurationFeed>(role)));
         }
 
         services.TryAddSingleton(sp => sp.GetRequiredKeyedService<FeedPoller>(PoolRoles.Standby));
@@ -96,6 +110,10 @@ public static class ReconcilerServiceCollectionExtensions
         services.TryAddSingleton<ReconcilerStartup>();
         services.TryAddSingleton<ReconcilerHealth>();
         services.AddHostedService<ReconcilerService>();
+        services.TryAddSingleton(sp => new ConfigurationSweep(
+            [.. Roles.Select(role => sp.GetRequiredKeyedService<ConfigurationApplier>(role))],
+            sp.GetRequiredService<ReplicationControlReader>()));
+        services.AddHostedService<ConfigurationSweepService>();
         return services;
     }
 

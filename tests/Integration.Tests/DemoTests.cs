@@ -5,7 +5,9 @@ namespace IdentityReplicator.Integration.Tests;
 
 /// <summary>
 /// The main job end to end on the sandbox: users created in the primary arrive, correct, in the standby; so does every
-/// other kind of change (edits, deletions, disable/enable, groups, memberships), through CloudTrail events.
+/// other kind of change (edits, deletions, disable/enable, groups, memberships) and the configuration changes (a
+/// confidential client with the same secret, a callback URL, a scope, the password policy, an OIDC provider), through
+/// CloudTrail events.
 /// </summary>
 public sealed class DemoTests
 {
@@ -27,6 +29,7 @@ public sealed class DemoTests
         [
             ChangeKinds.Create, ChangeKinds.AttributeEdit, ChangeKinds.AttributeDelete, ChangeKinds.Disable, ChangeKinds.Enable, ChangeKinds.Delete,
             ChangeKinds.GroupCreate, ChangeKinds.GroupUpdate, ChangeKinds.GroupDelete, ChangeKinds.MembershipAdd, ChangeKinds.MembershipRemove,
+            DemoConfiguration.ClientCreate, DemoConfiguration.ClientUpdate, DemoConfiguration.Scope, DemoConfiguration.PoolSetting, DemoConfiguration.IdentityProvider,
         ];
         Assert.All(kinds, kind =>
         {

@@ -47,6 +47,9 @@ internal sealed class DemoRunner(ILoggerFactory loggers, TimeProvider time, Acti
 {
     private static readonly TimeSpan ObserveInterval = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>How many times each configuration change is made (for its p50/p99).</summary>
+    private const int ConfigurationRounds = 5;
+
     public async Task<DemoResult> RunAsync(DemoOptions options, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
@@ -91,19 +94,25 @@ internal sealed class DemoRunner(ILoggerFactory loggers, TimeProvider time, Acti
             // The standby is watched while the primary is written: a user's lag ends when it is first seen correct.
             await WaitAsync(tracker, primary, standby, CreateAllAsync(), timeout, cancellationToken);
 
+            DemoConfigurationResult? configuration = null;
             if (options.Changes)
             {
                 var scenario = new DemoScenario(client, sandbox.Primary.UserPoolId, users, tracker, options.Concurrency, options.SignInByEmail);
                 progress("Changing users and groups the way an application and its administrators do (no Cognito trigger fires for these)…");
                 await WaitAsync(tracker, primary, standby, scenario.FirstRoundAsync(cancellationToken), timeout, cancellationToken);
                 await WaitAsync(tracker, primary, standby, scenario.SecondRoundAsync(cancellationToken), timeout, cancellationToken);
+                progress($"Changing the configuration: a confidential client, a callback URL, a scope, the password policy, an OIDC provider ({ConfigurationRounds} of each)…");
+                configuration = await new DemoConfiguration(sandbox, client, time).RunAsync(ConfigurationRounds, TimeSpan.FromSeconds(30), cancellationToken);
             }
 
             progress("Comparing both pools field by field…");
             var primaryState = await PoolState.ReadAsync(primary, cancellationToken);
             var standbyState = await PoolState.ReadAsync(standby, cancellationToken);
             var mismatches = PoolComparison.Differences(primaryState, standbyState, engine.IsReplicated);
-            var byKind = tracker.ByKind();
+            mismatches.AddRange(configuration?.Problems ?? []);
+            var byKind = configuration is null
+                ? tracker.ByKind()
+                : tracker.ByKind().Concat(configuration.ByKind).ToDictionary(k => k.Key, k => k.Value, StringComparer.Ordinal);
             var creations = tracker.LagsOf(ChangeKinds.Create);
             var events = tracker.LagsExcept(ChangeKinds.Create);
             return new DemoResult(

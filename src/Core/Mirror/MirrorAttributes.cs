@@ -162,6 +162,34 @@ public static class MirrorAttributes
     }
 
     /// <summary>A reconciler's feed checkpoint (<c>CP#&lt;Region&gt;</c> / <c>B#&lt;bucket&gt;</c>).</summary>
+    /// <summary>A configuration hint (<c>CFG#&lt;pool&gt;#&lt;kind&gt;[#&lt;id&gt;]</c> / <c>S</c>): an object of the source pool's configuration changed; it is on the feed.</summary>
+    public static class ConfigHint
+    {
+        /// <summary>The source pool the object belongs to.</summary>
+        public const string SourcePool = Snapshot.SourcePool;
+
+        /// <summary>The kind of object (<c>client</c>, <c>resourceServer</c>, <c>idp</c>, <c>pool</c>, <c>mfa</c>, <c>schema</c>, <c>domain</c>, <c>ui</c>).</summary>
+        public const string Kind = "ck";
+
+        /// <summary>The object's id in the source pool (client id, resource server identifier, provider name, domain); absent for pool-wide kinds.</summary>
+        public const string ObjectId = "oid";
+
+        /// <summary>The client's name when the record named it; absent otherwise.</summary>
+        public const string ObjectName = Group.Name;
+
+        /// <summary>The operation whose record asked for the re-read (CloudTrail's <c>eventName</c>).</summary>
+        public const string Operation = "op";
+
+        /// <summary>The hint's version: when capture saw the record (UTC ticks); a write is conditional on it being newer.</summary>
+        public const string Version = Snapshot.ProfileVersion;
+
+        /// <summary>When the change was observed (UTC ticks), for lag.</summary>
+        public const string ChangedAt = Snapshot.ChangedAt;
+
+        /// <summary>Which capture path wrote it (<c>CloudTrail</c>).</summary>
+        public const string ChangeSource = Snapshot.ChangeSource;
+    }
+
     public static class Checkpoint
     {
         public const string Position = "pos";

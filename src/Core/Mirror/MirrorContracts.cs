@@ -49,10 +49,12 @@ public interface IMirrorStore
 /// </summary>
 public sealed record SubMapping(string Key, string SourceSub, string OriginalSub);
 
-/// <summary>One change-feed entry: the snapshot that changed (exactly one of the two).</summary>
-public sealed record FeedEntry(string Position, UserSnapshot? User, GroupSnapshot? Group)
+/// <summary>One change-feed entry: the snapshot that changed, or a configuration hint (exactly one of the three).</summary>
+public sealed record FeedEntry(string Position, UserSnapshot? User, GroupSnapshot? Group, ConfigurationHint? Configuration = null)
 {
-    public EntityId Entity => User is not null ? EntityId.ForUser(User.Key) : EntityId.ForGroup(Group!.Name);
+    public EntityId Entity => User is not null ? EntityId.ForUser(User.Key)
+        : Group is not null ? EntityId.ForGroup(Group.Name)
+        : Configuration!.Entity;
 }
 
 public sealed record FeedPage(IReadOnlyList<FeedEntry> Entries, bool HasMore);
@@ -61,9 +63,12 @@ public enum EntityKind
 {
     User,
     Group,
+
+    /// <summary>A configuration object of a source pool (<see cref="ConfigurationHint"/>): <c>&lt;pool&gt;#&lt;kind&gt;[#&lt;id&gt;]</c>.</summary>
+    Configuration,
 }
 
-/// <summary>A user (by identity key) or a group (by name).</summary>
+/// <summary>A user (by identity key), a group (by name) or a configuration object (<see cref="ConfigurationHint.EntityIdOf"/>).</summary>
 public readonly record struct EntityId(EntityKind Kind, string Id)
 {
     public static EntityId ForUser(string key) => new(EntityKind.User, key);
@@ -71,7 +76,7 @@ public readonly record struct EntityId(EntityKind Kind, string Id)
     public static EntityId ForGroup(string name) => new(EntityKind.Group, name);
 
     /// <summary>For logs: kind and a fingerprint, never the identifier itself.</summary>
-    public override string ToString() => $"{(Kind == EntityKind.User ? "user" : "group")}:{IdentityKeys.Fingerprint(Id)}";
+    public override string ToString() => $"{Kind switch { EntityKind.User => "user", EntityKind.Group => "group", _ => "config" }}:{IdentityKeys.Fingerprint(Id)}";
 }
 
 /// <summary>

@@ -102,13 +102,16 @@ internal static class MirrorItems
         ChangedAt = new DateTimeOffset(Number(item, Snapshot.ChangedAt), TimeSpan.Zero),
     };
 
-    /// <summary>A snapshot item read from the feed index or a scan: the user or the group it holds.</summary>
+    /// <summary>An item read from the feed index or a scan: the user or the group it holds, or a configuration hint.</summary>
     public static FeedEntry ToFeedEntry(Dictionary<string, AttributeValue> item)
     {
         var position = item[MirrorTable.FeedPosition].S;
-        return MirrorTable.EntityOf(item[MirrorTable.PartitionKey].S).Kind == EntityKind.User
-            ? new FeedEntry(position, ToUser(item), null)
-            : new FeedEntry(position, null, ToGroup(item));
+        return MirrorTable.EntityOf(item[MirrorTable.PartitionKey].S).Kind switch
+        {
+            EntityKind.User => new FeedEntry(position, ToUser(item), null),
+            EntityKind.Configuration => new FeedEntry(position, null, null, DynamoDbConfigurationHints.FromItem(item)),
+            _ => new FeedEntry(position, null, ToGroup(item)),
+        };
     }
 
     public static AppliedState ToApplied(EntityId entity, Dictionary<string, AttributeValue> item) => new()

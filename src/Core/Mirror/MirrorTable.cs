@@ -33,18 +33,28 @@ public static class MirrorTable
 
     private const string UserPrefix = "U#";
     private const string GroupPrefix = "G#";
+    private const string ConfigurationPrefix = "CFG#";
     private const string RunPrefix = "RUN#";
 
-    public static string EntityPartition(EntityId entity) =>
-        (entity.Kind == EntityKind.User ? UserPrefix : GroupPrefix) + entity.Id;
+    public static string EntityPartition(EntityId entity) => entity.Kind switch
+    {
+        EntityKind.User => UserPrefix,
+        EntityKind.Group => GroupPrefix,
+        _ => ConfigurationPrefix,
+    } + entity.Id;
 
-    /// <summary>Whether a key is an entity's (<see cref="EntityPartition"/>): a snapshot's partition, a parked item's sort key.</summary>
+    /// <summary>Whether a key is a user's or a group's (<see cref="EntityPartition"/>): a snapshot's partition, a parked item's sort key.</summary>
     public static bool IsEntityKey(string key) =>
         key.StartsWith(UserPrefix, StringComparison.Ordinal) || key.StartsWith(GroupPrefix, StringComparison.Ordinal);
 
-    /// <summary>The entity an entity key names: a user for <c>U#…</c>, otherwise a group.</summary>
+    /// <summary>Whether a key is a configuration hint's (<c>CFG#…</c>).</summary>
+    public static bool IsConfigurationKey(string key) => key.StartsWith(ConfigurationPrefix, StringComparison.Ordinal);
+
+    /// <summary>The entity an entity key names: a user for <c>U#…</c>, a configuration object for <c>CFG#…</c>, otherwise a group.</summary>
     public static EntityId EntityOf(string key) =>
-        key.StartsWith(UserPrefix, StringComparison.Ordinal) ? EntityId.ForUser(key[UserPrefix.Length..]) : EntityId.ForGroup(key[GroupPrefix.Length..]);
+        key.StartsWith(UserPrefix, StringComparison.Ordinal) ? EntityId.ForUser(key[UserPrefix.Length..])
+        : IsConfigurationKey(key) ? new EntityId(EntityKind.Configuration, key[ConfigurationPrefix.Length..])
+        : EntityId.ForGroup(key[GroupPrefix.Length..]);
 
     public static string AppliedSortKey(string region) => "A#" + region;
 

@@ -23,8 +23,14 @@ public sealed class CognitoPoolConfigurationDirectory(
 
     public ConfigurationSections Sections => sections;
 
-    public async Task<PoolConfiguration> ReadAsync(SecretFingerprinter fingerprinter, CancellationToken cancellationToken)
+    public Task<PoolConfiguration> ReadAsync(SecretFingerprinter fingerprinter, CancellationToken cancellationToken) =>
+        ReadAsync(fingerprinter, sections, cancellationToken);
+
+    public async Task<PoolConfiguration> ReadAsync(SecretFingerprinter fingerprinter, ConfigurationSections only, CancellationToken cancellationToken)
     {
+        var read = only & sections;
+        bool Has(ConfigurationSections section) => (read & section) == section;
+
         var described = (await client.DescribeUserPoolRawAsync(userPoolId, cancellationToken)).UserPool ?? [];
         described["Id"] = userPoolId;
         if (!Has(ConfigurationSections.Schema))
@@ -129,8 +135,6 @@ public sealed class CognitoPoolConfigurationDirectory(
 
         return client.SetUICustomizationRawAsync(request, cancellationToken);
     }
-
-    private bool Has(ConfigurationSections section) => (sections & section) == section;
 
     /// <summary>
     /// A section the endpoint does not serve (an emulator) reads as empty — the same in both pools of a sandbox, so it

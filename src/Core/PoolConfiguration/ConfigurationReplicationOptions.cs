@@ -29,6 +29,18 @@ public sealed class ConfigurationReplicationOptions
     /// </summary>
     public string? SecretFingerprintKey { get; set; }
 
+    /// <summary>The shortest configuration sweep interval (other than 0, off): a sweep costs a few dozen UserPool* calls, paced at 5/s per pool.</summary>
+    public static readonly TimeSpan MinimumSweepInterval = TimeSpan.FromSeconds(30);
+
+    /// <summary>The longest configuration sweep interval.</summary>
+    public static readonly TimeSpan MaximumSweepInterval = TimeSpan.FromHours(24);
+
+    /// <summary>
+    /// How often the worker compares the whole configuration of the two pools and applies the difference (catching
+    /// what capture missed). 0 turns it off; otherwise between 30 seconds and 24 hours. Default 5 minutes.
+    /// </summary>
+    public TimeSpan ConfigurationSweepInterval { get; set; } = TimeSpan.FromMinutes(5);
+
     public RegionalValueMap MapFor(string sourceRegion, string targetRegion) => new(
         sourceRegion,
         targetRegion,
@@ -52,6 +64,11 @@ public sealed class ConfigurationReplicationOptions
         foreach (var duplicate in RegionalValues.GroupBy(v => v.Source, StringComparer.Ordinal).Where(g => g.Count() > 1))
         {
             yield return $"{Section}:RegionalValues names '{duplicate.Key}' {duplicate.Count()} times; give each source value one target.";
+        }
+
+        if (ConfigurationSweepInterval != TimeSpan.Zero && (ConfigurationSweepInterval < MinimumSweepInterval || ConfigurationSweepInterval > MaximumSweepInterval))
+        {
+            yield return $"{Section}:ConfigurationSweepInterval is {ConfigurationSweepInterval}; use 00:00:00 (off) or a value from {MinimumSweepInterval} to {MaximumSweepInterval}.";
         }
 
         if (!string.IsNullOrEmpty(StandbyDomainPrefix) && !Regex.IsMatch(StandbyDomainPrefix, "^[a-z0-9](?:[a-z0-9\\-]{0,61}[a-z0-9])?$"))

@@ -35,6 +35,13 @@ public interface IPoolConfigurationDirectory
 
     Task<PoolConfiguration> ReadAsync(SecretFingerprinter fingerprinter, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Reads only <paramref name="sections"/> (of <see cref="Sections"/>): what a configuration hint needs, a few calls
+    /// instead of the whole pool. The others read as empty, the same way in both pools. By default the whole read.
+    /// </summary>
+    Task<PoolConfiguration> ReadAsync(SecretFingerprinter fingerprinter, ConfigurationSections sections, CancellationToken cancellationToken) =>
+        ReadAsync(fingerprinter, cancellationToken);
+
     /// <summary>The values of the client's secrets that can be read (Describe's, or the Secrets Manager secret's). Never log or store them.</summary>
     Task<IReadOnlyList<string>> ReadClientSecretsAsync(string clientId, CancellationToken cancellationToken);
 

@@ -45,9 +45,12 @@ internal sealed class MirrorReplicationLag(IMirrorStore mirror, IReplicaStateSto
                 foreach (var entry in page.Entries)
                 {
                     read++;
-                    var (pool, entity, profile, groups, changedAt) = entry.User is { } u
-                        ? (u.SourcePoolId, EntityId.ForUser(u.Key), u.ProfileVersion, u.GroupsVersion, u.ChangedAt)
-                        : (entry.Group!.SourcePoolId, EntityId.ForGroup(entry.Group.Name), entry.Group.Version, 0L, entry.Group.ChangedAt);
+                    var (pool, entity, profile, groups, changedAt) = entry switch
+                    {
+                        { User: { } u } => (u.SourcePoolId, EntityId.ForUser(u.Key), u.ProfileVersion, u.GroupsVersion, u.ChangedAt),
+                        { Group: { } g } => (g.SourcePoolId, EntityId.ForGroup(g.Name), g.Version, 0L, g.ChangedAt),
+                        _ => (entry.Configuration!.SourcePoolId, entry.Entity, entry.Configuration.Version, 0L, entry.Configuration.ChangedAt),
+                    };
                     if (!string.Equals(pool, control.SourcePoolId, StringComparison.Ordinal))
                     {
                         continue;

@@ -82,6 +82,13 @@ public sealed class ApplyEngine
     /// </summary>
     public void TrackParked(IEnumerable<ParkedEntity> parked) => _ledger.TrackParked(parked);
 
+    /// <summary>
+    /// Users wait for configuration: when a user needs a custom attribute the target's schema lacks, <paramref name="addMissing"/>
+    /// (the schema part of configuration apply) runs first, and the user is applied after it — parked only if the
+    /// attribute is still missing. <c>true</c> from it means it added attributes.
+    /// </summary>
+    public void WaitForSchema(Func<CancellationToken, Task<bool>> addMissing) => _target.AddMissingSchema = addMissing;
+
     /// <summary>The target pool's sign-in mode, schema and password policy (read once).</summary>
     public Task<PoolDescription> DescribeTargetAsync(CancellationToken cancellationToken) => _target.Description.GetAsync(cancellationToken);
 

@@ -22,12 +22,15 @@ internal sealed class PoolDescriptionCache(IUserDirectory pool, TimeProvider tim
     /// <summary>The description, read again if the cached one is older than ten seconds.</summary>
     public Task<PoolDescription> RefreshAsync(CancellationToken cancellationToken) => ReadAsync(force: true, cancellationToken);
 
-    private async Task<PoolDescription> ReadAsync(bool force, CancellationToken cancellationToken)
+    /// <summary>The description read again now, however fresh the cached one (after the schema was changed on purpose).</summary>
+    public Task<PoolDescription> ReloadAsync(CancellationToken cancellationToken) => ReadAsync(force: true, cancellationToken, always: true);
+
+    private async Task<PoolDescription> ReadAsync(bool force, CancellationToken cancellationToken, bool always = false)
     {
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            if (_description is null || (force && time.GetUtcNow() - _readAt > RefreshAfter))
+            if (_description is null || always || (force && time.GetUtcNow() - _readAt > RefreshAfter))
             {
                 _description = await pool.DescribeAsync(cancellationToken);
                 _readAt = time.GetUtcNow();

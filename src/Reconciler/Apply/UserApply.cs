@@ -7,7 +7,11 @@ using Microsoft.Extensions.Logging;
 namespace IdentityReplicator.Reconciler.Apply;
 
 /// <summary>The target pool as the apply engine's parts share it.</summary>
-internal sealed record ApplyTarget(IUserDirectory Pool, PoolDescriptionCache Description, GroupApply Groups, AttributeRules Rules, ILogger Logger);
+internal sealed record ApplyTarget(IUserDirectory Pool, PoolDescriptionCache Description, GroupApply Groups, AttributeRules Rules, ILogger Logger)
+{
+    /// <summary>Adds the source's custom attributes the target lacks (configuration apply); the user is planned again after it either way.</summary>
+    public Func<CancellationToken, Task<bool>>? AddMissingSchema { get; set; }
+}
 
 /// <summary>What one application of a user snapshot came to: a result, or why the user is parked.</summary>
 internal sealed record UserApplyOutcome(ApplyResult? Result, ParkDecision? Park)
@@ -84,6 +88,15 @@ internal sealed class UserApply(ApplyTarget target, UserSnapshot snapshot, Appli
             if (plan.Park is { SchemaDependent: true })
             {
                 pool = await target.Description.RefreshAsync(cancellationToken);
+                plan = UserPlanner.PlanProfile(_desired, existing, pool, target.Rules);
+            }
+
+            // Users wait for configuration: the schema apply adds what the source has (or another user's just did), then
+            // the user is planned again against the schema read now.
+            if (plan.Park is { SchemaDependent: true } && target.AddMissingSchema is { } addMissing)
+            {
+                await addMissing(cancellationToken);
+                pool = await target.Description.ReloadAsync(cancellationToken);
                 plan = UserPlanner.PlanProfile(_desired, existing, pool, target.Rules);
             }
 

@@ -22,6 +22,8 @@ public sealed class ConfigurationApplier(
     ILogger<ConfigurationApplier> logger,
     IClientRefusalStore? refusals = null)
 {
+    private readonly SemaphoreSlim _schemaGate = new(1, 1);
+
     public string SourcePoolId => source.UserPoolId;
 
     public string TargetPoolId => target.UserPoolId;
@@ -44,9 +46,65 @@ public sealed class ConfigurationApplier(
     }
 
     /// <summary>Applies what was read (with <paramref name="fingerprinter"/>) from the two pools.</summary>
-    public async Task<ConfigurationApplyResult> ApplyAsync(PoolConfiguration sourceConfiguration, PoolConfiguration targetConfiguration, SecretFingerprinter fingerprinter, CancellationToken cancellationToken)
+    public Task<ConfigurationApplyResult> ApplyAsync(PoolConfiguration sourceConfiguration, PoolConfiguration targetConfiguration, SecretFingerprinter fingerprinter, CancellationToken cancellationToken) =>
+        ApplyPlanAsync(Plan(sourceConfiguration, targetConfiguration), sourceConfiguration, targetConfiguration, fingerprinter, cancellationToken);
+
+    /// <summary>
+    /// Applies one object a configuration hint names: reads only its section in the source, and — unless the source's
+    /// object still has <paramref name="appliedFingerprint"/> (a replay or a duplicate record) — in the target, and
+    /// makes the planner's writes that belong to that object (a client's include its secrets). A client the source
+    /// no longer has is named by its mapping; one nobody can name is left to the configuration sweep.
+    /// </summary>
+    public async Task<ConfigurationObjectResult> ApplyObjectAsync(ConfigurationHint hint, string? appliedFingerprint, CancellationToken cancellationToken)
     {
-        var plan = ConfigurationPlanner.Plan(sourceConfiguration, targetConfiguration, options.MapFor(source.Region, target.Region), options.StandbyDomainPrefix);
+        var sections = ConfigurationObjects.SectionsOf(hint.Kind);
+        var fingerprinter = options.Fingerprinter();
+        var sourceConfiguration = await source.ReadAsync(fingerprinter, sections, cancellationToken);
+        IReadOnlyList<ClientMapping> known = hint.Kind == ConfigObjectKind.Client && mappings is not null && !sourceConfiguration.Clients.Values.Any(c => c.ClientId == hint.ObjectId)
+            ? await mappings.ListAsync(target.UserPoolId, cancellationToken)
+            : [];
+        if (ConfigurationObjects.SubjectOf(hint, sourceConfiguration, known) is not { } subject)
+        {
+            return new ConfigurationObjectResult(null, null, ConfigurationApplyResult.Nothing);
+        }
+
+        var fingerprint = ConfigurationObjects.Fingerprint(subject, sourceConfiguration);
+        if (fingerprint == appliedFingerprint)
+        {
+            return new ConfigurationObjectResult(subject, fingerprint, ConfigurationApplyResult.Nothing, Unchanged: true);
+        }
+
+        var targetConfiguration = await target.ReadAsync(fingerprinter, sections, cancellationToken);
+        var plan = Plan(sourceConfiguration, targetConfiguration).Where(c => ConfigurationObjects.Belongs(c, subject)).ToImmutableArray();
+        var result = await ApplyPlanAsync(plan, sourceConfiguration, targetConfiguration, fingerprinter, cancellationToken);
+        return new ConfigurationObjectResult(subject, fingerprint, result);
+    }
+
+    /// <summary>
+    /// Adds the source's custom attributes the target lacks (users wait for them, see <c>ApplyEngine.WaitForSchema</c>):
+    /// reads both schemas, makes the schema's writes only. <c>true</c> when it added any.
+    /// </summary>
+    public async Task<bool> ApplySchemaAsync(CancellationToken cancellationToken)
+    {
+        // One at a time: users that wait for the same attribute must not each try to add it.
+        await _schemaGate.WaitAsync(cancellationToken);
+        try
+        {
+            var hint = new ConfigurationHint { SourcePoolId = SourcePoolId, Kind = ConfigObjectKind.Schema, Operation = "UserApply", Version = 0 };
+            var done = await ApplyObjectAsync(hint, appliedFingerprint: null, cancellationToken);
+            return !done.Result.Applied.IsEmpty;
+        }
+        finally
+        {
+            _schemaGate.Release();
+        }
+    }
+
+    private ImmutableArray<ConfigChange> Plan(PoolConfiguration sourceConfiguration, PoolConfiguration targetConfiguration) =>
+        ConfigurationPlanner.Plan(sourceConfiguration, targetConfiguration, options.MapFor(source.Region, target.Region), options.StandbyDomainPrefix);
+
+    private async Task<ConfigurationApplyResult> ApplyPlanAsync(ImmutableArray<ConfigChange> plan, PoolConfiguration sourceConfiguration, PoolConfiguration targetConfiguration, SecretFingerprinter fingerprinter, CancellationToken cancellationToken)
+    {
         ConfigurationLog.Planned(logger, source.UserPoolId, target.UserPoolId, plan.Length);
         var targetIds = targetConfiguration.Clients.ToDictionary(c => c.Key, c => c.Value.ClientId, StringComparer.Ordinal);
         var applied = ImmutableArray.CreateBuilder<ConfigChange>();
@@ -140,7 +198,9 @@ public sealed class ConfigurationApplier(
                 var request = (JsonObject)change.Request!.DeepClone();
                 if (change.SecretFingerprint is not null)
                 {
+                    // Cognito refuses GenerateSecret together with a ClientSecret value: the value is the secret.
                     request["ClientSecret"] = await SourceSecretAsync(change, sourceConfiguration, fingerprinter, cancellationToken);
+                    request.Remove("GenerateSecret");
                 }
 
                 targetIds[change.Target!] = await target.CreateClientAsync(request, cancellationToken);
@@ -209,6 +269,12 @@ public sealed class ConfigurationApplier(
         }
     }
 }
+
+/// <summary>
+/// What applying one hinted object did: the object's subject (null when it could not be named), the fingerprint of
+/// the source's object, and the writes — none when <see cref="Unchanged"/> (the source's object is as last applied).
+/// </summary>
+public sealed record ConfigurationObjectResult(string? Subject, string? Fingerprint, ConfigurationApplyResult Result, bool Unchanged = false);
 
 /// <summary>Two pools' configurations, read with one fingerprint key, and what their comparison found.</summary>
 public sealed record ConfigurationComparison(PoolConfiguration Source, PoolConfiguration Target, SecretFingerprinter Fingerprinter, ImmutableArray<ConfigFinding> Findings);

@@ -21,4 +21,20 @@ internal static partial class ConfigurationLog
 
     [LoggerMessage(EventId = 2204, Level = LogLevel.Information, Message = "Configuration apply done: {Applied} writes, {Refused} refused")]
     public static partial void Done(ILogger logger, int applied, int refused);
+
+    [LoggerMessage(EventId = 2205, Level = LogLevel.Information, Message = "Configuration hint applied: {Subject}, {Writes} writes, {LagMs:F0} ms after capture")]
+    public static partial void HintApplied(ILogger logger, string subject, int writes, double lagMs);
+
+    /// <summary>Information: each refusal behind it is a Warning of its own (EventId 2203, with its detail at Debug).</summary>
+    [LoggerMessage(EventId = 2206, Level = LogLevel.Information, Message = "Configuration hint parked: {Subject} refused ({Code}); see 'idrep drift' for the reason and the fix")]
+    public static partial void HintParked(ILogger logger, string subject, string code);
+
+    [LoggerMessage(EventId = 2207, Level = LogLevel.Debug, Message = "Configuration hint ({Kind}, {Operation}) names an object neither the source nor a client mapping knows; left to the configuration sweep")]
+    public static partial void HintUnresolved(ILogger logger, string kind, string operation);
+
+    [LoggerMessage(EventId = 2208, Level = LogLevel.Information, Message = "Configuration sweep done: {Applied} writes, {Refused} refused")]
+    public static partial void Swept(ILogger logger, int applied, int refused);
+
+    [LoggerMessage(EventId = 2209, Level = LogLevel.Warning, Message = "Configuration sweep failed ({Reason}); the next one runs at its time")]
+    public static partial void SweepFailed(ILogger logger, string reason, Exception exception);
 }

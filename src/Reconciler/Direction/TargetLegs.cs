@@ -32,7 +32,7 @@ internal sealed class TargetLegs
     /// <summary>Whether a feed entry came from the current source (entries without a recorded pool are accepted).</summary>
     public bool Accepts(FeedEntry entry)
     {
-        var pool = entry.User?.SourcePoolId ?? entry.Group?.SourcePoolId;
+        var pool = entry.User?.SourcePoolId ?? entry.Group?.SourcePoolId ?? entry.Configuration?.SourcePoolId;
         return string.IsNullOrEmpty(pool) || string.Equals(pool, Current.SourcePoolId, StringComparison.Ordinal);
     }
 

@@ -154,6 +154,11 @@ internal static partial class DriftDetector
                 return new ParkedItem("group", null, null, p.Entity.Id, p.Code, p.Reason, p.ParkedAt);
             }
 
+            if (p.Entity.Kind == Core.Mirror.EntityKind.Configuration)
+            {
+                return new ParkedItem("configuration", null, null, p.Entity.Id, p.Code, p.Reason, p.ParkedAt);
+            }
+
             var user = inputs.Source.FindByUsername(p.Entity.Id);
             return new ParkedItem("user", Shown(user?.Username ?? p.Entity.Id, settings.ShowValues), user?.Sub, null, p.Code, p.Reason, p.ParkedAt);
         }).OrderBy(p => p.Group ?? p.Username ?? p.Sub, StringComparer.Ordinal).ToImmutableArray();

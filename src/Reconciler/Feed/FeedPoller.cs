@@ -2,6 +2,7 @@ using IdentityReplicator.Core.Cognito;
 using IdentityReplicator.Core.Mirror;
 using IdentityReplicator.Core.Telemetry;
 using IdentityReplicator.Reconciler.Apply;
+using IdentityReplicator.Reconciler.Configuration;
 using Microsoft.Extensions.Logging;
 
 namespace IdentityReplicator.Reconciler.Feed;
@@ -30,17 +31,20 @@ internal sealed class FeedPoller
     private readonly Dictionary<EntityId, int> _failures = [];
     private readonly Lock _failuresGate = new();
     private readonly Func<FeedEntry, bool>? _accept;
+    private readonly ConfigurationFeed? _configuration;
     private Exception? _systemic;
     private DateTimeOffset _lastLookBack = DateTimeOffset.MinValue;
 
     /// <summary>
     /// <paramref name="accept"/> says which entries to apply; the others are skipped (counted as
     /// <see cref="ApplyOutcome.Skipped"/>) and the position moves past them. The reconciler's route uses it to ignore
-    /// snapshots from a pool that is not the current source.
+    /// snapshots from a pool that is not the current source. Configuration hints go to <paramref name="configuration"/>
+    /// (skipped without one), users and groups to <paramref name="engine"/>.
     /// </summary>
-    public FeedPoller(IMirrorStore mirror, IReplicaStateStore state, ApplyEngine engine, ReconcilerOptions options, TimeProvider time, ILogger<FeedPoller> logger, Func<FeedEntry, bool>? accept = null)
+    public FeedPoller(IMirrorStore mirror, IReplicaStateStore state, ApplyEngine engine, ReconcilerOptions options, TimeProvider time, ILogger<FeedPoller> logger, Func<FeedEntry, bool>? accept = null, ConfigurationFeed? configuration = null)
     {
         _accept = accept;
+        _configuration = configuration;
         _mirror = mirror;
         _state = state;
         _engine = engine;
@@ -200,7 +204,9 @@ internal sealed class FeedPoller
         await _concurrency.WaitAsync(cancellationToken);
         try
         {
-            var result = await _engine.ApplyAsync(entry, cancellationToken);
+            var result = entry.Configuration is { } hint
+                ? _configuration is null ? new ApplyResult(ApplyOutcome.Skipped) : await _configuration.ApplyAsync(hint, cancellationToken)
+                : await _engine.ApplyAsync(entry, cancellationToken);
             Statistics.Count(result.Outcome);
             lock (_failuresGate)
             {
@@ -234,7 +240,7 @@ internal sealed class FeedPoller
                 return false;
             }
 
-            var version = entry.User is { } user ? Math.Max(user.ProfileVersion, user.GroupsVersion) : entry.Group!.Version;
+            var version = entry.User is { } user ? Math.Max(user.ProfileVersion, user.GroupsVersion) : entry.Group?.Version ?? entry.Configuration!.Version;
             var parked = await _engine.ParkAfterFailuresAsync(entry.Entity, attempts, e, version, cancellationToken);
             Statistics.Count(parked.Outcome);
             lock (_failuresGate)

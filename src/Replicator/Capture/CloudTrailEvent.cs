@@ -14,7 +14,9 @@ public sealed record CloudTrailEvent(
     string? Sub,
     string? GroupName,
     string? ErrorCode,
-    DateTimeOffset? EventTime)
+    DateTimeOffset? EventTime,
+    JsonObject? RequestParameters = null,
+    JsonObject? ResponseElements = null)
 {
     public const string DetailType = "AWS API Call via CloudTrail";
     public const string Source = "aws.cognito-idp";
@@ -47,7 +49,9 @@ public sealed record CloudTrailEvent(
             Usable(Text(detail["additionalEventData"]?["sub"])),
             Usable(Text(request?["groupName"])),
             string.IsNullOrEmpty(error) ? null : error,
-            time);
+            time,
+            request,
+            detail["responseElements"] as JsonObject);
     }
 
     private static string? Usable(string? value) =>
@@ -60,7 +64,7 @@ public sealed record CloudTrailEvent(
 /// <summary>What a Cognito API operation can have changed, and so what capture reads again.</summary>
 public enum CloudTrailChange
 {
-    /// <summary>Nothing replicated (reads, sign-ins, pool settings), or covered by a trigger already.</summary>
+    /// <summary>Nothing replicated (reads, sign-ins), or covered by a trigger already.</summary>
     None,
 
     /// <summary>The user's attributes, status or enabled flag.</summary>
@@ -74,6 +78,9 @@ public enum CloudTrailChange
 
     /// <summary>A group's settings, or the group itself.</summary>
     Group,
+
+    /// <summary>An object of the pool's configuration (<see cref="ConfigurationRecords"/> says which).</summary>
+    Configuration,
 }
 
 public static class CloudTrailChanges
@@ -85,6 +92,7 @@ public static class CloudTrailChanges
         "AdminConfirmSignUp", "AdminSetUserPassword", "AdminResetUserPassword", "UpdateUserAttributes", "DeleteUserAttributes",
         "VerifyUserAttribute", "AdminLinkProviderForUser", "AdminDisableProviderForUser", "AdminAddUserToGroup",
         "AdminRemoveUserFromGroup", "AdminDeleteUser", "DeleteUser", "CreateGroup", "UpdateGroup", "DeleteGroup",
+        .. ConfigurationRecords.EventNames,
     ];
 
     /// <summary>
@@ -101,6 +109,7 @@ public static class CloudTrailChanges
         "AdminAddUserToGroup" or "AdminRemoveUserFromGroup" => CloudTrailChange.UserGroups,
         "AdminDeleteUser" or "DeleteUser" => CloudTrailChange.UserDeleted,
         "CreateGroup" or "UpdateGroup" or "DeleteGroup" => CloudTrailChange.Group,
+        _ when ConfigurationRecords.KindOf(eventName) is not null => CloudTrailChange.Configuration,
         _ => CloudTrailChange.None,
     };
 }

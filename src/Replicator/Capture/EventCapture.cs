@@ -61,7 +61,8 @@ public sealed class EventCapture(
     TimeProvider time,
     ILogger<EventCapture> logger,
     ReplicationControlReader? controlReader = null,
-    IReadOnlyList<SourceReader>? otherPools = null)
+    IReadOnlyList<SourceReader>? otherPools = null,
+    IConfigurationHints? configurationHints = null)
 {
     /// <summary>
     /// Handles one EventBridge event. Throws only if the source pool or the mirror failed (so the delivery is retried):
@@ -114,6 +115,11 @@ public sealed class EventCapture(
             return new(EventCaptureOutcome.Ignored, record.EventName, "changes nothing replicated");
         }
 
+        if (change == CloudTrailChange.Configuration)
+        {
+            return await ConfigurationAsync(record, cancellationToken);
+        }
+
         if (CognitoIdentifiers.Problem(record.Username, record.Sub, record.GroupName) is { } invalid)
         {
             return new(EventCaptureOutcome.Invalid, record.EventName, invalid);
@@ -134,6 +140,42 @@ public sealed class EventCapture(
         }
 
         return await UserAsync(source, record.EventName, record.Username, record.Sub, change == CloudTrailChange.UserGroups, CaptureSource.CloudTrail, poolNamed, cancellationToken);
+    }
+
+    /// <summary>
+    /// A configuration call's record becomes a hint naming the object (never its settings): the reconciler reads the
+    /// object from both pools. Records of other pools are ignored; one that names no pool or no object is dropped (the
+    /// configuration sweep catches what it was about). A duplicate or late record only costs the reconciler a re-read.
+    /// </summary>
+    private async Task<EventCaptureResult> ConfigurationAsync(CloudTrailEvent record, CancellationToken cancellationToken)
+    {
+        if (configurationHints is null)
+        {
+            return new(EventCaptureOutcome.Ignored, record.EventName, "configuration capture is not set up here");
+        }
+
+        if (ConfigurationRecords.Of(record, out var problem) is not { } target)
+        {
+            return new(problem == ConfigurationRecordProblem.InvalidIdentifier ? EventCaptureOutcome.Invalid : EventCaptureOutcome.Unresolved, record.EventName, ConfigurationRecords.Describe(problem));
+        }
+
+        if (await SourceAsync(target.PoolId, cancellationToken) is not { } source)
+        {
+            return new(EventCaptureOutcome.Ignored, record.EventName, "another pool, or not the replication source now");
+        }
+
+        var outcome = await configurationHints.RecordAsync(
+            new ConfigurationHint
+            {
+                SourcePoolId = source.PoolId,
+                Kind = target.Kind,
+                ObjectId = target.ObjectId,
+                ObjectName = target.ObjectName,
+                Operation = record.EventName,
+                Version = time.GetUtcNow().UtcTicks,
+            },
+            cancellationToken);
+        return new(EventCaptureOutcome.Recorded, record.EventName, $"configuration hint {ConfigurationHint.KindName(target.Kind)}: {outcome}");
     }
 
     private async Task<EventCaptureResult> HintAsync(JsonObject envelope, CancellationToken cancellationToken)

@@ -256,7 +256,7 @@ public sealed class ReplicatorFunction(
         IReadOnlyList<SourceReader>? others = standby is null ? null : [new SourceReader(standby, captureOptions.UsernamesCaseSensitive, time)];
         return new ReplicatorFunction(
             new TriggerCapture(mirror, new DynamoDbCaptureHintQueue(dynamo, mirrorOptions), captureOptions, time, loggers.CreateLogger<TriggerCapture>(), controlReader),
-            new EventCapture(reader, mirror, new DynamoDbSweepRequests(dynamo, mirrorOptions), captureOptions, time, loggers.CreateLogger<EventCapture>(), controlReader, others),
+            new EventCapture(reader, mirror, new DynamoDbSweepRequests(dynamo, mirrorOptions), captureOptions, time, loggers.CreateLogger<EventCapture>(), controlReader, others, new DynamoDbConfigurationHints(dynamo, mirrorOptions)),
             new PrimarySubClaims(new DynamoDbReplicaStateStore(dynamo, mirrorOptions), captureOptions, time, loggers.CreateLogger<PrimarySubClaims>()),
             captureOptions,
             loggers.CreateLogger<ReplicatorFunction>(),

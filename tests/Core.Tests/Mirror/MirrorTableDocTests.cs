@@ -21,7 +21,7 @@ public sealed partial class MirrorTableDocTests
         { "sub index", [MirrorTable.SubPartition("<sub>")], [MirrorTable.SnapshotSortKey], [typeof(MirrorAttributes.SubIndex)], [] },
         {
             "applied state",
-            [MirrorTable.EntityPartition(EntityId.ForUser("<key>")), MirrorTable.EntityPartition(EntityId.ForGroup("<name>"))],
+            [MirrorTable.EntityPartition(EntityId.ForUser("<key>")), MirrorTable.EntityPartition(EntityId.ForGroup("<name>")), "CFG#<pool>#<kind>[#<id>]"],
             [MirrorTable.AppliedSortKey("<Region>")],
             [typeof(MirrorAttributes.Applied)],
             []
@@ -29,11 +29,18 @@ public sealed partial class MirrorTableDocTests
         { "sub mapping", [MirrorTable.MappingPartition("<pool>", "<sub>")], [MirrorTable.SnapshotSortKey], [typeof(MirrorAttributes.Mapping)], [] },
         { "client mapping", [MirrorTable.ClientMappingPartition("<target pool>")], ["<client name>"], [typeof(MirrorAttributes.ClientMapping)], [] },
         { "client refusals", [MirrorTable.ClientRefusalsPartition("<target pool>")], ["<client name>"], [typeof(MirrorAttributes.ClientRefusals)], [] },
+        {
+            "configuration hint",
+            ["CFG#<pool>#<kind>[#<id>]", MirrorTable.EntityPartition(ConfigurationHint.EntityIdOf("<pool>", ConfigObjectKind.Pool, null))],
+            [MirrorTable.SnapshotSortKey],
+            [typeof(MirrorAttributes.ConfigHint)],
+            [MirrorTable.FeedBucket, MirrorTable.FeedPosition]
+        },
         { "feed checkpoint", [MirrorTable.CheckpointPartition("<Region>")], ["B#<bucket>"], [typeof(MirrorAttributes.Checkpoint)], [] },
         {
             "parked entity",
             [MirrorTable.ParkedPartition("<Region>")],
-            [MirrorTable.EntityPartition(EntityId.ForUser("<key>")), MirrorTable.EntityPartition(EntityId.ForGroup("<name>"))],
+            [MirrorTable.EntityPartition(EntityId.ForUser("<key>")), MirrorTable.EntityPartition(EntityId.ForGroup("<name>")), "CFG#<pool>#<kind>[#<id>]"],
             [typeof(MirrorAttributes.Parked)],
             []
         },

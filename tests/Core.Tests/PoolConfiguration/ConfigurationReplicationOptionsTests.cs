@@ -28,6 +28,30 @@ public sealed class ConfigurationReplicationOptionsTests
         Assert.Contains(errors, e => e.Contains("16 bytes", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("00:00:00")]
+    [InlineData("00:00:30")]
+    [InlineData("00:05:00")]
+    [InlineData("1.00:00:00")]
+    public void Validate_ConfigurationSweepIntervalOffOrInRange_IsValid(string interval) =>
+        Assert.Empty(new ConfigurationReplicationOptions { ConfigurationSweepInterval = TimeSpan.Parse(interval, System.Globalization.CultureInfo.InvariantCulture) }.Validate());
+
+    [Theory]
+    [InlineData("00:00:10")]
+    [InlineData("1.00:00:01")]
+    [InlineData("-00:01:00")]
+    public void Validate_ConfigurationSweepIntervalOutOfRange_NamesTheSettingAndTheRange(string interval)
+    {
+        var error = Assert.Single(new ConfigurationReplicationOptions { ConfigurationSweepInterval = TimeSpan.Parse(interval, System.Globalization.CultureInfo.InvariantCulture) }.Validate());
+
+        Assert.Contains($"Replication:ConfigurationSweepInterval is {interval}", error, StringComparison.Ordinal);
+        Assert.Contains("00:00:30 to 1.00:00:00", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ConfigurationSweepInterval_Default_IsFiveMinutes() =>
+        Assert.Equal(TimeSpan.FromMinutes(5), new ConfigurationReplicationOptions().ConfigurationSweepInterval);
+
     [Fact]
     public void MapFor_ExplicitValue_IsUsed()
     {

@@ -52,8 +52,16 @@ internal sealed class InMemoryConfigurationPool(string poolId, string region) : 
         return id;
     }
 
+    /// <summary>How many times the pool was read.</summary>
+    public int Reads { get; private set; }
+
+    /// <summary>Called after every read with the count so far (a test's signal).</summary>
+    public Action<int>? AfterRead { get; set; }
+
     public Task<PoolConfiguration> ReadAsync(SecretFingerprinter fingerprinter, CancellationToken cancellationToken)
     {
+        Reads++;
+        AfterRead?.Invoke(Reads);
         var described = (JsonObject)Pool.DeepClone();
         described["Id"] = poolId;
         described["SchemaAttributes"] = new JsonArray([.. Schema.Select(a => a.DeepClone())]);
@@ -93,6 +101,12 @@ internal sealed class InMemoryConfigurationPool(string poolId, string region) : 
 
     public async Task<string> CreateClientAsync(JsonObject request, CancellationToken cancellationToken)
     {
+        if (request["ClientSecret"] is not null && request["GenerateSecret"]?.GetValue<bool>() == true)
+        {
+            // As Cognito (and the sandbox) answer.
+            throw CognitoErrors.Create("InvalidParameterException", "You cannot specify both GenerateSecret as true and provide a ClientSecret value.");
+        }
+
         var id = string.Empty;
         await Write("CreateUserPoolClient", () =>
         {

@@ -2,6 +2,7 @@ using IdentityReplicator.Core.Mirror;
 using IdentityReplicator.Core.Model;
 using IdentityReplicator.Core.Pools;
 using IdentityReplicator.Reconciler.Apply;
+using IdentityReplicator.Reconciler.Configuration;
 using IdentityReplicator.Reconciler.Feed;
 using IdentityReplicator.TestSupport;
 using Microsoft.Extensions.Logging;
@@ -52,11 +53,11 @@ internal sealed class FeedHarness
     public DynamoDbReplicaStateStore NewStateStore() => new(_fixture.Client, MirrorOptions);
 
     /// <summary>A poller with its own apply engine and state store instance: what a (re)started reconciler builds.</summary>
-    public FeedPoller NewPoller(IMirrorStore? mirror = null, TimeProvider? time = null, Func<FeedEntry, bool>? accept = null, ILogger<FeedPoller>? logger = null)
+    public FeedPoller NewPoller(IMirrorStore? mirror = null, TimeProvider? time = null, Func<FeedEntry, bool>? accept = null, ILogger<FeedPoller>? logger = null, ConfigurationFeed? configuration = null)
     {
         var state = NewStateStore();
         var engine = new ApplyEngine(Intercepted, mirror ?? Mirror, state, new ApplySettings(Region, []), TimeProvider.System, NullLogger<ApplyEngine>.Instance);
-        return new FeedPoller(mirror ?? Mirror, state, engine, Options, time ?? TimeProvider.System, logger ?? NullLogger<FeedPoller>.Instance, accept);
+        return new FeedPoller(mirror ?? Mirror, state, engine, Options, time ?? TimeProvider.System, logger ?? NullLogger<FeedPoller>.Instance, accept, configuration);
     }
 
     public async Task<FeedPoller> StartPollerAsync(IMirrorStore? mirror = null, TimeProvider? time = null, ILogger<FeedPoller>? logger = null)

@@ -1,0 +1,75 @@
+using System.Security.Cryptography;
+using System.Text;
+using IdentityReplicator.Core.Mirror;
+using IdentityReplicator.Core.PoolConfiguration;
+
+namespace IdentityReplicator.Reconciler.Configuration;
+
+/// <summary>
+/// One configuration object as a hint names it, resolved against what was read: the sections to read for it, the
+/// subjects of the planner's changes that belong to it, and a fingerprint of the source's object (so a replayed or
+/// duplicated hint whose object has not changed since it was applied costs one read and no write). Pure.
+/// </summary>
+public static class ConfigurationObjects
+{
+    /// <summary>The sections a hint of this kind reads in both pools.</summary>
+    public static ConfigurationSections SectionsOf(ConfigObjectKind kind) => kind switch
+    {
+        ConfigObjectKind.Client => ConfigurationSections.Clients,
+        ConfigObjectKind.ResourceServer => ConfigurationSections.ResourceServers,
+        ConfigObjectKind.IdentityProvider => ConfigurationSections.IdentityProviders,
+        ConfigObjectKind.Pool => ConfigurationSections.Pool,
+        ConfigObjectKind.Mfa => ConfigurationSections.Mfa,
+        ConfigObjectKind.Schema => ConfigurationSections.Schema,
+        ConfigObjectKind.Domain => ConfigurationSections.Domain,
+        _ => ConfigurationSections.Ui,
+    };
+
+    /// <summary>
+    /// The object's key as the comparison names it (<c>client web</c>, <c>resourceServer api</c>, <c>pool</c>, …), or
+    /// <c>null</c> when a client cannot be named: the source no longer has its id and no mapping remembers it.
+    /// </summary>
+    public static string? SubjectOf(ConfigurationHint hint, PoolConfiguration source, IReadOnlyList<ClientMapping> mappings) => hint.Kind switch
+    {
+        ConfigObjectKind.Client => ClientName(hint, source, mappings) is { } name ? "client " + name : null,
+        ConfigObjectKind.ResourceServer => "resourceServer " + hint.ObjectId,
+        ConfigObjectKind.IdentityProvider => "idp " + hint.ObjectId,
+        _ => ConfigurationHint.KindName(hint.Kind),
+    };
+
+    /// <summary>Whether a planned change belongs to the object <paramref name="subject"/> names (a client's secrets belong to it).</summary>
+    public static bool Belongs(ConfigChange change, string subject) =>
+        change.Subject == subject
+        || (subject.StartsWith("client ", StringComparison.Ordinal) && change.Subject == "secret " + subject["client ".Length..]);
+
+    /// <summary>
+    /// A fingerprint of the source's object (settings as read, secrets by their keyed fingerprints), or of its absence:
+    /// the first 16 bytes (hex) of SHA-256. Without <c>Replication:SecretFingerprintKey</c> a confidential client's
+    /// fingerprint changes with every process, which costs one more read of the target after a restart, nothing else.
+    /// </summary>
+    public static string Fingerprint(string subject, PoolConfiguration source)
+    {
+        var space = subject.IndexOf(' ', StringComparison.Ordinal);
+        var key = space < 0 ? string.Empty : subject[(space + 1)..];
+        var text = (space < 0 ? subject : subject[..space]) switch
+        {
+            "client" => source.Clients.TryGetValue(key, out var client)
+                ? client.Settings.ToJsonString() + "|" + string.Join(",", client.Secrets.Select(s => s.Fingerprint ?? s.SecretId ?? "?"))
+                : null,
+            "resourceServer" => source.ResourceServers.GetValueOrDefault(key)?.ToJsonString(),
+            "idp" => source.IdentityProviders.GetValueOrDefault(key)?.ToJsonString(),
+            "pool" => source.Settings.ToJsonString(),
+            "mfa" => source.Mfa?.ToJsonString(),
+            "schema" => string.Join("|", source.Schema.Select(a => a.Key + "=" + a.Value.ToJsonString())),
+            "domain" => source.Domain + "|" + source.CustomDomain,
+            _ => source.UiCss,
+        };
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(text is null ? "absent" : "present:" + text));
+        return Convert.ToHexStringLower(hash.AsSpan(0, 16));
+    }
+
+    private static string? ClientName(ConfigurationHint hint, PoolConfiguration source, IReadOnlyList<ClientMapping> mappings) =>
+        source.Clients.Values.FirstOrDefault(c => c.ClientId == hint.ObjectId)?.Name
+            ?? mappings.FirstOrDefault(m => m.SourcePoolId == hint.SourcePoolId && m.SourceClientId == hint.ObjectId)?.Name
+            ?? hint.ObjectName;
+}
