@@ -31,9 +31,6 @@ internal static class SandboxFiles
             {
                 ["Primary"] = Pool(sandbox.Primary),
                 ["Standby"] = Pool(sandbox.Standby),
-
-                // Off until the two pools' app clients are alike: a whole-configuration sweep would replace the standby's own.
-                ["ConfigurationSweepInterval"] = "00:00:00",
             },
             ["Mirror"] = new JsonObject
             {
