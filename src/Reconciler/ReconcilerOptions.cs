@@ -32,6 +32,17 @@ public sealed class ReconcilerOptions
     /// <summary>Consecutive transient failures of one entity before it is parked so the rest can move on.</summary>
     public int MaxTransientFailures { get; set; } = 10;
 
+    /// <summary>The default of <see cref="ApplyLease"/>: well above one application under throttling and retries.</summary>
+    public static readonly TimeSpan DefaultApplyLease = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// How long one application holds its entity's apply lease — the fence that keeps two workers (a second worker, a
+    /// sync or drift repair) from applying one user or group at once — before another worker may take it: renewed
+    /// when less than half is left, released as soon as the application is recorded. Only a worker that died holding
+    /// it makes others wait this long for that one entity.
+    /// </summary>
+    public TimeSpan ApplyLease { get; set; } = DefaultApplyLease;
+
     public IEnumerable<string> Validate()
     {
         if (PollInterval < TimeSpan.Zero || PollInterval > TimeSpan.FromMinutes(1))
@@ -72,6 +83,11 @@ public sealed class ReconcilerOptions
         if (MaxTransientFailures is < 1 or > 1000)
         {
             yield return $"{Section}:MaxTransientFailures is {MaxTransientFailures}; it must be between 1 and 1000.";
+        }
+
+        if (ApplyLease < TimeSpan.FromSeconds(10) || ApplyLease > TimeSpan.FromHours(1))
+        {
+            yield return $"{Section}:ApplyLease is {ApplyLease}; it must be between 00:00:10 and 01:00:00 (well above one application under throttling; a worker that dies holding it makes others wait this long for that entity).";
         }
     }
 }
