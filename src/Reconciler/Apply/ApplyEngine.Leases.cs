@@ -13,12 +13,14 @@ namespace IdentityReplicator.Reconciler.Apply;
 public sealed partial class ApplyEngine
 {
     /// <summary>
-    /// How far apart two writers' clocks may be when a listing's read time is compared with when another worker
-    /// recorded an application (a listing is trusted for an entity only if that was well before the read began).
+    /// How long an entity whose lease another worker held is deferred without asking again: that worker usually
+    /// records within a second, and one that died holds it until it runs out, so asking at every poll (ten times a
+    /// second) would only spend reads and refused writes.
     /// </summary>
-    private static readonly TimeSpan ClockAllowance = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan AskAgainAfter = TimeSpan.FromSeconds(1);
 
     private readonly ConcurrentDictionary<EntityId, byte> _inFlight = new();
+    private readonly ConcurrentDictionary<EntityId, DateTimeOffset> _heldElsewhere = new();
 
     /// <summary>This engine's apply-lease holder id: host, process id and a random part.</summary>
     public string LeaseHolder { get; } = ApplyLease.NewHolderId();
@@ -44,6 +46,16 @@ public sealed partial class ApplyEngine
 
         try
         {
+            if (HeldElsewhere(entity))
+            {
+                if (alongside is not null)
+                {
+                    await alongside;
+                }
+
+                return Deferred(entity, "another worker holds its apply lease");
+            }
+
             var taking = ApplyLease.TryTakeAsync(_state, Region, entity, LeaseHolder, _settings.ApplyLease, _time, cancellationToken);
             ApplyLease? lease;
             try
@@ -59,8 +71,16 @@ public sealed partial class ApplyEngine
 
             if (lease is null)
             {
+                if (_heldElsewhere.Count > 100_000)
+                {
+                    _heldElsewhere.Clear();
+                }
+
+                _heldElsewhere[entity] = _time.GetUtcNow() + AskAgainAfter;
                 return Deferred(entity, "another worker holds its apply lease");
             }
+
+            _heldElsewhere.TryRemove(entity, out _);
 
             try
             {
@@ -82,6 +102,26 @@ public sealed partial class ApplyEngine
             _inFlight.TryRemove(entity, out _);
         }
     }
+
+    /// <summary>Whether another worker held the entity's lease less than <see cref="AskAgainAfter"/> ago.</summary>
+    private bool HeldElsewhere(EntityId entity)
+    {
+        if (!_heldElsewhere.TryGetValue(entity, out var until))
+        {
+            return false;
+        }
+
+        if (_time.GetUtcNow() < until)
+        {
+            return true;
+        }
+
+        _heldElsewhere.TryRemove(entity, out _);
+        return false;
+    }
+
+    /// <summary>Defers, without a read or a write, an entity whose lease another worker held moments ago.</summary>
+    private ApplyResult? DeferredForNow(EntityId entity) => HeldElsewhere(entity) ? Deferred(entity, "another worker holds its apply lease") : null;
 
     private async Task ReleaseAsync(ApplyLease lease)
     {
@@ -117,11 +157,12 @@ public sealed partial class ApplyEngine
         recorded.ProfileVersion > offered.ProfileVersion || recorded.GroupsVersion > offered.GroupsVersion;
 
     /// <summary>
-    /// Whether a listing read before the lease was taken still tells the entity's state: not if another worker
-    /// recorded an application of it since the listing began (its calls may have come after the listing), nor, for a
-    /// user, if its applied state differs from the one the caller read with the listing. Then the pool is read instead.
+    /// Whether a listing read before the lease was taken still tells the entity's state: not if an application of it
+    /// was recorded after the listing began (its calls may have come after the listing read it), nor, for a user, if
+    /// its applied state differs from the one the caller read with the listing. Then the pool is read instead. The
+    /// times are the recorder's clock and this one's; a full re-run right after a sync still trusts its listing.
     /// </summary>
     private static bool ListingStillTrue(ApplyLease lease, PoolInventory listing, AppliedState? readWithListing = null, bool compareRead = false) =>
-        (lease.Applied is null || lease.Applied.AppliedAt < listing.ReadStartedAt - ClockAllowance)
+        (lease.Applied is null || lease.Applied.AppliedAt < listing.ReadStartedAt)
         && (!compareRead || Equals(lease.Applied, readWithListing));
 }

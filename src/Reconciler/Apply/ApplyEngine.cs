@@ -118,6 +118,11 @@ public sealed partial class ApplyEngine
     public async Task<ApplyResult> ApplyUserAsync(UserSnapshot snapshot, CancellationToken cancellationToken)
     {
         var entity = EntityId.ForUser(snapshot.Key);
+        if (DeferredForNow(entity) is { } deferred)
+        {
+            return deferred;
+        }
+
         var unsettled = _ledger.IsUnsettled(entity);
         var applied = await AppliedAsync(entity, snapshot.ProfileVersion, snapshot.GroupsVersion, cancellationToken);
         if (!unsettled && Covers(applied, snapshot))
@@ -249,6 +254,11 @@ public sealed partial class ApplyEngine
     public async Task<ApplyResult> ApplyGroupAsync(GroupSnapshot snapshot, CancellationToken cancellationToken)
     {
         var entity = EntityId.ForGroup(snapshot.Name);
+        if (DeferredForNow(entity) is { } deferred)
+        {
+            return deferred;
+        }
+
         var unsettled = _ledger.IsUnsettled(entity);
         var applied = await AppliedAsync(entity, snapshot.Version, 0, cancellationToken);
         if (!unsettled && applied is not null && snapshot.Version <= applied.ProfileVersion)

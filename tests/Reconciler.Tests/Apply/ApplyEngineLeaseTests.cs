@@ -35,6 +35,33 @@ public sealed class ApplyEngineLeaseTests
     }
 
     [Fact]
+    public async Task ApplyUserAsync_LeaseFoundHeldMomentsAgo_DeferredWithoutAskingAgainForASecond()
+    {
+        // Arrange
+        var harness = new StandbyHarness(PoolKind.Username);
+        var ada = harness.NewUser("ada");
+        await TakeAsOtherWorkerAsync(harness, ada);
+        var state = new InterceptingReplicaState(harness.State);
+        var operations = new List<string>();
+        state.Before = (operation, _) => operations.Add(operation);
+        var engine = new ApplyEngine(harness.Intercepted, harness.Mirror, state, new ApplySettings(StandbyHarness.Region, harness.Excluded), harness.Time, harness.Logger);
+
+        // Act: refused; asked again at once; then a second later.
+        var first = await engine.ApplyUserAsync(ada.Snapshot(1), None);
+        var askedFirst = operations.Count;
+        var atOnce = await engine.ApplyUserAsync(ada.Snapshot(1), None);
+        var askedAtOnce = operations.Count - askedFirst;
+        harness.Time.Advance(TimeSpan.FromSeconds(1));
+        var later = await engine.ApplyUserAsync(ada.Snapshot(1), None);
+
+        // Assert
+        Assert.Equal([ApplyOutcome.Deferred, ApplyOutcome.Deferred, ApplyOutcome.Deferred], new[] { first.Outcome, atOnce.Outcome, later.Outcome });
+        Assert.Equal(["GetApplied", "TakeApplyLease"], operations.Take(askedFirst));
+        Assert.Equal(0, askedAtOnce);
+        Assert.Equal(["GetApplied", "TakeApplyLease", "GetApplied", "TakeApplyLease"], operations);
+    }
+
+    [Fact]
     public async Task ApplyUserAsync_WorkerDiedHoldingTheLease_AppliedOnceTheLeaseRunsOut()
     {
         // Arrange: the other worker took the lease now and never came back.

@@ -38,12 +38,14 @@ public sealed class TwoWorkersRaceProperties
                 var (workerA, engineA) = Worker(harness, interleaver);
                 var (workerB, engineB) = Worker(harness, interleaver);
 
-                // Act: both workers apply what they were offered, interleaved; then both are offered the newest again.
+                // Act: both workers apply what they were offered, interleaved; a second later (an engine that found the
+                // lease held asks again after that), both are offered the newest again.
                 await interleaver.RunAsync(
                     [workerA, workerB],
                     [() => OfferAsync(engineA, snapshots, race.OffersA), () => OfferAsync(engineB, snapshots, race.OffersB)],
                     race.Choices);
                 workerA.Done = workerB.Done = true;
+                harness.Time.Advance(TimeSpan.FromSeconds(1));
                 await engineA.ApplyUserAsync(newest, CancellationToken.None);
                 await engineB.ApplyUserAsync(newest, CancellationToken.None);
 
