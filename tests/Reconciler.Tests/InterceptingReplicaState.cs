@@ -24,6 +24,12 @@ internal sealed class InterceptingReplicaState(IReplicaStateStore inner) : IRepl
         return inner.TakeApplyLeaseAsync(region, entity, holder, now, expiresAt, cancellationToken);
     }
 
+    public Task<ApplyLeaseGrant> TakeOverApplyLeaseAsync(string region, EntityId entity, string holder, string deadHolder, DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    {
+        Intercept("TakeOverApplyLease", entity);
+        return inner.TakeOverApplyLeaseAsync(region, entity, holder, deadHolder, now, expiresAt, cancellationToken);
+    }
+
     public Task<bool> RenewApplyLeaseAsync(string region, EntityId entity, string holder, DateTimeOffset expiresAt, CancellationToken cancellationToken)
     {
         Intercept("RenewApplyLease", entity);

@@ -44,7 +44,22 @@ public sealed class InMemoryReplicaState : IReplicaStateStore
         {
             if (_leases.TryGetValue((region, entity), out var lease) && lease.Holder != holder && lease.ExpiresAt >= now)
             {
-                return Task.FromResult(ApplyLeaseGrant.Refused);
+                return Task.FromResult(new ApplyLeaseGrant { Taken = false, Holder = lease.Holder });
+            }
+
+            _leases[(region, entity)] = (holder, expiresAt);
+            return Task.FromResult(new ApplyLeaseGrant { Taken = true, Applied = _applied.GetValueOrDefault((region, entity)) });
+        }
+    }
+
+    public Task<ApplyLeaseGrant> TakeOverApplyLeaseAsync(string region, EntityId entity, string holder, string deadHolder, DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (_leases.TryGetValue((region, entity), out var lease) && lease.Holder != deadHolder)
+            {
+                // Not the dead holder's any more: taken only as an ordinary take would be.
+                return TakeApplyLeaseAsync(region, entity, holder, now, expiresAt, cancellationToken);
             }
 
             _leases[(region, entity)] = (holder, expiresAt);

@@ -11,6 +11,12 @@ public sealed record ApplyLeaseGrant
 
     /// <summary>What is recorded as applied, read in the write that took the lease (<c>null</c> when nothing is, or when refused).</summary>
     public AppliedState? Applied { get; init; }
+
+    /// <summary>
+    /// When refused, who holds the lease (read after the refusal; <c>null</c> when it was freed meanwhile or is not
+    /// known): a holder known to be dead may be taken over at once.
+    /// </summary>
+    public string? Holder { get; init; }
 }
 
 /// <summary>What recording an applied version under an apply lease came to.</summary>

@@ -16,8 +16,27 @@ public sealed partial class DynamoDbReplicaStateStore
     private const string HolderName = "#lh";
     private const string ExpiryName = "#le";
 
-    public async Task<ApplyLeaseGrant> TakeApplyLeaseAsync(string region, EntityId entity, string holder, DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    public Task<ApplyLeaseGrant> TakeApplyLeaseAsync(string region, EntityId entity, string holder, DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
+        TakeAsync(region, entity, holder, deadHolder: null, now, expiresAt, cancellationToken);
+
+    public Task<ApplyLeaseGrant> TakeOverApplyLeaseAsync(string region, EntityId entity, string holder, string deadHolder, DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
+        TakeAsync(region, entity, holder, deadHolder, now, expiresAt, cancellationToken);
+
+    private async Task<ApplyLeaseGrant> TakeAsync(string region, EntityId entity, string holder, string? deadHolder, DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken cancellationToken)
     {
+        var values = new Dictionary<string, AttributeValue>
+        {
+            [":me"] = S(holder),
+            [":until"] = N(expiresAt.UtcTicks),
+            [":now"] = N(now.UtcTicks),
+        };
+        var condition = $"attribute_not_exists({HolderName}) OR {ExpiryName} < :now OR {HolderName} = :me";
+        if (deadHolder is not null)
+        {
+            values[":dead"] = S(deadHolder);
+            condition += $" OR {HolderName} = :dead";
+        }
+
         try
         {
             var response = await dynamo.UpdateItemAsync(
@@ -26,14 +45,9 @@ public sealed partial class DynamoDbReplicaStateStore
                     TableName = _table,
                     Key = Key(EntityPartition(entity), AppliedSortKey(region)),
                     UpdateExpression = $"SET {HolderName} = :me, {ExpiryName} = :until",
-                    ConditionExpression = $"attribute_not_exists({HolderName}) OR {ExpiryName} < :now OR {HolderName} = :me",
+                    ConditionExpression = condition,
                     ExpressionAttributeNames = LeaseNames,
-                    ExpressionAttributeValues = new Dictionary<string, AttributeValue>
-                    {
-                        [":me"] = S(holder),
-                        [":until"] = N(expiresAt.UtcTicks),
-                        [":now"] = N(now.UtcTicks),
-                    },
+                    ExpressionAttributeValues = values,
                     ReturnValues = ReturnValue.ALL_NEW,
                 },
                 cancellationToken);
@@ -42,7 +56,16 @@ public sealed partial class DynamoDbReplicaStateStore
         }
         catch (ConditionalCheckFailedException)
         {
-            return ApplyLeaseGrant.Refused;
+            // Refused: say who holds it, so that a holder known to be dead can be taken over at once.
+            try
+            {
+                var item = await GetAsync(EntityPartition(entity), AppliedSortKey(region), cancellationToken);
+                return new ApplyLeaseGrant { Taken = false, Holder = item is null ? null : Text(item, Applied.LeaseHolder) };
+            }
+            catch (AmazonDynamoDBException e)
+            {
+                throw MirrorErrors.Wrap(e, _table, "read an apply lease's holder");
+            }
         }
         catch (AmazonDynamoDBException e)
         {

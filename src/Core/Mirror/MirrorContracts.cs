@@ -134,6 +134,13 @@ public interface IReplicaStateStore
     /// </summary>
     Task<ApplyLeaseGrant> TakeApplyLeaseAsync(string region, EntityId entity, string holder, DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Takes the entity's apply lease over from <paramref name="deadHolder"/>, a holder the caller knows is dead (its
+    /// process is gone), before its expiry: only while <paramref name="deadHolder"/> still holds it (or it is free or
+    /// run out). The grant is as <see cref="TakeApplyLeaseAsync"/>'s.
+    /// </summary>
+    Task<ApplyLeaseGrant> TakeOverApplyLeaseAsync(string region, EntityId entity, string holder, string deadHolder, DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken cancellationToken);
+
     /// <summary>Moves the expiry of a lease <paramref name="holder"/> still holds; <c>false</c> when it no longer does.</summary>
     Task<bool> RenewApplyLeaseAsync(string region, EntityId entity, string holder, DateTimeOffset expiresAt, CancellationToken cancellationToken);
 
