@@ -92,4 +92,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 2032, Level = LogLevel.Warning, Message = "Could not release the apply lease of {Entity}; other workers wait up to {LeaseSeconds:0} s for it to run out")]
     public static partial void ApplyLeaseNotReleased(ILogger logger, string entity, double leaseSeconds, Exception exception);
+
+    [LoggerMessage(EventId = 2033, Level = LogLevel.Information, Message = "Took over the apply lease of {Entity} from {DeadHolder}, a worker of this host that is gone, without waiting for it to run out")]
+    public static partial void ApplyLeaseTakenOver(ILogger logger, string entity, string deadHolder);
 }

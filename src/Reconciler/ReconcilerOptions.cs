@@ -32,14 +32,18 @@ public sealed class ReconcilerOptions
     /// <summary>Consecutive transient failures of one entity before it is parked so the rest can move on.</summary>
     public int MaxTransientFailures { get; set; } = 10;
 
-    /// <summary>The default of <see cref="ApplyLease"/>: well above one application under throttling and retries.</summary>
-    public static readonly TimeSpan DefaultApplyLease = TimeSpan.FromSeconds(60);
+    /// <summary>
+    /// The default of <see cref="ApplyLease"/>: a few seconds, so a worker in another slot that dies holding leases
+    /// holds its entities no longer; the heartbeat (every 2 s) keeps a long application's lease.
+    /// </summary>
+    public static readonly TimeSpan DefaultApplyLease = TimeSpan.FromSeconds(6);
 
     /// <summary>
-    /// How long one application holds its entity's apply lease — the fence that keeps two workers (a second worker, a
-    /// sync or drift repair) from applying one user or group at once — before another worker may take it: renewed
-    /// when less than half is left, released as soon as the application is recorded. Only a worker that died holding
-    /// it makes others wait this long for that one entity.
+    /// How long one application's apply lease — the fence that keeps two workers (a second worker, a sync or drift
+    /// repair) from applying one user or group at once — lasts unrenewed: a heartbeat renews it every third of this
+    /// while the application runs, and it is released as soon as the application is recorded. A worker that dies
+    /// holding it makes workers in other slots wait at most this long for that entity; its restarted successor in the
+    /// same slot (host and process-id namespace) takes it over at once.
     /// </summary>
     public TimeSpan ApplyLease { get; set; } = DefaultApplyLease;
 
@@ -85,9 +89,9 @@ public sealed class ReconcilerOptions
             yield return $"{Section}:MaxTransientFailures is {MaxTransientFailures}; it must be between 1 and 1000.";
         }
 
-        if (ApplyLease < TimeSpan.FromSeconds(10) || ApplyLease > TimeSpan.FromHours(1))
+        if (ApplyLease < TimeSpan.FromSeconds(3) || ApplyLease > TimeSpan.FromMinutes(10))
         {
-            yield return $"{Section}:ApplyLease is {ApplyLease}; it must be between 00:00:10 and 01:00:00 (well above one application under throttling; a worker that dies holding it makes others wait this long for that entity).";
+            yield return $"{Section}:ApplyLease is {ApplyLease}; it must be between 00:00:03 and 00:10:00 (renewed every third of it while an application runs, so at least a few DynamoDB round trips; a worker in another slot that dies holding it makes others wait this long for that entity).";
         }
     }
 }

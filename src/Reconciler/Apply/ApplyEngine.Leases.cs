@@ -22,8 +22,8 @@ public sealed partial class ApplyEngine
     private readonly ConcurrentDictionary<EntityId, byte> _inFlight = new();
     private readonly ConcurrentDictionary<EntityId, DateTimeOffset> _heldElsewhere = new();
 
-    /// <summary>This engine's apply-lease holder id: host, process id and a random part.</summary>
-    public string LeaseHolder { get; } = ApplyLease.NewHolderId();
+    /// <summary>This engine's apply-lease holder id: its slot (host, process-id namespace), process id, start time and a random part.</summary>
+    public string LeaseHolder => _holder.Id;
 
     /// <summary>
     /// Runs one application under the entity's apply lease: <see cref="ApplyOutcome.Deferred"/> without a Cognito call
@@ -56,7 +56,9 @@ public sealed partial class ApplyEngine
                 return Deferred(entity, "another worker holds its apply lease");
             }
 
-            var taking = ApplyLease.TryTakeAsync(_state, Region, entity, LeaseHolder, _settings.ApplyLease, _time, cancellationToken);
+            // Not with the caller's token: a take cancelled after DynamoDB made it would leave a lease nobody releases,
+            // and a sync run again at once (or its resumed successor in this process) would wait for it.
+            var taking = ApplyLease.TryTakeAsync(_state, Region, entity, _holder, _settings.ApplyLease, _time, CancellationToken.None);
             ApplyLease? lease;
             try
             {
@@ -81,6 +83,16 @@ public sealed partial class ApplyEngine
             }
 
             _heldElsewhere.TryRemove(entity, out _);
+            if (cancellationToken.IsCancellationRequested)
+            {
+                await ReleaseAsync(lease);
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            if (lease.TakenOverFrom is { } dead)
+            {
+                Log.ApplyLeaseTakenOver(_logger, entity.ToString(), dead);
+            }
 
             try
             {
@@ -145,7 +157,7 @@ public sealed partial class ApplyEngine
     /// <summary>The target as one application under <paramref name="lease"/> calls it: every call checks the lease first.</summary>
     private ApplyTarget LeasedTarget(ApplyLease lease)
     {
-        var pool = new LeasedUserDirectory(_pool, lease, _time);
+        var pool = new LeasedUserDirectory(_pool, lease);
         return _target with { Pool = pool, Groups = new GroupApply(pool, _mirror) };
     }
 

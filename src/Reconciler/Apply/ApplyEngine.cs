@@ -63,9 +63,12 @@ public sealed partial class ApplyEngine
     private readonly ILogger<ApplyEngine> _logger;
     private readonly ApplyLedger _ledger;
     private readonly ApplyTarget _target;
+    private readonly ApplyLeaseHolder _holder;
 
-    public ApplyEngine(IUserDirectory pool, IMirrorStore mirror, IReplicaStateStore state, ApplySettings settings, TimeProvider time, ILogger<ApplyEngine> logger)
+    // leaseHolder: who this engine is when it holds apply leases; by default a new holder of this process.
+    public ApplyEngine(IUserDirectory pool, IMirrorStore mirror, IReplicaStateStore state, ApplySettings settings, TimeProvider time, ILogger<ApplyEngine> logger, ApplyLeaseHolder? leaseHolder = null)
     {
+        _holder = leaseHolder ?? ApplyLeaseHolder.ForThisProcess();
         _pool = pool;
         _mirror = mirror;
         _state = state;

@@ -4,10 +4,11 @@ namespace IdentityReplicator.Reconciler.Apply;
 
 /// <summary>
 /// The target pool as one application under an apply lease sees it: before each call on a user or group the lease is
-/// checked (and renewed when less than half is left), and the call is cancelled if it would outlast the lease, so no
-/// call is made for the entity once another worker may hold it. Pool-wide reads (description, listings) pass through.
+/// checked (and renewed when less than half is left), and the call runs with the lease's fence — cancelled when the
+/// lease is lost or comes near its expiry unrenewed — so no call is on its way for the entity once another worker may
+/// hold it. Pool-wide reads (description, listings) pass through.
 /// </summary>
-internal sealed class LeasedUserDirectory(IUserDirectory inner, ApplyLease lease, TimeProvider time) : IUserDirectory
+internal sealed class LeasedUserDirectory(IUserDirectory inner, ApplyLease lease) : IUserDirectory
 {
     public string PoolId => inner.PoolId;
 
@@ -80,13 +81,13 @@ internal sealed class LeasedUserDirectory(IUserDirectory inner, ApplyLease lease
     private async Task<T> CallAsync<T>(Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
     {
         await lease.EnsureAsync(cancellationToken);
-        using var deadline = new CancellationTokenSource(lease.CallBudget(), time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        var fence = lease.Fence;
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, fence);
         try
         {
             return await call(linked.Token);
         }
-        catch (OperationCanceledException e) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException e) when (fence.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             throw new ApplyLeaseLostException($"A Cognito call for {lease.Entity} would have outlasted its apply lease and was cancelled; the entity is applied again, compared in full, once the lease is free.", e);
         }

@@ -8,7 +8,8 @@ namespace IdentityReplicator.Reconciler.Tests.Apply;
 
 /// <summary>
 /// The apply lease from the engine's side: taken before the first Cognito call, left alone while another worker holds
-/// it, renewed before a call when less than half is left, released on every way out, and what happens when it is lost.
+/// it, renewed by its heartbeat (and before a call when less than half is left), released on every way out, and what
+/// happens when it is lost. What a worker that dies holding it costs: ApplyLeaseCrashTests.
 /// </summary>
 public sealed class ApplyEngineLeaseTests
 {
@@ -111,22 +112,30 @@ public sealed class ApplyEngineLeaseTests
     }
 
     [Fact]
-    public async Task ApplyUserAsync_MoreThanHalfTheLeaseGoneBeforeACall_RenewsItFirst()
+    public async Task ApplyUserAsync_HeartbeatMissedAndLessThanHalfTheLeaseLeftBeforeACall_RenewsItFirst()
     {
-        // Arrange: the user exists at version 1; applying version 2 reads it, then updates it. Between the two, more
-        // than half the lease goes by.
+        // Arrange: the user exists at version 1; applying version 2 reads it, then updates it. Between the two, the
+        // heartbeat's renewal fails once (a DynamoDB error) and less than half the lease is left.
         var harness = new StandbyHarness(PoolKind.Username);
         var ada = harness.NewUser("ada");
         await harness.ApplyAsync(ada.Snapshot(1));
         var state = new InterceptingReplicaState(harness.State);
         var operations = new List<string>();
-        state.Before = (operation, _) => operations.Add(operation);
+        var failedBeats = 0;
+        state.Before = (operation, _) =>
+        {
+            operations.Add(operation);
+            if (operation == "RenewApplyLease" && failedBeats++ == 0)
+            {
+                throw new MirrorStoreException("throttled", new TimeoutException());
+            }
+        };
         var engine = new ApplyEngine(harness.Intercepted, harness.Mirror, state, new ApplySettings(StandbyHarness.Region, harness.Excluded), harness.Time, harness.Logger);
         harness.Intercepted.Before = (operation, _) =>
         {
             if (operation == "FindUser")
             {
-                harness.Time.Advance(TimeSpan.FromSeconds(35));
+                harness.Time.Advance(ReconcilerOptions.DefaultApplyLease * 0.6);
             }
         };
         var second = ada.Attributes();
@@ -137,32 +146,44 @@ public sealed class ApplyEngineLeaseTests
         harness.Intercepted.Before = null;
         var takenMeanwhile = await harness.State.TakeApplyLeaseAsync(StandbyHarness.Region, EntityId.ForUser(ada.Key), OtherWorker, harness.Time.GetUtcNow(), harness.Time.GetUtcNow().AddMinutes(1), None);
 
-        // Assert: renewed once, before the update; recorded (which released it).
+        // Assert: the beat failed, the lease was renewed before the update; recorded (which released it).
         Assert.Equal(ApplyOutcome.Applied, result.Outcome);
-        Assert.Equal(["GetApplied", "TakeApplyLease", "RenewApplyLease", "PutApplied"], operations);
+        Assert.Equal(["GetApplied", "TakeApplyLease", "RenewApplyLease", "RenewApplyLease", "PutApplied"], operations);
         Assert.True(takenMeanwhile.Taken);
         Assert.Equal("silver", harness.RequiredCounterpart(ada).Attributes["custom:tier"]);
     }
 
     [Fact]
-    public async Task ApplyUserAsync_CallWouldOutlastTheLease_IsCancelledAndTheUserDeferred()
+    public async Task ApplyUserAsync_HeartbeatFailsWhileACallWaits_CallCancelledAtTheFenceAndTheUserDeferred()
     {
-        // Arrange: while the update waits to be sent, the lease nearly runs out (a throttled call's retries).
+        // Arrange: while the update waits to be sent (a throttled call's retries), the replica state refuses every
+        // renewal and the whole lease goes by.
         var harness = new StandbyHarness(PoolKind.Username);
         var ada = harness.NewUser("ada");
         await harness.ApplyAsync(ada.Snapshot(1));
+        var state = new InterceptingReplicaState(harness.State)
+        {
+            Before = (operation, _) =>
+            {
+                if (operation == "RenewApplyLease")
+                {
+                    throw new MirrorStoreException("unreachable", new TimeoutException());
+                }
+            },
+        };
+        var engine = new ApplyEngine(harness.Intercepted, harness.Mirror, state, new ApplySettings(StandbyHarness.Region, harness.Excluded), harness.Time, harness.Logger);
         harness.Intercepted.Before = (operation, _) =>
         {
             if (operation == "UpdateAttributes")
             {
-                harness.Time.Advance(TimeSpan.FromSeconds(55));
+                harness.Time.Advance(ReconcilerOptions.DefaultApplyLease);
             }
         };
         var second = ada.Attributes();
         second["custom:tier"] = "silver";
 
         // Act
-        var result = await harness.ApplyAsync(ada.Snapshot(2, second));
+        var result = await engine.ApplyUserAsync(ada.Snapshot(2, second), None);
 
         // Assert: the update was not made; nothing recorded; the lease is free; a warning says so.
         Assert.Equal(ApplyOutcome.Deferred, result.Outcome);
@@ -177,8 +198,9 @@ public sealed class ApplyEngineLeaseTests
     [Fact]
     public async Task ApplyUserAsync_LeaseTakenOverMidway_DeferredThenTheNextApplicationConvergesToTheMirrorsNewest()
     {
-        // Arrange: worker A applies version 2 and stalls before its update for longer than the lease (a pause no call
-        // observed). Worker B takes the lease and applies version 3 in full; then A's update lands.
+        // Arrange: worker A applies version 2 and stalls before its update for longer than the lease — a pause in which
+        // its heartbeat does not get through either. Worker B takes the lease and applies version 3 in full; then A's
+        // update lands.
         var harness = new StandbyHarness(PoolKind.Username);
         var ada = harness.NewUser("ada");
         await harness.ApplyAsync(ada.Snapshot(1));
@@ -203,7 +225,17 @@ public sealed class ApplyEngineLeaseTests
                 }
             },
         };
-        var workerA = new ApplyEngine(poolA, mirror, harness.State, new ApplySettings(StandbyHarness.Region, harness.Excluded), harness.Time, harness.Logger);
+        var stateA = new InterceptingReplicaState(harness.State)
+        {
+            Before = (operation, _) =>
+            {
+                if (operation == "RenewApplyLease" && stalled)
+                {
+                    throw new MirrorStoreException("paused", new TimeoutException());
+                }
+            },
+        };
+        var workerA = new ApplyEngine(poolA, mirror, stateA, new ApplySettings(StandbyHarness.Region, harness.Excluded), harness.Time, harness.Logger);
 
         // Act
         var first = await workerA.ApplyUserAsync(ada.Snapshot(2, second), None);
