@@ -35,15 +35,8 @@ internal sealed record ChaosBenchOptions(int Users = 2000, int Changes = 2000, d
     /// <summary>The longest wait for the standby after the writes and replays; default 120 s + 0.25 s per user and change.</summary>
     public TimeSpan? ConvergenceTimeout { get; init; }
 
-    /// <summary>
-    /// The wait also ends once neither the standby's writes nor its differences have moved for this long — never less
-    /// than the apply lease plus 15 s (<see cref="LeaseWait"/>): a worker killed while it applied leaves those users'
-    /// leases to run out before another worker may apply them.
-    /// </summary>
+    /// <summary>The wait also ends once neither the standby's writes nor its differences have moved for this long.</summary>
     public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(60);
-
-    /// <summary>The shortest stall the wait accepts: <c>Reconciler:ApplyLease</c>'s default plus 15 s.</summary>
-    public static TimeSpan LeaseWait { get; } = Reconciler.ReconcilerOptions.DefaultApplyLease + TimeSpan.FromSeconds(15);
 }
 
 internal sealed record ChaosBenchResult(
@@ -184,8 +177,7 @@ internal sealed class ChaosBenchmark(ILoggerFactory loggers, TimeProvider time, 
 
             progress("Waiting for the standby to hold every user as intended…");
             var timeout = options.ConvergenceTimeout ?? TimeSpan.FromSeconds(120 + ((options.Users + options.Changes) / 4.0));
-            var stall = options.StallTimeout > ChaosBenchOptions.LeaseWait ? options.StallTimeout : ChaosBenchOptions.LeaseWait;
-            (converged, settledAt) = await ConvergeAsync(ledger, standby, meter, workers, isReplicated, timeout, stall, cancellationToken);
+            (converged, settledAt) = await ConvergeAsync(ledger, standby, meter, workers, isReplicated, timeout, options.StallTimeout, cancellationToken);
             lastKill ??= writesDone;
         }
         finally
