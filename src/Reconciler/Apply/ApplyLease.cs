@@ -134,13 +134,18 @@ internal sealed class ApplyLease
     public async Task ReleaseAsync(CancellationToken cancellationToken)
     {
         await StopHeartbeatAsync();
-        if (!Released)
+        try
         {
-            Released = true;
-            await _state.ReleaseApplyLeaseAsync(_region, Entity, _holder, cancellationToken);
+            if (!Released)
+            {
+                Released = true;
+                await _state.ReleaseApplyLeaseAsync(_region, Entity, _holder, cancellationToken);
+            }
         }
-
-        _fence.Dispose();
+        finally
+        {
+            _fence.Dispose();
+        }
     }
 
     /// <summary>One heartbeat: renews the lease unless the previous beat is still on its way.</summary>
