@@ -36,11 +36,11 @@ public sealed class ReconcilerOptions
     /// The default of <see cref="ApplyLease"/>: a few seconds, so a worker in another slot that dies holding leases
     /// holds its entities no longer; the heartbeat (every 2 s) keeps a long application's lease.
     /// </summary>
-    public static readonly TimeSpan DefaultApplyLease = TimeSpan.FromSeconds(6);
+    public static readonly TimeSpan DefaultApplyLease = TimeSpan.FromSeconds(10);
 
     /// <summary>
     /// How long one application's apply lease — the fence that keeps two workers (a second worker, a sync or drift
-    /// repair) from applying one user or group at once — lasts unrenewed: a heartbeat renews it every third of this
+    /// repair) from applying one user or group at once — lasts unrenewed: a heartbeat renews it every fifth of this
     /// while the application runs, and it is released as soon as the application is recorded. A worker that dies
     /// holding it makes workers in other slots wait at most this long for that entity; its restarted successor in the
     /// same slot (host and process-id namespace) takes it over at once.
@@ -91,7 +91,7 @@ public sealed class ReconcilerOptions
 
         if (ApplyLease < TimeSpan.FromSeconds(3) || ApplyLease > TimeSpan.FromMinutes(10))
         {
-            yield return $"{Section}:ApplyLease is {ApplyLease}; it must be between 00:00:03 and 00:10:00 (renewed every third of it while an application runs, so at least a few DynamoDB round trips; a worker in another slot that dies holding it makes others wait this long for that entity).";
+            yield return $"{Section}:ApplyLease is {ApplyLease}; it must be between 00:00:03 and 00:10:00 (renewed every fifth of it while an application runs, so at least a few DynamoDB round trips; a worker in another slot that dies holding it makes others wait this long for that entity).";
         }
     }
 }

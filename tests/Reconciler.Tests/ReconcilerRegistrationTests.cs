@@ -31,7 +31,7 @@ public sealed class ReconcilerRegistrationTests
         { nameof(ReconcilerServiceCollectionExtensions.AddReconciler), "Reconciler:CheckpointInterval", "00:10:00", "Reconciler:CheckpointInterval is 00:10:00; it must be between 00:00:00 and 00:05:00." },
         { nameof(SyncServiceCollectionExtensions.AddSyncAndDrift), "Reconciler:LookBackInterval", "-00:00:01", "Reconciler:LookBackInterval is -00:00:01; it must be between 00:00:00 and 01:00:00." },
         { nameof(SyncServiceCollectionExtensions.AddSyncAndDrift), "Reconciler:CheckpointInterval", "00:10:00", "Reconciler:CheckpointInterval is 00:10:00; it must be between 00:00:00 and 00:05:00." },
-        { nameof(ReconcilerServiceCollectionExtensions.AddReconciler), "Reconciler:ApplyLease", "00:00:05", ApplyLeaseOutOfRange("00:00:05") },
+        { nameof(ReconcilerServiceCollectionExtensions.AddReconciler), "Reconciler:ApplyLease", "00:00:02", ApplyLeaseOutOfRange("00:00:02") },
         { nameof(SyncServiceCollectionExtensions.AddSyncAndDrift), "Reconciler:ApplyLease", "02:00:00", ApplyLeaseOutOfRange("02:00:00") },
         { nameof(ReconcilerServiceCollectionExtensions.AddApplyEngines), "Reconciler:ApplyLease", "00:00:00", ApplyLeaseOutOfRange("00:00:00") },
     };
@@ -123,7 +123,7 @@ public sealed class ReconcilerRegistrationTests
     }
 
     private static string ApplyLeaseOutOfRange(string value) =>
-        $"Reconciler:ApplyLease is {value}; it must be between 00:00:10 and 01:00:00 (well above one application under throttling; a worker that dies holding it makes others wait this long for that entity).";
+        $"Reconciler:ApplyLease is {value}; it must be between 00:00:03 and 00:10:00 (renewed every fifth of it while an application runs, so at least a few DynamoDB round trips; a worker in another slot that dies holding it makes others wait this long for that entity).";
 
     private static ServiceProvider Build(string registration, Dictionary<string, string?>? overrides = null)
     {

@@ -65,7 +65,7 @@ public sealed partial class ApplyEngine
                 await Task.WhenAll(alongside is null ? [taking] : [taking, alongside]);
                 lease = await taking;
             }
-            catch when (taking.IsCompletedSuccessfully && taking.Result is { } taken)
+            catch (Exception) when (taking.IsCompletedSuccessfully && taking.Result is { } taken)
             {
                 await ReleaseAsync(taken);
                 throw;

@@ -6,7 +6,7 @@ namespace IdentityReplicator.Reconciler.Apply;
 /// One application's apply lease on its entity, kept on the entity's applied-state item in the replica state: while it
 /// holds the lease no other worker makes Cognito calls for the entity, so an older version can never be written among
 /// a newer one's calls. Taken (one conditional write) before the first call — or taken over at once from a holder
-/// known to be dead (<see cref="ApplyLeaseHolder"/>) — and kept short: a heartbeat renews it every third of its
+/// known to be dead (<see cref="ApplyLeaseHolder"/>) — and kept short: a heartbeat renews it every fifth of its
 /// duration while the application runs, so a worker that dies holding it holds it for a few seconds only. Before each
 /// call it is checked, and each call is cancelled when the lease comes within a tenth of its expiry unrenewed (its
 /// <see cref="Fence"/>). Released by the write that records the applied version (or on its own when nothing is
@@ -56,8 +56,11 @@ internal sealed class ApplyLease
     /// </summary>
     public CancellationToken Fence => _fence.Token;
 
-    /// <summary>How often the heartbeat renews a lease of <paramref name="duration"/>.</summary>
-    public static TimeSpan HeartbeatInterval(TimeSpan duration) => duration / 3;
+    /// <summary>
+    /// How often the heartbeat renews a lease of <paramref name="duration"/>: a fifth of it, so that three beats in a row
+    /// may fail or come late (a slow DynamoDB, a starved process) before the fence cancels the calls.
+    /// </summary>
+    public static TimeSpan HeartbeatInterval(TimeSpan duration) => duration / 5;
 
     /// <summary>
     /// Takes the entity's lease; <c>null</c> when another worker holds it and it has not run out. A lease whose holder

@@ -114,18 +114,20 @@ public sealed class ApplyEngineLeaseTests
     [Fact]
     public async Task ApplyUserAsync_HeartbeatMissedAndLessThanHalfTheLeaseLeftBeforeACall_RenewsItFirst()
     {
-        // Arrange: the user exists at version 1; applying version 2 reads it, then updates it. Between the two, the
-        // heartbeat's renewal fails once (a DynamoDB error) and less than half the lease is left.
+        // Arrange: the user exists at version 1; applying version 2 reads it, then updates it. Between the two, every
+        // heartbeat's renewal fails (a DynamoDB error) and less than half the lease is left.
         var harness = new StandbyHarness(PoolKind.Username);
         var ada = harness.NewUser("ada");
         await harness.ApplyAsync(ada.Snapshot(1));
         var state = new InterceptingReplicaState(harness.State);
         var operations = new List<string>();
         var failedBeats = 0;
+        var whileReading = ReconcilerOptions.DefaultApplyLease * 0.6;
+        var beatsWhileReading = (int)(whileReading / ApplyLease.HeartbeatInterval(ReconcilerOptions.DefaultApplyLease));
         state.Before = (operation, _) =>
         {
             operations.Add(operation);
-            if (operation == "RenewApplyLease" && failedBeats++ == 0)
+            if (operation == "RenewApplyLease" && failedBeats++ < beatsWhileReading)
             {
                 throw new MirrorStoreException("throttled", new TimeoutException());
             }
@@ -135,7 +137,7 @@ public sealed class ApplyEngineLeaseTests
         {
             if (operation == "FindUser")
             {
-                harness.Time.Advance(ReconcilerOptions.DefaultApplyLease * 0.6);
+                harness.Time.Advance(whileReading);
             }
         };
         var second = ada.Attributes();
@@ -146,9 +148,9 @@ public sealed class ApplyEngineLeaseTests
         harness.Intercepted.Before = null;
         var takenMeanwhile = await harness.State.TakeApplyLeaseAsync(StandbyHarness.Region, EntityId.ForUser(ada.Key), OtherWorker, harness.Time.GetUtcNow(), harness.Time.GetUtcNow().AddMinutes(1), None);
 
-        // Assert: the beat failed, the lease was renewed before the update; recorded (which released it).
+        // Assert: the beats failed, the lease was renewed before the update; recorded (which released it).
         Assert.Equal(ApplyOutcome.Applied, result.Outcome);
-        Assert.Equal(["GetApplied", "TakeApplyLease", "RenewApplyLease", "RenewApplyLease", "PutApplied"], operations);
+        Assert.Equal(["GetApplied", "TakeApplyLease", .. Enumerable.Repeat("RenewApplyLease", beatsWhileReading + 1), "PutApplied"], operations);
         Assert.True(takenMeanwhile.Taken);
         Assert.Equal("silver", harness.RequiredCounterpart(ada).Attributes["custom:tier"]);
     }

@@ -105,7 +105,7 @@ public sealed class ApplyLeaseCrashTests
                 {
                     harness.Time.Advance(TimeSpan.FromSeconds(1));
                     var now = harness.Time.GetUtcNow();
-                    refusedMeanwhile.Add(!harness.State.TakeApplyLeaseAsync(StandbyHarness.Region, EntityId.ForUser(ada.Key), ElsewhereHolder, now, now.AddSeconds(6), None).Result.Taken);
+                    refusedMeanwhile.Add(!harness.State.TakeApplyLeaseAsync(StandbyHarness.Region, EntityId.ForUser(ada.Key), ElsewhereHolder, now, now + ReconcilerOptions.DefaultApplyLease, None).Result.Taken);
                 }
             }
         };
@@ -119,7 +119,8 @@ public sealed class ApplyLeaseCrashTests
         // Assert: applied; every other worker refused throughout; a beat every third of the lease, none after the record.
         Assert.Equal(ApplyOutcome.Applied, result.Outcome);
         Assert.All(refusedMeanwhile, Assert.True);
-        Assert.InRange(renewals, 8, 10);
+        var beats = (int)(3 * ReconcilerOptions.DefaultApplyLease / ApplyLease.HeartbeatInterval(ReconcilerOptions.DefaultApplyLease));
+        Assert.InRange(renewals, beats - 1, beats + 1);
         Assert.Equal(renewals, operations.Count(o => o == "RenewApplyLease"));
         Assert.Equal("PutApplied", operations[^1]);
         Assert.Null(harness.State.LeaseHolder(StandbyHarness.Region, EntityId.ForUser(ada.Key)));
@@ -171,7 +172,7 @@ public sealed class ApplyLeaseCrashTests
                 var workerB = new ApplyEngine(harness.Intercepted, harness.Mirror, harness.State, new ApplySettings(StandbyHarness.Region, harness.Excluded), harness.Time, harness.Logger, successor);
                 var first = await workerB.ApplyUserAsync(newest, None);
                 var outcomes = new List<ApplyOutcome> { first.Outcome };
-                while (outcomes[^1] == ApplyOutcome.Deferred && outcomes.Count < 20)
+                while (outcomes[^1] == ApplyOutcome.Deferred && outcomes.Count < 30)
                 {
                     harness.Time.Advance(TimeSpan.FromSeconds(1));
                     outcomes.Add((await workerB.ApplyUserAsync(newest, None)).Outcome);
@@ -192,7 +193,7 @@ public sealed class ApplyLeaseCrashTests
         var cases =
             from held in Gen.Int[0, 2] // 0 free, 1 held by a live holder, 2 held by a dead one
             from knowable in Gen.Bool // the holder is in the taker's slot, where its death can be seen
-            from age in Gen.Int[0, 12] // seconds since the holder last took or renewed it
+            from age in Gen.Int[0, 20] // seconds since the holder last took or renewed it
             select (Held: held, Knowable: knowable, Age: age);
 
         await cases.SampleAsync(
