@@ -83,4 +83,16 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 2020, Level = LogLevel.Information, Message = "Replication control at epoch {Epoch}: {SourcePoolId} → {TargetPoolId} (source writable: {Writable}; this worker writes the target: {HasLeg})")]
     public static partial void DirectionChanged(ILogger logger, long epoch, string sourcePoolId, string targetPoolId, bool writable, bool hasLeg);
+
+    [LoggerMessage(EventId = 2030, Level = LogLevel.Debug, Message = "Deferred {Entity}: {Why}; it is applied later")]
+    public static partial void ApplyDeferred(ILogger logger, string entity, string why);
+
+    [LoggerMessage(EventId = 2031, Level = LogLevel.Warning, Message = "Lost the apply lease of {Entity} midway (Reconciler:ApplyLease is {LeaseSeconds:0} s); it is applied again, compared in full, once the lease is free")]
+    public static partial void ApplyLeaseLost(ILogger logger, string entity, double leaseSeconds, Exception exception);
+
+    [LoggerMessage(EventId = 2032, Level = LogLevel.Warning, Message = "Could not release the apply lease of {Entity}; other workers wait up to {LeaseSeconds:0} s for it to run out")]
+    public static partial void ApplyLeaseNotReleased(ILogger logger, string entity, double leaseSeconds, Exception exception);
+
+    [LoggerMessage(EventId = 2033, Level = LogLevel.Information, Message = "Took over the apply lease of {Entity} from {DeadHolder}, a worker of this host that is gone, without waiting for it to run out")]
+    public static partial void ApplyLeaseTakenOver(ILogger logger, string entity, string deadHolder);
 }

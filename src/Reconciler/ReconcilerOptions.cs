@@ -32,6 +32,21 @@ public sealed class ReconcilerOptions
     /// <summary>Consecutive transient failures of one entity before it is parked so the rest can move on.</summary>
     public int MaxTransientFailures { get; set; } = 10;
 
+    /// <summary>
+    /// The default of <see cref="ApplyLease"/>: a few seconds, so a worker in another slot that dies holding leases
+    /// holds its entities no longer; the heartbeat (every 2 s) keeps a long application's lease.
+    /// </summary>
+    public static readonly TimeSpan DefaultApplyLease = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long one application's apply lease — the fence that keeps two workers (a second worker, a sync or drift
+    /// repair) from applying one user or group at once — lasts unrenewed: a heartbeat renews it every fifth of this
+    /// while the application runs, and it is released as soon as the application is recorded. A worker that dies
+    /// holding it makes workers in other slots wait at most this long for that entity; its restarted successor in the
+    /// same slot (host and process-id namespace) takes it over at once.
+    /// </summary>
+    public TimeSpan ApplyLease { get; set; } = DefaultApplyLease;
+
     public IEnumerable<string> Validate()
     {
         if (PollInterval < TimeSpan.Zero || PollInterval > TimeSpan.FromMinutes(1))
@@ -72,6 +87,11 @@ public sealed class ReconcilerOptions
         if (MaxTransientFailures is < 1 or > 1000)
         {
             yield return $"{Section}:MaxTransientFailures is {MaxTransientFailures}; it must be between 1 and 1000.";
+        }
+
+        if (ApplyLease < TimeSpan.FromSeconds(3) || ApplyLease > TimeSpan.FromMinutes(10))
+        {
+            yield return $"{Section}:ApplyLease is {ApplyLease}; it must be between 00:00:03 and 00:10:00 (renewed every fifth of it while an application runs, so at least a few DynamoDB round trips; a worker in another slot that dies holding it makes others wait this long for that entity).";
         }
     }
 }

@@ -25,14 +25,16 @@ public static class ReconcilerServiceCollectionExtensions
     private static readonly string[] Roles = [PoolRoles.Standby, PoolRoles.Primary];
 
     /// <summary>
-    /// Registers the apply engine of each pool (plus the core services), each with its pool's apply state — the
-    /// standby's in the standby's Region, the configured primary's in the primary's. Full sync, drift repair and the
-    /// change feed all apply through them.
+    /// Registers the apply engine of each pool (plus the core services and the <c>Reconciler</c> options, whose
+    /// <c>ApplyLease</c> they use), each with its pool's apply state — the standby's in the standby's Region, the
+    /// configured primary's in the primary's. Full sync, drift repair and the change feed all apply through them, so
+    /// all are fenced by the same apply leases.
     /// </summary>
     public static IServiceCollection AddApplyEngines(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddReplicationCore(configuration);
         services.AddConfigurationReplication(configuration);
+        services.AddReconcilerOptions(configuration);
         services.TryAddKeyedSingleton(PoolRoles.Standby, (sp, _) => sp.GetRequiredService<IReplicaStateStore>());
         services.TryAddKeyedSingleton<IReplicaStateStore>(PoolRoles.Primary, (sp, _) => new DynamoDbReplicaStateStore(
             sp.GetRequiredService<MirrorClients>().For(Pool(sp, PoolRoles.Primary).Region),
@@ -46,7 +48,10 @@ public static class ReconcilerServiceCollectionExtensions
                     sp.GetRequiredKeyedService<IUserDirectory>(role),
                     sp.GetRequiredKeyedService<IMirrorStore>(role),
                     sp.GetRequiredKeyedService<IReplicaStateStore>(role),
-                    new ApplySettings(Pool(sp, role).Region, replication.ExcludeAttributes, replication.PrimarySubAttribute),
+                    new ApplySettings(Pool(sp, role).Region, replication.ExcludeAttributes, replication.PrimarySubAttribute)
+                    {
+                        ApplyLease = sp.GetRequiredService<IOptions<ReconcilerOptions>>().Value.ApplyLease,
+                    },
                     sp.GetRequiredService<TimeProvider>(),
                     sp.GetRequiredService<ILogger<ApplyEngine>>());
 

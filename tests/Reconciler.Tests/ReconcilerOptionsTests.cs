@@ -20,6 +20,7 @@ public sealed class ReconcilerOptionsTests
             BatchSize = 1,
             MaxConcurrency = 1,
             MaxTransientFailures = 1,
+            ApplyLease = TimeSpan.FromSeconds(3),
         };
         var atUpperLimits = new ReconcilerOptions
         {
@@ -29,6 +30,7 @@ public sealed class ReconcilerOptionsTests
             BatchSize = 1000,
             MaxConcurrency = 256,
             MaxTransientFailures = 1000,
+            ApplyLease = TimeSpan.FromMinutes(10),
         };
 
         Assert.Empty(atLowerLimits.Validate());
@@ -52,6 +54,8 @@ public sealed class ReconcilerOptionsTests
         { "negative look-back interval", o => o.LookBackInterval = TimeSpan.FromSeconds(-1), "Reconciler:LookBackInterval is -00:00:01; it must be between 00:00:00 and 01:00:00." },
         { "look-back interval over an hour", o => o.LookBackInterval = TimeSpan.FromMinutes(61), "Reconciler:LookBackInterval is 01:01:00; it must be between 00:00:00 and 01:00:00." },
         { "negative checkpoint interval", o => o.CheckpointInterval = TimeSpan.FromSeconds(-2), "Reconciler:CheckpointInterval is -00:00:02; it must be between 00:00:00 and 00:05:00." },
+        { "apply lease too short", o => o.ApplyLease = TimeSpan.FromSeconds(2), "Reconciler:ApplyLease is 00:00:02; it must be between 00:00:03 and 00:10:00 (renewed every fifth of it while an application runs, so at least a few DynamoDB round trips; a worker in another slot that dies holding it makes others wait this long for that entity)." },
+        { "apply lease over ten minutes", o => o.ApplyLease = TimeSpan.FromSeconds(601), "Reconciler:ApplyLease is 00:10:01; it must be between 00:00:03 and 00:10:00 (renewed every fifth of it while an application runs, so at least a few DynamoDB round trips; a worker in another slot that dies holding it makes others wait this long for that entity)." },
         { "checkpoint interval over five minutes", o => o.CheckpointInterval = TimeSpan.FromMinutes(6), "Reconciler:CheckpointInterval is 00:06:00; it must be between 00:00:00 and 00:05:00." },
     };
 

@@ -31,7 +31,28 @@ public sealed class ReconcilerRegistrationTests
         { nameof(ReconcilerServiceCollectionExtensions.AddReconciler), "Reconciler:CheckpointInterval", "00:10:00", "Reconciler:CheckpointInterval is 00:10:00; it must be between 00:00:00 and 00:05:00." },
         { nameof(SyncServiceCollectionExtensions.AddSyncAndDrift), "Reconciler:LookBackInterval", "-00:00:01", "Reconciler:LookBackInterval is -00:00:01; it must be between 00:00:00 and 01:00:00." },
         { nameof(SyncServiceCollectionExtensions.AddSyncAndDrift), "Reconciler:CheckpointInterval", "00:10:00", "Reconciler:CheckpointInterval is 00:10:00; it must be between 00:00:00 and 00:05:00." },
+        { nameof(ReconcilerServiceCollectionExtensions.AddReconciler), "Reconciler:ApplyLease", "00:00:02", ApplyLeaseOutOfRange("00:00:02") },
+        { nameof(SyncServiceCollectionExtensions.AddSyncAndDrift), "Reconciler:ApplyLease", "02:00:00", ApplyLeaseOutOfRange("02:00:00") },
+        { nameof(ReconcilerServiceCollectionExtensions.AddApplyEngines), "Reconciler:ApplyLease", "00:00:00", ApplyLeaseOutOfRange("00:00:00") },
     };
+
+    /// <summary>
+    /// Sync, drift repair and the worker are fenced by the same apply leases: every engine, whichever registration
+    /// made it, holds each lease for the configured time.
+    /// </summary>
+    [Theory]
+    [InlineData(nameof(ReconcilerServiceCollectionExtensions.AddReconciler))]
+    [InlineData(nameof(SyncServiceCollectionExtensions.AddSyncAndDrift))]
+    [InlineData(nameof(ReconcilerServiceCollectionExtensions.AddApplyEngines))]
+    public void Registration_ConfiguredApplyLease_IsEveryEnginesLease(string registration)
+    {
+        using var provider = Build(registration, new() { ["Reconciler:ApplyLease"] = "00:02:30" });
+
+        var engines = new[] { provider.GetRequiredService<ApplyEngine>(), provider.GetRequiredKeyedService<ApplyEngine>(PoolRoles.Primary) };
+
+        Assert.All(engines, e => Assert.Equal(TimeSpan.FromSeconds(150), e.ApplyLeaseDuration));
+        Assert.NotEqual(engines[0].LeaseHolder, engines[1].LeaseHolder);
+    }
 
     [Theory]
     [MemberData(nameof(IntervalsOutOfRange))]
@@ -101,6 +122,9 @@ public sealed class ReconcilerRegistrationTests
         Assert.Single(services, d => d.ServiceType == typeof(IConfigureOptions<ReconcilerOptions>));
     }
 
+    private static string ApplyLeaseOutOfRange(string value) =>
+        $"Reconciler:ApplyLease is {value}; it must be between 00:00:03 and 00:10:00 (renewed every fifth of it while an application runs, so at least a few DynamoDB round trips; a worker in another slot that dies holding it makes others wait this long for that entity).";
+
     private static ServiceProvider Build(string registration, Dictionary<string, string?>? overrides = null)
     {
         var settings = new Dictionary<string, string?>(ValidSettings);
@@ -115,6 +139,7 @@ public sealed class ReconcilerRegistrationTests
         {
             nameof(ReconcilerServiceCollectionExtensions.AddReconciler) => services.AddReconciler(configuration),
             nameof(SyncServiceCollectionExtensions.AddSyncAndDrift) => services.AddSyncAndDrift(configuration),
+            nameof(ReconcilerServiceCollectionExtensions.AddApplyEngines) => services.AddApplyEngines(configuration),
             _ => throw new ArgumentOutOfRangeException(nameof(registration), registration, "not a registration call of the reconciler"),
         };
         return services.BuildServiceProvider();

@@ -61,6 +61,7 @@ internal static class SyncCommand
                 ["inSync"] = result.InSync,
                 ["notReplicated"] = result.NotReplicated,
                 ["parked"] = result.Parked,
+                ["deferred"] = result.Deferred,
                 ["failed"] = result.Failed,
                 ["deleted"] = result.Deleted,
                 ["pendingDeletes"] = result.PendingDeletes.Count,
@@ -83,6 +84,11 @@ internal static class SyncCommand
             if (result.Parked > 0)
             {
                 Console.WriteLine("Parked users are listed with their reason by 'idrep drift --config FILE'.");
+            }
+
+            if (result.Deferred > 0)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{result.Deferred} users or groups were being applied by a worker at that moment (it held their apply lease) and were left to it; 'idrep drift --config FILE' shows whether they arrived."));
             }
         }
 

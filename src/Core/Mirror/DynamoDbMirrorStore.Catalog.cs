@@ -56,7 +56,10 @@ public sealed partial class DynamoDbMirrorStore : IMirrorCatalog
                 var entity = EntityOf(pk);
                 if (item[MirrorTable.SortKey].S != SnapshotSortKey)
                 {
-                    applied[entity] = ToApplied(entity, item);
+                    if (RecordsApplied(item))
+                    {
+                        applied[entity] = ToApplied(entity, item);
+                    }
                 }
                 else if (entity.Kind == EntityKind.User)
                 {

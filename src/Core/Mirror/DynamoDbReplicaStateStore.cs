@@ -7,41 +7,18 @@ using static IdentityReplicator.Core.Mirror.MirrorTable;
 
 namespace IdentityReplicator.Core.Mirror;
 
-/// <summary><see cref="IReplicaStateStore"/> on DynamoDB, in the mirror table (items keyed by Region).</summary>
-public sealed class DynamoDbReplicaStateStore(IAmazonDynamoDB dynamo, MirrorOptions options) : IReplicaStateStore
+/// <summary>
+/// <see cref="IReplicaStateStore"/> on DynamoDB, in the mirror table (items keyed by Region). The applied state and its
+/// apply lease are in DynamoDbReplicaStateStore.Applied.cs.
+/// </summary>
+public sealed partial class DynamoDbReplicaStateStore(IAmazonDynamoDB dynamo, MirrorOptions options) : IReplicaStateStore
 {
     private readonly string _table = options.TableName;
 
     public async Task<AppliedState?> GetAppliedAsync(string region, EntityId entity, CancellationToken cancellationToken)
     {
         var item = await GetAsync(EntityPartition(entity), AppliedSortKey(region), cancellationToken);
-        return item is null ? null : ToApplied(entity, item);
-    }
-
-    public async Task PutAppliedAsync(string region, AppliedState state, CancellationToken cancellationToken)
-    {
-        var item = FromApplied(region, state);
-        try
-        {
-            await dynamo.PutItemAsync(
-                new PutItemRequest
-                {
-                    TableName = _table,
-                    Item = item,
-                    ConditionExpression = "attribute_not_exists(#pk) OR (#pv <= :pv AND #gv <= :gv)",
-                    ExpressionAttributeNames = new Dictionary<string, string> { ["#pk"] = PartitionKey, ["#pv"] = Applied.ProfileVersion, ["#gv"] = Applied.GroupsVersion },
-                    ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":pv"] = N(state.ProfileVersion), [":gv"] = N(state.GroupsVersion) },
-                },
-                cancellationToken);
-        }
-        catch (ConditionalCheckFailedException)
-        {
-            // A newer version was applied meanwhile; keep it.
-        }
-        catch (AmazonDynamoDBException e)
-        {
-            throw MirrorErrors.Wrap(e, _table, "record an applied version");
-        }
+        return item is null || !RecordsApplied(item) ? null : ToApplied(entity, item);
     }
 
     public async Task<string?> GetCheckpointAsync(string region, int bucket, CancellationToken cancellationToken)

@@ -104,6 +104,12 @@ public static class MirrorAttributes
         public const string SourceSub = "ssub";
 
         public const string AppliedAt = "at";
+
+        /// <summary>Who holds the entity's apply lease (a worker's holder id), while one does.</summary>
+        public const string LeaseHolder = "lh";
+
+        /// <summary>When the apply lease runs out (UTC ticks), while one is held.</summary>
+        public const string LeaseExpiresAt = "le";
     }
 
     /// <summary>Which identity a target pool's user carries (<c>MAP#&lt;pool&gt;#&lt;sub&gt;</c> / <c>S</c>).</summary>

@@ -121,12 +121,42 @@ public sealed record ParkedEntity
     public DateTimeOffset ParkedAt { get; init; }
 }
 
-/// <summary>State that only one Region's reconciler writes: applied versions, feed checkpoints, parked entities.</summary>
+/// <summary>
+/// State that only one Region's reconcilers write: applied versions, feed checkpoints, parked entities. An entity's
+/// applied state also carries its apply lease, which fences the workers that apply to one pool (a second worker, a
+/// sync or a drift repair beside the deployed one): only the holder makes Cognito calls for the entity, and its record
+/// of the applied version releases the lease in the same write. See docs/design/decisions.md.
+/// </summary>
 public interface IReplicaStateStore
 {
+    /// <summary>What is recorded as applied (consistent read); <c>null</c> when nothing is.</summary>
     Task<AppliedState?> GetAppliedAsync(string region, EntityId entity, CancellationToken cancellationToken);
 
-    Task PutAppliedAsync(string region, AppliedState state, CancellationToken cancellationToken);
+    /// <summary>
+    /// Takes the entity's apply lease for <paramref name="holder"/> until <paramref name="expiresAt"/> if nobody holds
+    /// it, its holder's expiry is before <paramref name="now"/>, or <paramref name="holder"/> holds it already; the
+    /// grant carries what is recorded as applied, read in the same write.
+    /// </summary>
+    Task<ApplyLeaseGrant> TakeApplyLeaseAsync(string region, EntityId entity, string holder, DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Takes the entity's apply lease over from <paramref name="deadHolder"/>, a holder the caller knows is dead (its
+    /// process is gone), before its expiry: only while <paramref name="deadHolder"/> still holds it (or it is free or
+    /// run out). The grant is as <see cref="TakeApplyLeaseAsync"/>'s.
+    /// </summary>
+    Task<ApplyLeaseGrant> TakeOverApplyLeaseAsync(string region, EntityId entity, string holder, string deadHolder, DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken cancellationToken);
+
+    /// <summary>Moves the expiry of a lease <paramref name="holder"/> still holds; <c>false</c> when it no longer does.</summary>
+    Task<bool> RenewApplyLeaseAsync(string region, EntityId entity, string holder, DateTimeOffset expiresAt, CancellationToken cancellationToken);
+
+    /// <summary>Gives up a lease without recording anything (nothing happens if <paramref name="holder"/> no longer holds it).</summary>
+    Task ReleaseApplyLeaseAsync(string region, EntityId entity, string holder, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records what <paramref name="holder"/> applied and releases its lease, in one conditional write: only while it
+    /// holds the lease, and never replacing newer versions (then the lease is released and the newer ones kept).
+    /// </summary>
+    Task<AppliedRecord> PutAppliedAsync(string region, AppliedState state, string holder, CancellationToken cancellationToken);
 
     Task<string?> GetCheckpointAsync(string region, int bucket, CancellationToken cancellationToken);
 

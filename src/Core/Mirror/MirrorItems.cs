@@ -114,6 +114,12 @@ internal static class MirrorItems
         };
     }
 
+    /// <summary>
+    /// Whether an applied-state item records an application: an item that only carries an apply lease (taken for an
+    /// entity never applied yet) records none.
+    /// </summary>
+    public static bool RecordsApplied(Dictionary<string, AttributeValue> item) => item.ContainsKey(Applied.ProfileVersion);
+
     public static AppliedState ToApplied(EntityId entity, Dictionary<string, AttributeValue> item) => new()
     {
         Entity = entity,

@@ -20,6 +20,12 @@ public enum ApplyOutcome
 
     /// <summary>The target pool rejected it; parked with a reason.</summary>
     Parked,
+
+    /// <summary>
+    /// Another worker holds the entity's apply lease (or this one's lease ran out midway): nothing more was done, and
+    /// it is applied again later. Neither a failure nor parked; the feed does not move past it.
+    /// </summary>
+    Deferred,
 }
 
 public sealed record ApplyResult(ApplyOutcome Outcome, int Calls = 0, string? Detail = null);
@@ -28,7 +34,11 @@ public sealed record ApplyResult(ApplyOutcome Outcome, int Calls = 0, string? De
 /// <param name="Region">The target pool's Region (its apply state is keyed by it).</param>
 /// <param name="ExcludedAttributes">Attributes never written to the target pool.</param>
 /// <param name="PrimarySubAttribute">The custom attribute that carries a user's original <c>sub</c>, where the target pool's schema has it.</param>
-public sealed record ApplySettings(string Region, IReadOnlyCollection<string> ExcludedAttributes, string? PrimarySubAttribute = Core.Configuration.ReplicationOptions.DefaultPrimarySubAttribute);
+public sealed record ApplySettings(string Region, IReadOnlyCollection<string> ExcludedAttributes, string? PrimarySubAttribute = Core.Configuration.ReplicationOptions.DefaultPrimarySubAttribute)
+{
+    /// <summary>How long an application holds its entity's apply lease before another worker may take it (<c>Reconciler:ApplyLease</c>).</summary>
+    public TimeSpan ApplyLease { get; init; } = ReconcilerOptions.DefaultApplyLease;
+}
 
 /// <summary>
 /// Applies snapshots to one pool, the target: reads the target user, then issues only the calls needed (create,
@@ -39,22 +49,28 @@ public sealed record ApplySettings(string Region, IReadOnlyCollection<string> Ex
 /// <remarks>
 /// The parts: <see cref="UserPlanner"/> decides a user's calls without I/O and <see cref="UserApply"/> performs them;
 /// <see cref="GroupApply"/> does groups; <see cref="ApplyLedger"/> keeps the applied versions and what is parked;
-/// <see cref="PoolDescriptionCache"/> holds the target's schema. This class ties them together and maps Cognito's
-/// errors to parking. See docs/design/apply-engine.md.
+/// <see cref="PoolDescriptionCache"/> holds the target's schema; <see cref="ApplyLease"/> fences each application
+/// against other workers (ApplyEngine.Leases.cs). This class ties them together and maps Cognito's errors to parking.
+/// See docs/design/apply-engine.md.
 /// </remarks>
-public sealed class ApplyEngine
+public sealed partial class ApplyEngine
 {
     private readonly IUserDirectory _pool;
+    private readonly IMirrorStore _mirror;
     private readonly IReplicaStateStore _state;
     private readonly ApplySettings _settings;
     private readonly TimeProvider _time;
     private readonly ILogger<ApplyEngine> _logger;
     private readonly ApplyLedger _ledger;
     private readonly ApplyTarget _target;
+    private readonly ApplyLeaseHolder _holder;
 
-    public ApplyEngine(IUserDirectory pool, IMirrorStore mirror, IReplicaStateStore state, ApplySettings settings, TimeProvider time, ILogger<ApplyEngine> logger)
+    // leaseHolder: who this engine is when it holds apply leases; by default a new holder of this process.
+    public ApplyEngine(IUserDirectory pool, IMirrorStore mirror, IReplicaStateStore state, ApplySettings settings, TimeProvider time, ILogger<ApplyEngine> logger, ApplyLeaseHolder? leaseHolder = null)
     {
+        _holder = leaseHolder ?? ApplyLeaseHolder.ForThisProcess();
         _pool = pool;
+        _mirror = mirror;
         _state = state;
         _settings = settings;
         _time = time;
@@ -69,6 +85,9 @@ public sealed class ApplyEngine
     }
 
     public string Region => _settings.Region;
+
+    /// <summary>How long each application holds its entity's apply lease (<c>Reconciler:ApplyLease</c>).</summary>
+    public TimeSpan ApplyLeaseDuration => _settings.ApplyLease;
 
     /// <summary>Entities parked now (waiting for a fix).</summary>
     public int ParkedCount => _ledger.ParkedCount;
@@ -109,23 +128,80 @@ public sealed class ApplyEngine
     public async Task<ApplyResult> ApplyUserAsync(UserSnapshot snapshot, CancellationToken cancellationToken)
     {
         var entity = EntityId.ForUser(snapshot.Key);
+        if (DeferredForNow(entity) is { } deferred)
+        {
+            return deferred;
+        }
+
+        var unsettled = _ledger.IsUnsettled(entity);
         var applied = await AppliedAsync(entity, snapshot.ProfileVersion, snapshot.GroupsVersion, cancellationToken);
-        if (applied is not null && snapshot.ProfileVersion <= applied.ProfileVersion && snapshot.GroupsVersion <= applied.GroupsVersion)
+        if (!unsettled && Covers(applied, snapshot))
         {
             return new ApplyResult(ApplyOutcome.Skipped);
         }
 
-        return await ApplyUserAsync(snapshot, applied, known: null, cancellationToken);
+        return await UnderLeaseAsync(entity, async lease =>
+        {
+            if (unsettled)
+            {
+                var newest = await _mirror.GetUserAsync(snapshot.Key, cancellationToken) is { } recorded && IsNewer(recorded, snapshot) ? recorded : snapshot;
+                return await ApplyUserAsync(newest, lease, known: null, compareAll: true, cancellationToken);
+            }
+
+            // Decided again against what was applied when the lease was taken: another worker may have applied a
+            // newer version since the read above.
+            if (Covers(lease.Applied, snapshot))
+            {
+                _ledger.RememberApplied(lease.Applied!);
+                return new ApplyResult(ApplyOutcome.Skipped);
+            }
+
+            return await ApplyUserAsync(snapshot, lease, known: null, compareAll: false, cancellationToken);
+        }, cancellationToken);
     }
 
     /// <summary>
     /// Converges one user against a listing of the target read moments ago (full sync, drift repair): compares every
     /// part whatever the applied versions say, and issues only the calls that differ — none for a user already in
     /// step, whose applied state is then written only if it moved. Lookups are answered from the listing; a user that
-    /// appeared in the target since (creation fails with "exists") is read from the pool and updated instead.
+    /// appeared in the target since (creation fails with "exists") is read from the pool and updated instead. Under
+    /// the apply lease like every application: a user another worker holds is <see cref="ApplyOutcome.Deferred"/>, one it
+    /// applied a newer version of is <see cref="ApplyOutcome.Skipped"/>, and one it applied since the listing was read
+    /// is read from the pool rather than the listing.
     /// </summary>
-    public Task<ApplyResult> ReconcileUserAsync(UserSnapshot snapshot, PoolInventory target, AppliedState? applied, CancellationToken cancellationToken) =>
-        ApplyUserAsync(snapshot, applied, target, cancellationToken);
+    public Task<ApplyResult> ReconcileUserAsync(UserSnapshot snapshot, PoolInventory standby, AppliedState? applied, CancellationToken cancellationToken) =>
+        UnderLeaseAsync(EntityId.ForUser(snapshot.Key), lease => ReconcileUserAsync(snapshot, lease, standby, applied, cancellationToken), cancellationToken);
+
+    /// <summary>
+    /// <see cref="ReconcileUserAsync(UserSnapshot, PoolInventory, AppliedState?, CancellationToken)"/> for a user whose
+    /// snapshot the caller records now (full sync, drift repair): the apply lease is taken while
+    /// <paramref name="record"/> runs, so the fence adds no round trip to the user's way through; a user
+    /// <paramref name="record"/> gives no snapshot for (not replicated) is <see cref="ApplyOutcome.Skipped"/>. The
+    /// record is made whether or not the lease is free.
+    /// </summary>
+    public Task<ApplyResult> ReconcileUserAsync(string key, Func<CancellationToken, Task<UserSnapshot?>> record, PoolInventory standby, AppliedState? applied, CancellationToken cancellationToken)
+    {
+        var recording = record(cancellationToken);
+        return UnderLeaseAsync(
+            EntityId.ForUser(key),
+            async lease => await recording is { } snapshot
+                ? await ReconcileUserAsync(snapshot, lease, standby, applied, cancellationToken)
+                : new ApplyResult(ApplyOutcome.Skipped),
+            cancellationToken,
+            alongside: recording);
+    }
+
+    private async Task<ApplyResult> ReconcileUserAsync(UserSnapshot snapshot, ApplyLease lease, PoolInventory standby, AppliedState? applied, CancellationToken cancellationToken)
+    {
+        if (lease.Applied is { } current && (current.ProfileVersion > snapshot.ProfileVersion || current.GroupsVersion > snapshot.GroupsVersion))
+        {
+            _ledger.RememberApplied(current);
+            return new ApplyResult(ApplyOutcome.Skipped);
+        }
+
+        var known = ListingStillTrue(lease, standby, applied, compareRead: true) ? standby : null;
+        return await ApplyUserAsync(snapshot, lease, known, compareAll: true, cancellationToken);
+    }
 
     /// <summary>Deletes a target user that no source user stands for (sync with --prune, drift repair).</summary>
     public async Task<ApplyResult> DeleteUnmatchedUserAsync(string targetUsername, CancellationToken cancellationToken)
@@ -136,13 +212,14 @@ public sealed class ApplyEngine
         return result;
     }
 
-    private Task<ApplyResult> ApplyUserAsync(UserSnapshot snapshot, AppliedState? applied, PoolInventory? known, CancellationToken cancellationToken)
+    private Task<ApplyResult> ApplyUserAsync(UserSnapshot snapshot, ApplyLease lease, PoolInventory? known, bool compareAll, CancellationToken cancellationToken)
     {
         var entity = EntityId.ForUser(snapshot.Key);
+        var applied = lease.Applied;
         var version = Math.Max(snapshot.ProfileVersion, snapshot.GroupsVersion);
         return ParkingRejectionsAsync(entity, "user", version, async () =>
         {
-            var run = new UserApply(_target, snapshot, applied, known);
+            var run = new UserApply(LeasedTarget(lease), snapshot, applied, known, compareAll);
             var outcome = snapshot.Deleted ? await run.DeleteAsync(cancellationToken) : await run.UpsertAsync(cancellationToken);
             if (outcome.Park is { } park)
             {
@@ -156,7 +233,7 @@ public sealed class ApplyEngine
                 await _state.PutSubMappingAsync(_pool.PoolId, targetSub, new SubMapping(snapshot.Key, sourceSub, run.OriginalSub ?? sourceSub), cancellationToken);
             }
 
-            if (known is not null && result.Outcome == ApplyOutcome.InSync && applied is not null
+            if (compareAll && result.Outcome == ApplyOutcome.InSync && applied is not null
                 && applied.ProfileVersion >= snapshot.ProfileVersion && applied.GroupsVersion >= snapshot.GroupsVersion
                 && applied.TargetUsername == run.Target?.Username)
             {
@@ -177,6 +254,7 @@ public sealed class ApplyEngine
                     SourceSub = snapshot.Sub,
                     AppliedAt = _time.GetUtcNow(),
                 },
+                lease,
                 cancellationToken);
             _ledger.Count(entity, result, snapshot.ChangedAt);
             return result;
@@ -186,27 +264,58 @@ public sealed class ApplyEngine
     public async Task<ApplyResult> ApplyGroupAsync(GroupSnapshot snapshot, CancellationToken cancellationToken)
     {
         var entity = EntityId.ForGroup(snapshot.Name);
+        if (DeferredForNow(entity) is { } deferred)
+        {
+            return deferred;
+        }
+
+        var unsettled = _ledger.IsUnsettled(entity);
         var applied = await AppliedAsync(entity, snapshot.Version, 0, cancellationToken);
-        if (applied is not null && snapshot.Version <= applied.ProfileVersion)
+        if (!unsettled && applied is not null && snapshot.Version <= applied.ProfileVersion)
         {
             return new ApplyResult(ApplyOutcome.Skipped);
         }
 
-        return await ApplyGroupAsync(snapshot, known: null, cancellationToken);
+        return await UnderLeaseAsync(entity, async lease =>
+        {
+            if (unsettled)
+            {
+                var newest = await _mirror.GetGroupAsync(snapshot.Name, cancellationToken) is { } recorded && recorded.Version > snapshot.Version ? recorded : snapshot;
+                return await ApplyGroupAsync(newest, lease, known: null, cancellationToken);
+            }
+
+            if (lease.Applied is { } current && snapshot.Version <= current.ProfileVersion)
+            {
+                _ledger.RememberApplied(current);
+                return new ApplyResult(ApplyOutcome.Skipped);
+            }
+
+            return await ApplyGroupAsync(snapshot, lease, known: null, cancellationToken);
+        }, cancellationToken);
     }
 
-    /// <summary>Converges one group against a listing of the target (see <see cref="ReconcileUserAsync"/>).</summary>
-    public Task<ApplyResult> ReconcileGroupAsync(GroupSnapshot snapshot, PoolInventory target, CancellationToken cancellationToken) =>
-        ApplyGroupAsync(snapshot, target, cancellationToken);
+    /// <summary>Converges one group against a listing of the target (see <see cref="ReconcileUserAsync(UserSnapshot, PoolInventory, AppliedState?, CancellationToken)"/>).</summary>
+    public Task<ApplyResult> ReconcileGroupAsync(GroupSnapshot snapshot, PoolInventory standby, CancellationToken cancellationToken) =>
+        UnderLeaseAsync(EntityId.ForGroup(snapshot.Name), async lease =>
+        {
+            if (lease.Applied is { } current && current.ProfileVersion > snapshot.Version)
+            {
+                _ledger.RememberApplied(current);
+                return new ApplyResult(ApplyOutcome.Skipped);
+            }
 
-    private Task<ApplyResult> ApplyGroupAsync(GroupSnapshot snapshot, PoolInventory? known, CancellationToken cancellationToken)
+            return await ApplyGroupAsync(snapshot, lease, ListingStillTrue(lease, standby) ? standby : null, cancellationToken);
+        }, cancellationToken);
+
+    private Task<ApplyResult> ApplyGroupAsync(GroupSnapshot snapshot, ApplyLease lease, PoolInventory? known, CancellationToken cancellationToken)
     {
         var entity = EntityId.ForGroup(snapshot.Name);
         return ParkingRejectionsAsync(entity, "group", snapshot.Version, async () =>
         {
-            var result = await _target.Groups.ConvergeAsync(snapshot, known, cancellationToken);
+            var result = await LeasedTarget(lease).Groups.ConvergeAsync(snapshot, known, cancellationToken);
             await _ledger.RecordAppliedAsync(
                 new AppliedState { Entity = entity, ProfileVersion = snapshot.Version, ProfileHash = snapshot.Hash, AppliedAt = _time.GetUtcNow() },
+                lease,
                 cancellationToken);
             _ledger.Count(entity, result, snapshot.ChangedAt);
             return result;

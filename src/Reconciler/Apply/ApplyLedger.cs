@@ -8,7 +8,7 @@ namespace IdentityReplicator.Reconciler.Apply;
 /// <summary>
 /// The apply engine's bookkeeping for one target pool: which versions of each entity are applied (a bounded in-memory
 /// cache in front of the replica state), which entities are parked (so the first clean application after a fix
-/// unparks them), and the metrics and log line of each outcome.
+/// unparks them), which lost their apply lease midway (unsettled), and the metrics and log line of each outcome.
 /// </summary>
 internal sealed class ApplyLedger(IReplicaStateStore state, string region, TimeProvider time, ILogger logger)
 {
@@ -16,6 +16,7 @@ internal sealed class ApplyLedger(IReplicaStateStore state, string region, TimeP
 
     private readonly ConcurrentDictionary<EntityId, (long Profile, long Groups)> _applied = new();
     private readonly ConcurrentDictionary<EntityId, byte> _parked = new();
+    private readonly ConcurrentDictionary<EntityId, byte> _unsettled = new();
 
     /// <summary>Entities parked now (waiting for a fix).</summary>
     public int ParkedCount => _parked.Count;
@@ -57,18 +58,35 @@ internal sealed class ApplyLedger(IReplicaStateStore state, string region, TimeP
         return applied;
     }
 
-    /// <summary>Records a clean application: the applied state is written, remembered, and the entity unparked.</summary>
-    public async Task RecordAppliedAsync(AppliedState applied, CancellationToken cancellationToken)
+    /// <summary>
+    /// Records a clean application under its lease (the same write releases the lease): the applied state is written,
+    /// remembered, and the entity unparked and settled. Throws <see cref="ApplyLeaseLostException"/> if the lease was lost.
+    /// </summary>
+    public async Task RecordAppliedAsync(AppliedState applied, ApplyLease lease, CancellationToken cancellationToken)
     {
-        await state.PutAppliedAsync(region, applied, cancellationToken);
+        await lease.RecordAsync(applied, cancellationToken);
         Remember(applied.Entity, applied.ProfileVersion, applied.GroupsVersion);
+        _unsettled.TryRemove(applied.Entity, out _);
         await UnparkIfParkedAsync(applied.Entity, cancellationToken);
     }
 
-    /// <summary>An entity found in step whose applied state is already current: nothing is written, but it is unparked.</summary>
+    /// <summary>Remembers versions found applied (e.g. by another worker, read when the lease was taken).</summary>
+    public void RememberApplied(AppliedState applied) => Remember(applied.Entity, applied.ProfileVersion, applied.GroupsVersion);
+
+    /// <summary>
+    /// Marks an entity whose application lost its lease midway: calls it made may have landed among another worker's,
+    /// so its next application compares every part with the newest snapshot, whatever the applied versions say.
+    /// </summary>
+    public void MarkUnsettled(EntityId entity) => _unsettled[entity] = 0;
+
+    /// <summary>Whether the entity's last application lost its lease midway (see <see cref="MarkUnsettled"/>).</summary>
+    public bool IsUnsettled(EntityId entity) => _unsettled.ContainsKey(entity);
+
+    /// <summary>An entity found in step whose applied state is already current: nothing is written, but it is unparked and settled.</summary>
     public async Task ConfirmInStepAsync(AppliedState applied, CancellationToken cancellationToken)
     {
         Remember(applied.Entity, applied.ProfileVersion, applied.GroupsVersion);
+        _unsettled.TryRemove(applied.Entity, out _);
         await UnparkIfParkedAsync(applied.Entity, cancellationToken);
     }
 

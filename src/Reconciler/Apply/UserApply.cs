@@ -29,9 +29,14 @@ internal sealed record UserApplyOutcome(ApplyResult? Result, ParkDecision? Park)
 /// lacks is made from its mirror snapshot and joined again, a group already gone is left. Memberships are planned after
 /// the profile's calls are made, reading the user's groups only then (and not at all for a user just created).
 /// </summary>
-internal sealed class UserApply(ApplyTarget target, UserSnapshot snapshot, AppliedState? applied, PoolInventory? known)
+/// <remarks>
+/// <paramref name="compareAll"/> compares every part whatever the applied versions say (sync and drift repair, and an
+/// entity whose last application lost its lease midway); a listing (<paramref name="known"/>) always does.
+/// </remarks>
+internal sealed class UserApply(ApplyTarget target, UserSnapshot snapshot, AppliedState? applied, PoolInventory? known, bool compareAll = false)
 {
     private readonly DesiredUser _desired = DesiredUser.Of(snapshot, target.Rules.IdentityAttribute);
+    private readonly bool _compareAll = compareAll || known is not null;
     private int _calls;
     private bool _created;
 
@@ -81,7 +86,7 @@ internal sealed class UserApply(ApplyTarget target, UserSnapshot snapshot, Appli
         }
 
         var changed = false;
-        var profileIsNew = known is not null || applied is null || snapshot.ProfileVersion > applied.ProfileVersion || existing is null;
+        var profileIsNew = _compareAll || applied is null || snapshot.ProfileVersion > applied.ProfileVersion || existing is null;
         if (profile is not null && profileIsNew)
         {
             var plan = UserPlanner.PlanProfile(_desired, existing, pool, target.Rules);
@@ -123,7 +128,7 @@ internal sealed class UserApply(ApplyTarget target, UserSnapshot snapshot, Appli
         }
 
         Target = existing;
-        if (existing is not null && _desired.Groups is { } groups && (known is not null || applied is null || snapshot.GroupsVersion > applied.GroupsVersion || changed))
+        if (existing is not null && _desired.Groups is { } groups && (_compareAll || applied is null || snapshot.GroupsVersion > applied.GroupsVersion || changed))
         {
             changed |= await SyncGroupsAsync(pool, existing.Username, groups, cancellationToken);
         }

@@ -67,7 +67,13 @@ public sealed class DriftReporter(SyncScope scope, Converger converger, SyncOpti
                 try
                 {
                     var result = await converger.ConvergeUserAsync(run, user, CaptureSource.PrimaryRead, token);
-                    _ = result.Outcome == ApplyOutcome.Parked ? Interlocked.Increment(ref failed) : Interlocked.Increment(ref applied);
+                    // A user another worker was applying (Deferred) is left to it; the report read afterwards says whether it arrived.
+                    _ = result.Outcome switch
+                    {
+                        ApplyOutcome.Parked => Interlocked.Increment(ref failed),
+                        ApplyOutcome.Deferred => 0,
+                        _ => Interlocked.Increment(ref applied),
+                    };
                 }
                 catch (Exception e) when (!token.IsCancellationRequested)
                 {

@@ -12,7 +12,8 @@ namespace IdentityReplicator.Reconciler.Feed;
 /// (entities in parallel, bounded), and moves on. Every few seconds it re-reads a look-back window to catch entries
 /// that became visible late; what was applied already is skipped. An entry that failed transiently is read again on
 /// every poll (and the saved checkpoint never passes it) until it applies, or until it has failed
-/// <see cref="ReconcilerOptions.MaxTransientFailures"/> times and is parked. A permission error
+/// <see cref="ReconcilerOptions.MaxTransientFailures"/> times and is parked. An entry deferred because another worker
+/// holds its apply lease is read again the same way, but is never counted as a failure nor parked. A permission error
 /// (<see cref="ApplyPermissionException"/>) is never parked: the pass finishes, then fails with it. Positions are saved as checkpoints, so
 /// a restarted reconciler resumes where it stopped.
 /// </summary>
@@ -208,6 +209,13 @@ internal sealed class FeedPoller
                 ? _configuration is null ? new ApplyResult(ApplyOutcome.Skipped) : await _configuration.ApplyAsync(hint, cancellationToken)
                 : await _engine.ApplyAsync(entry, cancellationToken);
             Statistics.Count(result.Outcome);
+            if (result.Outcome == ApplyOutcome.Deferred)
+            {
+                // Another worker holds the entity's apply lease (or this one lost it midway): read it again on the next
+                // poll, and the checkpoint never passes it. Not a failure: it is neither counted as one nor parked.
+                return false;
+            }
+
             lock (_failuresGate)
             {
                 _failures.Remove(entry.Entity);
@@ -309,6 +317,7 @@ internal sealed class FeedStatistics
     private long _inSync;
     private long _skipped;
     private long _parked;
+    private long _deferred;
     private long _failures;
 
     public long Applied => Interlocked.Read(ref _applied);
@@ -318,6 +327,9 @@ internal sealed class FeedStatistics
     public long Skipped => Interlocked.Read(ref _skipped);
 
     public long Parked => Interlocked.Read(ref _parked);
+
+    /// <summary>Applications left for later because another worker held the entity's apply lease.</summary>
+    public long Deferred => Interlocked.Read(ref _deferred);
 
     public long Failures => Interlocked.Read(ref _failures);
 
@@ -329,6 +341,7 @@ internal sealed class FeedStatistics
             case ApplyOutcome.InSync: Interlocked.Increment(ref _inSync); break;
             case ApplyOutcome.Skipped: Interlocked.Increment(ref _skipped); break;
             case ApplyOutcome.Parked: Interlocked.Increment(ref _parked); break;
+            case ApplyOutcome.Deferred: Interlocked.Increment(ref _deferred); break;
         }
     }
 

@@ -35,18 +35,20 @@ public sealed class Converger
         return results;
     }
 
-    /// <summary>Records one source user and reconciles its target counterpart.</summary>
-    public async Task<ApplyResult> ConvergeUserAsync(ScopeRun run, DirectoryUser user, CaptureSource source, CancellationToken cancellationToken)
+    /// <summary>
+    /// Records one source user and reconciles its target counterpart; the engine takes the user's apply lease while
+    /// the snapshot is recorded.
+    /// </summary>
+    public Task<ApplyResult> ConvergeUserAsync(ScopeRun run, DirectoryUser user, CaptureSource source, CancellationToken cancellationToken)
     {
         var inputs = run.Inputs;
         var key = run.Recorder.KeyOf(user);
-        var (snapshot, _) = await run.Recorder.RecordUserAsync(inputs.Source, user, inputs.Mirror.Users.GetValueOrDefault(key), source, cancellationToken);
-        if (snapshot is null)
-        {
-            return new ApplyResult(ApplyOutcome.Skipped);
-        }
-
-        return await run.Engine.ReconcileUserAsync(snapshot, inputs.Target, inputs.Mirror.Applied.GetValueOrDefault(EntityId.ForUser(key)), cancellationToken);
+        return run.Engine.ReconcileUserAsync(
+            key,
+            async token => (await run.Recorder.RecordUserAsync(inputs.Source, user, inputs.Mirror.Users.GetValueOrDefault(key), source, token)).Snapshot,
+            inputs.Target,
+            inputs.Mirror.Applied.GetValueOrDefault(EntityId.ForUser(key)),
+            cancellationToken);
     }
 
     /// <summary>
@@ -67,10 +69,11 @@ public sealed class Converger
             {
                 var applied = inputs.Mirror.Applied.GetValueOrDefault(EntityId.ForUser(gone.Key));
                 var result = await run.Engine.ReconcileUserAsync(tombstone, inputs.Target, applied, cancellationToken);
-                if (result.Outcome == ApplyOutcome.Applied && applied?.TargetUsername is { } target)
+                if (result.Outcome is ApplyOutcome.Applied or ApplyOutcome.Deferred && applied?.TargetUsername is { } target)
                 {
+                    // Deferred: a worker holds the user's apply lease and applies what the mirror holds; leave it to it.
                     handled.Add(target);
-                    deleted++;
+                    deleted += result.Outcome == ApplyOutcome.Applied ? 1 : 0;
                 }
             }
         }

@@ -26,6 +26,9 @@ public sealed record SyncResult
 
     public int Parked { get; init; }
 
+    /// <summary>Users and groups another worker was applying at that moment (it held their apply lease): left to it.</summary>
+    public int Deferred { get; init; }
+
     public int Failed { get; init; }
 
     /// <summary>Target users and groups deleted (with --prune).</summary>
@@ -123,7 +126,7 @@ public sealed class FullSync(SyncScope scope, Converger converger, SyncOptions o
 
         progress.Enter("users");
         progress.SetTotal(inputs.Source.UserCount);
-        int applied = 0, inSync = 0, parked = 0, failed = 0;
+        int applied = 0, inSync = 0, parked = 0, deferred = 0, failed = 0;
         await Parallel.ForEachAsync(
             inputs.Source.Users,
             new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency, CancellationToken = cancellationToken },
@@ -136,6 +139,7 @@ public sealed class FullSync(SyncScope scope, Converger converger, SyncOptions o
                     {
                         ApplyOutcome.Applied => Interlocked.Increment(ref applied),
                         ApplyOutcome.Parked => Interlocked.Increment(ref parked),
+                        ApplyOutcome.Deferred => Interlocked.Increment(ref deferred),
                         _ => Interlocked.Increment(ref inSync),
                     };
                     progress.Count(outcome);
@@ -162,8 +166,9 @@ public sealed class FullSync(SyncScope scope, Converger converger, SyncOptions o
         result = result with
         {
             Applied = applied + groupResults.Count(r => r.Outcome == ApplyOutcome.Applied),
-            InSync = inSync - analysis.Report.Summary.UsersNotReplicated + groupResults.Count(r => r.Outcome != ApplyOutcome.Applied),
+            InSync = inSync - analysis.Report.Summary.UsersNotReplicated + groupResults.Count(r => r.Outcome is not (ApplyOutcome.Applied or ApplyOutcome.Deferred)),
             Parked = parked,
+            Deferred = deferred + groupResults.Count(r => r.Outcome == ApplyOutcome.Deferred),
             Failed = failed,
             Deleted = deleted,
             PendingDeletes = pending,

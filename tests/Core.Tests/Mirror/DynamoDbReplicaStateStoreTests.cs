@@ -4,7 +4,10 @@ using static IdentityReplicator.Core.Tests.Mirror.MirrorTestData;
 
 namespace IdentityReplicator.Core.Tests.Mirror;
 
-/// <summary>What one Region's reconciler keeps in the mirror table: applied versions, checkpoints, parked entities.</summary>
+/// <summary>
+/// What one Region's reconciler keeps in the mirror table: applied versions (recorded under an apply lease, as workers
+/// do; the lease itself is tested in <see cref="DynamoDbApplyLeaseTests"/>), checkpoints, parked entities.
+/// </summary>
 [Collection(DynaliteCollection.Name)]
 public sealed class DynamoDbReplicaStateStoreTests(DynaliteFixture dynalite)
 {
@@ -27,7 +30,7 @@ public sealed class DynamoDbReplicaStateStoreTests(DynaliteFixture dynalite)
         };
 
         // Act
-        await store.PutAppliedAsync(Standby, state, None);
+        await store.RecordAppliedAsync(Standby, state);
         var read = await store.GetAppliedAsync(Standby, EntityId.ForUser("jane"), None);
 
         // Assert
@@ -49,12 +52,13 @@ public sealed class DynamoDbReplicaStateStoreTests(DynaliteFixture dynalite)
     {
         // Arrange
         var store = await NewStoreAsync();
-        await store.PutAppliedAsync(Standby, Applied("jane", 20, 20) with { TargetUsername = "newer" }, None);
+        await store.RecordAppliedAsync(Standby, Applied("jane", 20, 20) with { TargetUsername = "newer" });
 
         // Act
-        await store.PutAppliedAsync(Standby, Applied("jane", 10, 10) with { TargetUsername = "older" }, None);
+        var outcome = await store.RecordAppliedAsync(Standby, Applied("jane", 10, 10) with { TargetUsername = "older" });
 
         // Assert
+        Assert.Equal(AppliedRecord.NewerKept, outcome);
         var read = (await store.GetAppliedAsync(Standby, EntityId.ForUser("jane"), None))!;
         Assert.Equal(("newer", 20L, 20L), (read.TargetUsername, read.ProfileVersion, read.GroupsVersion));
     }
@@ -64,12 +68,12 @@ public sealed class DynamoDbReplicaStateStoreTests(DynaliteFixture dynalite)
     {
         // Arrange
         var store = await NewStoreAsync();
-        await store.PutAppliedAsync(Standby, Applied("jane", 20, 20) with { TargetUsername = "first" }, None);
+        await store.RecordAppliedAsync(Standby, Applied("jane", 20, 20) with { TargetUsername = "first" });
 
         // Act
-        await store.PutAppliedAsync(Standby, Applied("jane", 20, 20) with { TargetUsername = "same-version" }, None);
+        await store.RecordAppliedAsync(Standby, Applied("jane", 20, 20) with { TargetUsername = "same-version" });
         var same = (await store.GetAppliedAsync(Standby, EntityId.ForUser("jane"), None))!;
-        await store.PutAppliedAsync(Standby, Applied("jane", 30, 20) with { TargetUsername = null }, None);
+        await store.RecordAppliedAsync(Standby, Applied("jane", 30, 20) with { TargetUsername = null });
         var newer = (await store.GetAppliedAsync(Standby, EntityId.ForUser("jane"), None))!;
 
         // Assert
@@ -85,9 +89,9 @@ public sealed class DynamoDbReplicaStateStoreTests(DynaliteFixture dynalite)
         var store = await NewStoreAsync();
 
         // Act
-        await store.PutAppliedAsync(Standby, Applied("jane", 1, 1), None);
-        await store.PutAppliedAsync("eu-west-1", Applied("jane", 2, 2), None);
-        await store.PutAppliedAsync(Standby, new AppliedState { Entity = EntityId.ForGroup("jane"), ProfileVersion = 3 }, None);
+        await store.RecordAppliedAsync(Standby, Applied("jane", 1, 1));
+        await store.RecordAppliedAsync("eu-west-1", Applied("jane", 2, 2));
+        await store.RecordAppliedAsync(Standby, new AppliedState { Entity = EntityId.ForGroup("jane"), ProfileVersion = 3 });
 
         // Assert
         Assert.Equal(1, (await store.GetAppliedAsync(Standby, EntityId.ForUser("jane"), None))!.ProfileVersion);

@@ -10,7 +10,7 @@ namespace IdentityReplicator.Core.Tests.Mirror;
 public sealed class MirrorCatalogTests(DynaliteFixture dynalite)
 {
     [Fact]
-    public async Task ReadAllAsync_SnapshotsTombstonesAndAppliedState_ReturnsEachByKeyAndOnlyThatRegionsState()
+    public async Task ReadAllAsync_SnapshotsTombstonesAndAppliedState_ReturnsEachByKeyAndOnlyThatRegionsRecordedState()
     {
         var options = await dynalite.NewTableAsync();
         var store = new DynamoDbMirrorStore(dynalite.Client, options, TimeProvider.System);
@@ -19,8 +19,9 @@ public sealed class MirrorCatalogTests(DynaliteFixture dynalite)
         await store.RecordUserAsync(User("bob", T0, Profile("bob@example.com")), CancellationToken.None);
         await store.RecordUserAsync(UserObservation.Tombstone("bob", "bob", PrimaryPool, T0.AddSeconds(1), CaptureSource.Sweep), CancellationToken.None);
         await store.RecordGroupAsync(Group("admins", T0), CancellationToken.None);
-        await state.PutAppliedAsync("us-west-2", new AppliedState { Entity = EntityId.ForUser("alice"), ProfileVersion = 5, TargetUsername = "uuid-a" }, CancellationToken.None);
-        await state.PutAppliedAsync("eu-west-1", new AppliedState { Entity = EntityId.ForUser("alice"), ProfileVersion = 6 }, CancellationToken.None);
+        await state.RecordAppliedAsync("us-west-2", new AppliedState { Entity = EntityId.ForUser("alice"), ProfileVersion = 5, TargetUsername = "uuid-a" });
+        await state.RecordAppliedAsync("eu-west-1", new AppliedState { Entity = EntityId.ForUser("alice"), ProfileVersion = 6 });
+        await state.TakeApplyLeaseAsync("us-west-2", EntityId.ForUser("dave"), TestWorker, T0, T0.AddMinutes(1), CancellationToken.None);
         await state.PutCheckpointAsync("us-west-2", 0, "0000", CancellationToken.None);
         await state.ParkAsync("us-west-2", new ParkedEntity { Entity = EntityId.ForUser("carol"), Code = "X", Reason = "y" }, CancellationToken.None);
 

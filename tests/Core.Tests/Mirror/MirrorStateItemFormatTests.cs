@@ -25,7 +25,7 @@ public sealed class MirrorStateItemFormatTests(DynaliteFixture dynalite)
         var store = new DynamoDbReplicaStateStore(dynalite.Client, options);
 
         // Act
-        await store.PutAppliedAsync("us-west-2", AppliedJane(), None);
+        await store.RecordAppliedAsync("us-west-2", AppliedJane());
         await store.PutCheckpointAsync("us-west-2", 7, "0638764272050000000#U#jane", None);
         await store.ParkAsync(
             "us-west-2",
@@ -146,6 +146,37 @@ public sealed class MirrorStateItemFormatTests(DynaliteFixture dynalite)
             w BOOL true
             """,
             replicationControl);
+    }
+
+    [Fact]
+    public async Task ReplicaStateStore_ApplyLease_WritesHolderAndExpiryOnTheAppliedStateItem()
+    {
+        // Arrange
+        var options = await dynalite.NewTableAsync();
+        var store = new DynamoDbReplicaStateStore(dynalite.Client, options);
+        await store.RecordAppliedAsync("us-west-2", AppliedJane());
+
+        // Act
+        await store.TakeApplyLeaseAsync("us-west-2", EntityId.ForUser("jane"), "worker-a", T0, T0.AddMinutes(1), None);
+        var leased = await RawAsync(options, "U#jane", "A#us-west-2");
+
+        // Assert
+        Assert.Equal(
+            """
+            at N 638764272000000000
+            gh S g-hash
+            gv N 20
+            le N 638764272600000000
+            lh S worker-a
+            ph S p-hash
+            pk S U#jane
+            pv N 10
+            sk S A#us-west-2
+            ssub S source-sub
+            tsub S standby-sub
+            tu S jane-standby
+            """,
+            leased);
     }
 
     private Task<string> RawAsync(MirrorOptions options, string pk, string sk) => RawItemTextAsync(dynalite.Client, options, pk, sk);

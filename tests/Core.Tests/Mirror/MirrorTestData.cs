@@ -75,6 +75,17 @@ internal static class MirrorTestData
         return TestSupport.ItemText.Render(response.Item);
     }
 
+    /// <summary>The holder id the tests' one worker takes apply leases as.</summary>
+    public const string TestWorker = "test-host/1/aaaaaaaaaaaa";
+
+    /// <summary>Records applied state as a worker does: takes the entity's apply lease, then records (which releases it).</summary>
+    public static async Task<AppliedRecord> RecordAppliedAsync(this IReplicaStateStore store, string region, AppliedState state, string holder = TestWorker)
+    {
+        var grant = await store.TakeApplyLeaseAsync(region, state.Entity, holder, T0, T0.AddMinutes(1), CancellationToken.None);
+        Assert.True(grant.Taken, "the apply lease was not free");
+        return await store.PutAppliedAsync(region, state, holder, CancellationToken.None);
+    }
+
     /// <summary>The applied state the golden tests write and read.</summary>
     public static AppliedState AppliedJane() => new()
     {

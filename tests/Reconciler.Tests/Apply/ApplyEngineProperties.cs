@@ -24,9 +24,9 @@ public sealed class ApplyEngineProperties
     private static readonly string[] GroupVocabulary = ["admins", "editors", "viewers", "beta"];
 
     /// <summary>Per vocabulary attribute: 0 absent, 1 or 2 one of two values.</summary>
-    private static readonly Gen<int[]> AttributeChoices = Gen.Int[0, 2].Array[Vocabulary.Length];
+    internal static readonly Gen<int[]> AttributeChoices = Gen.Int[0, 2].Array[Vocabulary.Length];
 
-    private static readonly Gen<bool[]> GroupChoices = Gen.Bool.Array[GroupVocabulary.Length];
+    internal static readonly Gen<bool[]> GroupChoices = Gen.Bool.Array[GroupVocabulary.Length];
 
     private static readonly Gen<PrimaryCase> Primaries = Gen.Select(
         AttributeChoices, Gen.Bool, Gen.Bool, GroupChoices, Gen.Int[0, 4],
