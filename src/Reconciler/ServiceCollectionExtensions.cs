@@ -81,7 +81,8 @@ public static class ReconcilerServiceCollectionExtensions
                 sp.GetRequiredKeyedService<IReplicaStateStore>(role),
                 Pool(sp, role).Region,
                 sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<ILogger<ConfigurationFeed>>()));
+                sp.GetRequiredService<ILogger<ConfigurationFeed>>(),
+                leaseDuration: sp.GetRequiredService<IOptions<ReconcilerOptions>>().Value.ApplyLease));
             services.TryAddKeyedSingleton(role, (sp, _) => new FeedPoller(
                 sp.GetRequiredKeyedService<IMirrorStore>(role),
                 sp.GetRequiredKeyedService<IReplicaStateStore>(role),
