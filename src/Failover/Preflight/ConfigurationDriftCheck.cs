@@ -8,7 +8,7 @@ namespace IdentityReplicator.Failover.Preflight;
 /// <summary>One side of the standby-drift check: the target's configuration compared with the source's, by the rules drift uses.</summary>
 /// <param name="Blocks">Whether the finding fails the check (only with <see cref="ConfigurationDriftMode.Block"/>).</param>
 /// <param name="Detail">What was found, for the check's detail.</param>
-public sealed record ConfigurationDriftOutcome(bool Blocks, string Detail);
+internal sealed record ConfigurationDriftOutcome(bool Blocks, string Detail);
 
 /// <summary>
 /// Compares the target pool's configuration with the source's (<see cref="ConfigurationComparer"/>: clients, secrets by
@@ -16,7 +16,7 @@ public sealed record ConfigurationDriftOutcome(bool Blocks, string Detail);
 /// are mapped by Region substitution for ARNs (the plan does not carry Replication:RegionalValues, so a value mapped
 /// there shows as a report, never as drift). Never shows a secret.
 /// </summary>
-public static class ConfigurationDriftCheck
+internal static class ConfigurationDriftCheck
 {
     private const int Shown = 10;
 

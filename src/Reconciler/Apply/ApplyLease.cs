@@ -246,7 +246,7 @@ internal sealed class ApplyLease
 /// An application's apply lease ran out and another worker may have taken it: the application stops before its next
 /// Cognito call (or its record is refused), and the entity is applied again, compared in full, once the lease is free.
 /// </summary>
-public sealed class ApplyLeaseLostException : Exception
+internal sealed class ApplyLeaseLostException : Exception
 {
     internal ApplyLeaseLostException(EntityId entity, string why)
         : base($"The apply lease of {entity} was lost: {why}. The entity is applied again, compared in full, once the lease is free.")

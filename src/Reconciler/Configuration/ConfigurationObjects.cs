@@ -10,7 +10,7 @@ namespace IdentityReplicator.Reconciler.Configuration;
 /// subjects of the planner's changes that belong to it, and a fingerprint of the source's object (so a replayed or
 /// duplicated hint whose object has not changed since it was applied costs one read and no write). Pure.
 /// </summary>
-public static class ConfigurationObjects
+internal static class ConfigurationObjects
 {
     /// <summary>The sections a hint of this kind reads in both pools.</summary>
     public static ConfigurationSections SectionsOf(ConfigObjectKind kind) => kind switch

@@ -13,7 +13,7 @@ namespace IdentityReplicator.Reconciler.Configuration;
 /// whole — about a dozen calls plus two per app client and one per identity provider — through the quota categories
 /// like every configuration call. Refusals are logged (EventId 2203) and listed by <c>idrep drift --repair</c>.
 /// </summary>
-public sealed class ConfigurationSweep(IReadOnlyList<ConfigurationApplier> appliers, ReplicationControlReader control)
+internal sealed class ConfigurationSweep(IReadOnlyList<ConfigurationApplier> appliers, ReplicationControlReader control)
 {
     /// <summary>Runs one pass; <c>null</c> when no applier of this worker writes the current target.</summary>
     public async Task<ConfigurationApplyResult?> RunOnceAsync(CancellationToken cancellationToken)
@@ -28,7 +28,7 @@ public sealed class ConfigurationSweep(IReadOnlyList<ConfigurationApplier> appli
 /// Runs <see cref="ConfigurationSweep"/> at start and every <c>Replication:ConfigurationSweepInterval</c> (off when 0).
 /// A failed pass is logged and the next one comes at its time; only cancellation ends it.
 /// </summary>
-public sealed class ConfigurationSweepService(ConfigurationSweep sweep, IOptions<ConfigurationReplicationOptions> options, TimeProvider time, ILogger<ConfigurationSweepService> logger) : BackgroundService
+internal sealed class ConfigurationSweepService(ConfigurationSweep sweep, IOptions<ConfigurationReplicationOptions> options, TimeProvider time, ILogger<ConfigurationSweepService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -4,7 +4,7 @@ using IdentityReplicator.Core.Mirror;
 namespace IdentityReplicator.Reconciler.Configuration;
 
 /// <summary>An apply's refusals of client and secret writes, per client name, as the mirror keeps them for <c>idrep clients</c>. Pure.</summary>
-public static class RefusalsByClient
+internal static class RefusalsByClient
 {
     private static readonly string[] Prefixes = ["client ", "secret "];
 

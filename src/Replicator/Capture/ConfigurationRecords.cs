@@ -4,7 +4,7 @@ using IdentityReplicator.Core.Mirror;
 namespace IdentityReplicator.Replicator.Capture;
 
 /// <summary>Why a configuration record names no object capture can use.</summary>
-public enum ConfigurationRecordProblem
+internal enum ConfigurationRecordProblem
 {
     None,
 
@@ -22,14 +22,14 @@ public enum ConfigurationRecordProblem
 }
 
 /// <summary>Which configuration object a CloudTrail record is about: the source pool, the kind, and the object's id.</summary>
-public sealed record ConfigurationTarget(string PoolId, ConfigObjectKind Kind, string? ObjectId, string? ObjectName);
+internal sealed record ConfigurationTarget(string PoolId, ConfigObjectKind Kind, string? ObjectId, string? ObjectName);
 
 /// <summary>
 /// The configuration operations whose CloudTrail records capture turns into configuration hints, and how each names
 /// its object. Only identifiers are read from a record (pool id, client id, resource server identifier, provider name),
 /// never its settings: the reconciler reads the object from the source itself.
 /// </summary>
-public static class ConfigurationRecords
+internal static class ConfigurationRecords
 {
     /// <summary>The longest identifier a hint takes (resource server identifiers are the longest, 256 characters).</summary>
     public const int MaxIdLength = 256;

@@ -4,7 +4,7 @@ namespace IdentityReplicator.Sandbox.Emulators;
 /// An emulator did not start: every attempt, each on its own free port, ended with the process gone (a port taken
 /// between being chosen and being bound, or a crash) or with another service answering on the port.
 /// </summary>
-public sealed class EmulatorStartException : Exception
+internal sealed class EmulatorStartException : Exception
 {
     public EmulatorStartException()
     {

@@ -8,7 +8,13 @@ public sealed class FailureLoggingTests
     [Fact]
     public void Log_EveryEntryAtWarningOrAbove_CarriesItsExceptionOrHasADebugDetailThatDoes()
     {
-        var problems = FailureLogging.EntriesWithoutTheirException(typeof(ReconcilerService).Assembly, new Dictionary<string, string>());
+        var problems = FailureLogging.EntriesWithoutTheirException(
+            typeof(ReconcilerService).Assembly,
+            new Dictionary<string, string>
+            {
+                // The refused write carries the new secret, and Cognito's message could quote it: the code is all that is logged.
+                ["SecretRotationRefused"] = "the exception could hold the secret",
+            });
 
         Assert.Empty(problems);
     }
