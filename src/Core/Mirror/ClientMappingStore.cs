@@ -66,36 +66,15 @@ public sealed class DynamoDbClientMappingStore(IAmazonDynamoDB dynamo, MirrorOpt
     public async Task<IReadOnlyList<ClientMapping>> ListAsync(string targetPoolId, CancellationToken cancellationToken)
     {
         var mappings = new List<ClientMapping>();
-        Dictionary<string, AttributeValue>? start = null;
-        try
+        await foreach (var item in PartitionQuery.ItemsAsync(dynamo, _table, ClientMappingPartition(targetPoolId), "read the client mappings", cancellationToken))
         {
-            do
-            {
-                var response = await dynamo.QueryAsync(
-                    new QueryRequest
-                    {
-                        TableName = _table,
-                        KeyConditionExpression = "#pk = :pk",
-                        ExpressionAttributeNames = new Dictionary<string, string> { ["#pk"] = PartitionKey },
-                        ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":pk"] = S(ClientMappingPartition(targetPoolId)) },
-                        ConsistentRead = true,
-                        ExclusiveStartKey = start,
-                    },
-                    cancellationToken);
-                mappings.AddRange((response.Items ?? []).Select(item => new ClientMapping(
-                    Text(item, Names.Name) ?? string.Empty,
-                    Text(item, Names.SourcePool) ?? string.Empty,
-                    Text(item, Names.SourceClientId) ?? string.Empty,
-                    targetPoolId,
-                    Text(item, Names.TargetClientId) ?? string.Empty,
-                    new DateTimeOffset(Number(item, Names.MappedAt), TimeSpan.Zero))));
-                start = response.LastEvaluatedKey is { Count: > 0 } last ? last : null;
-            }
-            while (start is not null);
-        }
-        catch (AmazonDynamoDBException e)
-        {
-            throw MirrorErrors.Wrap(e, _table, "read the client mappings");
+            mappings.Add(new ClientMapping(
+                Text(item, Names.Name) ?? string.Empty,
+                Text(item, Names.SourcePool) ?? string.Empty,
+                Text(item, Names.SourceClientId) ?? string.Empty,
+                targetPoolId,
+                Text(item, Names.TargetClientId) ?? string.Empty,
+                new DateTimeOffset(Number(item, Names.MappedAt), TimeSpan.Zero)));
         }
 
         return mappings;

@@ -63,30 +63,9 @@ public sealed class DynamoDbClientRefusalStore(IAmazonDynamoDB dynamo, MirrorOpt
     public async Task<IReadOnlyList<ClientRefusals>> ListAsync(string targetPoolId, CancellationToken cancellationToken)
     {
         var refusals = new List<ClientRefusals>();
-        Dictionary<string, AttributeValue>? start = null;
-        try
+        await foreach (var item in PartitionQuery.ItemsAsync(dynamo, _table, ClientRefusalsPartition(targetPoolId), "read the configuration refusals", cancellationToken))
         {
-            do
-            {
-                var response = await dynamo.QueryAsync(
-                    new QueryRequest
-                    {
-                        TableName = _table,
-                        KeyConditionExpression = "#pk = :pk",
-                        ExpressionAttributeNames = new Dictionary<string, string> { ["#pk"] = PartitionKey },
-                        ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":pk"] = S(ClientRefusalsPartition(targetPoolId)) },
-                        ConsistentRead = true,
-                        ExclusiveStartKey = start,
-                    },
-                    cancellationToken);
-                refusals.AddRange((response.Items ?? []).Select(item => ToClientRefusals(targetPoolId, item)));
-                start = response.LastEvaluatedKey is { Count: > 0 } last ? last : null;
-            }
-            while (start is not null);
-        }
-        catch (AmazonDynamoDBException e)
-        {
-            throw MirrorErrors.Wrap(e, _table, "read the configuration refusals");
+            refusals.Add(ToClientRefusals(targetPoolId, item));
         }
 
         return refusals;

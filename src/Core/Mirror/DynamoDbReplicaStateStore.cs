@@ -92,44 +92,17 @@ public sealed partial class DynamoDbReplicaStateStore(IAmazonDynamoDB dynamo, Mi
 
     public async IAsyncEnumerable<ParkedEntity> ListParkedAsync(string region, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        Dictionary<string, AttributeValue>? start = null;
-        do
+        await foreach (var item in PartitionQuery.ItemsAsync(dynamo, _table, ParkedPartition(region), "list parked entities", cancellationToken))
         {
-            QueryResponse response;
-            try
+            yield return new ParkedEntity
             {
-                response = await dynamo.QueryAsync(
-                    new QueryRequest
-                    {
-                        TableName = _table,
-                        KeyConditionExpression = "#pk = :pk",
-                        ExpressionAttributeNames = new Dictionary<string, string> { ["#pk"] = PartitionKey },
-                        ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":pk"] = S(ParkedPartition(region)) },
-                        ExclusiveStartKey = start,
-                        ConsistentRead = true,
-                    },
-                    cancellationToken);
-            }
-            catch (AmazonDynamoDBException e)
-            {
-                throw MirrorErrors.Wrap(e, _table, "list parked entities");
-            }
-
-            foreach (var item in response.Items ?? [])
-            {
-                yield return new ParkedEntity
-                {
-                    Entity = EntityOf(item[MirrorTable.SortKey].S),
-                    Code = Text(item, Parked.Code) ?? "Unknown",
-                    Reason = Text(item, Parked.Reason) ?? string.Empty,
-                    Version = Number(item, Parked.Version),
-                    ParkedAt = new DateTimeOffset(Number(item, Parked.ParkedAt), TimeSpan.Zero),
-                };
-            }
-
-            start = response.LastEvaluatedKey is { Count: > 0 } last ? last : null;
+                Entity = EntityOf(item[MirrorTable.SortKey].S),
+                Code = Text(item, Parked.Code) ?? "Unknown",
+                Reason = Text(item, Parked.Reason) ?? string.Empty,
+                Version = Number(item, Parked.Version),
+                ParkedAt = new DateTimeOffset(Number(item, Parked.ParkedAt), TimeSpan.Zero),
+            };
         }
-        while (start is not null);
     }
 
     public async Task PutSubMappingAsync(string targetPoolId, string targetSub, SubMapping mapping, CancellationToken cancellationToken)
