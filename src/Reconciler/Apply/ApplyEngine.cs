@@ -111,12 +111,6 @@ public sealed partial class ApplyEngine
     /// <summary>The target pool's sign-in mode, schema and password policy (read once).</summary>
     public Task<PoolDescription> DescribeTargetAsync(CancellationToken cancellationToken) => _target.Description.GetAsync(cancellationToken);
 
-    /// <summary>
-    /// Reads the target pool's description again if the cached one is older than ten seconds: an operator may have
-    /// added the attribute a parked user was waiting for.
-    /// </summary>
-    public Task<PoolDescription> RefreshTargetAsync(CancellationToken cancellationToken) => _target.Description.RefreshAsync(cancellationToken);
-
     /// <summary>Whether this version was applied already (in-memory first, then the replica state).</summary>
     public Task<AppliedState?> AppliedAsync(EntityId entity, long profileVersion, long groupsVersion, CancellationToken cancellationToken) =>
         _ledger.AppliedAsync(entity, profileVersion, groupsVersion, cancellationToken);
