@@ -14,7 +14,7 @@ internal static class DemoCommand
     public static Command Build()
     {
         var users = TypedOptions.WholeNumber("--users", "How many users to create in the primary pool.", 50, 1, 100_000, "-n");
-        var json = CommonOptions.Json();
+        var json = CommonOptions.Output();
         var verbose = CommonOptions.Verbose();
         var usernamePools = new Option<bool>("--username-pools") { Description = "Use pools that sign in by username instead of by email." };
         var noChanges = new Option<bool>("--no-changes") { Description = "Only create users; skip the edits, disables, deletes and group changes." };

@@ -10,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace IdentityReplicator.Cli.Commands;
 
 /// <summary>
-/// <c>idrep drift [--config FILE] [--format text|json|md|html] [--out PATH] [--repair] [--fail-on N] [--show-values]</c>,
+/// <c>idrep drift [--config FILE] [-o|--output text|json|md|html] [--out PATH] [--repair] [--fail-on N] [--show-values]</c>,
 /// and <c>idrep drift --publish [--config FILE] [--repair] [--fail-on N]</c> (one scheduled report, stored and counted).
 /// Without <c>--config</c>, settings come from <c>IDREP_</c> environment variables only.
 /// Exit codes: 0 in sync (at most N differences), 1 more than N differences, 2 error.
@@ -22,8 +22,13 @@ internal static class DriftCommand
         var config = CommonOptions.Config();
         config.Required = false;
         config.Description += " Without it, settings come from IDREP_ environment variables only (e.g. IDREP_Replication__Primary__UserPoolId).";
-        var format = TypedOptions.OneOf("--format", "text (default), json, md (for a pull request or ticket) or html (one self-contained page).", DriftFormat.Text, "-f");
-        var output = new Option<FileInfo?>("--out", "-o") { Description = "Write the report to this file instead of standard output." };
+        var format = TypedOptions.OneOf("--output", "text (default), json, md (for a pull request or ticket) or html (one self-contained page).", DriftFormat.Text, "-o");
+        format.HelpName = "text|json|md|html";
+
+        // The former spelling, kept hidden for one release so scripts written for it keep working.
+        var legacyFormat = TypedOptions.OneOf("--format", "The same as --output (kept for one release).", DriftFormat.Text, "-f");
+        legacyFormat.Hidden = true;
+        var output = new Option<FileInfo?>("--out") { Description = "Write the report to this file instead of standard output." };
         var repair = new Option<bool>("--repair") { Description = "Fix every difference through the apply engine (including deleting target users and groups the source does not have), then compare again." };
         var failOn = TypedOptions.WholeNumber("--fail-on", "Exit with 1 when there are more than this many differences (after repair, with --repair).", 0, 0, int.MaxValue);
         var showValues = new Option<bool>("--show-values") { Description = "Show attribute values and usernames that look like emails or phone numbers (personal data: keep the report private)." };
@@ -38,6 +43,7 @@ internal static class DriftCommand
         {
             config,
             format,
+            legacyFormat,
             output,
             repair,
             failOn,
@@ -47,9 +53,15 @@ internal static class DriftCommand
         };
         command.Validators.Add(r =>
         {
-            if (r.GetValue(publish) && (r.GetResult(format) is { Implicit: false } || r.GetResult(output) is not null || r.GetValue(showValues)))
+            var formatGiven = r.GetResult(format) is { Implicit: false } || r.GetResult(legacyFormat) is { Implicit: false };
+            if (r.GetValue(publish) && (formatGiven || r.GetResult(output) is not null || r.GetValue(showValues)))
             {
-                r.AddError("--publish stores the report (JSON and HTML, without personal data) where Drift:OutputDirectory or Drift:OutputBucket say; --format, --out and --show-values do not go with it.");
+                r.AddError("--publish stores the report (JSON and HTML, without personal data) where Drift:OutputDirectory or Drift:OutputBucket say; --output, --out and --show-values do not go with it.");
+            }
+
+            if (r.GetResult(format) is { Implicit: false } && r.GetResult(legacyFormat) is { Implicit: false })
+            {
+                r.AddError("--format is the old spelling of --output; pass one.");
             }
         });
         command.SetAction((parse, cancellationToken) => ToolHost.RunAsync(
@@ -57,7 +69,7 @@ internal static class DriftCommand
                 ? PublishAsync(parse.GetValue(config), parse.GetValue(repair), parse.GetValue(failOn), parse.GetValue(verbose), cancellationToken)
                 : RunAsync(
                     parse.GetValue(config),
-                    parse.GetValue(format),
+                    parse.GetResult(legacyFormat) is { Implicit: false } ? parse.GetValue(legacyFormat) : parse.GetValue(format),
                     parse.GetValue(output),
                     new DriftRequest(parse.GetValue(showValues), parse.GetValue(repair)),
                     parse.GetValue(failOn),

@@ -52,7 +52,7 @@ internal static class FailoverCommand
     private static Command PlanCommand()
     {
         var plan = PlanOption();
-        var json = CommonOptions.Json();
+        var json = CommonOptions.Output();
         var verbose = CommonOptions.Verbose();
         var to = new Option<string>("--to") { Description = "Plan a failover to 'standby' (default) or a failback to 'primary'.", DefaultValueFactory = _ => "standby" };
         to.AcceptOnlyFromAmong("standby", "primary");
@@ -97,7 +97,7 @@ internal static class FailoverCommand
     private static Command RunCommand(RunKind kind, string description)
     {
         var plan = PlanOption();
-        var json = CommonOptions.Json();
+        var json = CommonOptions.Output();
         var verbose = CommonOptions.Verbose();
         var reports = ReportsOption();
         var force = ForceOption();
@@ -123,7 +123,7 @@ internal static class FailoverCommand
     private static Command ResumeCommand()
     {
         var plan = PlanOption();
-        var json = CommonOptions.Json();
+        var json = CommonOptions.Output();
         var verbose = CommonOptions.Verbose();
         var reports = ReportsOption();
         var run = new Option<string>("--run") { Description = "The run to resume ('idrep failover status' lists them).", Required = true };
@@ -141,7 +141,7 @@ internal static class FailoverCommand
     private static Command StatusCommand()
     {
         var plan = PlanOption();
-        var json = CommonOptions.Json();
+        var json = CommonOptions.Output();
         var run = new Option<string?>("--run") { Description = "Show this run's steps (default: the replication control and the latest runs)." };
         var command = new Command("status", "Show which way replication runs (the control item and its epoch) and the runs in the journal.") { plan, run, json };
         command.SetAction((parse, ct) => CliErrors.RunAsync(async () =>

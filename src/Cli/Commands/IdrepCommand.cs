@@ -27,6 +27,8 @@ internal static class IdrepCommand
         root.Subcommands.Add(ClientsCommand.Build());
         root.Subcommands.Add(BenchCommand.Build());
         root.Subcommands.Add(FailoverCommand.Build());
+        root.Subcommands.Add(HelpCommand.Build());
+        root.Options.OfType<VersionOption>().Single().Action = new VersionAction();
         return root;
     }
 
@@ -40,7 +42,12 @@ internal static class IdrepCommand
                 await Console.Error.WriteLineAsync(error.Message);
             }
 
-            await Console.Error.WriteLineAsync("Run 'idrep --help' for usage.");
+            foreach (var suggestion in Suggestions.For(result))
+            {
+                await Console.Error.WriteLineAsync(suggestion);
+            }
+
+            await Console.Error.WriteLineAsync($"Run 'idrep help{Suggestions.Path(result)["idrep".Length..]}' for usage.");
             return UsageError;
         }
 

@@ -22,7 +22,7 @@ internal static class SyncCommand
         config.Description += " Without it, settings come from IDREP_ environment variables only (e.g. IDREP_Replication__Primary__UserPoolId).";
         var dryRun = new Option<bool>("--dry-run") { Description = "Read both pools and list what a sync would change and delete, without changing anything." };
         var prune = new Option<bool>("--prune") { Description = "Also delete target users and groups the source does not have (listed, not deleted, without it)." };
-        var json = CommonOptions.Json();
+        var json = CommonOptions.Output();
         var verbose = CommonOptions.Verbose();
         var command = new Command("sync", "Copy the whole source pool into the target (the primary into the standby until a failover): users, attributes, enabled state, status, groups and memberships, at the pace Cognito's quotas allow. Safe to re-run; resumes after an interruption.")
         {

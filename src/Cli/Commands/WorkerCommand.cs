@@ -68,5 +68,9 @@ internal static class CommonOptions
 
     public static Option<bool> Verbose() => new("--verbose", "-v") { Description = "Log more (debug level)." };
 
-    public static Option<bool> Json() => new("--json") { Description = "End with one JSON line for machines." };
+    /// <summary><c>-o, --output text|json</c> (and the hidden <c>--json</c>): see <see cref="MachineOutput"/>.</summary>
+    public static MachineOutput Output() => new();
+
+    /// <summary>The former name of <see cref="Output"/>; commands get <c>-o, --output</c> through it too.</summary>
+    public static MachineOutput Json() => Output();
 }
