@@ -101,6 +101,7 @@ public sealed partial class CliConventionsTests
         Assert.Equal(0, exit);
         Assert.Contains("-o, --output <text|json|md|html>", output, StringComparison.Ordinal);
         Assert.DoesNotContain("--format", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("[default: Text]", output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -51,6 +51,24 @@ public sealed class CliTests : IDisposable
         Assert.Contains("Mirror:FeedBuckets", output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("drift")]
+    [InlineData("sync")]
+    [InlineData("clients")]
+    public async Task Command_NoConfigFileAndNoEnvironment_SaysNoConfigurationWasFoundAndTheTwoWaysToGiveOne(string command)
+    {
+        // Act: no --config, and none of the test process's IDREP_ variables.
+        var (exit, output) = await IdrepProcess.RunAsync(TimeSpan.FromSeconds(60), new Dictionary<string, string>(), command);
+
+        // Assert
+        Assert.Equal(2, exit);
+        Assert.Contains("No configuration found", output, StringComparison.Ordinal);
+        Assert.Contains("--config FILE", output, StringComparison.Ordinal);
+        Assert.Contains("IDREP_Replication__Primary__UserPoolId", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("( in )", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Replication:Primary:Region is ''", output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Demo_UnknownOption_ExitsWithUsageError()
     {

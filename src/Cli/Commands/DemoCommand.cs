@@ -54,7 +54,7 @@ internal static class DemoCommand
 
         if (!json)
         {
-            var table = new Table().AddColumns("", "");
+            var table = new Table().AddColumns("", "").HideHeaders();
             table.AddRow("Users in primary", result.PrimaryUsers.ToString(CultureInfo.InvariantCulture));
             table.AddRow("Users in standby", result.StandbyUsers.ToString(CultureInfo.InvariantCulture));
             table.AddRow("Mismatches", result.Mismatches.ToString(CultureInfo.InvariantCulture));

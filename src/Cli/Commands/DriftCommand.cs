@@ -23,7 +23,6 @@ internal static class DriftCommand
         config.Required = false;
         config.Description += " Without it, settings come from IDREP_ environment variables only (e.g. IDREP_Replication__Primary__UserPoolId).";
         var format = TypedOptions.OneOf("--output", "text (default), json, md (for a pull request or ticket) or html (one self-contained page).", DriftFormat.Text, "-o");
-        format.HelpName = "text|json|md|html";
 
         // The former spelling, kept hidden for one release so scripts written for it keep working.
         var legacyFormat = TypedOptions.OneOf("--format", "The same as --output (kept for one release).", DriftFormat.Text, "-f");

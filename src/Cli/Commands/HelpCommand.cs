@@ -11,7 +11,12 @@ internal static class HelpCommand
     {
         var words = new Argument<string[]>("command") { Description = "The command to explain, e.g. 'drift' or 'failover drill'.", Arity = ArgumentArity.ZeroOrMore };
         var command = new Command("help", "Show help for idrep or for one of its commands.") { words };
-        command.SetAction((parse, _) => IdrepCommand.RunAsync([.. parse.GetValue(words) ?? [], "--help"]));
+        command.SetAction((parse, _) =>
+        {
+            // A word that is not a command gets the usage error and its did-you-mean, not the help of the command before it.
+            string[] path = parse.GetValue(words) ?? [];
+            return IdrepCommand.RunAsync(IdrepCommand.Build().Parse(path).UnmatchedTokens.Count > 0 ? path : [.. path, "--help"]);
+        });
         return command;
     }
 }

@@ -34,7 +34,9 @@ internal static class IdrepCommand
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var result = Build().Parse(args);
+        var root = Build();
+        TerminalOutput.Configure(root, Console.IsOutputRedirected);
+        var result = root.Parse(args);
         if (result.Errors.Count > 0)
         {
             foreach (var error in result.Errors)

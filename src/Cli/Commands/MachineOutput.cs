@@ -19,7 +19,6 @@ internal sealed class MachineOutput
     public MachineOutput()
     {
         Format = TypedOptions.OneOf("--output", "text (default) or json (one JSON document for machines).", OutputFormat.Text, "-o");
-        Format.HelpName = "text|json";
         LegacyJson = new Option<bool>("--json") { Description = "The same as --output json (kept for one release).", Hidden = true };
     }
 

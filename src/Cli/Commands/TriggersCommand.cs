@@ -88,7 +88,7 @@ internal static class TriggersCommand
             return;
         }
 
-        var table = new Table().AddColumns("LambdaConfig", "now", applied ? "set to" : "would be set to");
+        var table = new Table().AddColumn(new TableColumn("LambdaConfig").NoWrap()).AddColumns("now", applied ? "set to" : "would be set to");
         foreach (var trigger in plan.Triggers)
         {
             table.AddRow(trigger.Trigger, Markup.Escape(trigger.Current ?? "(none)"), trigger.Changes ? $"[green]{Markup.Escape(trigger.Desired ?? "(none)")}[/]" : "(unchanged)");
