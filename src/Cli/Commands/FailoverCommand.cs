@@ -202,12 +202,12 @@ internal static class FailoverCommand
     private static RunOptions Options(IReadOnlySet<string> forced, bool json) => new()
     {
         Force = forced,
-        Progress = json ? _ => { } : line => Console.Error.WriteLine(line),
+        Progress = json ? _ => { } : new ProgressLines(Console.Error.WriteLine).Write,
     };
 
     private static async Task<int> ReportAsync(RunResult result, FailoverPlan plan, DirectoryInfo? reports, bool json, CancellationToken cancellationToken)
     {
-        var folder = reports?.FullName ?? Path.Combine(Environment.CurrentDirectory, "failover-reports");
+        var folder = reports?.FullName ?? RunReport.DefaultFolder();
         var files = await RunReport.SaveAsync(result, plan, folder, cancellationToken);
         if (json)
         {
