@@ -70,6 +70,21 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task Demo_FirstRunWithAnEmptyCache_SaysItIsInstallingTheEmulatorsAndWhenItIsDone()
+    {
+        // Arrange: an empty emulator cache, as on a fresh machine.
+        var cache = Path.Combine(_folder, "cache");
+
+        // Act
+        var (exit, output) = await IdrepProcess.RunAsync(TimeSpan.FromMinutes(5), new Dictionary<string, string> { ["IDREP_CACHE_DIR"] = cache }, "demo", "--users", "2", "--no-changes");
+
+        // Assert
+        Assert.True(exit == 0, output);
+        Assert.Contains("Installing the local emulators (first run, about a minute)…", output, StringComparison.Ordinal);
+        Assert.Contains("later runs start in seconds.", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Demo_UnknownOption_ExitsWithUsageError()
     {
         var (exit, output) = await IdrepProcess.RunAsync(TimeSpan.FromSeconds(60), "demo", "--userz", "5");
