@@ -1,6 +1,7 @@
 using System.Xml.Linq;
 using IdentityReplicator.Core.Configuration;
 using IdentityReplicator.Failover.Execution;
+using IdentityReplicator.Failover.Preflight;
 using IdentityReplicator.Failover.Reports;
 using Microsoft.Extensions.Logging.Abstractions;
 
