@@ -59,9 +59,10 @@ internal static class SandboxCommand
         }
         catch (OperationCanceledException)
         {
-            // Interrupted: dispose stops every process.
+            // Interrupted, the only way it ends: dispose stops every process; exit 3, as the demo.
+            await Console.Error.WriteLineAsync("Sandbox interrupted; stopping everything it started.");
         }
 
-        return IdrepCommand.Ok;
+        return IdrepCommand.Aborted;
     }
 }

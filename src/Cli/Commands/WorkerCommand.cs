@@ -6,7 +6,10 @@ using Microsoft.Extensions.Logging;
 
 namespace IdentityReplicator.Cli.Commands;
 
-/// <summary><c>idrep worker --config FILE</c>: runs replication against the pools the file names, until stopped.</summary>
+/// <summary>
+/// <c>idrep worker --config FILE</c>: runs replication against the pools the file names, until stopped; exit code 3
+/// when stopped by Ctrl+C or SIGTERM, as every interrupted idrep command.
+/// </summary>
 internal static class WorkerCommand
 {
     public static Command Build()
@@ -48,11 +51,11 @@ internal static class WorkerCommand
             using var host = WorkerHost.Build(configuration, verbose ? LogLevel.Debug : LogLevel.Information);
             await host.StartAsync(cancellationToken);
             await host.WaitForShutdownAsync(cancellationToken);
-            return IdrepCommand.Ok;
+            return cancellationToken.IsCancellationRequested ? IdrepCommand.Aborted : IdrepCommand.Ok;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            return IdrepCommand.Ok;
+            return IdrepCommand.Aborted;
         }
     }
 }
