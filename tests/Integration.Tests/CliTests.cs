@@ -96,7 +96,15 @@ public sealed class CliTests : IDisposable
     [Fact]
     public async Task DriftPublish_NoOutputConfigured_ExitsWithUsageErrorNamingBothSettings()
     {
-        var (exit, output) = await IdrepProcess.RunAsync(TimeSpan.FromSeconds(60), new Dictionary<string, string>(), "drift", "--publish");
+        // Pools configured (else "No configuration found" comes first), but neither place to store the report.
+        var pools = new Dictionary<string, string>
+        {
+            ["IDREP_Replication__Primary__Region"] = "us-east-1",
+            ["IDREP_Replication__Primary__UserPoolId"] = "us-east-1_AbC123xyz",
+            ["IDREP_Replication__Standby__Region"] = "us-west-2",
+            ["IDREP_Replication__Standby__UserPoolId"] = "us-west-2_DeF456uvw",
+        };
+        var (exit, output) = await IdrepProcess.RunAsync(TimeSpan.FromSeconds(60), pools, "drift", "--publish");
 
         Assert.Equal(2, exit);
         Assert.Contains("Drift:OutputDirectory", output, StringComparison.Ordinal);
