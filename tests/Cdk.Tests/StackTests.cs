@@ -25,6 +25,7 @@ public sealed class StackTests(DefaultSynthesis synthesis) : IClassFixture<Defau
 
         // Assert: the CDK's offline stand-ins ("dummy1a", "dummy-value-for-…") are nowhere; the worker's subnets are in the Region's zones.
         Assert.All(templates, t => Assert.DoesNotContain("dummy", t.Value, StringComparison.OrdinalIgnoreCase));
+        Assert.Empty(S.MissingContext);
         var zones = S.Resources(Primary, "AWS::EC2::Subnet").Select(r => (string?)r["Properties"]!["AvailabilityZone"]).ToHashSet(StringComparer.Ordinal);
         Assert.Equal(new HashSet<string?>(["us-east-1a", "us-east-1b"], StringComparer.Ordinal), zones);
     }
