@@ -18,6 +18,13 @@ public static class IdentityReplicatorApp
     {
         Amazon.CDK.Environment In(string region) => new() { Account = config.Account, Region = region };
 
+        // The zones each stack has, given rather than looked up: the CDK asks for them (a VPC checks its zones against
+        // the stack's), and without this answer `cdk synth` needs credentials and `dotnet run` writes "dummy1a".
+        foreach (var region in new[] { config.PrimaryRegion, config.StandbyRegion })
+        {
+            app.Node.SetContext($"availability-zones:account={config.Account}:region={region}", config.ZonesFor(region).ToArray());
+        }
+
         var standbyData = new DataStack(app, $"{Prefix}-StandbyData", new DataStackProps
         {
             Env = In(config.StandbyRegion),

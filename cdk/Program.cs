@@ -51,6 +51,20 @@ var stacks = IdentityReplicatorApp.Build(app, config);
 var assembly = app.Synth();
 if (!fromCli)
 {
+    // The cdk CLI prints these itself; run directly, the app says them (they were silent before).
+    foreach (var warning in config.Warnings)
+    {
+        Console.Error.WriteLine($"Warning: {warning}");
+    }
+
+    foreach (var artifact in assembly.Stacks)
+    {
+        foreach (var message in artifact.Messages.Where(m => m.Level is Amazon.CDK.CXAPI.SynthesisMessageLevel.WARNING or Amazon.CDK.CXAPI.SynthesisMessageLevel.ERROR))
+        {
+            Console.Error.WriteLine($"{(message.Level == Amazon.CDK.CXAPI.SynthesisMessageLevel.ERROR ? "Error" : "Warning")} ({artifact.StackName}{message.Id}): {message.Entry.Data}");
+        }
+    }
+
     foreach (var stack in stacks)
     {
         Console.Error.WriteLine($"{stack.StackName} ({stack.Region}): {Path.Combine(assembly.Directory, stack.TemplateFile)}");

@@ -46,6 +46,25 @@ public sealed record DeploymentConfig
 
     public string? VpcId { get; init; }
 
+    /// <summary>
+    /// The availability zones of the worker's VPC in each Region (contexts <c>primaryZones</c>, <c>standbyZones</c>,
+    /// comma-separated), by default the Region's <c>a</c> and <c>b</c> zones: synthesis never looks zones up, so it runs
+    /// offline (no credentials) and the template names real zones, never the CDK's "dummy1a" stand-ins.
+    /// </summary>
+    public IReadOnlyList<string> PrimaryZones { get; init; } = [];
+
+    public IReadOnlyList<string> StandbyZones { get; init; } = [];
+
+    /// <summary>What the templates would lack for a real deploy (printed when synthesizing for the placeholder account).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    /// <summary>The availability zones the worker's VPC uses in <paramref name="region"/>.</summary>
+    public IReadOnlyList<string> ZonesFor(string region)
+    {
+        var given = region == PrimaryRegion ? PrimaryZones : region == StandbyRegion ? StandbyZones : [];
+        return given.Count > 0 ? given : [region + "a", region + "b"];
+    }
+
     public const int DefaultReservedConcurrency = 50;
 
     /// <summary>The share of each Cognito quota the whole Replicator function may use unless context says otherwise.</summary>
@@ -151,6 +170,8 @@ public sealed record DeploymentConfig
             SourceRoot = sourceRoot,
             AlarmEmail = context("alarmEmail"),
             VpcId = context("vpcId"),
+            PrimaryZones = List("primaryZones"),
+            StandbyZones = List("standbyZones"),
             ReservedConcurrency = Number("reservedConcurrency", DefaultReservedConcurrency, 1, 1000),
             FunctionQuotaShare = Fraction("functionQuotaShare", DefaultFunctionQuotaShare),
             EventBusName = Optional("eventBusName") ?? EventBridgeOptions.DefaultBusName,
@@ -205,6 +226,36 @@ public sealed record DeploymentConfig
             {
                 problems.Add($"Context '{key}' is {days}; CloudWatch Logs keeps logs for one of {string.Join(", ", Constructs.Retention.AllowedDays)} days.");
             }
+        }
+
+        foreach (var (key, zones, region) in new[] { ("primaryZones", config.PrimaryZones, config.PrimaryRegion), ("standbyZones", config.StandbyZones, config.StandbyRegion) })
+        {
+            foreach (var zone in zones.Where(z => !z.StartsWith(region, StringComparison.Ordinal) || z.Length <= region.Length))
+            {
+                problems.Add($"Context '{key}' holds '{zone}'; it must list availability zones of {region}, e.g. {region}a,{region}b.");
+            }
+        }
+
+        // What docs/deploy.md calls required: a deploy for a real account fails naming each; the placeholder account's
+        // offline synthesis goes on and prints them as warnings.
+        var missing = new List<string>();
+        if (string.IsNullOrWhiteSpace(config.AlarmEmail))
+        {
+            missing.Add("Context 'alarmEmail' is not set: the address the alarm topic notifies (an alarm nobody receives is no alarm).");
+        }
+
+        if (config.WorkerImage is null && config.DotnetImages is null)
+        {
+            missing.Add("Neither context 'dotnetImages' (the registry path of the .NET images the Dockerfile builds from) nor 'workerImage' (an image you pushed) is set: the worker has no image.");
+        }
+
+        if (config.Account == PlaceholderAccount)
+        {
+            config = config with { Warnings = [.. missing.Select(m => m + " Needed before 'cdk deploy'.")] };
+        }
+        else
+        {
+            problems.AddRange(missing.Select(m => m + " Set it in cdk/cdk.json or pass -c key=value (see docs/deploy.md and cdk/examples/prod.json)."));
         }
 
         if (config.WorkerImage is not null && config.DotnetImages is not null)

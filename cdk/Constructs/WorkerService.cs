@@ -59,7 +59,8 @@ public sealed class WorkerService : Construct
             ? Vpc.FromLookup(this, "Vpc", new VpcLookupOptions { VpcId = vpcId })
             : new Vpc(this, "Vpc", new VpcProps
             {
-                MaxAzs = 2,
+                // Zones from context (or the Region's a and b): no lookup, so synthesis is offline and deployable.
+                AvailabilityZones = [.. config.ZonesFor(region)],
                 // Public subnets and no NAT gateway: the task reaches Cognito, DynamoDB and EventBridge over the internet
                 // with a public address and accepts no inbound connection (its security group has no ingress rule).
                 NatGateways = 0,

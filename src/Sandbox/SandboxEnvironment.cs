@@ -100,7 +100,7 @@ public sealed class SandboxEnvironment : IAsyncDisposable
     public static async Task<SandboxEnvironment> StartAsync(SandboxOptions options, ILoggerFactory loggers, TimeProvider time, CancellationToken cancellationToken)
     {
         var logger = loggers.CreateLogger<SandboxEnvironment>();
-        var install = await EmulatorPackages.EnsureInstalledAsync(logger, time, cancellationToken);
+        var install = await EmulatorPackages.EnsureInstalledAsync(logger, time, cancellationToken, options.Progress);
         var deleteData = options.DataDirectory is null;
         var dataDirectory = options.DataDirectory ?? Path.Combine(Path.GetTempPath(), "idrep-sandbox-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)));
         Directory.CreateDirectory(dataDirectory);

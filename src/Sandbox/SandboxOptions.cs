@@ -6,6 +6,9 @@ namespace IdentityReplicator.Sandbox;
 /// <summary>How to build the sandbox: its pools and table, its timings, and the proxy in front of each emulator.</summary>
 public sealed record SandboxOptions
 {
+    /// <summary>Lines for the operator while the sandbox starts (the first run's install of the emulators); none when null.</summary>
+    public Action<string>? Progress { get; init; }
+
     public string PrimaryRegion { get; init; } = "us-east-1";
 
     public string StandbyRegion { get; init; } = "us-west-2";

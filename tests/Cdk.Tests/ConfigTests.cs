@@ -47,7 +47,7 @@ public sealed class ConfigTests
     [Fact]
     public void FromContext_WithoutAnAccount_UsesTheCredentialsAccount_ElseAPlaceholder()
     {
-        var context = new Dictionary<string, string> { ["primaryRegion"] = "us-east-1", ["standbyRegion"] = "us-west-2", ["createPools"] = "true", ["replicatorAsset"] = Asset };
+        var context = new Dictionary<string, string> { ["primaryRegion"] = "us-east-1", ["standbyRegion"] = "us-west-2", ["createPools"] = "true", ["replicatorAsset"] = Asset, ["alarmEmail"] = "oncall@example.com", ["dotnetImages"] = "registry.invalid/dotnet" };
         Assert.Equal("210987654321", DeploymentConfig.FromContext(k => context.GetValueOrDefault(k), Synthesis.SourceRoot, "210987654321").Account);
         Assert.Equal(DeploymentConfig.PlaceholderAccount, Read(context).Account);
     }
@@ -64,6 +64,37 @@ public sealed class ConfigTests
         Assert.Equal(90, config.ReportRetentionDays);
         Assert.Equal("cron(0 3 * * ? *)", config.DriftSchedule);
         Assert.Equal("default", config.EventBusName);
+    }
+
+    [Fact]
+    public void FromContext_RealAccountWithoutAlarmEmailOrImages_FailsNamingEach()
+    {
+        var context = new Dictionary<string, string> { ["account"] = Synthesis.Account, ["primaryRegion"] = "us-east-1", ["standbyRegion"] = "us-west-2", ["createPools"] = "true", ["replicatorAsset"] = Asset };
+
+        var e = Assert.Throws<InvalidOperationException>(() => Read(context));
+
+        Assert.Contains("Context 'alarmEmail' is not set", e.Message, StringComparison.Ordinal);
+        Assert.Contains("Neither context 'dotnetImages'", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FromContext_PlaceholderAccountWithoutAlarmEmailOrImages_SynthesizesWithAWarningNamingEach()
+    {
+        var config = Read(new() { ["primaryRegion"] = "us-east-1", ["standbyRegion"] = "us-west-2", ["createPools"] = "true", ["replicatorAsset"] = Asset });
+
+        Assert.Equal(DeploymentConfig.PlaceholderAccount, config.Account);
+        Assert.Contains(config.Warnings, w => w.StartsWith("Context 'alarmEmail' is not set", StringComparison.Ordinal));
+        Assert.Contains(config.Warnings, w => w.StartsWith("Neither context 'dotnetImages'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void FromContext_ZonesOfAnotherRegion_AreNamed()
+    {
+        var context = new Dictionary<string, string> { ["primaryRegion"] = "us-east-1", ["standbyRegion"] = "us-west-2", ["createPools"] = "true", ["replicatorAsset"] = Asset, ["standbyZones"] = "us-east-1a,us-west-2b" };
+
+        var e = Assert.Throws<InvalidOperationException>(() => Read(context));
+
+        Assert.Contains("Context 'standbyZones' holds 'us-east-1a'; it must list availability zones of us-west-2", e.Message, StringComparison.Ordinal);
     }
 
     private static DeploymentConfig Read(Dictionary<string, string> context) =>

@@ -18,6 +18,19 @@ public sealed class StackTests(DefaultSynthesis synthesis) : IClassFixture<Defau
     private Synthesis S => synthesis.Value;
 
     [Fact]
+    public void Synth_Offline_NamesRealZonesAndNoDummyValue()
+    {
+        // Act: the templates as synthesized without credentials (no lookup).
+        var templates = S.Templates.ToDictionary(t => t.Key, t => t.Value.ToJsonString(), StringComparer.Ordinal);
+
+        // Assert: the CDK's offline stand-ins ("dummy1a", "dummy-value-for-…") are nowhere; the worker's subnets are in the Region's zones.
+        Assert.All(templates, t => Assert.DoesNotContain("dummy", t.Value, StringComparison.OrdinalIgnoreCase));
+        Assert.Empty(S.MissingContext);
+        var zones = S.Resources(Primary, "AWS::EC2::Subnet").Select(r => (string?)r["Properties"]!["AvailabilityZone"]).ToHashSet(StringComparer.Ordinal);
+        Assert.Equal(new HashSet<string?>(["us-east-1a", "us-east-1b"], StringComparer.Ordinal), zones);
+    }
+
+    [Fact]
     public void Synth_MakesTwoStacksPerRegion_InTheirRegionsAndAccount()
     {
         Assert.Equal(new[] { StandbyData, PrimaryData, Primary, Standby }.Order(), S.Stacks.Keys.Order());

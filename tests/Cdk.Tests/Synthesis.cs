@@ -35,6 +35,7 @@ public sealed class Synthesis : IDisposable
         var app = new App(new AppProps { Outdir = Path.Combine(_folder, "cdk.out") });
         Stacks = IdentityReplicatorApp.Build(app, Config).ToDictionary(s => s.StackName, StringComparer.Ordinal);
         var assembly = app.Synth();
+        MissingContext = [.. (assembly.Manifest.Missing ?? []).Select(m => m.Key)];
         Templates = Stacks.ToDictionary(
             s => s.Key,
             s => JsonNode.Parse(File.ReadAllText(Path.Combine(assembly.Directory, s.Value.TemplateFile)))!.AsObject(),
@@ -44,6 +45,9 @@ public sealed class Synthesis : IDisposable
     public static string SourceRoot { get; } = FindSourceRoot();
 
     public DeploymentConfig Config { get; }
+
+    /// <summary>Context the synthesis had to make up (a lookup the CDK CLI would need credentials for).</summary>
+    public IReadOnlyList<string> MissingContext { get; }
 
     public IReadOnlyDictionary<string, Stack> Stacks { get; }
 

@@ -51,6 +51,39 @@ public sealed class CliTests : IDisposable
         Assert.Contains("Mirror:FeedBuckets", output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("drift")]
+    [InlineData("sync")]
+    [InlineData("clients")]
+    public async Task Command_NoConfigFileAndNoEnvironment_SaysNoConfigurationWasFoundAndTheTwoWaysToGiveOne(string command)
+    {
+        // Act: no --config, and none of the test process's IDREP_ variables.
+        var (exit, output) = await IdrepProcess.RunAsync(TimeSpan.FromSeconds(60), new Dictionary<string, string>(), command);
+
+        // Assert
+        Assert.Equal(2, exit);
+        Assert.Contains("No configuration found", output, StringComparison.Ordinal);
+        Assert.Contains("--config FILE", output, StringComparison.Ordinal);
+        Assert.Contains("IDREP_Replication__Primary__UserPoolId", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("( in )", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Replication:Primary:Region is ''", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Demo_FirstRunWithAnEmptyCache_SaysItIsInstallingTheEmulatorsAndWhenItIsDone()
+    {
+        // Arrange: an empty emulator cache, as on a fresh machine.
+        var cache = Path.Combine(_folder, "cache");
+
+        // Act
+        var (exit, output) = await IdrepProcess.RunAsync(TimeSpan.FromMinutes(5), new Dictionary<string, string> { ["IDREP_CACHE_DIR"] = cache }, "demo", "--users", "2", "--no-changes");
+
+        // Assert
+        Assert.True(exit == 0, output);
+        Assert.Contains("Installing the local emulators (first run, about a minute)…", output, StringComparison.Ordinal);
+        Assert.Contains("later runs start in seconds.", output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Demo_UnknownOption_ExitsWithUsageError()
     {
@@ -63,7 +96,15 @@ public sealed class CliTests : IDisposable
     [Fact]
     public async Task DriftPublish_NoOutputConfigured_ExitsWithUsageErrorNamingBothSettings()
     {
-        var (exit, output) = await IdrepProcess.RunAsync(TimeSpan.FromSeconds(60), new Dictionary<string, string>(), "drift", "--publish");
+        // Pools configured (else "No configuration found" comes first), but neither place to store the report.
+        var pools = new Dictionary<string, string>
+        {
+            ["IDREP_Replication__Primary__Region"] = "us-east-1",
+            ["IDREP_Replication__Primary__UserPoolId"] = "us-east-1_AbC123xyz",
+            ["IDREP_Replication__Standby__Region"] = "us-west-2",
+            ["IDREP_Replication__Standby__UserPoolId"] = "us-west-2_DeF456uvw",
+        };
+        var (exit, output) = await IdrepProcess.RunAsync(TimeSpan.FromSeconds(60), pools, "drift", "--publish");
 
         Assert.Equal(2, exit);
         Assert.Contains("Drift:OutputDirectory", output, StringComparison.Ordinal);

@@ -173,6 +173,31 @@ public sealed class FailoverDrillTests(FailoverSandboxFixture fixture) : IClassF
         Assert.Equal(epoch, (await new Core.Control.DynamoDbReplicationControlStore(_sandbox.Dynamo, new MirrorOptions { TableName = _sandbox.TableName }).GetAsync(CancellationToken.None))?.Epoch);
     }
 
+    [Fact]
+    public async Task DrillAndStatus_OutputPiped_KeepReportPathAndRunIdWhole()
+    {
+        // Arrange: a report folder whose path alone is longer than the 80 columns a pipe used to be given.
+        AssertPrimaryActive();
+        var reports = Path.Combine(_sandbox.DataDirectory, "reports-in-a-folder-whose-name-alone-is-longer-than-eighty-columns-of-a-ci-log");
+
+        // Act: text output, read through a pipe as tee or a CI log reads it.
+        var (exit, output) = await IdrepProcess.RunAsync(CommandTimeout, "failover", "drill", "--plan", _sandbox.PlanFile, "--reports", reports);
+        var (backExit, backOutput) = await IdrepProcess.RunAsync(CommandTimeout, "failover", "failback", "--plan", _sandbox.PlanFile, "--reports", reports, "-o", "json");
+        var (statusExit, status) = await IdrepProcess.RunAsync(CommandTimeout, "failover", "status", "--plan", _sandbox.PlanFile);
+
+        // Assert: the path and the run id are whole on their lines, and the status table shows the id unbroken.
+        Assert.True(exit == 0, output);
+        Assert.True(backExit == 0 && (bool)LastJson(backOutput)["succeeded"]!, backOutput);
+        Assert.Equal(0, statusExit);
+        var lines = output.Split('\n', StringSplitOptions.TrimEntries);
+        var report = Assert.Single(lines, l => l.StartsWith("Report: ", StringComparison.Ordinal))["Report: ".Length..];
+        Assert.True(File.Exists(report), $"'{report}' is not the report file: {output}");
+        var run = System.Text.RegularExpressions.Regex.Match(output, @"(?m)^Run (\d{8}-\d{6}-[0-9a-f]{4}) \(drill");
+        Assert.True(run.Success, output);
+        Assert.Contains(run.Groups[1].Value, status, StringComparison.Ordinal);
+        AssertPrimaryActive();
+    }
+
     private void AssertPrimaryActive() => AssertActive(_sandbox.Primary, FailoverSandbox.PrimaryCluster);
 
     private void AssertActive(SandboxPool pool, string cluster)

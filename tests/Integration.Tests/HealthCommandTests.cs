@@ -37,6 +37,23 @@ public sealed class HealthCommandTests(SandboxFixture fixture)
     }
 
     [Fact]
+    public async Task Worker_InterruptedWithCtrlC_ExitsThreeAsEveryInterruptedCommand()
+    {
+        // Arrange: a ready worker.
+        var port = FreePort.Next();
+        using var worker = IdrepProcess.Start("worker", "--config", fixture.Sandbox.ConfigFile, "--health-url", $"http://127.0.0.1:{port}");
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        await Eventually.ReturnsAsync(() => StatusAsync(http, new Uri($"http://127.0.0.1:{port}/health/ready")), s => s == HttpStatusCode.OK, TimeSpan.FromSeconds(60), "/health/ready to report ready");
+
+        // Act
+        await worker.InterruptAsync();
+        await worker.WaitForExitAsync(TimeSpan.FromSeconds(60));
+
+        // Assert
+        Assert.True(worker.ExitCode == 3, $"exit {worker.ExitCode}: {worker.Output}");
+    }
+
+    [Fact]
     public void ImageHealthCheck_IsIdrepHealthOnTheImagesHealthUrl()
     {
         // Act / Assert: the same command the CDK's task definition runs (see Cdk.Tests).

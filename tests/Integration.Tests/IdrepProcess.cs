@@ -102,6 +102,14 @@ internal sealed class IdrepProcess : IDisposable
         _process.WaitForExit();
     }
 
+    /// <summary>SIGINT, as Ctrl+C in a terminal sends it: the command may clean up and say so.</summary>
+    public async Task InterruptAsync()
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-INT", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) } })
+            ?? throw new InvalidOperationException("Could not run kill.");
+        await kill.WaitForExitAsync();
+    }
+
     /// <summary>SIGKILL: no chance to clean up or save anything.</summary>
     public void Kill()
     {

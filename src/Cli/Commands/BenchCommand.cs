@@ -23,7 +23,7 @@ internal static class BenchCommand
         var groups = Groups();
         var scale = TypedOptions.PositiveNumber("--scale", "Multiply Cognito's default quotas by this (default: so that the run's ceiling is about a minute, at least 1).");
         var skipBaseline = new Option<bool>("--no-baseline") { Description = "Skip the one-call-at-a-time baseline." };
-        var json = CommonOptions.Json();
+        var json = CommonOptions.Output();
         var command = new Command("sync", "Full sync of N users into an empty standby: wall time against the quota-bound ceiling and against a one-call-at-a-time baseline.")
         {
             users, groups, scale, skipBaseline, json,
@@ -84,7 +84,7 @@ internal static class BenchCommand
     {
         var users = Users(2000);
         var groups = Groups();
-        var json = CommonOptions.Json();
+        var json = CommonOptions.Output();
         var command = new Command("drift", "Time and peak memory of 'idrep drift' over two pools of N users in step, listing 60 users per call at Cognito's default quotas.")
         {
             users, groups, json,
@@ -128,7 +128,7 @@ internal static class BenchCommand
         var seed = TypedOptions.WholeNumber("--seed", "Seed of the workload, the faults, the kill moments and the hostile input, so a run can be repeated.", 1, 0, int.MaxValue);
         var hostile = TypedOptions.Fraction("--hostile", "Hostile deliveries injected during the writes, as a share of the application's writes: oversized and invalid identifiers, users and groups that never existed, malformed events, hints and trigger payloads.", 0.05, 1.0);
         var workers = TypedOptions.WholeNumber("--workers", "Worker processes run at once on the same configuration; the kills are spread over them.", 1, 1, 8);
-        var json = CommonOptions.Json();
+        var json = CommonOptions.Output();
         var command = new Command("chaos", "Replication under attack: faults in front of the standby, the worker killed and restarted, stale CloudTrail events delivered late and twice, hostile input among the writes; then the standby is compared with the primary and with what was intended (see docs/reliability.md).")
         {
             users, changes, throttle, errors, kills, seed, hostile, workers, json,

@@ -22,7 +22,7 @@ internal static class ClientsCommand
         var config = CommonOptions.Config();
         config.Required = false;
         config.Description += " Without it, settings come from IDREP_ environment variables only.";
-        var json = CommonOptions.Json();
+        var json = CommonOptions.Output();
         var verbose = CommonOptions.Verbose();
         var command = new Command("clients", "List each app client pair of the two pools: name, both ids, whether their secrets are the same (never the secrets), and what replication would change.")
         {

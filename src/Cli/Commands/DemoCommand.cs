@@ -14,7 +14,7 @@ internal static class DemoCommand
     public static Command Build()
     {
         var users = TypedOptions.WholeNumber("--users", "How many users to create in the primary pool.", 50, 1, 100_000, "-n");
-        var json = CommonOptions.Json();
+        var json = CommonOptions.Output();
         var verbose = CommonOptions.Verbose();
         var usernamePools = new Option<bool>("--username-pools") { Description = "Use pools that sign in by username instead of by email." };
         var noChanges = new Option<bool>("--no-changes") { Description = "Only create users; skip the edits, disables, deletes and group changes." };
@@ -54,7 +54,7 @@ internal static class DemoCommand
 
         if (!json)
         {
-            var table = new Table().AddColumns("", "");
+            var table = new Table().AddColumns("", "").HideHeaders();
             table.AddRow("Users in primary", result.PrimaryUsers.ToString(CultureInfo.InvariantCulture));
             table.AddRow("Users in standby", result.StandbyUsers.ToString(CultureInfo.InvariantCulture));
             table.AddRow("Mismatches", result.Mismatches.ToString(CultureInfo.InvariantCulture));

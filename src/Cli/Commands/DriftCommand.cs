@@ -10,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace IdentityReplicator.Cli.Commands;
 
 /// <summary>
-/// <c>idrep drift [--config FILE] [--format text|json|md|html] [--out PATH] [--repair] [--fail-on N] [--show-values]</c>,
+/// <c>idrep drift [--config FILE] [-o|--output text|json|md|html] [--out PATH] [--repair [--dry-run] [--yes]] [--fail-on N] [--show-values]</c>,
 /// and <c>idrep drift --publish [--config FILE] [--repair] [--fail-on N]</c> (one scheduled report, stored and counted).
 /// Without <c>--config</c>, settings come from <c>IDREP_</c> environment variables only.
 /// Exit codes: 0 in sync (at most N differences), 1 more than N differences, 2 error.
@@ -22,9 +22,15 @@ internal static class DriftCommand
         var config = CommonOptions.Config();
         config.Required = false;
         config.Description += " Without it, settings come from IDREP_ environment variables only (e.g. IDREP_Replication__Primary__UserPoolId).";
-        var format = TypedOptions.OneOf("--format", "text (default), json, md (for a pull request or ticket) or html (one self-contained page).", DriftFormat.Text, "-f");
-        var output = new Option<FileInfo?>("--out", "-o") { Description = "Write the report to this file instead of standard output." };
-        var repair = new Option<bool>("--repair") { Description = "Fix every difference through the apply engine (including deleting target users and groups the source does not have), then compare again." };
+        var format = TypedOptions.OneOf("--output", "text (default), json, md (for a pull request or ticket) or html (one self-contained page).", DriftFormat.Text, "-o");
+
+        // The former spelling, kept hidden for one release so scripts written for it keep working.
+        var legacyFormat = TypedOptions.OneOf("--format", "The same as --output (kept for one release).", DriftFormat.Text, "-f");
+        legacyFormat.Hidden = true;
+        var output = new Option<FileInfo?>("--out") { Description = "Write the report to this file instead of standard output." };
+        var repair = new Option<bool>("--repair") { Description = "Fix every difference through the apply engine (including deleting target users and groups the source does not have), then compare again. Shows the plan and asks first." };
+        var dryRun = new Option<bool>("--dry-run") { Description = "With --repair: print the plan (what a repair would change) and change nothing." };
+        var yes = new Option<bool>("--yes", "-y") { Description = "With --repair: apply without asking (required without a terminal; the plan is not printed first)." };
         var failOn = TypedOptions.WholeNumber("--fail-on", "Exit with 1 when there are more than this many differences (after repair, with --repair).", 0, 0, int.MaxValue);
         var showValues = new Option<bool>("--show-values") { Description = "Show attribute values and usernames that look like emails or phone numbers (personal data: keep the report private)." };
         var publish = new Option<bool>("--publish")
@@ -38,8 +44,11 @@ internal static class DriftCommand
         {
             config,
             format,
+            legacyFormat,
             output,
             repair,
+            dryRun,
+            yes,
             failOn,
             showValues,
             publish,
@@ -47,9 +56,20 @@ internal static class DriftCommand
         };
         command.Validators.Add(r =>
         {
-            if (r.GetValue(publish) && (r.GetResult(format) is { Implicit: false } || r.GetResult(output) is not null || r.GetValue(showValues)))
+            var formatGiven = r.GetResult(format) is { Implicit: false } || r.GetResult(legacyFormat) is { Implicit: false };
+            if (r.GetValue(publish) && (formatGiven || r.GetResult(output) is not null || r.GetValue(showValues)))
             {
-                r.AddError("--publish stores the report (JSON and HTML, without personal data) where Drift:OutputDirectory or Drift:OutputBucket say; --format, --out and --show-values do not go with it.");
+                r.AddError("--publish stores the report (JSON and HTML, without personal data) where Drift:OutputDirectory or Drift:OutputBucket say; --output, --out and --show-values do not go with it.");
+            }
+
+            if (r.GetValue(dryRun) && (!r.GetValue(repair) || r.GetValue(publish) || r.GetValue(yes)))
+            {
+                r.AddError("--dry-run goes with --repair alone (not with --publish or --yes): it prints what a repair would change and changes nothing.");
+            }
+
+            if (r.GetResult(format) is { Implicit: false } && r.GetResult(legacyFormat) is { Implicit: false })
+            {
+                r.AddError("--format is the old spelling of --output; pass one.");
             }
         });
         command.SetAction((parse, cancellationToken) => ToolHost.RunAsync(
@@ -57,9 +77,10 @@ internal static class DriftCommand
                 ? PublishAsync(parse.GetValue(config), parse.GetValue(repair), parse.GetValue(failOn), parse.GetValue(verbose), cancellationToken)
                 : RunAsync(
                     parse.GetValue(config),
-                    parse.GetValue(format),
+                    parse.GetResult(legacyFormat) is { Implicit: false } ? parse.GetValue(legacyFormat) : parse.GetValue(format),
                     parse.GetValue(output),
                     new DriftRequest(parse.GetValue(showValues), parse.GetValue(repair)),
+                    new RepairConsent(parse.GetValue(yes), parse.GetValue(dryRun)),
                     parse.GetValue(failOn),
                     parse.GetValue(verbose),
                     cancellationToken),
@@ -67,10 +88,46 @@ internal static class DriftCommand
         return command;
     }
 
-    private static async Task<int> RunAsync(FileInfo? file, DriftFormat format, FileInfo? output, DriftRequest request, int failOn, bool verbose, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(FileInfo? file, DriftFormat format, FileInfo? output, DriftRequest request, RepairConsent consent, int failOn, bool verbose, CancellationToken cancellationToken)
     {
         await using var services = ToolHost.Build(CliConfiguration.Load(file), verbose);
-        var report = await services.GetRequiredService<DriftReporter>().RunAsync(request, cancellationToken);
+        var reporter = services.GetRequiredService<DriftReporter>();
+        if (request.Repair && !consent.Yes)
+        {
+            // Plan first: refused before reading anything when nobody can be asked; then the plan, then the question.
+            ChangeConfirmation.RequireConsent("drift --repair", consent.Yes, consent.DryRun);
+            var plan = await reporter.RunAsync(request with { Repair = false }, cancellationToken);
+            var planOut = consent.DryRun && format == DriftFormat.Text && output is null ? Console.Out : Console.Error;
+            foreach (var line in ChangeConfirmation.RepairPlan(plan))
+            {
+                await planOut.WriteLineAsync(line);
+            }
+
+            if (consent.DryRun || !ChangeConfirmation.HasChanges(plan))
+            {
+                await planOut.WriteLineAsync(consent.DryRun ? "Dry run: nothing was changed. Run again without --dry-run to repair." : "Nothing to repair.");
+                if (format != DriftFormat.Text || output is not null)
+                {
+                    await WriteAsync(plan, format, output, cancellationToken);
+                }
+
+                return DriftReportService.RemainingDifferences(plan) > failOn ? IdrepCommand.CheckFailed : IdrepCommand.Ok;
+            }
+
+            if (!ChangeConfirmation.Confirm("Repair the target pool as planned?", consent.Yes))
+            {
+                await Console.Error.WriteLineAsync("Nothing was changed.");
+                return IdrepCommand.Aborted;
+            }
+        }
+
+        var report = await reporter.RunAsync(request, cancellationToken);
+        await WriteAsync(report, format, output, cancellationToken);
+        return DriftReportService.RemainingDifferences(report) > failOn ? IdrepCommand.CheckFailed : IdrepCommand.Ok;
+    }
+
+    private static async Task WriteAsync(DriftReport report, DriftFormat format, FileInfo? output, CancellationToken cancellationToken)
+    {
         var rendered = DriftFormats.Render(report, format);
         if (output is null)
         {
@@ -81,9 +138,10 @@ internal static class DriftCommand
             await File.WriteAllTextAsync(output.FullName, rendered, cancellationToken);
             await Console.Error.WriteLineAsync($"{DriftFormats.Headline(report)} Report written to {output.FullName}.");
         }
-
-        return DriftReportService.RemainingDifferences(report) > failOn ? IdrepCommand.CheckFailed : IdrepCommand.Ok;
     }
+
+    /// <summary>What the operator said about a repair: <c>--yes</c> (apply without asking), <c>--dry-run</c> (plan only).</summary>
+    private sealed record RepairConsent(bool Yes, bool DryRun);
 
     /// <summary>
     /// One scheduled report (<see cref="DriftReportService.PublishAsync"/>). Standard output carries only the EMF metrics

@@ -41,7 +41,7 @@ internal static class FailoverCommand
         Required = true,
     };
 
-    private static Option<DirectoryInfo?> ReportsOption() => new("--reports") { Description = "Where run reports go (default: failover-reports beside the plan file)." };
+    private static Option<DirectoryInfo?> ReportsOption() => new("--reports") { Description = "Where run reports go (default: failover-reports in the current folder, so they outlive a sandbox)." };
 
     private static Option<string[]> ForceOption() => new("--force")
     {
@@ -52,7 +52,7 @@ internal static class FailoverCommand
     private static Command PlanCommand()
     {
         var plan = PlanOption();
-        var json = CommonOptions.Json();
+        var json = CommonOptions.Output();
         var verbose = CommonOptions.Verbose();
         var to = new Option<string>("--to") { Description = "Plan a failover to 'standby' (default) or a failback to 'primary'.", DefaultValueFactory = _ => "standby" };
         to.AcceptOnlyFromAmong("standby", "primary");
@@ -79,7 +79,7 @@ internal static class FailoverCommand
             {
                 AnsiConsole.MarkupLineInterpolated($"[bold]{loaded.Environment}[/]: {preview.From.Name()} ({loaded.Pools.For(preview.From).UserPoolId}) → {preview.To.Name()} ({loaded.Pools.For(preview.To).UserPoolId}); replication control: {preview.Control?.ToString() ?? "configured roles (no failover yet)"}");
                 WriteChecks(preview.Checks);
-                var table = new Table().AddColumns("step", "after", "does");
+                var table = new Table().AddColumn(new TableColumn("step").NoWrap()).AddColumns("after", "does");
                 foreach (var step in preview.Steps)
                 {
                     table.AddRow(Markup.Escape(step.Name), Markup.Escape(string.Join(", ", step.After)), Markup.Escape(step.Does));
@@ -97,7 +97,7 @@ internal static class FailoverCommand
     private static Command RunCommand(RunKind kind, string description)
     {
         var plan = PlanOption();
-        var json = CommonOptions.Json();
+        var json = CommonOptions.Output();
         var verbose = CommonOptions.Verbose();
         var reports = ReportsOption();
         var force = ForceOption();
@@ -123,7 +123,7 @@ internal static class FailoverCommand
     private static Command ResumeCommand()
     {
         var plan = PlanOption();
-        var json = CommonOptions.Json();
+        var json = CommonOptions.Output();
         var verbose = CommonOptions.Verbose();
         var reports = ReportsOption();
         var run = new Option<string>("--run") { Description = "The run to resume ('idrep failover status' lists them).", Required = true };
@@ -141,7 +141,7 @@ internal static class FailoverCommand
     private static Command StatusCommand()
     {
         var plan = PlanOption();
-        var json = CommonOptions.Json();
+        var json = CommonOptions.Output();
         var run = new Option<string?>("--run") { Description = "Show this run's steps (default: the replication control and the latest runs)." };
         var command = new Command("status", "Show which way replication runs (the control item and its epoch) and the runs in the journal.") { plan, run, json };
         command.SetAction((parse, ct) => CliErrors.RunAsync(async () =>
@@ -185,7 +185,7 @@ internal static class FailoverCommand
             else
             {
                 AnsiConsole.MarkupLineInterpolated($"Replication control: {control?.ToString() ?? "none yet (configured roles: primary → standby, epoch 0)"}");
-                var table = new Table().AddColumns("run", "kind", "to", "state", "started (UTC)", "RTO", "RPO est.");
+                var table = new Table().AddColumn(new TableColumn("run").NoWrap()).AddColumns("kind", "to", "state", "started (UTC)", "RTO", "RPO est.");
                 foreach (var r in runs)
                 {
                     table.AddRow(r.RunId, r.Kind, r.To.Name(), r.State.ToString(), r.StartedAt.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), Seconds(r.RtoSeconds), Seconds(r.RpoEstimateSeconds));
@@ -202,12 +202,12 @@ internal static class FailoverCommand
     private static RunOptions Options(IReadOnlySet<string> forced, bool json) => new()
     {
         Force = forced,
-        Progress = json ? _ => { } : line => Console.Error.WriteLine(line),
+        Progress = json ? _ => { } : new ProgressLines(Console.Error.WriteLine).Write,
     };
 
     private static async Task<int> ReportAsync(RunResult result, FailoverPlan plan, DirectoryInfo? reports, bool json, CancellationToken cancellationToken)
     {
-        var folder = reports?.FullName ?? RunReport.DefaultFolder(plan);
+        var folder = reports?.FullName ?? RunReport.DefaultFolder();
         var files = await RunReport.SaveAsync(result, plan, folder, cancellationToken);
         if (json)
         {
@@ -221,7 +221,7 @@ internal static class FailoverCommand
             }
 
             WriteRun(result);
-            AnsiConsole.MarkupLineInterpolated($"Report: {files.Html}");
+            TerminalOutput.Line($"Report: {files.Html}");
         }
 
         return result.Succeeded ? IdrepCommand.Ok : IdrepCommand.CheckFailed;
@@ -229,7 +229,7 @@ internal static class FailoverCommand
 
     private static void WriteChecks(IReadOnlyList<CheckResult> checks)
     {
-        var table = new Table().AddColumns("check", "result", "detail");
+        var table = new Table().AddColumn(new TableColumn("check").NoWrap()).AddColumns("result", "detail");
         foreach (var check in checks)
         {
             table.AddRow(Markup.Escape(check.Name), check.Passed ? "[green]passed[/]" : check.Forced ? "[yellow]failed (forced)[/]" : "[red]failed[/]", Markup.Escape(check.Detail));
@@ -240,7 +240,7 @@ internal static class FailoverCommand
 
     private static void WriteRun(RunResult result)
     {
-        var table = new Table().AddColumns("step", "result", "seconds", "detail");
+        var table = new Table().AddColumn(new TableColumn("step").NoWrap()).AddColumns("result", "seconds", "detail");
         foreach (var step in result.Steps)
         {
             var state = step.State switch
@@ -255,7 +255,7 @@ internal static class FailoverCommand
 
         AnsiConsole.Write(table);
         var run = result.Run;
-        AnsiConsole.MarkupLineInterpolated($"Run {run.RunId} ({run.Kind}, {run.From.Name()} → {run.To.Name()}): {run.State}; RTO {Seconds(run.RtoSeconds)}, RPO estimate {Seconds(run.RpoEstimateSeconds)}");
+        TerminalOutput.Line($"Run {run.RunId} ({run.Kind}, {run.From.Name()} → {run.To.Name()}): {run.State}; RTO {Seconds(run.RtoSeconds)}, RPO estimate {Seconds(run.RpoEstimateSeconds)}");
         if (result.Failure is not null)
         {
             AnsiConsole.MarkupLineInterpolated($"[red]{result.Failure}[/]");

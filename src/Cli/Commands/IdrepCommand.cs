@@ -27,12 +27,16 @@ internal static class IdrepCommand
         root.Subcommands.Add(ClientsCommand.Build());
         root.Subcommands.Add(BenchCommand.Build());
         root.Subcommands.Add(FailoverCommand.Build());
+        root.Subcommands.Add(HelpCommand.Build());
+        root.Options.OfType<VersionOption>().Single().Action = new VersionAction();
         return root;
     }
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var result = Build().Parse(args);
+        var root = Build();
+        TerminalOutput.Configure(root, Console.IsOutputRedirected);
+        var result = root.Parse(args);
         if (result.Errors.Count > 0)
         {
             foreach (var error in result.Errors)
@@ -40,7 +44,12 @@ internal static class IdrepCommand
                 await Console.Error.WriteLineAsync(error.Message);
             }
 
-            await Console.Error.WriteLineAsync("Run 'idrep --help' for usage.");
+            foreach (var suggestion in Suggestions.For(result))
+            {
+                await Console.Error.WriteLineAsync(suggestion);
+            }
+
+            await Console.Error.WriteLineAsync($"Run 'idrep help{Suggestions.Path(result)["idrep".Length..]}' for usage.");
             return UsageError;
         }
 

@@ -30,7 +30,7 @@ internal static class SandboxCommand
             seed,
         };
         up.SetAction((parse, cancellationToken) => UpAsync(
-            new SandboxOptions { DataDirectory = parse.GetValue(data)?.FullName, SignInByEmail = !parse.GetValue(usernamePools), CloudTrailDelay = parse.GetValue(cloudTrailDelay), S3 = true },
+            new SandboxOptions { DataDirectory = parse.GetValue(data)?.FullName, SignInByEmail = !parse.GetValue(usernamePools), CloudTrailDelay = parse.GetValue(cloudTrailDelay), S3 = true, Progress = Console.Error.WriteLine },
             parse.GetValue(seed),
             cancellationToken));
         return new Command("sandbox", "The local two-Region sandbox (no AWS account needed).") { up };
@@ -59,9 +59,10 @@ internal static class SandboxCommand
         }
         catch (OperationCanceledException)
         {
-            // Interrupted: dispose stops every process.
+            // Interrupted, the only way it ends: dispose stops every process; exit 3, as the demo.
+            await Console.Error.WriteLineAsync("Sandbox interrupted; stopping everything it started.");
         }
 
-        return IdrepCommand.Ok;
+        return IdrepCommand.Aborted;
     }
 }

@@ -29,7 +29,7 @@ internal static class TriggersCommand
         var replace = new Option<bool>("--replace") { Description = "Take trigger slots another function holds (that function stops being called)." };
         var apply = new Option<bool>("--apply") { Description = "Change the pool. Without it this is a dry run that shows the exact LambdaConfig change." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Show the change only (the default)." };
-        var json = CommonOptions.Json();
+        var json = CommonOptions.Output();
         var install = new Command("install", "Install the Replicator as a pool's Lambda triggers (read-modify-write: every other pool setting is kept as it is).")
         {
             config, pool, function, triggers, replace, apply, dryRun, json,
@@ -88,7 +88,7 @@ internal static class TriggersCommand
             return;
         }
 
-        var table = new Table().AddColumns("LambdaConfig", "now", applied ? "set to" : "would be set to");
+        var table = new Table().AddColumn(new TableColumn("LambdaConfig").NoWrap()).AddColumns("now", applied ? "set to" : "would be set to");
         foreach (var trigger in plan.Triggers)
         {
             table.AddRow(trigger.Trigger, Markup.Escape(trigger.Current ?? "(none)"), trigger.Changes ? $"[green]{Markup.Escape(trigger.Desired ?? "(none)")}[/]" : "(unchanged)");

@@ -86,18 +86,27 @@ internal static class TypedOptions
         };
     }
 
-    /// <summary>One of an enumeration's names, in any letter case (numbers are not names).</summary>
+    /// <summary>One of an enumeration's names, in any letter case (numbers are not names), shown and listed in lower case.</summary>
     public static Option<TEnum> OneOf<TEnum>(string name, string description, TEnum defaultValue, params string[] aliases)
         where TEnum : struct, Enum
     {
-        var form = $"one of {string.Join(", ", Enum.GetNames<TEnum>().Select(n => n.ToLowerInvariant()))}";
-        return new Option<TEnum>(name, aliases)
+        var names = Enum.GetNames<TEnum>().Select(n => n.ToLowerInvariant()).ToList();
+        var form = $"one of {string.Join(", ", names)}";
+        var option = new Option<TEnum>(name, aliases)
         {
             Description = description,
-            DefaultValueFactory = _ => defaultValue,
+            HelpName = string.Join('|', names),
             CustomParser = result => Read<TEnum>(result, name, form, text =>
                 Enum.GetNames<TEnum>().FirstOrDefault(n => string.Equals(n, text, StringComparison.OrdinalIgnoreCase)) is { } known ? Enum.Parse<TEnum>(known) : null),
         };
+
+        // Help prints a default as .NET writes it ("[default: Text]"); the description says it in lower case instead.
+        if (!EqualityComparer<TEnum>.Default.Equals(defaultValue, default))
+        {
+            option.DefaultValueFactory = _ => defaultValue;
+        }
+
+        return option;
     }
 
     private static T Read<T>(ArgumentResult result, string name, string form, Func<string, T?> parse)

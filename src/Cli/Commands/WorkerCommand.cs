@@ -6,7 +6,10 @@ using Microsoft.Extensions.Logging;
 
 namespace IdentityReplicator.Cli.Commands;
 
-/// <summary><c>idrep worker --config FILE</c>: runs replication against the pools the file names, until stopped.</summary>
+/// <summary>
+/// <c>idrep worker --config FILE</c>: runs replication against the pools the file names, until stopped; exit code 3
+/// when stopped by Ctrl+C or SIGTERM, as every interrupted idrep command.
+/// </summary>
 internal static class WorkerCommand
 {
     public static Command Build()
@@ -48,11 +51,11 @@ internal static class WorkerCommand
             using var host = WorkerHost.Build(configuration, verbose ? LogLevel.Debug : LogLevel.Information);
             await host.StartAsync(cancellationToken);
             await host.WaitForShutdownAsync(cancellationToken);
-            return IdrepCommand.Ok;
+            return cancellationToken.IsCancellationRequested ? IdrepCommand.Aborted : IdrepCommand.Ok;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            return IdrepCommand.Ok;
+            return IdrepCommand.Aborted;
         }
     }
 }
@@ -68,5 +71,9 @@ internal static class CommonOptions
 
     public static Option<bool> Verbose() => new("--verbose", "-v") { Description = "Log more (debug level)." };
 
-    public static Option<bool> Json() => new("--json") { Description = "End with one JSON line for machines." };
+    /// <summary><c>-o, --output text|json</c> (and the hidden <c>--json</c>): see <see cref="MachineOutput"/>.</summary>
+    public static MachineOutput Output() => new();
+
+    /// <summary>The former name of <see cref="Output"/>; commands get <c>-o, --output</c> through it too.</summary>
+    public static MachineOutput Json() => Output();
 }

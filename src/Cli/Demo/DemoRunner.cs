@@ -55,7 +55,7 @@ internal sealed class DemoRunner(ILoggerFactory loggers, TimeProvider time, Acti
         var started = time.GetTimestamp();
         progress("Starting the sandbox (two Cognito emulators, DynamoDB, EventBridge, the Replicator's triggers)…");
         await using var sandbox = await SandboxEnvironment.StartAsync(
-            new SandboxOptions { SignInByEmail = options.SignInByEmail, CloudTrailDelay = options.CloudTrailDelay ?? TimeSpan.Zero },
+            new SandboxOptions { SignInByEmail = options.SignInByEmail, CloudTrailDelay = options.CloudTrailDelay ?? TimeSpan.Zero, Progress = progress },
             loggers,
             time,
             cancellationToken);
@@ -166,7 +166,7 @@ internal sealed class DemoRunner(ILoggerFactory loggers, TimeProvider time, Acti
             if (finished && pending != lastReported)
             {
                 lastReported = pending;
-                progress(string.Create(CultureInfo.InvariantCulture, $"  {pending} changes not yet in the standby"));
+                progress(string.Create(CultureInfo.InvariantCulture, $"  {pending} {(pending == 1 ? "change" : "changes")} not yet in the standby"));
             }
 
             var pause = Task.Delay(ObserveInterval, time, cancellationToken);

@@ -19,6 +19,15 @@ internal static class CliConfiguration
     public static IConfiguration Load(FileInfo? file)
     {
         var environment = FromEnvironment();
+        if (file is null && !environment.GetSection("Replication").GetChildren().Any())
+        {
+            throw new CliUsageException(
+                "No configuration found: no --config file was given and no IDREP_Replication__ environment variables are set. Give it one of two ways:" + Environment.NewLine
+                + "  --config FILE    a settings file ('idrep sandbox up' writes one for the local sandbox; docs/configuration.md describes every setting)" + Environment.NewLine
+                + "  IDREP_ variables as a container's task definition sets them, e.g. IDREP_Replication__Primary__Region=us-east-1, IDREP_Replication__Primary__UserPoolId, "
+                + "IDREP_Replication__Standby__Region and IDREP_Replication__Standby__UserPoolId");
+        }
+
         var configuration = file is null ? environment : FromFile(file);
         ToolSettings.Check(configuration, environment);
         return configuration;

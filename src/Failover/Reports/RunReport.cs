@@ -108,6 +108,13 @@ public static class RunReport
         }
 
         md.AppendLine();
+        if (result.Steps.Count == 0)
+        {
+            // Stopped before its first step (a preflight check, a refusal): the checks and the reason say it all.
+            md.AppendLine("No step ran: the run stopped before its first step; nothing was changed.");
+            return md.ToString();
+        }
+
         md.AppendLine("## Steps");
         md.AppendLine();
         md.AppendLine("| step | result | started | seconds | detail |");
@@ -181,17 +188,19 @@ public static class RunReport
             <tr><td>Identity: replication lag at the fence</td><td>{{Seconds(result.IdentityRpoSeconds)}}</td></tr>
             <tr><td>Changes unapplied at the fence</td><td>{{result.UnappliedAtFence?.ToString(CultureInfo.InvariantCulture) ?? "—"}}</td></tr>
             <tr><td>Database</td><td>{{Html(DatabaseRpo(plan))}}; replica lag at promotion {{Seconds(result.DatabaseLagSeconds)}}</td></tr></table>
-            <h2>Timeline</h2>
-            {{svg}}
-            <h2>Steps</h2>
-            <table><tr><th>step</th><th>result</th><th>seconds</th><th>detail</th></tr>{{rows}}</table>
+            {{(result.Steps.Count == 0
+                ? "<p id=\"no-steps\">No step ran: the run stopped before its first step; nothing was changed.</p>"
+                : $"<h2>Timeline</h2>{svg}<h2>Steps</h2><table><tr><th>step</th><th>result</th><th>seconds</th><th>detail</th></tr>{rows}</table>")}}
             {{(checks.Length == 0 ? string.Empty : $"<h2>Preflight</h2><table><tr><th>check</th><th>result</th><th>detail</th></tr>{checks}</table>")}}
             </body></html>
             """;
     }
 
-    /// <summary>Where reports go unless the operator names a folder: <c>failover-reports</c> beside the plan file.</summary>
-    public static string DefaultFolder(FailoverPlan plan) => Path.Combine(Path.GetDirectoryName(plan.SourcePath) ?? ".", "failover-reports");
+    /// <summary>
+    /// Where reports go unless the operator names a folder: <c>failover-reports</c> in the current folder — not beside
+    /// the plan, which for a drill is the sandbox's temporary folder, gone with it.
+    /// </summary>
+    public static string DefaultFolder() => Path.Combine(Environment.CurrentDirectory, "failover-reports");
 
     /// <summary>Writes the three forms to <paramref name="folder"/>/&lt;run id&gt;/.</summary>
     public static async Task<ReportFiles> SaveAsync(RunResult result, FailoverPlan plan, string folder, CancellationToken cancellationToken)

@@ -32,16 +32,22 @@ internal static class EmulatorPackages
         }
     }
 
-    /// <summary>Returns the folder holding <c>node_modules</c> and <c>watchdog.js</c>, installing first if needed.</summary>
-    public static Task<string> EnsureInstalledAsync(ILogger logger, TimeProvider time, CancellationToken cancellationToken) =>
-        EnsureInstalledAsync(typeof(EmulatorPackages).Assembly, "emulators", Files, logger, time, cancellationToken);
+    /// <summary>How often a first-run install says it is still going.</summary>
+    public static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Returns the folder holding <c>node_modules</c> and <c>watchdog.js</c>, installing first if needed; a first-run
+    /// install is announced through <paramref name="progress"/> and says it is still going every <see cref="ProgressInterval"/>.
+    /// </summary>
+    public static Task<string> EnsureInstalledAsync(ILogger logger, TimeProvider time, CancellationToken cancellationToken, Action<string>? progress = null) =>
+        EnsureInstalledAsync(typeof(EmulatorPackages).Assembly, "emulators", Files, logger, time, cancellationToken, progress);
 
     /// <summary>
     /// Installs another npm package embedded in <paramref name="assembly"/> the same way (e.g. the tests' conformance
     /// client): resources <c>&lt;name&gt;/&lt;file&gt;</c>, one of them a <c>package-lock.json</c>, into
     /// <c>&lt;cache&gt;/&lt;name&gt;-&lt;hash&gt;</c>. Returns that folder.
     /// </summary>
-    public static async Task<string> EnsureInstalledAsync(Assembly assembly, string name, IReadOnlyList<string> files, ILogger logger, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task<string> EnsureInstalledAsync(Assembly assembly, string name, IReadOnlyList<string> files, ILogger logger, TimeProvider time, CancellationToken cancellationToken, Action<string>? progress = null)
     {
         var contents = files.ToDictionary(f => f, f => ReadResource(assembly, name, f));
         var version = Convert.ToHexStringLower(SHA256.HashData(contents.Values.SelectMany(c => c).ToArray()))[..12];
@@ -77,7 +83,14 @@ internal static class EmulatorPackages
             }
 
             logger.LogInformation("Installing the npm package {Name} (npm ci, first use only) into {Folder}", name, target);
-            await RunNpmCiAsync(staging, cancellationToken);
+            progress?.Invoke(name == "emulators" ? "Installing the local emulators (first run, about a minute)…" : $"Installing {name} (first run)…");
+            var started = time.GetTimestamp();
+            using (progress is null ? null : time.CreateTimer(_ => progress($"  still installing ({time.GetElapsedTime(started).TotalSeconds:0} s)…"), null, ProgressInterval, ProgressInterval))
+            {
+                await RunNpmCiAsync(staging, cancellationToken);
+            }
+
+            progress?.Invoke($"  installed in {time.GetElapsedTime(started).TotalSeconds:0} s; later runs start in seconds.");
             if (Directory.Exists(target))
             {
                 Directory.Delete(target, recursive: true);

@@ -1,6 +1,7 @@
 using System.Xml.Linq;
 using IdentityReplicator.Core.Configuration;
 using IdentityReplicator.Failover.Execution;
+using IdentityReplicator.Failover.Preflight;
 using IdentityReplicator.Failover.Reports;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -37,12 +38,42 @@ public sealed class RunReportTests
     }
 
     [Fact]
-    public void DefaultFolder_Plan_IsFailoverReportsBesideThePlanFile()
+    public void DefaultFolder_AnyPlan_IsFailoverReportsInTheCurrentFolderSoReportsOutliveTheSandbox()
     {
-        var plan = new FakeEnvironment().Plan;
+        Assert.Equal(Path.Combine(Environment.CurrentDirectory, "failover-reports"), RunReport.DefaultFolder());
+    }
 
-        Assert.Equal(Path.Combine("/plans", "failover-reports"), RunReport.DefaultFolder(plan));
-        Assert.Equal(Path.Combine(".", "failover-reports"), RunReport.DefaultFolder(plan with { SourcePath = null }));
+    [Fact]
+    public void ToHtmlAndToMarkdown_RunStoppedByPreflight_ShowTheReasonAndTheChecksWithoutAnEmptyTimelineOrStepsTable()
+    {
+        // Arrange: a drill refused by a failed check, before its first step.
+        var env = new FakeEnvironment();
+        var run = new Journal.RunRecord
+        {
+            RunId = "20261207-051223-026c",
+            Kind = "drill",
+            Environment = "sandbox",
+            From = PoolRole.Primary,
+            To = PoolRole.Standby,
+            PlanHash = "x",
+            StartedAt = TimeProvider.System.GetUtcNow(),
+            State = Journal.RunState.Failed,
+        };
+        var result = new RunResult(run, [], [new CheckResult("standby-drift", false, "3 of 20 sampled users differ")], "Preflight failed: standby-drift.");
+
+        // Act
+        var html = RunReport.ToHtml(result, env.Plan);
+        var markdown = RunReport.ToMarkdown(result, env.Plan);
+
+        // Assert
+        Assert.Contains("Preflight failed: standby-drift.", html, StringComparison.Ordinal);
+        Assert.Contains("3 of 20 sampled users differ", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<svg", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<h2>Steps</h2>", html, StringComparison.Ordinal);
+        Assert.Contains("No step ran", html, StringComparison.Ordinal);
+        Assert.Contains("3 of 20 sampled users differ", markdown, StringComparison.Ordinal);
+        Assert.DoesNotContain("## Steps", markdown, StringComparison.Ordinal);
+        Assert.Contains("No step ran", markdown, StringComparison.Ordinal);
     }
 
     [Fact]

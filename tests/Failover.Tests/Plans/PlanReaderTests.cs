@@ -133,4 +133,24 @@ public sealed class DocumentedPlanTests
         Assert.Equal(4, plan.Parameters.Length);
         Assert.Equal(TimeSpan.FromMinutes(20), plan.Timeouts.Promotion);
     }
+
+    [Fact]
+    public void Parse_ExampleFile_IsTheDocumentedPlanAndValid()
+    {
+        // Arrange: docs/examples/failover-plan.yaml, the file an operator copies.
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "IdentityReplicator.sln")))
+        {
+            root = root.Parent;
+        }
+
+        var text = File.ReadAllText(Path.Combine(root!.FullName, "docs", "examples", "failover-plan.yaml"));
+
+        // Act
+        var plan = PlanReader.Parse(text);
+
+        // Assert: valid, and the same plan as the documented example (the two cannot drift apart).
+        Assert.Equal("production", plan.Environment);
+        Assert.EndsWith(PlanSamples.DocsExample, text, StringComparison.Ordinal);
+    }
 }

@@ -34,7 +34,7 @@ public sealed class ClientsRefusalsCommandTests(SandboxFixture fixture)
         (int Exit, string Output) refusedRepair;
         try
         {
-            refusedRepair = await IdrepProcess.RunAsync(TimeSpan.FromSeconds(180), environment, "drift", "--config", sandbox.ConfigFile, "--repair");
+            refusedRepair = await IdrepProcess.RunAsync(TimeSpan.FromSeconds(180), environment, "drift", "--config", sandbox.ConfigFile, "--repair", "--yes");
         }
         finally
         {
@@ -44,7 +44,7 @@ public sealed class ClientsRefusalsCommandTests(SandboxFixture fixture)
         // Act
         var (exit, output) = await IdrepProcess.RunAsync(TimeSpan.FromSeconds(120), environment, "clients", "--config", sandbox.ConfigFile, "--json");
         var (textExit, text) = await IdrepProcess.RunAsync(TimeSpan.FromSeconds(120), environment, "clients", "--config", sandbox.ConfigFile);
-        var (repairExit, repairOutput) = await IdrepProcess.RunAsync(TimeSpan.FromSeconds(180), environment, "drift", "--config", sandbox.ConfigFile, "--repair");
+        var (repairExit, repairOutput) = await IdrepProcess.RunAsync(TimeSpan.FromSeconds(180), environment, "drift", "--config", sandbox.ConfigFile, "--repair", "--yes");
         var (afterExit, after) = await IdrepProcess.RunAsync(TimeSpan.FromSeconds(120), environment, "clients", "--config", sandbox.ConfigFile, "--json");
 
         // Assert

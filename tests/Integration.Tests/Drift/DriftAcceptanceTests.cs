@@ -86,6 +86,23 @@ public sealed class DriftAcceptanceTests
         Assert.Contains($"user {extra.Sub}", plan, StringComparison.Ordinal);
         Assert.Contains("sync: ", plan, StringComparison.Ordinal);
 
+        // Destructive commands plan first: without a terminal and without --yes they change nothing and exit 2;
+        // --dry-run prints the plan (counts, then the first items) and changes nothing.
+        var (refusedExit, refused) = await IdrepProcess.RunAsync(TimeSpan.FromSeconds(90), "drift", "--config", sandbox.ConfigFile, "--repair");
+        Assert.True(refusedExit == 2, refused);
+        Assert.Contains("Pass --yes to apply without asking, or --dry-run to print the plan only.", refused, StringComparison.Ordinal);
+        var (syncRefusedExit, syncRefused) = await IdrepProcess.RunAsync(TimeSpan.FromSeconds(90), "sync", "--config", sandbox.ConfigFile);
+        Assert.True(syncRefusedExit == 2, syncRefused);
+        Assert.Contains("there is no terminal to ask on; nothing was changed", syncRefused, StringComparison.Ordinal);
+        var (planExit, repairPlan) = await IdrepProcess.RunAsync(TimeSpan.FromSeconds(90), "drift", "--config", sandbox.ConfigFile, "--repair", "--dry-run");
+        Assert.True(planExit == 1, repairPlan);
+        Assert.Contains($"Plan: --repair changes the target pool {sandbox.Standby.Region}/{poolId}: ", repairPlan, StringComparison.Ordinal);
+        Assert.Contains("1 user created (userMissing)", repairPlan, StringComparison.Ordinal);
+        Assert.Contains("1 user deleted (userExtra)", repairPlan, StringComparison.Ordinal);
+        Assert.Contains("1 group created (groupMissing)", repairPlan, StringComparison.Ordinal);
+        Assert.Contains("Dry run: nothing was changed.", repairPlan, StringComparison.Ordinal);
+        Assert.Equal(6, (await reporter.RunAsync(new DriftRequest(), CancellationToken.None)).Summary.Differences);
+
         var repaired = await reporter.RunAsync(new DriftRequest(Repair: true), CancellationToken.None);
 
         Assert.Equal(0, repaired.Repair!.RemainingDifferences);

@@ -130,6 +130,26 @@ public sealed class DriftDetectorTests
         Assert.Equal(("user", "bob", "sub-b", "SchemaMismatch"), (parked.Entity, parked.Username, parked.Sub, parked.Code));
     }
 
+    [Theory]
+    [InlineData(DriftFormat.Text)]
+    [InlineData(DriftFormat.Md)]
+    public void Render_TextAndMarkdown_ShowTheMirrorStateOfAMissingUserAsJsonDoes(DriftFormat format)
+    {
+        // Arrange: bob is missing in the target, and the mirror's snapshot of him is behind the source.
+        var bob = new DirectoryUser("bob", "sub-b", Attributes("bob", 0), true, UserStatuses.Confirmed);
+        var mirror = new MirrorContents(
+            new Dictionary<string, UserSnapshot> { ["bob"] = new() { Key = "bob", Username = "bob", SourcePoolId = "p", ProfileHash = "old", GroupsHash = ContentHash.OfNames([]) } },
+            new Dictionary<string, GroupSnapshot>(),
+            new Dictionary<EntityId, AppliedState>());
+        var report = DriftDetector.Analyze(Inputs([new(bob, [])], [], [], []) with { Mirror = mirror }, Settings, Now).Report;
+
+        // Act
+        var rendered = DriftFormats.Render(report, format);
+
+        // Assert
+        Assert.Contains("missing in the target; mirror behind", rendered, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Analyze_SnapshotWhoseMembershipsWereNeverRecorded_IsCurrentForAUserInNoGroup()
     {

@@ -52,6 +52,9 @@ public static class DriftFormats
         ? $"In sync: {report.Summary.UsersCompared} users and {report.Source.Groups} groups agree."
         : string.Create(CultureInfo.InvariantCulture, $"{report.Summary.Differences} difference{(report.Summary.Differences == 1 ? string.Empty : "s")} between the pools{(report.Summary.ConfigDifferences > 0 ? $" and {report.Summary.ConfigDifferences} in their configuration" : string.Empty)}.");
 
+    /// <summary>"; mirror absent" for a user row: what the mirror table holds, as the JSON's <c>mirror</c> says (troubleshooting reads it).</summary>
+    internal static string MirrorNote(DriftItem item) => item.Mirror is { } mirror ? $"; mirror {mirror.ToString().ToLowerInvariant()}" : string.Empty;
+
     internal static string Pools(DriftReport report) => string.Create(
         CultureInfo.InvariantCulture,
         $"source {report.Source.UserPoolId} ({report.Source.Region}): {report.Source.Users} users, {report.Source.Groups} groups; target {report.Target.UserPoolId} ({report.Target.Region}): {report.Target.Users} users, {report.Target.Groups} groups");
@@ -77,7 +80,7 @@ internal static class TextDriftFormat
 
         foreach (var item in report.Differences)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"{DriftFormats.Name(item.Kind),-16} {item.Subject}  {item.Detail}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"{DriftFormats.Name(item.Kind),-16} {item.Subject}  {item.Detail}{DriftFormats.MirrorNote(item)}");
         }
 
         foreach (var parked in report.Parked)
@@ -123,7 +126,7 @@ internal static class MarkdownDriftFormat
             md.AppendLine("|---|---|---|---|");
             foreach (var item in report.Differences)
             {
-                md.AppendLine(CultureInfo.InvariantCulture, $"| {DriftFormats.Name(item.Kind)} | {Cell(item.Group ?? item.Username ?? item.TargetUsername ?? "(hidden)")} | {Cell(item.Sub ?? item.TargetSub ?? string.Empty)} | {Cell(item.Detail)} |");
+                md.AppendLine(CultureInfo.InvariantCulture, $"| {DriftFormats.Name(item.Kind)} | {Cell(item.Group ?? item.Username ?? item.TargetUsername ?? "(hidden)")} | {Cell(item.Sub ?? item.TargetSub ?? string.Empty)} | {Cell(item.Detail + DriftFormats.MirrorNote(item))} |");
             }
 
             md.AppendLine();
