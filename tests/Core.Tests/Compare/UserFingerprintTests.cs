@@ -38,6 +38,39 @@ public sealed class UserFingerprintTests
     }
 
     [Fact]
+    public void OfSourceAndOfTarget_TargetOneEditAwayFromACopy_EqualExactlyWhenCompareFindsNoDifference()
+    {
+        // Random pairs are almost never equal: edit a faithful copy once, so both answers are exercised.
+        Gen.Select(Users, Groups, Gen.Int[0, 8], Gen.OneOf("email", "email_verified", "phone_number_verified", "custom:department", "given_name")).Sample((source, groups, edit, name) =>
+        {
+            if (!UserComparison.IsReplicated(source))
+            {
+                return;
+            }
+
+            var attributes = new Dictionary<string, string>(source.Attributes, StringComparer.Ordinal);
+            var targetGroups = groups.Reverse().ToList();
+            var target = source with { Status = UserStatuses.TargetStatusFor(source.Status)!, Attributes = attributes };
+            switch (edit)
+            {
+                case 0: attributes.Remove(name); break;
+                case 1: attributes[name] = "false"; break;
+                case 2: attributes[name] = "changed"; break;
+                case 3: target = target with { Enabled = !source.Enabled }; break;
+                case 4: target = target with { Status = UserStatuses.ResetRequired }; break;
+                case 5: targetGroups.Add("beta"); break;
+                case 6: targetGroups.Clear(); break;
+                case 7: attributes["sub"] = "another"; break;
+                default: break;
+            }
+
+            var differences = UserComparison.Compare(source, groups, target, targetGroups, Replicated);
+
+            Assert.Equal(differences.Count == 0, UserFingerprint.OfSource(source, groups, Replicated) == UserFingerprint.OfTarget(target, targetGroups, Replicated));
+        });
+    }
+
+    [Fact]
     public void OfSourceAndOfTarget_TargetCopiedFromSource_AreEqual()
     {
         Gen.Select(Users, Groups).Sample((source, groups) =>
