@@ -22,14 +22,16 @@ internal static partial class BenchCommand
         {
             users, groups, json, isVirtual, quotaScale, seed,
         };
-        command.Validators.Add(r =>
+        command.SetAction(async (parse, cancellationToken) =>
         {
-            if (!r.GetValue(isVirtual))
+            if (!parse.GetValue(isVirtual))
             {
-                r.AddError("'idrep bench sweep' runs on virtual pools only: add --virtual.");
+                await Console.Error.WriteLineAsync("'idrep bench sweep' runs on virtual pools only: add --virtual.");
+                return IdrepCommand.UsageError;
             }
+
+            return await RunVirtualAsync(VirtualBenchKind.Sweep, parse, users, groups, differences, quotaScale, seed, json, cancellationToken);
         });
-        command.SetAction((parse, cancellationToken) => RunVirtualAsync(VirtualBenchKind.Sweep, parse, users, groups, differences, quotaScale, seed, json, cancellationToken));
         return command;
     }
 
@@ -44,19 +46,21 @@ internal static partial class BenchCommand
         TypedOptions.WholeNumber("--seed", "With --virtual: seed of the users' attributes.", 15, 0, int.MaxValue)
     );
 
-    private static void AddVirtualValidator(Command command, Option<int> users, Option<bool> isVirtual, Option<int> differences) =>
-        command.Validators.Add(r =>
+    /// <summary>
+    /// What is wrong with the combination of options, or <c>null</c>. Checked when the command runs, after every value
+    /// parsed (a command validator would read values that may not have parsed, and throw).
+    /// </summary>
+    private static string? VirtualUsageProblem(ParseResult parse, Option<int> users, Option<bool> isVirtual, Option<int> differences)
+    {
+        if (!parse.GetValue(isVirtual) && parse.GetValue(users) > MaxEmulatedUsers)
         {
-            if (!r.GetValue(isVirtual) && r.GetValue(users) > MaxEmulatedUsers)
-            {
-                r.AddError($"--users is {r.GetValue(users)}; cognito-local holds at most {MaxEmulatedUsers}: add --virtual for more.");
-            }
+            return $"--users is {parse.GetValue(users)}; cognito-local holds at most {MaxEmulatedUsers}: add --virtual for more.";
+        }
 
-            if (r.GetValue(isVirtual) && r.GetValue(differences) > r.GetValue(users))
-            {
-                r.AddError($"--differences is {r.GetValue(differences)}; it must be at most --users ({r.GetValue(users)}).");
-            }
-        });
+        return parse.GetValue(isVirtual) && parse.GetValue(differences) > parse.GetValue(users)
+            ? $"--differences is {parse.GetValue(differences)}; it must be at most --users ({parse.GetValue(users)})."
+            : null;
+    }
 
     private static async Task<int> RunVirtualAsync(
         VirtualBenchKind kind,

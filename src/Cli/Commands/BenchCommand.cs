@@ -91,9 +91,14 @@ internal static partial class BenchCommand
         {
             users, groups, json, isVirtual, differences, quotaScale, seed,
         };
-        AddVirtualValidator(command, users, isVirtual, differences);
         command.SetAction(async (parse, cancellationToken) =>
         {
+            if (VirtualUsageProblem(parse, users, isVirtual, differences) is { } problem)
+            {
+                await Console.Error.WriteLineAsync(problem);
+                return IdrepCommand.UsageError;
+            }
+
             if (parse.GetValue(isVirtual))
             {
                 return await RunVirtualAsync(VirtualBenchKind.Drift, parse, users, groups, differences, quotaScale, seed, json, cancellationToken);
