@@ -8,12 +8,13 @@ using Spectre.Console;
 namespace IdentityReplicator.Cli.Commands;
 
 /// <summary><c>idrep bench sync|drift|chaos</c>: throughput, footprint and resilience on the sandbox, with Cognito's quotas enforced.</summary>
-internal static class BenchCommand
+internal static partial class BenchCommand
 {
     public static Command Build() => new("bench", "Benchmarks on the local sandbox with Cognito's quotas enforced (see docs/performance.md).")
     {
         BuildSync(),
         BuildDrift(),
+        BuildSweep(),
         BuildChaos(),
     };
 
@@ -82,15 +83,27 @@ internal static class BenchCommand
 
     private static Command BuildDrift()
     {
-        var users = Users(2000);
+        var users = VirtualUsersOption();
         var groups = Groups();
         var json = CommonOptions.Output();
+        var (isVirtual, differences, quotaScale, seed) = VirtualOptions();
         var command = new Command("drift", "Time and peak memory of 'idrep drift' over two pools of N users in step, listing 60 users per call at Cognito's default quotas.")
         {
-            users, groups, json,
+            users, groups, json, isVirtual, differences, quotaScale, seed,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
+            if (VirtualUsageProblem(parse, users, isVirtual, differences) is { } problem)
+            {
+                await Console.Error.WriteLineAsync(problem);
+                return IdrepCommand.UsageError;
+            }
+
+            if (parse.GetValue(isVirtual))
+            {
+                return await RunVirtualAsync(VirtualBenchKind.Drift, parse, users, groups, differences, quotaScale, seed, json, cancellationToken);
+            }
+
             using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning));
             var bench = new DriftBenchmark(loggers, TimeProvider.System, line => Console.Error.WriteLine(line));
             DriftBenchResult result;

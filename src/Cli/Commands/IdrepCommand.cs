@@ -24,6 +24,7 @@ internal static class IdrepCommand
         root.Subcommands.Add(WorkerCommand.Build());
         root.Subcommands.Add(SyncCommand.Build());
         root.Subcommands.Add(DriftCommand.Build());
+        root.Subcommands.Add(SweepCommand.Build());
         root.Subcommands.Add(ClientsCommand.Build());
         root.Subcommands.Add(BenchCommand.Build());
         root.Subcommands.Add(FailoverCommand.Build());

@@ -1,0 +1,102 @@
+using System.Text.Json.Nodes;
+using IdentityReplicator.Core.Quotas;
+using IdentityReplicator.Sandbox;
+using IdentityReplicator.Sandbox.VirtualPool;
+using Microsoft.Extensions.Logging;
+
+namespace IdentityReplicator.Cli.Bench;
+
+/// <summary>What <c>idrep bench drift|sweep --virtual</c> measured (the JSON line of docs/performance.md).</summary>
+internal sealed record VirtualBenchResult(
+    int Users,
+    double ElapsedS,
+    double BoundS,
+    double PeakMemoryMb,
+    int DifferencesFound,
+    int DifferencesInjected,
+    double QuotaScale,
+    long UserListCalls)
+{
+    public double Efficiency => ElapsedS > 0 ? BoundS / ElapsedS : 0;
+
+    public JsonObject ToJson() => new()
+    {
+        ["users"] = Users,
+        ["elapsedS"] = Math.Round(ElapsedS, 2),
+        ["boundS"] = Math.Round(BoundS, 2),
+        ["efficiency"] = Math.Round(Efficiency, 3),
+        ["peakMemoryMb"] = Math.Round(PeakMemoryMb, 1),
+        ["differencesFound"] = DifferencesFound,
+        ["differencesInjected"] = DifferencesInjected,
+        ["quotaScale"] = QuotaScale,
+    };
+}
+
+/// <summary>Which operation the virtual benchmark measures.</summary>
+internal enum VirtualBenchKind
+{
+    Drift,
+    Sweep,
+}
+
+/// <summary>
+/// <c>idrep bench drift|sweep --virtual</c>: <c>idrep drift</c> (or one pass of the primary sweep, <c>idrep sweep</c>)
+/// run as its own process over two virtual pools of N users (<see cref="VirtualSandbox"/>) with a chosen number of
+/// injected differences, behind the quota proxy at Cognito's quotas times <c>quotaScale</c> (the client's budgets are
+/// scaled alike). The bound is the UserList listing of the slower pool — ⌈N/60⌉ ListUsers pages, the membership pages of
+/// every group and the ListGroups pages — at its configured share of the scaled 30 calls/s.
+/// </summary>
+internal sealed class VirtualBenchmark(ILoggerFactory loggers, TimeProvider time, Action<string> progress)
+{
+    /// <summary>The default quota scale: Cognito's own quotas up to 50,000 users, then enough to keep the bound near two minutes.</summary>
+    public static double DefaultScale(int users) => Math.Max(1, Math.Ceiling(users / 50_000.0));
+
+    public async Task<VirtualBenchResult> RunAsync(VirtualBenchKind kind, VirtualPoolOptions pool, double quotaScale, CancellationToken cancellationToken)
+    {
+        progress($"Starting two virtual pools of {pool.Users} users ({pool.Differences} differences injected into the standby), quotas ×{quotaScale}…");
+        await using var sandbox = await VirtualSandbox.StartAsync(pool, quotaScale, new SandboxOptions(), loggers, time, cancellationToken);
+        var report = Path.Combine(sandbox.DataDirectory, "drift.json");
+        string[] arguments = kind == VirtualBenchKind.Drift
+            ? ["drift", "--config", sandbox.ConfigFile, "--format", "json", "--out", report]
+            : ["sweep", "--config", sandbox.ConfigFile];
+        progress($"Running 'idrep {arguments[0]}' as its own process…");
+        var run = await MeasuredProcess.RunAsync(arguments, time, progress, cancellationToken);
+        if (run.ExitCode is not (0 or 1))
+        {
+            throw new InvalidOperationException($"'idrep {arguments[0]}' failed with exit code {run.ExitCode}.");
+        }
+
+        var found = kind == VirtualBenchKind.Drift
+            ? JsonNode.Parse(await File.ReadAllTextAsync(report, cancellationToken))?["summary"]?["differences"]?.GetValue<int>() ?? -1
+            : 0;
+        var calls = new[] { VirtualSide.Primary, VirtualSide.Standby }.Sum(s => sandbox.QuotaProxyOf(s).Counters.GetValueOrDefault(QuotaCategory.UserList)?.Allowed ?? 0);
+        var bound = kind == VirtualBenchKind.Drift
+            ? Math.Max(Bound(pool, VirtualSide.Primary, QuotaOptions.PrimaryShare * quotaScale), Bound(pool, VirtualSide.Standby, QuotaOptions.StandbyShare * quotaScale))
+            : Bound(pool, VirtualSide.Primary, QuotaOptions.PrimaryShare * quotaScale);
+        return new VirtualBenchResult(pool.Users, run.Seconds, bound, run.PeakMb, found, kind == VirtualBenchKind.Drift ? pool.Differences : 0, quotaScale, calls);
+    }
+
+    /// <summary>Seconds the UserList calls of one pool's full listing take at <paramref name="share"/> of 30 calls/s.</summary>
+    public static double Bound(VirtualPoolOptions pool, VirtualSide side, double share) =>
+        UserListPages(pool, side) / (CognitoQuotas.DefaultRate(QuotaCategory.UserList) * share);
+
+    /// <summary>ListUsers pages, ListUsersInGroup pages of every group, and ListGroups pages of one side's full listing.</summary>
+    public static long UserListPages(VirtualPoolOptions pool, VirtualSide side)
+    {
+        var users = new VirtualUsers(pool, side);
+        var present = side == VirtualSide.Primary ? pool.Users : pool.Users - Count(users, VirtualDifference.Missing);
+        var members = new long[pool.Groups];
+        for (var i = 0; i < pool.Users && pool.Groups > 0; i++)
+        {
+            members[i % pool.Groups] += users.User(i)?.Group is null ? 0 : 1;
+        }
+
+        const int page = CognitoQuotas.ListUsersPageLimit;
+        return Pages(present) + members.Sum(Pages) + Pages(pool.Groups);
+
+        static long Pages(long items) => Math.Max(1, (items + page - 1) / page);
+    }
+
+    private static int Count(VirtualUsers users, VirtualDifference kind) =>
+        Enumerable.Range(0, users.Count).Count(i => users.DifferenceOf(i) == kind);
+}

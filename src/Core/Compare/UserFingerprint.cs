@@ -1,0 +1,49 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+using IdentityReplicator.Core.Model;
+using IdentityReplicator.Core.Pools;
+
+namespace IdentityReplicator.Core.Compare;
+
+/// <summary>
+/// The compact form of a user for comparisons at scale: 16 bytes digesting exactly what <see cref="UserComparison"/>
+/// compares — the replicated attributes (a missing <c>*_verified</c> flag reads as "false"), the enabled flag, the
+/// status (a source user's as the target status it maps to) and the group memberships. A source user and its target
+/// counterpart have equal fingerprints exactly when <see cref="UserComparison.Compare"/> finds no difference (barring a
+/// 128-bit collision), so a listing can be folded into fingerprints and only the users whose fingerprints differ read
+/// again and compared field by field.
+/// </summary>
+public static class UserFingerprint
+{
+    private static readonly string[] VerifiedFlags = ["email_verified", "phone_number_verified"];
+
+    /// <summary>A source user's fingerprint, as its target counterpart should be; <c>null</c> when it is not replicated.</summary>
+    public static UInt128? OfSource(DirectoryUser user, IEnumerable<string> groups, Func<string, bool> isReplicatedAttribute) =>
+        UserStatuses.TargetStatusFor(user.Status) is { } expected ? Of(user, expected, groups, isReplicatedAttribute) : null;
+
+    /// <summary>A target user's fingerprint, as it is.</summary>
+    public static UInt128 OfTarget(DirectoryUser user, IEnumerable<string> groups, Func<string, bool> isReplicatedAttribute) =>
+        Of(user, user.Status, groups, isReplicatedAttribute);
+
+    private static UInt128 Of(DirectoryUser user, string status, IEnumerable<string> groups, Func<string, bool> isReplicatedAttribute)
+    {
+        var text = new StringBuilder(256);
+        text.Append("en=").Append(user.Enabled ? '1' : '0').Append(';');
+        ContentHash.AppendField(text, "st", status);
+        var names = user.Attributes.Keys.Concat(VerifiedFlags).Where(isReplicatedAttribute).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
+        foreach (var name in names)
+        {
+            ContentHash.AppendField(text, "a:" + name, UserComparison.ValueOf(user, name));
+        }
+
+        foreach (var group in groups.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        {
+            ContentHash.AppendField(text, "g:" + group, null);
+        }
+
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString()), hash);
+        return BinaryPrimitives.ReadUInt128LittleEndian(hash);
+    }
+}
