@@ -13,7 +13,7 @@ namespace IdentityReplicator.Reconciler.Configuration;
 /// Client secrets are read from the source at the moment they are written to the target, matched by fingerprint, and
 /// go nowhere else. A write the target refuses is reported with Cognito's reason and the fix, and the rest carries on.
 /// </summary>
-public sealed class ConfigurationApplier(
+public sealed partial class ConfigurationApplier(
     IPoolConfigurationDirectory source,
     IPoolConfigurationDirectory target,
     IClientMappingStore? mappings,
@@ -57,6 +57,11 @@ public sealed class ConfigurationApplier(
     /// </summary>
     public async Task<ConfigurationObjectResult> ApplyObjectAsync(ConfigurationHint hint, string? appliedFingerprint, CancellationToken cancellationToken)
     {
+        if (hint.Kind == ConfigObjectKind.Client && hint.ObjectId is not null)
+        {
+            return await ApplyClientAsync(hint, hint.ObjectId, appliedFingerprint, cancellationToken);
+        }
+
         var sections = ConfigurationObjects.SectionsOf(hint.Kind);
         var fingerprinter = options.Fingerprinter();
         var sourceConfiguration = await source.ReadAsync(fingerprinter, sections, cancellationToken);
@@ -257,6 +262,12 @@ public sealed class ConfigurationApplier(
             {
                 await mappings.PutAsync(new ClientMapping(name, source.UserPoolId, client.ClientId, target.UserPoolId, targetId, now), cancellationToken);
             }
+        }
+
+        // A name two clients hold is never matched: a mapping kept for it would let a client hint write one of them.
+        foreach (var name in sourceConfiguration.DuplicateClientNames.Union(targetConfiguration.DuplicateClientNames, StringComparer.Ordinal))
+        {
+            await mappings.DeleteAsync(target.UserPoolId, name, cancellationToken);
         }
 
         foreach (var deleted in applied.Where(c => c.Kind == ConfigChangeKind.DeleteClient))

@@ -37,4 +37,8 @@ internal static partial class ConfigurationLog
 
     [LoggerMessage(EventId = 2209, Level = LogLevel.Warning, Message = "Configuration sweep failed ({Reason}); the next one runs at its time")]
     public static partial void SweepFailed(ILogger logger, string reason, Exception exception);
+
+    /// <summary>Debug: a new client (no mapping yet) takes this path on every create.</summary>
+    [LoggerMessage(EventId = 2210, Level = LogLevel.Debug, Message = "Client hint: the client mapping is {State}; the pools' clients are listed by name")]
+    public static partial void ClientMappingNotUsed(ILogger logger, string state);
 }
