@@ -55,7 +55,7 @@ public sealed partial class ConfigurationApplier
         var plan = Plan(sourceConfiguration, targetConfiguration)
             .Where(c => names.Any(n => ConfigurationObjects.Belongs(c, "client " + n)))
             .ToImmutableArray();
-        var result = await ApplyPlanAsync(plan, sourceConfiguration, targetConfiguration, fingerprinter, cancellationToken);
+        var result = await ApplyPlanAsync(plan, sourceConfiguration, targetConfiguration, fingerprinter, names, cancellationToken);
         return new ConfigurationObjectResult(subject, fingerprint, result);
     }
 }

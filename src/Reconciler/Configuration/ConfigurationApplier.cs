@@ -47,7 +47,7 @@ public sealed partial class ConfigurationApplier(
 
     /// <summary>Applies what was read (with <paramref name="fingerprinter"/>) from the two pools.</summary>
     public Task<ConfigurationApplyResult> ApplyAsync(PoolConfiguration sourceConfiguration, PoolConfiguration targetConfiguration, SecretFingerprinter fingerprinter, CancellationToken cancellationToken) =>
-        ApplyPlanAsync(Plan(sourceConfiguration, targetConfiguration), sourceConfiguration, targetConfiguration, fingerprinter, cancellationToken);
+        ApplyPlanAsync(Plan(sourceConfiguration, targetConfiguration), sourceConfiguration, targetConfiguration, fingerprinter, null, cancellationToken);
 
     /// <summary>
     /// Applies one object a configuration hint names: reads only its section in the source, and — unless the source's
@@ -81,7 +81,7 @@ public sealed partial class ConfigurationApplier(
 
         var targetConfiguration = await target.ReadAsync(fingerprinter, sections, cancellationToken);
         var plan = Plan(sourceConfiguration, targetConfiguration).Where(c => ConfigurationObjects.Belongs(c, subject)).ToImmutableArray();
-        var result = await ApplyPlanAsync(plan, sourceConfiguration, targetConfiguration, fingerprinter, cancellationToken);
+        var result = await ApplyPlanAsync(plan, sourceConfiguration, targetConfiguration, fingerprinter, RefusalsByClient.ClientName(subject) is { } client ? [client] : [], cancellationToken);
         return new ConfigurationObjectResult(subject, fingerprint, result);
     }
 
@@ -108,7 +108,11 @@ public sealed partial class ConfigurationApplier(
     private ImmutableArray<ConfigChange> Plan(PoolConfiguration sourceConfiguration, PoolConfiguration targetConfiguration) =>
         ConfigurationPlanner.Plan(sourceConfiguration, targetConfiguration, options.MapFor(source.Region, target.Region), options.StandbyDomainPrefix);
 
-    private async Task<ConfigurationApplyResult> ApplyPlanAsync(ImmutableArray<ConfigChange> plan, PoolConfiguration sourceConfiguration, PoolConfiguration targetConfiguration, SecretFingerprinter fingerprinter, CancellationToken cancellationToken)
+    /// <summary>
+    /// Makes <paramref name="plan"/>'s writes. <paramref name="clientNames"/> says which clients the apply covers: their
+    /// mappings and kept refusals are brought up to date, every other client's are left as they are; null covers all.
+    /// </summary>
+    private async Task<ConfigurationApplyResult> ApplyPlanAsync(ImmutableArray<ConfigChange> plan, PoolConfiguration sourceConfiguration, PoolConfiguration targetConfiguration, SecretFingerprinter fingerprinter, IReadOnlyCollection<string>? clientNames, CancellationToken cancellationToken)
     {
         ConfigurationLog.Planned(logger, source.UserPoolId, target.UserPoolId, plan.Length);
         var targetIds = targetConfiguration.Clients.ToDictionary(c => c.Key, c => c.Value.ClientId, StringComparer.Ordinal);
@@ -138,10 +142,13 @@ public sealed partial class ConfigurationApplier(
             }
         }
 
-        await RecordMappingsAsync(sourceConfiguration, targetConfiguration, targetIds, applied, cancellationToken);
+        await RecordMappingsAsync(sourceConfiguration, targetConfiguration, targetIds, applied, clientNames, cancellationToken);
         if (refusals is not null)
         {
-            await refusals.ReplaceAsync(target.UserPoolId, RefusalsByClient.Of(target.UserPoolId, refused), time.GetUtcNow(), cancellationToken);
+            var byClient = RefusalsByClient.Of(target.UserPoolId, refused);
+            await (clientNames is null
+                ? refusals.ReplaceAsync(target.UserPoolId, byClient, time.GetUtcNow(), cancellationToken)
+                : refusals.ReplaceForAsync(target.UserPoolId, clientNames, byClient, time.GetUtcNow(), cancellationToken));
         }
 
         ConfigurationLog.Done(logger, applied.Count, refused.Count);
@@ -248,7 +255,7 @@ public sealed partial class ConfigurationApplier(
             ?? throw new UnreadableSecretException($"client {name}: the source's secret changed or cannot be read any more since it was compared");
     }
 
-    private async Task RecordMappingsAsync(PoolConfiguration sourceConfiguration, PoolConfiguration targetConfiguration, Dictionary<string, string> targetIds, ImmutableArray<ConfigChange>.Builder applied, CancellationToken cancellationToken)
+    private async Task RecordMappingsAsync(PoolConfiguration sourceConfiguration, PoolConfiguration targetConfiguration, Dictionary<string, string> targetIds, IEnumerable<ConfigChange> applied, IReadOnlyCollection<string>? clientNames, CancellationToken cancellationToken)
     {
         if (mappings is null)
         {
@@ -256,7 +263,7 @@ public sealed partial class ConfigurationApplier(
         }
 
         var now = time.GetUtcNow();
-        foreach (var (name, client) in sourceConfiguration.Clients)
+        foreach (var (name, client) in sourceConfiguration.Clients.Where(c => clientNames?.Contains(c.Key) != false))
         {
             if (targetIds.TryGetValue(name, out var targetId))
             {
