@@ -93,18 +93,10 @@ public sealed class CognitoPoolConfigurationDirectory(
         var clients = new List<(JsonObject, ImmutableArray<ClientSecretState>)>();
         foreach (var clientId in clientIds)
         {
-            JsonObject clientJson;
-            try
+            if (await DescribedAsync(clientId, cancellationToken) is { } clientJson)
             {
-                clientJson = await client.DescribeUserPoolClientRawAsync(userPoolId, clientId, cancellationToken);
+                clients.Add((clientJson, await SecretStatesAsync(clientJson, fingerprinter, cancellationToken)));
             }
-            catch (ResourceNotFoundException)
-            {
-                // Deleted (or never here): the pool has no such client, which is what the caller asks.
-                continue;
-            }
-
-            clients.Add((clientJson, await SecretStatesAsync(clientJson, fingerprinter, cancellationToken)));
         }
 
         return ClientsOnly(clients);
@@ -115,9 +107,8 @@ public sealed class CognitoPoolConfigurationDirectory(
         var clients = new List<(JsonObject, ImmutableArray<ClientSecretState>)>();
         await foreach (var listed in client.ListUserPoolClientsAsync(userPoolId, cancellationToken))
         {
-            if (listed.ClientName is { } name && names.Contains(name))
+            if (listed.ClientName is { } name && names.Contains(name) && await DescribedAsync(listed.ClientId ?? string.Empty, cancellationToken) is { } clientJson)
             {
-                var clientJson = await client.DescribeUserPoolClientRawAsync(userPoolId, listed.ClientId ?? string.Empty, cancellationToken);
                 clients.Add((clientJson, await SecretStatesAsync(clientJson, fingerprinter, cancellationToken)));
             }
         }
@@ -171,6 +162,19 @@ public sealed class CognitoPoolConfigurationDirectory(
         }
 
         return client.SetUICustomizationRawAsync(request, cancellationToken);
+    }
+
+    /// <summary>DescribeUserPoolClient; null for a client deleted since it was listed (or never here): the pool has no such client.</summary>
+    private async Task<JsonObject?> DescribedAsync(string clientId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await client.DescribeUserPoolClientRawAsync(userPoolId, clientId, cancellationToken);
+        }
+        catch (ResourceNotFoundException)
+        {
+            return null;
+        }
     }
 
     private PoolConfiguration ClientsOnly(List<(JsonObject, ImmutableArray<ClientSecretState>)> clients) =>

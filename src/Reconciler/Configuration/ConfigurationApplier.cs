@@ -20,7 +20,8 @@ public sealed partial class ConfigurationApplier(
     ConfigurationReplicationOptions options,
     TimeProvider time,
     ILogger<ConfigurationApplier> logger,
-    IClientRefusalStore? refusals = null)
+    IClientRefusalStore? refusals = null,
+    IRotatedSecretStore? rotatedSecrets = null)
 {
     private readonly SemaphoreSlim _schemaGate = new(1, 1);
 
@@ -39,8 +40,8 @@ public sealed partial class ConfigurationApplier(
     public async Task<ConfigurationComparison> CompareAsync(CancellationToken cancellationToken)
     {
         var fingerprinter = options.Fingerprinter();
-        var sourceConfiguration = await source.ReadAsync(fingerprinter, cancellationToken);
-        var targetConfiguration = await target.ReadAsync(fingerprinter, cancellationToken);
+        var sourceConfiguration = await WithRotatedSecretsAsync(await source.ReadAsync(fingerprinter, cancellationToken), cancellationToken);
+        var targetConfiguration = await WithRotatedSecretsAsync(await target.ReadAsync(fingerprinter, cancellationToken), cancellationToken);
         var findings = ConfigurationComparer.Compare(sourceConfiguration, targetConfiguration, options.MapFor(source.Region, target.Region));
         return new ConfigurationComparison(sourceConfiguration, targetConfiguration, fingerprinter, findings);
     }
