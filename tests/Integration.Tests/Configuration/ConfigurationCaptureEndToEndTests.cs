@@ -1,9 +1,11 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
+using Amazon.DynamoDBv2.Model;
 using IdentityReplicator.Core.Cognito;
 using IdentityReplicator.Core.Mirror;
 using IdentityReplicator.Core.PoolConfiguration;
 using IdentityReplicator.Sandbox;
+using IdentityReplicator.Sandbox.EventBridge;
 using IdentityReplicator.TestSupport;
 
 namespace IdentityReplicator.Integration.Tests.Configuration;
@@ -35,8 +37,8 @@ public sealed class ConfigurationCaptureEndToEndTests(ConfigurationCaptureFixtur
         await CreateClientAsync(name, secret: true);
 
         var (source, target) = await BothWhenAsync(ConfigurationSections.Clients, (_, t) => t.Clients.ContainsKey(name), "the new client in the standby");
-        Assert.Equal(source.Clients[name].Secrets.Select(s => s.Fingerprint), target.Clients[name].Secrets.Select(s => s.Fingerprint));
-        Assert.NotNull(Assert.Single(target.Clients[name].Secrets).Fingerprint);
+        Assert.Equal(source!.Clients[name].Secrets.Select(s => s.Fingerprint), target!.Clients[name].Secrets.Select(s => s.Fingerprint));
+        Assert.NotNull(Assert.Single(target!.Clients[name].Secrets).Fingerprint);
     }
 
     [Fact]
@@ -70,26 +72,34 @@ public sealed class ConfigurationCaptureEndToEndTests(ConfigurationCaptureFixtur
     }
 
     [Fact]
-    public async Task AddThenDeleteUserPoolClientSecret_RotationInThePrimary_StandbyEndsWithTheSameSingleSecret()
+    public async Task AddThenDeleteUserPoolClientSecret_InThePrimary_EachHintIsAppliedAndTheStandbyKeepsTheReadableSecret()
     {
         // Arrange
         var name = $"rot-{_tag}";
         var id = await CreateClientAsync(name, secret: true);
         await BothWhenAsync(ConfigurationSections.Clients, (_, t) => t.Clients.ContainsKey(name), "the new client in the standby");
-        var original = Assert.Single(await Primary.ListUserPoolClientSecretsAsync(PrimaryPool, id, None));
+        var state = new DynamoDbReplicaStateStore(Sandbox.Dynamo, new MirrorOptions { TableName = Sandbox.TableName });
+        var entity = ConfigurationHint.EntityIdOf(PrimaryPool, ConfigObjectKind.Client, id);
+        var created = await AppliedVersionAsync(state, entity, 0);
 
-        // Act: a second secret, then the original dropped (the second becomes the one Describe returns).
-        await Primary.AddUserPoolClientSecretAsync(PrimaryPool, id, null, None);
-        await Primary.DeleteUserPoolClientSecretAsync(PrimaryPool, id, original.ClientSecretId!, None);
+        // Act + Assert: a second secret Cognito never returns (added without a value it shows only once) is left alone,
+        // and its deletion too; both records reach the worker as hints.
+        var added = await Primary.AddUserPoolClientSecretAsync(PrimaryPool, id, null, None);
+        var afterAdd = await AppliedVersionAsync(state, entity, created);
+        await Primary.DeleteUserPoolClientSecretAsync(PrimaryPool, id, added.ClientSecretId!, None);
+        await AppliedVersionAsync(state, entity, afterAdd);
 
-        // Assert
-        var (source, target) = await BothWhenAsync(
-            ConfigurationSections.Clients,
-            (s, t) => t.Clients.TryGetValue(name, out var c) && c.Secrets.Select(x => x.Fingerprint).SequenceEqual(s.Clients[name].Secrets.Select(x => x.Fingerprint)),
-            "the standby's secrets to be the primary's");
-        Assert.NotNull(Assert.Single(target.Clients[name].Secrets).Fingerprint);
-        Assert.NotNull(Assert.Single(source.Clients[name].Secrets).Fingerprint);
+        var (source, target) = await BothWhenAsync(ConfigurationSections.Clients, (_, t) => t.Clients.ContainsKey(name), "the client in the standby");
+        Assert.Equal(Assert.Single(source!.Clients[name].Secrets).Fingerprint, Assert.Single(target!.Clients[name].Secrets).Fingerprint);
     }
+
+    /// <summary>Waits until the worker has recorded a hint for the object newer than <paramref name="after"/>; its version.</summary>
+    private async Task<long> AppliedVersionAsync(DynamoDbReplicaStateStore state, EntityId entity, long after) =>
+        (await Eventually.ReturnsAsync(
+            () => state.GetAppliedAsync(Sandbox.Standby.Region, entity, None),
+            a => a is not null && a.ProfileVersion > after,
+            Bound,
+            $"a hint for {entity} newer than {after} to be applied"))!.ProfileVersion;
 
     [Fact]
     public async Task ResourceServer_CreatedUpdatedDeletedInThePrimary_FollowedByTheStandby()
@@ -131,7 +141,7 @@ public sealed class ConfigurationCaptureEndToEndTests(ConfigurationCaptureFixtur
             None);
 
         var (source, target) = await BothWhenAsync(ConfigurationSections.IdentityProviders, (_, t) => t.IdentityProviders.ContainsKey(provider), "the identity provider in the standby");
-        Assert.Equal(source.IdentityProviders[provider]["ProviderDetails"]!["client_secret"]!.ToString(), target.IdentityProviders[provider]["ProviderDetails"]!["client_secret"]!.ToString());
+        Assert.Equal(source!.IdentityProviders[provider]["ProviderDetails"]!["client_secret"]!.ToString(), target!.IdentityProviders[provider]["ProviderDetails"]!["client_secret"]!.ToString());
     }
 
     [Fact]
@@ -229,13 +239,24 @@ public sealed class ConfigurationCaptureEndToEndTests(ConfigurationCaptureFixtur
     }
 
     /// <summary>Reads <paramref name="sections"/> of both pools until <paramref name="done"/> holds (the standby is another process: there is no signal).</summary>
-    private Task<(PoolConfiguration Source, PoolConfiguration Target)> BothWhenAsync(ConfigurationSections sections, Func<PoolConfiguration, PoolConfiguration, bool> done, string what)
+    private Task<(PoolConfiguration? Source, PoolConfiguration? Target)> BothWhenAsync(ConfigurationSections sections, Func<PoolConfiguration, PoolConfiguration, bool> done, string what)
     {
         var source = new CognitoPoolConfigurationDirectory(Primary, PrimaryPool, Sandbox.Primary.Region);
         var target = new CognitoPoolConfigurationDirectory(Sandbox.Client(Sandbox.Standby), Sandbox.Standby.UserPoolId, Sandbox.Standby.Region);
-        return Eventually.ReturnsAsync(
-            async () => (await source.ReadAsync(_fingerprinter, sections, None), await target.ReadAsync(_fingerprinter, sections, None)),
-            both => done(both.Item1, both.Item2),
+        return Eventually.ReturnsAsync<(PoolConfiguration? Source, PoolConfiguration? Target)>(
+            async () =>
+            {
+                try
+                {
+                    return (await source.ReadAsync(_fingerprinter, sections, None), await target.ReadAsync(_fingerprinter, sections, None));
+                }
+                catch (IdentityReplicator.Core.Cognito.ResourceNotFoundException)
+                {
+                    // The worker deleted an object between this read's list and describe: read again.
+                    return default;
+                }
+            },
+            both => both.Item1 is not null && done(both.Item1, both.Item2!),
             Bound,
             what);
     }
@@ -265,5 +286,45 @@ public sealed class ConfigurationCaptureFixture : IAsyncLifetime
         {
             await Sandbox.DisposeAsync();
         }
+    }
+}
+
+/// <summary>A configuration change whose CloudTrail record never reached capture: the configuration sweep applies it.</summary>
+public sealed class ConfigurationSweepEndToEndTests
+{
+    [Fact]
+    public async Task ConfigurationSweep_AChangeWhoseRecordWasMissed_ReachesTheStandbyWithoutAHint()
+    {
+        // Arrange: the deployment's CloudTrail rule drops everything (same name: it replaces the Replicator's).
+        await using var sandbox = await TestSandbox.StartAsync();
+        sandbox.EventBus.Subscribe(new EventSubscription("cognito-cloudtrail-to-replicator", _ => false, (_, _) => Task.CompletedTask, TimeSpan.Zero));
+        var primary = sandbox.Client(sandbox.Primary);
+        var pool = sandbox.Primary.UserPoolId;
+        var update = ConfigurationRequests.UpdateUserPool((await primary.DescribeUserPoolRawAsync(pool, CancellationToken.None)).UserPool!, pool);
+        var policies = update["Policies"] as JsonObject ?? [];
+        var password = policies["PasswordPolicy"] as JsonObject ?? [];
+        password["MinimumLength"] = 17;
+        policies["PasswordPolicy"] = password.DeepClone();
+        update["Policies"] = policies.DeepClone();
+        await primary.UpdateUserPoolRawAsync(update, CancellationToken.None);
+        Assert.Contains(sandbox.EventBus.Events, e => (string?)e["detail"]?["eventName"] == "UpdateUserPool");
+        var hint = await sandbox.Dynamo.GetItemAsync(
+            sandbox.TableName,
+            new Dictionary<string, AttributeValue>
+            {
+                [MirrorTable.PartitionKey] = new(MirrorTable.EntityPartition(ConfigurationHint.EntityIdOf(pool, ConfigObjectKind.Pool, null))),
+                [MirrorTable.SortKey] = new(MirrorTable.SnapshotSortKey),
+            });
+        Assert.True(hint.Item is null || hint.Item.Count == 0, "the record reached capture; the test needs it missed");
+
+        // Act: a worker's configuration sweep runs at its start.
+        await using var worker = await sandbox.StartWorkerAsync();
+
+        // Assert
+        var standby = new CognitoPoolConfigurationDirectory(sandbox.Client(sandbox.Standby), sandbox.Standby.UserPoolId, sandbox.Standby.Region);
+        await Eventually.TrueAsync(
+            async () => (int?)(await standby.ReadAsync(SecretFingerprinter.Ephemeral(), ConfigurationSections.Pool, CancellationToken.None)).Settings["Policies"]?["PasswordPolicy"]?["MinimumLength"] == 17,
+            TimeSpan.FromSeconds(30),
+            "the sweep to apply the password policy");
     }
 }
