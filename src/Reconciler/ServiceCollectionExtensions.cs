@@ -117,7 +117,7 @@ public static class ReconcilerServiceCollectionExtensions
         services.TryAddSingleton<ReconcilerHealth>();
         services.AddHostedService<ReconcilerService>();
         services.TryAddSingleton(sp => new ConfigurationSweep(
-            [.. Roles.Select(role => sp.GetRequiredKeyedService<ConfigurationApplier>(role))],
+            [.. Roles.Select(role => sp.GetRequiredKeyedService<ConfigurationFeed>(role))],
             sp.GetRequiredService<ReplicationControlReader>()));
         services.AddHostedService<ConfigurationSweepService>();
         return services;

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using IdentityReplicator.Cli.Hosting;
 using IdentityReplicator.Core.Configuration;
+using IdentityReplicator.Core.Mirror;
 using IdentityReplicator.Core.PoolConfiguration;
 using IdentityReplicator.Reconciler.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -63,7 +64,9 @@ internal static class RotateSecretCommand
             services.GetRequiredKeyedService<IPoolConfigurationDirectory>(PoolRoles.Primary),
             services.GetRequiredKeyedService<IPoolConfigurationDirectory>(PoolRoles.Standby),
             services.GetRequiredService<IOptions<ConfigurationReplicationOptions>>().Value,
-            services.GetRequiredService<ILogger<SecretRotation>>());
+            services.GetRequiredService<ILogger<SecretRotation>>(),
+            services.GetRequiredService<IRotatedSecretStore>(),
+            services.GetRequiredService<TimeProvider>());
         var plan = await rotation.PlanAsync(clientName, cancellationToken);
         Console.WriteLine($"rotate-secret {clientName}{(secretFile is null ? " (dry run: nothing changes; --apply --secret-file FILE does it)" : string.Empty)}");
         foreach (var side in plan.Sides)

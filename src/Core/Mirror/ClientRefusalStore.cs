@@ -25,6 +25,13 @@ public interface IClientRefusalStore
     /// </summary>
     Task ReplaceAsync(string targetPoolId, IReadOnlyCollection<ClientRefusals> refused, DateTimeOffset at, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// As <see cref="ReplaceAsync"/>, for the clients <paramref name="names"/> only (an apply of one object: a hint, or
+    /// one object of the configuration sweep): their records become <paramref name="refused"/>'s, every other client's
+    /// record is kept.
+    /// </summary>
+    Task ReplaceForAsync(string targetPoolId, IReadOnlyCollection<string> names, IReadOnlyCollection<ClientRefusals> refused, DateTimeOffset at, CancellationToken cancellationToken);
+
     /// <summary>Every client of the target pool with refusals, by client name.</summary>
     Task<IReadOnlyList<ClientRefusals>> ListAsync(string targetPoolId, CancellationToken cancellationToken);
 }
@@ -35,9 +42,15 @@ public sealed class DynamoDbClientRefusalStore(IAmazonDynamoDB dynamo, MirrorOpt
     private const string NotNewer = "attribute_not_exists(#pk) OR #at <= :at";
     private readonly string _table = options.TableName;
 
-    public async Task ReplaceAsync(string targetPoolId, IReadOnlyCollection<ClientRefusals> refused, DateTimeOffset at, CancellationToken cancellationToken)
+    public Task ReplaceAsync(string targetPoolId, IReadOnlyCollection<ClientRefusals> refused, DateTimeOffset at, CancellationToken cancellationToken) =>
+        ReplaceAsync(targetPoolId, _ => true, refused, at, cancellationToken);
+
+    public Task ReplaceForAsync(string targetPoolId, IReadOnlyCollection<string> names, IReadOnlyCollection<ClientRefusals> refused, DateTimeOffset at, CancellationToken cancellationToken) =>
+        names.Count == 0 && refused.Count == 0 ? Task.CompletedTask : ReplaceAsync(targetPoolId, names.Contains, refused, at, cancellationToken);
+
+    private async Task ReplaceAsync(string targetPoolId, Func<string, bool> covered, IReadOnlyCollection<ClientRefusals> refused, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        var kept = await ListAsync(targetPoolId, cancellationToken);
+        var kept = (await ListAsync(targetPoolId, cancellationToken)).Where(k => covered(k.Name));
         try
         {
             foreach (var client in refused)

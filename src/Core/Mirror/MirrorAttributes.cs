@@ -141,6 +141,28 @@ public static class MirrorAttributes
     }
 
     /// <summary>
+    /// The keyed fingerprint of a secret <c>idrep clients rotate-secret</c> set (<c>SECRETS#&lt;pool&gt;</c> /
+    /// <c>&lt;client id&gt;#&lt;secret id&gt;</c>): Cognito never returns a custom secret's value, so this is how the
+    /// comparison knows it. The fingerprint only (HMAC-SHA-256 under <c>Replication:SecretFingerprintKey</c>), never the value.
+    /// </summary>
+    public static class RotatedSecret
+    {
+        public const string Name = Group.Name;
+
+        /// <summary>The client's id in the pool.</summary>
+        public const string ClientId = "cid";
+
+        /// <summary>The secret's id in the client (<c>ClientSecretId</c>).</summary>
+        public const string SecretId = "sid";
+
+        /// <summary>The secret's keyed fingerprint (<c>hmac:…</c>).</summary>
+        public const string Fingerprint = "fp";
+
+        /// <summary>When the rotation set it (UTC ticks).</summary>
+        public const string RecordedAt = Applied.AppliedAt;
+    }
+
+    /// <summary>
     /// What the last configuration apply could not write for a client of a target pool (<c>REFUSED#&lt;target pool&gt;</c> /
     /// <c>&lt;client name&gt;</c>): a list of refusals, each a map of subject, operation, Cognito's code, the reason
     /// (withheld for a write that carries a secret) and the fix. Never a secret.

@@ -155,6 +155,25 @@ internal static class MirrorItems
         }
     }
 
+    /// <summary>The item of a rotated secret's fingerprint (<see cref="MirrorAttributes.RotatedSecret"/>).</summary>
+    public static Dictionary<string, AttributeValue> FromRotatedSecret(RotatedSecret secret) =>
+        new(Key(MirrorTable.RotatedSecretsPartition(secret.UserPoolId), secret.ClientId + "#" + secret.SecretId))
+        {
+            [MirrorAttributes.RotatedSecret.Name] = S(secret.ClientName),
+            [MirrorAttributes.RotatedSecret.ClientId] = S(secret.ClientId),
+            [MirrorAttributes.RotatedSecret.SecretId] = S(secret.SecretId),
+            [MirrorAttributes.RotatedSecret.Fingerprint] = S(secret.Fingerprint),
+            [MirrorAttributes.RotatedSecret.RecordedAt] = N(secret.RecordedAt.UtcTicks),
+        };
+
+    public static RotatedSecret ToRotatedSecret(string userPoolId, Dictionary<string, AttributeValue> item) => new(
+        userPoolId,
+        Text(item, MirrorAttributes.RotatedSecret.ClientId) ?? string.Empty,
+        Text(item, MirrorAttributes.RotatedSecret.Name) ?? string.Empty,
+        Text(item, MirrorAttributes.RotatedSecret.SecretId) ?? string.Empty,
+        Text(item, MirrorAttributes.RotatedSecret.Fingerprint) ?? string.Empty,
+        new DateTimeOffset(Number(item, MirrorAttributes.RotatedSecret.RecordedAt), TimeSpan.Zero));
+
     /// <summary>The item of a client's refusals (<see cref="MirrorAttributes.ClientRefusals"/>).</summary>
     public static Dictionary<string, AttributeValue> FromClientRefusals(ClientRefusals refusals) =>
         new(Key(MirrorTable.ClientRefusalsPartition(refusals.TargetPoolId), refusals.Name))

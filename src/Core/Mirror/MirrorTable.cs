@@ -76,6 +76,9 @@ public static class MirrorTable
     /// <summary>What the last configuration apply could not write for each client of a target pool (one item per client name).</summary>
     public static string ClientRefusalsPartition(string targetPoolId) => "REFUSED#" + targetPoolId;
 
+    /// <summary>The partition of a pool's rotated-secret fingerprints (<see cref="MirrorAttributes.RotatedSecret"/>).</summary>
+    public static string RotatedSecretsPartition(string poolId) => "SECRETS#" + poolId;
+
     /// <summary>The coalesced sweep request of a pool.</summary>
     public static string SweepPartition(string poolId) => "SWEEP#" + poolId;
 

@@ -88,6 +88,34 @@ public sealed class CognitoPoolConfigurationDirectory(
         return Has(ConfigurationSections.Pool) ? configuration : configuration with { Settings = [] };
     }
 
+    public async Task<PoolConfiguration> ReadClientsAsync(SecretFingerprinter fingerprinter, IReadOnlyCollection<string> clientIds, CancellationToken cancellationToken)
+    {
+        var clients = new List<(JsonObject, ImmutableArray<ClientSecretState>)>();
+        foreach (var clientId in clientIds)
+        {
+            if (await DescribedAsync(clientId, cancellationToken) is { } clientJson)
+            {
+                clients.Add((clientJson, await SecretStatesAsync(clientJson, fingerprinter, cancellationToken)));
+            }
+        }
+
+        return ClientsOnly(clients);
+    }
+
+    public async Task<PoolConfiguration> ReadClientsNamedAsync(SecretFingerprinter fingerprinter, IReadOnlyCollection<string> names, CancellationToken cancellationToken)
+    {
+        var clients = new List<(JsonObject, ImmutableArray<ClientSecretState>)>();
+        await foreach (var listed in client.ListUserPoolClientsAsync(userPoolId, cancellationToken))
+        {
+            if (listed.ClientName is { } name && names.Contains(name) && await DescribedAsync(listed.ClientId ?? string.Empty, cancellationToken) is { } clientJson)
+            {
+                clients.Add((clientJson, await SecretStatesAsync(clientJson, fingerprinter, cancellationToken)));
+            }
+        }
+
+        return ClientsOnly(clients);
+    }
+
     public async Task<IReadOnlyList<string>> ReadClientSecretsAsync(string clientId, CancellationToken cancellationToken) =>
         await SecretValueAsync(await client.DescribeUserPoolClientRawAsync(userPoolId, clientId, cancellationToken), cancellationToken) is { } value ? [value] : [];
 
@@ -135,6 +163,22 @@ public sealed class CognitoPoolConfigurationDirectory(
 
         return client.SetUICustomizationRawAsync(request, cancellationToken);
     }
+
+    /// <summary>DescribeUserPoolClient; null for a client deleted since it was listed (or never here): the pool has no such client.</summary>
+    private async Task<JsonObject?> DescribedAsync(string clientId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await client.DescribeUserPoolClientRawAsync(userPoolId, clientId, cancellationToken);
+        }
+        catch (ResourceNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    private PoolConfiguration ClientsOnly(List<(JsonObject, ImmutableArray<ClientSecretState>)> clients) =>
+        PoolConfiguration.Assemble(region, new JsonObject { ["Id"] = userPoolId }, null, clients, [], []) with { Settings = [] };
 
     /// <summary>
     /// A section the endpoint does not serve (an emulator) reads as empty — the same in both pools of a sandbox, so it

@@ -42,6 +42,33 @@ public interface IPoolConfigurationDirectory
     Task<PoolConfiguration> ReadAsync(SecretFingerprinter fingerprinter, ConfigurationSections sections, CancellationToken cancellationToken) =>
         ReadAsync(fingerprinter, cancellationToken);
 
+    /// <summary>
+    /// Reads only the app clients with these ids (each described, with its secrets): what a client hint needs when the
+    /// client mapping names both sides. An id the pool does not have is left out; nothing else is read. By default the
+    /// <see cref="ConfigurationSections.Clients"/> read, narrowed to the ids.
+    /// </summary>
+    async Task<PoolConfiguration> ReadClientsAsync(SecretFingerprinter fingerprinter, IReadOnlyCollection<string> clientIds, CancellationToken cancellationToken)
+    {
+        var read = await ReadAsync(fingerprinter, ConfigurationSections.Clients, cancellationToken);
+        return read with { Settings = [], Clients = read.Clients.RemoveRange(read.Clients.Where(c => !clientIds.Contains(c.Value.ClientId)).Select(c => c.Key)), DuplicateClientNames = [] };
+    }
+
+    /// <summary>
+    /// Reads only the app clients with these names: the pool's clients are listed (names and ids), and only those of
+    /// the names are described. A name two clients hold is in <see cref="PoolConfiguration.DuplicateClientNames"/>, as
+    /// in a whole read. By default the <see cref="ConfigurationSections.Clients"/> read, narrowed to the names.
+    /// </summary>
+    async Task<PoolConfiguration> ReadClientsNamedAsync(SecretFingerprinter fingerprinter, IReadOnlyCollection<string> names, CancellationToken cancellationToken)
+    {
+        var read = await ReadAsync(fingerprinter, ConfigurationSections.Clients, cancellationToken);
+        return read with
+        {
+            Settings = [],
+            Clients = read.Clients.RemoveRange(read.Clients.Keys.Where(n => !names.Contains(n))),
+            DuplicateClientNames = [.. read.DuplicateClientNames.Where(names.Contains)],
+        };
+    }
+
     /// <summary>The values of the client's secrets that can be read (Describe's, or the Secrets Manager secret's). Never log or store them.</summary>
     Task<IReadOnlyList<string>> ReadClientSecretsAsync(string clientId, CancellationToken cancellationToken);
 

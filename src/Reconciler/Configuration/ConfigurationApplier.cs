@@ -13,14 +13,15 @@ namespace IdentityReplicator.Reconciler.Configuration;
 /// Client secrets are read from the source at the moment they are written to the target, matched by fingerprint, and
 /// go nowhere else. A write the target refuses is reported with Cognito's reason and the fix, and the rest carries on.
 /// </summary>
-public sealed class ConfigurationApplier(
+public sealed partial class ConfigurationApplier(
     IPoolConfigurationDirectory source,
     IPoolConfigurationDirectory target,
     IClientMappingStore? mappings,
     ConfigurationReplicationOptions options,
     TimeProvider time,
     ILogger<ConfigurationApplier> logger,
-    IClientRefusalStore? refusals = null)
+    IClientRefusalStore? refusals = null,
+    IRotatedSecretStore? rotatedSecrets = null)
 {
     private readonly SemaphoreSlim _schemaGate = new(1, 1);
 
@@ -39,15 +40,15 @@ public sealed class ConfigurationApplier(
     public async Task<ConfigurationComparison> CompareAsync(CancellationToken cancellationToken)
     {
         var fingerprinter = options.Fingerprinter();
-        var sourceConfiguration = await source.ReadAsync(fingerprinter, cancellationToken);
-        var targetConfiguration = await target.ReadAsync(fingerprinter, cancellationToken);
+        var sourceConfiguration = await WithRotatedSecretsAsync(await source.ReadAsync(fingerprinter, cancellationToken), cancellationToken);
+        var targetConfiguration = await WithRotatedSecretsAsync(await target.ReadAsync(fingerprinter, cancellationToken), cancellationToken);
         var findings = ConfigurationComparer.Compare(sourceConfiguration, targetConfiguration, options.MapFor(source.Region, target.Region));
         return new ConfigurationComparison(sourceConfiguration, targetConfiguration, fingerprinter, findings);
     }
 
     /// <summary>Applies what was read (with <paramref name="fingerprinter"/>) from the two pools.</summary>
     public Task<ConfigurationApplyResult> ApplyAsync(PoolConfiguration sourceConfiguration, PoolConfiguration targetConfiguration, SecretFingerprinter fingerprinter, CancellationToken cancellationToken) =>
-        ApplyPlanAsync(Plan(sourceConfiguration, targetConfiguration), sourceConfiguration, targetConfiguration, fingerprinter, cancellationToken);
+        ApplyPlanAsync(Plan(sourceConfiguration, targetConfiguration), sourceConfiguration, targetConfiguration, fingerprinter, null, cancellationToken);
 
     /// <summary>
     /// Applies one object a configuration hint names: reads only its section in the source, and — unless the source's
@@ -57,6 +58,11 @@ public sealed class ConfigurationApplier(
     /// </summary>
     public async Task<ConfigurationObjectResult> ApplyObjectAsync(ConfigurationHint hint, string? appliedFingerprint, CancellationToken cancellationToken)
     {
+        if (hint.Kind == ConfigObjectKind.Client && hint.ObjectId is not null)
+        {
+            return await ApplyClientAsync(hint, hint.ObjectId, appliedFingerprint, cancellationToken);
+        }
+
         var sections = ConfigurationObjects.SectionsOf(hint.Kind);
         var fingerprinter = options.Fingerprinter();
         var sourceConfiguration = await source.ReadAsync(fingerprinter, sections, cancellationToken);
@@ -76,7 +82,7 @@ public sealed class ConfigurationApplier(
 
         var targetConfiguration = await target.ReadAsync(fingerprinter, sections, cancellationToken);
         var plan = Plan(sourceConfiguration, targetConfiguration).Where(c => ConfigurationObjects.Belongs(c, subject)).ToImmutableArray();
-        var result = await ApplyPlanAsync(plan, sourceConfiguration, targetConfiguration, fingerprinter, cancellationToken);
+        var result = await ApplyPlanAsync(plan, sourceConfiguration, targetConfiguration, fingerprinter, RefusalsByClient.ClientName(subject) is { } client ? [client] : [], cancellationToken);
         return new ConfigurationObjectResult(subject, fingerprint, result);
     }
 
@@ -103,7 +109,11 @@ public sealed class ConfigurationApplier(
     private ImmutableArray<ConfigChange> Plan(PoolConfiguration sourceConfiguration, PoolConfiguration targetConfiguration) =>
         ConfigurationPlanner.Plan(sourceConfiguration, targetConfiguration, options.MapFor(source.Region, target.Region), options.StandbyDomainPrefix);
 
-    private async Task<ConfigurationApplyResult> ApplyPlanAsync(ImmutableArray<ConfigChange> plan, PoolConfiguration sourceConfiguration, PoolConfiguration targetConfiguration, SecretFingerprinter fingerprinter, CancellationToken cancellationToken)
+    /// <summary>
+    /// Makes <paramref name="plan"/>'s writes. <paramref name="clientNames"/> says which clients the apply covers: their
+    /// mappings and kept refusals are brought up to date, every other client's are left as they are; null covers all.
+    /// </summary>
+    private async Task<ConfigurationApplyResult> ApplyPlanAsync(ImmutableArray<ConfigChange> plan, PoolConfiguration sourceConfiguration, PoolConfiguration targetConfiguration, SecretFingerprinter fingerprinter, IReadOnlyCollection<string>? clientNames, CancellationToken cancellationToken)
     {
         ConfigurationLog.Planned(logger, source.UserPoolId, target.UserPoolId, plan.Length);
         var targetIds = targetConfiguration.Clients.ToDictionary(c => c.Key, c => c.Value.ClientId, StringComparer.Ordinal);
@@ -133,10 +143,13 @@ public sealed class ConfigurationApplier(
             }
         }
 
-        await RecordMappingsAsync(sourceConfiguration, targetConfiguration, targetIds, applied, cancellationToken);
+        await RecordMappingsAsync(sourceConfiguration, targetConfiguration, targetIds, applied, clientNames, cancellationToken);
         if (refusals is not null)
         {
-            await refusals.ReplaceAsync(target.UserPoolId, RefusalsByClient.Of(target.UserPoolId, refused), time.GetUtcNow(), cancellationToken);
+            var byClient = RefusalsByClient.Of(target.UserPoolId, refused);
+            await (clientNames is null
+                ? refusals.ReplaceAsync(target.UserPoolId, byClient, time.GetUtcNow(), cancellationToken)
+                : refusals.ReplaceForAsync(target.UserPoolId, clientNames, byClient, time.GetUtcNow(), cancellationToken));
         }
 
         ConfigurationLog.Done(logger, applied.Count, refused.Count);
@@ -243,7 +256,7 @@ public sealed class ConfigurationApplier(
             ?? throw new UnreadableSecretException($"client {name}: the source's secret changed or cannot be read any more since it was compared");
     }
 
-    private async Task RecordMappingsAsync(PoolConfiguration sourceConfiguration, PoolConfiguration targetConfiguration, Dictionary<string, string> targetIds, ImmutableArray<ConfigChange>.Builder applied, CancellationToken cancellationToken)
+    private async Task RecordMappingsAsync(PoolConfiguration sourceConfiguration, PoolConfiguration targetConfiguration, Dictionary<string, string> targetIds, IEnumerable<ConfigChange> applied, IReadOnlyCollection<string>? clientNames, CancellationToken cancellationToken)
     {
         if (mappings is null)
         {
@@ -251,12 +264,18 @@ public sealed class ConfigurationApplier(
         }
 
         var now = time.GetUtcNow();
-        foreach (var (name, client) in sourceConfiguration.Clients)
+        foreach (var (name, client) in sourceConfiguration.Clients.Where(c => clientNames?.Contains(c.Key) != false))
         {
             if (targetIds.TryGetValue(name, out var targetId))
             {
                 await mappings.PutAsync(new ClientMapping(name, source.UserPoolId, client.ClientId, target.UserPoolId, targetId, now), cancellationToken);
             }
+        }
+
+        // A name two clients hold is never matched: a mapping kept for it would let a client hint write one of them.
+        foreach (var name in sourceConfiguration.DuplicateClientNames.Union(targetConfiguration.DuplicateClientNames, StringComparer.Ordinal))
+        {
+            await mappings.DeleteAsync(target.UserPoolId, name, cancellationToken);
         }
 
         foreach (var deleted in applied.Where(c => c.Kind == ConfigChangeKind.DeleteClient))

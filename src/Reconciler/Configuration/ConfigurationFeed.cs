@@ -15,7 +15,7 @@ namespace IdentityReplicator.Reconciler.Configuration;
 /// Like a user, an object is applied under its apply lease (<see cref="ApplyLease"/>): two workers never write one
 /// object at once, and a hint whose object another worker holds is <see cref="ApplyOutcome.Deferred"/>.
 /// </summary>
-public sealed class ConfigurationFeed(
+public sealed partial class ConfigurationFeed(
     ConfigurationApplier applier,
     IReplicaStateStore state,
     string region,
@@ -79,17 +79,7 @@ public sealed class ConfigurationFeed(
         if (!result.Refused.IsEmpty)
         {
             // Recorded without a fingerprint, so the next hint for the object tries again even if the source is unchanged.
-            await state.ParkAsync(
-                region,
-                new ParkedEntity
-                {
-                    Entity = entity,
-                    Code = result.Refused[0].Code,
-                    Reason = string.Join(" ", result.Refused.Select(r => r.ToString())),
-                    Version = hint.Version,
-                    ParkedAt = time.GetUtcNow(),
-                },
-                cancellationToken);
+            await state.ParkAsync(region, Parked(entity, result.Refused, hint.Version), cancellationToken);
             await RecordAsync(lease, hint, null, cancellationToken);
             ConfigurationLog.HintParked(logger, done.Subject, result.Refused[0].Code);
             return new ApplyResult(ApplyOutcome.Parked, result.Applied.Length, result.Refused[0].Code);

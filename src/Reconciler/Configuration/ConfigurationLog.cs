@@ -32,9 +32,16 @@ internal static partial class ConfigurationLog
     [LoggerMessage(EventId = 2207, Level = LogLevel.Debug, Message = "Configuration hint ({Kind}, {Operation}) names an object neither the source nor a client mapping knows; left to the configuration sweep")]
     public static partial void HintUnresolved(ILogger logger, string kind, string operation);
 
-    [LoggerMessage(EventId = 2208, Level = LogLevel.Information, Message = "Configuration sweep done: {Applied} writes, {Refused} refused")]
-    public static partial void Swept(ILogger logger, int applied, int refused);
+    [LoggerMessage(EventId = 2208, Level = LogLevel.Information, Message = "Configuration sweep done: {Applied} writes, {Refused} refused (parked per object), {Deferred} objects left to the worker holding their apply lease")]
+    public static partial void Swept(ILogger logger, int applied, int refused, int deferred);
 
     [LoggerMessage(EventId = 2209, Level = LogLevel.Warning, Message = "Configuration sweep failed ({Reason}); the next one runs at its time")]
     public static partial void SweepFailed(ILogger logger, string reason, Exception exception);
+
+    /// <summary>Debug: a new client (no mapping yet) takes this path on every create.</summary>
+    [LoggerMessage(EventId = 2210, Level = LogLevel.Debug, Message = "Client hint: the client mapping is {State}; the pools' clients are listed by name")]
+    public static partial void ClientMappingNotUsed(ILogger logger, string state);
+
+    [LoggerMessage(EventId = 2211, Level = LogLevel.Information, Message = "Configuration sweep: {Subject} is being applied by another worker (its apply lease is held); left to it")]
+    public static partial void SweepDeferred(ILogger logger, string subject);
 }

@@ -68,6 +68,29 @@ internal static class ConfigurationObjects
         return Convert.ToHexStringLower(hash.AsSpan(0, 16));
     }
 
+    /// <summary>The object a planned change's subject belongs to: a client's secrets are the client's (<c>secret web</c> → <c>client web</c>).</summary>
+    public static string ObjectOf(string subject) =>
+        subject.StartsWith("secret ", StringComparison.Ordinal) ? "client " + subject["secret ".Length..] : subject;
+
+    /// <summary>
+    /// The entity a hint for the object would name, so the sweep takes the same apply lease and parks the same item: a
+    /// client by its id in the source (a client only the target has, by the source id its mapping remembers, else by
+    /// <c>name:</c> and its name), a resource server by identifier, a provider by name; pool-wide objects by kind.
+    /// </summary>
+    public static EntityId EntityOf(string objectSubject, string sourcePoolId, PoolConfiguration source, IReadOnlyList<ClientMapping> mappings)
+    {
+        var space = objectSubject.IndexOf(' ', StringComparison.Ordinal);
+        var kindName = space < 0 ? objectSubject : objectSubject[..space];
+        var key = space < 0 ? null : objectSubject[(space + 1)..];
+        var kind = ConfigurationHint.KindOf(kindName) ?? ConfigObjectKind.Ui;
+        var id = kind == ConfigObjectKind.Client && key is not null
+            ? source.Clients.GetValueOrDefault(key)?.ClientId
+                ?? mappings.FirstOrDefault(m => m.Name == key && m.SourcePoolId == sourcePoolId)?.SourceClientId
+                ?? "name:" + key
+            : key;
+        return ConfigurationHint.EntityIdOf(sourcePoolId, kind, id);
+    }
+
     private static string? ClientName(ConfigurationHint hint, PoolConfiguration source, IReadOnlyList<ClientMapping> mappings) =>
         source.Clients.Values.FirstOrDefault(c => c.ClientId == hint.ObjectId)?.Name
             ?? mappings.FirstOrDefault(m => m.SourcePoolId == hint.SourcePoolId && m.SourceClientId == hint.ObjectId)?.Name

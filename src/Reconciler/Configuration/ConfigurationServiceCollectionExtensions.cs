@@ -48,8 +48,14 @@ public static class ConfigurationServiceCollectionExtensions
                 sp.GetRequiredService<IOptions<ConfigurationReplicationOptions>>().Value,
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILogger<ConfigurationApplier>>(),
-                sp.GetRequiredKeyedService<IClientRefusalStore>(role)));
+                sp.GetRequiredKeyedService<IClientRefusalStore>(role),
+                sp.GetRequiredService<IRotatedSecretStore>()));
         }
+
+        // One store for both pools' records (a global table): the standby Region's copy.
+        services.TryAddSingleton<IRotatedSecretStore>(sp => new DynamoDbRotatedSecretStore(
+            sp.GetRequiredService<MirrorClients>().For(ReconcilerServiceCollectionExtensions.Pool(sp, PoolRoles.Standby).Region),
+            sp.GetRequiredService<IOptions<MirrorOptions>>().Value));
 
         services.TryAddSingleton(sp => sp.GetRequiredKeyedService<ConfigurationApplier>(PoolRoles.Standby));
         return services;

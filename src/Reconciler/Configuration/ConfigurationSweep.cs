@@ -9,18 +9,19 @@ namespace IdentityReplicator.Reconciler.Configuration;
 
 /// <summary>
 /// One configuration sweep: the whole configuration of the current direction's two pools compared, and the difference
-/// applied (what capture missed: a lost record, a change made while the worker was down). A sweep reads each pool
-/// whole — about a dozen calls plus two per app client and one per identity provider — through the quota categories
-/// like every configuration call. Refusals are logged (EventId 2203) and listed by <c>idrep drift --repair</c>.
+/// applied (what capture missed: a lost record, a change made while the worker was down) one object at a time under
+/// the object's apply lease, refusals parked per object (<see cref="ConfigurationFeed.SweepAsync"/>). A sweep reads
+/// each pool whole — about a dozen calls plus two per app client and one per identity provider — through the quota
+/// categories like every configuration call.
 /// </summary>
-internal sealed class ConfigurationSweep(IReadOnlyList<ConfigurationApplier> appliers, ReplicationControlReader control)
+internal sealed class ConfigurationSweep(IReadOnlyList<ConfigurationFeed> feeds, ReplicationControlReader control)
 {
-    /// <summary>Runs one pass; <c>null</c> when no applier of this worker writes the current target.</summary>
-    public async Task<ConfigurationApplyResult?> RunOnceAsync(CancellationToken cancellationToken)
+    /// <summary>Runs one pass; <c>null</c> when no feed of this worker writes the current target.</summary>
+    public async Task<ConfigurationSweepResult?> RunOnceAsync(CancellationToken cancellationToken)
     {
         var current = await control.CurrentAsync(cancellationToken);
-        var applier = appliers.FirstOrDefault(a => a.TargetPoolId == current.TargetPoolId && a.SourcePoolId == current.SourcePoolId);
-        return applier is null ? null : await applier.ApplyAsync(cancellationToken);
+        var feed = feeds.FirstOrDefault(f => f.TargetPoolId == current.TargetPoolId && f.SourcePoolId == current.SourcePoolId);
+        return feed is null ? null : await feed.SweepAsync(cancellationToken);
     }
 }
 
@@ -43,7 +44,7 @@ internal sealed class ConfigurationSweepService(ConfigurationSweep sweep, IOptio
             try
             {
                 var result = await sweep.RunOnceAsync(stoppingToken);
-                ConfigurationLog.Swept(logger, result?.Applied.Length ?? 0, result?.Refused.Length ?? 0);
+                ConfigurationLog.Swept(logger, result?.Result.Applied.Length ?? 0, result?.Result.Refused.Length ?? 0, result?.Deferred ?? 0);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using IdentityReplicator.Core.Aws;
 using IdentityReplicator.Core.Configuration;
+using IdentityReplicator.Core.Mirror;
 using IdentityReplicator.Core.PoolConfiguration;
 using Microsoft.Extensions.Logging;
 
@@ -85,7 +86,18 @@ public sealed record SecretRotationResult(string ClientName, string Fingerprint,
 /// (a file only the operator can read) before any pool gets it, and otherwise kept nowhere: not in logs, output or the
 /// mirror. Nothing is deleted: when a client's two slots are taken, the plan names the old secret to delete first.
 /// </summary>
-public sealed class SecretRotation(IPoolConfigurationDirectory primary, IPoolConfigurationDirectory standby, ConfigurationReplicationOptions options, ILogger<SecretRotation> logger)
+/// <remarks>
+/// With an <see cref="IRotatedSecretStore"/>, each pool that took the new secret gets its keyed fingerprint recorded by
+/// secret id (the mirror's <c>SECRETS#</c> item), so the comparison — <c>idrep clients</c>, drift, the sweep — knows the
+/// secret Cognito will never return, and shows <c>same</c> for it. A failed record is logged and the rotation stands.
+/// </remarks>
+public sealed class SecretRotation(
+    IPoolConfigurationDirectory primary,
+    IPoolConfigurationDirectory standby,
+    ConfigurationReplicationOptions options,
+    ILogger<SecretRotation> logger,
+    IRotatedSecretStore? rotatedSecrets = null,
+    TimeProvider? time = null)
 {
     /// <summary>Cognito's longest custom secret.</summary>
     public const int SecretLength = 64;
@@ -97,6 +109,23 @@ public sealed class SecretRotation(IPoolConfigurationDirectory primary, IPoolCon
 
     /// <summary>A new secret value (never log, print or store it).</summary>
     public static string NewSecret() => RandomNumberGenerator.GetString(Alphabet, SecretLength);
+
+    private async Task RecordAsync(RotatedSecret secret, CancellationToken cancellationToken)
+    {
+        if (rotatedSecrets is null || secret.SecretId.Length == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await rotatedSecrets.PutAsync(secret, cancellationToken);
+        }
+        catch (MirrorStoreException e)
+        {
+            ConfigurationLog.RotatedSecretNotRecorded(logger, secret.ClientName, secret.UserPoolId, secret.Fingerprint, e);
+        }
+    }
 
     /// <summary>Reads both pools and says what a rotation of <paramref name="clientName"/> would do, or what is in its way.</summary>
     public async Task<SecretRotationPlan> PlanAsync(string clientName, CancellationToken cancellationToken)
@@ -164,6 +193,7 @@ public sealed class SecretRotation(IPoolConfigurationDirectory primary, IPoolCon
                 var id = await pool.AddClientSecretAsync(side.ClientId!, secret, cancellationToken);
                 results.Add(new RotationResultSide(side, RotationOutcome.Added, id));
                 ConfigurationLog.SecretRotated(logger, plan.ClientName, side.UserPoolId, fingerprint);
+                await RecordAsync(new RotatedSecret(side.UserPoolId, side.ClientId!, plan.ClientName, id ?? string.Empty, fingerprint, (time ?? TimeProvider.System).GetUtcNow()), cancellationToken);
             }
             catch (AwsServiceException e)
             {

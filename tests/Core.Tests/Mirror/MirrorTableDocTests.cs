@@ -29,6 +29,7 @@ public sealed partial class MirrorTableDocTests
         { "sub mapping", [MirrorTable.MappingPartition("<pool>", "<sub>")], [MirrorTable.SnapshotSortKey], [typeof(MirrorAttributes.Mapping)], [] },
         { "client mapping", [MirrorTable.ClientMappingPartition("<target pool>")], ["<client name>"], [typeof(MirrorAttributes.ClientMapping)], [] },
         { "client refusals", [MirrorTable.ClientRefusalsPartition("<target pool>")], ["<client name>"], [typeof(MirrorAttributes.ClientRefusals)], [] },
+        { "rotated secret", [MirrorTable.RotatedSecretsPartition("<pool>")], ["<client id>#<secret id>"], [typeof(MirrorAttributes.RotatedSecret)], [] },
         {
             "configuration hint",
             ["CFG#<pool>#<kind>[#<id>]", MirrorTable.EntityPartition(ConfigurationHint.EntityIdOf("<pool>", ConfigObjectKind.Pool, null))],

@@ -64,13 +64,28 @@ public sealed class ClientRefusalTests
 
     private ConfigurationApplier Applier() => new(_source, _target, null, _options, _time, new FakeLogger<ConfigurationApplier>(), _refusals);
 
-    private sealed class InMemoryClientRefusals : IClientRefusalStore
+    internal sealed class InMemoryClientRefusals : IClientRefusalStore
     {
         public Dictionary<string, ClientRefusals> Items { get; } = [];
 
         public Task ReplaceAsync(string targetPoolId, IReadOnlyCollection<ClientRefusals> refused, DateTimeOffset at, CancellationToken cancellationToken)
         {
             Items.Clear();
+            foreach (var client in refused)
+            {
+                Items[client.Name] = client with { RecordedAt = at };
+            }
+
+            return Task.CompletedTask;
+        }
+
+        public Task ReplaceForAsync(string targetPoolId, IReadOnlyCollection<string> names, IReadOnlyCollection<ClientRefusals> refused, DateTimeOffset at, CancellationToken cancellationToken)
+        {
+            foreach (var name in names)
+            {
+                Items.Remove(name);
+            }
+
             foreach (var client in refused)
             {
                 Items[client.Name] = client with { RecordedAt = at };

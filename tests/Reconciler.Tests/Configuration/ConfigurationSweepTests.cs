@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using IdentityReplicator.Core.Control;
 using IdentityReplicator.Core.PoolConfiguration;
 using IdentityReplicator.Reconciler.Configuration;
+using IdentityReplicator.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -77,6 +78,12 @@ public sealed class ConfigurationSweepTests
         var configured = new ReplicationControl { Epoch = 0, SourceRegion = "eu-west-1", SourcePoolId = _primary.UserPoolId, TargetRegion = "eu-central-1", TargetPoolId = _standby.UserPoolId };
         var store = Substitute.For<IReplicationControlStore>();
         store.GetAsync(Arg.Any<CancellationToken>()).Returns((ReplicationControl?)null);
-        return new ConfigurationSweep([toPrimary, toStandby], new ReplicationControlReader(store, configured, _time));
+        var state = new InMemoryReplicaState();
+        return new ConfigurationSweep(
+            [
+                new ConfigurationFeed(toPrimary, state, "eu-west-1", _time, NullLogger<ConfigurationFeed>.Instance),
+                new ConfigurationFeed(toStandby, state, "eu-central-1", _time, NullLogger<ConfigurationFeed>.Instance),
+            ],
+            new ReplicationControlReader(store, configured, _time));
     }
 }

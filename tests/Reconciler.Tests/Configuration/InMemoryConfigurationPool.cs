@@ -58,10 +58,14 @@ internal sealed class InMemoryConfigurationPool(string poolId, string region) : 
     /// <summary>Called after every read with the count so far (a test's signal).</summary>
     public Action<int>? AfterRead { get; set; }
 
+    /// <summary>The Cognito calls the reads so far would have made, in order (ListUserPoolClients, DescribeUserPoolClient, …).</summary>
+    public List<string> Calls { get; } = [];
+
     public Task<PoolConfiguration> ReadAsync(SecretFingerprinter fingerprinter, CancellationToken cancellationToken)
     {
         Reads++;
         AfterRead?.Invoke(Reads);
+        Calls.AddRange(["DescribeUserPool", "GetUserPoolMfaConfig", "ListUserPoolClients"]);
         var described = (JsonObject)Pool.DeepClone();
         described["Id"] = poolId;
         described["SchemaAttributes"] = new JsonArray([.. Schema.Select(a => a.DeepClone())]);
@@ -70,10 +74,43 @@ internal sealed class InMemoryConfigurationPool(string poolId, string region) : 
             described["Domain"] = Domain;
         }
 
-        var clients = Clients.Values.Select(c => ((JsonObject)c.Settings.DeepClone(), c.Secrets
-            .Select((s, i) => new ClientSecretState(s.Id, DateTimeOffset.UnixEpoch.AddDays(i), s.Readable ? fingerprinter.Of(s.Value) : null))
-            .ToImmutableArray()));
-        return Task.FromResult(PoolConfiguration.Assemble(region, described, Mfa, clients, ResourceServers.Values, IdentityProviders.Values, Css));
+        return Task.FromResult(PoolConfiguration.Assemble(region, described, Mfa, Described(Clients.Keys, fingerprinter), ResourceServers.Values, IdentityProviders.Values, Css));
+    }
+
+    public Task<PoolConfiguration> ReadClientsAsync(SecretFingerprinter fingerprinter, IReadOnlyCollection<string> clientIds, CancellationToken cancellationToken)
+    {
+        Reads++;
+        AfterRead?.Invoke(Reads);
+        Calls.AddRange(clientIds.Where(id => !Clients.ContainsKey(id)).Select(_ => "DescribeUserPoolClient"));
+        return Task.FromResult(ClientsOnly(Described([.. clientIds.Where(Clients.ContainsKey)], fingerprinter)));
+    }
+
+    public Task<PoolConfiguration> ReadClientsNamedAsync(SecretFingerprinter fingerprinter, IReadOnlyCollection<string> names, CancellationToken cancellationToken)
+    {
+        Reads++;
+        AfterRead?.Invoke(Reads);
+        Calls.Add("ListUserPoolClients");
+        var ids = Clients.Where(c => names.Contains((string?)c.Value.Settings["ClientName"] ?? string.Empty)).Select(c => c.Key).ToList();
+        return Task.FromResult(ClientsOnly(Described(ids, fingerprinter)));
+    }
+
+    private PoolConfiguration ClientsOnly(IEnumerable<(JsonObject, ImmutableArray<ClientSecretState>)> clients) =>
+        PoolConfiguration.Assemble(region, new JsonObject { ["Id"] = poolId }, null, clients, [], []) with { Settings = [] };
+
+    /// <summary>Describe + ListUserPoolClientSecrets of each client, as the Cognito directory reads them.</summary>
+    private List<(JsonObject, ImmutableArray<ClientSecretState>)> Described(IEnumerable<string> ids, SecretFingerprinter fingerprinter)
+    {
+        var described = new List<(JsonObject, ImmutableArray<ClientSecretState>)>();
+        foreach (var id in ids.ToList())
+        {
+            Calls.AddRange(["DescribeUserPoolClient", "ListUserPoolClientSecrets"]);
+            var client = Clients[id];
+            described.Add(((JsonObject)client.Settings.DeepClone(), client.Secrets
+                .Select((s, i) => new ClientSecretState(s.Id, DateTimeOffset.UnixEpoch.AddDays(i), s.Readable ? fingerprinter.Of(s.Value) : null))
+                .ToImmutableArray()));
+        }
+
+        return described;
     }
 
     public Task<IReadOnlyList<string>> ReadClientSecretsAsync(string clientId, CancellationToken cancellationToken) =>
