@@ -20,10 +20,10 @@ public sealed class AttachmentComparisonTests
         items.ToImmutableSortedDictionary(i => i.Key, i => new ClientAttachment(i.Client, i.Id, JsonNode.Parse(i.Json)!.AsObject()), StringComparer.Ordinal);
 
     private static JsonObject Style(string color) =>
-        JsonNode.Parse($$"""{"UseCognitoProvidedValues":false,"Settings":{"components":{"pageBackground":{"lightMode":{"color":"{{color}}"}}}},"Assets":[]}""")!.AsObject();
+        JsonNode.Parse($$$$$"""{"UseCognitoProvidedValues":false,"Settings":{"components":{"pageBackground":{"lightMode":{"color":"{{{{{color}}}}}"}}}},"Assets":[]}""")!.AsObject();
 
-    private static JsonObject LogDelivery(string region, string group = "idp-logs") => ClientAttachments.LogDelivery(JsonNode.Parse($$"""
-        {"UserPoolId":"p","LogConfigurations":[{"LogLevel":"ERROR","EventSource":"userNotification","CloudWatchLogsConfiguration":{"LogGroupArn":"arn:aws:logs:{{region}}:111122223333:log-group:{{group}}"}}]}
+    private static JsonObject LogDelivery(string region, string group = "idp-logs") => ClientAttachments.LogDelivery(JsonNode.Parse($$$$$"""
+        {"UserPoolId":"p","LogConfigurations":[{"LogLevel":"ERROR","EventSource":"userNotification","CloudWatchLogsConfiguration":{"LogGroupArn":"arn:aws:logs:{{{{{region}}}}}:111122223333:log-group:{{{{{group}}}}}"}}]}
         """)!.AsObject());
 
     [Fact]
@@ -68,7 +68,7 @@ public sealed class AttachmentComparisonTests
         // Assert
         Assert.DoesNotContain(findings, f => f.IsDrift);
         var mapped = Assert.Single(findings, f => f.Kind == ConfigFindingKind.Mapped);
-        Assert.Equal("logDelivery userNotification/CloudWatchLogsConfiguration/LogGroupArn", mapped.Name);
+        Assert.Equal("logDelivery/userNotification/CloudWatchLogsConfiguration/LogGroupArn", mapped.Name);
     }
 
     [Fact]
@@ -84,7 +84,7 @@ public sealed class AttachmentComparisonTests
 
         // Assert
         Assert.DoesNotContain(findings, f => f.IsDrift);
-        Assert.Equal("logDelivery userNotification/CloudWatchLogsConfiguration/LogGroupArn", Assert.Single(findings, f => f.Kind == ConfigFindingKind.Unmapped).Name);
+        Assert.Equal("logDelivery/userNotification/CloudWatchLogsConfiguration/LogGroupArn", Assert.Single(findings, f => f.Kind == ConfigFindingKind.Unmapped).Name);
         Assert.Empty(projected.LogDelivery!);
     }
 
@@ -92,8 +92,8 @@ public sealed class AttachmentComparisonTests
     public void Project_RiskNotifyIdentityAndClientRisk_MapsTheIdentityAndKeepsTheTargetsIds()
     {
         // Arrange
-        static string Risk(string region, string action) => $$"""
-            {"AccountTakeoverRiskConfiguration":{"NotifyConfiguration":{"SourceArn":"arn:aws:ses:{{region}}:111122223333:identity/example.com","From":"security@example.com"},"Actions":{"HighAction":{"Notify":true,"EventAction":"{{action}}"}}}}
+        static string Risk(string region, string action) => $$$$$"""
+            {"AccountTakeoverRiskConfiguration":{"NotifyConfiguration":{"SourceArn":"arn:aws:ses:{{{{{region}}}}}:111122223333:identity/example.com","From":"security@example.com"},"Actions":{"HighAction":{"Notify":true,"EventAction":"{{{{{action}}}}}"}}}}
             """;
         var source = Empty("eu-west-1") with { Risk = JsonNode.Parse(Risk("eu-west-1", "BLOCK"))!.AsObject(), ClientRisks = ByClient(("web", "web", null, Risk("eu-west-1", "MFA_REQUIRED"))) };
         var target = Empty("eu-central-1") with { Risk = JsonNode.Parse(Risk("eu-central-1", "NO_ACTION"))!.AsObject() };
@@ -150,10 +150,10 @@ public sealed class AttachmentComparisonTests
             Brandings = brandings.Distinct().ToImmutableSortedDictionary(i => Clients[i], i => new ClientAttachment(Clients[i], "b" + i, Style($"{i}{action}")), StringComparer.Ordinal),
             Terms = terms.Distinct().ToImmutableSortedDictionary(
                 i => ClientAttachments.TermsKey(Clients[i], "terms-of-use"),
-                i => new ClientAttachment(Clients[i], "t" + i, JsonNode.Parse($$"""{"TermsSource":"LINK","Enforcement":"NONE","Links":{"cognito:default":"https://e/{{action}}"}}""")!.AsObject()),
+                i => new ClientAttachment(Clients[i], "t" + i, JsonNode.Parse($$$$$"""{"TermsSource":"LINK","Enforcement":"NONE","Links":{"cognito:default":"https://e/{{{{{action}}}}}"}}""")!.AsObject()),
                 StringComparer.Ordinal),
             LogDelivery = LogDelivery(logRegion == 2 ? Regions[2] : region, "g" + action),
-            Risk = risk == 0 ? [] : JsonNode.Parse($$"""{"AccountTakeoverRiskConfiguration":{"NotifyConfiguration":{"SourceArn":"arn:aws:ses:{{region}}:1:identity/e"},"Actions":{"LowAction":{"Notify":false,"EventAction":"{{(action % 2 == 0 ? "BLOCK" : "NO_ACTION")}}"}}}}""")!.AsObject(),
+            Risk = risk == 0 ? [] : JsonNode.Parse($$$$$"""{"AccountTakeoverRiskConfiguration":{"NotifyConfiguration":{"SourceArn":"arn:aws:ses:{{{{{region}}}}}:1:identity/e"},"Actions":{"LowAction":{"Notify":false,"EventAction":"{{{{{(action % 2 == 0 ? "BLOCK" : "NO_ACTION")}}}}}"}}}}""")!.AsObject(),
         });
 
     [Fact]
