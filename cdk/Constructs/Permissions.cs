@@ -40,6 +40,8 @@ public static class Permissions
         "cognito-idp:ListUserPoolClients", "cognito-idp:DescribeUserPoolClient", "cognito-idp:ListUserPoolClientSecrets",
         "cognito-idp:ListResourceServers", "cognito-idp:ListIdentityProviders", "cognito-idp:DescribeIdentityProvider",
         "cognito-idp:GetUserPoolMfaConfig", "cognito-idp:GetUICustomization",
+        "cognito-idp:DescribeManagedLoginBrandingByClient", "cognito-idp:ListTerms", "cognito-idp:DescribeTerms",
+        "cognito-idp:GetLogDeliveryConfiguration", "cognito-idp:DescribeRiskConfiguration",
     ];
 
     /// <summary>

@@ -134,6 +134,11 @@ public sealed class IamTests(DefaultSynthesis synthesis) : IClassFixture<Default
 
         Assert.Contains("cognito-idp:DescribeUserPoolClient", reads);
         Assert.Contains("cognito-idp:ListUserPoolClientSecrets", reads);
+        Assert.Contains("cognito-idp:DescribeManagedLoginBrandingByClient", reads);
+        Assert.Contains("cognito-idp:ListTerms", reads);
+        Assert.Contains("cognito-idp:DescribeTerms", reads);
+        Assert.Contains("cognito-idp:GetLogDeliveryConfiguration", reads);
+        Assert.Contains("cognito-idp:DescribeRiskConfiguration", reads);
         Assert.DoesNotContain(reads, action => action.Contains('*', StringComparison.Ordinal));
         var all = statements.Values.SelectMany(st => Values(st["Action"])).ToHashSet();
         Assert.DoesNotContain(all, a => a is "cognito-idp:UpdateUserPoolClient" or "cognito-idp:DeleteUserPoolClient" or "cognito-idp:AddUserPoolClientSecret");
@@ -149,7 +154,11 @@ public sealed class IamTests(DefaultSynthesis synthesis) : IClassFixture<Default
         string[] pools = ["arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbC123xyz", "arn:aws:cognito-idp:us-west-2:123456789012:userpool/us-west-2_DeF456uvw"];
 
         Assert.Equal(
-            ["cognito-idp:DescribeIdentityProvider", "cognito-idp:DescribeUserPoolClient", "cognito-idp:GetUICustomization", "cognito-idp:GetUserPoolMfaConfig", "cognito-idp:ListIdentityProviders", "cognito-idp:ListResourceServers", "cognito-idp:ListUserPoolClientSecrets", "cognito-idp:ListUserPoolClients"],
+            [
+                "cognito-idp:DescribeIdentityProvider", "cognito-idp:DescribeManagedLoginBrandingByClient", "cognito-idp:DescribeRiskConfiguration", "cognito-idp:DescribeTerms",
+                "cognito-idp:DescribeUserPoolClient", "cognito-idp:GetLogDeliveryConfiguration", "cognito-idp:GetUICustomization", "cognito-idp:GetUserPoolMfaConfig",
+                "cognito-idp:ListIdentityProviders", "cognito-idp:ListResourceServers", "cognito-idp:ListTerms", "cognito-idp:ListUserPoolClientSecrets", "cognito-idp:ListUserPoolClients",
+            ],
             Values(statements["PoolsConfiguration"]["Action"]).Select(Plain).Order(StringComparer.Ordinal));
         Assert.Equal(["cognito-idp:AddUserPoolClientSecret"], Values(statements["RotateClientSecret"]["Action"]).Select(Plain));
         Assert.Equal(pools, Values(statements["PoolsConfiguration"]["Resource"]).Select(Plain));

@@ -10,7 +10,7 @@ namespace IdentityReplicator.Core.PoolConfiguration;
 /// publish their secret there (<c>ClientSecretArn</c>). Which secret Describe's <c>ClientSecret</c> is, when a client
 /// has two: the oldest one listed (the other, a custom secret added later, cannot be read and is reported).
 /// </summary>
-public sealed class CognitoPoolConfigurationDirectory(
+public sealed partial class CognitoPoolConfigurationDirectory(
     CognitoIdentityProviderClient client,
     string userPoolId,
     string region,
@@ -85,6 +85,7 @@ public sealed class CognitoPoolConfigurationDirectory(
 
         var css = Has(ConfigurationSections.Ui) ? (string?)(await Served(() => client.GetUICustomizationRawAsync(userPoolId, null, cancellationToken)))?["CSS"] : null;
         var configuration = PoolConfiguration.Assemble(region, described, mfa, clients, servers, providers, css);
+        configuration = await ReadAttachmentsAsync(configuration, read, cancellationToken);
         return Has(ConfigurationSections.Pool) ? configuration : configuration with { Settings = [] };
     }
 

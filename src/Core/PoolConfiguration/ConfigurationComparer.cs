@@ -20,6 +20,7 @@ public static class ConfigurationComparer
         CompareClients(source, target, map, findings);
         CompareKeyed("resourceServer", source.ResourceServers, target.ResourceServers, findings);
         CompareKeyed("idp", source.IdentityProviders, target.IdentityProviders, findings);
+        AttachmentComparison.Compare(source, target, map, findings);
         return [.. findings];
     }
 

@@ -56,7 +56,7 @@ public static class ConfigurationProjection
             }
         }
 
-        return target with
+        var projected = target with
         {
             Settings = settings,
             Schema = schema,
@@ -67,5 +67,6 @@ public static class ConfigurationProjection
             ResourceServers = source.ResourceServers.ToImmutableSortedDictionary(e => e.Key, e => (JsonObject)e.Value.DeepClone(), StringComparer.Ordinal),
             IdentityProviders = source.IdentityProviders.ToImmutableSortedDictionary(e => e.Key, e => (JsonObject)e.Value.DeepClone(), StringComparer.Ordinal),
         };
+        return AttachmentComparison.Project(source, target, map, projected);
     }
 }

@@ -15,7 +15,16 @@ public enum ConfigurationSections
     Clients = 32,
     ResourceServers = 64,
     IdentityProviders = 128,
-    All = Pool | Schema | Mfa | Domain | Ui | Clients | ResourceServers | IdentityProviders,
+
+    /// <summary>Managed login branding and terms of each app client.</summary>
+    Branding = 256,
+
+    /// <summary>The pool's log delivery configuration.</summary>
+    LogDelivery = 512,
+
+    /// <summary>Risk configuration (threat protection), pool-wide and per app client.</summary>
+    Risk = 1024,
+    All = Pool | Schema | Mfa | Domain | Ui | Clients | ResourceServers | IdentityProviders | Branding | LogDelivery | Risk,
 }
 
 /// <summary>
@@ -107,4 +116,29 @@ public interface IPoolConfigurationDirectory
 
     /// <summary>SetUICustomization of the pool (no client) with this CSS.</summary>
     Task SetUiCssAsync(string? css, CancellationToken cancellationToken);
+
+    // Branding, terms, log delivery and risk: a directory that does not serve them (a test double of an older kind)
+    // refuses with NotSupportedException, and is read without those sections.
+
+    /// <summary>CreateManagedLoginBranding for the client with these settings (<see cref="ClientAttachments.Branding"/>).</summary>
+    Task CreateBrandingAsync(string clientId, JsonObject settings, CancellationToken cancellationToken) => throw new NotSupportedException("CreateManagedLoginBranding");
+
+    /// <summary>UpdateManagedLoginBranding of the style with these settings, whole.</summary>
+    Task UpdateBrandingAsync(string managedLoginBrandingId, JsonObject settings, CancellationToken cancellationToken) => throw new NotSupportedException("UpdateManagedLoginBranding");
+
+    Task DeleteBrandingAsync(string managedLoginBrandingId, CancellationToken cancellationToken) => throw new NotSupportedException("DeleteManagedLoginBranding");
+
+    /// <summary>CreateTerms for the client under this name with these settings (<see cref="ClientAttachments.Terms"/>).</summary>
+    Task CreateTermsAsync(string clientId, string termsName, JsonObject settings, CancellationToken cancellationToken) => throw new NotSupportedException("CreateTerms");
+
+    /// <summary>UpdateTerms of the document with these settings, whole.</summary>
+    Task UpdateTermsAsync(string termsId, string termsName, JsonObject settings, CancellationToken cancellationToken) => throw new NotSupportedException("UpdateTerms");
+
+    Task DeleteTermsAsync(string termsId, CancellationToken cancellationToken) => throw new NotSupportedException("DeleteTerms");
+
+    /// <summary>SetLogDeliveryConfiguration with the model's keyed configurations (<see cref="ClientAttachments.LogDelivery"/>), whole.</summary>
+    Task SetLogDeliveryAsync(JsonObject keyed, CancellationToken cancellationToken) => throw new NotSupportedException("SetLogDeliveryConfiguration");
+
+    /// <summary>SetRiskConfiguration of the pool (<paramref name="clientId"/> null) or one client, whole; empty settings clear a client's own.</summary>
+    Task SetRiskAsync(string? clientId, JsonObject settings, CancellationToken cancellationToken) => throw new NotSupportedException("SetRiskConfiguration");
 }

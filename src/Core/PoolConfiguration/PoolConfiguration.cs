@@ -25,7 +25,8 @@ public sealed record ClientConfiguration(string Name, string ClientId, JsonObjec
 
 /// <summary>
 /// A pool's configuration, read whole: pool settings (as UpdateUserPool takes them), schema, MFA configuration, domain,
-/// classic UI customization, app clients by name, resource servers by identifier, identity providers by name. Clients
+/// classic UI customization, app clients by name, resource servers by identifier, identity providers by name, managed
+/// login branding, terms and client risk configurations by client name, log delivery and pool risk configuration. Clients
 /// whose name is not unique are in <see cref="DuplicateClientNames"/> and nowhere else: they are reported, never
 /// guessed. Secrets appear only as fingerprints. The JSON trees are never changed after construction.
 /// </summary>
@@ -65,6 +66,24 @@ public sealed record PoolConfiguration
 
     /// <summary>Identity providers by name, as CreateIdentityProvider takes them (no <c>UserPoolId</c>). Their details may hold an OIDC client secret.</summary>
     public ImmutableSortedDictionary<string, JsonObject> IdentityProviders { get; init; } = ImmutableSortedDictionary<string, JsonObject>.Empty.WithComparers(StringComparer.Ordinal);
+
+    /// <summary>Managed login branding styles by client name (<see cref="ClientAttachments.Branding"/>); empty when none or not read.</summary>
+    public ImmutableSortedDictionary<string, ClientAttachment> Brandings { get; init; } = ImmutableSortedDictionary<string, ClientAttachment>.Empty.WithComparers(StringComparer.Ordinal);
+
+    /// <summary>Terms documents by <c>&lt;client name&gt;/&lt;terms name&gt;</c> (<see cref="ClientAttachments.TermsKey"/>); empty when none or not read.</summary>
+    public ImmutableSortedDictionary<string, ClientAttachment> Terms { get; init; } = ImmutableSortedDictionary<string, ClientAttachment>.Empty.WithComparers(StringComparer.Ordinal);
+
+    /// <summary>Log delivery configurations keyed by event source (<see cref="ClientAttachments.LogDelivery"/>); null when not read.</summary>
+    public JsonObject? LogDelivery { get; init; }
+
+    /// <summary>The pool-wide risk configuration (<see cref="ClientAttachments.Risk"/>); null when not read.</summary>
+    public JsonObject? Risk { get; init; }
+
+    /// <summary>Risk configurations of single clients, by client name, where a client has its own.</summary>
+    public ImmutableSortedDictionary<string, ClientAttachment> ClientRisks { get; init; } = ImmutableSortedDictionary<string, ClientAttachment>.Empty.WithComparers(StringComparer.Ordinal);
+
+    /// <summary>Client ids by name, of the clients listed to name branding, terms and risk configurations (unique names only); empty when not read.</summary>
+    public ImmutableSortedDictionary<string, string> ClientIds { get; init; } = ImmutableSortedDictionary<string, string>.Empty.WithComparers(StringComparer.Ordinal);
 
     /// <summary>Builds the model from what the Describe/List/Get operations returned; every tree is copied.</summary>
     public static PoolConfiguration Assemble(

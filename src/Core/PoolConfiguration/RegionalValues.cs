@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Text.Json.Nodes;
 
 namespace IdentityReplicator.Core.PoolConfiguration;
 
@@ -93,6 +94,13 @@ internal static class RegionalSettings
 
     /// <summary>The MFA configuration: the SNS settings of SMS MFA.</summary>
     public static readonly IReadOnlyList<string> Mfa = ["SmsMfaConfiguration/SmsConfiguration"];
+
+    /// <summary>A risk configuration: the SES identity its notification emails are sent from.</summary>
+    public static readonly IReadOnlyList<string> Risk = ["AccountTakeoverRiskConfiguration/NotifyConfiguration/SourceArn"];
+
+    /// <summary>Log delivery (keyed by event source): every destination — a CloudWatch Logs group, an S3 bucket, a Firehose stream.</summary>
+    public static IReadOnlyList<string> LogDelivery(JsonObject? keyed) =>
+        [.. (keyed ?? []).SelectMany(e => new[] { "CloudWatchLogsConfiguration", "S3Configuration", "FirehoseConfiguration" }.Select(d => $"{e.Key}/{d}"))];
 
     public static bool IsRegional(IReadOnlyList<string> prefixes, string path) =>
         prefixes.Any(p => path == p || path.StartsWith(p + "/", StringComparison.Ordinal));

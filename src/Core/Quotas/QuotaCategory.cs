@@ -82,11 +82,13 @@ public static class CognitoQuotas
         ["DescribeUserPool"] = QuotaCategory.UserPoolRead,
         ["ListUserPools"] = QuotaCategory.UserPoolRead,
         ["GetUserPoolMfaConfig"] = QuotaCategory.UserPoolRead,
+        ["GetLogDeliveryConfiguration"] = QuotaCategory.UserPoolRead,
 
         ["CreateUserPool"] = QuotaCategory.UserPoolUpdate,
         ["UpdateUserPool"] = QuotaCategory.UserPoolUpdate,
         ["DeleteUserPool"] = QuotaCategory.UserPoolUpdate,
         ["SetUserPoolMfaConfig"] = QuotaCategory.UserPoolUpdate,
+        ["SetLogDeliveryConfiguration"] = QuotaCategory.UserPoolUpdate,
 
         ["GetGroup"] = QuotaCategory.UserPoolResourceRead,
         ["ListGroups"] = QuotaCategory.UserPoolResourceRead,
@@ -102,6 +104,7 @@ public static class CognitoQuotas
         ["DescribeManagedLoginBrandingByClient"] = QuotaCategory.UserPoolResourceRead,
         ["ListTerms"] = QuotaCategory.UserPoolResourceRead,
         ["DescribeTerms"] = QuotaCategory.UserPoolResourceRead,
+        ["DescribeRiskConfiguration"] = QuotaCategory.UserPoolResourceRead,
 
         ["CreateGroup"] = QuotaCategory.UserPoolResourceUpdate,
         ["UpdateGroup"] = QuotaCategory.UserPoolResourceUpdate,
@@ -125,6 +128,7 @@ public static class CognitoQuotas
         ["CreateTerms"] = QuotaCategory.UserPoolResourceUpdate,
         ["UpdateTerms"] = QuotaCategory.UserPoolResourceUpdate,
         ["DeleteTerms"] = QuotaCategory.UserPoolResourceUpdate,
+        ["SetRiskConfiguration"] = QuotaCategory.UserPoolResourceUpdate,
 
         ["DescribeUserPoolClient"] = QuotaCategory.UserPoolClientRead,
         ["ListUserPoolClients"] = QuotaCategory.UserPoolClientRead,

@@ -117,6 +117,11 @@ public sealed partial class ConfigurationApplier(
     {
         ConfigurationLog.Planned(logger, source.UserPoolId, target.UserPoolId, plan.Length);
         var targetIds = targetConfiguration.Clients.ToDictionary(c => c.Key, c => c.Value.ClientId, StringComparer.Ordinal);
+        foreach (var (name, id) in targetConfiguration.ClientIds)
+        {
+            targetIds.TryAdd(name, id);
+        }
+
         var applied = ImmutableArray.CreateBuilder<ConfigChange>();
         var refused = ImmutableArray.CreateBuilder<ConfigRefusal>();
         foreach (var change in plan)
@@ -135,6 +140,11 @@ public sealed partial class ConfigurationApplier(
                 {
                     ConfigurationLog.RefusedDetail(logger, change.Operation, change.Subject, e);
                 }
+            }
+            catch (TargetClientMissingException e)
+            {
+                refused.Add(new ConfigRefusal(change.Subject, change.Operation, "ClientMissing", e.Message, "fix the refusal of the client's creation, then run again"));
+                ConfigurationLog.Refused(logger, change.Operation, change.Subject, "ClientMissing");
             }
             catch (UnreadableSecretException e)
             {
@@ -242,6 +252,9 @@ public sealed partial class ConfigurationApplier(
                 break;
             case ConfigChangeKind.SetUiCss:
                 await target.SetUiCssAsync((string?)change.Request?["CSS"], cancellationToken);
+                break;
+            case var kind when AttachmentWriter.Handles(kind):
+                await AttachmentWriter.WriteAsync(target, change, targetIds, cancellationToken);
                 break;
             default:
                 throw new UnreadableSecretException($"{change.Subject}: the target client or secret to change is not known (created by an earlier write that was refused, or a pool that does not list secret ids)");

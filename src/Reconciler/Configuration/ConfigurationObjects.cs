@@ -22,7 +22,7 @@ internal static class ConfigurationObjects
         ConfigObjectKind.Mfa => ConfigurationSections.Mfa,
         ConfigObjectKind.Schema => ConfigurationSections.Schema,
         ConfigObjectKind.Domain => ConfigurationSections.Domain,
-        _ => ConfigurationSections.Ui,
+        _ => ConfigurationSections.Ui | ConfigurationSections.Branding,
     };
 
     /// <summary>
@@ -40,7 +40,8 @@ internal static class ConfigurationObjects
     /// <summary>Whether a planned change belongs to the object <paramref name="subject"/> names (a client's secrets belong to it).</summary>
     public static bool Belongs(ConfigChange change, string subject) =>
         change.Subject == subject
-        || (subject.StartsWith("client ", StringComparison.Ordinal) && change.Subject == "secret " + subject["client ".Length..]);
+        || (subject.StartsWith("client ", StringComparison.Ordinal) && change.Subject == "secret " + subject["client ".Length..])
+        || (subject == "ui" && (change.Subject.StartsWith("branding ", StringComparison.Ordinal) || change.Subject.StartsWith("terms ", StringComparison.Ordinal)));
 
     /// <summary>
     /// A fingerprint of the source's object (settings as read, secrets by their keyed fingerprints), or of its absence:
@@ -62,7 +63,7 @@ internal static class ConfigurationObjects
             "mfa" => source.Mfa?.ToJsonString(),
             "schema" => string.Join("|", source.Schema.Select(a => a.Key + "=" + a.Value.ToJsonString())),
             "domain" => source.Domain + "|" + source.CustomDomain,
-            _ => source.UiCss,
+            _ => source.UiCss + "|" + string.Join("|", source.Brandings.Concat(source.Terms).Select(a => a.Key + "=" + a.Value.Settings.ToJsonString())),
         };
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes(text is null ? "absent" : "present:" + text));
         return Convert.ToHexStringLower(hash.AsSpan(0, 16));

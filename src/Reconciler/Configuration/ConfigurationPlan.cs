@@ -22,6 +22,14 @@ public enum ConfigChangeKind
     SetMfaConfig,
     CreateDomain,
     SetUiCss,
+    CreateBranding,
+    UpdateBranding,
+    DeleteBranding,
+    CreateTerms,
+    UpdateTerms,
+    DeleteTerms,
+    SetRisk,
+    SetLogDelivery,
 }
 
 /// <summary>
@@ -44,6 +52,11 @@ public sealed record ConfigChange(ConfigChangeKind Kind, string Subject, JsonObj
         ConfigChangeKind.SetMfaConfig => "SetUserPoolMfaConfig",
         ConfigChangeKind.CreateDomain => "CreateUserPoolDomain",
         ConfigChangeKind.SetUiCss => "SetUICustomization",
+        ConfigChangeKind.CreateBranding => "CreateManagedLoginBranding",
+        ConfigChangeKind.UpdateBranding => "UpdateManagedLoginBranding",
+        ConfigChangeKind.DeleteBranding => "DeleteManagedLoginBranding",
+        ConfigChangeKind.SetRisk => "SetRiskConfiguration",
+        ConfigChangeKind.SetLogDelivery => "SetLogDeliveryConfiguration",
         _ => Kind.ToString(),
     };
 

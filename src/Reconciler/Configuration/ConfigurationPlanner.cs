@@ -88,6 +88,8 @@ internal static class ConfigurationPlanner
             }
         }
 
+        changes.AddRange(AttachmentPlanner.CreatesAndUpdates(drift, projection, target));
+        changes.AddRange(AttachmentPlanner.Deletions(drift, target));
         foreach (var (_, name) in clients.Where(c => c.Kind == ConfigFindingKind.Extra))
         {
             changes.Add(new ConfigChange(ConfigChangeKind.DeleteClient, "client " + name, null, target.Clients[name].ClientId));
@@ -116,6 +118,7 @@ internal static class ConfigurationPlanner
             changes.Add(new ConfigChange(ConfigChangeKind.SetUiCss, "ui", projection.UiCss is null ? [] : new JsonObject { ["CSS"] = projection.UiCss }));
         }
 
+        changes.AddRange(AttachmentPlanner.PoolWide(drift, projection));
         return [.. changes];
     }
 

@@ -48,6 +48,7 @@ internal sealed class CloudTrailRecorder(LocalEventBus bus, CognitoIdentityProvi
         "CreateUserPoolClient", "UpdateUserPoolClient", "AddUserPoolClientSecret", "CreateResourceServer", "UpdateResourceServer",
         "CreateIdentityProvider", "UpdateIdentityProvider", "CreateUserPoolDomain", "UpdateUserPoolDomain", "SetUICustomization",
         "CreateManagedLoginBranding", "UpdateManagedLoginBranding", "CreateTerms", "UpdateTerms", "SetUserPoolMfaConfig", "CreateUserPool",
+        "SetLogDeliveryConfiguration", "SetRiskConfiguration",
     };
 
     private static readonly string[] ReadPrefixes = ["Get", "List", "Describe", "AdminGet", "AdminList"];

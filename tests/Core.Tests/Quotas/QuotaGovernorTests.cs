@@ -226,7 +226,7 @@ public sealed class QuotaGovernorTests
         var governor = new QuotaGovernor(new QuotaOptions(), _time, "primary");
 
         // Act
-        await governor.ExecuteAsync("DescribeRiskConfiguration", _ => Task.FromResult(0), CancellationToken.None).WaitAsync(Guard);
+        await governor.ExecuteAsync("GetCSVHeader", _ => Task.FromResult(0), CancellationToken.None).WaitAsync(Guard);
 
         // Assert
         Assert.Equal(QuotaCategory.UserPoolRead, Assert.Single(governor.Counters).Key);

@@ -74,7 +74,17 @@ internal sealed class InMemoryConfigurationPool(string poolId, string region) : 
             described["Domain"] = Domain;
         }
 
-        return Task.FromResult(PoolConfiguration.Assemble(region, described, Mfa, Described(Clients.Keys, fingerprinter), ResourceServers.Values, IdentityProviders.Values, Css));
+        var configuration = PoolConfiguration.Assemble(region, described, Mfa, Described(Clients.Keys, fingerprinter), ResourceServers.Values, IdentityProviders.Values, Css);
+        var names = Clients.ToDictionary(c => c.Key, c => (string?)c.Value.Settings["ClientName"] ?? string.Empty);
+        return Task.FromResult(configuration with
+        {
+            ClientIds = names.ToImmutableSortedDictionary(n => n.Value, n => n.Key, StringComparer.Ordinal),
+            Brandings = ClientAttachments.ByClient(Brandings.Select(b => (b.Value.ClientId, (string?)b.Key, b.Value.Settings, (string?)null)), names),
+            Terms = ClientAttachments.ByClient(Terms.Select(t => (t.Value.ClientId, (string?)t.Key, t.Value.Settings, (string?)t.Value.Name)), names),
+            ClientRisks = ClientAttachments.ByClient(ClientRisks.Select(r => (r.Key, (string?)null, r.Value, (string?)null)), names),
+            LogDelivery = (JsonObject)LogDelivery.DeepClone(),
+            Risk = (JsonObject)Risk.DeepClone(),
+        });
     }
 
     public Task<PoolConfiguration> ReadClientsAsync(SecretFingerprinter fingerprinter, IReadOnlyCollection<string> clientIds, CancellationToken cancellationToken)
@@ -112,6 +122,52 @@ internal sealed class InMemoryConfigurationPool(string poolId, string region) : 
 
         return described;
     }
+
+    /// <summary>Managed login branding styles by id: the client they belong to and their settings.</summary>
+    public Dictionary<string, (string ClientId, JsonObject Settings)> Brandings { get; } = [];
+
+    /// <summary>Terms documents by id.</summary>
+    public Dictionary<string, (string ClientId, string Name, JsonObject Settings)> Terms { get; } = [];
+
+    /// <summary>Client risk configurations by client id.</summary>
+    public Dictionary<string, JsonObject> ClientRisks { get; } = [];
+
+    /// <summary>Log delivery, keyed by event source.</summary>
+    public JsonObject LogDelivery { get; set; } = [];
+
+    public JsonObject Risk { get; set; } = [];
+
+    public Task CreateBrandingAsync(string clientId, JsonObject settings, CancellationToken cancellationToken) => Write("CreateManagedLoginBranding", () => Brandings.Add(NewId(), (clientId, Strip(settings))));
+
+    public Task UpdateBrandingAsync(string managedLoginBrandingId, JsonObject settings, CancellationToken cancellationToken) => Write("UpdateManagedLoginBranding", () =>
+        Brandings[managedLoginBrandingId] = (Brandings[managedLoginBrandingId].ClientId, Strip(settings)));
+
+    public Task DeleteBrandingAsync(string managedLoginBrandingId, CancellationToken cancellationToken) => Write("DeleteManagedLoginBranding", () => Brandings.Remove(managedLoginBrandingId));
+
+    public Task CreateTermsAsync(string clientId, string termsName, JsonObject settings, CancellationToken cancellationToken) => Write("CreateTerms", () => Terms.Add(NewId(), (clientId, termsName, Strip(settings))));
+
+    public Task UpdateTermsAsync(string termsId, string termsName, JsonObject settings, CancellationToken cancellationToken) => Write("UpdateTerms", () =>
+        Terms[termsId] = (Terms[termsId].ClientId, termsName, Strip(settings)));
+
+    public Task DeleteTermsAsync(string termsId, CancellationToken cancellationToken) => Write("DeleteTerms", () => Terms.Remove(termsId));
+
+    public Task SetLogDeliveryAsync(JsonObject keyed, CancellationToken cancellationToken) => Write("SetLogDeliveryConfiguration", () => LogDelivery = Strip(keyed));
+
+    public Task SetRiskAsync(string? clientId, JsonObject settings, CancellationToken cancellationToken) => Write("SetRiskConfiguration", () =>
+    {
+        if (clientId is null)
+        {
+            Risk = Strip(settings);
+        }
+        else if (settings.Count == 0)
+        {
+            ClientRisks.Remove(clientId);
+        }
+        else
+        {
+            ClientRisks[clientId] = Strip(settings);
+        }
+    });
 
     public Task<IReadOnlyList<string>> ReadClientSecretsAsync(string clientId, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<string>>([.. Clients[clientId].Secrets.Where(s => s.Readable).Select(s => s.Value)]);

@@ -35,7 +35,7 @@ public sealed class CognitoConfigurationConformanceTests(SandboxFixture fixture)
         var reply = await RunAsync();
         var steps = reply["steps"]!.AsObject();
 
-        string[] failing = ["DuplicateIdentityProvider", "ThirdClientSecret", "MissingSecret", "SecondManagedLoginBranding", "DuplicateTerms", "MissingResourceServer"];
+        string[] failing = ["DuplicateIdentityProvider", "ThirdClientSecret", "MissingSecret", "SecondManagedLoginBranding", "DuplicateTerms", "MissingResourceServer", "WrongLogLevel", "WrongRiskAction"];
         foreach (var (name, step) in steps.Where(s => !failing.Contains(s.Key)))
         {
             Assert.True(step?["error"] is null, $"{name} failed: {step?.ToJsonString()}");
@@ -47,6 +47,8 @@ public sealed class CognitoConfigurationConformanceTests(SandboxFixture fixture)
         Assert.Equal("ManagedLoginBrandingExistsException", Error(steps, "SecondManagedLoginBranding"));
         Assert.Equal("TermsExistsException", Error(steps, "DuplicateTerms"));
         Assert.Equal("ResourceNotFoundException", Error(steps, "MissingResourceServer"));
+        Assert.Equal("InvalidParameterException", Error(steps, "WrongLogLevel"));
+        Assert.Equal("InvalidParameterException", Error(steps, "WrongRiskAction"));
         Assert.Empty(reply["violations"]!.AsArray().Select(v => v!.GetValue<string>()));
 
         // Members the aws-sdk v2 model is too old to know must be ones the v3 model added since (found by comparing them).
@@ -119,6 +121,31 @@ public sealed class CognitoConfigurationConformanceTests(SandboxFixture fixture)
         var score = steps["DescribeUserPoolAfterAttributes"]!["UserPool"]!["SchemaAttributes"]!.AsArray().Single(a => a!["Name"]!.GetValue<string>() == "custom:score")!;
         Assert.Equal("100", score["NumberAttributeConstraints"]!["MaxValue"]!.GetValue<string>());
         Assert.Null(score["StringAttributeConstraints"]);
+    }
+
+    [Fact]
+    public async Task JsSdk_LogDeliveryAndRiskConfiguration_RoundTripThroughTheFront()
+    {
+        var reply = await RunAsync();
+        var steps = reply["steps"]!.AsObject();
+        var userPoolId = reply["userPoolId"]!.GetValue<string>();
+
+        Assert.Empty(steps["GetEmptyLogDeliveryConfiguration"]!["LogDeliveryConfiguration"]!["LogConfigurations"]!.AsArray());
+        var delivery = steps["GetLogDeliveryConfiguration"]!["LogDeliveryConfiguration"]!.AsObject();
+        Assert.Equal(userPoolId, delivery["UserPoolId"]!.GetValue<string>());
+        Assert.Equal(["userNotification", "userAuthEvents"], delivery["LogConfigurations"]!.AsArray().Select(c => c!["EventSource"]!.GetValue<string>()));
+        Assert.StartsWith("arn:aws:s3:::auth-logs-", delivery["LogConfigurations"]![1]!["S3Configuration"]!["BucketArn"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        Assert.Equal("ALL", steps["DescribeEmptyRiskConfiguration"]!["RiskConfiguration"]!["ClientId"]!.GetValue<string>());
+        var pool = steps["DescribeRiskConfiguration"]!["RiskConfiguration"]!.AsObject();
+        Assert.Equal("BLOCK", pool["AccountTakeoverRiskConfiguration"]!["Actions"]!["HighAction"]!["EventAction"]!.GetValue<string>());
+        Assert.Equal("Sign-in blocked", pool["AccountTakeoverRiskConfiguration"]!["NotifyConfiguration"]!["BlockEmail"]!["Subject"]!.GetValue<string>());
+        Assert.Equal(["SIGN_IN", "PASSWORD_CHANGE"], pool["CompromisedCredentialsRiskConfiguration"]!["EventFilter"]!.AsArray().Select(f => f!.GetValue<string>()));
+        Assert.NotNull(pool["LastModifiedDate"]);
+        var client = steps["DescribeClientRiskConfiguration"]!["RiskConfiguration"]!.AsObject();
+        Assert.Equal("192.0.2.0/24", client["RiskExceptionConfiguration"]!["BlockedIPRangeList"]![0]!.GetValue<string>());
+        Assert.NotEqual("ALL", client["ClientId"]!.GetValue<string>());
+        Assert.Equal("ALL", steps["DescribeClearedClientRiskConfiguration"]!["RiskConfiguration"]!["ClientId"]!.GetValue<string>());
     }
 
     private static string? Error(JsonObject steps, string name) => steps[name]?["error"]?.GetValue<string>();

@@ -6,7 +6,7 @@ namespace IdentityReplicator.Sandbox.Cognito.Configuration;
 
 /// <summary>
 /// Serves a pool's configuration in the emulator's place: app clients with every setting and their secrets, resource
-/// servers, identity providers, domains, UI customization, managed login branding, terms, MFA configuration, tags, and
+/// servers, identity providers, domains, UI customization, managed login branding, terms, log delivery, risk configuration, MFA configuration, tags, and
 /// every pool setting of UpdateUserPool/DescribeUserPool — what cognito-local 5.3.0 lacks or gets wrong — shaped as
 /// the Cognito API model says, with Cognito's errors, kept in a file in the pool's data folder (docs/sandbox.md).
 /// </summary>
@@ -30,6 +30,7 @@ internal sealed class ConfigurationFront : ICognitoInterceptor
             .Concat(domains.Operations())
             .Concat(new Branding(_context, clients, domains).Operations())
             .Concat(new Terms(_context, clients).Operations())
+            .Concat(new LogDeliveryAndRisk(_context, clients).Operations())
             .Concat(settings.Operations())
             .Concat(new PoolMfaAndTags(_context, settings).Operations()))
         {

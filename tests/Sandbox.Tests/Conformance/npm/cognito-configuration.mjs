@@ -204,6 +204,32 @@ await run('AddCustomAttributes', 'AddCustomAttributes', { UserPoolId, CustomAttr
 await run('DescribeUserPoolAfterAttributes', 'DescribeUserPool', { UserPoolId });
 await run('MissingResourceServer', 'DescribeResourceServer', { UserPoolId, Identifier: `none-${s}` });
 
+await run('GetEmptyLogDeliveryConfiguration', 'GetLogDeliveryConfiguration', { UserPoolId });
+await run('SetLogDeliveryConfiguration', 'SetLogDeliveryConfiguration', {
+  UserPoolId, LogConfigurations: [
+    { LogLevel: 'ERROR', EventSource: 'userNotification', CloudWatchLogsConfiguration: { LogGroupArn: `arn:aws:logs:${input.region}:000000000000:log-group:/aws/cognito/${s}` } },
+    { LogLevel: 'INFO', EventSource: 'userAuthEvents', S3Configuration: { BucketArn: `arn:aws:s3:::auth-logs-${s}` } },
+  ],
+});
+await run('GetLogDeliveryConfiguration', 'GetLogDeliveryConfiguration', { UserPoolId });
+await run('WrongLogLevel', 'SetLogDeliveryConfiguration', { UserPoolId, LogConfigurations: [{ LogLevel: 'INFO', EventSource: 'userNotification', CloudWatchLogsConfiguration: { LogGroupArn: `arn:aws:logs:${input.region}:000000000000:log-group:x` } }] });
+await run('DescribeEmptyRiskConfiguration', 'DescribeRiskConfiguration', { UserPoolId });
+await run('SetRiskConfiguration', 'SetRiskConfiguration', {
+  UserPoolId,
+  CompromisedCredentialsRiskConfiguration: { EventFilter: ['SIGN_IN', 'PASSWORD_CHANGE'], Actions: { EventAction: 'BLOCK' } },
+  AccountTakeoverRiskConfiguration: {
+    NotifyConfiguration: { SourceArn: `arn:aws:ses:${input.region}:000000000000:identity/example.com`, From: 'security@example.com', BlockEmail: { Subject: 'Sign-in blocked', TextBody: 'We blocked a sign-in.' } },
+    Actions: { LowAction: { Notify: false, EventAction: 'NO_ACTION' }, MediumAction: { Notify: true, EventAction: 'MFA_IF_CONFIGURED' }, HighAction: { Notify: true, EventAction: 'BLOCK' } },
+  },
+  RiskExceptionConfiguration: { SkippedIPRangeList: ['10.0.0.0/8'] },
+});
+await run('SetClientRiskConfiguration', 'SetRiskConfiguration', { UserPoolId, ClientId, RiskExceptionConfiguration: { BlockedIPRangeList: ['192.0.2.0/24'] } });
+await run('DescribeRiskConfiguration', 'DescribeRiskConfiguration', { UserPoolId });
+await run('DescribeClientRiskConfiguration', 'DescribeRiskConfiguration', { UserPoolId, ClientId });
+await run('ClearClientRiskConfiguration', 'SetRiskConfiguration', { UserPoolId, ClientId });
+await run('DescribeClearedClientRiskConfiguration', 'DescribeRiskConfiguration', { UserPoolId, ClientId });
+await run('WrongRiskAction', 'SetRiskConfiguration', { UserPoolId, CompromisedCredentialsRiskConfiguration: { Actions: { EventAction: 'MFA_REQUIRED' } } });
+
 await run('DeleteUserPoolDomain', 'DeleteUserPoolDomain', { UserPoolId, Domain });
 await run('DeleteIdentityProvider', 'DeleteIdentityProvider', { UserPoolId, ProviderName: `Saml${s}` });
 await run('DeleteResourceServer', 'DeleteResourceServer', { UserPoolId, Identifier: server });
