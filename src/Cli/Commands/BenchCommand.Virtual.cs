@@ -70,7 +70,7 @@ internal static partial class BenchCommand
         Option<int> differences,
         Option<double?> quotaScale,
         Option<int> seed,
-        Option<bool> json,
+        MachineOutput json,
         CancellationToken cancellationToken)
     {
         using var loggers = LoggerFactory.Create(b => b.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning));
