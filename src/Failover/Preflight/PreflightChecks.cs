@@ -28,8 +28,9 @@ public sealed class PreflightChecks(FailoverPlan plan, FailoverPorts ports, Time
     public const string ReplicationLag = "replication-lag";
     public const string Database = "database";
     public const string Health = "health";
+    public const string Capacity = "capacity";
 
-    public static IReadOnlyList<string> Names { get; } = [Credentials, PlanResources, Drift, ReplicationLag, Database, Health];
+    public static IReadOnlyList<string> Names { get; } = [Credentials, PlanResources, Drift, ReplicationLag, Database, Health, Capacity];
 
     public async Task<IReadOnlyList<CheckResult>> RunAsync(PoolRole from, PoolRole to, CancellationToken cancellationToken)
     {
@@ -41,6 +42,7 @@ public sealed class PreflightChecks(FailoverPlan plan, FailoverPorts ports, Time
             (ReplicationLag, () => LagAsync(to, cancellationToken)),
             (Database, () => DatabaseAsync(to, cancellationToken)),
             (Health, () => HealthAsync(to, cancellationToken)),
+            (Capacity, () => CapacityCheck.RunAsync(plan, ports.Capacity, from, to, cancellationToken)),
         };
         return await Task.WhenAll(checks.Select(async c =>
         {

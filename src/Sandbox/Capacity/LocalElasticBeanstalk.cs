@@ -11,7 +11,8 @@ namespace IdentityReplicator.Sandbox.Capacity;
 /// request's signature: environments whose Auto Scaling group size is the <c>aws:autoscaling:asg</c> MinSize/MaxSize
 /// options. An update keeps the environment <c>Updating</c> (health Grey, a second update refused) until the new
 /// instances are in service after the ramp; then it is <c>Ready</c>, Green / Ok. Actions: DescribeEnvironments,
-/// DescribeConfigurationSettings, UpdateEnvironment, DescribeEnvironmentHealth (enhanced health).
+/// DescribeConfigurationSettings, UpdateEnvironment, DescribeEnvironmentHealth (enhanced health). An environment runs
+/// at its MinSize, as an idle one does once its scaling triggers settle.
 /// </summary>
 public sealed class LocalElasticBeanstalk : LocalQueryEndpoint
 {
@@ -117,7 +118,7 @@ public sealed class LocalElasticBeanstalk : LocalQueryEndpoint
 
         tier.Min = newMin;
         tier.Max = newMax;
-        tier.SetDesired(Math.Clamp(tier.Desired, newMin, newMax), now);
+        tier.SetDesired(newMin, now);
         return EnvironmentMembers(region, name, now);
     }
 
