@@ -3,7 +3,10 @@ using Amazon.Runtime;
 using IdentityReplicator.Core.AutoScaling;
 using IdentityReplicator.Core.Aws;
 using IdentityReplicator.Core.Ecs;
+using IdentityReplicator.Core.CloudWatch;
 using IdentityReplicator.Core.ElasticBeanstalk;
+using IdentityReplicator.Core.Kms;
+using IdentityReplicator.Core.SecretsManager;
 using IdentityReplicator.Failover.Plans;
 
 namespace IdentityReplicator.Failover.Execution;
@@ -20,5 +23,24 @@ internal static class CapacityPorts
             region => beanstalk.GetOrAdd(region, r => ElasticBeanstalkClient.Create(new AwsEndpoint(r, plan.Endpoints.ElasticBeanstalk.GetValueOrDefault(r)), credentials)),
             region => autoScaling.GetOrAdd(region, r => AutoScalingClient.Create(new AwsEndpoint(r, plan.Endpoints.AutoScaling.GetValueOrDefault(r)), credentials)),
             region => ecs.GetOrAdd(region, r => EcsClient.Create(new AwsEndpoint(r, plan.Endpoints.Ecs.GetValueOrDefault(r)), credentials)));
+    }
+
+    /// <summary>The replicated-store reads, or null when the plan names no replicated store.</summary>
+    public static AwsReplicatedStores? ReplicatedStores(FailoverPlan plan, AWSCredentials credentials, TimeProvider time)
+    {
+        var stores = plan.ReplicatedStores;
+        if (stores.S3.IsEmpty && stores.Secrets.IsEmpty && stores.KmsKeys.IsEmpty)
+        {
+            return null;
+        }
+
+        var cloudWatch = new ConcurrentDictionary<string, CloudWatchClient>(StringComparer.Ordinal);
+        var secrets = new ConcurrentDictionary<string, SecretsManagerClient>(StringComparer.Ordinal);
+        var kms = new ConcurrentDictionary<string, Amazon.KeyManagementService.IAmazonKeyManagementService>(StringComparer.Ordinal);
+        return new AwsReplicatedStores(
+            region => cloudWatch.GetOrAdd(region, r => CloudWatchClient.Create(new AwsEndpoint(r, plan.Endpoints.CloudWatch.GetValueOrDefault(r)), credentials)),
+            region => secrets.GetOrAdd(region, r => SecretsManagerClient.Create(new AwsEndpoint(r, plan.Endpoints.SecretsManager.GetValueOrDefault(r)), credentials)),
+            region => kms.GetOrAdd(region, r => KmsClients.Create(new AwsEndpoint(r, plan.Endpoints.Kms.GetValueOrDefault(r)), credentials)),
+            time);
     }
 }

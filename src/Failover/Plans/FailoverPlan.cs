@@ -35,6 +35,9 @@ public sealed record FailoverPlan
     /// <summary>Application tiers the run scales (<see cref="CapacityPlan"/>); empty: none.</summary>
     public CapacitySection Capacity { get; init; } = new();
 
+    /// <summary>Data AWS replicates on its own, checked in preflight (<see cref="ReplicatedStoresPlan"/>).</summary>
+    public ReplicatedStoresPlan ReplicatedStores { get; init; } = new();
+
     public SignInPlan? SignIn { get; init; }
 
     public PreflightPlan Preflight { get; init; } = new();
@@ -83,6 +86,10 @@ public sealed record EndpointsPlan
     public ImmutableDictionary<string, Uri> ElasticBeanstalk { get; init; } = ImmutableDictionary<string, Uri>.Empty;
 
     public ImmutableDictionary<string, Uri> Ecs { get; init; } = ImmutableDictionary<string, Uri>.Empty;
+
+    public ImmutableDictionary<string, Uri> SecretsManager { get; init; } = ImmutableDictionary<string, Uri>.Empty;
+
+    public ImmutableDictionary<string, Uri> Kms { get; init; } = ImmutableDictionary<string, Uri>.Empty;
 }
 
 /// <summary>A client-config parameter (SSM Parameter Store), written in each of <see cref="Regions"/>.</summary>

@@ -30,6 +30,9 @@ public sealed class FailoverSandbox : IAsyncDisposable
     public const int ActiveSize = 4;
     public const int WarmSize = 1;
 
+    /// <summary>The application's asset buckets, replicated both ways (their lag is served by the local CloudWatch).</summary>
+    public const string PrimaryBucket = "idrep-sandbox-assets-east";
+    public const string StandbyBucket = "idrep-sandbox-assets-west";
 
     private readonly List<IAsyncDisposable> _owned = [];
 
@@ -174,6 +177,11 @@ public sealed class FailoverSandbox : IAsyncDisposable
         Line($"      active: {ActiveSize.ToString(CultureInfo.InvariantCulture)}");
         Line($"      warm: {WarmSize.ToString(CultureInfo.InvariantCulture)}");
         Line("      lowerAfterVerify: true");
+        Line("replicatedStores:                 # S3 replication lag from the sandbox's CloudWatch (warn only)");
+        Line("  mode: warn");
+        Line("  s3:");
+        Line($"    - buckets: {{ primary: {PrimaryBucket}, standby: {StandbyBucket} }}");
+        Line("      ruleIds: { primary: to-standby, standby: to-primary }");
         Line("signIn:");
         Line($"  username: {MonitoringUser}");
         Line("preflight:");
@@ -229,5 +237,11 @@ public sealed class FailoverSandbox : IAsyncDisposable
         CloudWatch.Set(standby.Region, "AuroraGlobalDBReplicationLag", StandbyCluster, 42, "Milliseconds");
         CloudWatch.Set(primary.Region, "AuroraGlobalDBReplicationLag", PrimaryCluster, 37, "Milliseconds");
 
+        // S3 replication metrics of each side's bucket (published in the source bucket's Region; seconds and a count).
+        foreach (var (region, bucket) in new[] { (primary.Region, PrimaryBucket), (standby.Region, StandbyBucket) })
+        {
+            CloudWatch.Set(region, "ReplicationLatency", bucket, 8, "Seconds");
+            CloudWatch.Set(region, "OperationsPendingReplication", bucket, 0, "Count");
+        }
     }
 }
