@@ -29,7 +29,7 @@ internal static class CapacityPorts
     public static AwsReplicatedStores? ReplicatedStores(FailoverPlan plan, AWSCredentials credentials, TimeProvider time)
     {
         var stores = plan.ReplicatedStores;
-        if (stores.S3.IsEmpty && stores.Secrets.IsEmpty && stores.KmsKeys.IsEmpty)
+        if (stores.S3.IsDefaultOrEmpty && stores.Secrets.IsDefaultOrEmpty && stores.KmsKeys.IsDefaultOrEmpty)
         {
             return null;
         }

@@ -44,8 +44,8 @@ public static partial class PlanReader
                 Mode = mode,
                 MaxS3Lag = Duration(o, "maxS3Lag", path, TimeSpan.FromMinutes(15)),
                 S3 = s3.ToImmutable(),
-                Secrets = b.Strings(o["secrets"], $"{path}.secrets"),
-                KmsKeys = b.Strings(o["kmsKeys"], $"{path}.kmsKeys"),
+                Secrets = o["secrets"] is null ? [] : b.Strings(o["secrets"], $"{path}.secrets"),
+                KmsKeys = o["kmsKeys"] is null ? [] : b.Strings(o["kmsKeys"], $"{path}.kmsKeys"),
             };
         }
     }

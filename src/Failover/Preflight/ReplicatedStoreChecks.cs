@@ -15,7 +15,7 @@ internal static class ReplicatedStoreChecks
     public static async Task<CheckResult> S3Async(FailoverPlan plan, IReplicatedStores? stores, PoolRole from, PoolRole to, CancellationToken cancellationToken)
     {
         var section = plan.ReplicatedStores;
-        if (section.S3.IsEmpty || stores is null)
+        if (section.S3.IsDefaultOrEmpty || stores is null)
         {
             return new CheckResult(PreflightChecks.S3Replication, true, "no S3 buckets to check");
         }
@@ -42,7 +42,7 @@ internal static class ReplicatedStoreChecks
     public static async Task<CheckResult> SecretsAsync(FailoverPlan plan, IReplicatedStores? stores, PoolRole from, PoolRole to, CancellationToken cancellationToken)
     {
         var section = plan.ReplicatedStores;
-        if (section.Secrets.IsEmpty || stores is null)
+        if (section.Secrets.IsDefaultOrEmpty || stores is null)
         {
             return new CheckResult(PreflightChecks.SecretReplicas, true, "no secrets to check");
         }
@@ -76,7 +76,7 @@ internal static class ReplicatedStoreChecks
     public static async Task<CheckResult> KmsAsync(FailoverPlan plan, IReplicatedStores? stores, PoolRole from, PoolRole to, CancellationToken cancellationToken)
     {
         var section = plan.ReplicatedStores;
-        if (section.KmsKeys.IsEmpty || stores is null)
+        if (section.KmsKeys.IsDefaultOrEmpty || stores is null)
         {
             return new CheckResult(PreflightChecks.KmsReplicas, true, "no KMS keys to check");
         }

@@ -37,6 +37,23 @@ public sealed class ReplicatedStoreChecksTests
     }
 
     [Fact]
+    public async Task Preflight_OnlyS3Named_SecretAndKeyChecksPassWithNothingToCheck()
+    {
+        // Arrange: the sandbox's shape — buckets, no secrets or keys.
+        var plan = PlanReader.Parse(FakeEnvironment.PlanText.Replace("signIn:", "replicatedStores:\n  s3:\n    - buckets: { primary: a, standby: b }\n      ruleIds: { primary: r1, standby: r2 }\nsignIn:", StringComparison.Ordinal));
+        var stores = new FakeStores();
+
+        // Act
+        var secrets = await ReplicatedStoreChecks.SecretsAsync(plan, stores, PoolRole.Primary, PoolRole.Standby, CancellationToken.None);
+        var keys = await ReplicatedStoreChecks.KmsAsync(plan, stores, PoolRole.Primary, PoolRole.Standby, CancellationToken.None);
+
+        // Assert
+        Assert.Equal((true, "no secrets to check"), (secrets.Passed, secrets.Detail));
+        Assert.Equal((true, "no KMS keys to check"), (keys.Passed, keys.Detail));
+        Assert.Empty(plan.ReplicatedStores.Secrets);
+    }
+
+    [Fact]
     public void Parse_UnknownMode_NamesTheFieldAndTheChoices()
     {
         // Act
