@@ -186,6 +186,12 @@ public sealed record DeploymentConfig
                 GlobalClusterId = Optional("failoverGlobalClusterId"),
                 PrimaryDatabase = Optional("failoverPrimaryDatabase"),
                 StandbyDatabase = Optional("failoverStandbyDatabase"),
+                BeanstalkEnvironments = List("failoverBeanstalkEnvironments"),
+                AutoScalingGroups = List("failoverAutoScalingGroups"),
+                EcsServices = List("failoverEcsServices"),
+                ReplicatedSecretArns = List("failoverReplicatedSecretArns"),
+                ReplicatedKeyArns = List("failoverReplicatedKeyArns"),
+                ReplicatedBuckets = List("failoverReplicatedBuckets"),
             },
             LogRetentionDays = Number("logRetentionDays", DefaultLogRetentionDays, 1, 3653),
             ReportRetentionDays = Number("reportRetentionDays", DefaultReportRetentionDays, 1, 3653),
@@ -304,4 +310,22 @@ public sealed record FailoverTargets
     public string? PrimaryDatabase { get; init; }
 
     public string? StandbyDatabase { get; init; }
+
+    /// <summary>Capacity tiers of kind beanstalk, as <c>application/environment</c>.</summary>
+    public IReadOnlyList<string> BeanstalkEnvironments { get; init; } = [];
+
+    /// <summary>Capacity tiers of kind asg: group names.</summary>
+    public IReadOnlyList<string> AutoScalingGroups { get; init; } = [];
+
+    /// <summary>Capacity tiers of kind ecs, as <c>cluster/service</c>.</summary>
+    public IReadOnlyList<string> EcsServices { get; init; } = [];
+
+    /// <summary>Secrets whose replicas preflight checks (ARNs).</summary>
+    public IReadOnlyList<string> ReplicatedSecretArns { get; init; } = [];
+
+    /// <summary>KMS multi-Region keys whose replicas preflight checks (ARNs).</summary>
+    public IReadOnlyList<string> ReplicatedKeyArns { get; init; } = [];
+
+    /// <summary>Buckets whose replication lag preflight reads (CloudWatch takes no resource; any name turns the grant on).</summary>
+    public IReadOnlyList<string> ReplicatedBuckets { get; init; } = [];
 }

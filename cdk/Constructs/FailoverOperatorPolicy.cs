@@ -121,6 +121,8 @@ public sealed class FailoverOperatorPolicy : Construct
             statements.Add(Permissions.Allow("ReplicaLag", ["cloudwatch:GetMetricStatistics"], ["*"]));
         }
 
+        statements.AddRange(CapacityGrants.Statements(stack, config));
+
         Policy = new ManagedPolicy(this, "Policy", new ManagedPolicyProps
         {
             ManagedPolicyName = "IdentityReplicatorFailoverOperator",

@@ -37,6 +37,9 @@ public sealed record SandboxOptions
     /// <summary>How long a Route 53 change stays PENDING before INSYNC in the local Route 53.</summary>
     public TimeSpan DnsPropagationDelay { get; init; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>How long new instances of the local Elastic Beanstalk, Auto Scaling and ECS take to come into service.</summary>
+    public TimeSpan CapacityRamp { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Whether calls through the fronts are recorded as CloudTrail events and delivered to the Replicator.</summary>
     public bool RecordCloudTrail { get; init; } = true;
 

@@ -12,7 +12,8 @@ public sealed class IamTests(DefaultSynthesis synthesis) : IClassFixture<Default
     private static readonly HashSet<string> ActionsWithoutResources = new(StringComparer.Ordinal)
     {
         "ecr:GetAuthorizationToken", // pulling the worker image (added by the ECS task's execution role)
-        "cloudwatch:GetMetricStatistics", // the failover preflight reading the Aurora replica lag
+        "cloudwatch:GetMetricStatistics", // the failover preflight reading the Aurora replica lag and S3 replication metrics
+        "autoscaling:DescribeAutoScalingGroups", // the failover capacity step reading a group's size and instances
     };
 
     public static TheoryData<string> Deployments => new() { "default", "existing pools and failover targets" };
@@ -112,6 +113,37 @@ public sealed class IamTests(DefaultSynthesis synthesis) : IClassFixture<Default
     }
 
     [Fact]
+    public void TheOperatorPolicy_GrantsExactlyTheCapacityAndReplicatedStoreCalls_OnTheNamedResources()
+    {
+        using var s = FailoverSynthesis();
+        var policy = Assert.Single(s.Resources("IdentityReplicator-Primary", "AWS::IAM::ManagedPolicy"))["Properties"]!;
+        var statements = policy["PolicyDocument"]!["Statement"]!.AsArray().ToDictionary(st => (string)st!["Sid"]!, st => st!);
+
+        Assert.Equal(
+            ["elasticbeanstalk:DescribeConfigurationSettings", "elasticbeanstalk:DescribeEnvironmentHealth", "elasticbeanstalk:DescribeEnvironments", "elasticbeanstalk:UpdateEnvironment"],
+            Values(statements["CapacityBeanstalk"]["Action"]).Order());
+        Assert.Equal(
+            [
+                "arn:aws:elasticbeanstalk:us-east-1:123456789012:application/myapp", "arn:aws:elasticbeanstalk:us-east-1:123456789012:environment/myapp/myapp-east",
+                "arn:aws:elasticbeanstalk:us-east-1:123456789012:environment/myapp/myapp-west", "arn:aws:elasticbeanstalk:us-west-2:123456789012:application/myapp",
+                "arn:aws:elasticbeanstalk:us-west-2:123456789012:environment/myapp/myapp-east", "arn:aws:elasticbeanstalk:us-west-2:123456789012:environment/myapp/myapp-west",
+            ],
+            Values(statements["CapacityBeanstalk"]["Resource"]).Select(Plain).Order());
+        Assert.Equal(
+            ["arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:*:autoScalingGroupName/web-asg", "arn:aws:autoscaling:us-west-2:123456789012:autoScalingGroup:*:autoScalingGroupName/web-asg"],
+            Values(statements["CapacityGroups"]["Resource"]).Select(Plain));
+        Assert.Equal(["autoscaling:UpdateAutoScalingGroup"], Values(statements["CapacityGroups"]["Action"]));
+        Assert.Equal(["ecs:DescribeServices", "ecs:UpdateService"], Values(statements["CapacityServices"]["Action"]).Order());
+        Assert.Equal(
+            ["arn:aws:ecs:us-east-1:123456789012:service/jobs/worker", "arn:aws:ecs:us-west-2:123456789012:service/jobs/worker"],
+            Values(statements["CapacityServices"]["Resource"]).Select(Plain));
+        Assert.Equal(["secretsmanager:DescribeSecret"], Values(statements["ReplicatedSecrets"]["Action"]));
+        Assert.Equal("arn:aws:secretsmanager:us-east-1:123456789012:secret:myapp/db-AbCdEf", Resource(statements["ReplicatedSecrets"]));
+        Assert.Equal(["kms:DescribeKey"], Values(statements["ReplicatedKeys"]["Action"]));
+        Assert.Equal("arn:aws:kms:us-east-1:123456789012:key/mrk-1234abcd12ab34cd56ef1234567890ab", Resource(statements["ReplicatedKeys"]));
+    }
+
+    [Fact]
     public void ExistingPools_AreNamedInThePermissions_AndNoPoolIsDefined()
     {
         using var s = FailoverSynthesis();
@@ -179,6 +211,12 @@ public sealed class IamTests(DefaultSynthesis synthesis) : IClassFixture<Default
         ["failoverGlobalClusterId"] = "myapp-global",
         ["failoverPrimaryDatabase"] = "myapp-east",
         ["failoverStandbyDatabase"] = "myapp-west",
+        ["failoverBeanstalkEnvironments"] = "myapp/myapp-east, myapp/myapp-west",
+        ["failoverAutoScalingGroups"] = "web-asg",
+        ["failoverEcsServices"] = "jobs/worker",
+        ["failoverReplicatedSecretArns"] = "arn:aws:secretsmanager:us-east-1:123456789012:secret:myapp/db-AbCdEf",
+        ["failoverReplicatedKeyArns"] = "arn:aws:kms:us-east-1:123456789012:key/mrk-1234abcd12ab34cd56ef1234567890ab",
+        ["failoverReplicatedBuckets"] = "myapp-assets-east",
         ["groupRoleArns"] = "arn:aws:iam::123456789012:role/admins",
     });
 

@@ -63,8 +63,10 @@ public sealed class FailoverDrillTests(FailoverSandboxFixture fixture) : IClassF
         var drill = LastJson(output);
         Assert.True((bool)drill["succeeded"]!, output);
         var steps = drill["steps"]!.AsArray();
-        Assert.Equal(7, steps.Count);
+        Assert.Equal(9, steps.Count);
         Assert.All(steps, s => Assert.Equal("Succeeded", (string?)s!["state"]));
+        AssertCapacityRaisedBeforeDns(steps);
+        Assert.Equal((FailoverSandbox.ActiveSize, FailoverSandbox.ActiveSize, FailoverSandbox.ActiveSize), _sandbox.Failover.Beanstalk.Size(_sandbox.Standby.Region, FailoverSandbox.StandbyEnvironment));
         Assert.All(steps, s => Assert.True((double)s!["seconds"]! >= 0));
         Assert.True((double)drill["rtoSeconds"]! > 0);
         Assert.NotNull(drill["rpoEstimateSeconds"]);
@@ -80,12 +82,23 @@ public sealed class FailoverDrillTests(FailoverSandboxFixture fixture) : IClassF
         Assert.True(backExit == 0, backOutput);
         Assert.True((bool)LastJson(backOutput)["succeeded"]!, backOutput);
         AssertPrimaryActive();
+        Assert.Equal(FailoverSandbox.WarmSize, _sandbox.Failover.Beanstalk.Size(_sandbox.Standby.Region, FailoverSandbox.StandbyEnvironment).Min);
+        Assert.Equal((FailoverSandbox.ActiveSize, FailoverSandbox.ActiveSize, FailoverSandbox.ActiveSize), _sandbox.Failover.Beanstalk.Size(_sandbox.Primary.Region, FailoverSandbox.PrimaryEnvironment));
         var differences = await Eventually.ReturnsAsync(() => DriftAsync(primary, standby), d => d.Count == 0, TimeSpan.FromSeconds(30), "zero drift after failback");
         Assert.Empty(differences);
 
         var last = $"drill-last-{Guid.NewGuid():N}"[..20] + "@example.com";
         await SignUpAsync(_sandbox.Primary, last);
         await Eventually.TrueAsync(async () => await standby.FindUserAsync(last, CancellationToken.None) is not null, TimeSpan.FromSeconds(30), "replication to run primary → standby again");
+    }
+
+    /// <summary>The capacity step raised the standby's tier from 1 to 4, timed, and ended before the DNS step began.</summary>
+    private static void AssertCapacityRaisedBeforeDns(JsonArray steps)
+    {
+        var capacity = steps.Single(s => (string?)s!["name"] == "capacity")!;
+        var dns = steps.Single(s => (string?)s!["name"] == "dns")!;
+        Assert.Contains($"{FailoverSandbox.StandbyEnvironment} {FailoverSandbox.WarmSize} → {FailoverSandbox.ActiveSize}", (string?)capacity["detail"], StringComparison.Ordinal);
+        Assert.True(DateTimeOffset.Parse((string)capacity["endedAt"]!, System.Globalization.CultureInfo.InvariantCulture) <= DateTimeOffset.Parse((string)dns["startedAt"]!, System.Globalization.CultureInfo.InvariantCulture), "DNS moved before the capacity was healthy");
     }
 
     [Fact]

@@ -26,13 +26,45 @@ public sealed record GetSecretValueResponse
     public override string ToString() => $"GetSecretValueResponse {{ Arn = {Arn}, VersionId = {VersionId}, SecretString = (redacted) }}";
 }
 
+public sealed record DescribeSecretRequest(string SecretId);
+
+/// <summary>DescribeSecret's reply (the members replication checks use); it never holds the secret's value.</summary>
+public sealed record DescribeSecretResponse
+{
+    [JsonPropertyName("ARN")]
+    public string? Arn { get; init; }
+
+    public string? Name { get; init; }
+
+    /// <summary>The Region the secret is replicated from; absent for a secret that has no replicas.</summary>
+    public string? PrimaryRegion { get; init; }
+
+    public DateTimeOffset? DeletedDate { get; init; }
+
+    public IReadOnlyList<ReplicationStatusType> ReplicationStatus { get; init; } = [];
+}
+
+/// <summary>Shape <c>ReplicationStatusType</c>: <c>Status</c> InSync, Failed or InProgress.</summary>
+public sealed record ReplicationStatusType
+{
+    public string? Region { get; init; }
+
+    public string? KmsKeyId { get; init; }
+
+    public string? Status { get; init; }
+
+    public string? StatusMessage { get; init; }
+}
+
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, Converters = [typeof(EpochSecondsConverter)])]
 [JsonSerializable(typeof(GetSecretValueRequest))]
 [JsonSerializable(typeof(GetSecretValueResponse))]
+[JsonSerializable(typeof(DescribeSecretRequest))]
+[JsonSerializable(typeof(DescribeSecretResponse))]
 internal sealed partial class SecretsManagerJsonContext : JsonSerializerContext;
 
 /// <summary>An error answered by AWS Secrets Manager (e.g. <c>ResourceNotFoundException</c>, <c>AccessDeniedException</c>, <c>DecryptionFailure</c>).</summary>
-internal sealed class SecretsManagerException : AwsServiceException
+public sealed class SecretsManagerException : AwsServiceException
 {
     public SecretsManagerException(AwsErrorInfo error)
         : base(SecretsManagerClient.SigningName, error.Code, error.Message, error.StatusCode, error.RequestId)
@@ -60,7 +92,7 @@ internal sealed class SecretsManagerException : AwsServiceException
 
 /// <summary>
 /// A thin client of AWS Secrets Manager (JSON 1.1, <c>secretsmanager.&lt;Op&gt;</c>, signed with SigV4 by
-/// AWSSDK.Core): reading the secret a Cognito app client publishes there (<c>ClientSecretArn</c>). The SDK package
+/// AWSSDK.Core): reading the secret a Cognito app client publishes there (<c>ClientSecretArn</c>) and a secret's replication status. The SDK package
 /// is not used; like the other thin clients, this is one transport and one typed call.
 /// </summary>
 public sealed class SecretsManagerClient
@@ -79,6 +111,10 @@ public sealed class SecretsManagerClient
 
     public Task<GetSecretValueResponse> GetSecretValueAsync(GetSecretValueRequest request, CancellationToken cancellationToken = default) =>
         _transport.SendAsync("GetSecretValue", request, SecretsManagerJsonContext.Default.GetSecretValueRequest, SecretsManagerJsonContext.Default.GetSecretValueResponse, cancellationToken);
+
+    /// <summary>The secret's metadata and replication status (DescribeSecret); never its value.</summary>
+    public Task<DescribeSecretResponse> DescribeSecretAsync(DescribeSecretRequest request, CancellationToken cancellationToken = default) =>
+        _transport.SendAsync("DescribeSecret", request, SecretsManagerJsonContext.Default.DescribeSecretRequest, SecretsManagerJsonContext.Default.DescribeSecretResponse, cancellationToken);
 
     /// <summary>
     /// The client secret a Cognito-published secret holds: the <c>client_secret</c> (or <c>ClientSecret</c>,

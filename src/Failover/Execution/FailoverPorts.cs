@@ -47,6 +47,12 @@ public sealed class FailoverPorts : IDisposable
 
     public required IHttpProbe Http { get; init; }
 
+    /// <summary>The application tiers of the plan's capacity section (none: the plan has none).</summary>
+    public IApplicationCapacity? Capacity { get; init; }
+
+    /// <summary>S3 replication metrics, secret and KMS key replicas (the plan's replicatedStores section).</summary>
+    public IReplicatedStores? ReplicatedStores { get; init; }
+
     /// <summary>
     /// Builds the ports for a run towards <paramref name="to"/>: the mirror table is read and written in that side's
     /// Region (the other may be down), every other service in the Region it belongs to.
@@ -129,6 +135,8 @@ public sealed class FailoverPorts : IDisposable
                 plan.Mirror.FeedBuckets),
             SignIn = new CognitoSignInProbe(plan, clients),
             Http = new HttpProbe(http),
+            Capacity = plan.Capacity.Tiers.IsEmpty ? null : CapacityPorts.Create(plan, credentials),
+            ReplicatedStores = CapacityPorts.ReplicatedStores(plan, credentials, time),
         };
         ports._owned.Add(mirrorClients);
         ports._owned.Add(http);

@@ -54,7 +54,7 @@ public sealed record RunResult(RunRecord Run, IReadOnlyList<StepRecord> Steps, I
 /// </summary>
 internal sealed class FailoverRunner(FailoverPlan plan, FailoverPorts ports, TimeProvider time, ILogger logger)
 {
-    private readonly IReadOnlyList<FailoverStep> _steps = FailoverStep.All();
+    private readonly IReadOnlyList<FailoverStep> _steps = FailoverStep.All(plan);
 
     public IReadOnlyList<FailoverStep> Steps => _steps;
 

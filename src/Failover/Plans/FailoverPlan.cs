@@ -32,6 +32,12 @@ public sealed record FailoverPlan
 
     public ImmutableArray<HealthProbePlan> HealthProbes { get; init; } = [];
 
+    /// <summary>Application tiers the run scales (<see cref="CapacityPlan"/>); empty: none.</summary>
+    public CapacitySection Capacity { get; init; } = new();
+
+    /// <summary>Data AWS replicates on its own, checked in preflight (<see cref="ReplicatedStoresPlan"/>).</summary>
+    public ReplicatedStoresPlan ReplicatedStores { get; init; } = new();
+
     public SignInPlan? SignIn { get; init; }
 
     public PreflightPlan Preflight { get; init; } = new();
@@ -74,6 +80,16 @@ public sealed record EndpointsPlan
     public ImmutableDictionary<string, Uri> Ssm { get; init; } = ImmutableDictionary<string, Uri>.Empty;
 
     public ImmutableDictionary<string, Uri> CloudWatch { get; init; } = ImmutableDictionary<string, Uri>.Empty;
+
+    public ImmutableDictionary<string, Uri> AutoScaling { get; init; } = ImmutableDictionary<string, Uri>.Empty;
+
+    public ImmutableDictionary<string, Uri> ElasticBeanstalk { get; init; } = ImmutableDictionary<string, Uri>.Empty;
+
+    public ImmutableDictionary<string, Uri> Ecs { get; init; } = ImmutableDictionary<string, Uri>.Empty;
+
+    public ImmutableDictionary<string, Uri> SecretsManager { get; init; } = ImmutableDictionary<string, Uri>.Empty;
+
+    public ImmutableDictionary<string, Uri> Kms { get; init; } = ImmutableDictionary<string, Uri>.Empty;
 }
 
 /// <summary>A client-config parameter (SSM Parameter Store), written in each of <see cref="Regions"/>.</summary>
@@ -169,6 +185,9 @@ public sealed record TimeoutsPlan
 
     /// <summary>How long health probes and the synthetic sign-in may keep failing before verify fails.</summary>
     public TimeSpan Verify { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How long a capacity step waits for the raised tier to be healthy at its new size.</summary>
+    public TimeSpan Capacity { get; init; } = TimeSpan.FromMinutes(15);
 
     /// <summary>How often waiting steps look again.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(2);

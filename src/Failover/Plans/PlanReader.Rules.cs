@@ -10,7 +10,7 @@ public static partial class PlanReader
     {
         public FailoverPlan? Plan(YamlTreeNode root)
         {
-            var o = b.Mapping(root, Root, "version", "environment", "drill", "pools", "mirror", "aws", "endpoints", "clientConfig", "dns", "database", "healthProbes", "signIn", "preflight", "timeouts");
+            var o = b.Mapping(root, Root, "version", "environment", "drill", "pools", "mirror", "aws", "endpoints", "clientConfig", "dns", "database", "healthProbes", "capacity", "replicatedStores", "signIn", "preflight", "timeouts");
             if (o is null)
             {
                 return null;
@@ -36,6 +36,8 @@ public static partial class PlanReader
                 Dns = Dns(o["dns"], "dns"),
                 Database = Database(o["database"], "database"),
                 HealthProbes = HealthProbes(o["healthProbes"], "healthProbes"),
+                Capacity = Capacity(o["capacity"], "capacity"),
+                ReplicatedStores = ReplicatedStores(o["replicatedStores"], "replicatedStores"),
                 SignIn = SignIn(o["signIn"], "signIn"),
                 Preflight = Preflight(o["preflight"], "preflight"),
                 Timeouts = Timeouts(o["timeouts"], "timeouts"),
@@ -119,7 +121,7 @@ public static partial class PlanReader
 
         private EndpointsPlan Endpoints(YamlTreeNode? node, string path)
         {
-            var o = node is null ? null : b.Mapping(node, path, "route53", "rds", "ssm", "cloudwatch");
+            var o = node is null ? null : b.Mapping(node, path, "route53", "rds", "ssm", "cloudwatch", "autoscaling", "elasticbeanstalk", "ecs", "secretsmanager", "kms");
             return o is null
                 ? new EndpointsPlan()
                 : new EndpointsPlan
@@ -128,6 +130,11 @@ public static partial class PlanReader
                     Rds = UrlsByRegion(o["rds"], $"{path}.rds"),
                     Ssm = UrlsByRegion(o["ssm"], $"{path}.ssm"),
                     CloudWatch = UrlsByRegion(o["cloudwatch"], $"{path}.cloudwatch"),
+                    AutoScaling = UrlsByRegion(o["autoscaling"], $"{path}.autoscaling"),
+                    ElasticBeanstalk = UrlsByRegion(o["elasticbeanstalk"], $"{path}.elasticbeanstalk"),
+                    Ecs = UrlsByRegion(o["ecs"], $"{path}.ecs"),
+                    SecretsManager = UrlsByRegion(o["secretsmanager"], $"{path}.secretsmanager"),
+                    Kms = UrlsByRegion(o["kms"], $"{path}.kms"),
                 };
         }
 

@@ -247,7 +247,7 @@ public static partial class PlanReader
 
         private TimeoutsPlan Timeouts(YamlTreeNode? node, string path)
         {
-            var o = node is null ? null : b.Mapping(node, path, "drain", "promotion", "dnsSync", "verify", "pollInterval");
+            var o = node is null ? null : b.Mapping(node, path, "drain", "promotion", "dnsSync", "verify", "capacity", "pollInterval");
             var d = new TimeoutsPlan();
             return o is null
                 ? d
@@ -257,6 +257,7 @@ public static partial class PlanReader
                     Promotion = Duration(o, "promotion", path, d.Promotion),
                     DnsSync = Duration(o, "dnsSync", path, d.DnsSync),
                     Verify = Duration(o, "verify", path, d.Verify),
+                    Capacity = Duration(o, "capacity", path, d.Capacity),
                     PollInterval = Duration(o, "pollInterval", path, d.PollInterval),
                 };
         }

@@ -28,8 +28,12 @@ public sealed class PreflightChecks(FailoverPlan plan, FailoverPorts ports, Time
     public const string ReplicationLag = "replication-lag";
     public const string Database = "database";
     public const string Health = "health";
+    public const string Capacity = "capacity";
+    public const string S3Replication = "s3-replication";
+    public const string SecretReplicas = "secret-replicas";
+    public const string KmsReplicas = "kms-replicas";
 
-    public static IReadOnlyList<string> Names { get; } = [Credentials, PlanResources, Drift, ReplicationLag, Database, Health];
+    public static IReadOnlyList<string> Names { get; } = [Credentials, PlanResources, Drift, ReplicationLag, Database, Health, Capacity, S3Replication, SecretReplicas, KmsReplicas];
 
     public async Task<IReadOnlyList<CheckResult>> RunAsync(PoolRole from, PoolRole to, CancellationToken cancellationToken)
     {
@@ -41,6 +45,10 @@ public sealed class PreflightChecks(FailoverPlan plan, FailoverPorts ports, Time
             (ReplicationLag, () => LagAsync(to, cancellationToken)),
             (Database, () => DatabaseAsync(to, cancellationToken)),
             (Health, () => HealthAsync(to, cancellationToken)),
+            (Capacity, () => CapacityCheck.RunAsync(plan, ports.Capacity, from, to, cancellationToken)),
+            (S3Replication, () => ReplicatedStoreChecks.S3Async(plan, ports.ReplicatedStores, from, to, cancellationToken)),
+            (SecretReplicas, () => ReplicatedStoreChecks.SecretsAsync(plan, ports.ReplicatedStores, from, to, cancellationToken)),
+            (KmsReplicas, () => ReplicatedStoreChecks.KmsAsync(plan, ports.ReplicatedStores, from, to, cancellationToken)),
         };
         return await Task.WhenAll(checks.Select(async c =>
         {

@@ -158,7 +158,7 @@ internal sealed class DnsStep : FailoverStep
 
     public override string Name => StepName;
 
-    public override IReadOnlyList<string> After => [ReverseReplicationStep.StepName, PromoteDatabaseStep.StepName];
+    public override IReadOnlyList<string> After => [ReverseReplicationStep.StepName, PromoteDatabaseStep.StepName, CapacityStep.StepName];
 
     public override string Describe(FailoverPlan plan, PoolRole from, PoolRole to) => plan.Dns is null
         ? "No Route 53 records in the plan."

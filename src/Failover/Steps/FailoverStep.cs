@@ -116,14 +116,16 @@ internal abstract class FailoverStep
     public abstract Task<StepOutcome> RunAsync(StepContext context, CancellationToken cancellationToken);
 
     /// <summary>The steps of a run, in an order that respects <see cref="After"/>.</summary>
-    public static IReadOnlyList<FailoverStep> All() =>
+    public static IReadOnlyList<FailoverStep> All(FailoverPlan? plan = null) =>
     [
         new FenceStep(),
         new DrainStep(),
+        new CapacityStep(plan?.Capacity.ParallelWithDatabase ?? true),
         new PromoteDatabaseStep(),
         new ReverseReplicationStep(),
         new ClientConfigStep(),
         new DnsStep(),
         new VerifyStep(),
+        new CapacityLowerStep(),
     ];
 }

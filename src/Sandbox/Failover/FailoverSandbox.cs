@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using IdentityReplicator.Core.Route53;
+using IdentityReplicator.Sandbox.Capacity;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
@@ -21,6 +22,17 @@ public sealed class FailoverSandbox : IAsyncDisposable
     public const string StandbyCluster = "app-west";
     public const string ParameterPrefix = "/idrep-sandbox/app/";
     public const string MonitoringUser = "monitor@sandbox.idrep.test";
+    public const string Application = "idrep-sandbox-app";
+    public const string PrimaryEnvironment = "app-east-env";
+    public const string StandbyEnvironment = "app-west-env";
+
+    /// <summary>The application tier's size while its Region serves, and while it waits as the warm standby.</summary>
+    public const int ActiveSize = 4;
+    public const int WarmSize = 1;
+
+    /// <summary>The application's asset buckets, replicated both ways (their lag is served by the local CloudWatch).</summary>
+    public const string PrimaryBucket = "idrep-sandbox-assets-east";
+    public const string StandbyBucket = "idrep-sandbox-assets-west";
 
     private readonly List<IAsyncDisposable> _owned = [];
 
@@ -35,6 +47,9 @@ public sealed class FailoverSandbox : IAsyncDisposable
     public LocalSsm Ssm { get; private set; } = null!;
 
     public LocalCloudWatch CloudWatch { get; private set; } = null!;
+
+    /// <summary>The application tier: one Elastic Beanstalk environment per Region.</summary>
+    public LocalElasticBeanstalk Beanstalk { get; private set; } = null!;
 
     public Uri ApplicationUrl { get; private set; } = null!;
 
@@ -70,6 +85,8 @@ public sealed class FailoverSandbox : IAsyncDisposable
             sandbox._owned.Add(sandbox.Ssm);
             sandbox.CloudWatch = await LocalCloudWatch.StartAsync(time, cancellationToken);
             sandbox._owned.Add(sandbox.CloudWatch);
+            sandbox.Beanstalk = await LocalElasticBeanstalk.StartAsync(time, options.CapacityRamp, cancellationToken);
+            sandbox._owned.Add(sandbox.Beanstalk);
             var application = await LocalServer.StartAsync(
                 app => app.MapGet("/health/{region}", (string region) => sandbox.UnhealthyRegions.Contains(region) ? Results.StatusCode(503) : Results.Text("ok")),
                 cancellationToken);
@@ -124,6 +141,9 @@ public sealed class FailoverSandbox : IAsyncDisposable
         Line("  cloudwatch:");
         Line($"    {primary.Region}: {CloudWatch.Url}");
         Line($"    {standby.Region}: {CloudWatch.Url}");
+        Line("  elasticbeanstalk:");
+        Line($"    {primary.Region}: {Beanstalk.Url}");
+        Line($"    {standby.Region}: {Beanstalk.Url}");
         Line("clientConfig:");
         Line("  parameters:");
         foreach (var (name, value) in Parameters)
@@ -148,6 +168,20 @@ public sealed class FailoverSandbox : IAsyncDisposable
         Line("  - name: application");
         Line($"    urls: {{ primary: {ApplicationUrl}health/{primary.Region}, standby: {ApplicationUrl}health/{standby.Region} }}");
         Line($"    route53HealthChecks: {{ primary: {HealthCheckIds[primary.Region]}, standby: {HealthCheckIds[standby.Region]} }}");
+        Line("capacity:                         # the application tier: warm standby at 1, serving at 4");
+        Line("  tiers:");
+        Line("    - name: app");
+        Line("      kind: beanstalk");
+        Line($"      application: {Application}");
+        Line($"      resources: {{ primary: {PrimaryEnvironment}, standby: {StandbyEnvironment} }}");
+        Line($"      active: {ActiveSize.ToString(CultureInfo.InvariantCulture)}");
+        Line($"      warm: {WarmSize.ToString(CultureInfo.InvariantCulture)}");
+        Line("      lowerAfterVerify: true");
+        Line("replicatedStores:                 # S3 replication lag from the sandbox's CloudWatch (warn only)");
+        Line("  mode: warn");
+        Line("  s3:");
+        Line($"    - buckets: {{ primary: {PrimaryBucket}, standby: {StandbyBucket} }}");
+        Line("      ruleIds: { primary: to-standby, standby: to-primary }");
         Line("signIn:");
         Line($"  username: {MonitoringUser}");
         Line("preflight:");
@@ -159,6 +193,7 @@ public sealed class FailoverSandbox : IAsyncDisposable
         Line("  promotion: 60s");
         Line("  dnsSync: 30s");
         Line("  verify: 30s");
+        Line("  capacity: 60s");
         Line("  pollInterval: 100ms");
         return yaml.ToString();
     }
@@ -194,8 +229,19 @@ public sealed class FailoverSandbox : IAsyncDisposable
         var west = Rds.AddCluster(standby.Region, StandbyCluster);
         Rds.AddGlobalCluster(GlobalClusterId, east, west);
 
+        // The application tier: serving in the primary Region, a warm standby of one instance in the other.
+        Beanstalk.AddEnvironment(primary.Region, Application, PrimaryEnvironment, min: ActiveSize, max: ActiveSize);
+        Beanstalk.AddEnvironment(standby.Region, Application, StandbyEnvironment, min: WarmSize, max: ActiveSize);
+
         // The replica lag Aurora reports for each side while it is the secondary (milliseconds).
         CloudWatch.Set(standby.Region, "AuroraGlobalDBReplicationLag", StandbyCluster, 42, "Milliseconds");
         CloudWatch.Set(primary.Region, "AuroraGlobalDBReplicationLag", PrimaryCluster, 37, "Milliseconds");
+
+        // S3 replication metrics of each side's bucket (published in the source bucket's Region; seconds and a count).
+        foreach (var (region, bucket) in new[] { (primary.Region, PrimaryBucket), (standby.Region, StandbyBucket) })
+        {
+            CloudWatch.Set(region, "ReplicationLatency", bucket, 8, "Seconds");
+            CloudWatch.Set(region, "OperationsPendingReplication", bucket, 0, "Count");
+        }
     }
 }

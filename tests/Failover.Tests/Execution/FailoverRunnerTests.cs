@@ -59,6 +59,7 @@ public sealed class FailoverRunnerTests
 
         Assert.True(result.Succeeded, result.Failure);
         Assert.Equal((Control: 2, Promotions: 1, Dns: 1, Parameters: 4), env.SideEffects);
+        Assert.Equal(2, env.Capacity.ScaleCalls);
         AssertFailedOver(env);
         var steps = await env.Journal.GetStepsAsync(run.RunId, CancellationToken.None);
         Assert.All(steps.Where(s => completedBefore.Contains(s.Name)), s => Assert.Equal(1, s.Attempts));
@@ -254,6 +255,7 @@ public sealed class FailoverRunnerTests
         Assert.True(control.Writable);
         Assert.Equal(2, control.Epoch);
         Assert.True(env.Database.StandbyIsWriter);
+        Assert.Equal((4, 1), (env.Capacity.SizeOf("us-west-2", "shop-west"), env.Capacity.SizeOf("us-east-1", "shop-east")));
         Assert.Equal(["west.example.com"], env.Dns.Get("auth.example.com.", "CNAME")!.ResourceRecords);
         Assert.All(new[] { "us-east-1", "us-west-2" }, region => Assert.Equal(env.Plan.Parameters.Select(p => p.Values.Standby), env.ParameterValues(region)));
     }

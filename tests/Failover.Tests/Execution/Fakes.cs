@@ -234,9 +234,18 @@ internal sealed class FakeEnvironment
         healthProbes:
           - name: app
             urls: { primary: "https://east.example.com/health", standby: "https://west.example.com/health" }
+        capacity:
+          tiers:
+            - name: web
+              kind: beanstalk
+              application: shop
+              resources: { primary: shop-east, standby: shop-west }
+              active: 4
+              warm: 1
+              lowerAfterVerify: true
         signIn: { username: monitor@example.com }
         preflight: { driftSample: 0 }
-        timeouts: { pollInterval: 1ms, drain: 5s, promotion: 5s, dnsSync: 5s, verify: 5s }
+        timeouts: { pollInterval: 1ms, drain: 5s, promotion: 5s, dnsSync: 5s, verify: 5s, capacity: 5s }
         """;
 
     public FakeEnvironment(string planText = PlanText)
@@ -285,11 +294,71 @@ internal sealed class FakeEnvironment
         Lag = lag ?? new NoLag(),
         SignIn = signIn ?? new AlwaysHealthy(),
         Http = new AlwaysHealthy(),
+        Capacity = Capacity,
     };
+
+    /// <summary>The application tiers: the primary Region's serving at 4, the standby's warm at 1.</summary>
+    public InMemoryCapacity Capacity { get; } = new(("us-east-1", "shop-east", 4), ("us-west-2", "shop-west", 1));
 
     /// <summary>Side effects so far: control writes, promotions, DNS batches and parameter writes that changed something.</summary>
     public (int Control, int Promotions, int Dns, int Parameters) SideEffects =>
         (Control.Writes, Database.Promotions, Dns.EffectiveChanges, Parameters.Values.Sum(p => p.EffectiveWrites));
 
     public ImmutableArray<string> ParameterValues(string region) => [.. Plan.Parameters.Select(p => Parameters[region][p.Name] ?? "-")];
+}
+
+/// <summary>
+/// Application tiers in memory: a scale call sets the size at once, and the new capacity is healthy after
+/// <c>rampPolls</c> more describes (as a real tier takes a while). Counts every scale call (a repeated one too).
+/// </summary>
+internal sealed class InMemoryCapacity(params (string Region, string Resource, int Size)[] tiers) : Failover.Execution.IApplicationCapacity
+{
+    private readonly Dictionary<(string, string), (int Size, int Healthy, int PollsLeft)> _tiers = tiers.ToDictionary(t => (t.Region, t.Resource), t => (t.Size, t.Size, 0));
+    private readonly Lock _gate = new();
+
+    public int Max { get; set; } = 8;
+
+    public int RampPolls { get; set; } = 2;
+
+    public int ScaleCalls { get; private set; }
+
+    public int SizeOf(string region, string resource)
+    {
+        lock (_gate)
+        {
+            return _tiers[(region, resource)].Size;
+        }
+    }
+
+    public Task<Failover.Execution.TierStatus?> DescribeAsync(CapacityPlan tier, string region, string resource, string? cluster, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (!_tiers.TryGetValue((region, resource), out var t))
+            {
+                return Task.FromResult<Failover.Execution.TierStatus?>(null);
+            }
+
+            if (t.PollsLeft > 0 && --t.PollsLeft == 0)
+            {
+                t.Healthy = t.Size;
+            }
+
+            _tiers[(region, resource)] = t;
+            return Task.FromResult<Failover.Execution.TierStatus?>(new(t.Size, Max, t.Healthy, t.PollsLeft == 0));
+        }
+    }
+
+    public Task ScaleAsync(CapacityPlan tier, string region, string resource, string? cluster, int size, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            var t = _tiers[(region, resource)];
+            ScaleCalls++;
+
+            _tiers[(region, resource)] = size > t.Size ? (size, t.Healthy, RampPolls) : (size, size, 0);
+        }
+
+        return Task.CompletedTask;
+    }
 }

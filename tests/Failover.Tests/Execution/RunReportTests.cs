@@ -22,13 +22,13 @@ public sealed class RunReportTests
             var json = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(files.Json))!;
             Assert.Equal(result.Run.RtoSeconds, (double?)json["rtoSeconds"]);
             Assert.Equal(0, (double?)json["rpoEstimateSeconds"]);
-            Assert.Equal(7, json["steps"]!.AsArray().Count);
+            Assert.Equal(Steps.FailoverStep.All().Count, json["steps"]!.AsArray().Count);
             var markdown = await File.ReadAllTextAsync(files.Markdown);
             Assert.Contains("| RTO (start → verified) |", markdown, StringComparison.Ordinal);
             Assert.Contains("| dns | Succeeded |", markdown, StringComparison.Ordinal);
             var html = await File.ReadAllTextAsync(files.Html);
             var svg = XElement.Parse(html[html.IndexOf("<svg", StringComparison.Ordinal)..(html.IndexOf("</svg>", StringComparison.Ordinal) + 6)]);
-            Assert.Equal(7, svg.Descendants().Count(e => e.Name.LocalName == "rect" && (string?)e.Attribute("class") == "bar"));
+            Assert.Equal(Steps.FailoverStep.All().Count, svg.Descendants().Count(e => e.Name.LocalName == "rect" && (string?)e.Attribute("class") == "bar"));
             Assert.Contains("id=\"rto\"", html, StringComparison.Ordinal);
         }
         finally

@@ -44,6 +44,9 @@ internal static class PlanSamples
           cloudwatch:
             us-east-1: http://127.0.0.1:41243/
             us-west-2: http://127.0.0.1:41243/
+          elasticbeanstalk:
+            us-east-1: http://127.0.0.1:41247/
+            us-west-2: http://127.0.0.1:41247/
         clientConfig:
           parameters:
             - name: /idrep-sandbox/app/user-pool-id
@@ -70,6 +73,15 @@ internal static class PlanSamples
           - name: application
             urls: { primary: http://127.0.0.1:41245/health/us-east-1, standby: http://127.0.0.1:41245/health/us-west-2 }
             route53HealthChecks: { primary: 0f8fad5b-d9cb-469f-a165-70867728950e, standby: 7c9e6679-7425-40de-944b-e07fc1f90ae7 }
+        capacity:                         # the application tier: warm standby at 1, serving at 4
+          tiers:
+            - name: app
+              kind: beanstalk
+              application: idrep-sandbox-app
+              resources: { primary: app-east-env, standby: app-west-env }
+              active: 4
+              warm: 1
+              lowerAfterVerify: true
         signIn:
           username: monitor@sandbox.idrep.test
         preflight:
@@ -81,6 +93,7 @@ internal static class PlanSamples
           promotion: 60s
           dnsSync: 30s
           verify: 30s
+          capacity: 60s
           pollInterval: 100ms
         """;
 
