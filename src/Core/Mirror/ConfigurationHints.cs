@@ -33,6 +33,12 @@ public enum ConfigObjectKind
 
     /// <summary>Classic UI customization, managed login branding and terms.</summary>
     Ui,
+
+    /// <summary>The pool's log delivery configuration (destinations are Regional values, mapped).</summary>
+    LogDelivery,
+
+    /// <summary>The pool's threat-protection (risk) configuration, pool-wide and per client.</summary>
+    Risk,
 }
 
 /// <summary>
@@ -73,6 +79,7 @@ public sealed record ConfigurationHint
     {
         ConfigObjectKind.ResourceServer => "resourceServer",
         ConfigObjectKind.IdentityProvider => "idp",
+        ConfigObjectKind.LogDelivery => "logDelivery",
         _ => kind.ToString().ToLowerInvariant(),
     };
 

@@ -22,6 +22,8 @@ internal static class ConfigurationObjects
         ConfigObjectKind.Mfa => ConfigurationSections.Mfa,
         ConfigObjectKind.Schema => ConfigurationSections.Schema,
         ConfigObjectKind.Domain => ConfigurationSections.Domain,
+        ConfigObjectKind.LogDelivery => ConfigurationSections.LogDelivery,
+        ConfigObjectKind.Risk => ConfigurationSections.Risk,
         _ => ConfigurationSections.Ui | ConfigurationSections.Branding,
     };
 
@@ -37,11 +39,15 @@ internal static class ConfigurationObjects
         _ => ConfigurationHint.KindName(hint.Kind),
     };
 
-    /// <summary>Whether a planned change belongs to the object <paramref name="subject"/> names (a client's secrets belong to it).</summary>
+    /// <summary>
+    /// Whether a planned change belongs to the object <paramref name="subject"/> names (a client's secrets belong to it;
+    /// branding and terms to the UI; each client's risk configuration to the pool's).
+    /// </summary>
     public static bool Belongs(ConfigChange change, string subject) =>
         change.Subject == subject
         || (subject.StartsWith("client ", StringComparison.Ordinal) && change.Subject == "secret " + subject["client ".Length..])
-        || (subject == "ui" && (change.Subject.StartsWith("branding ", StringComparison.Ordinal) || change.Subject.StartsWith("terms ", StringComparison.Ordinal)));
+        || (subject == "ui" && (change.Subject.StartsWith("branding ", StringComparison.Ordinal) || change.Subject.StartsWith("terms ", StringComparison.Ordinal)))
+        || (subject == "risk" && change.Subject.StartsWith("risk ", StringComparison.Ordinal));
 
     /// <summary>
     /// A fingerprint of the source's object (settings as read, secrets by their keyed fingerprints), or of its absence:
@@ -63,6 +69,8 @@ internal static class ConfigurationObjects
             "mfa" => source.Mfa?.ToJsonString(),
             "schema" => string.Join("|", source.Schema.Select(a => a.Key + "=" + a.Value.ToJsonString())),
             "domain" => source.Domain + "|" + source.CustomDomain,
+            "logDelivery" => source.LogDelivery?.ToJsonString(),
+            "risk" => source.Risk?.ToJsonString() + "|" + string.Join("|", source.ClientRisks.Select(a => a.Key + "=" + a.Value.Settings.ToJsonString())),
             _ => source.UiCss + "|" + string.Join("|", source.Brandings.Concat(source.Terms).Select(a => a.Key + "=" + a.Value.Settings.ToJsonString())),
         };
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes(text is null ? "absent" : "present:" + text));

@@ -62,6 +62,8 @@ internal static class ConfigurationRecords
         ["CreateTerms"] = ConfigObjectKind.Ui,
         ["UpdateTerms"] = ConfigObjectKind.Ui,
         ["DeleteTerms"] = ConfigObjectKind.Ui,
+        ["SetLogDeliveryConfiguration"] = ConfigObjectKind.LogDelivery,
+        ["SetRiskConfiguration"] = ConfigObjectKind.Risk,
     };
 
     /// <summary>Every configuration operation capture subscribes to.</summary>

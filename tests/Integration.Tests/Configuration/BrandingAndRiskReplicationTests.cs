@@ -43,7 +43,7 @@ public sealed class BrandingAndRiskReplicationTests(SandboxFixture fixture)
 
         // Act
         var (exit, output) = await IdrepProcess.RunAsync(TimeSpan.FromSeconds(120), environment, "drift", "--config", sandbox.ConfigFile, "--format", "json");
-        var (repairExit, repairOutput) = await IdrepProcess.RunAsync(TimeSpan.FromSeconds(120), environment, "drift", "--config", sandbox.ConfigFile, "--repair");
+        var (repairExit, repairOutput) = await IdrepProcess.RunAsync(TimeSpan.FromSeconds(120), environment, "drift", "--config", sandbox.ConfigFile, "--repair", "--yes");
         var (afterExit, afterOutput) = await IdrepProcess.RunAsync(TimeSpan.FromSeconds(120), environment, "drift", "--config", sandbox.ConfigFile);
 
         // Assert

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Amazon.DynamoDBv2.Model;
@@ -222,6 +223,50 @@ public sealed class ConfigurationCaptureEndToEndTests(ConfigurationCaptureFixtur
         await Primary.TagResourceAsync(arn, new Dictionary<string, string> { ["cost-centre"] = _tag }, None);
 
         await BothWhenAsync(ConfigurationSections.Pool, (_, t) => (string?)t.Settings["UserPoolTags"]?["cost-centre"] == _tag, "the tag on the standby pool");
+    }
+
+    [Fact]
+    public async Task SetLogDeliveryAndRiskConfiguration_InThePrimary_StandbyHasThemWithItsOwnRegionsArns()
+    {
+        // Arrange
+        var (from, to) = (Sandbox.Primary.Region, Sandbox.Standby.Region);
+        var logGroup = $"arn:aws:logs:{{0}}:000000000000:log-group:/aws/cognito/{_tag}";
+        var sender = $"arn:aws:ses:{{0}}:000000000000:identity/{_tag}.example.com";
+
+        // Act
+        await Primary.SetLogDeliveryConfigurationRawAsync(
+            new JsonObject
+            {
+                ["UserPoolId"] = PrimaryPool,
+                ["LogConfigurations"] = new JsonArray(new JsonObject
+                {
+                    ["LogLevel"] = "ERROR",
+                    ["EventSource"] = "userNotification",
+                    ["CloudWatchLogsConfiguration"] = new JsonObject { ["LogGroupArn"] = string.Format(CultureInfo.InvariantCulture, logGroup, from) },
+                }),
+            },
+            None);
+        await Primary.SetRiskConfigurationRawAsync(
+            new JsonObject
+            {
+                ["UserPoolId"] = PrimaryPool,
+                ["AccountTakeoverRiskConfiguration"] = new JsonObject
+                {
+                    ["NotifyConfiguration"] = new JsonObject { ["SourceArn"] = string.Format(CultureInfo.InvariantCulture, sender, from), ["From"] = "security@example.com" },
+                    ["Actions"] = new JsonObject { ["HighAction"] = new JsonObject { ["Notify"] = true, ["EventAction"] = "BLOCK" } },
+                },
+            },
+            None);
+
+        // Assert: Regional values mapped to the standby's Region (ARNs by Region substitution), not copied.
+        await BothWhenAsync(
+            ConfigurationSections.LogDelivery,
+            (_, t) => (string?)t.LogDelivery?["userNotification"]?["CloudWatchLogsConfiguration"]?["LogGroupArn"] == string.Format(CultureInfo.InvariantCulture, logGroup, to),
+            "the log delivery configuration in the standby");
+        await BothWhenAsync(
+            ConfigurationSections.Risk,
+            (_, t) => (string?)t.Risk?["AccountTakeoverRiskConfiguration"]?["NotifyConfiguration"]?["SourceArn"] == string.Format(CultureInfo.InvariantCulture, sender, to),
+            "the risk configuration in the standby");
     }
 
     private static IEnumerable<string?> Urls(PoolConfiguration configuration, string name) =>

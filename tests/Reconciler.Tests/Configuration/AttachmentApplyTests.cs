@@ -111,6 +111,44 @@ public sealed class AttachmentApplyTests
         Assert.Equal(["CreateManagedLoginBranding"], _target.Writes);
     }
 
+    [Fact]
+    public async Task ApplyObjectAsync_RiskHint_WritesPoolAndClientRiskButNoOtherObject()
+    {
+        // Arrange
+        var sourceWeb = _source.AddClient(new JsonObject { ["ClientName"] = "web", ["CallbackURLs"] = new JsonArray("https://new/cb") });
+        _target.AddClient(new JsonObject { ["ClientName"] = "web", ["CallbackURLs"] = new JsonArray("https://old/cb") });
+        _source.Risk = JsonNode.Parse("""{"CompromisedCredentialsRiskConfiguration":{"Actions":{"EventAction":"BLOCK"}}}""")!.AsObject();
+        _source.ClientRisks[sourceWeb] = JsonNode.Parse("""{"RiskExceptionConfiguration":{"SkippedIPRangeList":["10.0.0.0/8"]}}""")!.AsObject();
+        _source.LogDelivery = ClientAttachments.LogDelivery(JsonNode.Parse("""{"LogConfigurations":[{"LogLevel":"INFO","EventSource":"userAuthEvents","S3Configuration":{"BucketArn":"arn:aws:s3:::auth-logs"}}]}""")!.AsObject());
+        var hint = new ConfigurationHint { SourcePoolId = _source.UserPoolId, Kind = ConfigObjectKind.Risk, Operation = "SetRiskConfiguration", Version = 1 };
+
+        // Act
+        var done = await Applier().ApplyObjectAsync(hint, appliedFingerprint: null, None);
+
+        // Assert
+        Assert.Equal("risk", done.Subject);
+        Assert.Equal(["SetRiskConfiguration", "SetRiskConfiguration"], _target.Writes);
+    }
+
+    [Fact]
+    public async Task ApplyObjectAsync_LogDeliveryHint_WritesLogDeliveryOnlyAndARepeatWritesNothing()
+    {
+        // Arrange
+        _source.LogDelivery = ClientAttachments.LogDelivery(JsonNode.Parse("""{"LogConfigurations":[{"LogLevel":"INFO","EventSource":"userAuthEvents","S3Configuration":{"BucketArn":"arn:aws:s3:::auth-logs"}}]}""")!.AsObject());
+        _source.Risk = JsonNode.Parse("""{"CompromisedCredentialsRiskConfiguration":{"Actions":{"EventAction":"BLOCK"}}}""")!.AsObject();
+        var hint = new ConfigurationHint { SourcePoolId = _source.UserPoolId, Kind = ConfigObjectKind.LogDelivery, Operation = "SetLogDeliveryConfiguration", Version = 1 };
+        var applier = Applier();
+
+        // Act
+        var first = await applier.ApplyObjectAsync(hint, appliedFingerprint: null, None);
+        var again = await applier.ApplyObjectAsync(hint with { Version = 2 }, first.Fingerprint, None);
+
+        // Assert
+        Assert.Equal("logDelivery", first.Subject);
+        Assert.Equal(["SetLogDeliveryConfiguration"], _target.Writes);
+        Assert.Equal(first.Fingerprint, again.Fingerprint);
+    }
+
     private ConfigurationApplier Applier() => new(_source, _target, null, _options, new FakeTimeProvider(), new FakeLogger<ConfigurationApplier>());
 
     private async Task<List<ConfigFinding>> DriftAsync()

@@ -75,7 +75,9 @@ internal sealed class InMemoryConfigurationPool(string poolId, string region) : 
         }
 
         var configuration = PoolConfiguration.Assemble(region, described, Mfa, Described(Clients.Keys, fingerprinter), ResourceServers.Values, IdentityProviders.Values, Css);
-        var names = Clients.ToDictionary(c => c.Key, c => (string?)c.Value.Settings["ClientName"] ?? string.Empty);
+        // As the Cognito directory names them: only the clients whose name is unique in the pool.
+        var names = Clients.ToDictionary(c => c.Key, c => (string?)c.Value.Settings["ClientName"] ?? string.Empty)
+            .GroupBy(c => c.Value).Where(g => g.Count() == 1).Select(g => g.Single()).ToDictionary();
         return Task.FromResult(configuration with
         {
             ClientIds = names.ToImmutableSortedDictionary(n => n.Value, n => n.Key, StringComparer.Ordinal),

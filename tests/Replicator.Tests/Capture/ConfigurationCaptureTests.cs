@@ -43,6 +43,8 @@ public sealed class ConfigurationCaptureTests(DynaliteFixture dynalite)
     [InlineData("AddCustomAttributes", "customAttributes", null, ConfigObjectKind.Schema)]
     [InlineData("CreateUserPoolDomain", "domain", null, ConfigObjectKind.Domain)]
     [InlineData("SetUICustomization", "cSS", null, ConfigObjectKind.Ui)]
+    [InlineData("SetLogDeliveryConfiguration", "logConfigurations", null, ConfigObjectKind.LogDelivery)]
+    [InlineData("SetRiskConfiguration", "clientId", null, ConfigObjectKind.Risk)]
     public async Task HandleAsync_ConfigurationCallOfTheSource_RecordsAHintForThatObject(string operation, string member, string? id, ConfigObjectKind kind)
     {
         // Arrange
@@ -135,7 +137,7 @@ public sealed class ConfigurationCaptureTests(DynaliteFixture dynalite)
             "CreateResourceServer", "UpdateResourceServer", "DeleteResourceServer", "CreateIdentityProvider", "UpdateIdentityProvider",
             "DeleteIdentityProvider", "UpdateUserPool", "SetUserPoolMfaConfig", "AddCustomAttributes", "CreateUserPoolDomain",
             "UpdateUserPoolDomain", "DeleteUserPoolDomain", "SetUICustomization", "CreateManagedLoginBranding", "UpdateManagedLoginBranding",
-            "DeleteManagedLoginBranding", "CreateTerms", "UpdateTerms", "DeleteTerms", "TagResource", "UntagResource",
+            "DeleteManagedLoginBranding", "CreateTerms", "UpdateTerms", "DeleteTerms", "TagResource", "UntagResource", "SetLogDeliveryConfiguration", "SetRiskConfiguration",
         ];
 
         Assert.All(expected, name => Assert.Contains(name, CloudTrailChanges.EventNames));
