@@ -118,14 +118,17 @@ public static partial class PlanReader
         if (match.Success)
         {
             var number = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
-            value = match.Groups[2].Value switch
+            var milliseconds = number * match.Groups[2].Value switch
             {
-                "ms" => TimeSpan.FromMilliseconds(number),
-                "s" => TimeSpan.FromSeconds(number),
-                "m" => TimeSpan.FromMinutes(number),
-                _ => TimeSpan.FromHours(number),
+                "ms" => 1,
+                "s" => 1_000,
+                "m" => 60_000,
+                _ => 3_600_000,
             };
-            return true;
+
+            // Longer than a TimeSpan holds (about 29,000 years) is not a duration: the caller names the field.
+            value = milliseconds < TimeSpan.MaxValue.TotalMilliseconds ? TimeSpan.FromMilliseconds(milliseconds) : default;
+            return milliseconds < TimeSpan.MaxValue.TotalMilliseconds;
         }
 
         return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out value);

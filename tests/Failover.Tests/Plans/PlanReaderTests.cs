@@ -116,6 +116,15 @@ public sealed class PlanReaderTests
         Assert.True(PlanReader.TryParseDuration(text, out var value));
         Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), value);
     }
+
+    [Theory]
+    [InlineData("99999999999999h")]
+    [InlineData("999999999999999999m")]
+    public void TryParseDuration_LongerThanATimeSpanHolds_IsNotADuration(string text)
+    {
+        // A fuzzed plan found it: TimeSpan.FromHours threw OverflowException instead of the plan naming the field.
+        Assert.False(PlanReader.TryParseDuration(text, out _));
+    }
 }
 
 /// <summary>The commented example in docs/failover-plan.md is a valid plan (docs samples are tested).</summary>
