@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.RegularExpressions;
 using CsCheck;
 using IdentityReplicator.Cli.Commands;
+using IdentityReplicator.Core.Configuration;
 
 namespace IdentityReplicator.Integration.Tests;
 
@@ -145,9 +146,9 @@ public sealed partial class CliConventionsTests
         {
             var i = at % (word.Length - 1);
             var swapped = string.Concat(word[..i], word[i + 1].ToString(), word[i].ToString(), word[(i + 2)..]);
-            return Suggestions.Distance(word, word) == 0
-                && Suggestions.Distance(word, swapped) == (swapped == word ? 0 : 1)
-                && Suggestions.Distance(word, swapped + "x") == Suggestions.Distance(swapped + "x", word);
+            return EditDistance.Of(word, word) == 0
+                && EditDistance.Of(word, swapped) == (swapped == word ? 0 : 1)
+                && EditDistance.Of(word, swapped + "x") == EditDistance.Of(swapped + "x", word);
         });
     }
 

@@ -54,39 +54,9 @@ public sealed record ConfigurationProblem
 
     /// <summary>The known name within a few edits of <paramref name="name"/> (a third of the known name's length, 1 to 3), or null.</summary>
     public static string? Nearest(string name, IEnumerable<string> known) =>
-        known.Select(k => (Name: k, Distance: Distance(name.ToUpperInvariant(), k.ToUpperInvariant())))
+        known.Select(k => (Name: k, Distance: EditDistance.Of(name, k)))
             .Where(k => k.Distance <= Math.Clamp(k.Name.Length / 3, 1, 3))
             .OrderBy(k => k.Distance)
             .Select(k => k.Name)
             .FirstOrDefault();
-
-    /// <summary>Optimal string alignment distance: insertions, deletions, substitutions and swaps of neighbours.</summary>
-    private static int Distance(string a, string b)
-    {
-        var d = new int[a.Length + 1, b.Length + 1];
-        for (var i = 0; i <= a.Length; i++)
-        {
-            d[i, 0] = i;
-        }
-
-        for (var j = 0; j <= b.Length; j++)
-        {
-            d[0, j] = j;
-        }
-
-        for (var i = 1; i <= a.Length; i++)
-        {
-            for (var j = 1; j <= b.Length; j++)
-            {
-                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
-                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
-                {
-                    d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
-                }
-            }
-        }
-
-        return d[a.Length, b.Length];
-    }
 }
