@@ -52,6 +52,8 @@ public sealed partial class ConfigurationApplier
             targetConfiguration = await target.ReadClientsNamedAsync(fingerprinter, names, cancellationToken);
         }
 
+        sourceConfiguration = await WithRotatedSecretsAsync(sourceConfiguration, cancellationToken);
+        targetConfiguration = await WithRotatedSecretsAsync(targetConfiguration, cancellationToken);
         var plan = Plan(sourceConfiguration, targetConfiguration)
             .Where(c => names.Any(n => ConfigurationObjects.Belongs(c, "client " + n)))
             .ToImmutableArray();

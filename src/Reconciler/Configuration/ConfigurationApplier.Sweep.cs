@@ -38,10 +38,6 @@ public sealed partial class ConfigurationApplier
     /// <summary>Every write that brings the compared target to the source, in dependency order.</summary>
     internal ImmutableArray<ConfigChange> PlanFor(ConfigurationComparison comparison) => Plan(comparison.Source, comparison.Target);
 
-    /// <summary>Makes <paramref name="changes"/> (one object's) of a comparison's plan; only <paramref name="clientNames"/>' mappings and refusals are touched.</summary>
-    internal Task<ConfigurationApplyResult> ApplyChangesAsync(ImmutableArray<ConfigChange> changes, ConfigurationComparison comparison, IReadOnlyCollection<string> clientNames, CancellationToken cancellationToken) =>
-        ApplyPlanAsync(changes, comparison.Source, comparison.Target, comparison.Fingerprinter, clientNames, cancellationToken);
-
     /// <summary>
     /// Ends a sweep: the mapping of every client both pools held when read (and none for a name held twice), and the
     /// kept refusals of every client but <paramref name="deferred"/> (another worker applies those) made the sweep's.

@@ -80,7 +80,8 @@ public sealed partial class ConfigurationApplier(
             return new ConfigurationObjectResult(subject, fingerprint, ConfigurationApplyResult.Nothing, Unchanged: true);
         }
 
-        var targetConfiguration = await target.ReadAsync(fingerprinter, sections, cancellationToken);
+        sourceConfiguration = await WithRotatedSecretsAsync(sourceConfiguration, cancellationToken);
+        var targetConfiguration = await WithRotatedSecretsAsync(await target.ReadAsync(fingerprinter, sections, cancellationToken), cancellationToken);
         var plan = Plan(sourceConfiguration, targetConfiguration).Where(c => ConfigurationObjects.Belongs(c, subject)).ToImmutableArray();
         var result = await ApplyPlanAsync(plan, sourceConfiguration, targetConfiguration, fingerprinter, RefusalsByClient.ClientName(subject) is { } client ? [client] : [], cancellationToken);
         return new ConfigurationObjectResult(subject, fingerprint, result);

@@ -14,9 +14,10 @@ public sealed partial class ConfigurationFeed
     public string SourcePoolId => applier.SourcePoolId;
 
     /// <summary>
-    /// One configuration sweep: both pools read whole and compared, and the plan's writes made one object at a time —
-    /// each under the object's apply lease, the same one a hint for it takes, so two workers never write one object at
-    /// once (an object another worker holds is left to it and counted as deferred). A refusal parks the object, as the
+    /// One configuration sweep: both pools read whole and compared, and each object that differs applied as a hint for
+    /// it would be — under the object's apply lease (the same one a hint takes, so two workers never write one object at
+    /// once; an object another worker holds is left to it and counted as deferred), read again in both pools first, so a
+    /// change made and applied after the whole read is never rolled back by the sweep's older copy of the source. A refusal parks the object, as the
     /// hint path does (<c>PK#&lt;Region&gt;</c> / <c>CFG#…</c>), and client refusals are kept for <c>idrep clients</c>; an
     /// object parked before that the sweep applied cleanly or found in sync is un-parked.
     /// </summary>
@@ -46,7 +47,7 @@ public sealed partial class ConfigurationFeed
             try
             {
                 using var fenced = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lease.Fence);
-                var result = await applier.ApplyChangesAsync([.. changes], comparison, clients, fenced.Token);
+                var result = (await applier.ApplyObjectAsync(ConfigurationObjects.HintFor(changes.Key, applier.SourcePoolId, comparison.Source, known), null, fenced.Token)).Result;
                 applied.AddRange(result.Applied);
                 refused.AddRange(result.Refused);
                 if (!result.Refused.IsEmpty)

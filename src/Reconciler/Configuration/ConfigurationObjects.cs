@@ -43,11 +43,7 @@ internal static class ConfigurationObjects
     /// Whether a planned change belongs to the object <paramref name="subject"/> names (a client's secrets belong to it;
     /// branding and terms to the UI; each client's risk configuration to the pool's).
     /// </summary>
-    public static bool Belongs(ConfigChange change, string subject) =>
-        change.Subject == subject
-        || (subject.StartsWith("client ", StringComparison.Ordinal) && change.Subject == "secret " + subject["client ".Length..])
-        || (subject == "ui" && (change.Subject.StartsWith("branding ", StringComparison.Ordinal) || change.Subject.StartsWith("terms ", StringComparison.Ordinal)))
-        || (subject == "risk" && change.Subject.StartsWith("risk ", StringComparison.Ordinal));
+    public static bool Belongs(ConfigChange change, string subject) => ObjectOf(change.Subject) == subject;
 
     /// <summary>
     /// A fingerprint of the source's object (settings as read, secrets by their keyed fingerprints), or of its absence:
@@ -77,27 +73,55 @@ internal static class ConfigurationObjects
         return Convert.ToHexStringLower(hash.AsSpan(0, 16));
     }
 
-    /// <summary>The object a planned change's subject belongs to: a client's secrets are the client's (<c>secret web</c> → <c>client web</c>).</summary>
+    /// <summary>
+    /// The object a planned change's subject belongs to, as a hint names it: a client's secrets are the client's
+    /// (<c>secret web</c> → <c>client web</c>), branding and terms the UI's, each client's risk configuration the pool's.
+    /// </summary>
     public static string ObjectOf(string subject) =>
-        subject.StartsWith("secret ", StringComparison.Ordinal) ? "client " + subject["secret ".Length..] : subject;
+        subject.StartsWith("secret ", StringComparison.Ordinal) ? "client " + subject["secret ".Length..]
+        : subject.StartsWith("branding ", StringComparison.Ordinal) || subject.StartsWith("terms ", StringComparison.Ordinal) ? "ui"
+        : subject.StartsWith("risk ", StringComparison.Ordinal) ? "risk"
+        : subject;
 
     /// <summary>
-    /// The entity a hint for the object would name, so the sweep takes the same apply lease and parks the same item: a
-    /// client by its id in the source (a client only the target has, by the source id its mapping remembers, else by
-    /// <c>name:</c> and its name), a resource server by identifier, a provider by name; pool-wide objects by kind.
+    /// The hint that names the object (<see cref="ObjectOf"/>'s key), so the sweep applies it exactly as a hint would —
+    /// read again under its lease: a client by its id in the source (a client only the target has, by the source id its
+    /// mapping remembers, else by name alone), a resource server by identifier, a provider by name; pool-wide objects by kind.
     /// </summary>
-    public static EntityId EntityOf(string objectSubject, string sourcePoolId, PoolConfiguration source, IReadOnlyList<ClientMapping> mappings)
+    public static ConfigurationHint HintFor(string objectSubject, string sourcePoolId, PoolConfiguration source, IReadOnlyList<ClientMapping> mappings)
     {
         var space = objectSubject.IndexOf(' ', StringComparison.Ordinal);
         var kindName = space < 0 ? objectSubject : objectSubject[..space];
         var key = space < 0 ? null : objectSubject[(space + 1)..];
         var kind = ConfigurationHint.KindOf(kindName) ?? ConfigObjectKind.Ui;
-        var id = kind == ConfigObjectKind.Client && key is not null
-            ? source.Clients.GetValueOrDefault(key)?.ClientId
-                ?? mappings.FirstOrDefault(m => m.Name == key && m.SourcePoolId == sourcePoolId)?.SourceClientId
-                ?? "name:" + key
-            : key;
-        return ConfigurationHint.EntityIdOf(sourcePoolId, kind, id);
+        var id = kind switch
+        {
+            ConfigObjectKind.Client => source.Clients.GetValueOrDefault(key!)?.ClientId
+                ?? mappings.FirstOrDefault(m => m.Name == key && m.SourcePoolId == sourcePoolId)?.SourceClientId,
+            ConfigObjectKind.ResourceServer or ConfigObjectKind.IdentityProvider => key,
+            _ => null,
+        };
+        return new ConfigurationHint
+        {
+            SourcePoolId = sourcePoolId,
+            Kind = kind,
+            ObjectId = id,
+            ObjectName = kind == ConfigObjectKind.Client ? key : null,
+            Operation = "ConfigurationSweep",
+            Version = 0,
+        };
+    }
+
+    /// <summary>
+    /// The entity the object's hint names, so the sweep takes the same apply lease and parks the same item; a client
+    /// nobody can name by id is keyed <c>name:</c> and its name.
+    /// </summary>
+    public static EntityId EntityOf(string objectSubject, string sourcePoolId, PoolConfiguration source, IReadOnlyList<ClientMapping> mappings)
+    {
+        var hint = HintFor(objectSubject, sourcePoolId, source, mappings);
+        return hint is { Kind: ConfigObjectKind.Client, ObjectId: null }
+            ? ConfigurationHint.EntityIdOf(sourcePoolId, ConfigObjectKind.Client, "name:" + hint.ObjectName)
+            : hint.Entity;
     }
 
     private static string? ClientName(ConfigurationHint hint, PoolConfiguration source, IReadOnlyList<ClientMapping> mappings) =>

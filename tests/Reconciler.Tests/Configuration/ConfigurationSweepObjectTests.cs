@@ -120,6 +120,29 @@ public sealed class ConfigurationSweepObjectTests
         Assert.Equal(["b"], _refusals.Items.Keys);
     }
 
+    [Fact]
+    public async Task SweepAsync_SourceChangedAndHintAppliedBetweenTheSweepsReads_DoesNotRollTheTargetBack()
+    {
+        // Arrange: the sweep reads the source before a change and the target after the change's hint was applied.
+        var tightened = new JsonObject { ["Policies"] = new JsonObject { ["PasswordPolicy"] = new JsonObject { ["MinimumLength"] = 14 } } };
+        _target.AfterRead = read =>
+        {
+            if (read == 1)
+            {
+                _source.Pool = (JsonObject)tightened.DeepClone();
+                _target.Pool = (JsonObject)tightened.DeepClone();
+            }
+        };
+
+        // Act
+        var swept = await Feed().SweepAsync(None);
+
+        // Assert: the object is read again under its lease, found in sync, and left alone.
+        Assert.Empty(swept.Result.Applied);
+        Assert.DoesNotContain("UpdateUserPool", _target.Writes);
+        Assert.Equal(14, (int?)_target.Pool["Policies"]?["PasswordPolicy"]?["MinimumLength"]);
+    }
+
     private ConfigurationFeed Feed()
     {
         var applier = new ConfigurationApplier(_source, _target, _mappings, _options, _time, NullLogger<ConfigurationApplier>.Instance, _refusals);
