@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
 using System.Text.Json.Nodes;
 using IdentityReplicator.Cli.Hosting;
 using IdentityReplicator.Core.Quotas;
@@ -37,63 +35,17 @@ internal sealed class DriftBenchmark(ILoggerFactory loggers, TimeProvider time, 
         sandbox.QuotaProxyOf(sandbox.Primary).Configure(proxy);
         sandbox.QuotaProxyOf(sandbox.Standby).Configure(proxy);
         var report = Path.Combine(sandbox.DataDirectory, "drift.json");
-        var (seconds, peakMb, exit) = await RunMeasuredAsync(["drift", "--config", sandbox.ConfigFile, "--format", "json", "--out", report], cancellationToken);
-        if (exit is not (0 or 1))
+        var run = await MeasuredProcess.RunAsync(["drift", "--config", sandbox.ConfigFile, "-o", "json", "--out", report], time, null, cancellationToken);
+        if (run.ExitCode is not (0 or 1))
         {
-            throw new InvalidOperationException($"'idrep drift' failed with exit code {exit}.");
+            progress(run.Errors);
+            throw new InvalidOperationException($"'idrep drift' failed with exit code {run.ExitCode}.");
         }
 
         var differences = JsonNode.Parse(await File.ReadAllTextAsync(report, cancellationToken))?["summary"]?["differences"]?.GetValue<int>() ?? -1;
         var listCalls = new[] { sandbox.Primary, sandbox.Standby }.Sum(p => sandbox.QuotaProxyOf(p).Counters.GetValueOrDefault(QuotaCategory.UserList)?.Allowed ?? 0);
         var primaryList = sandbox.QuotaProxyOf(sandbox.Primary).Counters.GetValueOrDefault(QuotaCategory.UserList)?.Allowed ?? 0;
         var ceiling = primaryList / (CognitoQuotas.DefaultRate(QuotaCategory.UserList) * QuotaOptions.PrimaryShare);
-        return new DriftBenchResult(users, seconds, peakMb, differences, listCalls, ceiling);
-    }
-
-    /// <summary>Runs this idrep again with <paramref name="arguments"/>; wall time, peak resident memory (VmHWM) and exit code.</summary>
-    private async Task<(double Seconds, double PeakMb, int ExitCode)> RunMeasuredAsync(string[] arguments, CancellationToken cancellationToken)
-    {
-        var start = IdrepSelf.StartInfo(arguments);
-        var started = time.GetTimestamp();
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start idrep.");
-        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var errors = process.StandardError.ReadToEndAsync(cancellationToken);
-        long peakKb = 0;
-        var status = $"/proc/{process.Id}/status";
-        while (!process.HasExited)
-        {
-            peakKb = Math.Max(peakKb, ReadPeakKb(status));
-            await Task.WhenAny(process.WaitForExitAsync(cancellationToken), Task.Delay(TimeSpan.FromMilliseconds(20), time, cancellationToken));
-        }
-
-        await process.WaitForExitAsync(cancellationToken);
-        var seconds = time.GetElapsedTime(started).TotalSeconds;
-        await output;
-        if (process.ExitCode is not (0 or 1))
-        {
-            progress(await errors);
-        }
-
-        return (seconds, peakKb / 1024.0, process.ExitCode);
-    }
-
-    private static long ReadPeakKb(string status)
-    {
-        try
-        {
-            foreach (var line in File.ReadLines(status))
-            {
-                if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
-                {
-                    return long.Parse(line["VmHWM:".Length..].Replace("kB", string.Empty, StringComparison.Ordinal).Trim(), CultureInfo.InvariantCulture);
-                }
-            }
-        }
-        catch (IOException)
-        {
-            // The process ended between two reads.
-        }
-
-        return 0;
+        return new DriftBenchResult(users, run.Seconds, run.PeakMb, differences, listCalls, ceiling);
     }
 }
