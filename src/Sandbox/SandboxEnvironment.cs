@@ -6,6 +6,7 @@ using IdentityReplicator.Core.Aws;
 using IdentityReplicator.Core.Cognito;
 using IdentityReplicator.Core.Mirror;
 using IdentityReplicator.Sandbox.Cognito;
+using IdentityReplicator.Sandbox.Cognito.NativeReplica;
 using IdentityReplicator.Sandbox.Emulators;
 using IdentityReplicator.Sandbox.EventBridge;
 using IdentityReplicator.Sandbox.Failover;
@@ -89,6 +90,15 @@ public sealed class SandboxEnvironment : IAsyncDisposable
 
     /// <summary>The local Route 53, RDS, SSM and application health endpoints that failover drills use.</summary>
     public FailoverSandbox Failover { get; private set; } = null!;
+
+    /// <summary>
+    /// With <see cref="SandboxOptions.NativeReplica"/>: the primary pool's simulated Cognito native replica — the same
+    /// pool id and app client, at the standby Region's endpoint. Null otherwise.
+    /// </summary>
+    public SandboxPool? NativeReplica { get; private set; }
+
+    /// <summary>The native replicas both fronts serve (the four replica operations work on any sandbox).</summary>
+    internal NativeReplicaRegistry NativeReplicas { get; private set; } = null!;
 
     /// <summary>Process ids of the emulators (tests check none survives).</summary>
     public IReadOnlyList<int> ProcessIds { get; private set; } = [];
@@ -212,10 +222,18 @@ public sealed class SandboxEnvironment : IAsyncDisposable
 
         var lambdaHttp = new HttpClient { BaseAddress = lambda.Url, Timeout = TimeSpan.FromSeconds(10) };
         _owned.Add(new DisposableAdapter(lambdaHttp));
-        var primary = await StartPoolAsync(emulators.Primary, options.PrimaryRegion, "primary", options, lambdaHttp, time, cancellationToken);
-        var standby = await StartPoolAsync(emulators.Standby, options.StandbyRegion, "standby", options, lambdaHttp, time, cancellationToken);
+        NativeReplicas = new NativeReplicaRegistry(time, options.NativeReplicaLag);
+        var native = new NativeReplicaWiring(NativeReplicas, region => _fronts.TryGetValue(region, out var front) ? front.Front.Url : null);
+        var primary = await StartPoolAsync(emulators.Primary, options.PrimaryRegion, "primary", options, lambdaHttp, time, native, cancellationToken);
+        var standby = await StartPoolAsync(emulators.Standby, options.StandbyRegion, "standby", options, lambdaHttp, time, native, cancellationToken);
         Primary = primary;
         Standby = standby;
+        NativeReplicas.RegisterClient(primary.AppClientId, primary.UserPoolId);
+        if (options.NativeReplica)
+        {
+            NativeReplicas.TryAdd(primary.UserPoolId, primary.Region, standby.Region, Core.Cognito.ReplicaStatus.Active);
+            NativeReplica = primary with { Region = standby.Region, Endpoint = standby.Endpoint };
+        }
         await SandboxPoolConfiguration.ProvisionAsync(Client(primary), primary.UserPoolId, Client(standby), standby.UserPoolId, cancellationToken);
         var secretsManager = await LocalSecretsManager.StartAsync(
             (region, secretId) => _fronts.TryGetValue(region, out var front) ? front.Interceptors.Configuration.FindSecret(secretId) : null,
@@ -230,9 +248,10 @@ public sealed class SandboxEnvironment : IAsyncDisposable
         await SandboxFiles.WritePlanAsync(this, cancellationToken);
     }
 
-    private async Task<SandboxPool> StartPoolAsync(NodeProcess emulator, string region, string name, SandboxOptions options, HttpClient lambdaHttp, TimeProvider time, CancellationToken cancellationToken)
+    private async Task<SandboxPool> StartPoolAsync(
+        NodeProcess emulator, string region, string name, SandboxOptions options, HttpClient lambdaHttp, TimeProvider time, NativeReplicaWiring native, CancellationToken cancellationToken)
     {
-        var front = await PoolFront.StartAsync(emulator.Url, region, Path.Combine(DataDirectory, name), options, EventBus, lambdaHttp, time, cancellationToken);
+        var front = await PoolFront.StartAsync(emulator.Url, region, Path.Combine(DataDirectory, name), options, EventBus, lambdaHttp, time, native, cancellationToken);
         _owned.Add(front);
         _fronts[region] = front;
         var attributes = options.CustomAttributes.Concat(name == "primary" ? options.PrimaryOnlyAttributes : []);

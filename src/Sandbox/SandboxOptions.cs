@@ -69,4 +69,13 @@ public sealed record SandboxOptions
 
     /// <summary>Page listings of users and groups at most 60 at a time, as Cognito does (on by default).</summary>
     public bool PageListings { get; init; } = true;
+
+    /// <summary>
+    /// Give the primary pool a simulated Cognito native replica (ACTIVE) in the standby Region: the same pool id served
+    /// at the standby endpoint (<see cref="SandboxEnvironment.NativeReplica"/>); see docs/sandbox.md for its limits.
+    /// </summary>
+    public bool NativeReplica { get; init; }
+
+    /// <summary>How long a user change in a natively replicated pool takes to show at its replica (and a new replica to be created).</summary>
+    public TimeSpan NativeReplicaLag { get; init; } = TimeSpan.FromSeconds(1);
 }

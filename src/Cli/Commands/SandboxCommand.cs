@@ -22,15 +22,20 @@ internal static class SandboxCommand
             0,
             0,
             10_000);
+        var nativeReplica = new Option<bool>("--native-replica")
+        {
+            Description = "Give the primary pool a simulated Cognito native replica (ACTIVE) in the standby Region: the same pool id at the standby endpoint (docs/sandbox.md).",
+        };
         var up = new Command("up", "Start the sandbox (two Cognito emulators, DynamoDB, EventBridge, S3 for drift reports, the Replicator's triggers), print one JSON line describing it, and stay up until interrupted.")
         {
             data,
             usernamePools,
             cloudTrailDelay,
             seed,
+            nativeReplica,
         };
         up.SetAction((parse, cancellationToken) => UpAsync(
-            new SandboxOptions { DataDirectory = parse.GetValue(data)?.FullName, SignInByEmail = !parse.GetValue(usernamePools), CloudTrailDelay = parse.GetValue(cloudTrailDelay), S3 = true, Progress = Console.Error.WriteLine },
+            new SandboxOptions { DataDirectory = parse.GetValue(data)?.FullName, SignInByEmail = !parse.GetValue(usernamePools), CloudTrailDelay = parse.GetValue(cloudTrailDelay), S3 = true, NativeReplica = parse.GetValue(nativeReplica), Progress = Console.Error.WriteLine },
             parse.GetValue(seed),
             cancellationToken));
         return new Command("sandbox", "The local two-Region sandbox (no AWS account needed).") { up };

@@ -38,6 +38,8 @@ public class CognitoException : AwsServiceException
         "NotAuthorizedException" => new NotAuthorizedException(error),
         "TooManyRequestsException" => new TooManyRequestsException(error),
         "InternalErrorException" => new InternalErrorException(error),
+        "OperationNotEnabledException" => new OperationNotEnabledException(error),
+        "FeatureUnavailableInTierException" => new FeatureUnavailableInTierException(error),
         "Unsupported" or "UnknownOperationException" => new UnsupportedOperationException(error),
         _ => new CognitoException(error),
     };
@@ -84,6 +86,21 @@ internal sealed class UnsupportedOperationException(AwsErrorInfo error) : Cognit
 {
     public override bool IsRetryable => false;
 }
+
+/// <summary>
+/// The pool's feature plan or configuration does not allow the operation (e.g. a native replica of a Lite pool, or of a
+/// pool not on Cognito's newer infrastructure). Asking again gets the same answer until someone changes the pool.
+/// </summary>
+public abstract class PoolFeatureRefusedException(AwsErrorInfo error) : CognitoException(error)
+{
+    public override bool IsRetryable => false;
+}
+
+/// <summary><c>OperationNotEnabledException</c>: not available for this pool's configuration, in this Region, or in a secondary replica.</summary>
+public sealed class OperationNotEnabledException(AwsErrorInfo error) : PoolFeatureRefusedException(error);
+
+/// <summary><c>FeatureUnavailableInTierException</c>: the pool's feature plan (e.g. Lite) does not include the feature.</summary>
+public sealed class FeatureUnavailableInTierException(AwsErrorInfo error) : PoolFeatureRefusedException(error);
 
 /// <summary>Convenience for building errors in fakes and tests.</summary>
 internal static class CognitoErrors

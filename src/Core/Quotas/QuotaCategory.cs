@@ -81,12 +81,16 @@ public static class CognitoQuotas
 
         ["DescribeUserPool"] = QuotaCategory.UserPoolRead,
         ["ListUserPools"] = QuotaCategory.UserPoolRead,
+        ["ListUserPoolReplicas"] = QuotaCategory.UserPoolRead,
         ["GetUserPoolMfaConfig"] = QuotaCategory.UserPoolRead,
         ["GetLogDeliveryConfiguration"] = QuotaCategory.UserPoolRead,
 
         ["CreateUserPool"] = QuotaCategory.UserPoolUpdate,
         ["UpdateUserPool"] = QuotaCategory.UserPoolUpdate,
         ["DeleteUserPool"] = QuotaCategory.UserPoolUpdate,
+        ["CreateUserPoolReplica"] = QuotaCategory.UserPoolUpdate,
+        ["UpdateUserPoolReplica"] = QuotaCategory.UserPoolUpdate,
+        ["DeleteUserPoolReplica"] = QuotaCategory.UserPoolUpdate,
         ["SetUserPoolMfaConfig"] = QuotaCategory.UserPoolUpdate,
         ["SetLogDeliveryConfiguration"] = QuotaCategory.UserPoolUpdate,
 

@@ -1,5 +1,6 @@
 using IdentityReplicator.Core.Cognito;
 using IdentityReplicator.Sandbox.Cognito.Configuration;
+using IdentityReplicator.Sandbox.Cognito.NativeReplica;
 using IdentityReplicator.Sandbox.Emulators;
 using IdentityReplicator.Sandbox.EventBridge;
 using IdentityReplicator.Sandbox.Proxy;
@@ -35,6 +36,12 @@ internal sealed record FrontInterceptors
 
     public required PreSignUpOnAdminCreateUser PreSignUp { get; init; }
 
+    /// <summary>The primary's pool id served as a Cognito native replica in this Region; null when the sandbox has no native replicas wired.</summary>
+    public SecondaryEndpoint? NativeSecondary { get; init; }
+
+    /// <summary>The four replica operations (and the primary's watch on user writes, for the replica's lag); null when not wired.</summary>
+    public ReplicaOperations? NativeReplicas { get; init; }
+
     /// <summary>The interceptors in the order each call runs through them.</summary>
     public IReadOnlyList<ICognitoInterceptor> Chain =>
     [
@@ -44,6 +51,11 @@ internal sealed record FrontInterceptors
 
         // 2. Quotas: a call over Cognito's rate is refused before Cognito does anything with it.
         Quotas,
+
+        // 2a. Native replication: a pool's replica in this Region answers before anything of this Region's emulator
+        //     (its calls are served from the primary's directory), and the replica operations are answered here.
+        .. Optional(NativeSecondary),
+        .. Optional(NativeReplicas),
 
         // 3. CloudTrail: sees every call that reached "Cognito" (got past faults and quotas). It reads the user's sub
         //    before the call changes the user, so it must come before the fixes below that answer in the emulator's
@@ -80,12 +92,15 @@ internal sealed record FrontInterceptors
         HttpClient lambda,
         SandboxOptions options,
         string? dataFolder,
-        TimeProvider time)
+        TimeProvider time,
+        NativeReplicaWiring? native = null)
     {
         var faults = new FaultInjector(time);
         faults.Configure(options.Faults);
         var quotas = new QuotaProxy(time);
         quotas.Configure(options.Quotas);
+        var configuration = new ConfigurationFront(region, forwarder, dataFolder, time);
+        var otherRegion = region == options.PrimaryRegion ? options.StandbyRegion : options.PrimaryRegion;
         return new FrontInterceptors
         {
             Faults = faults,
@@ -93,10 +108,12 @@ internal sealed record FrontInterceptors
             CloudTrail = options.RecordCloudTrail ? new CloudTrailRecorder(bus, emulator, region, time) : null,
             Paging = options.PageListings ? new ListPaging(forwarder, time) : null,
             MissingGroup = new MissingGroupIsNotFound(forwarder),
-            Configuration = new ConfigurationFront(region, forwarder, dataFolder, time),
+            Configuration = configuration,
             DisabledUsers = new DisabledUsersCannotSignIn(emulator),
             VerifiedFlag = new VerifiedFlagAlone(emulator),
             PreSignUp = new PreSignUpOnAdminCreateUser(lambda, CognitoLocal.TriggerFunction, region),
+            NativeSecondary = native is null ? null : new SecondaryEndpoint(region, native.Registry, native.FrontOf),
+            NativeReplicas = native is null ? null : new ReplicaOperations(region, otherRegion, native.Registry, configuration, forwarder),
         };
     }
 

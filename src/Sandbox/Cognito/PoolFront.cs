@@ -1,5 +1,6 @@
 using IdentityReplicator.Core.Aws;
 using IdentityReplicator.Core.Cognito;
+using IdentityReplicator.Sandbox.Cognito.NativeReplica;
 using IdentityReplicator.Sandbox.EventBridge;
 using IdentityReplicator.Sandbox.Proxy;
 
@@ -16,13 +17,13 @@ internal sealed class PoolFront(CognitoFront front, FrontInterceptors intercepto
     public FrontInterceptors Interceptors { get; } = interceptors;
 
     public static async Task<PoolFront> StartAsync(
-        Uri emulator, string region, string dataFolder, SandboxOptions options, LocalEventBus bus, HttpClient lambda, TimeProvider time, CancellationToken cancellationToken)
+        Uri emulator, string region, string dataFolder, SandboxOptions options, LocalEventBus bus, HttpClient lambda, TimeProvider time, NativeReplicaWiring? native, CancellationToken cancellationToken)
     {
         var direct = CognitoIdentityProviderClient.Create(new AwsEndpoint(region, emulator), SandboxEnvironment.Credentials);
         var forwarder = new EmulatorForwarder(emulator);
         try
         {
-            var interceptors = FrontInterceptors.Create(region, direct, forwarder, bus, lambda, options, dataFolder, time);
+            var interceptors = FrontInterceptors.Create(region, direct, forwarder, bus, lambda, options, dataFolder, time, native);
             var front = await CognitoFront.StartAsync(emulator, interceptors.Chain, cancellationToken);
             return new PoolFront(front, interceptors, forwarder);
         }
@@ -64,6 +65,7 @@ internal sealed class PoolFront(CognitoFront front, FrontInterceptors intercepto
     public async ValueTask DisposeAsync()
     {
         await Front.DisposeAsync();
+        Interceptors.NativeSecondary?.Dispose();
         forwarder.Dispose();
     }
 }

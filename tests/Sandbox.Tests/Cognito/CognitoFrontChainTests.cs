@@ -2,6 +2,7 @@ using IdentityReplicator.Core.Aws;
 using IdentityReplicator.Core.Cognito;
 using IdentityReplicator.Sandbox.Cognito;
 using IdentityReplicator.Sandbox.Cognito.Configuration;
+using IdentityReplicator.Sandbox.Cognito.NativeReplica;
 using IdentityReplicator.Sandbox.Proxy;
 using IdentityReplicator.TestSupport;
 
@@ -14,7 +15,7 @@ public sealed class CognitoFrontChainTests(SandboxFixture fixture)
     private SandboxEnvironment Sandbox => fixture.Sandbox;
 
     [Fact]
-    public void FrontOf_EachPool_RunsFaultsThenQuotasThenCloudTrailThenTheEmulatorFixes()
+    public void FrontOf_EachPool_RunsFaultsThenQuotasThenNativeReplicasThenCloudTrailThenTheEmulatorFixes()
     {
         foreach (var pool in new[] { Sandbox.Primary, Sandbox.Standby })
         {
@@ -22,7 +23,7 @@ public sealed class CognitoFrontChainTests(SandboxFixture fixture)
 
             Assert.Equal(
                 [
-                    typeof(FaultInjector), typeof(QuotaProxy), typeof(CloudTrailRecorder), typeof(ListPaging), typeof(MissingGroupIsNotFound),
+                    typeof(FaultInjector), typeof(QuotaProxy), typeof(SecondaryEndpoint), typeof(ReplicaOperations), typeof(CloudTrailRecorder), typeof(ListPaging), typeof(MissingGroupIsNotFound),
                     typeof(ConfigurationFront), typeof(DisabledUsersCannotSignIn), typeof(VerifiedFlagAlone), typeof(PreSignUpOnAdminCreateUser),
                 ],
                 chain.Select(i => i.GetType()));

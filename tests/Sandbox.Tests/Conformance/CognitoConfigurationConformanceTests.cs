@@ -35,7 +35,7 @@ public sealed class CognitoConfigurationConformanceTests(SandboxFixture fixture)
         var reply = await RunAsync();
         var steps = reply["steps"]!.AsObject();
 
-        string[] failing = ["DuplicateIdentityProvider", "ThirdClientSecret", "MissingSecret", "SecondManagedLoginBranding", "DuplicateTerms", "MissingResourceServer", "WrongLogLevel", "WrongRiskAction"];
+        string[] failing = ["DuplicateIdentityProvider", "ThirdClientSecret", "MissingSecret", "SecondManagedLoginBranding", "DuplicateTerms", "MissingResourceServer", "WrongLogLevel", "WrongRiskAction", "SecondReplica", "DeleteActiveReplica", "LiteReplica"];
         foreach (var (name, step) in steps.Where(s => !failing.Contains(s.Key)))
         {
             Assert.True(step?["error"] is null, $"{name} failed: {step?.ToJsonString()}");
@@ -49,12 +49,28 @@ public sealed class CognitoConfigurationConformanceTests(SandboxFixture fixture)
         Assert.Equal("ResourceNotFoundException", Error(steps, "MissingResourceServer"));
         Assert.Equal("InvalidParameterException", Error(steps, "WrongLogLevel"));
         Assert.Equal("InvalidParameterException", Error(steps, "WrongRiskAction"));
+        Assert.Equal("LimitExceededException", Error(steps, "SecondReplica"));
+        Assert.Equal("InvalidParameterException", Error(steps, "DeleteActiveReplica"));
+        Assert.Equal("FeatureUnavailableInTierException", Error(steps, "LiteReplica"));
         Assert.Empty(reply["violations"]!.AsArray().Select(v => v!.GetValue<string>()));
 
         // Members the aws-sdk v2 model is too old to know must be ones the v3 model added since (found by comparing them).
         var newer = reply["newerThanV2"]!.AsArray().Select(p => p!.GetValue<string>().Split('.')[^1]).Distinct().ToList();
         Assert.Contains("ClientSecretArn", newer);
         Assert.All(newer, member => Assert.Contains(member, NewerThanV2));
+    }
+
+    [Fact]
+    public async Task JsSdk_ReplicaOperations_ParseAndFollowTheReplicaLifecycle()
+    {
+        var steps = (await RunAsync())["steps"]!.AsObject();
+
+        Assert.Equal(("CREATING", "SECONDARY"), Replica(steps["CreateUserPoolReplica"]));
+        Assert.Equal(("ACTIVE", "SECONDARY"), Replica(steps["ActivateReplica"]));
+        Assert.Equal(["PRIMARY:ACTIVE", "SECONDARY:ACTIVE"], steps["ListUserPoolReplicas"]!["UserPoolReplicas"]!.AsArray().Select(r => $"{r!["Role"]}:{r["Status"]}"));
+        Assert.Equal(("DELETING", "SECONDARY"), Replica(steps["DeleteUserPoolReplica"]));
+
+        static (string?, string?) Replica(JsonNode? step) => ((string?)step?["UserPoolReplica"]?["Status"], (string?)step?["UserPoolReplica"]?["Role"]);
     }
 
     [Fact]
@@ -162,6 +178,7 @@ public sealed class CognitoConfigurationConformanceTests(SandboxFixture fixture)
             ["cognito"] = sandbox.Primary.Endpoint.ToString(),
             ["secretsManager"] = sandbox.Configuration()["Sandbox:SecretsManagerEndpoint"] ?? "http://127.0.0.1:9/",
             ["region"] = sandbox.Primary.Region,
+            ["standbyRegion"] = sandbox.Standby.Region,
             ["suffix"] = suffix,
             ["customSecret"] = CustomSecret,
             ["idpSecret"] = IdpSecret,

@@ -14,6 +14,7 @@ internal sealed class ConfigurationFront : ICognitoInterceptor
 {
     private readonly ConfigurationContext _context;
     private readonly ClientSecrets _secrets;
+    private readonly PoolSettings _settings;
     private readonly Dictionary<string, Func<FrontCall, CancellationToken, Task<JsonObject>>> _operations = new(StringComparer.Ordinal);
 
     internal ConfigurationFront(string region, EmulatorForwarder emulator, string? dataFolder, TimeProvider time)
@@ -23,6 +24,7 @@ internal sealed class ConfigurationFront : ICognitoInterceptor
         var clients = new AppClients(_context, _secrets);
         var domains = new Domains(_context);
         var settings = new PoolSettings(_context, domains);
+        _settings = settings;
         foreach (var (operation, handler) in clients.Operations()
             .Concat(_secrets.Operations(clients))
             .Concat(new ResourceServers(_context).Operations())
@@ -40,6 +42,9 @@ internal sealed class ConfigurationFront : ICognitoInterceptor
 
     /// <summary>The operations the front answers itself.</summary>
     public IReadOnlyCollection<string> Operations => _operations.Keys;
+
+    /// <summary>The pool's settings as DescribeUserPool reports them (feature plan, tags, key and issuer configuration, …).</summary>
+    public Task<JsonObject> PoolSettingsAsync(string userPoolId, CancellationToken cancellationToken) => _settings.CurrentAsync(userPoolId, cancellationToken);
 
     /// <summary>A client secret kept in (local) Secrets Manager, by its ARN or name; null when there is none.</summary>
     public ManagedSecret? FindSecret(string secretId) => _secrets.Find(secretId);

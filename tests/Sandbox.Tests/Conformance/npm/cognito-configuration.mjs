@@ -235,5 +235,23 @@ await run('DeleteIdentityProvider', 'DeleteIdentityProvider', { UserPoolId, Prov
 await run('DeleteResourceServer', 'DeleteResourceServer', { UserPoolId, Identifier: server });
 await run('DeleteUserPoolClient', 'DeleteUserPoolClient', { UserPoolId, ClientId });
 
+// Native multi-Region replication (the v2 model has none of these operations; the v3 model has all four).
+const replicaRegion = input.standbyRegion;
+await run('CreateUserPoolReplica', 'CreateUserPoolReplica', { UserPoolId, RegionName: replicaRegion });
+await run('SecondReplica', 'CreateUserPoolReplica', { UserPoolId, RegionName: replicaRegion });
+for (let i = 0; i < 150; i++) {
+  const listed = await run('ListUserPoolReplicasCreating', 'ListUserPoolReplicas', { UserPoolId });
+  if (listed.UserPoolReplicas?.some((r) => r.Role === 'SECONDARY' && r.Status === 'INACTIVE')) break;
+  await new Promise((resolve) => setTimeout(resolve, 100));
+}
+await run('ActivateReplica', 'UpdateUserPoolReplica', { UserPoolId, RegionName: replicaRegion, Status: 'ACTIVE' });
+await run('ListUserPoolReplicas', 'ListUserPoolReplicas', { UserPoolId });
+await run('DeleteActiveReplica', 'DeleteUserPoolReplica', { UserPoolId, RegionName: replicaRegion });
+await run('DeactivateReplica', 'UpdateUserPoolReplica', { UserPoolId, RegionName: replicaRegion, Status: 'INACTIVE' });
+await run('DeleteUserPoolReplica', 'DeleteUserPoolReplica', { UserPoolId, RegionName: replicaRegion });
+const lite = await run('CreateLitePool', 'CreateUserPool', { PoolName: `conformance-lite-${s}` });
+await run('UpdateLitePool', 'UpdateUserPool', { UserPoolId: lite.UserPool.Id, UserPoolTier: 'LITE' });
+await run('LiteReplica', 'CreateUserPoolReplica', { UserPoolId: lite.UserPool.Id, RegionName: replicaRegion });
+
 out.userPoolId = UserPoolId;
 process.stdout.write(JSON.stringify(out, (key, value) => (value instanceof Uint8Array ? Buffer.from(value).toString('base64') : value)) + '\n');
