@@ -30,7 +30,7 @@ internal static class SandboxCommand
             seed,
         };
         up.SetAction((parse, cancellationToken) => UpAsync(
-            new SandboxOptions { DataDirectory = parse.GetValue(data)?.FullName, SignInByEmail = !parse.GetValue(usernamePools), CloudTrailDelay = parse.GetValue(cloudTrailDelay), S3 = true, Progress = Console.Error.WriteLine },
+            new SandboxOptions { DataDirectory = parse.GetValue(data)?.FullName, SignInByEmail = !parse.GetValue(usernamePools), CloudTrailDelay = parse.GetValue(cloudTrailDelay), S3 = true, JourneyUsers = true, Progress = Console.Error.WriteLine },
             parse.GetValue(seed),
             cancellationToken));
         return new Command("sandbox", "The local two-Region sandbox (no AWS account needed).") { up };
