@@ -245,6 +245,11 @@ public sealed class SandboxEnvironment : IAsyncDisposable
         await SandboxFiles.WriteConfigAsync(this, cancellationToken);
         Failover = await FailoverSandbox.StartAsync(primary, standby, options, time, cancellationToken);
         _owned.Add(Failover);
+        if (options.JourneyUsers)
+        {
+            await Failover.SeedJourneyUsersAsync(Client(primary), primary, cancellationToken);
+        }
+
         await SandboxFiles.WritePlanAsync(this, cancellationToken);
     }
 

@@ -15,11 +15,16 @@ internal static class SandboxFiles
         File.WriteAllTextAsync(sandbox.ConfigFile, Config(sandbox).ToJsonString(Indented), cancellationToken);
 
     /// <summary>Writes the plan for the sandbox's failover endpoints (started after the config file is written).</summary>
-    public static Task WritePlanAsync(SandboxEnvironment sandbox, CancellationToken cancellationToken) =>
-        File.WriteAllTextAsync(
+    public static Task WritePlanAsync(SandboxEnvironment sandbox, CancellationToken cancellationToken)
+    {
+        // The description names the OAuth2 endpoints when the sandbox serves them; the plan then names them too.
+        var description = JsonNode.Parse(SandboxDescription.Of(sandbox))!.AsObject();
+        return File.WriteAllTextAsync(
             sandbox.PlanFile,
-            sandbox.Failover.Plan(sandbox.Primary, sandbox.Standby, sandbox.MirrorEndpoint, sandbox.TableName, sandbox.FeedBuckets, SandboxEnvironment.AccessKey),
+            sandbox.Failover.Plan(sandbox.Primary, sandbox.Standby, sandbox.MirrorEndpoint, sandbox.TableName, sandbox.FeedBuckets, SandboxEnvironment.AccessKey, description)
+                + sandbox.Failover.JourneysPlan(description),
             cancellationToken);
+    }
 
     /// <summary>The settings of the config file.</summary>
     private static JsonObject Config(SandboxEnvironment sandbox)

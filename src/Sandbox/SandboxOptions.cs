@@ -40,6 +40,13 @@ public sealed record SandboxOptions
     /// <summary>How long new instances of the local Elastic Beanstalk, Auto Scaling and ECS take to come into service.</summary>
     public TimeSpan CapacityRamp { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Whether the primary pool gets the failover journeys' users (<see cref="Failover.FailoverSandbox.SeedJourneyUsersAsync"/>:
+    /// the monitoring user in a group, and a disabled monitoring user) and the plan file its <c>journeys:</c> section.
+    /// Off by default, so tests that count a fresh sandbox's users start from empty pools; <c>idrep sandbox up</c> turns it on.
+    /// </summary>
+    public bool JourneyUsers { get; init; }
+
     /// <summary>Whether calls through the fronts are recorded as CloudTrail events and delivered to the Replicator.</summary>
     public bool RecordCloudTrail { get; init; } = true;
 

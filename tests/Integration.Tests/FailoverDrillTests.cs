@@ -19,7 +19,7 @@ public sealed class FailoverSandboxFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Sandbox = await TestSandbox.StartAsync(new SandboxOptions { PromotionDelay = TimeSpan.FromMilliseconds(300), DnsPropagationDelay = TimeSpan.FromMilliseconds(200) });
+        Sandbox = await TestSandbox.StartAsync(new SandboxOptions { PromotionDelay = TimeSpan.FromMilliseconds(300), DnsPropagationDelay = TimeSpan.FromMilliseconds(200), JourneyUsers = true });
         _worker = await Sandbox.StartWorkerAsync(new Dictionary<string, string?> { ["Reconciler:IdlePollInterval"] = "00:00:00.200" });
     }
 
@@ -71,6 +71,7 @@ public sealed class FailoverDrillTests(FailoverSandboxFixture fixture) : IClassF
         Assert.True((double)drill["rtoSeconds"]! > 0);
         Assert.NotNull(drill["rpoEstimateSeconds"]);
         Assert.True(File.Exists((string?)drill["reports"]!["html"]));
+        AssertJourneysPassed(drill, output);
         AssertActive(_sandbox.Standby, FailoverSandbox.StandbyCluster);
 
         var after = $"drill-after-{Guid.NewGuid():N}"[..20] + "@example.com";
@@ -81,6 +82,7 @@ public sealed class FailoverDrillTests(FailoverSandboxFixture fixture) : IClassF
 
         Assert.True(backExit == 0, backOutput);
         Assert.True((bool)LastJson(backOutput)["succeeded"]!, backOutput);
+        AssertJourneysPassed(LastJson(backOutput), backOutput);
         AssertPrimaryActive();
         Assert.Equal(FailoverSandbox.WarmSize, _sandbox.Failover.Beanstalk.Size(_sandbox.Standby.Region, FailoverSandbox.StandbyEnvironment).Min);
         Assert.Equal((FailoverSandbox.ActiveSize, FailoverSandbox.ActiveSize, FailoverSandbox.ActiveSize), _sandbox.Failover.Beanstalk.Size(_sandbox.Primary.Region, FailoverSandbox.PrimaryEnvironment));
@@ -90,6 +92,16 @@ public sealed class FailoverDrillTests(FailoverSandboxFixture fixture) : IClassF
         var last = $"drill-last-{Guid.NewGuid():N}"[..20] + "@example.com";
         await SignUpAsync(_sandbox.Primary, last);
         await Eventually.TrueAsync(async () => await standby.FindUserAsync(last, CancellationToken.None) is not null, TimeSpan.FromSeconds(30), "replication to run primary → standby again");
+    }
+
+    /// <summary>The journeys the sandbox has today all ran against the new primary and passed (the token ones join when it serves OAuth2).</summary>
+    private static void AssertJourneysPassed(JsonObject run, string output)
+    {
+        var journeys = run["journeys"]!.AsArray();
+        var names = journeys.Select(j => (string?)j!["name"]).ToHashSet();
+        Assert.Superset(new HashSet<string?> { "password-sign-in", "disabled-user-refused", "group-claims", "primary-sub-claim", "hosted-ui-config" }, names);
+        Assert.All(journeys, j => Assert.True((bool)j!["passed"]!, $"{j["name"]}: {j["detail"]}\n{output}"));
+        Assert.All(journeys, j => Assert.True((double)j!["seconds"]! >= 0));
     }
 
     /// <summary>The capacity step raised the standby's tier from 1 to 4, timed, and ended before the DNS step began.</summary>

@@ -73,6 +73,7 @@ internal static class FailoverCommand
                     ["ready"] = preview.Ready,
                     ["checks"] = new JsonArray([.. preview.Checks.Select(c => (JsonNode)new JsonObject { ["name"] = c.Name, ["passed"] = c.Passed, ["detail"] = c.Detail })]),
                     ["steps"] = new JsonArray([.. preview.Steps.Select(s => (JsonNode)new JsonObject { ["name"] = s.Name, ["after"] = new JsonArray([.. s.After.Select(a => (JsonNode)a)]), ["does"] = s.Does })]),
+                    ["journeys"] = new JsonArray([.. preview.Journeys.Select(j => (JsonNode)new JsonObject { ["name"] = j.Name, ["checks"] = j.Checks })]),
                 }.ToJsonString());
             }
             else
@@ -86,6 +87,17 @@ internal static class FailoverCommand
                 }
 
                 AnsiConsole.Write(table);
+                if (preview.Journeys.Count > 0)
+                {
+                    var journeys = new Table().AddColumn(new TableColumn("journey (verify)").NoWrap()).AddColumn("checks");
+                    foreach (var journey in preview.Journeys)
+                    {
+                        journeys.AddRow(Markup.Escape(journey.Name), Markup.Escape(journey.Checks));
+                    }
+
+                    AnsiConsole.Write(journeys);
+                }
+
                 AnsiConsole.MarkupLine(preview.Ready ? "[green]Ready.[/] Nothing was changed." : "[red]Not ready[/] (see the failed checks). Nothing was changed.");
             }
 

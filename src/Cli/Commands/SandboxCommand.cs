@@ -35,7 +35,7 @@ internal static class SandboxCommand
             nativeReplica,
         };
         up.SetAction((parse, cancellationToken) => UpAsync(
-            new SandboxOptions { DataDirectory = parse.GetValue(data)?.FullName, SignInByEmail = !parse.GetValue(usernamePools), CloudTrailDelay = parse.GetValue(cloudTrailDelay), S3 = true, NativeReplica = parse.GetValue(nativeReplica), Progress = Console.Error.WriteLine },
+            new SandboxOptions { DataDirectory = parse.GetValue(data)?.FullName, SignInByEmail = !parse.GetValue(usernamePools), CloudTrailDelay = parse.GetValue(cloudTrailDelay), S3 = true, NativeReplica = parse.GetValue(nativeReplica), JourneyUsers = true, Progress = Console.Error.WriteLine },
             parse.GetValue(seed),
             cancellationToken));
         return new Command("sandbox", "The local two-Region sandbox (no AWS account needed).") { up };

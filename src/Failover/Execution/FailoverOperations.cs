@@ -14,6 +14,9 @@ public sealed record PlanPreview(PoolRole To, ReplicationControl? Control, IRead
 
     /// <summary>Every readiness check passed.</summary>
     public bool Ready => Checks.All(c => c.Passed);
+
+    /// <summary>The journeys verify will run against the pool the run moves to, and what each checks.</summary>
+    public IReadOnlyList<Journeys.JourneyPreview> Journeys { get; init; } = [];
 }
 
 /// <summary>One step of a previewed plan: its name, the steps it comes after, and what it will do.</summary>
@@ -38,7 +41,10 @@ public sealed class FailoverOperations(FailoverPlan plan, TimeProvider time, ILo
         var runner = Runner(ports);
         var checks = await runner.PreflightAsync(to, cancellationToken);
         var control = await ports.Control.GetAsync(cancellationToken);
-        return new PlanPreview(to, control, checks, [.. runner.Steps.Select(s => new StepPreview(s.Name, s.After, s.Describe(plan, to.Other(), to)))]);
+        return new PlanPreview(to, control, checks, [.. runner.Steps.Select(s => new StepPreview(s.Name, s.After, s.Describe(plan, to.Other(), to)))])
+        {
+            Journeys = Journeys.JourneyRunner.Describe(plan, to),
+        };
     }
 
     /// <summary>

@@ -47,6 +47,12 @@ public sealed class FailoverPorts : IDisposable
 
     public required IHttpProbe Http { get; init; }
 
+    /// <summary>The pools as the journeys of <c>verify</c> use them (none: only password-sign-in runs).</summary>
+    public Journeys.IJourneyPools? Journeys { get; init; }
+
+    /// <summary>OAuth2 token endpoints and JWKS, for the m2m-token and relay-token journeys.</summary>
+    public Journeys.ITokenEndpoint? Tokens { get; init; }
+
     /// <summary>The application tiers of the plan's capacity section (none: the plan has none).</summary>
     public IApplicationCapacity? Capacity { get; init; }
 
@@ -88,6 +94,9 @@ public sealed class FailoverPorts : IDisposable
             plan.Pools.For(role).UserPoolId,
             plan.Region(role),
             plan.Pools.For(role).Endpoint is null ? SecretsManagerClient.Create(new AwsEndpoint(plan.Region(role)), credentials) : null);
+        SecretsManagerClient? SecretsFor(PoolRole role) => plan.Pools.For(role).Endpoint is null || plan.Endpoints.SecretsManager.ContainsKey(plan.Region(role))
+            ? SecretsManagerClient.Create(new AwsEndpoint(plan.Region(role), plan.Endpoints.SecretsManager.GetValueOrDefault(plan.Region(role))), credentials)
+            : null;
         var ports = new FailoverPorts
         {
             Control = new DynamoDbReplicationControlStore(dynamo, mirrorOptions),
@@ -135,6 +144,11 @@ public sealed class FailoverPorts : IDisposable
                 plan.Mirror.FeedBuckets),
             SignIn = new CognitoSignInProbe(plan, clients),
             Http = new HttpProbe(http),
+            Journeys = new Journeys.CognitoJourneyPools(
+                plan,
+                clients,
+                new PerPool<SecretsManagerClient?>(SecretsFor(PoolRole.Primary), SecretsFor(PoolRole.Standby))),
+            Tokens = new Journeys.HttpTokenEndpoint(http),
             Capacity = plan.Capacity.Tiers.IsEmpty ? null : CapacityPorts.Create(plan, credentials),
             ReplicatedStores = CapacityPorts.ReplicatedStores(plan, credentials, time),
         };

@@ -43,6 +43,9 @@ public sealed record RunResult(RunRecord Run, IReadOnlyList<StepRecord> Steps, I
 
     /// <summary>The database replica's lag when it was promoted (CloudWatch), if reported.</summary>
     public double? DatabaseLagSeconds { get; init; }
+
+    /// <summary>The synthetic journeys of the verify step's last attempt (none before verify ran).</summary>
+    public IReadOnlyList<Journeys.JourneyResult> Journeys { get; init; } = [];
 }
 
 /// <summary>
@@ -137,7 +140,10 @@ internal sealed class FailoverRunner(FailoverPlan plan, FailoverPorts ports, Tim
         var record = await ports.Journal.GetRunAsync(runId, cancellationToken) ?? throw new FailoverException($"No run '{runId}' in the journal.");
         var steps = await ports.Journal.GetStepsAsync(runId, cancellationToken);
         var ordered = _steps.Select(s => steps.FirstOrDefault(r => r.Name == s.Name) ?? new StepRecord { Name = s.Name }).ToList();
-        return new RunResult(record, ordered, [], record.State is RunState.Succeeded or RunState.Running ? null : record.Summary);
+        return new RunResult(record, ordered, [], record.State is RunState.Succeeded or RunState.Running ? null : record.Summary)
+        {
+            Journeys = Journeys.JourneyRecords.Decode(ordered.FirstOrDefault(s => s.Name == VerifyStep.StepName)?.Data.GetValueOrDefault(Journeys.JourneyRecords.DataKey)),
+        };
     }
 
     private async Task<RunResult> ExecuteAsync(RunRecord run, IReadOnlyList<CheckResult> checks, RunOptions options, CancellationToken cancellationToken)
@@ -225,7 +231,13 @@ internal sealed class FailoverRunner(FailoverPlan plan, FailoverPorts ports, Tim
         };
         await ports.Journal.UpdateRunAsync(final, CancellationToken.None);
         Log.RunEnded(logger, run.RunId, final.State.ToString());
-        return new RunResult(final, steps, checks, succeeded ? null : final.Summary) { UnappliedAtFence = unapplied, IdentityRpoSeconds = identityRpo, DatabaseLagSeconds = databaseLag };
+        return new RunResult(final, steps, checks, succeeded ? null : final.Summary)
+        {
+            UnappliedAtFence = unapplied,
+            IdentityRpoSeconds = identityRpo,
+            DatabaseLagSeconds = databaseLag,
+            Journeys = Journeys.JourneyRecords.Decode(verify?.Data.GetValueOrDefault(Journeys.JourneyRecords.DataKey)),
+        };
     }
 
     private async Task RunStepAsync(RunRecord run, FailoverStep step, StepRecord? previous, Dictionary<string, StepRecord> records, Lock gate, RunOptions options, CancellationToken cancellationToken)

@@ -40,6 +40,9 @@ public sealed record FailoverPlan
 
     public SignInPlan? SignIn { get; init; }
 
+    /// <summary>The synthetic journeys <c>verify</c> runs against the pool a run moves to (<see cref="Journeys.JourneysPlan"/>).</summary>
+    public Journeys.JourneysPlan Journeys { get; init; } = new();
+
     public PreflightPlan Preflight { get; init; } = new();
 
     public TimeoutsPlan Timeouts { get; init; } = new();
@@ -63,7 +66,20 @@ public sealed record FailoverPlan
     };
 }
 
-public sealed record PoolPlan(string Region, string UserPoolId, string AppClientId, Uri? Endpoint);
+public sealed record PoolPlan(string Region, string UserPoolId, string AppClientId, Uri? Endpoint)
+{
+    /// <summary>The pool domain's <c>/oauth2/token</c> URL (the <c>m2m-token</c> journey); null: not known.</summary>
+    public Uri? TokenEndpoint { get; init; }
+
+    /// <summary>Where the pool publishes its token signing keys; by default the issuer's <c>/.well-known/jwks.json</c>.</summary>
+    public Uri? JwksUri { get; init; }
+
+    /// <summary>The <c>iss</c> of the pool's tokens: <c>https://cognito-idp.{region}.amazonaws.com/{userPoolId}</c>.</summary>
+    public string Issuer => $"https://cognito-idp.{Region}.amazonaws.com/{UserPoolId}";
+
+    /// <summary>The JWKS URL the pool's tokens are checked against.</summary>
+    public Uri Jwks => JwksUri ?? new Uri(Issuer + "/.well-known/jwks.json");
+}
 
 public sealed record MirrorPlan(string TableName, int FeedBuckets, ImmutableDictionary<string, Uri> Endpoints);
 

@@ -10,7 +10,7 @@ public static partial class PlanReader
     {
         public FailoverPlan? Plan(YamlTreeNode root)
         {
-            var o = b.Mapping(root, Root, "version", "environment", "drill", "pools", "mirror", "aws", "endpoints", "clientConfig", "dns", "database", "healthProbes", "capacity", "replicatedStores", "signIn", "preflight", "timeouts");
+            var o = b.Mapping(root, Root, "version", "environment", "drill", "pools", "mirror", "aws", "endpoints", "clientConfig", "dns", "database", "healthProbes", "capacity", "replicatedStores", "signIn", "journeys", "preflight", "timeouts");
             if (o is null)
             {
                 return null;
@@ -39,6 +39,7 @@ public static partial class PlanReader
                 Capacity = Capacity(o["capacity"], "capacity"),
                 ReplicatedStores = ReplicatedStores(o["replicatedStores"], "replicatedStores"),
                 SignIn = SignIn(o["signIn"], "signIn"),
+                Journeys = Journeys(o["journeys"], "journeys", o["signIn"] is not null),
                 Preflight = Preflight(o["preflight"], "preflight"),
                 Timeouts = Timeouts(o["timeouts"], "timeouts"),
             };
@@ -46,6 +47,14 @@ public static partial class PlanReader
             {
                 var standby = (o["pools"] as YamlTreeMapping)?["standby"]?.At ?? o.At;
                 b.Problem(standby, "pools.standby", $"pools.standby names the same pool as pools.primary ({HomeRegion(pools.Standby)} {pools.Standby.UserPoolId}); the standby must be a different pool, normally in another Region.");
+            }
+
+            if (pools is not null && !plan.Journeys.MachineClients.IsEmpty)
+            {
+                foreach (var (role, pool) in new[] { ("primary", pools.Primary), ("standby", pools.Standby) }.Where(p => p.Item2.TokenEndpoint is null))
+                {
+                    b.Problem(o["journeys"]!.At, $"pools.{role}.tokenEndpoint", $"journeys.machineClients asks for tokens, but pools.{role}.tokenEndpoint is missing; give the pool domain's token URL, e.g. 'https://auth.example.com/oauth2/token'.");
+                }
             }
 
             return plan;
@@ -71,7 +80,7 @@ public static partial class PlanReader
 
         private PoolPlan? Pool(YamlTreeNode node, string path)
         {
-            var o = b.Mapping(node, path, "region", "userPoolId", "appClientId", "endpoint");
+            var o = b.Mapping(node, path, "region", "userPoolId", "appClientId", "endpoint", "tokenEndpoint", "jwksUri");
             if (o is null)
             {
                 return null;
@@ -89,7 +98,11 @@ public static partial class PlanReader
             }
 
             var client = b.String(o, "appClientId", path, required: true, "the application's app client id (the synthetic sign-in and client config use it)");
-            return new PoolPlan(region ?? string.Empty, poolId ?? string.Empty, client ?? string.Empty, b.Url(o, "endpoint", path));
+            return new PoolPlan(region ?? string.Empty, poolId ?? string.Empty, client ?? string.Empty, b.Url(o, "endpoint", path))
+            {
+                TokenEndpoint = b.Url(o, "tokenEndpoint", path),
+                JwksUri = b.Url(o, "jwksUri", path),
+            };
         }
 
         private MirrorPlan Mirror(YamlTreeNode? node, string path)

@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using IdentityReplicator.Core.Configuration;
 using IdentityReplicator.Failover.Execution;
 using IdentityReplicator.Failover.Journal;
+using IdentityReplicator.Failover.Journeys;
 using IdentityReplicator.Failover.Plans;
 
 namespace IdentityReplicator.Failover.Reports;
@@ -65,6 +66,7 @@ public static class RunReport
                 ["detail"] = s.Detail,
             })]),
         };
+        json["journeys"] = new JsonArray([.. result.Journeys.Select(j => (JsonNode)JourneyRecords.ToJson(j))]);
         if (files is not null)
         {
             json["reports"] = new JsonObject { ["json"] = files.Json, ["markdown"] = files.Markdown, ["html"] = files.Html };
@@ -113,6 +115,20 @@ public static class RunReport
             // Stopped before its first step (a preflight check, a refusal): the checks and the reason say it all.
             md.AppendLine("No step ran: the run stopped before its first step; nothing was changed.");
             return md.ToString();
+        }
+
+        if (result.Journeys.Count > 0)
+        {
+            md.AppendLine("## Journeys");
+            md.AppendLine();
+            md.AppendLine("| journey | result | seconds | detail |");
+            md.AppendLine("|---|---|---|---|");
+            foreach (var journey in result.Journeys)
+            {
+                md.AppendLine(CultureInfo.InvariantCulture, $"| {journey.Name} | {(journey.Passed ? "passed" : "failed")} | {JourneyRecords.Seconds(journey)} | {Cell(journey.Detail)} |");
+            }
+
+            md.AppendLine();
         }
 
         md.AppendLine("## Steps");
@@ -170,6 +186,7 @@ public static class RunReport
             rows.Append(CultureInfo.InvariantCulture, $"<tr><td>{Html(step.Name)}</td><td class=\"{step.State.ToString().ToLowerInvariant()}\">{step.State}{(step.AlreadyDone ? " (already done)" : string.Empty)}</td><td>{(step.Seconds is { } sec ? sec.ToString("0.00", CultureInfo.InvariantCulture) : "—")}</td><td>{Html(step.Detail ?? string.Empty)}</td></tr>");
         }
 
+        var journeys = string.Concat(result.Journeys.Select(j => $"<tr><td>{Html(j.Name)}</td><td class=\"{(j.Passed ? "succeeded" : "failed")}\">{(j.Passed ? "passed" : "failed")}</td><td>{JourneyRecords.Seconds(j)}</td><td>{Html(j.Detail)}</td></tr>"));
         var checks = string.Concat(result.Checks.Select(c => $"<tr><td>{Html(c.Name)}</td><td class=\"{(c.Passed ? "succeeded" : "failed")}\">{(c.Passed ? "passed" : c.Forced ? "failed (forced)" : "failed")}</td><td>{Html(c.Detail)}</td></tr>"));
         return $$"""
             <!DOCTYPE html>
@@ -191,6 +208,7 @@ public static class RunReport
             {{(result.Steps.Count == 0
                 ? "<p id=\"no-steps\">No step ran: the run stopped before its first step; nothing was changed.</p>"
                 : $"<h2>Timeline</h2>{svg}<h2>Steps</h2><table><tr><th>step</th><th>result</th><th>seconds</th><th>detail</th></tr>{rows}</table>")}}
+            {{(journeys.Length == 0 ? string.Empty : $"<h2>Journeys</h2><table id=\"journeys\"><tr><th>journey</th><th>result</th><th>seconds</th><th>detail</th></tr>{journeys}</table>")}}
             {{(checks.Length == 0 ? string.Empty : $"<h2>Preflight</h2><table><tr><th>check</th><th>result</th><th>detail</th></tr>{checks}</table>")}}
             </body></html>
             """;

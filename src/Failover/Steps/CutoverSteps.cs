@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using IdentityReplicator.Core.Configuration;
 using IdentityReplicator.Core.Rds;
 using IdentityReplicator.Core.Route53;
+using IdentityReplicator.Failover.Journeys;
 using IdentityReplicator.Failover.Plans;
 
 namespace IdentityReplicator.Failover.Steps;
@@ -227,7 +228,10 @@ internal sealed class DnsStep : FailoverStep
 
 /// <summary>
 /// Verifies the cut-over from the outside: every health probe of the target side answers (HTTP 2xx, Route 53 health
-/// check healthy) and the monitoring user signs in to the pool the run moves to. Retried until <see cref="TimeoutsPlan.Verify"/>.
+/// check healthy) and every journey of the plan passes against the pool the run moves to (<see cref="JourneyRunner"/>:
+/// password sign-in, client-credentials tokens direct and through the relay, a disabled user refused, group and
+/// original-sub claims, hosted UI callback URLs). Retried until <see cref="TimeoutsPlan.Verify"/>; the journeys of the
+/// last attempt are journaled with the step, passed or not, for the run report.
 /// </summary>
 internal sealed class VerifyStep : FailoverStep
 {
@@ -237,13 +241,17 @@ internal sealed class VerifyStep : FailoverStep
 
     public override IReadOnlyList<string> After => [ClientConfigStep.StepName, DnsStep.StepName];
 
-    public override string Describe(FailoverPlan plan, PoolRole from, PoolRole to) =>
-        $"Probe {plan.HealthProbes.Length} health probe(s) of the {to.Name()} side{(plan.SignIn is null ? string.Empty : $" and sign in as '{plan.SignIn.Username}' to {plan.Pools.For(to).UserPoolId}")}.";
+    public override string Describe(FailoverPlan plan, PoolRole from, PoolRole to)
+    {
+        var journeys = JourneyRunner.Describe(plan, to);
+        return $"Probe {plan.HealthProbes.Length} health probe(s) of the {to.Name()} side{(journeys.Count == 0 ? string.Empty : $" and run {journeys.Count} journey(s) against {plan.Pools.For(to).UserPoolId}: {string.Join(", ", journeys.Select(j => j.Name).Distinct(StringComparer.Ordinal))}")}.";
+    }
 
     public override async Task<StepOutcome> RunAsync(StepContext context, CancellationToken cancellationToken)
     {
         var failures = new List<string>();
         var passes = new List<string>();
+        IReadOnlyList<JourneyResult> journeys = [];
         var ok = await context.WaitUntilAsync(
             async ct =>
             {
@@ -265,12 +273,19 @@ internal sealed class VerifyStep : FailoverStep
                     }
                 }
 
-                var (signedIn, signInDetail) = await context.Ports.SignIn.SignInAsync(context.To, ct);
-                (signedIn ? passes : failures).Add("synthetic sign-in: " + signInDetail);
+                journeys = await new JourneyRunner(context.Plan, context.Ports.SignIn, context.Ports.Journeys, context.Ports.Tokens, context.Time).RunAsync(context.To, ct);
+                foreach (var journey in journeys)
+                {
+                    (journey.Passed ? passes : failures).Add($"journey {journey.Name}: {journey.Detail}");
+                }
+
                 return failures.Count == 0;
             },
             context.Plan.Timeouts.Verify,
             cancellationToken);
+
+        // Journaled pass or fail, so the run report shows each journey of the last attempt.
+        await context.SaveAsync(JourneyRecords.DataKey, JourneyRecords.Encode(journeys));
         if (!ok)
         {
             throw new FailoverStepException($"Verification failed after {context.Plan.Timeouts.Verify}: {string.Join("; ", failures)}. Fix the {context.To.Name()} side, then 'idrep failover resume'.");

@@ -18,7 +18,11 @@ public sealed record DriftInputs(
     IReadOnlyList<ParkedEntity> Parked);
 
 /// <summary>How users are keyed and compared, and whether values may be shown.</summary>
-public sealed record DriftSettings(bool UsernamesCaseSensitive, Func<string, bool> IsReplicatedAttribute, bool ShowValues = false);
+public sealed record DriftSettings(bool UsernamesCaseSensitive, Func<string, bool> IsReplicatedAttribute, bool ShowValues = false)
+{
+    /// <summary>The target pool's identity provider names, for recoverability (null: not read, every provider assumed configured).</summary>
+    public IReadOnlySet<string>? TargetIdentityProviders { get; init; }
+}
 
 /// <summary>A report, and how each source user was matched to a target user (what repair and sync act on).</summary>
 public sealed record DriftAnalysis(
@@ -46,8 +50,10 @@ internal static partial class DriftDetector
         var matched = new HashSet<string>(inputs.Target.CaseSensitive ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase);
         int compared = 0, notReplicated = 0, mirrorBehind = 0, mirrorAbsent = 0;
 
+        var recoverability = new Recoverability.RecoverabilityTally(settings.TargetIdentityProviders, settings.ShowValues, settings.UsernamesCaseSensitive);
         foreach (var source in inputs.Source.Users.OrderBy(u => u.Username, StringComparer.Ordinal))
         {
+            recoverability.Add(source);
             var key = IdentityKeys.ForUsername(source.Username, settings.UsernamesCaseSensitive);
             var target = Counterpart(source, key, inputs, settings);
             counterparts[source.Username] = target;
@@ -172,6 +178,7 @@ internal static partial class DriftDetector
             ShowValues = settings.ShowValues,
             Differences = ordered,
             Parked = parked,
+            Recoverability = recoverability.ToSection(),
             Summary = new DriftSummary
             {
                 Differences = ordered.Length,

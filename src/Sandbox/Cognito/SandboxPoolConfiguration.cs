@@ -22,6 +22,9 @@ internal static class SandboxPoolConfiguration
 
     public const int PasswordMinimumLength = 12;
 
+    /// <summary>The application's hosted-UI callback URL, on the sign-in app client of both pools (the hosted-ui-config journey checks it).</summary>
+    public const string CallbackUrl = "https://app.sandbox.idrep.test/oauth2/callback";
+
     /// <summary>The sign-in app client, as both pools get it (the front records it as given).</summary>
     public static CreateUserPoolClientRequest AppClient(string userPoolId) =>
         new(userPoolId, AppClientName)
@@ -75,6 +78,17 @@ internal static class SandboxPoolConfiguration
             },
         };
         await client.UpdateUserPoolRawAsync(update, cancellationToken);
+
+        // The application's hosted-UI callback on its sign-in client (the request shape above has no CallbackURLs).
+        await foreach (var listed in client.ListUserPoolClientsAsync(userPoolId, cancellationToken))
+        {
+            if (listed is { ClientName: AppClientName, ClientId: { } appClientId })
+            {
+                var app = ConfigurationRequests.UpdateUserPoolClient(await client.DescribeUserPoolClientRawAsync(userPoolId, appClientId, cancellationToken), userPoolId, appClientId);
+                app["CallbackURLs"] = new JsonArray(CallbackUrl);
+                await client.UpdateUserPoolClientRawAsync(app, cancellationToken);
+            }
+        }
 
         var machine = new JsonObject
         {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using IdentityReplicator.Core.Cognito;
 using IdentityReplicator.Core.Route53;
 using IdentityReplicator.Sandbox.Capacity;
 using Microsoft.AspNetCore.Builder;
@@ -22,6 +23,12 @@ public sealed class FailoverSandbox : IAsyncDisposable
     public const string StandbyCluster = "app-west";
     public const string ParameterPrefix = "/idrep-sandbox/app/";
     public const string MonitoringUser = "monitor@sandbox.idrep.test";
+
+    /// <summary>A monitoring user disabled in the primary: the disabled-user-refused journey expects every pool to refuse it.</summary>
+    public const string DisabledMonitoringUser = "monitor-disabled@sandbox.idrep.test";
+
+    /// <summary>The group <see cref="MonitoringUser"/> belongs to (the group-claims journey).</summary>
+    public const string MonitoringGroup = "idrep-monitors";
     public const string Application = "idrep-sandbox-app";
     public const string PrimaryEnvironment = "app-east-env";
     public const string StandbyEnvironment = "app-west-env";
@@ -103,7 +110,7 @@ public sealed class FailoverSandbox : IAsyncDisposable
     }
 
     /// <summary>The plan file for this sandbox (YAML, commented), as <c>idrep failover</c> reads it.</summary>
-    public string Plan(SandboxPool primary, SandboxPool standby, Uri mirrorEndpoint, string tableName, int feedBuckets, string accessKey)
+    public string Plan(SandboxPool primary, SandboxPool standby, Uri mirrorEndpoint, string tableName, int feedBuckets, string accessKey, System.Text.Json.Nodes.JsonObject? description = null)
     {
         var yaml = new StringBuilder();
         void Line(string text) => yaml.Append(text).Append('\n');
@@ -119,6 +126,13 @@ public sealed class FailoverSandbox : IAsyncDisposable
             Line($"    userPoolId: {pool.UserPoolId}");
             Line($"    appClientId: {pool.AppClientId}");
             Line($"    endpoint: {pool.Endpoint}");
+            foreach (var field in new[] { "tokenEndpoint", "jwksUri" })
+            {
+                if ((string?)description?[side]?[field] is { } url)
+                {
+                    Line($"    {field}: {url}");
+                }
+            }
         }
 
         Line("mirror:");
@@ -195,6 +209,84 @@ public sealed class FailoverSandbox : IAsyncDisposable
         Line("  verify: 30s");
         Line("  capacity: 60s");
         Line("  pollInterval: 100ms");
+        return yaml.ToString();
+    }
+
+    /// <summary>Whether <see cref="SeedJourneyUsersAsync"/> ran: the plan then gets its <c>journeys:</c> section.</summary>
+    public bool HasJourneyUsers { get; private set; }
+
+    /// <summary>
+    /// Creates the journeys' users in the primary pool, through its front so replication captures them as any change:
+    /// <see cref="MonitoringUser"/> in <see cref="MonitoringGroup"/>, and <see cref="DisabledMonitoringUser"/>, disabled.
+    /// Both with a verified email and no message. Idempotent (a user or group that exists is kept).
+    /// </summary>
+    public async Task SeedJourneyUsersAsync(CognitoIdentityProviderClient client, SandboxPool primary, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await client.CreateGroupAsync(new CreateGroupRequest(MonitoringGroup, primary.UserPoolId) { Description = "Failover drill monitoring users" }, cancellationToken);
+        }
+        catch (GroupExistsException)
+        {
+        }
+
+        foreach (var username in new[] { MonitoringUser, DisabledMonitoringUser })
+        {
+            try
+            {
+                await client.AdminCreateUserAsync(
+                    new AdminCreateUserRequest
+                    {
+                        UserPoolId = primary.UserPoolId,
+                        Username = username,
+                        UserAttributes = [new("email", username), new("email_verified", "true")],
+                        MessageAction = "SUPPRESS",
+                    },
+                    cancellationToken);
+            }
+            catch (UsernameExistsException)
+            {
+            }
+        }
+
+        await client.AdminAddUserToGroupAsync(new AdminAddUserToGroupRequest(primary.UserPoolId, MonitoringUser, MonitoringGroup), cancellationToken);
+        await client.AdminDisableUserAsync(new AdminDisableUserRequest(primary.UserPoolId, DisabledMonitoringUser), cancellationToken);
+        HasJourneyUsers = true;
+    }
+
+    /// <summary>
+    /// The plan's <c>journeys:</c> section for this sandbox (empty unless <see cref="SeedJourneyUsersAsync"/> ran). The
+    /// token journeys join when the sandbox describes OAuth2 endpoints (<paramref name="description"/>: per pool
+    /// <c>tokenEndpoint</c> and <c>jwksUri</c>, and <c>relayEndpoint</c>); the pools' entries get them too.
+    /// </summary>
+    public string JourneysPlan(System.Text.Json.Nodes.JsonObject description)
+    {
+        if (!HasJourneyUsers)
+        {
+            return string.Empty;
+        }
+
+        var yaml = new StringBuilder();
+        void Line(string text) => yaml.Append(text).Append('\n');
+        var primaryToken = (string?)description["primary"]?["tokenEndpoint"];
+        var standbyToken = (string?)description["standby"]?["tokenEndpoint"];
+        var relay = (string?)description["relayEndpoint"];
+        Line("journeys:                         # what verify proves against the new primary (docs/runbook-failover.md)");
+        Line($"  disabledUser: {DisabledMonitoringUser}");
+        Line($"  groups: [{MonitoringGroup}]");
+        Line("  primarySubClaim: primary_sub");
+        Line($"  callbackUrls: [{Cognito.SandboxPoolConfiguration.CallbackUrl}]");
+        if (primaryToken is not null && standbyToken is not null)
+        {
+            Line("  machineClients:");
+            Line($"    - name: {Cognito.SandboxPoolConfiguration.MachineClientName}");
+            Line($"      scopes: [{Cognito.SandboxPoolConfiguration.ResourceServer}/read]");
+            if (relay is not null)
+            {
+                Line($"  relayEndpoint: {relay}");
+            }
+        }
+
         return yaml.ToString();
     }
 

@@ -240,7 +240,7 @@ public sealed class FailoverRunnerTests
 
         Assert.False(result.Succeeded);
         Assert.Equal(RunState.Failed, result.Run.State);
-        Assert.Contains("synthetic sign-in", result.Failure, StringComparison.Ordinal);
+        Assert.Contains("journey password-sign-in", result.Failure, StringComparison.Ordinal);
         Assert.Equal(StepState.Failed, result.Steps.Single(s => s.Name == VerifyStep.StepName).State);
         Assert.Null(result.Run.RtoSeconds);
     }

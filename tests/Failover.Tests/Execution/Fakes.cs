@@ -282,8 +282,15 @@ internal sealed class FakeEnvironment
     public IdentityReplicator.TestSupport.InMemoryUserDirectory Standby { get; } = new("us-west-2_Standby1");
 
     /// <summary>Ports over this world; <paramref name="lag"/> and <paramref name="signIn"/> replace the always-fine fakes.</summary>
-    public Failover.Execution.FailoverPorts Ports(IReplicationLag? lag = null, ISignInProbe? signIn = null, PerPool<Core.PoolConfiguration.IPoolConfigurationDirectory>? configuration = null) => new()
+    public Failover.Execution.FailoverPorts Ports(
+        IReplicationLag? lag = null,
+        ISignInProbe? signIn = null,
+        PerPool<Core.PoolConfiguration.IPoolConfigurationDirectory>? configuration = null,
+        Failover.Journeys.IJourneyPools? journeys = null,
+        Failover.Journeys.ITokenEndpoint? tokens = null) => new()
     {
+        Journeys = journeys,
+        Tokens = tokens,
         Configuration = configuration,
         Control = Control,
         Journal = Journal,

@@ -185,7 +185,7 @@ public sealed class DriftDetectorTests
         var json = JsonNode.Parse(DriftFormats.Render(report, DriftFormat.Json))!;
 
         Assert.Equal(DriftReport.SchemaName, json["schema"]!.GetValue<string>());
-        Assert.Equal(["schema", "generatedAt", "primary", "standby", "showValues", "summary", "differences", "parked"], json.AsObject().Select(p => p.Key));
+        Assert.Equal(["schema", "generatedAt", "primary", "standby", "showValues", "summary", "differences", "parked", "recoverability"], json.AsObject().Select(p => p.Key));
         Assert.False(json["summary"]!["inSync"]!.GetValue<bool>());
         Assert.Equal(
             ["enabled", "memberships", "groupMissing", "groupExtra"],

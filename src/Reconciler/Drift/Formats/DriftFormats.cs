@@ -94,6 +94,7 @@ internal static class TextDriftFormat
         }
 
         ConfigurationDriftFormat.Text(text, report);
+        RecoverabilityFormat.Text(text, report);
 
         return text.ToString();
     }
@@ -117,6 +118,7 @@ internal static class MarkdownDriftFormat
 
         md.AppendLine(CultureInfo.InvariantCulture, $"| parked | {report.Summary.Parked} |");
         md.AppendLine(CultureInfo.InvariantCulture, $"| mirror behind / not recorded | {report.Summary.MirrorBehind} / {report.Summary.MirrorAbsent} |");
+        RecoverabilityFormat.Markdown(md, report);
         if (report.Differences.Length > 0)
         {
             md.AppendLine();

@@ -84,6 +84,7 @@ internal static class HtmlDriftFormat
         }
 
         ConfigurationDriftFormat.Html(html, report);
+        RecoverabilityFormat.Html(html, report);
         html.Append(CultureInfo.InvariantCulture, $"<script>{Script}</script></body></html>");
         return html.ToString();
 
