@@ -36,5 +36,8 @@ internal static class SandboxDescription
         ["userPoolId"] = pool.UserPoolId,
         ["endpoint"] = pool.Endpoint.ToString(),
         ["appClientId"] = pool.AppClientId,
+        ["tokenEndpoint"] = pool.TokenEndpoint.ToString(),
+        ["jwksUri"] = pool.JwksUri.ToString(),
+        ["issuer"] = pool.Issuer,
     };
 }

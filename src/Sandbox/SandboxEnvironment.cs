@@ -10,6 +10,7 @@ using IdentityReplicator.Sandbox.Emulators;
 using IdentityReplicator.Sandbox.EventBridge;
 using IdentityReplicator.Sandbox.Failover;
 using IdentityReplicator.Sandbox.Lambda;
+using IdentityReplicator.Sandbox.OAuth;
 using IdentityReplicator.Sandbox.Proxy;
 using IdentityReplicator.Sandbox.SecretsManager;
 using Microsoft.Extensions.Configuration;
@@ -18,7 +19,17 @@ using Microsoft.Extensions.Logging;
 namespace IdentityReplicator.Sandbox;
 
 /// <summary>One of the sandbox's two pools.</summary>
-public sealed record SandboxPool(string Region, string UserPoolId, Uri Endpoint, string AppClientId);
+public sealed record SandboxPool(string Region, string UserPoolId, Uri Endpoint, string AppClientId)
+{
+    /// <summary>The pool's OAuth 2.0 token endpoint (<c>…/oauth2/token</c>, client_credentials; docs/sandbox.md).</summary>
+    public Uri TokenEndpoint { get; init; } = null!;
+
+    /// <summary>The pool's JWKS (<c>…/.well-known/jwks.json</c>): the keys its tokens are signed with.</summary>
+    public Uri JwksUri { get; init; } = null!;
+
+    /// <summary>The <c>iss</c> of the pool's tokens: <c>https://cognito-idp.{region}.amazonaws.com/{userPoolId}</c>.</summary>
+    public string Issuer { get; init; } = string.Empty;
+}
 
 /// <summary>
 /// The local two-Region environment: two cognito-local processes (primary and standby pools, each behind a front
@@ -236,7 +247,10 @@ public sealed class SandboxEnvironment : IAsyncDisposable
         _owned.Add(front);
         _fronts[region] = front;
         var attributes = options.CustomAttributes.Concat(name == "primary" ? options.PrimaryOnlyAttributes : []);
-        return await front.CreatePoolAsync(region, name, attributes, options.SignInByEmail, cancellationToken);
+        var pool = await front.CreatePoolAsync(region, name, attributes, options.SignInByEmail, cancellationToken);
+        var oauth = await PoolOAuthServer.StartAsync(region, pool.UserPoolId, front.Interceptors.Configuration, Path.Combine(DataDirectory, name), time, cancellationToken);
+        _owned.Add(oauth);
+        return pool with { TokenEndpoint = oauth.TokenEndpoint, JwksUri = oauth.JwksUri, Issuer = oauth.Issuer };
     }
 
     private sealed class DisposableAdapter(IDisposable inner) : IAsyncDisposable
