@@ -21,6 +21,7 @@ internal static class SandboxDescription
             ["ssmEndpoint"] = sandbox.Failover.Ssm.Url.ToString(),
             ["secretsManagerEndpoint"] = sandbox.SecretsManagerEndpoint.ToString(),
             ["planFile"] = sandbox.PlanFile,
+            ["relayEndpoint"] = sandbox.RelayEndpoint.ToString(),
         };
         if (sandbox.S3Endpoint is not null)
         {

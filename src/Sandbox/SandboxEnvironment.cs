@@ -89,6 +89,9 @@ public sealed class SandboxEnvironment : IAsyncDisposable
     /// </summary>
     public Uri SecretsManagerEndpoint { get; private set; } = null!;
 
+    /// <summary>The token relay (<c>…/oauth2/token</c>): M2M callers' one token endpoint, which follows a failover.</summary>
+    public Uri RelayEndpoint { get; private set; } = null!;
+
     /// <summary>The code cognito-local sends for every confirmation (so the demo can call ConfirmSignUp).</summary>
     public string ConfirmationCode { get; private set; } = string.Empty;
 
@@ -234,6 +237,9 @@ public sealed class SandboxEnvironment : IAsyncDisposable
         _owned.Add(secretsManager);
         SecretsManagerEndpoint = secretsManager.Url;
         replicator.Connect(_dynamo, primary, standby, Client, EventBus, options, loggers, time);
+        var relay = await SandboxRelay.StartAsync(_dynamo, TableName, primary, standby, loggers, time, cancellationToken);
+        _owned.Add(relay);
+        RelayEndpoint = relay.TokenEndpoint;
 
         await SandboxFiles.WriteConfigAsync(this, cancellationToken);
         Failover = await FailoverSandbox.StartAsync(primary, standby, options, time, cancellationToken);
