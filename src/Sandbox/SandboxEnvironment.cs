@@ -51,6 +51,9 @@ public sealed class SandboxEnvironment : IAsyncDisposable
     /// <summary>The bucket the sandbox's S3 starts with (scheduled drift reports go there).</summary>
     public const string ReportBucket = "idrep-drift-reports";
 
+    /// <summary>The confidential client both pools have (client_credentials, one secret value in both).</summary>
+    public const string MachineClientName = SandboxPoolConfiguration.MachineClientName;
+
     private readonly List<IAsyncDisposable> _owned = [];
     private readonly Dictionary<string, PoolFront> _fronts = new(StringComparer.Ordinal);
     private readonly bool _deleteData;
