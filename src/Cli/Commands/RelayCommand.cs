@@ -16,14 +16,7 @@ internal static class RelayCommand
         var config = CommonOptions.Config();
         config.Required = false;
         config.Description += " Without it, settings come from IDREP_ environment variables only (a container's task definition).";
-        var port = new Option<int>("--port") { Description = "The port to listen on (0: a free one).", DefaultValueFactory = _ => 8081 };
-        port.Validators.Add(r =>
-        {
-            if (r.GetValue(port) is < 0 or > 65535)
-            {
-                r.AddError("--port must be between 0 and 65535.");
-            }
-        });
+        var port = TypedOptions.WholeNumber("--port", "The port to listen on (0: a free one).", 8081, 0, 65535);
         var host = new Option<string>("--host") { Description = "The address to listen on: 127.0.0.1 (default), or 0.0.0.0 in a container behind a load balancer.", DefaultValueFactory = _ => "127.0.0.1" };
         var verbose = CommonOptions.Verbose();
         var command = new Command("relay", "Serve the M2M token relay: callers keep the primary's client id and secret, the relay follows a failover.")
