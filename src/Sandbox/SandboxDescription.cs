@@ -21,6 +21,7 @@ internal static class SandboxDescription
             ["ssmEndpoint"] = sandbox.Failover.Ssm.Url.ToString(),
             ["secretsManagerEndpoint"] = sandbox.SecretsManagerEndpoint.ToString(),
             ["planFile"] = sandbox.PlanFile,
+            ["relayEndpoint"] = sandbox.RelayEndpoint.ToString(),
         };
         if (sandbox.S3Endpoint is not null)
         {
@@ -36,5 +37,8 @@ internal static class SandboxDescription
         ["userPoolId"] = pool.UserPoolId,
         ["endpoint"] = pool.Endpoint.ToString(),
         ["appClientId"] = pool.AppClientId,
+        ["tokenEndpoint"] = pool.TokenEndpoint.ToString(),
+        ["jwksUri"] = pool.JwksUri.ToString(),
+        ["issuer"] = pool.Issuer,
     };
 }

@@ -11,6 +11,7 @@ using IdentityReplicator.Sandbox.Emulators;
 using IdentityReplicator.Sandbox.EventBridge;
 using IdentityReplicator.Sandbox.Failover;
 using IdentityReplicator.Sandbox.Lambda;
+using IdentityReplicator.Sandbox.OAuth;
 using IdentityReplicator.Sandbox.Proxy;
 using IdentityReplicator.Sandbox.SecretsManager;
 using Microsoft.Extensions.Configuration;
@@ -19,7 +20,17 @@ using Microsoft.Extensions.Logging;
 namespace IdentityReplicator.Sandbox;
 
 /// <summary>One of the sandbox's two pools.</summary>
-public sealed record SandboxPool(string Region, string UserPoolId, Uri Endpoint, string AppClientId);
+public sealed record SandboxPool(string Region, string UserPoolId, Uri Endpoint, string AppClientId)
+{
+    /// <summary>The pool's OAuth 2.0 token endpoint (<c>…/oauth2/token</c>, client_credentials; docs/sandbox.md).</summary>
+    public Uri TokenEndpoint { get; init; } = null!;
+
+    /// <summary>The pool's JWKS (<c>…/.well-known/jwks.json</c>): the keys its tokens are signed with.</summary>
+    public Uri JwksUri { get; init; } = null!;
+
+    /// <summary>The <c>iss</c> of the pool's tokens: <c>https://cognito-idp.{region}.amazonaws.com/{userPoolId}</c>.</summary>
+    public string Issuer { get; init; } = string.Empty;
+}
 
 /// <summary>
 /// The local two-Region environment: two cognito-local processes (primary and standby pools, each behind a front
@@ -40,6 +51,9 @@ public sealed class SandboxEnvironment : IAsyncDisposable
 
     /// <summary>The bucket the sandbox's S3 starts with (scheduled drift reports go there).</summary>
     public const string ReportBucket = "idrep-drift-reports";
+
+    /// <summary>The confidential client both pools have (client_credentials, one secret value in both).</summary>
+    public const string MachineClientName = SandboxPoolConfiguration.MachineClientName;
 
     private readonly List<IAsyncDisposable> _owned = [];
     private readonly Dictionary<string, PoolFront> _fronts = new(StringComparer.Ordinal);
@@ -78,6 +92,9 @@ public sealed class SandboxEnvironment : IAsyncDisposable
     /// (<c>PublishSecretsInAWSSecretsManager</c>): what a <c>ClientSecretArn</c> is read from.
     /// </summary>
     public Uri SecretsManagerEndpoint { get; private set; } = null!;
+
+    /// <summary>The token relay (<c>…/oauth2/token</c>): M2M callers' one token endpoint, which follows a failover.</summary>
+    public Uri RelayEndpoint { get; private set; } = null!;
 
     /// <summary>The code cognito-local sends for every confirmation (so the demo can call ConfirmSignUp).</summary>
     public string ConfirmationCode { get; private set; } = string.Empty;
@@ -241,6 +258,9 @@ public sealed class SandboxEnvironment : IAsyncDisposable
         _owned.Add(secretsManager);
         SecretsManagerEndpoint = secretsManager.Url;
         replicator.Connect(_dynamo, primary, standby, Client, EventBus, options, loggers, time);
+        var relay = await SandboxRelay.StartAsync(_dynamo, TableName, primary, standby, loggers, time, cancellationToken);
+        _owned.Add(relay);
+        RelayEndpoint = relay.TokenEndpoint;
 
         await SandboxFiles.WriteConfigAsync(this, cancellationToken);
         Failover = await FailoverSandbox.StartAsync(primary, standby, options, time, cancellationToken);
@@ -260,7 +280,10 @@ public sealed class SandboxEnvironment : IAsyncDisposable
         _owned.Add(front);
         _fronts[region] = front;
         var attributes = options.CustomAttributes.Concat(name == "primary" ? options.PrimaryOnlyAttributes : []);
-        return await front.CreatePoolAsync(region, name, attributes, options.SignInByEmail, cancellationToken);
+        var pool = await front.CreatePoolAsync(region, name, attributes, options.SignInByEmail, cancellationToken);
+        var oauth = await PoolOAuthServer.StartAsync(region, pool.UserPoolId, front.Interceptors.Configuration, Path.Combine(DataDirectory, name), time, cancellationToken);
+        _owned.Add(oauth);
+        return pool with { TokenEndpoint = oauth.TokenEndpoint, JwksUri = oauth.JwksUri, Issuer = oauth.Issuer };
     }
 
     private sealed class DisposableAdapter(IDisposable inner) : IAsyncDisposable

@@ -51,6 +51,14 @@ internal static class SandboxFiles
             {
                 ["Endpoints"] = PerRegion(sandbox, sandbox.SecretsManagerEndpoint),
             },
+            ["Relay"] = new JsonObject
+            {
+                ["TokenEndpoints"] = new JsonObject
+                {
+                    [sandbox.Primary.Region] = sandbox.Primary.TokenEndpoint.ToString(),
+                    [sandbox.Standby.Region] = sandbox.Standby.TokenEndpoint.ToString(),
+                },
+            },
             ["Sandbox"] = new JsonObject
             {
                 ["PrimaryAppClientId"] = sandbox.Primary.AppClientId,

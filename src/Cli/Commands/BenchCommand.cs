@@ -16,6 +16,7 @@ internal static partial class BenchCommand
         BuildDrift(),
         BuildSweep(),
         BuildChaos(),
+        BuildRelay(),
     };
 
     private static Command BuildSync()

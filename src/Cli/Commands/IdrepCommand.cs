@@ -26,6 +26,7 @@ internal static class IdrepCommand
         root.Subcommands.Add(DriftCommand.Build());
         root.Subcommands.Add(SweepCommand.Build());
         root.Subcommands.Add(ClientsCommand.Build());
+        root.Subcommands.Add(RelayCommand.Build());
         root.Subcommands.Add(BenchCommand.Build());
         root.Subcommands.Add(FailoverCommand.Build());
         root.Subcommands.Add(AssessCommand.Build());

@@ -49,6 +49,12 @@ internal sealed class ConfigurationFront : ICognitoInterceptor
     /// <summary>A client secret kept in (local) Secrets Manager, by its ARN or name; null when there is none.</summary>
     public ManagedSecret? FindSecret(string secretId) => _secrets.Find(secretId);
 
+    /// <summary>An app client as the token endpoint needs it (its active secrets, OAuth settings); null when the pool has no such client.</summary>
+    public OAuthClientFacts? OAuthClient(string userPoolId, string clientId) => OAuthFacts.Client(_context.Store, userPoolId, clientId);
+
+    /// <summary>Every custom scope of the pool's resource servers.</summary>
+    public IReadOnlySet<string> OAuthScopes(string userPoolId) => OAuthFacts.PoolScopes(_context.Store, userPoolId);
+
     public async ValueTask<FrontReply?> BeforeAsync(FrontCall call, CancellationToken cancellationToken)
     {
         if (!_operations.TryGetValue(call.Operation, out var handler))
