@@ -44,6 +44,7 @@ public sealed class SandboxEnvironment : IAsyncDisposable
     private readonly Dictionary<string, PoolFront> _fronts = new(StringComparer.Ordinal);
     private readonly bool _deleteData;
     private readonly AmazonDynamoDBClient _dynamo;
+    private SandboxReplicator? _replicator;
 
     private SandboxEnvironment(string dataDirectory, bool deleteData, AmazonDynamoDBClient dynamo)
     {
@@ -164,6 +165,8 @@ public sealed class SandboxEnvironment : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Reverse order of starting, after telling the Replicator that what the stopping emulators abort is expected.
+        _replicator?.Stopping();
         for (var i = _owned.Count - 1; i >= 0; i--)
         {
             try
@@ -199,7 +202,7 @@ public sealed class SandboxEnvironment : IAsyncDisposable
     {
         await MirrorTable.CreateAsync(_dynamo, options.TableName, options.FeedBuckets, time, cancellationToken);
 
-        var replicator = new SandboxReplicator();
+        var replicator = _replicator = new SandboxReplicator();
         var lambda = await replicator.StartInvokeEndpointAsync(cancellationToken);
         _owned.Add(lambda);
         LambdaEndpoint = lambda.Url;
