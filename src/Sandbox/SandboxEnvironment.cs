@@ -79,6 +79,9 @@ public sealed class SandboxEnvironment : IAsyncDisposable
     /// </summary>
     public Uri SecretsManagerEndpoint { get; private set; } = null!;
 
+    /// <summary>The local Secrets Manager itself (a test turns a replica out of sync through it).</summary>
+    internal LocalSecretsManager SecretsManager { get; private set; } = null!;
+
     /// <summary>The code cognito-local sends for every confirmation (so the demo can call ConfirmSignUp).</summary>
     public string ConfirmationCode { get; private set; } = string.Empty;
 
@@ -222,13 +225,18 @@ public sealed class SandboxEnvironment : IAsyncDisposable
         await SandboxPoolConfiguration.ProvisionAsync(Client(primary), primary.UserPoolId, Client(standby), standby.UserPoolId, cancellationToken);
         var secretsManager = await LocalSecretsManager.StartAsync(
             (region, secretId) => _fronts.TryGetValue(region, out var front) ? front.Interceptors.Configuration.FindSecret(secretId) : null,
+            time,
             cancellationToken);
         _owned.Add(secretsManager);
         SecretsManagerEndpoint = secretsManager.Url;
+        SecretsManager = secretsManager;
+
+        // The application's own secret, replicated to the standby Region by Secrets Manager (failover preflight checks it).
+        secretsManager.AddReplicated(FailoverSandbox.ApplicationSecret, primary.Region, "{\"username\":\"app\",\"password\":\"sandbox-only\"}", standby.Region);
         replicator.Connect(_dynamo, primary, standby, Client, EventBus, options, loggers, time);
 
         await SandboxFiles.WriteConfigAsync(this, cancellationToken);
-        Failover = await FailoverSandbox.StartAsync(primary, standby, options, time, cancellationToken);
+        Failover = await FailoverSandbox.StartAsync(primary, standby, options, time, secretsManager.Url, cancellationToken);
         _owned.Add(Failover);
         await SandboxFiles.WritePlanAsync(this, cancellationToken);
     }
