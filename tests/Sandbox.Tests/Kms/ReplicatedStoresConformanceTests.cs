@@ -57,7 +57,7 @@ public sealed class ReplicatedStoresConformanceTests : IAsyncLifetime
         Assert.Equal((Secret, Primary), ((string?)secret["Name"], (string?)secret["PrimaryRegion"]));
         var replica = Assert.Single(secret["ReplicationStatus"]!.AsArray())!;
         Assert.Equal((Standby, "InSync"), ((string?)replica["Region"], (string?)replica["Status"]));
-        Assert.StartsWith("date:", (string?)replica["LastAccessedDate"], StringComparison.Ordinal);
+        Assert.Equal("2026-01-01T00:00:00.000Z", (string?)replica["LastAccessedDate"]); // epoch seconds, parsed by the SDK as a Date
         Assert.StartsWith($"arn:aws:secretsmanager:{Standby}:", (string?)reply["DescribeSecretInReplica"]!["ARN"], StringComparison.Ordinal);
         Assert.Equal(Primary, (string?)reply["DescribeSecretInReplica"]!["PrimaryRegion"]);
         Assert.Equal("{\"password\":\"p\"}", (string?)reply["GetSecretValue"]!["SecretString"]);
@@ -65,7 +65,7 @@ public sealed class ReplicatedStoresConformanceTests : IAsyncLifetime
 
         var key = reply["DescribeKey"]!["KeyMetadata"]!;
         Assert.Equal((_keyId, true, "PRIMARY"), ((string?)key["KeyId"], (bool)key["MultiRegion"]!, (string?)key["MultiRegionConfiguration"]!["MultiRegionKeyType"]));
-        Assert.StartsWith("date:", (string?)key["CreationDate"], StringComparison.Ordinal);
+        Assert.Equal("2026-01-01T00:00:00.000Z", (string?)key["CreationDate"]);
         Assert.Equal([Standby], key["MultiRegionConfiguration"]!["ReplicaKeys"]!.AsArray().Select(r => (string?)r!["Region"]));
         var inReplica = reply["DescribeKeyInReplica"]!["KeyMetadata"]!["MultiRegionConfiguration"]!;
         Assert.Equal(("REPLICA", Primary), ((string?)inReplica["MultiRegionKeyType"], (string?)inReplica["PrimaryKey"]!["Region"]));
