@@ -5,7 +5,7 @@
 ARG DOTNET_IMAGES
 FROM ${DOTNET_IMAGES}/sdk:10.0 AS build
 WORKDIR /src
-COPY global.json Directory.Build.props Directory.Packages.props BannedSymbols.txt .editorconfig ./
+COPY global.json Directory.Build.props Directory.Build.targets Directory.Packages.props BannedSymbols.txt .editorconfig ./
 COPY src/ src/
 RUN dotnet publish src/Cli/IdentityReplicator.Cli.csproj -c Release -o /app
 

@@ -3,6 +3,7 @@ using IdentityReplicator.Core.Mirror;
 using IdentityReplicator.Core.Telemetry;
 using IdentityReplicator.Reconciler.Apply;
 using IdentityReplicator.Reconciler.Direction;
+using IdentityReplicator.Reconciler.Feed;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -24,6 +25,8 @@ internal sealed class ReconcilerService(
     TimeProvider time,
     ILogger<ReconcilerService> logger) : BackgroundService
 {
+    private readonly FeedActivityLog _activity = new(time, logger);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await startup.RunAsync(stoppingToken);
@@ -60,6 +63,7 @@ internal sealed class ReconcilerService(
                 idle = options.Value.IdlePollInterval;
             }
 
+            _activity.Observe(legs.Active?.Statistics, legs.Active?.Behind ?? TimeSpan.Zero, engine.ParkedCount);
             try
             {
                 await Task.Delay(idle, time, stoppingToken);

@@ -20,6 +20,14 @@ internal static class SandboxDescription
             ["rdsEndpoint"] = sandbox.Failover.Rds.Url.ToString(),
             ["ssmEndpoint"] = sandbox.Failover.Ssm.Url.ToString(),
             ["secretsManagerEndpoint"] = sandbox.SecretsManagerEndpoint.ToString(),
+            ["kmsEndpoint"] = sandbox.Failover.Kms.Url.ToString(),
+            ["replicatedStores"] = new JsonObject
+            {
+                ["secret"] = Failover.FailoverSandbox.ApplicationSecret,
+                ["kmsKey"] = Failover.FailoverSandbox.KmsAlias,
+                ["kmsKeyId"] = sandbox.Failover.KmsKeyId,
+                ["s3Buckets"] = new JsonArray(Failover.FailoverSandbox.PrimaryBucket, Failover.FailoverSandbox.StandbyBucket),
+            },
             ["planFile"] = sandbox.PlanFile,
             ["relayEndpoint"] = sandbox.RelayEndpoint.ToString(),
         };

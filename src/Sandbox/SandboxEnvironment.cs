@@ -59,6 +59,7 @@ public sealed class SandboxEnvironment : IAsyncDisposable
     private readonly Dictionary<string, PoolFront> _fronts = new(StringComparer.Ordinal);
     private readonly bool _deleteData;
     private readonly AmazonDynamoDBClient _dynamo;
+    private SandboxReplicator? _replicator;
 
     private SandboxEnvironment(string dataDirectory, bool deleteData, AmazonDynamoDBClient dynamo)
     {
@@ -95,6 +96,9 @@ public sealed class SandboxEnvironment : IAsyncDisposable
 
     /// <summary>The token relay (<c>…/oauth2/token</c>): M2M callers' one token endpoint, which follows a failover.</summary>
     public Uri RelayEndpoint { get; private set; } = null!;
+
+    /// <summary>The local Secrets Manager itself (a test turns a replica out of sync through it).</summary>
+    internal LocalSecretsManager SecretsManager { get; private set; } = null!;
 
     /// <summary>The code cognito-local sends for every confirmation (so the demo can call ConfirmSignUp).</summary>
     public string ConfirmationCode { get; private set; } = string.Empty;
@@ -191,6 +195,8 @@ public sealed class SandboxEnvironment : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Reverse order of starting, after telling the Replicator that what the stopping emulators abort is expected.
+        _replicator?.Stopping();
         for (var i = _owned.Count - 1; i >= 0; i--)
         {
             try
@@ -226,7 +232,7 @@ public sealed class SandboxEnvironment : IAsyncDisposable
     {
         await MirrorTable.CreateAsync(_dynamo, options.TableName, options.FeedBuckets, time, cancellationToken);
 
-        var replicator = new SandboxReplicator();
+        var replicator = _replicator = new SandboxReplicator();
         var lambda = await replicator.StartInvokeEndpointAsync(cancellationToken);
         _owned.Add(lambda);
         LambdaEndpoint = lambda.Url;
@@ -254,16 +260,21 @@ public sealed class SandboxEnvironment : IAsyncDisposable
         await SandboxPoolConfiguration.ProvisionAsync(Client(primary), primary.UserPoolId, Client(standby), standby.UserPoolId, cancellationToken);
         var secretsManager = await LocalSecretsManager.StartAsync(
             (region, secretId) => _fronts.TryGetValue(region, out var front) ? front.Interceptors.Configuration.FindSecret(secretId) : null,
+            time,
             cancellationToken);
         _owned.Add(secretsManager);
         SecretsManagerEndpoint = secretsManager.Url;
+        SecretsManager = secretsManager;
+
+        // The application's own secret, replicated to the standby Region by Secrets Manager (failover preflight checks it).
+        secretsManager.AddReplicated(FailoverSandbox.ApplicationSecret, primary.Region, "{\"username\":\"app\",\"password\":\"sandbox-only\"}", standby.Region);
         replicator.Connect(_dynamo, primary, standby, Client, EventBus, options, loggers, time);
         var relay = await SandboxRelay.StartAsync(_dynamo, TableName, primary, standby, loggers, time, cancellationToken);
         _owned.Add(relay);
         RelayEndpoint = relay.TokenEndpoint;
 
         await SandboxFiles.WriteConfigAsync(this, cancellationToken);
-        Failover = await FailoverSandbox.StartAsync(primary, standby, options, time, cancellationToken);
+        Failover = await FailoverSandbox.StartAsync(primary, standby, options, time, secretsManager.Url, cancellationToken);
         _owned.Add(Failover);
         if (options.JourneyUsers)
         {

@@ -66,6 +66,7 @@ public sealed class FailoverDrillTests(FailoverSandboxFixture fixture) : IClassF
         Assert.Equal(9, steps.Count);
         Assert.All(steps, s => Assert.Equal("Succeeded", (string?)s!["state"]));
         AssertCapacityRaisedBeforeDns(steps);
+        AssertReplicatedStoresChecked(drill["checks"]!.AsArray());
         Assert.Equal((FailoverSandbox.ActiveSize, FailoverSandbox.ActiveSize, FailoverSandbox.ActiveSize), _sandbox.Failover.Beanstalk.Size(_sandbox.Standby.Region, FailoverSandbox.StandbyEnvironment));
         Assert.All(steps, s => Assert.True((double)s!["seconds"]! >= 0));
         Assert.True((double)drill["rtoSeconds"]! > 0);
@@ -94,15 +95,33 @@ public sealed class FailoverDrillTests(FailoverSandboxFixture fixture) : IClassF
         await Eventually.TrueAsync(async () => await standby.FindUserAsync(last, CancellationToken.None) is not null, TimeSpan.FromSeconds(30), "replication to run primary → standby again");
     }
 
-    /// <summary>The journeys the sandbox has today all ran against the new primary and passed (the token ones join when it serves OAuth2).</summary>
+    /// <summary>Every journey of the sandbox plan ran against the new primary and passed (the token ones included: the sandbox serves OAuth2).</summary>
     private static void AssertJourneysPassed(JsonObject run, string output)
     {
         var journeys = run["journeys"]!.AsArray();
         var names = journeys.Select(j => (string?)j!["name"]).ToHashSet();
-        Assert.Superset(new HashSet<string?> { "password-sign-in", "disabled-user-refused", "group-claims", "primary-sub-claim", "hosted-ui-config" }, names);
+        Assert.Superset(new HashSet<string?> { "password-sign-in", "m2m-token", "relay-token", "disabled-user-refused", "group-claims", "primary-sub-claim", "hosted-ui-config" }, names);
         Assert.All(journeys, j => Assert.True((bool)j!["passed"]!, $"{j["name"]}: {j["detail"]}\n{output}"));
         Assert.All(journeys, j => Assert.True((double)j!["seconds"]! >= 0));
     }
+
+    /// <summary>Preflight read all three replicated stores of the sandbox plan, and each was replicated to the standby.</summary>
+    private void AssertReplicatedStoresChecked(JsonArray checks)
+    {
+        string Detail(string name)
+        {
+            var check = checks.Single(c => (string?)c!["name"] == name)!;
+            Assert.True((bool)check["passed"]!, (string?)check["detail"]);
+            return (string?)check["detail"] ?? string.Empty;
+        }
+
+        Assert.Contains($"{FailoverSandbox.PrimaryBucket} → {FailoverSandbox.StandbyBucket} (rule to-standby): latency", Detail("s3-replication"), StringComparison.Ordinal);
+        Assert.Equal($"{FailoverSandbox.ApplicationSecret}: replica in {_sandbox.Standby.Region} InSync", Detail("secret-replicas"));
+        Assert.Equal($"{FailoverSandbox.KmsAlias}: present in {_sandbox.Standby.Region}", Detail("kms-replicas"));
+    }
+
+    private static JsonObject Check(string output, string name) =>
+        LastJson(output)["checks"]!.AsArray().Single(c => (string?)c!["name"] == name)!.AsObject();
 
     /// <summary>The capacity step raised the standby's tier from 1 to 4, timed, and ended before the DNS step began.</summary>
     private static void AssertCapacityRaisedBeforeDns(JsonArray steps)
@@ -155,6 +174,38 @@ public sealed class FailoverDrillTests(FailoverSandboxFixture fixture) : IClassF
         var (backExit, backOutput) = await IdrepProcess.RunAsync(CommandTimeout, "failover", "failback", "--plan", _sandbox.PlanFile, "--json");
         Assert.True(backExit == 0, backOutput);
         AssertPrimaryActive();
+    }
+
+    [Fact]
+    public async Task Plan_SecretReplicaFailedAndKeyReplicaGone_WarnsByDefaultAndBlocksWhenThePlanSaysSo()
+    {
+        // Arrange: the secret's standby replica failed and the KMS key lost its standby replica; a copy of the plan blocks on them.
+        var blocking = Path.Combine(_sandbox.DataDirectory, "blocking-plan.yaml");
+        await File.WriteAllTextAsync(blocking, (await File.ReadAllTextAsync(_sandbox.PlanFile)).Replace("  mode: warn", "  mode: block", StringComparison.Ordinal));
+        _sandbox.SecretsManager.Replicated(FailoverSandbox.ApplicationSecret).SetReplica(_sandbox.Standby.Region, "Failed");
+        _sandbox.Failover.Kms.RemoveReplica(_sandbox.Failover.KmsKeyId, _sandbox.Standby.Region);
+        try
+        {
+            // Act
+            var (warnExit, warnOutput) = await IdrepProcess.RunAsync(CommandTimeout, "failover", "plan", "--plan", _sandbox.PlanFile, "--json");
+            var (blockExit, blockOutput) = await IdrepProcess.RunAsync(CommandTimeout, "failover", "plan", "--plan", blocking, "--json");
+
+            // Assert
+            Assert.True(warnExit == 0, warnOutput);
+            var secret = Check(warnOutput, "secret-replicas");
+            var key = Check(warnOutput, "kms-replicas");
+            Assert.True((bool)secret["passed"]! && (bool)key["passed"]!, warnOutput);
+            Assert.Equal($"warning (replicatedStores.mode: warn): {FailoverSandbox.ApplicationSecret}: replica in {_sandbox.Standby.Region} Failed", (string?)secret["detail"]);
+            Assert.Equal($"warning (replicatedStores.mode: warn): {FailoverSandbox.KmsAlias}: no replica in {_sandbox.Standby.Region}; create one (KMS ReplicateKey)", (string?)key["detail"]);
+            Assert.Equal(1, blockExit);
+            Assert.False((bool)Check(blockOutput, "secret-replicas")["passed"]!, blockOutput);
+            Assert.False((bool)Check(blockOutput, "kms-replicas")["passed"]!, blockOutput);
+        }
+        finally
+        {
+            _sandbox.SecretsManager.Replicated(FailoverSandbox.ApplicationSecret).SetReplica(_sandbox.Standby.Region, "InSync");
+            _sandbox.Failover.Kms.RestoreReplica(_sandbox.Failover.KmsKeyId, _sandbox.Standby.Region);
+        }
     }
 
     [Fact]

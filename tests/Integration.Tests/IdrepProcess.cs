@@ -10,6 +10,7 @@ internal sealed class IdrepProcess : IDisposable
     private readonly StringBuilder _output = new();
     private readonly StringBuilder _standardOutput = new();
     private readonly Lock _gate = new();
+    private readonly List<(string Text, TaskCompletionSource Seen)> _awaited = [];
 
     private IdrepProcess(Process process)
     {
@@ -102,6 +103,23 @@ internal sealed class IdrepProcess : IDisposable
         _process.WaitForExit();
     }
 
+    /// <summary>Completes once a line of output (either stream) contains <paramref name="text"/>: a signal, not a poll.</summary>
+    public Task WaitForOutputAsync(string text, TimeSpan timeout)
+    {
+        var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
+        {
+            if (_output.ToString().Contains(text, StringComparison.Ordinal))
+            {
+                return Task.CompletedTask;
+            }
+
+            _awaited.Add((text, seen));
+        }
+
+        return seen.Task.WaitAsync(timeout, TimeProvider.System);
+    }
+
     /// <summary>SIGINT, as Ctrl+C in a terminal sends it: the command may clean up and say so.</summary>
     public async Task InterruptAsync()
     {
@@ -136,6 +154,12 @@ internal sealed class IdrepProcess : IDisposable
                 if (standardOutput)
                 {
                     _standardOutput.AppendLine(line);
+                }
+
+                foreach (var awaited in _awaited.Where(a => line.Contains(a.Text, StringComparison.Ordinal)).ToList())
+                {
+                    _awaited.Remove(awaited);
+                    awaited.Seen.TrySetResult();
                 }
             }
         }

@@ -14,6 +14,9 @@ internal static class IdrepCommand
     public const int UsageError = 2;
     public const int Aborted = 3;
 
+    /// <summary>How long an interrupted command may take to stop what it started before the process ends anyway (exit 130).</summary>
+    public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(30);
+
     public static RootCommand Build()
     {
         var root = new RootCommand("IdentityReplicator: keeps a standby Cognito user pool in another Region in step with the primary.");
@@ -58,8 +61,10 @@ internal static class IdrepCommand
 
         try
         {
-            // Without System.CommandLine's handler, which would print any exception with its stack and exit 1.
-            return await result.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            // Without System.CommandLine's handler, which would print any exception with its stack and exit 1. Ctrl+C
+            // cancels the command, which then stops what it started (the demo: its worker, then the emulators) and
+            // exits 3; System.CommandLine's default of 2 s before it ends the process with 130 cut that short.
+            return await result.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = ShutdownTimeout });
         }
         catch (Exception e)
         {

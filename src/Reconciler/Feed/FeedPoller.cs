@@ -208,7 +208,7 @@ internal sealed class FeedPoller
             var result = entry.Configuration is { } hint
                 ? _configuration is null ? new ApplyResult(ApplyOutcome.Skipped) : await _configuration.ApplyAsync(hint, cancellationToken)
                 : await _engine.ApplyAsync(entry, cancellationToken);
-            Statistics.Count(result.Outcome);
+            Statistics.Count(result.Outcome, deleted: entry.User?.Deleted ?? entry.Group?.Deleted ?? false);
             if (result.Outcome == ApplyOutcome.Deferred)
             {
                 // Another worker holds the entity's apply lease (or this one lost it midway): read it again on the next
@@ -319,6 +319,7 @@ internal sealed class FeedStatistics
     private long _parked;
     private long _deferred;
     private long _failures;
+    private long _deleted;
 
     public long Applied => Interlocked.Read(ref _applied);
 
@@ -333,8 +334,16 @@ internal sealed class FeedStatistics
 
     public long Failures => Interlocked.Read(ref _failures);
 
-    internal void Count(ApplyOutcome outcome)
+    /// <summary>Of <see cref="Applied"/>, the deletions (a tombstone applied).</summary>
+    public long Deleted => Interlocked.Read(ref _deleted);
+
+    internal void Count(ApplyOutcome outcome, bool deleted = false)
     {
+        if (deleted && outcome == ApplyOutcome.Applied)
+        {
+            Interlocked.Increment(ref _deleted);
+        }
+
         switch (outcome)
         {
             case ApplyOutcome.Applied: Interlocked.Increment(ref _applied); break;

@@ -3,6 +3,7 @@ using System.Text;
 using IdentityReplicator.Core.Cognito;
 using IdentityReplicator.Core.Route53;
 using IdentityReplicator.Sandbox.Capacity;
+using IdentityReplicator.Sandbox.Kms;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
@@ -41,6 +42,12 @@ public sealed class FailoverSandbox : IAsyncDisposable
     public const string PrimaryBucket = "idrep-sandbox-assets-east";
     public const string StandbyBucket = "idrep-sandbox-assets-west";
 
+    /// <summary>The application's secret in Secrets Manager, replicated to the standby Region.</summary>
+    public const string ApplicationSecret = "idrep-sandbox/app/database";
+
+    /// <summary>The alias of the application's multi-Region KMS key (primary in the primary Region, a replica in the standby).</summary>
+    public const string KmsAlias = "alias/idrep-sandbox-app";
+
     private readonly List<IAsyncDisposable> _owned = [];
 
     private FailoverSandbox()
@@ -54,6 +61,15 @@ public sealed class FailoverSandbox : IAsyncDisposable
     public LocalSsm Ssm { get; private set; } = null!;
 
     public LocalCloudWatch CloudWatch { get; private set; } = null!;
+
+    /// <summary>KMS with the application's multi-Region key (<see cref="KmsAlias"/>).</summary>
+    public LocalKms Kms { get; private set; } = null!;
+
+    /// <summary>The <c>mrk-</c> id of the key <see cref="KmsAlias"/> names.</summary>
+    public string KmsKeyId { get; private set; } = string.Empty;
+
+    /// <summary>The sandbox's Secrets Manager (its plan checks <see cref="ApplicationSecret"/> there); null when started without one.</summary>
+    public Uri? SecretsManagerUrl { get; private set; }
 
     /// <summary>The application tier: one Elastic Beanstalk environment per Region.</summary>
     public LocalElasticBeanstalk Beanstalk { get; private set; } = null!;
@@ -79,9 +95,9 @@ public sealed class FailoverSandbox : IAsyncDisposable
         (ParameterPrefix + "cognito-endpoint", p => p.Endpoint.ToString()),
     ];
 
-    internal static async Task<FailoverSandbox> StartAsync(SandboxPool primary, SandboxPool standby, SandboxOptions options, TimeProvider time, CancellationToken cancellationToken)
+    internal static async Task<FailoverSandbox> StartAsync(SandboxPool primary, SandboxPool standby, SandboxOptions options, TimeProvider time, Uri? secretsManager, CancellationToken cancellationToken)
     {
-        var sandbox = new FailoverSandbox();
+        var sandbox = new FailoverSandbox { SecretsManagerUrl = secretsManager };
         try
         {
             sandbox.Route53 = await LocalRoute53.StartAsync(time, options.DnsPropagationDelay, cancellationToken);
@@ -92,6 +108,9 @@ public sealed class FailoverSandbox : IAsyncDisposable
             sandbox._owned.Add(sandbox.Ssm);
             sandbox.CloudWatch = await LocalCloudWatch.StartAsync(time, cancellationToken);
             sandbox._owned.Add(sandbox.CloudWatch);
+            sandbox.Kms = await LocalKms.StartAsync(time, cancellationToken);
+            sandbox._owned.Add(sandbox.Kms);
+            sandbox.KmsKeyId = sandbox.Kms.AddMultiRegionKey(KmsAlias, primary.Region, standby.Region);
             sandbox.Beanstalk = await LocalElasticBeanstalk.StartAsync(time, options.CapacityRamp, cancellationToken);
             sandbox._owned.Add(sandbox.Beanstalk);
             var application = await LocalServer.StartAsync(
@@ -155,6 +174,16 @@ public sealed class FailoverSandbox : IAsyncDisposable
         Line("  cloudwatch:");
         Line($"    {primary.Region}: {CloudWatch.Url}");
         Line($"    {standby.Region}: {CloudWatch.Url}");
+        Line("  kms:");
+        Line($"    {primary.Region}: {Kms.Url}");
+        Line($"    {standby.Region}: {Kms.Url}");
+        if (SecretsManagerUrl is not null)
+        {
+            Line("  secretsmanager:");
+            Line($"    {primary.Region}: {SecretsManagerUrl}");
+            Line($"    {standby.Region}: {SecretsManagerUrl}");
+        }
+
         Line("  elasticbeanstalk:");
         Line($"    {primary.Region}: {Beanstalk.Url}");
         Line($"    {standby.Region}: {Beanstalk.Url}");
@@ -191,11 +220,19 @@ public sealed class FailoverSandbox : IAsyncDisposable
         Line($"      active: {ActiveSize.ToString(CultureInfo.InvariantCulture)}");
         Line($"      warm: {WarmSize.ToString(CultureInfo.InvariantCulture)}");
         Line("      lowerAfterVerify: true");
-        Line("replicatedStores:                 # S3 replication lag from the sandbox's CloudWatch (warn only)");
+        Line("replicatedStores:                 # S3 lag (CloudWatch), the secret's replica, the KMS key's replica (warn only)");
         Line("  mode: warn");
         Line("  s3:");
         Line($"    - buckets: {{ primary: {PrimaryBucket}, standby: {StandbyBucket} }}");
         Line("      ruleIds: { primary: to-standby, standby: to-primary }");
+        if (SecretsManagerUrl is not null)
+        {
+            Line("  secrets:");
+            Line($"    - {ApplicationSecret}");
+        }
+
+        Line("  kmsKeys:");
+        Line($"    - {KmsAlias}");
         Line("signIn:");
         Line($"  username: {MonitoringUser}");
         Line("preflight:");

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
+using IdentityReplicator.Sandbox.Capacity;
 
 namespace IdentityReplicator.Sandbox.Failover;
 
@@ -10,7 +9,7 @@ namespace IdentityReplicator.Sandbox.Failover;
 /// parameters kept per Region (the Region a request was signed for). Operations: GetParameter, GetParameters,
 /// PutParameter. SecureString values are kept as given (no KMS).
 /// </summary>
-public sealed class LocalSsm : LocalAwsEndpoint
+public sealed class LocalSsm : LocalJsonEndpoint
 {
     private readonly ConcurrentDictionary<(string Region, string Name), Parameter> _parameters = new();
     private readonly TimeProvider _time;
@@ -24,10 +23,14 @@ public sealed class LocalSsm : LocalAwsEndpoint
     /// <summary>PutParameter calls that changed a value.</summary>
     public int EffectiveWrites => Volatile.Read(ref _writes);
 
+    protected override string TargetPrefix => "AmazonSSM.";
+
+    protected override string ServiceName => "SSM";
+
     public static async Task<LocalSsm> StartAsync(TimeProvider time, CancellationToken cancellationToken)
     {
         var ssm = new LocalSsm(time);
-        await ssm.ListenAsync(app => app.MapPost("/", ssm.HandleAsync), cancellationToken);
+        await ssm.ListenJsonAsync(cancellationToken);
         return ssm;
     }
 
@@ -36,36 +39,21 @@ public sealed class LocalSsm : LocalAwsEndpoint
 
     public string? Get(string region, string name) => _parameters.TryGetValue((region, name), out var p) ? p.Value : null;
 
-    private async Task HandleAsync(HttpContext context)
+    protected override JsonObject Handle(string operation, string region, JsonObject request)
     {
-        var (captured, request) = await ReceiveJsonAsync(context, "application/x-amz-json-1.1");
-
-        if (request is null)
+        switch (operation)
         {
-            await ErrorAsync(context, "SerializationException", "The request body is not a JSON object.");
-            return;
-        }
-
-        var region = captured.Region;
-        switch (captured.Target)
-        {
-            case "AmazonSSM.GetParameter":
+            case "GetParameter":
                 var name = request["Name"]?.GetValue<string>() ?? string.Empty;
-                if (!_parameters.TryGetValue((region, name), out var one))
-                {
-                    await ErrorAsync(context, "ParameterNotFound", $"Parameter {name} not found.");
-                    return;
-                }
+                return _parameters.TryGetValue((region, name), out var one)
+                    ? new JsonObject { ["Parameter"] = Describe(region, name, one) }
+                    : throw new LocalFault(400, "ParameterNotFound", $"Parameter {name} not found.");
 
-                await context.Response.WriteAsync(new JsonObject { ["Parameter"] = Describe(region, name, one) }.ToJsonString(), context.RequestAborted);
-                return;
-
-            case "AmazonSSM.GetParameters":
+            case "GetParameters":
                 var names = (request["Names"] as JsonArray ?? []).Select(n => n!.GetValue<string>()).ToList();
                 if (names.Count is 0 or > 10)
                 {
-                    await ErrorAsync(context, "ValidationException", "Names must hold between 1 and 10 names.");
-                    return;
+                    throw new LocalFault(400, "ValidationException", "Names must hold between 1 and 10 names.");
                 }
 
                 var found = new JsonArray();
@@ -82,24 +70,21 @@ public sealed class LocalSsm : LocalAwsEndpoint
                     }
                 }
 
-                await context.Response.WriteAsync(new JsonObject { ["Parameters"] = found, ["InvalidParameters"] = invalid }.ToJsonString(), context.RequestAborted);
-                return;
+                return new JsonObject { ["Parameters"] = found, ["InvalidParameters"] = invalid };
 
-            case "AmazonSSM.PutParameter":
+            case "PutParameter":
                 var putName = request["Name"]?.GetValue<string>();
                 var value = request["Value"]?.GetValue<string>();
                 if (string.IsNullOrEmpty(putName) || value is null)
                 {
-                    await ErrorAsync(context, "ValidationException", "Name and Value are required.");
-                    return;
+                    throw new LocalFault(400, "ValidationException", "Name and Value are required.");
                 }
 
                 var overwrite = request["Overwrite"]?.GetValue<bool>() == true;
                 var type = request["Type"]?.GetValue<string>() ?? "String";
                 if (_parameters.TryGetValue((region, putName), out var existing) && !overwrite)
                 {
-                    await ErrorAsync(context, "ParameterAlreadyExists", "The parameter already exists. To overwrite this value, set the overwrite option in the request to true.");
-                    return;
+                    throw new LocalFault(400, "ParameterAlreadyExists", "The parameter already exists. To overwrite this value, set the overwrite option in the request to true.");
                 }
 
                 if (existing is null || existing.Value != value)
@@ -108,12 +93,10 @@ public sealed class LocalSsm : LocalAwsEndpoint
                 }
 
                 Put(region, putName, value, existing?.Type ?? type);
-                await context.Response.WriteAsync(new JsonObject { ["Version"] = _parameters[(region, putName)].Version, ["Tier"] = "Standard" }.ToJsonString(), context.RequestAborted);
-                return;
+                return new JsonObject { ["Version"] = _parameters[(region, putName)].Version, ["Tier"] = "Standard" };
 
             default:
-                await ErrorAsync(context, "InvalidAction", $"The sandbox's SSM does not implement {captured.Target}.");
-                return;
+                throw Unsupported(operation);
         }
     }
 
@@ -127,13 +110,6 @@ public sealed class LocalSsm : LocalAwsEndpoint
         ["ARN"] = $"arn:aws:ssm:{region}:{LocalAws.Account}:parameter/{name.TrimStart('/')}",
         ["DataType"] = "text",
     };
-
-    private static async Task ErrorAsync(HttpContext context, string type, string message)
-    {
-        context.Response.StatusCode = StatusCodes.Status400BadRequest;
-        context.Response.Headers["x-amzn-ErrorType"] = type;
-        await context.Response.WriteAsync(new JsonObject { ["__type"] = type, ["message"] = message }.ToJsonString(), context.RequestAborted);
-    }
 
     private sealed record Parameter(string Value, string Type, long Version, DateTimeOffset Modified);
 }

@@ -21,6 +21,13 @@ namespace IdentityReplicator.Sandbox.Lambda;
 internal sealed class SandboxReplicator
 {
     private ReplicatorFunction? _function;
+    private StoppingLoggers? _loggers;
+
+    /// <summary>
+    /// The sandbox is stopping: the trigger invocations its emulators abort as they stop are not warnings (see
+    /// <see cref="StoppingLoggers"/>), so the operator's Ctrl+C ends quietly.
+    /// </summary>
+    public void Stopping() => _loggers?.Stop();
 
     /// <summary>
     /// Starts the Invoke endpoint. It starts before the pools exist (the emulators need its address), so until
@@ -55,12 +62,13 @@ internal sealed class SandboxReplicator
         IUserDirectory Directory(SandboxPool pool) =>
             new CognitoUserDirectory(client(pool, new QuotaGovernor(new QuotaOptions { Share = QuotaOptions.PrimaryShare }, time, "replicator")), pool.UserPoolId);
         var mirrorOptions = new MirrorOptions { TableName = options.TableName, FeedBuckets = options.FeedBuckets };
+        _loggers = new StoppingLoggers(loggers);
         var replicator = ReplicatorFunction.Create(
             dynamo,
             Directory(primary),
             mirrorOptions,
             new CaptureOptions { PrimaryPoolId = primary.UserPoolId, TriggerBudget = options.TriggerBudget },
-            loggers,
+            _loggers,
             time,
             new ReplicationControlReader(
                 new DynamoDbReplicationControlStore(dynamo, mirrorOptions),

@@ -20,7 +20,8 @@ namespace IdentityReplicator.Sandbox.Tests.Capacity;
 public sealed class CapacityConformanceTests : IAsyncLifetime
 {
     private const string Region = "us-west-2";
-    private static readonly string[] Files = ["package.json", "package-lock.json", "capacity.mjs"];
+    /// <summary>The npm package's files; Kms/ReplicatedStoresConformanceTests installs the same (one install).</summary>
+    internal static readonly string[] Files = ["package.json", "package-lock.json", "capacity.mjs", "stores.mjs"];
     private static readonly string[] AutoScalingOperations = ["DescribeAutoScalingGroups", "UpdateAutoScalingGroup", "DescribeAccountLimits"];
     private static readonly string[] BeanstalkOperations = ["DescribeEnvironments", "DescribeConfigurationSettings", "UpdateEnvironment", "DescribeEnvironmentHealth"];
     private static readonly string[] EcsOperations = ["DescribeServices", "UpdateService"];

@@ -49,15 +49,15 @@ public static class DriftFormats
         Enum.GetValues<DriftKind>().Select(k => (k, report.Differences.Count(d => d.Kind == k)));
 
     public static string Headline(DriftReport report) => report.Summary.InSync
-        ? $"In sync: {report.Summary.UsersCompared} users and {report.Source.Groups} groups agree."
-        : string.Create(CultureInfo.InvariantCulture, $"{report.Summary.Differences} difference{(report.Summary.Differences == 1 ? string.Empty : "s")} between the pools{(report.Summary.ConfigDifferences > 0 ? $" and {report.Summary.ConfigDifferences} in their configuration" : string.Empty)}.");
+        ? $"In sync: {Counted.Of(report.Summary.UsersCompared, "user")} and {Counted.Of(report.Source.Groups, "group")} agree."
+        : string.Create(CultureInfo.InvariantCulture, $"{Counted.Of(report.Summary.Differences, "difference")} between the pools{(report.Summary.ConfigDifferences > 0 ? $" and {report.Summary.ConfigDifferences} in their configuration" : string.Empty)}.");
 
     /// <summary>"; mirror absent" for a user row: what the mirror table holds, as the JSON's <c>mirror</c> says (troubleshooting reads it).</summary>
     internal static string MirrorNote(DriftItem item) => item.Mirror is { } mirror ? $"; mirror {mirror.ToString().ToLowerInvariant()}" : string.Empty;
 
     internal static string Pools(DriftReport report) => string.Create(
         CultureInfo.InvariantCulture,
-        $"source {report.Source.UserPoolId} ({report.Source.Region}): {report.Source.Users} users, {report.Source.Groups} groups; target {report.Target.UserPoolId} ({report.Target.Region}): {report.Target.Users} users, {report.Target.Groups} groups");
+        $"source {report.Source.UserPoolId} ({report.Source.Region}): {Counted.Of(report.Source.Users, "user")}, {Counted.Of(report.Source.Groups, "group")}; target {report.Target.UserPoolId} ({report.Target.Region}): {Counted.Of(report.Target.Users, "user")}, {Counted.Of(report.Target.Groups, "group")}");
 }
 
 internal static class TextDriftFormat
@@ -75,7 +75,7 @@ internal static class TextDriftFormat
 
         if (report.Summary.MirrorBehind + report.Summary.MirrorAbsent > 0)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"Mirror: {report.Summary.MirrorBehind} users behind the source, {report.Summary.MirrorAbsent} not recorded (the sweep records them).");
+            text.AppendLine(CultureInfo.InvariantCulture, $"Mirror: {Counted.Of(report.Summary.MirrorBehind, "user")} behind the source, {report.Summary.MirrorAbsent} not recorded (the sweep records them).");
         }
 
         foreach (var item in report.Differences)
@@ -90,7 +90,7 @@ internal static class TextDriftFormat
 
         if (report.Repair is { } repair)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"Repair: {repair.Applied} fixed, {repair.Failed} failed; {repair.RemainingDifferences} differences remain.");
+            text.AppendLine(CultureInfo.InvariantCulture, $"Repair: {repair.Applied} fixed, {repair.Failed} failed; {Counted.Of(repair.RemainingDifferences, "difference")} {(repair.RemainingDifferences == 1 ? "remains" : "remain")}.");
         }
 
         ConfigurationDriftFormat.Text(text, report);
@@ -105,7 +105,7 @@ internal static class MarkdownDriftFormat
     public static string Render(DriftReport report)
     {
         var md = new StringBuilder();
-        md.AppendLine(CultureInfo.InvariantCulture, $"## Cognito drift report — {(report.Summary.InSync ? "in sync ✅" : $"{report.Summary.Differences} differences ❌")}");
+        md.AppendLine(CultureInfo.InvariantCulture, $"## Cognito drift report — {(report.Summary.InSync ? "in sync ✅" : $"{Counted.Of(report.Summary.Differences, "difference")} ❌")}");
         md.AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"{DriftFormats.Pools(report)}. Generated {report.GeneratedAt:yyyy-MM-dd HH:mm:ss} UTC.");
         md.AppendLine();
@@ -122,7 +122,7 @@ internal static class MarkdownDriftFormat
         if (report.Differences.Length > 0)
         {
             md.AppendLine();
-            md.AppendLine(CultureInfo.InvariantCulture, $"<details{(report.Differences.Length <= 50 ? " open" : string.Empty)}><summary>{report.Differences.Length} differences</summary>");
+            md.AppendLine(CultureInfo.InvariantCulture, $"<details{(report.Differences.Length <= 50 ? " open" : string.Empty)}><summary>{Counted.Of(report.Differences.Length, "difference")}</summary>");
             md.AppendLine();
             md.AppendLine("| kind | user or group | sub | difference |");
             md.AppendLine("|---|---|---|---|");
@@ -149,7 +149,7 @@ internal static class MarkdownDriftFormat
         if (report.Repair is { } repair)
         {
             md.AppendLine();
-            md.AppendLine(CultureInfo.InvariantCulture, $"**Repair:** {repair.Applied} fixed, {repair.Failed} failed, {repair.RemainingDifferences} differences remain.");
+            md.AppendLine(CultureInfo.InvariantCulture, $"**Repair:** {repair.Applied} fixed, {repair.Failed} failed, {Counted.Of(repair.RemainingDifferences, "difference")} {(repair.RemainingDifferences == 1 ? "remains" : "remain")}.");
         }
 
         ConfigurationDriftFormat.Markdown(md, report);

@@ -43,33 +43,41 @@ internal static class HtmlDriftFormat
         html.Append(CultureInfo.InvariantCulture, $"<h1>Cognito drift report</h1><p class=\"pools\">{E(DriftFormats.Pools(report))} · generated {report.GeneratedAt:yyyy-MM-dd HH:mm:ss} UTC</p>");
         html.Append(CultureInfo.InvariantCulture, $"<div id=\"banner\" class=\"banner {(report.Summary.InSync ? "ok" : "drift")}\">{E(DriftFormats.Headline(report))}</div>");
 
-        html.Append("<div class=\"cards\">");
-        Card("users compared", report.Summary.UsersCompared);
-        Card("differences", report.Summary.Differences);
-        Card("configuration differences", report.Summary.ConfigDifferences);
-        Card("parked", report.Summary.Parked);
-        Card("mirror behind", report.Summary.MirrorBehind);
-        Card("not in mirror", report.Summary.MirrorAbsent);
-        if (report.Repair is { } repair)
+        if (report.Summary.InSync)
         {
-            Card("repaired", repair.Applied);
-            Card("remaining", repair.RemainingDifferences);
+            // In sync: the banner says so; only the counts that matter, no zero counters, chart or empty search.
+            InSyncCards(html, report);
         }
-
-        html.Append("</div>");
-        Chart(html, report);
-
-        html.Append("<h2>Differences</h2><input type=\"search\" id=\"search\" placeholder=\"Search user, sub, group or kind\" aria-label=\"Search differences\"> <span id=\"shown\" class=\"muted\"></span>");
-        html.Append("<table id=\"differences\"><thead><tr><th>kind</th><th>user or group</th><th>sub</th><th>difference</th><th>mirror</th></tr></thead><tbody>");
-        foreach (var item in report.Differences)
+        else
         {
-            html.Append(CultureInfo.InvariantCulture, $"<tr data-kind=\"{DriftFormats.Name(item.Kind)}\"><td>{DriftFormats.Name(item.Kind)}</td><td>{E(item.Group ?? item.Username ?? item.TargetUsername ?? "(hidden)")}</td><td><code>{E(item.Sub ?? item.TargetSub ?? string.Empty)}</code></td><td>{E(item.Detail)}</td><td>{(item.Mirror is { } m ? m.ToString().ToLowerInvariant() : string.Empty)}</td></tr>");
-        }
+            html.Append("<div class=\"cards\">");
+            Card("users compared", report.Summary.UsersCompared);
+            Card("differences", report.Summary.Differences);
+            Card("configuration differences", report.Summary.ConfigDifferences);
+            Card("parked", report.Summary.Parked);
+            Card("mirror behind", report.Summary.MirrorBehind);
+            Card("not in mirror", report.Summary.MirrorAbsent);
+            if (report.Repair is { } repair)
+            {
+                Card("repaired", repair.Applied);
+                Card("remaining", repair.RemainingDifferences);
+            }
 
-        html.Append("</tbody></table>");
-        if (report.Differences.Length == 0)
-        {
-            html.Append("<p class=\"muted\" id=\"none\">No differences.</p>");
+            html.Append("</div>");
+            Chart(html, report);
+
+            html.Append("<h2>Differences</h2><input type=\"search\" id=\"search\" placeholder=\"Search user, sub, group or kind\" aria-label=\"Search differences\"> <span id=\"shown\" class=\"muted\"></span>");
+            html.Append("<table id=\"differences\"><thead><tr><th>kind</th><th>user or group</th><th>sub</th><th>difference</th><th>mirror</th></tr></thead><tbody>");
+            foreach (var item in report.Differences)
+            {
+                html.Append(CultureInfo.InvariantCulture, $"<tr data-kind=\"{DriftFormats.Name(item.Kind)}\"><td>{DriftFormats.Name(item.Kind)}</td><td>{E(item.Group ?? item.Username ?? item.TargetUsername ?? "(hidden)")}</td><td><code>{E(item.Sub ?? item.TargetSub ?? string.Empty)}</code></td><td>{E(item.Detail)}</td><td>{(item.Mirror is { } m ? m.ToString().ToLowerInvariant() : string.Empty)}</td></tr>");
+            }
+
+            html.Append("</tbody></table>");
+            if (report.Differences.Length == 0)
+            {
+                html.Append("<p class=\"muted\" id=\"none\">No differences.</p>");
+            }
         }
 
         if (report.Parked.Length > 0)
@@ -85,12 +93,38 @@ internal static class HtmlDriftFormat
 
         ConfigurationDriftFormat.Html(html, report);
         RecoverabilityFormat.Html(html, report);
-        html.Append(CultureInfo.InvariantCulture, $"<script>{Script}</script></body></html>");
+        html.Append(report.Summary.InSync ? "</body></html>" : $"<script>{Script}</script></body></html>");
         return html.ToString();
 
         void Card(string label, int value) =>
             html.Append(CultureInfo.InvariantCulture, $"<div class=\"card\"><b>{value}</b>{E(label)}</div>");
     }
+
+    /// <summary>The cards of an in-sync report: what was compared, and only those other counts that are not zero.</summary>
+    private static void InSyncCards(StringBuilder html, DriftReport report)
+    {
+        html.Append("<div class=\"cards\" id=\"in-sync\">");
+        InSyncCard(html, "users compared", report.Summary.UsersCompared);
+        InSyncCard(html, "groups", report.Source.Groups);
+        foreach (var (label, value) in new[]
+        {
+            ("parked", report.Summary.Parked),
+            ("mirror behind", report.Summary.MirrorBehind),
+            ("not in mirror", report.Summary.MirrorAbsent),
+            ("repaired", report.Repair?.Applied ?? 0),
+        })
+        {
+            if (value > 0)
+            {
+                InSyncCard(html, label, value);
+            }
+        }
+
+        html.Append("</div>");
+    }
+
+    private static void InSyncCard(StringBuilder html, string label, int value) =>
+        html.Append(CultureInfo.InvariantCulture, $"<div class=\"card\"><b>{value}</b>{E(label)}</div>");
 
     /// <summary>A horizontal bar per kind of difference, scaled to the largest count.</summary>
     private static void Chart(StringBuilder html, DriftReport report)
