@@ -60,6 +60,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 2013, Level = LogLevel.Information, Message = "Drift report: {Differences} differences, {Parked} parked, {MirrorBehind} users behind in the mirror")]
     public static partial void DriftReported(ILogger logger, int differences, int parked, int mirrorBehind);
 
+    [LoggerMessage(EventId = 2090, Level = LogLevel.Information, Message = "Drift compact read: {SourceUsers} source and {TargetUsers} target users listed, {ReadAgain} read again, {SpillFiles} spill files")]
+    public static partial void DriftCompactRead(ILogger logger, int sourceUsers, int targetUsers, int readAgain, int spillFiles);
+
     [LoggerMessage(EventId = 2014, Level = LogLevel.Warning, Message = "Scheduled drift report failed ({Reason}); next run at {Next:u}")]
     public static partial void DriftFailed(ILogger logger, string reason, DateTimeOffset next);
 

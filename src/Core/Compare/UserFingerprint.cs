@@ -26,7 +26,34 @@ public static class UserFingerprint
     public static UInt128 OfTarget(DirectoryUser user, IEnumerable<string> groups, Func<string, bool> isReplicatedAttribute) =>
         Of(user, user.Status, groups, isReplicatedAttribute);
 
-    private static UInt128 Of(DirectoryUser user, string status, IEnumerable<string> groups, Func<string, bool> isReplicatedAttribute)
+    /// <summary>
+    /// The part of a fingerprint a listing page knows (attributes, enabled flag, status as compared); folded with the
+    /// memberships by <see cref="Fold"/> once the membership listings end. <c>null</c> for a source user not replicated.
+    /// </summary>
+    public static UInt128? ProfileOfSource(DirectoryUser user, Func<string, bool> isReplicatedAttribute) =>
+        UserStatuses.TargetStatusFor(user.Status) is { } expected ? Profile(user, expected, isReplicatedAttribute) : null;
+
+    /// <summary>The profile part of a target user's fingerprint, as it is.</summary>
+    public static UInt128 ProfileOfTarget(DirectoryUser user, Func<string, bool> isReplicatedAttribute) =>
+        Profile(user, user.Status, isReplicatedAttribute);
+
+    /// <summary>A whole fingerprint: a profile part folded with the user's memberships (in any order, duplicates ignored).</summary>
+    public static UInt128 Fold(UInt128 profile, IEnumerable<string> groups)
+    {
+        var text = new StringBuilder(64);
+        text.Append(profile.ToString("x32", System.Globalization.CultureInfo.InvariantCulture)).Append(';');
+        foreach (var group in groups.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        {
+            ContentHash.AppendField(text, "g:" + group, null);
+        }
+
+        return Digest(text);
+    }
+
+    private static UInt128 Of(DirectoryUser user, string status, IEnumerable<string> groups, Func<string, bool> isReplicatedAttribute) =>
+        Fold(Profile(user, status, isReplicatedAttribute), groups);
+
+    private static UInt128 Profile(DirectoryUser user, string status, Func<string, bool> isReplicatedAttribute)
     {
         var text = new StringBuilder(256);
         text.Append("en=").Append(user.Enabled ? '1' : '0').Append(';');
@@ -37,11 +64,11 @@ public static class UserFingerprint
             ContentHash.AppendField(text, "a:" + name, UserComparison.ValueOf(user, name));
         }
 
-        foreach (var group in groups.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
-        {
-            ContentHash.AppendField(text, "g:" + group, null);
-        }
+        return Digest(text);
+    }
 
+    private static UInt128 Digest(StringBuilder text)
+    {
         Span<byte> hash = stackalloc byte[32];
         SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString()), hash);
         return BinaryPrimitives.ReadUInt128LittleEndian(hash);

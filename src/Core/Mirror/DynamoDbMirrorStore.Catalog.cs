@@ -14,6 +14,28 @@ public sealed partial class DynamoDbMirrorStore : IMirrorCatalog
         var users = new Dictionary<string, UserSnapshot>(StringComparer.Ordinal);
         var groups = new Dictionary<string, GroupSnapshot>(StringComparer.Ordinal);
         var applied = new Dictionary<EntityId, AppliedState>();
+        await foreach (var item in ScanAsync(appliedRegion, cancellationToken))
+        {
+            if (item.User is { } user)
+            {
+                users[user.Key] = user;
+            }
+            else if (item.Group is { } group)
+            {
+                groups[group.Name] = group;
+            }
+            else if (item.Applied is { } state)
+            {
+                applied[state.Entity] = state;
+            }
+        }
+
+        return new MirrorContents(users, groups, applied);
+    }
+
+    /// <summary>The snapshot items (and one Region's applied state) one at a time, as a consistent Scan returns them.</summary>
+    public async IAsyncEnumerable<MirrorItem> ScanAsync(string? appliedRegion, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         var values = new Dictionary<string, AttributeValue> { [":s"] = S(SnapshotSortKey) };
         var filter = "#sk = :s";
         if (appliedRegion is not null)
@@ -58,25 +80,21 @@ public sealed partial class DynamoDbMirrorStore : IMirrorCatalog
                 {
                     if (RecordsApplied(item))
                     {
-                        applied[entity] = ToApplied(entity, item);
+                        yield return new MirrorItem(null, null, ToApplied(entity, item));
                     }
                 }
                 else if (entity.Kind == EntityKind.User)
                 {
-                    var user = ToUser(item);
-                    users[user.Key] = user;
+                    yield return new MirrorItem(ToUser(item), null, null);
                 }
                 else
                 {
-                    var group = ToGroup(item);
-                    groups[group.Name] = group;
+                    yield return new MirrorItem(null, ToGroup(item), null);
                 }
             }
 
             start = response.LastEvaluatedKey is { Count: > 0 } last ? last : null;
         }
         while (start is not null);
-
-        return new MirrorContents(users, groups, applied);
     }
 }

@@ -10,6 +10,10 @@ public sealed partial class DriftOptions
 
     public const string DefaultOutputPrefix = "drift-reports/";
 
+    public const int DefaultCompactMemoryBudgetMb = 64;
+
+    public const int MaxCompactMemoryBudgetMb = 65_536;
+
     /// <summary>When the worker runs a drift report: a cron expression in UTC (e.g. <c>0 3 * * *</c>); empty = never.</summary>
     public string? Schedule { get; set; }
 
@@ -37,6 +41,12 @@ public sealed partial class DriftOptions
     /// <summary>An S3 endpoint override (the sandbox's local S3, a VPC endpoint); path-style addressing is used with it.</summary>
     public string? S3ServiceUrl { get; set; }
 
+    /// <summary>
+    /// The memory drift reports, repair and full sync's planning may give the compact form of both pools and the mirror
+    /// (about 100 to 200 bytes a user) before they spill it to owner-only temporary files in sorted runs (1 to 65,536 MB).
+    /// </summary>
+    public int CompactMemoryBudgetMb { get; set; } = DefaultCompactMemoryBudgetMb;
+
     /// <summary><see cref="OutputPrefix"/> as keys are made: ending with <c>/</c> unless empty.</summary>
     public string KeyPrefix => string.IsNullOrEmpty(OutputPrefix) || OutputPrefix.EndsWith('/') ? OutputPrefix ?? string.Empty : OutputPrefix + "/";
 
@@ -45,6 +55,11 @@ public sealed partial class DriftOptions
         foreach (var error in RunSchedule.Validate($"{Section}:Schedule", Schedule))
         {
             yield return error;
+        }
+
+        if (CompactMemoryBudgetMb is < 1 or > MaxCompactMemoryBudgetMb)
+        {
+            yield return $"{Section}:CompactMemoryBudgetMb is {CompactMemoryBudgetMb}; it must be from 1 to {MaxCompactMemoryBudgetMb} (MB), e.g. {DefaultCompactMemoryBudgetMb} (the default). Past it the compact form spills to temporary files, so a small budget costs disk reads, not correctness.";
         }
 
         if (!string.IsNullOrEmpty(OutputBucket) && BucketProblem(OutputBucket) is { } problem)

@@ -2,6 +2,7 @@ using IdentityReplicator.Core.Model;
 using IdentityReplicator.Core.Telemetry;
 using IdentityReplicator.Reconciler.Apply;
 using IdentityReplicator.Reconciler.Configuration;
+using IdentityReplicator.Reconciler.Drift.Compact;
 using IdentityReplicator.Reconciler.Sync;
 using Microsoft.Extensions.Logging;
 
@@ -21,8 +22,16 @@ public interface IDriftReporter
 /// differs through the apply engine — missing and differing groups, then every user with a difference, then what the
 /// target has and the source not — and compares again to report what remains.
 /// </summary>
-public sealed class DriftReporter(SyncScope scope, Converger converger, SyncOptions options, ILogger<DriftReporter> logger, ConfigurationDrift? configuration = null) : IDriftReporter
+public sealed class DriftReporter(
+    SyncScope scope,
+    Converger converger,
+    SyncOptions options,
+    ILogger<DriftReporter> logger,
+    ConfigurationDrift? configuration = null,
+    CompactReadOptions? compact = null) : IDriftReporter
 {
+    private readonly CompactReadOptions _compact = compact ?? CompactReadOptions.Default;
+
     public async Task<DriftReport> RunAsync(DriftRequest request, CancellationToken cancellationToken)
     {
         // Configuration first: a repair adds the custom attributes users need before users are repaired.
@@ -36,9 +45,9 @@ public sealed class DriftReporter(SyncScope scope, Converger converger, SyncOpti
 
     private async Task<DriftReport> UsersAsync(DriftRequest request, CancellationToken cancellationToken)
     {
-        var run = await scope.ReadAsync(null, cancellationToken);
+        // Both pools and the mirror in compact form; only users that differ (or cannot be settled so) are read again.
+        var (run, analysis) = await AnalyzeAsync(request.ShowValues, cancellationToken);
         var inputs = run.Inputs;
-        var analysis = DriftDetector.Analyze(inputs, scope.Settings(run, request.ShowValues), scope.Time.GetUtcNow());
         var report = analysis.Report;
         Log.DriftReported(logger, report.Summary.Differences, report.Summary.Parked, report.Summary.MirrorBehind);
         if (!request.Repair || (report.Summary.InSync && report.Parked.Length == 0))
@@ -84,9 +93,16 @@ public sealed class DriftReporter(SyncScope scope, Converger converger, SyncOpti
             });
 
         applied += await converger.PruneAsync(run, analysis, CaptureSource.PrimaryRead, cancellationToken);
-        var again = await scope.ReadAsync(null, cancellationToken);
-        var after = DriftDetector.Analyze(again.Inputs, scope.Settings(again, request.ShowValues), scope.Time.GetUtcNow());
+        var (_, after) = await AnalyzeAsync(request.ShowValues, cancellationToken);
         Log.DriftReported(logger, after.Report.Summary.Differences, after.Report.Summary.Parked, after.Report.Summary.MirrorBehind);
         return report with { Repair = new RepairOutcome(users.Count + groups.Count + analysis.UnmatchedTargetUsers.Count + analysis.UnmatchedTargetGroups.Count, applied, failed, after.Report.Summary.Differences) };
+    }
+
+    private async Task<(ScopeRun Run, DriftAnalysis Analysis)> AnalyzeAsync(bool showValues, CancellationToken cancellationToken)
+    {
+        var focused = await scope.ReadFocusedAsync(_compact, null, cancellationToken);
+        var run = focused.Run;
+        Log.DriftCompactRead(logger, focused.Focus.SourceUsers, focused.Focus.TargetUsers, focused.Focus.SourceUsernames.Count + focused.Focus.TargetUsernames.Count, focused.SpillFiles);
+        return (run, CompactDrift.Analyze(run.Inputs, focused.Focus, scope.Settings(run, showValues), scope.Time.GetUtcNow()));
     }
 }

@@ -96,13 +96,18 @@ public sealed class SyncProgress
 /// nothing else for what was finished (the engine compares against the listing and makes no call for a user in step);
 /// a user created by the first run is found by the second, so none is created twice.
 /// </summary>
-public sealed class FullSync(SyncScope scope, Converger converger, SyncOptions options, ILogger<FullSync> logger)
+public sealed class FullSync(SyncScope scope, Converger converger, SyncOptions options, ILogger<FullSync> logger, CompactReadOptions? compact = null)
 {
     public async Task<SyncResult> RunAsync(SyncRequest request, SyncProgress? progress, CancellationToken cancellationToken)
     {
         progress ??= new SyncProgress();
         var started = scope.Time.GetTimestamp();
         progress.Enter("reading both pools");
+        if (request.DryRun)
+        {
+            return await PlanAsync(progress, started, cancellationToken);
+        }
+
         var run = await scope.ReadAsync((pool, n) => { if (pool == "source") { progress.SetListed(n); } }, cancellationToken);
         var inputs = run.Inputs;
         var analysis = DriftDetector.Analyze(inputs, scope.Settings(run, showValues: false), scope.Time.GetUtcNow());
@@ -116,11 +121,6 @@ public sealed class FullSync(SyncScope scope, Converger converger, SyncOptions o
             NotReplicated = analysis.Report.Summary.UsersNotReplicated,
         };
         Log.SyncRead(logger, inputs.Source.UserCount, inputs.Source.Groups.Length, inputs.Target.UserCount, analysis.Report.Summary.Differences);
-        if (request.DryRun)
-        {
-            return result with { Plan = analysis.Report, PendingDeletes = pending, Elapsed = scope.Time.GetElapsedTime(started) };
-        }
-
         progress.Enter("groups");
         var groupResults = await converger.ConvergeGroupsAsync(run, inputs.Source.Groups, CaptureSource.FullSync, options.Concurrency, cancellationToken);
 
@@ -176,5 +176,27 @@ public sealed class FullSync(SyncScope scope, Converger converger, SyncOptions o
         };
         Log.SyncDone(logger, result.Applied, result.InSync, result.Failed, result.Deleted, result.Elapsed.TotalSeconds);
         return result;
+    }
+
+    /// <summary>
+    /// A dry run: the plan is the drift report of a compact read (<see cref="SyncScope.ReadFocusedAsync"/>) — both pools
+    /// and the mirror folded into fingerprints, only unsettled users read again — so planning needs no more memory for a
+    /// large pool than for a small one.
+    /// </summary>
+    private async Task<SyncResult> PlanAsync(SyncProgress progress, long started, CancellationToken cancellationToken)
+    {
+        var focused = await scope.ReadFocusedAsync(compact ?? CompactReadOptions.Default, (pool, n) => { if (pool == "source") { progress.SetListed(n); } }, cancellationToken);
+        var inputs = focused.Run.Inputs;
+        var analysis = Drift.Compact.CompactDrift.Analyze(inputs, focused.Focus, scope.Settings(focused.Run, showValues: false), scope.Time.GetUtcNow());
+        Log.SyncRead(logger, focused.Focus.SourceUsers, inputs.Source.Groups.Length, focused.Focus.TargetUsers, analysis.Report.Summary.Differences);
+        return new SyncResult
+        {
+            SourceUsers = focused.Focus.SourceUsers,
+            SourceGroups = inputs.Source.Groups.Length,
+            NotReplicated = analysis.Report.Summary.UsersNotReplicated,
+            Plan = analysis.Report,
+            PendingDeletes = [.. analysis.UnmatchedTargetUsers.Select(u => "user " + (u.Sub ?? u.Username)).Concat(analysis.UnmatchedTargetGroups.Select(g => "group " + g.Name))],
+            Elapsed = scope.Time.GetElapsedTime(started),
+        };
     }
 }

@@ -10,7 +10,7 @@ namespace IdentityReplicator.Reconciler.Sync;
 /// What full sync and drift reports work on: both configured pools (<see cref="PoolEnd"/>), taken per run as the source
 /// and the target the control names (<see cref="ReplicationControlReader"/>, read afresh).
 /// </summary>
-public sealed class SyncScope
+public sealed partial class SyncScope
 {
     private readonly ReplicationControlReader _controlReader;
     private readonly IReadOnlyList<PoolEnd> _ends;

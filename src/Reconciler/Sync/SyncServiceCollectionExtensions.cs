@@ -53,7 +53,11 @@ public static class SyncServiceCollectionExtensions
         services.TryAddSingleton(sp => new Converger());
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<SyncOptions>>().Value);
         services.TryAddSingleton(sp => new FullSync(
-            sp.GetRequiredService<SyncScope>(), sp.GetRequiredService<Converger>(), sp.GetRequiredService<SyncOptions>(), sp.GetRequiredService<ILogger<FullSync>>()));
+            sp.GetRequiredService<SyncScope>(),
+            sp.GetRequiredService<Converger>(),
+            sp.GetRequiredService<SyncOptions>(),
+            sp.GetRequiredService<ILogger<FullSync>>(),
+            new CompactReadOptions(sp.GetRequiredService<IOptions<DriftOptions>>().Value.CompactMemoryBudgetMb * 1024L * 1024L, Concurrency: sp.GetRequiredService<SyncOptions>().Concurrency)));
         services.AddConfigurationReplication(configuration);
         services.TryAddSingleton(sp => new ConfigurationDrift(
             [sp.GetRequiredKeyedService<ConfigurationApplier>(PoolRoles.Standby), sp.GetRequiredKeyedService<ConfigurationApplier>(PoolRoles.Primary)]));
@@ -62,7 +66,8 @@ public static class SyncServiceCollectionExtensions
             sp.GetRequiredService<Converger>(),
             sp.GetRequiredService<SyncOptions>(),
             sp.GetRequiredService<ILogger<DriftReporter>>(),
-            sp.GetRequiredService<IOptions<DriftOptions>>().Value.CompareConfiguration ? sp.GetRequiredService<ConfigurationDrift>() : null));
+            sp.GetRequiredService<IOptions<DriftOptions>>().Value.CompareConfiguration ? sp.GetRequiredService<ConfigurationDrift>() : null,
+            new CompactReadOptions(sp.GetRequiredService<IOptions<DriftOptions>>().Value.CompactMemoryBudgetMb * 1024L * 1024L, Concurrency: sp.GetRequiredService<SyncOptions>().Concurrency)));
         services.TryAddSingleton<IDriftReporter>(sp => sp.GetRequiredService<DriftReporter>());
         services.TryAddSingleton<IReportStore>(sp => ReportStoreFactory.Create(
             sp.GetRequiredService<IOptions<DriftOptions>>().Value,

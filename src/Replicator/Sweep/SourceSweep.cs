@@ -1,3 +1,4 @@
+using IdentityReplicator.Core.Compare;
 using IdentityReplicator.Core.Control;
 using IdentityReplicator.Core.Mirror;
 using IdentityReplicator.Core.Model;
@@ -68,45 +69,117 @@ internal sealed class SourceSweep(
         }
 
         var recorder = new InventoryRecorder(source.Mirror, usernamesCaseSensitive);
-        var inventoryRead = PoolInventory.ReadAsync(source.Pool, usernamesCaseSensitive, time, cancellationToken);
-        var contentsRead = source.Catalog.ReadAllAsync(appliedRegion: null, cancellationToken);
-        await Task.WhenAll(inventoryRead, contentsRead);
-        var inventory = await inventoryRead;
-        var contents = await contentsRead;
+        var startedAt = time.GetUtcNow();
         int recorded = 0, tombstones = 0, unchanged = 0;
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency, CancellationToken = cancellationToken };
+        var groups = new List<DirectoryGroup>();
+        var mirrorGroups = new Dictionary<string, GroupSnapshot>(StringComparer.Ordinal);
+        int users;
 
-        await Parallel.ForEachAsync(inventory.Groups, parallel, async (group, token) =>
+        // Users, memberships and the mirror folded into sorted runs (spilled past the budget), then walked in key order:
+        // only what the mirror does not hold already is recorded.
+        using (var folder = new SpillFolder(SpillRoot))
+        using (var fold = new SweepFold(folder, BudgetBytes ?? options.CompactMemoryBudgetMb * 1024L * 1024L))
         {
-            var (_, outcome) = await recorder.RecordGroupAsync(inventory, group, contents.Groups.GetValueOrDefault(group.Name), CaptureSource.Sweep, token);
-            Interlocked.Increment(ref outcome == RecordOutcome.Changed ? ref recorded : ref unchanged);
-        });
-
-        await Parallel.ForEachAsync(inventory.Users, parallel, async (user, token) =>
-        {
-            var (_, outcome) = await recorder.RecordUserAsync(inventory, user, contents.Users.GetValueOrDefault(recorder.KeyOf(user)), CaptureSource.Sweep, token);
-            Interlocked.Increment(ref outcome == RecordOutcome.Changed ? ref recorded : ref unchanged);
-        });
-
-        var keys = inventory.Users.Select(recorder.KeyOf).ToHashSet(StringComparer.Ordinal);
-        await Parallel.ForEachAsync(contents.Users.Values.Where(u => !u.Deleted && !keys.Contains(u.Key)), parallel, async (gone, token) =>
-        {
-            if (await recorder.RecordUserGoneAsync(inventory, gone, CaptureSource.Sweep, token) == RecordOutcome.Changed)
+            await Task.WhenAll(
+                ListUsersAsync(source.Pool, fold, usernamesCaseSensitive, cancellationToken),
+                ListMembersAsync(source.Pool, fold, groups, usernamesCaseSensitive, options.Concurrency, cancellationToken),
+                ScanMirrorAsync(source.Catalog, fold, mirrorGroups, cancellationToken));
+            var groupInventory = new PoolInventory(source.Pool.PoolId, startedAt, usernamesCaseSensitive, [], groups, new Dictionary<string, IReadOnlyCollection<string>>());
+            await Parallel.ForEachAsync(groupInventory.Groups, parallel, async (group, token) =>
             {
-                Interlocked.Increment(ref tombstones);
-            }
-        });
+                var (_, outcome) = await recorder.RecordGroupAsync(groupInventory, group, mirrorGroups.GetValueOrDefault(group.Name), CaptureSource.Sweep, token);
+                Interlocked.Increment(ref outcome == RecordOutcome.Changed ? ref recorded : ref unchanged);
+            });
 
-        foreach (var gone in contents.Groups.Values.Where(g => !g.Deleted && inventory.Group(g.Name) is null))
+            await Parallel.ForEachAsync(fold.Walk(), parallel, async (work, token) =>
+            {
+                if (work.User is { } user)
+                {
+                    var inventory = new PoolInventory(
+                        source.Pool.PoolId, startedAt, usernamesCaseSensitive, [user], groups, work.Groups.ToDictionary(g => g, _ => (IReadOnlyCollection<string>)[user.Username], StringComparer.Ordinal));
+                    var (_, outcome) = await recorder.RecordUserAsync(inventory, user, null, CaptureSource.Sweep, token);
+                    Interlocked.Increment(ref outcome == RecordOutcome.Changed ? ref recorded : ref unchanged);
+                }
+                else if (work.Gone is { } gone
+                    && await recorder.RecordUserGoneAsync(groupInventory, new UserSnapshot { Key = gone.Key, Username = gone.Username, SourcePoolId = source.Pool.PoolId }, CaptureSource.Sweep, token) == RecordOutcome.Changed)
+                {
+                    Interlocked.Increment(ref tombstones);
+                }
+            });
+            users = fold.UserCount;
+            unchanged += fold.Unchanged;
+        }
+
+        foreach (var gone in mirrorGroups.Values.Where(g => !g.Deleted && !groups.Exists(s => s.Name == g.Name)))
         {
+            var inventory = new PoolInventory(source.Pool.PoolId, startedAt, usernamesCaseSensitive, [], groups, new Dictionary<string, IReadOnlyCollection<string>>());
             if (await recorder.RecordGroupGoneAsync(inventory, gone.Name, CaptureSource.Sweep, cancellationToken) == RecordOutcome.Changed)
             {
                 tombstones++;
             }
         }
 
-        var result = new SweepResult(inventory.UserCount, inventory.Groups.Length, recorded, tombstones, unchanged, time.GetElapsedTime(started));
+        var result = new SweepResult(users, groups.Count, recorded, tombstones, unchanged, time.GetElapsedTime(started));
         Log.SweepCompleted(logger, result.Users, result.Groups, result.Recorded, result.Tombstones, result.Elapsed.TotalSeconds);
         return result;
+    }
+
+    /// <summary>Where the sweep's spill folder is made (the system's temporary folder when null).</summary>
+    internal string? SpillRoot { get; init; }
+
+    /// <summary>The spill budget in bytes, when not the options' megabytes (tests spill after a few hundred bytes).</summary>
+    internal long? BudgetBytes { get; init; }
+
+    private static async Task ListUsersAsync(IUserDirectory pool, SweepFold fold, bool caseSensitive, CancellationToken cancellationToken)
+    {
+        await foreach (var user in pool.ListUsersAsync(cancellationToken))
+        {
+            fold.Users.Add(new SweepUserRow(IdentityKeys.ForUsername(user.Username, caseSensitive), user));
+        }
+    }
+
+    private static async Task ListMembersAsync(IUserDirectory pool, SweepFold fold, List<DirectoryGroup> groups, bool caseSensitive, int concurrency, CancellationToken cancellationToken)
+    {
+        await foreach (var group in pool.ListGroupsAsync(cancellationToken))
+        {
+            if (!groups.Exists(g => g.Name == group.Name))
+            {
+                groups.Add(group);
+            }
+        }
+
+        await Parallel.ForEachAsync(
+            groups,
+            new ParallelOptions { MaxDegreeOfParallelism = Math.Min(concurrency, 8), CancellationToken = cancellationToken },
+            async (group, token) =>
+            {
+                try
+                {
+                    await foreach (var username in pool.ListUsernamesInGroupAsync(group.Name, token))
+                    {
+                        fold.Members.Add(new SweepMemberRow(IdentityKeys.ForUsername(username, caseSensitive), group.Name));
+                    }
+                }
+                catch (Core.Cognito.ResourceNotFoundException)
+                {
+                    // Deleted while we read: no members.
+                }
+            });
+    }
+
+    private static async Task ScanMirrorAsync(IMirrorCatalog catalog, SweepFold fold, Dictionary<string, GroupSnapshot> groups, CancellationToken cancellationToken)
+    {
+        await foreach (var item in catalog.ScanAsync(appliedRegion: null, cancellationToken))
+        {
+            if (item.User is { } user)
+            {
+                fold.Mirror.Add(new SweepMirrorRow(user.Key, user.Username, user.Deleted, user.Groups is not null, user.ProfileHash, user.GroupsHash));
+            }
+            else if (item.Group is { } group)
+            {
+                groups[group.Name] = group;
+            }
+        }
     }
 }

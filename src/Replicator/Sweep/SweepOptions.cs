@@ -22,6 +22,12 @@ public sealed class SweepOptions
     /// <summary>Snapshots recorded at once (mirror table writes only; Cognito is read by listings).</summary>
     public int Concurrency { get; set; } = 16;
 
+    /// <summary>
+    /// The memory a sweep may give its listings (users, memberships, the mirror's snapshots) before spilling them to
+    /// owner-only temporary files in sorted runs (1 to 65,536 MB).
+    /// </summary>
+    public int CompactMemoryBudgetMb { get; set; } = 64;
+
     /// <summary>How often the worker looks for sweep requests (events that named no user or group ask for one).</summary>
     public TimeSpan RequestCheckInterval { get; set; } = TimeSpan.FromSeconds(15);
 
@@ -43,6 +49,11 @@ public sealed class SweepOptions
         if (Concurrency is < 1 or > 256)
         {
             yield return $"{Section}:Concurrency is {Concurrency}; it must be between 1 and 256.";
+        }
+
+        if (CompactMemoryBudgetMb is < 1 or > 65_536)
+        {
+            yield return $"{Section}:CompactMemoryBudgetMb is {CompactMemoryBudgetMb}; it must be from 1 to 65536 (MB), e.g. 64 (the default). Past it the sweep's listings spill to temporary files, so a small budget costs disk reads, not correctness.";
         }
 
         foreach (var error in RunSchedule.Validate($"{Section}:Schedule", Schedule))

@@ -33,6 +33,24 @@ public sealed class DriftOptionsTests
         Assert.Contains(rule, error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-5)]
+    [InlineData(65_537)]
+    public void Validate_CompactMemoryBudgetOutOfRange_NamesTheSettingAndTheRange(int budget)
+    {
+        var error = Assert.Single(new DriftOptions { CompactMemoryBudgetMb = budget }.Validate());
+
+        Assert.StartsWith($"Drift:CompactMemoryBudgetMb is {budget}; it must be from 1 to 65536", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(64)]
+    [InlineData(65_536)]
+    public void Validate_CompactMemoryBudgetInRange_Passes(int budget) =>
+        Assert.Empty(new DriftOptions { CompactMemoryBudgetMb = budget }.Validate());
+
     [Fact]
     public void Validate_PrefixStartingWithSlash_NamesTheSetting() =>
         Assert.StartsWith("Drift:OutputPrefix is '/reports/'", Assert.Single(new DriftOptions { OutputBucket = "reports", OutputPrefix = "/reports/" }.Validate()), StringComparison.Ordinal);

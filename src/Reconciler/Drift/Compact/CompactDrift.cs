@@ -1,0 +1,31 @@
+namespace IdentityReplicator.Reconciler.Drift.Compact;
+
+/// <summary>
+/// A drift analysis of a compact read: <see cref="DriftDetector"/> compares the users read again, field by field, and
+/// the users the compact read settled are added to the counts — so the rows are the detector's and the summary covers
+/// both pools whole.
+/// </summary>
+internal static class CompactDrift
+{
+    public static DriftAnalysis Analyze(DriftInputs focused, CompactFocus focus, DriftSettings settings, DateTimeOffset generatedAt)
+    {
+        var analysis = DriftDetector.Analyze(focused, settings, generatedAt);
+        var report = analysis.Report;
+        var summary = report.Summary;
+        return analysis with
+        {
+            Report = report with
+            {
+                Source = report.Source with { Users = focus.SourceUsers },
+                Target = report.Target with { Users = focus.TargetUsers },
+                Summary = summary with
+                {
+                    UsersCompared = summary.UsersCompared + focus.Compared,
+                    UsersNotReplicated = summary.UsersNotReplicated + focus.NotReplicated,
+                    MirrorBehind = summary.MirrorBehind + focus.MirrorBehind,
+                    MirrorAbsent = summary.MirrorAbsent + focus.MirrorAbsent,
+                },
+            },
+        };
+    }
+}
