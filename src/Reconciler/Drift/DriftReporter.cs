@@ -100,9 +100,9 @@ public sealed class DriftReporter(
 
     private async Task<(ScopeRun Run, DriftAnalysis Analysis)> AnalyzeAsync(bool showValues, CancellationToken cancellationToken)
     {
-        var focused = await scope.ReadFocusedAsync(_compact, null, cancellationToken);
+        var focused = await scope.ReadFocusedAsync(_compact, null, showValues, cancellationToken);
         var run = focused.Run;
         Log.DriftCompactRead(logger, focused.Focus.SourceUsers, focused.Focus.TargetUsers, focused.Focus.SourceUsernames.Count + focused.Focus.TargetUsernames.Count, focused.SpillFiles);
-        return (run, CompactDrift.Analyze(run.Inputs, focused.Focus, scope.Settings(run, showValues), scope.Time.GetUtcNow()));
+        return (run, CompactDrift.Analyze(run.Inputs, focused.Focus, focused.Recoverability, scope.Settings(run, showValues), scope.Time.GetUtcNow()));
     }
 }

@@ -185,9 +185,9 @@ public sealed class FullSync(SyncScope scope, Converger converger, SyncOptions o
     /// </summary>
     private async Task<SyncResult> PlanAsync(SyncProgress progress, long started, CancellationToken cancellationToken)
     {
-        var focused = await scope.ReadFocusedAsync(compact ?? CompactReadOptions.Default, (pool, n) => { if (pool == "source") { progress.SetListed(n); } }, cancellationToken);
+        var focused = await scope.ReadFocusedAsync(compact ?? CompactReadOptions.Default, (pool, n) => { if (pool == "source") { progress.SetListed(n); } }, showValues: false, cancellationToken);
         var inputs = focused.Run.Inputs;
-        var analysis = Drift.Compact.CompactDrift.Analyze(inputs, focused.Focus, scope.Settings(focused.Run, showValues: false), scope.Time.GetUtcNow());
+        var analysis = Drift.Compact.CompactDrift.Analyze(inputs, focused.Focus, focused.Recoverability, scope.Settings(focused.Run, showValues: false), scope.Time.GetUtcNow());
         Log.SyncRead(logger, focused.Focus.SourceUsers, inputs.Source.Groups.Length, focused.Focus.TargetUsers, analysis.Report.Summary.Differences);
         return new SyncResult
         {

@@ -5,6 +5,7 @@ using IdentityReplicator.Core.Model;
 using IdentityReplicator.Core.Pools;
 using IdentityReplicator.Reconciler.Drift;
 using IdentityReplicator.Reconciler.Drift.Compact;
+using IdentityReplicator.Reconciler.Drift.Recoverability;
 
 namespace IdentityReplicator.Reconciler.Sync;
 
@@ -18,7 +19,7 @@ public sealed record CompactReadOptions(long BudgetBytes, string? SpillRoot = nu
 }
 
 /// <summary>A run whose inputs hold only the users a compact read could not settle, and what it settled.</summary>
-internal sealed record FocusedRun(ScopeRun Run, CompactFocus Focus, int SpillFiles);
+internal sealed record FocusedRun(ScopeRun Run, CompactFocus Focus, int SpillFiles, RecoverabilitySection Recoverability);
 
 public sealed partial class SyncScope
 {
@@ -29,7 +30,7 @@ public sealed partial class SyncScope
     /// mirror snapshots of users the source no longer has — so <see cref="DriftDetector"/>, repair and pruning work on
     /// them exactly as on a whole read, and the settled users are counted in <see cref="FocusedRun.Focus"/>.
     /// </summary>
-    internal async Task<FocusedRun> ReadFocusedAsync(CompactReadOptions options, Action<string, int>? listed, CancellationToken cancellationToken)
+    internal async Task<FocusedRun> ReadFocusedAsync(CompactReadOptions options, Action<string, int>? listed, bool showValues, CancellationToken cancellationToken)
     {
         var (control, source, target) = await DirectionAsync(cancellationToken);
         var targetPool = await target.Engine.DescribeTargetAsync(cancellationToken);
@@ -41,8 +42,9 @@ public sealed partial class SyncScope
         IReadOnlyDictionary<string, GroupSnapshot> mirrorGroups;
         List<ParkedEntity> parked;
         int spillFiles;
+        var recoverability = new RecoverabilityTally(null, showValues, Replication.UsernamesCaseSensitive);
         using (var folder = new SpillFolder(options.SpillRoot))
-        using (var listing = new CompactListing(folder, options.BudgetBytes))
+        using (var listing = new CompactListing(folder, options.BudgetBytes, recoverability))
         {
             var parkedRead = ListParkedAsync(target, cancellationToken);
             await Task.WhenAll(listing.ReadAsync(source.Pool, target.Pool, target.Catalog, target.Region, targetPool, settings, listed, cancellationToken), parkedRead);
@@ -63,7 +65,7 @@ public sealed partial class SyncScope
             targetPool,
             new MirrorContents(read.Snapshots, mirrorGroups, read.Applied),
             parked);
-        return new FocusedRun(new ScopeRun(control, source, target, inputs, Replication.UsernamesCaseSensitive), focus, spillFiles);
+        return new FocusedRun(new ScopeRun(control, source, target, inputs, Replication.UsernamesCaseSensitive), focus, spillFiles, recoverability.ToSection());
     }
 
     /// <summary>The users a compact read left unsettled, read again one by one, with what the mirror holds for them.</summary>

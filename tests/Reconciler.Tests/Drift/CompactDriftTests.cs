@@ -77,7 +77,7 @@ public sealed class CompactDriftTests
         var root = Directory.CreateTempSubdirectory("compact-test-").FullName;
         try
         {
-            await Assert.ThrowsAnyAsync<Exception>(() => world.Scope().ReadFocusedAsync(new CompactReadOptions(512, root), null, CancellationToken.None));
+            await Assert.ThrowsAnyAsync<Exception>(() => world.Scope().ReadFocusedAsync(new CompactReadOptions(512, root), null, showValues: false, CancellationToken.None));
 
             Assert.Empty(Directory.GetFileSystemEntries(root));
         }
@@ -209,8 +209,8 @@ public sealed class CompactDriftTests
             var scope = Scope();
             var run = await scope.ReadAsync(null, CancellationToken.None);
             var whole = DriftDetector.Analyze(run.Inputs, scope.Settings(run, showValues: false), Now);
-            var focused = await scope.ReadFocusedAsync(options, null, CancellationToken.None);
-            var compact = CompactDrift.Analyze(focused.Run.Inputs, focused.Focus, scope.Settings(focused.Run, showValues: false), Now);
+            var focused = await scope.ReadFocusedAsync(options, null, showValues: false, CancellationToken.None);
+            var compact = CompactDrift.Analyze(focused.Run.Inputs, focused.Focus, focused.Recoverability, scope.Settings(focused.Run, showValues: false), Now);
             return (Outcome.Of(whole), Outcome.Of(compact), focused.SpillFiles);
         }
 

@@ -1,13 +1,15 @@
+using IdentityReplicator.Reconciler.Drift.Recoverability;
+
 namespace IdentityReplicator.Reconciler.Drift.Compact;
 
 /// <summary>
 /// A drift analysis of a compact read: <see cref="DriftDetector"/> compares the users read again, field by field, and
 /// the users the compact read settled are added to the counts — so the rows are the detector's and the summary covers
-/// both pools whole.
+/// both pools whole; recoverability is the listing's tally of every source user.
 /// </summary>
 internal static class CompactDrift
 {
-    public static DriftAnalysis Analyze(DriftInputs focused, CompactFocus focus, DriftSettings settings, DateTimeOffset generatedAt)
+    public static DriftAnalysis Analyze(DriftInputs focused, CompactFocus focus, RecoverabilitySection recoverability, DriftSettings settings, DateTimeOffset generatedAt)
     {
         var analysis = DriftDetector.Analyze(focused, settings, generatedAt);
         var report = analysis.Report;
@@ -18,6 +20,7 @@ internal static class CompactDrift
             {
                 Source = report.Source with { Users = focus.SourceUsers },
                 Target = report.Target with { Users = focus.TargetUsers },
+                Recoverability = recoverability,
                 Summary = summary with
                 {
                     UsersCompared = summary.UsersCompared + focus.Compared,

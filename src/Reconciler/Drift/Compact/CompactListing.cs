@@ -3,6 +3,7 @@ using IdentityReplicator.Core.Compare;
 using IdentityReplicator.Core.Mirror;
 using IdentityReplicator.Core.Model;
 using IdentityReplicator.Core.Pools;
+using IdentityReplicator.Reconciler.Drift.Recoverability;
 
 namespace IdentityReplicator.Reconciler.Drift.Compact;
 
@@ -16,8 +17,9 @@ internal sealed class CompactListing : IDisposable
 {
     private const int Sorters = 5;
 
-    public CompactListing(SpillFolder folder, long budgetBytes)
+    public CompactListing(SpillFolder folder, long budgetBytes, RecoverabilityTally recoverability)
     {
+        Recoverability = recoverability;
         var share = Math.Max(1, budgetBytes / Sorters);
         SourceUsers = new(CompactCodecs.Source, CompactCodecs.SourceOrder, share, folder);
         SourceMembers = new(CompactCodecs.Member, CompactCodecs.MemberOrder, share, folder);
@@ -27,6 +29,9 @@ internal sealed class CompactListing : IDisposable
     }
 
     public SpillSorter<SourceRow> SourceUsers { get; }
+
+    /// <summary>Who could sign in after a failover, tallied from every source user as it is listed (not only the users read again).</summary>
+    public RecoverabilityTally Recoverability { get; }
 
     public SpillSorter<MemberRow> SourceMembers { get; }
 
@@ -95,6 +100,7 @@ internal sealed class CompactListing : IDisposable
         await foreach (var user in pool.ListUsersAsync(cancellationToken))
         {
             SourceUsers.Add(Fold(user, targetPool, settings));
+            Recoverability.Add(user);
             if (Interlocked.Increment(ref _sourceListed) % Core.Quotas.CognitoQuotas.ListUsersPageLimit == 0)
             {
                 listed?.Invoke("source", _sourceListed);
