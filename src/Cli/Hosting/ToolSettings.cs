@@ -9,6 +9,7 @@ using IdentityReplicator.Reconciler;
 using IdentityReplicator.Reconciler.Drift;
 using IdentityReplicator.Reconciler.Sync;
 using IdentityReplicator.Replicator.Capture;
+using IdentityReplicator.Replicator.Relay;
 using IdentityReplicator.Replicator.Sweep;
 using Microsoft.Extensions.Configuration;
 
@@ -45,6 +46,7 @@ internal static class ToolSettings
         (SyncOptions.Section, typeof(SyncOptions)),
         (DriftOptions.Section, typeof(DriftOptions)),
         (WorkerOptions.Section, typeof(WorkerOptions)),
+        (RelayOptions.Section, typeof(RelayOptions)),
     ];
 
     public static readonly SettingsSchema Schema = new(Sections, LeftToOthers);
