@@ -200,7 +200,7 @@ public sealed partial class CognitoIdentityProviderClient
     }
 }
 
-internal sealed record ListUserPoolClientsRequest(string UserPoolId, int? MaxResults = null, string? NextToken = null)
+public sealed record ListUserPoolClientsRequest(string UserPoolId, int? MaxResults = null, string? NextToken = null)
 {
     /// <summary>The largest page ListUserPoolClients returns.</summary>
     public const int PageLimit = 60;
@@ -208,7 +208,7 @@ internal sealed record ListUserPoolClientsRequest(string UserPoolId, int? MaxRes
 
 public sealed record UserPoolClientDescription(string? ClientId = null, string? UserPoolId = null, string? ClientName = null);
 
-internal sealed record ListUserPoolClientsResponse
+public sealed record ListUserPoolClientsResponse
 {
     public IReadOnlyList<UserPoolClientDescription>? UserPoolClients { get; init; }
 
@@ -226,18 +226,18 @@ public sealed record ClientSecretDescriptor
     public DateTimeOffset? ClientSecretCreateDate { get; init; }
 }
 
-internal sealed record ListUserPoolClientSecretsRequest(string UserPoolId, string ClientId, string? NextToken = null);
+public sealed record ListUserPoolClientSecretsRequest(string UserPoolId, string ClientId, string? NextToken = null);
 
-internal sealed record ListUserPoolClientSecretsResponse
+public sealed record ListUserPoolClientSecretsResponse
 {
     public IReadOnlyList<ClientSecretDescriptor>? ClientSecrets { get; init; }
 
     public string? NextToken { get; init; }
 }
 
-internal sealed record AddUserPoolClientSecretRequest(string UserPoolId, string ClientId, string? ClientSecret = null);
+public sealed record AddUserPoolClientSecretRequest(string UserPoolId, string ClientId, string? ClientSecret = null);
 
-internal sealed record AddUserPoolClientSecretResponse
+public sealed record AddUserPoolClientSecretResponse
 {
     public ClientSecretDescriptor? ClientSecretDescriptor { get; init; }
 }

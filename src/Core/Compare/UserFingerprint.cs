@@ -14,7 +14,7 @@ namespace IdentityReplicator.Core.Compare;
 /// 128-bit collision), so a listing can be folded into fingerprints and only the users whose fingerprints differ read
 /// again and compared field by field.
 /// </summary>
-internal static class UserFingerprint
+public static class UserFingerprint
 {
     private static readonly string[] VerifiedFlags = ["email_verified", "phone_number_verified"];
 
