@@ -202,7 +202,9 @@ internal sealed class ChaosBenchmark(ILoggerFactory loggers, TimeProvider time, 
             var key = IdentityKeys.ForUsername(finding.Username, caseSensitive);
             var recorded = await mirror.GetUserAsync(key, cancellationToken);
             var state = await applied.GetAppliedAsync(sandbox.Standby.Region, EntityId.ForUser(key), cancellationToken);
-            var record = recorded is null ? "nothing" : $"{(recorded.Deleted ? "a tombstone" : "a snapshot")} from {recorded.ChangeSource} at {recorded.ChangedAt:HH:mm:ss.fff}, versions {recorded.ProfileVersion}/{recorded.GroupsVersion}";
+            var intended = ledger.Current(finding.Username)?.Groups;
+            var mirrorGroups = recorded?.Groups is { } held && intended is not null ? (intended.SetEquals(held) ? ", memberships as intended" : $", {held.Length} membership(s) where {intended.Count} were intended") : string.Empty;
+            var record = recorded is null ? "nothing" : $"{(recorded.Deleted ? "a tombstone" : "a snapshot")} from {recorded.ChangeSource} at {recorded.ChangedAt:HH:mm:ss.fff}, versions {recorded.ProfileVersion}/{recorded.GroupsVersion}{mirrorGroups}";
             var standbyState = state is null ? "nothing applied" : $"versions {state.ProfileVersion}/{state.GroupsVersion} applied at {state.AppliedAt:HH:mm:ss.fff}";
             progress($"  {finding.Verdict.ToString().ToLowerInvariant()} {finding.Username}: {finding.Detail} (its changes: {finding.Story}; the mirror holds {record}; the standby's apply state: {standbyState})");
         }

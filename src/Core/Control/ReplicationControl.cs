@@ -30,6 +30,13 @@ public sealed record ReplicationControl
 
     public DateTimeOffset ChangedAt { get; init; }
 
+    /// <summary>
+    /// When <see cref="SourcePoolId"/> became the source: the reversal that made it so, kept through a fence (which
+    /// changes <see cref="ChangedAt"/> but not the direction). The default for the configured roles and for items written
+    /// before it was recorded. A change recorded before it was the old source's.
+    /// </summary>
+    public DateTimeOffset SourceSince { get; init; }
+
     /// <summary>The failover run that wrote it (<c>null</c> for the configured default).</summary>
     public string? RunId { get; init; }
 
@@ -121,6 +128,7 @@ public sealed class DynamoDbReplicationControlStore(IAmazonDynamoDB dynamo, Mirr
                 TargetPoolId = MirrorItems.Text(item, Names.TargetPool) ?? string.Empty,
                 Writable = !item.TryGetValue(Names.Writable, out var w) || w.BOOL != false,
                 ChangedAt = new DateTimeOffset(MirrorItems.Number(item, Names.ChangedAt), TimeSpan.Zero),
+                SourceSince = new DateTimeOffset(MirrorItems.Number(item, Names.SourceSince), TimeSpan.Zero),
                 RunId = MirrorItems.Text(item, Names.RunId),
             };
         }
@@ -145,6 +153,7 @@ public sealed class DynamoDbReplicationControlStore(IAmazonDynamoDB dynamo, Mirr
         item[Names.TargetPool] = MirrorItems.S(next.TargetPoolId);
         item[Names.Writable] = MirrorItems.Bool(next.Writable);
         item[Names.ChangedAt] = MirrorItems.N(next.ChangedAt.UtcTicks);
+        item[Names.SourceSince] = MirrorItems.N(next.SourceSince.UtcTicks);
         if (next.RunId is not null)
         {
             item[Names.RunId] = MirrorItems.S(next.RunId);

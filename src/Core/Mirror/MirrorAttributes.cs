@@ -288,6 +288,9 @@ public static class MirrorAttributes
 
         public const string ChangedAt = "at";
 
+        /// <summary>When the source became the source (the reversal that made it so; kept through a fence).</summary>
+        public const string SourceSince = "since";
+
         public const string RunId = "run";
     }
 

@@ -241,7 +241,7 @@ public sealed class PreflightChecks(FailoverPlan plan, FailoverPorts ports, Time
         var passed = age <= plan.Preflight.MaxReplicationLag;
         var detail = report.Unapplied == 0
             ? $"caught up: {report.Examined} recent change(s) all applied{(report.NewestApplied is { } newest ? $", the newest {Math.Max(0, (time.GetUtcNow() - newest).TotalSeconds):0.#} s ago" : string.Empty)}"
-            : $"{report.Unapplied} change(s) not applied yet, the oldest {age.TotalSeconds:0.#} s old (allowed: {plan.Preflight.MaxReplicationLag.TotalSeconds:0.#} s){(passed ? string.Empty : "; is 'idrep worker' running for " + control.TargetRegion + "?")}";
+            : $"{report.Unapplied} change(s) not applied yet, the oldest {age.TotalSeconds:0.#} s old{(report.OldestUnappliedEntity is { } entity ? $" ({entity})" : string.Empty)} (allowed: {plan.Preflight.MaxReplicationLag.TotalSeconds:0.#} s){(passed ? string.Empty : "; is 'idrep worker' running for " + control.TargetRegion + "?")}";
         return new CheckResult(ReplicationLag, passed, detail);
     }
 

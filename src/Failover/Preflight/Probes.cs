@@ -10,6 +10,9 @@ namespace IdentityReplicator.Failover.Preflight;
 /// <summary>How far the target is behind the source: changes recorded by the source and not yet applied to the target.</summary>
 public sealed record LagReport(int Examined, int Unapplied, DateTimeOffset? OldestUnappliedChange, DateTimeOffset? NewestApplied, bool Truncated)
 {
+    /// <summary>The entity of the oldest unapplied change (its <see cref="EntityId.ToString"/> names no person), for the operator to look up.</summary>
+    public EntityId? OldestUnappliedEntity { get; init; }
+
     public TimeSpan OldestUnappliedAge(DateTimeOffset now) => OldestUnappliedChange is { } oldest ? now - oldest : TimeSpan.Zero;
 }
 
@@ -21,7 +24,8 @@ public interface IReplicationLag
 
 /// <summary>
 /// Reads the change feed from each bucket's checkpoint in the target's Region (less a look-back) and compares every
-/// entry the source recorded with the version applied there. Bounded: at most <c>limit</c> entries per bucket.
+/// entry the source recorded since the direction began with the version applied there. Bounded: at most <c>limit</c>
+/// entries per bucket.
 /// </summary>
 internal sealed class MirrorReplicationLag(IMirrorStore mirror, IReplicaStateStore state, int buckets, int limit = 1000) : IReplicationLag
 {
@@ -33,6 +37,7 @@ internal sealed class MirrorReplicationLag(IMirrorStore mirror, IReplicaStateSto
         var unapplied = 0;
         var truncated = false;
         DateTimeOffset? oldest = null;
+        EntityId? oldestEntity = null;
         DateTimeOffset? newestApplied = null;
         for (var bucket = 0; bucket < buckets; bucket++)
         {
@@ -51,7 +56,9 @@ internal sealed class MirrorReplicationLag(IMirrorStore mirror, IReplicaStateSto
                         { Group: { } g } => (g.SourcePoolId, EntityId.ForGroup(g.Name), g.Version, 0L, g.ChangedAt),
                         _ => (entry.Configuration!.SourcePoolId, entry.Entity, entry.Configuration.Version, 0L, entry.Configuration.ChangedAt),
                     };
-                    if (!string.Equals(pool, control.SourcePoolId, StringComparison.Ordinal))
+                    // Content last changed before this direction began was the old source's, drained at the fence: a record
+                    // naming the new source only because the new source observed it unchanged has nothing to apply.
+                    if (!string.Equals(pool, control.SourcePoolId, StringComparison.Ordinal) || changedAt < control.SourceSince)
                     {
                         continue;
                     }
@@ -65,7 +72,10 @@ internal sealed class MirrorReplicationLag(IMirrorStore mirror, IReplicaStateSto
                     else
                     {
                         unapplied++;
-                        oldest = oldest is null || changedAt < oldest ? changedAt : oldest;
+                        if (oldest is null || changedAt < oldest)
+                        {
+                            (oldest, oldestEntity) = (changedAt, entity);
+                        }
                     }
                 }
 
@@ -87,7 +97,7 @@ internal sealed class MirrorReplicationLag(IMirrorStore mirror, IReplicaStateSto
             parked++;
         }
 
-        return new LagReport(examined, Math.Max(0, unapplied - parked), oldest, newestApplied, truncated);
+        return new LagReport(examined, Math.Max(0, unapplied - parked), oldest, newestApplied, truncated) { OldestUnappliedEntity = oldestEntity };
     }
 
     private static DateTimeOffset? Max(DateTimeOffset? a, DateTimeOffset b) => a is null || b > a ? b : a;

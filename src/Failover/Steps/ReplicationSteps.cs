@@ -127,6 +127,7 @@ internal sealed class ReverseReplicationStep : FailoverStep
     {
         var from = context.Plan.Pools.For(context.From);
         var to = context.Plan.Pools.For(context.To);
+        var now = context.Time.GetUtcNow();
         return context.AdvanceControlAsync(
             "reversing replication",
             control => control.SourcePoolId == to.UserPoolId && control.Writable
@@ -141,7 +142,8 @@ internal sealed class ReverseReplicationStep : FailoverStep
                         TargetRegion = context.Plan.Region(context.From),
                         TargetPoolId = from.UserPoolId,
                         Writable = true,
-                        ChangedAt = context.Time.GetUtcNow(),
+                        ChangedAt = now,
+                        SourceSince = now,
                         RunId = context.RunId,
                     }),
             (stored, _) => stored.SourcePoolId == to.UserPoolId && stored.Writable,

@@ -93,7 +93,7 @@ public sealed class MirrorStateItemFormatTests(DynaliteFixture dynalite)
         await sweeps.RequestAsync(PrimaryPool, T0, None);
         await sweeps.RequestAsync(PrimaryPool, T0.AddSeconds(1), None);
         await new DynamoDbReplicationControlStore(dynalite.Client, options).TryAdvanceAsync(
-            new ReplicationControl { Epoch = 2, SourceRegion = "us-west-2", SourcePoolId = Standby, TargetRegion = "us-east-1", TargetPoolId = PrimaryPool, ChangedAt = T0, RunId = "run-1" },
+            new ReplicationControl { Epoch = 2, SourceRegion = "us-west-2", SourcePoolId = Standby, TargetRegion = "us-east-1", TargetPoolId = PrimaryPool, ChangedAt = T0, SourceSince = T0, RunId = "run-1" },
             0,
             None);
         var queued = await RawAsync(options, "HINT", "0638764272020000000#" + PrimaryPool + "#Jane");
@@ -138,6 +138,7 @@ public sealed class MirrorStateItemFormatTests(DynaliteFixture dynalite)
             epoch N 2
             pk S CTRL
             run S run-1
+            since N 638764272000000000
             sk S REPLICATION
             sp S us-west-2_Standby1
             sr S us-west-2
