@@ -52,7 +52,7 @@ public sealed record AutoScalingAccountLimits(int? MaxNumberOfAutoScalingGroups,
 /// <c>ValidationError</c>, …). A group that does not exist is not an error of DescribeAutoScalingGroups (the list is
 /// empty) but a <c>ValidationError</c> of UpdateAutoScalingGroup.
 /// </summary>
-public sealed class AutoScalingException : AwsServiceException
+internal sealed class AutoScalingException : AwsServiceException
 {
     public AutoScalingException(AwsErrorInfo error)
         : base(AutoScalingClient.SigningName, error.Code, error.Message, error.StatusCode, error.RequestId)

@@ -200,7 +200,7 @@ public sealed partial class CognitoIdentityProviderClient
     }
 }
 
-public sealed record ListUserPoolClientsRequest(string UserPoolId, int? MaxResults = null, string? NextToken = null)
+internal sealed record ListUserPoolClientsRequest(string UserPoolId, int? MaxResults = null, string? NextToken = null)
 {
     /// <summary>The largest page ListUserPoolClients returns.</summary>
     public const int PageLimit = 60;
@@ -208,7 +208,7 @@ public sealed record ListUserPoolClientsRequest(string UserPoolId, int? MaxResul
 
 public sealed record UserPoolClientDescription(string? ClientId = null, string? UserPoolId = null, string? ClientName = null);
 
-public sealed record ListUserPoolClientsResponse
+internal sealed record ListUserPoolClientsResponse
 {
     public IReadOnlyList<UserPoolClientDescription>? UserPoolClients { get; init; }
 
@@ -226,18 +226,18 @@ public sealed record ClientSecretDescriptor
     public DateTimeOffset? ClientSecretCreateDate { get; init; }
 }
 
-public sealed record ListUserPoolClientSecretsRequest(string UserPoolId, string ClientId, string? NextToken = null);
+internal sealed record ListUserPoolClientSecretsRequest(string UserPoolId, string ClientId, string? NextToken = null);
 
-public sealed record ListUserPoolClientSecretsResponse
+internal sealed record ListUserPoolClientSecretsResponse
 {
     public IReadOnlyList<ClientSecretDescriptor>? ClientSecrets { get; init; }
 
     public string? NextToken { get; init; }
 }
 
-public sealed record AddUserPoolClientSecretRequest(string UserPoolId, string ClientId, string? ClientSecret = null);
+internal sealed record AddUserPoolClientSecretRequest(string UserPoolId, string ClientId, string? ClientSecret = null);
 
-public sealed record AddUserPoolClientSecretResponse
+internal sealed record AddUserPoolClientSecretResponse
 {
     public ClientSecretDescriptor? ClientSecretDescriptor { get; init; }
 }

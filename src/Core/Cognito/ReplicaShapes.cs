@@ -46,14 +46,14 @@ public sealed record UpdateUserPoolReplicaRequest(string UserPoolId, string Regi
 /// <summary>DeleteUserPoolReplica: only an INACTIVE replica, called in the primary Region.</summary>
 public sealed record DeleteUserPoolReplicaRequest(string UserPoolId, string RegionName);
 
-public sealed record UserPoolReplicaResponse
+internal sealed record UserPoolReplicaResponse
 {
     public UserPoolReplicaType? UserPoolReplica { get; init; }
 }
 
-public sealed record ListUserPoolReplicasRequest(string UserPoolId, string? NextToken = null);
+internal sealed record ListUserPoolReplicasRequest(string UserPoolId, string? NextToken = null);
 
-public sealed record ListUserPoolReplicasResponse
+internal sealed record ListUserPoolReplicasResponse
 {
     public IReadOnlyList<UserPoolReplicaType>? UserPoolReplicas { get; init; }
 

@@ -80,7 +80,7 @@ internal sealed partial class EcsJsonContext : JsonSerializerContext;
 /// An error answered by Amazon ECS (<c>ServiceNotFoundException</c>, <c>ServiceNotActiveException</c>,
 /// <c>ClusterNotFoundException</c>, <c>InvalidParameterException</c>, <c>ServerException</c>, …).
 /// </summary>
-public sealed class EcsException : AwsServiceException
+internal sealed class EcsException : AwsServiceException
 {
     public EcsException(AwsErrorInfo error)
         : base(EcsClient.SigningName, error.Code, error.Message, error.StatusCode, error.RequestId)

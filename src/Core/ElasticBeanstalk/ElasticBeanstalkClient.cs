@@ -58,7 +58,7 @@ public sealed record EnvironmentHealthDescription
 }
 
 /// <summary>An error answered by Elastic Beanstalk (<c>InvalidParameterValue</c>, <c>OperationInProgressFailure</c>, …).</summary>
-public sealed class ElasticBeanstalkException : AwsServiceException
+internal sealed class ElasticBeanstalkException : AwsServiceException
 {
     public ElasticBeanstalkException(AwsErrorInfo error)
         : base(ElasticBeanstalkClient.SigningName, error.Code, error.Message, error.StatusCode, error.RequestId)

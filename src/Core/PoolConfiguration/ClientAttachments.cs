@@ -20,7 +20,7 @@ public sealed record ClientAttachment(string ClientName, string? Id, JsonObject 
 /// Create/UpdateManagedLoginBrandingRequest, TermsType vs Create/UpdateTermsRequest, RiskConfigurationType vs
 /// SetRiskConfigurationRequest, LogDeliveryConfigurationType vs SetLogDeliveryConfigurationRequest.
 /// </summary>
-public static class ClientAttachments
+internal static class ClientAttachments
 {
     private static readonly FrozenSet<string> BrandingReadOnly = FrozenSet.Create(StringComparer.Ordinal, "ManagedLoginBrandingId", "UserPoolId", "ClientId", "CreationDate", "LastModifiedDate");
 

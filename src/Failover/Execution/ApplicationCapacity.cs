@@ -31,7 +31,7 @@ public interface IApplicationCapacity
 /// MinSize, health from DescribeEnvironmentHealth), EC2 Auto Scaling (UpdateAutoScalingGroup MinSize and
 /// DesiredCapacity, InService + Healthy instances), ECS (UpdateService desiredCount, a steady PRIMARY deployment).
 /// </summary>
-public sealed class AwsApplicationCapacity(
+internal sealed class AwsApplicationCapacity(
     Func<string, ElasticBeanstalkClient> beanstalk,
     Func<string, AutoScalingClient> autoScaling,
     Func<string, EcsClient> ecs) : IApplicationCapacity

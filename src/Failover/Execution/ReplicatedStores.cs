@@ -21,7 +21,7 @@ public interface IReplicatedStores
 }
 
 /// <summary><see cref="IReplicatedStores"/> on AWS: CloudWatch (<c>AWS/S3</c> metrics), Secrets Manager DescribeSecret, KMS DescribeKey.</summary>
-public sealed class AwsReplicatedStores(
+internal sealed class AwsReplicatedStores(
     Func<string, CloudWatchClient> cloudWatch,
     Func<string, SecretsManagerClient> secrets,
     Func<string, IAmazonKeyManagementService> kms,

@@ -54,7 +54,7 @@ public interface ITokenEndpoint
 /// Cognito's token endpoint as its documentation describes it: <c>POST /oauth2/token</c>, form-encoded
 /// <c>grant_type=client_credentials</c> and <c>scope</c>, the client id and secret by HTTP Basic.
 /// </summary>
-public sealed class HttpTokenEndpoint(HttpClient http) : ITokenEndpoint
+internal sealed class HttpTokenEndpoint(HttpClient http) : ITokenEndpoint
 {
     public async Task<TokenReply> RequestAsync(Uri endpoint, string clientId, string secret, IReadOnlyList<string> scopes, CancellationToken cancellationToken)
     {

@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 namespace IdentityReplicator.Failover.Journeys;
 
 /// <summary>The journeys of a verify step as its journal data holds them (one JSON array under <see cref="DataKey"/>).</summary>
-public static class JourneyRecords
+internal static class JourneyRecords
 {
     public const string DataKey = "journeys";
 

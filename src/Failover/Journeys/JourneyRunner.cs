@@ -12,7 +12,7 @@ namespace IdentityReplicator.Failover.Journeys;
 /// saw. A journey never throws for what it checks: a refusal, a wrong claim or an unreachable endpoint is a failed
 /// journey whose detail says what to fix. Secrets and tokens are used, never reported.
 /// </summary>
-public sealed class JourneyRunner(FailoverPlan plan, ISignInProbe signIn, IJourneyPools? pools, ITokenEndpoint? tokens, TimeProvider time)
+internal sealed class JourneyRunner(FailoverPlan plan, ISignInProbe signIn, IJourneyPools? pools, ITokenEndpoint? tokens, TimeProvider time)
 {
     public const string PasswordSignIn = "password-sign-in";
     public const string M2mToken = "m2m-token";

@@ -7,14 +7,14 @@ using System.Text.Json.Nodes;
 namespace IdentityReplicator.Failover.Journeys;
 
 /// <summary>A token that is not a well-formed, correctly signed JWT of the expected issuer; the message says which check failed.</summary>
-public sealed class TokenRejectedException(string message) : Exception(message);
+internal sealed class TokenRejectedException(string message) : Exception(message);
 
 /// <summary>
 /// The JWTs Cognito issues: their claims read (<see cref="Claims"/>), and an access token checked as a resource server
 /// checks it (<see cref="ValidateAccessToken"/>): RS256 signature by a key of the pool's JWKS (matched by <c>kid</c>),
 /// <c>iss</c>, <c>token_use</c>, <c>exp</c>. System.Security.Cryptography only: no JWT package.
 /// </summary>
-public static class Jwt
+internal static class Jwt
 {
     /// <summary>The payload's claims, without checking the signature (for ID tokens the pool just handed over).</summary>
     public static JsonObject Claims(string token)

@@ -109,7 +109,7 @@ public interface IHttpProbe
     Task<(bool Healthy, string Detail)> GetAsync(Uri url, CancellationToken cancellationToken);
 }
 
-public sealed class HttpProbe(HttpClient http) : IHttpProbe
+internal sealed class HttpProbe(HttpClient http) : IHttpProbe
 {
     public async Task<(bool Healthy, string Detail)> GetAsync(Uri url, CancellationToken cancellationToken)
     {

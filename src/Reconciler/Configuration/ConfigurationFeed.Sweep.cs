@@ -5,10 +5,10 @@ using IdentityReplicator.Reconciler.Apply;
 namespace IdentityReplicator.Reconciler.Configuration;
 
 /// <summary>What one configuration sweep of a direction did; <see cref="Deferred"/> objects were under another worker's lease.</summary>
-public sealed record ConfigurationSweepResult(ConfigurationApplyResult Result, int Deferred);
+internal sealed record ConfigurationSweepResult(ConfigurationApplyResult Result, int Deferred);
 
 /// <summary>The configuration sweep, applied like hints: per object, under the object's apply lease, refusals parked.</summary>
-public sealed partial class ConfigurationFeed
+internal sealed partial class ConfigurationFeed
 {
     /// <summary>The pool it reads.</summary>
     public string SourcePoolId => applier.SourcePoolId;

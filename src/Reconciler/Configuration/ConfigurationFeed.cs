@@ -15,7 +15,7 @@ namespace IdentityReplicator.Reconciler.Configuration;
 /// Like a user, an object is applied under its apply lease (<see cref="ApplyLease"/>): two workers never write one
 /// object at once, and a hint whose object another worker holds is <see cref="ApplyOutcome.Deferred"/>.
 /// </summary>
-public sealed partial class ConfigurationFeed(
+internal sealed partial class ConfigurationFeed(
     ConfigurationApplier applier,
     IReplicaStateStore state,
     string region,

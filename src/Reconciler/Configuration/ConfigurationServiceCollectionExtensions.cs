@@ -14,7 +14,7 @@ using Microsoft.Extensions.Options;
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Configuration replication's registration: each pool's configuration, the client mappings, and an applier per target role.</summary>
-public static class ConfigurationServiceCollectionExtensions
+internal static class ConfigurationServiceCollectionExtensions
 {
     /// <summary>
     /// Registers, per pool role (<see cref="PoolRoles"/>), the pool's <see cref="IPoolConfigurationDirectory"/> (Secrets

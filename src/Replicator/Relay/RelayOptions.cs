@@ -79,7 +79,7 @@ public sealed class RelayOptions
 }
 
 /// <summary>Checks <see cref="RelayOptions"/> against the configured pools at start.</summary>
-public sealed class RelayOptionsValidator(IOptions<ReplicationOptions> replication) : IValidateOptions<RelayOptions>
+internal sealed class RelayOptionsValidator(IOptions<ReplicationOptions> replication) : IValidateOptions<RelayOptions>
 {
     public ValidateOptionsResult Validate(string? name, RelayOptions options)
     {

@@ -9,7 +9,7 @@ namespace IdentityReplicator.Replicator.Relay;
 public sealed record RelayRoute(string Region, string UserPoolId, string ClientId, Uri TokenEndpoint);
 
 /// <summary>The mirror table could not be read and nothing was known yet: the relay cannot tell where to send a request.</summary>
-public sealed class RelayUnavailableException(string message, Exception inner) : Exception(message, inner);
+internal sealed class RelayUnavailableException(string message, Exception inner) : Exception(message, inner);
 
 /// <summary>
 /// Maps a primary client id to the active Region's client: the active pool is the source of the replication control

@@ -10,7 +10,7 @@ namespace IdentityReplicator.Sandbox.Capacity;
 /// request's signature: groups with a size range whose new instances are <c>Pending</c> for the configured ramp, then
 /// <c>InService</c> and <c>Healthy</c>. Actions: DescribeAutoScalingGroups, UpdateAutoScalingGroup, DescribeAccountLimits.
 /// </summary>
-public sealed class LocalAutoScaling : LocalQueryEndpoint
+internal sealed class LocalAutoScaling : LocalQueryEndpoint
 {
     /// <summary>The default quota of groups per Region.</summary>
     public const int MaxGroups = 500;

@@ -11,7 +11,7 @@ namespace IdentityReplicator.Sandbox.Capacity;
 /// ramp, then running; while any is pending the PRIMARY deployment's rollout is IN_PROGRESS. Operations:
 /// DescribeServices, UpdateService (desiredCount).
 /// </summary>
-public sealed class LocalEcs : LocalAwsEndpoint
+internal sealed class LocalEcs : LocalAwsEndpoint
 {
     private const string Target = "AmazonEC2ContainerServiceV20141113.";
     private readonly ConcurrentDictionary<(string Region, string Cluster, string Service), ScalableTier> _services = new();

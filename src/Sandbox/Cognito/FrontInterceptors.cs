@@ -27,6 +27,8 @@ internal sealed record FrontInterceptors
 
     public required MissingGroupIsNotFound MissingGroup { get; init; }
 
+    public required DuplicateGroupIsRefused DuplicateGroup { get; init; }
+
     /// <summary>The pool configuration the front serves itself (app clients, secrets, domains, branding, …).</summary>
     public required ConfigurationFront Configuration { get; init; }
 
@@ -62,10 +64,12 @@ internal sealed record FrontInterceptors
         //    place — their answer would stop the chain before it looked.
         .. Optional(CloudTrail),
 
-        // 4. The emulator fixes that answer in its place: listings paged like Cognito's, group errors typed, and the
-        //    pool configuration cognito-local lacks or gets wrong (served from the front's own store).
+        // 4. The emulator fixes that answer in its place: listings paged like Cognito's, group errors typed (a
+        //    duplicate CreateGroup refused instead of emptying the group), and the pool configuration cognito-local
+        //    lacks or gets wrong (served from the front's own store).
         .. Optional(Paging),
         MissingGroup,
+        DuplicateGroup,
         Configuration,
 
         // 5. The emulator fixes for single operations (sign-in of a disabled user, a verified flag set alone).
@@ -108,6 +112,7 @@ internal sealed record FrontInterceptors
             CloudTrail = options.RecordCloudTrail ? new CloudTrailRecorder(bus, emulator, region, time) : null,
             Paging = options.PageListings ? new ListPaging(forwarder, time) : null,
             MissingGroup = new MissingGroupIsNotFound(forwarder),
+            DuplicateGroup = new DuplicateGroupIsRefused(forwarder),
             Configuration = configuration,
             DisabledUsers = new DisabledUsersCannotSignIn(emulator),
             VerifiedFlag = new VerifiedFlagAlone(emulator),

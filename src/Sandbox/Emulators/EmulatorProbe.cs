@@ -20,7 +20,7 @@ public enum ProbeAnswer
 /// Readiness probes that check an emulator's own answer, not just that something listens on its port: a port chosen
 /// free can be taken by another emulator (another test assembly's) before this one binds it, and that one answers too.
 /// </summary>
-public static class EmulatorProbe
+internal static class EmulatorProbe
 {
     private const string SandboxDate = "20261207T000000Z";
 

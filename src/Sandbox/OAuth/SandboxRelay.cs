@@ -58,21 +58,11 @@ internal sealed class SandboxRelay : IAsyncDisposable
         }
     }
 
-    /// <summary>One relayed request: the caller's bytes in, the token endpoint's status, headers and bytes out.</summary>
-    public static async Task ServeAsync(TokenRelay relay, HttpContext context)
+    /// <summary>One relayed request, through the handler every relay host shares (<see cref="RelayExchange"/>).</summary>
+    private static async Task ServeAsync(TokenRelay relay, HttpContext context)
     {
-        using var body = new MemoryStream();
-        await context.Request.Body.CopyToAsync(body, context.RequestAborted);
-        var reply = await relay.ForwardAsync(
-            new RelayRequest(context.Request.ContentType, context.Request.Headers.Authorization.FirstOrDefault(), body.ToArray()),
-            context.RequestAborted);
-        context.Response.StatusCode = reply.Status;
-        foreach (var (name, value) in reply.Headers)
-        {
-            context.Response.Headers.Append(name, value);
-        }
-
-        await context.Response.Body.WriteAsync(reply.Body, context.RequestAborted);
+        var reply = await relay.ServeAsync(context.Request.ContentType, context.Request.Headers.Authorization.FirstOrDefault(), context.Request.Body, context.RequestAborted);
+        await reply.WriteToAsync(status => context.Response.StatusCode = status, (name, value) => context.Response.Headers.Append(name, value), context.Response.Body, context.RequestAborted);
     }
 
     public async ValueTask DisposeAsync()

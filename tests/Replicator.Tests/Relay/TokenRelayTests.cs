@@ -169,6 +169,26 @@ public sealed class TokenRelayTests : IDisposable
         Assert.StartsWith("Relay:TokenEndpoints:us-west-2 is missing; set it to the token endpoint of the standby pool's domain", problems[1], StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ServeAsyncThenWriteToAsync_RequestOnAStream_RelaysItsBytesAndWritesStatusThenHeadersThenBody()
+    {
+        var request = Basic("primaryclient", "grant_type=client_credentials&scope=api%2Fread");
+        using var requestBody = new MemoryStream(request.Body.ToArray());
+        using var responseBody = new MemoryStream();
+        var written = new List<string>();
+
+        var reply = await _relay.ServeAsync(request.ContentType, request.Authorization, requestBody, CancellationToken.None);
+        await reply.WriteToAsync(status => written.Add($"status {status}"), (name, value) => written.Add($"{name}: {value}"), responseBody, CancellationToken.None);
+
+        var sent = Assert.Single(_upstream.Requests);
+        Assert.Equal("grant_type=client_credentials&scope=api%2Fread", sent.Body);
+        Assert.Equal(request.Authorization, sent.Authorization);
+        Assert.Equal("application/x-www-form-urlencoded", sent.ContentType);
+        Assert.Equal(["status 200", .. reply.Headers.Select(h => $"{h.Key}: {h.Value}")], written);
+        Assert.Contains("Content-Type: application/json; charset=utf-8", written);
+        Assert.Equal(Upstream.TokenBody, Encoding.UTF8.GetString(responseBody.ToArray()));
+    }
+
     private static RelayRequest Basic(string clientId, string form) =>
         new("application/x-www-form-urlencoded", BasicHeader(clientId, Secret), Encoding.UTF8.GetBytes(form));
 

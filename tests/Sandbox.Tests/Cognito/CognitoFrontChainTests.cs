@@ -23,7 +23,7 @@ public sealed class CognitoFrontChainTests(SandboxFixture fixture)
 
             Assert.Equal(
                 [
-                    typeof(FaultInjector), typeof(QuotaProxy), typeof(SecondaryEndpoint), typeof(ReplicaOperations), typeof(CloudTrailRecorder), typeof(ListPaging), typeof(MissingGroupIsNotFound),
+                    typeof(FaultInjector), typeof(QuotaProxy), typeof(SecondaryEndpoint), typeof(ReplicaOperations), typeof(CloudTrailRecorder), typeof(ListPaging), typeof(MissingGroupIsNotFound), typeof(DuplicateGroupIsRefused),
                     typeof(ConfigurationFront), typeof(DisabledUsersCannotSignIn), typeof(VerifiedFlagAlone), typeof(PreSignUpOnAdminCreateUser),
                 ],
                 chain.Select(i => i.GetType()));
@@ -47,7 +47,7 @@ public sealed class CognitoFrontChainTests(SandboxFixture fixture)
         Assert.Null(interceptors.Paging);
         Assert.Equal(
             [
-                interceptors.Faults, interceptors.Quotas, interceptors.MissingGroup, interceptors.Configuration, interceptors.DisabledUsers, interceptors.VerifiedFlag, interceptors.PreSignUp,
+                interceptors.Faults, interceptors.Quotas, interceptors.MissingGroup, interceptors.DuplicateGroup, interceptors.Configuration, interceptors.DisabledUsers, interceptors.VerifiedFlag, interceptors.PreSignUp,
             ],
             interceptors.Chain);
     }

@@ -25,14 +25,14 @@ public enum RecoveryKind
 }
 
 /// <summary>What is known about a user beyond its listing: whether TOTP MFA is enrolled (null: not read).</summary>
-public sealed record RecoveryFacts(bool? TotpEnrolled = null);
+internal sealed record RecoveryFacts(bool? TotpEnrolled = null);
 
 /// <summary>
 /// Classifies one source user by how it recovers in the target pool. Pure and total: every user gets exactly one
 /// <see cref="RecoveryKind"/>, or null when recovery does not apply (a disabled user cannot sign in anywhere).
 /// Precedence: not replicated, then federated, then TOTP, then a verified channel, else an administrator.
 /// </summary>
-public static class RecoverabilityClassifier
+internal static class RecoverabilityClassifier
 {
     public static RecoveryKind? Classify(DirectoryUser user, IReadOnlySet<string> targetProviders, RecoveryFacts? facts = null)
     {

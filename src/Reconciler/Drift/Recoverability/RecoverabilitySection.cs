@@ -46,7 +46,7 @@ public sealed record RecoverabilitySection
 public sealed record RecoverableUser(RecoveryKind Kind, string KeyHash, string? Username, string? Sub);
 
 /// <summary>Folds users one at a time into a <see cref="RecoverabilitySection"/> (bounded: lists are kept only when asked for).</summary>
-public sealed class RecoverabilityTally(IReadOnlySet<string>? targetProviders, bool keepUsers, bool caseSensitive = true)
+internal sealed class RecoverabilityTally(IReadOnlySet<string>? targetProviders, bool keepUsers, bool caseSensitive = true)
 {
     private readonly int[] _counts = new int[Enum.GetValues<RecoveryKind>().Length];
     private readonly List<RecoverableUser> _users = [];
