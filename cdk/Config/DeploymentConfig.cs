@@ -91,6 +91,9 @@ public sealed record DeploymentConfig
     /// <summary>What the failover operator's policy may touch; each part is left out of the policy when unset.</summary>
     public FailoverTargets Failover { get; init; } = new();
 
+    /// <summary>The token relay in both Regions behind one name (contexts <c>relay…</c>); null: no relay deployed.</summary>
+    public RelaySettings? Relay { get; init; }
+
     public int LogRetentionDays { get; init; } = DefaultLogRetentionDays;
 
     public int ReportRetentionDays { get; init; } = DefaultReportRetentionDays;
@@ -193,6 +196,7 @@ public sealed record DeploymentConfig
                 ReplicatedKeyArns = List("failoverReplicatedKeyArns"),
                 ReplicatedBuckets = List("failoverReplicatedBuckets"),
             },
+            Relay = RelaySettings.FromContext(context, problems),
             LogRetentionDays = Number("logRetentionDays", DefaultLogRetentionDays, 1, 3653),
             ReportRetentionDays = Number("reportRetentionDays", DefaultReportRetentionDays, 1, 3653),
             DriftSchedule = context("driftSchedule") is { Length: > 0 } schedule ? schedule : DefaultDriftSchedule,

@@ -57,6 +57,12 @@ public static class Permissions
     public static readonly string[] WorkerTable =
         ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query", "dynamodb:Scan"];
 
+    /// <summary>
+    /// The token relay on its Region's mirror replica: the control item (<c>GetItem</c>) and the <c>CLIENTS#</c> partitions
+    /// (<c>Query</c>), limited to those partitions by <c>dynamodb:LeadingKeys</c> (TokenRelayService).
+    /// </summary>
+    public static readonly string[] RelayTable = ["dynamodb:GetItem", "dynamodb:Query"];
+
     /// <summary>The failover operator on the mirror table: the control item (compare-and-set), the journal, checkpoints.</summary>
     public static readonly string[] OperatorTable = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"];
 

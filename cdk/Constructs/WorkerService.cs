@@ -171,7 +171,8 @@ public sealed class WorkerService : Construct
     /// <summary>The scheduled drift report's task (standby's Region only).</summary>
     public FargateTaskDefinition? DriftTask { get; }
 
-    private static ContainerImage Image(DeploymentConfig config)
+    /// <summary>The worker's image (the token relay runs it too, as <c>idrep relay</c>).</summary>
+    internal static ContainerImage Image(DeploymentConfig config)
     {
         if (config.WorkerImage is { } image)
         {

@@ -50,6 +50,21 @@ public sealed class AppStack : Stack
             Reports = reports?.Bucket,
         });
 
+        if (config.Relay is { } relay)
+        {
+            Relay = new TokenRelayService(this, "Relay", new TokenRelayServiceProps
+            {
+                Config = config,
+                Role = props.Role,
+                PrimaryPoolId = dataStacks.Primary.UserPoolId,
+                StandbyPoolId = dataStacks.Standby.UserPoolId,
+                KeyArn = local.Key.KeyArn,
+                Cluster = Worker.Cluster,
+            });
+            Output("RelayEndpoint", $"https://{relay.DomainName}/oauth2/token", "The token relay for M2M callers (both Regions, one name)");
+            Output("RelayBalancer", Relay.Balancer.LoadBalancerDnsName, "This Region's relay load balancer (the failover record's target)");
+        }
+
         var monitoring = new Monitoring(this, "Monitoring", new MonitoringProps
         {
             Replicator = Replicator,
@@ -93,6 +108,9 @@ public sealed class AppStack : Stack
     public ReplicatorFunction Replicator { get; }
 
     public WorkerService Worker { get; }
+
+    /// <summary>The token relay, when the relay contexts are set.</summary>
+    public TokenRelayService? Relay { get; }
 
     private void Output(string name, string value, string description) =>
         _ = new CfnOutput(this, name, new CfnOutputProps { Value = value, Description = description });

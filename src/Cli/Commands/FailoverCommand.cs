@@ -9,6 +9,7 @@ using IdentityReplicator.Failover.Journal;
 using IdentityReplicator.Failover.Plans;
 using IdentityReplicator.Failover.Preflight;
 using IdentityReplicator.Failover.Reports;
+using IdentityReplicator.Reconciler.Drift.Formats;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
 
@@ -62,6 +63,7 @@ internal static class FailoverCommand
             var loaded = await PlanReader.LoadAsync(parse.GetRequiredValue(plan).FullName, ct);
             using var loggers = Loggers(parse.GetValue(verbose));
             var preview = await Operations(loaded, loggers).PreviewAsync(parse.GetValue(to) == "primary" ? PoolRole.Primary : PoolRole.Standby, ct);
+            var (recoverability, notRead) = await FailoverRecoverability.ReadAsync(loaded, preview.From, preview.To, TimeProvider.System, ct);
             if (parse.GetValue(json))
             {
                 Console.WriteLine(new JsonObject
@@ -74,6 +76,7 @@ internal static class FailoverCommand
                     ["checks"] = new JsonArray([.. preview.Checks.Select(c => (JsonNode)new JsonObject { ["name"] = c.Name, ["passed"] = c.Passed, ["detail"] = c.Detail })]),
                     ["steps"] = new JsonArray([.. preview.Steps.Select(s => (JsonNode)new JsonObject { ["name"] = s.Name, ["after"] = new JsonArray([.. s.After.Select(a => (JsonNode)a)]), ["does"] = s.Does })]),
                     ["journeys"] = new JsonArray([.. preview.Journeys.Select(j => (JsonNode)new JsonObject { ["name"] = j.Name, ["checks"] = j.Checks })]),
+                    ["recoverability"] = recoverability is null ? new JsonObject { ["notRead"] = notRead } : RecoveryPlanFormats.CountsJson(recoverability),
                 }.ToJsonString());
             }
             else
@@ -96,6 +99,13 @@ internal static class FailoverCommand
                     }
 
                     AnsiConsole.Write(journeys);
+                }
+
+                // Plain lines (not markup): counts people compare and scripts grep, never wrapped.
+                Console.WriteLine($"Recoverability after the failover to {loaded.Pools.For(preview.To).UserPoolId} ('idrep users recovery-plan' lists the users):");
+                foreach (var line in recoverability is null ? ["  " + notRead] : RecoveryPlanFormats.CountLines(recoverability))
+                {
+                    Console.WriteLine(line);
                 }
 
                 AnsiConsole.MarkupLine(preview.Ready ? "[green]Ready.[/] Nothing was changed." : "[red]Not ready[/] (see the failed checks). Nothing was changed.");

@@ -28,6 +28,7 @@ internal static class IdrepCommand
         root.Subcommands.Add(SyncCommand.Build());
         root.Subcommands.Add(DriftCommand.Build());
         root.Subcommands.Add(SweepCommand.Build());
+        root.Subcommands.Add(UsersCommand.Build());
         root.Subcommands.Add(ClientsCommand.Build());
         root.Subcommands.Add(RelayCommand.Build());
         root.Subcommands.Add(BenchCommand.Build());
