@@ -19,6 +19,15 @@ internal sealed record VirtualBenchResult(
 {
     public double Efficiency => ElapsedS > 0 ? BoundS / ElapsedS : 0;
 
+    /// <summary>User + system CPU seconds of the measured process: beside <see cref="ElapsedS"/>, whether it waited on its quota or on a starved CPU.</summary>
+    public double CpuSeconds { get; init; }
+
+    /// <summary>What the elapsed time is of: <c>drift</c>, or <c>sweep of a pre-filled mirror</c> (steady state) / <c>sweep, first fill</c>.</summary>
+    public string Measures { get; init; } = "drift";
+
+    /// <summary>Where the elapsed time went, from the calls the quota proxy let through.</summary>
+    public ListingPhases? Phases { get; init; }
+
     public JsonObject ToJson() => new()
     {
         ["users"] = Users,
@@ -29,6 +38,39 @@ internal sealed record VirtualBenchResult(
         ["differencesFound"] = DifferencesFound,
         ["differencesInjected"] = DifferencesInjected,
         ["quotaScale"] = QuotaScale,
+        ["cpuSeconds"] = Math.Round(CpuSeconds, 2),
+        ["measures"] = Measures,
+        ["phases"] = Phases?.ToJson(),
+    };
+}
+
+/// <summary>
+/// The measured process's elapsed time split at the slower pool's UserList calls: the start before the first, the
+/// listing from the first to the last, the tail after it (pairing, reading differing users again, writing the report);
+/// and the UserList calls per second the listing actually issued against the budget it had.
+/// </summary>
+internal sealed record ListingPhases(double StartS, double ListingS, double TailS, double UserListPerS, double UserListBudgetPerS)
+{
+    /// <summary>Splits <paramref name="run"/> at <paramref name="span"/> (the slower pool's UserList calls), measured with <paramref name="time"/>.</summary>
+    public static ListingPhases? Of(MeasuredRun run, CallSpan? span, double budgetPerS, TimeProvider time)
+    {
+        if (span is null)
+        {
+            return null;
+        }
+
+        var start = time.GetElapsedTime(run.StartedTimestamp, span.FirstTimestamp).TotalSeconds;
+        var listing = time.GetElapsedTime(span.FirstTimestamp, span.LastTimestamp).TotalSeconds;
+        return new ListingPhases(start, listing, Math.Max(0, run.Seconds - start - listing), listing > 0 ? span.Calls / listing : 0, budgetPerS);
+    }
+
+    public JsonObject ToJson() => new()
+    {
+        ["startS"] = Math.Round(StartS, 2),
+        ["listingS"] = Math.Round(ListingS, 2),
+        ["tailS"] = Math.Round(TailS, 2),
+        ["userListPerS"] = Math.Round(UserListPerS, 2),
+        ["userListBudgetPerS"] = Math.Round(UserListBudgetPerS, 2),
     };
 }
 
@@ -70,10 +112,18 @@ internal sealed class VirtualBenchmark(ILoggerFactory loggers, TimeProvider time
             ? JsonNode.Parse(await File.ReadAllTextAsync(report, cancellationToken))?["summary"]?["differences"]?.GetValue<int>() ?? -1
             : 0;
         var calls = new[] { VirtualSide.Primary, VirtualSide.Standby }.Sum(s => sandbox.QuotaProxyOf(s).Counters.GetValueOrDefault(QuotaCategory.UserList)?.Allowed ?? 0);
-        var bound = kind == VirtualBenchKind.Drift
-            ? Math.Max(Bound(pool, VirtualSide.Primary, QuotaOptions.PrimaryShare * quotaScale), Bound(pool, VirtualSide.Standby, QuotaOptions.StandbyShare * quotaScale))
-            : Bound(pool, VirtualSide.Primary, QuotaOptions.PrimaryShare * quotaScale);
-        return new VirtualBenchResult(pool.Users, run.Seconds, bound, run.PeakMb, found, kind == VirtualBenchKind.Drift ? pool.Differences : 0, quotaScale, calls);
+        var primaryBound = Bound(pool, VirtualSide.Primary, QuotaOptions.PrimaryShare * quotaScale);
+        var standbyBound = Bound(pool, VirtualSide.Standby, QuotaOptions.StandbyShare * quotaScale);
+        var slower = kind == VirtualBenchKind.Sweep || primaryBound >= standbyBound ? VirtualSide.Primary : VirtualSide.Standby;
+        var bound = slower == VirtualSide.Primary ? primaryBound : standbyBound;
+        var share = slower == VirtualSide.Primary ? QuotaOptions.PrimaryShare : QuotaOptions.StandbyShare;
+        var phases = ListingPhases.Of(run, sandbox.TimelineOf(slower).Of(QuotaCategory.UserList), CognitoQuotas.DefaultRate(QuotaCategory.UserList) * share * quotaScale, time);
+        return new VirtualBenchResult(pool.Users, run.Seconds, bound, run.PeakMb, found, kind == VirtualBenchKind.Drift ? pool.Differences : 0, quotaScale, calls)
+        {
+            CpuSeconds = run.CpuSeconds,
+            Measures = kind == VirtualBenchKind.Drift ? "drift" : "sweep, first fill",
+            Phases = phases,
+        };
     }
 
     /// <summary>Seconds the UserList calls of one pool's full listing take at <paramref name="share"/> of 30 calls/s.</summary>
