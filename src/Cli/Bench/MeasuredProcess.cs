@@ -11,6 +11,9 @@ internal sealed record MeasuredRun(double Seconds, double PeakMb, int ExitCode, 
 
     /// <summary>When it was started (a timestamp of the benchmark's <see cref="TimeProvider"/>).</summary>
     public long StartedTimestamp { get; init; }
+
+    /// <summary>What it wrote to standard output.</summary>
+    public string Output { get; init; } = string.Empty;
 }
 
 /// <summary>Runs this idrep again as its own process (as an operator runs it) and measures it.</summary>
@@ -49,9 +52,8 @@ internal static class MeasuredProcess
 
         await process.WaitForExitAsync(cancellationToken);
         var seconds = time.GetElapsedTime(started).TotalSeconds;
-        await output;
         await errorsRead;
-        return new MeasuredRun(seconds, peakKb / 1024.0, process.ExitCode, errors.ToString()) { CpuSeconds = cpu, StartedTimestamp = started };
+        return new MeasuredRun(seconds, peakKb / 1024.0, process.ExitCode, errors.ToString()) { CpuSeconds = cpu, StartedTimestamp = started, Output = await output };
     }
 
     private static long ReadPeakKb(string status)
