@@ -4,7 +4,17 @@ using System.Globalization;
 namespace IdentityReplicator.Cli.Bench;
 
 /// <summary>How a child idrep ran: wall time, peak resident memory (VmHWM) and exit code, and what it wrote to standard error.</summary>
-internal sealed record MeasuredRun(double Seconds, double PeakMb, int ExitCode, string Errors);
+internal sealed record MeasuredRun(double Seconds, double PeakMb, int ExitCode, string Errors)
+{
+    /// <summary>User + system CPU seconds, as last read before it exited (within one 20 ms poll of the end).</summary>
+    public double CpuSeconds { get; init; }
+
+    /// <summary>When it was started (a timestamp of the benchmark's <see cref="TimeProvider"/>).</summary>
+    public long StartedTimestamp { get; init; }
+
+    /// <summary>What it wrote to standard output.</summary>
+    public string Output { get; init; } = string.Empty;
+}
 
 /// <summary>Runs this idrep again as its own process (as an operator runs it) and measures it.</summary>
 internal static class MeasuredProcess
@@ -31,18 +41,19 @@ internal static class MeasuredProcess
             },
             cancellationToken);
         long peakKb = 0;
+        double cpu = 0;
         var status = $"/proc/{process.Id}/status";
         while (!process.HasExited)
         {
             peakKb = Math.Max(peakKb, ReadPeakKb(status));
+            cpu = Math.Max(cpu, ProcessCpu.Read(process.Id) ?? 0);
             await Task.WhenAny(process.WaitForExitAsync(cancellationToken), Task.Delay(TimeSpan.FromMilliseconds(20), time, cancellationToken));
         }
 
         await process.WaitForExitAsync(cancellationToken);
         var seconds = time.GetElapsedTime(started).TotalSeconds;
-        await output;
         await errorsRead;
-        return new MeasuredRun(seconds, peakKb / 1024.0, process.ExitCode, errors.ToString());
+        return new MeasuredRun(seconds, peakKb / 1024.0, process.ExitCode, errors.ToString()) { CpuSeconds = cpu, StartedTimestamp = started, Output = await output };
     }
 
     private static long ReadPeakKb(string status)

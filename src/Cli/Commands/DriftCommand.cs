@@ -1,6 +1,7 @@
 using System.CommandLine;
 using IdentityReplicator.Cli.Hosting;
 using IdentityReplicator.Core.Configuration;
+using IdentityReplicator.Core.Pools;
 using IdentityReplicator.Core.Telemetry;
 using IdentityReplicator.Reconciler.Drift;
 using IdentityReplicator.Reconciler.Drift.Formats;
@@ -96,7 +97,7 @@ internal static class DriftCommand
         {
             // Plan first: refused before reading anything when nobody can be asked; then the plan, then the question.
             ChangeConfirmation.RequireConsent("drift --repair", consent.Yes, consent.DryRun);
-            var plan = await reporter.RunAsync(request with { Repair = false }, cancellationToken);
+            var plan = await ReportAsync(reporter, request with { Repair = false }, cancellationToken);
             var planOut = consent.DryRun && format == DriftFormat.Text && output is null ? Console.Out : Console.Error;
             foreach (var line in ChangeConfirmation.RepairPlan(plan))
             {
@@ -121,9 +122,21 @@ internal static class DriftCommand
             }
         }
 
-        var report = await reporter.RunAsync(request, cancellationToken);
+        var report = await ReportAsync(reporter, request, cancellationToken);
         await WriteAsync(report, format, output, cancellationToken);
         return DriftReportService.RemainingDifferences(report) > failOn ? IdrepCommand.CheckFailed : IdrepCommand.Ok;
+    }
+
+    /// <summary>A report, with its progress on standard error while it runs when that is a terminal.</summary>
+    private static Task<DriftReport> ReportAsync(DriftReporter reporter, DriftRequest request, CancellationToken cancellationToken)
+    {
+        if (!ListingProgressDisplay.Shown)
+        {
+            return reporter.RunAsync(request, cancellationToken);
+        }
+
+        var progress = new ListingProgress();
+        return ListingProgressDisplay.RunAsync("drift", progress, reporter.RunAsync(request with { Progress = progress }, cancellationToken), TimeProvider.System);
     }
 
     private static async Task WriteAsync(DriftReport report, DriftFormat format, FileInfo? output, CancellationToken cancellationToken)

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using IdentityReplicator.Cli.Hosting;
+using IdentityReplicator.Core.Pools;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace IdentityReplicator.Cli.Commands;
@@ -32,7 +33,8 @@ internal static class SweepCommand
     {
         var configuration = CliConfiguration.Load(file);
         await using var services = ToolHost.Build(configuration, verbose, s => s.AddSourceSweep(configuration));
-        var result = await SweepOnce.RunAsync(services, cancellationToken);
+        var progress = new ListingProgress();
+        var result = await ListingProgressDisplay.RunAsync("sweep", progress, SweepOnce.RunAsync(services, cancellationToken, ListingProgressDisplay.Shown ? progress : null), TimeProvider.System);
         Console.WriteLine(json
             ? new JsonObject
             {

@@ -121,6 +121,21 @@ internal sealed class SnapshotUpdate
     }
 
     /// <summary>
+    /// The item this update writes into an absent item, whole (for a batch put, which takes no expression): the key and
+    /// every attribute set; removals have nothing to remove from an absent item.
+    /// </summary>
+    public Dictionary<string, AttributeValue> AsNewItem(Dictionary<string, AttributeValue> key)
+    {
+        var item = new Dictionary<string, AttributeValue>(key);
+        foreach (var (placeholder, value) in Values)
+        {
+            item[placeholder[1..]] = value;
+        }
+
+        return item;
+    }
+
+    /// <summary>
     /// The write condition: the item is still absent, or still has exactly the versions that were read
     /// (optimistic concurrency). Only the names and values it uses are added (DynamoDB rejects unused ones).
     /// </summary>

@@ -29,7 +29,8 @@ public sealed class CognitoUserDirectory(CognitoIdentityProviderClient client, s
             // Pools created before UsernameConfiguration existed report none, and are case-sensitive.
             pool.UsernameConfiguration?.CaseSensitive ?? true,
             schema,
-            pool.Policies?.PasswordPolicy?.MinimumLength ?? 8);
+            pool.Policies?.PasswordPolicy?.MinimumLength ?? 8,
+            pool.EstimatedNumberOfUsers);
     }
 
     public async Task<DirectoryUser?> FindUserAsync(string usernameOrAlias, CancellationToken cancellationToken)

@@ -68,7 +68,8 @@ public sealed record PoolDescription(
     IReadOnlyList<string> UsernameAttributes,
     bool CaseSensitive,
     IReadOnlyDictionary<string, PoolSchemaAttribute> Schema,
-    int MinimumPasswordLength = 8)
+    int MinimumPasswordLength = 8,
+    int? EstimatedUsers = null)
 {
     /// <summary>Users sign in by email and/or phone, and Cognito gives each a UUID username.</summary>
     public bool SignsInByAlias => UsernameAttributes.Count > 0;

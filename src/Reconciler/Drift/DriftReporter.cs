@@ -1,4 +1,5 @@
 using IdentityReplicator.Core.Model;
+using IdentityReplicator.Core.Pools;
 using IdentityReplicator.Core.Telemetry;
 using IdentityReplicator.Reconciler.Apply;
 using IdentityReplicator.Reconciler.Configuration;
@@ -8,7 +9,10 @@ using Microsoft.Extensions.Logging;
 
 namespace IdentityReplicator.Reconciler.Drift;
 
-public sealed record DriftRequest(bool ShowValues = false, bool Repair = false);
+/// <param name="ShowValues">Attribute values in the report (personal data) instead of their digests.</param>
+/// <param name="Repair">Repair what differs, then report what remains.</param>
+/// <param name="Progress">Where the listing reports how far it has come (for a display on a terminal), or nothing.</param>
+public sealed record DriftRequest(bool ShowValues = false, bool Repair = false, ListingProgress? Progress = null);
 
 /// <summary>Produces drift reports (<see cref="DriftReporter"/>; faked in tests of what is done with a report).</summary>
 public interface IDriftReporter
@@ -46,7 +50,7 @@ public sealed class DriftReporter(
     private async Task<DriftReport> UsersAsync(DriftRequest request, CancellationToken cancellationToken)
     {
         // Both pools and the mirror in compact form; only users that differ (or cannot be settled so) are read again.
-        var (run, analysis) = await AnalyzeAsync(request.ShowValues, cancellationToken);
+        var (run, analysis) = await AnalyzeAsync(request.ShowValues, cancellationToken, request.Progress);
         var inputs = run.Inputs;
         var report = analysis.Report;
         Log.DriftReported(logger, report.Summary.Differences, report.Summary.Parked, report.Summary.MirrorBehind);
@@ -98,9 +102,9 @@ public sealed class DriftReporter(
         return report with { Repair = new RepairOutcome(users.Count + groups.Count + analysis.UnmatchedTargetUsers.Count + analysis.UnmatchedTargetGroups.Count, applied, failed, after.Report.Summary.Differences) };
     }
 
-    private async Task<(ScopeRun Run, DriftAnalysis Analysis)> AnalyzeAsync(bool showValues, CancellationToken cancellationToken)
+    private async Task<(ScopeRun Run, DriftAnalysis Analysis)> AnalyzeAsync(bool showValues, CancellationToken cancellationToken, ListingProgress? progress = null)
     {
-        var focused = await scope.ReadFocusedAsync(_compact, null, showValues, cancellationToken);
+        var focused = await scope.ReadFocusedAsync(_compact, null, showValues, cancellationToken, progress);
         var run = focused.Run;
         Log.DriftCompactRead(logger, focused.Focus.SourceUsers, focused.Focus.TargetUsers, focused.Focus.SourceUsernames.Count + focused.Focus.TargetUsernames.Count, focused.SpillFiles);
         return (run, CompactDrift.Analyze(run.Inputs, focused.Focus, focused.Recoverability, scope.Settings(run, showValues), scope.Time.GetUtcNow()));

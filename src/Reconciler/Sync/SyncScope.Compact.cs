@@ -30,10 +30,19 @@ public sealed partial class SyncScope
     /// mirror snapshots of users the source no longer has — so <see cref="DriftDetector"/>, repair and pruning work on
     /// them exactly as on a whole read, and the settled users are counted in <see cref="FocusedRun.Focus"/>.
     /// </summary>
-    internal async Task<FocusedRun> ReadFocusedAsync(CompactReadOptions options, Action<string, int>? listed, bool showValues, CancellationToken cancellationToken)
+    internal async Task<FocusedRun> ReadFocusedAsync(CompactReadOptions options, Action<string, int>? listed, bool showValues, CancellationToken cancellationToken, ListingProgress? progress = null)
     {
         var (control, source, target) = await DirectionAsync(cancellationToken);
         var targetPool = await target.Engine.DescribeTargetAsync(cancellationToken);
+        if (progress is not null)
+        {
+            // The pools' estimated sizes give a person watching the time left (one UserPoolRead call more).
+            progress.Expect("source", (await source.Pool.DescribeAsync(cancellationToken)).EstimatedUsers);
+            progress.Expect("target", targetPool.EstimatedUsers);
+            progress.Enter("listing");
+            listed = listed is null ? progress.Listed : listed + progress.Listed;
+        }
+
         var settings = new DriftSettings(Replication.UsernamesCaseSensitive, target.Engine.IsReplicated);
         var sourceNames = Replication.UsernamesCaseSensitive ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase;
         var startedAt = Time.GetUtcNow();
@@ -50,10 +59,12 @@ public sealed partial class SyncScope
             await Task.WhenAll(listing.ReadAsync(source.Pool, target.Pool, target.Catalog, target.Region, targetPool, settings, listed, cancellationToken), parkedRead);
             parked = await parkedRead;
             var parkedUsers = parked.Where(p => p.Entity.Kind == EntityKind.User).Select(p => p.Entity.Id).ToHashSet(sourceNames);
+            progress?.Enter("comparing");
             focus = CompactPairing.Pair(listing, targetPool, parkedUsers, folder, options.BudgetBytes);
             (sourceGroups, targetGroups, mirrorGroups, spillFiles) = (listing.SourceGroups, listing.TargetGroups, listing.MirrorGroups, folder.Files);
         }
 
+        progress?.Enter("reading differing users");
         var read = new FocusedReread(source, target, targetPool, settings, sourceNames);
         await read.ReadAsync(focus, options.Concurrency, cancellationToken);
         target.Engine.TrackParked(parked);

@@ -53,7 +53,8 @@ internal sealed class SourceSweep(
             : (source, control.ToString());
     }
 
-    public async Task<SweepResult> RunOnceAsync(CancellationToken cancellationToken)
+    /// <summary>One pass; <paramref name="progress"/> hears how far the listing has come (for a display on a terminal).</summary>
+    public async Task<SweepResult> RunOnceAsync(CancellationToken cancellationToken, ListingProgress? progress = null)
     {
         var started = time.GetTimestamp();
         var (source, why) = await SourceAsync(cancellationToken);
@@ -66,6 +67,12 @@ internal sealed class SourceSweep(
         if (!ReferenceEquals(source, _configured))
         {
             Log.SweepSource(logger, source.Pool.PoolId, why);
+        }
+
+        if (progress is not null)
+        {
+            progress.Expect("source", (await source.Pool.DescribeAsync(cancellationToken)).EstimatedUsers);
+            progress.Enter("listing");
         }
 
         var recorder = new InventoryRecorder(source.Mirror, usernamesCaseSensitive);
@@ -82,9 +89,10 @@ internal sealed class SourceSweep(
         using (var fold = new SweepFold(folder, BudgetBytes ?? options.CompactMemoryBudgetMb * 1024L * 1024L))
         {
             await Task.WhenAll(
-                ListUsersAsync(source.Pool, fold, usernamesCaseSensitive, cancellationToken),
+                ListUsersAsync(source.Pool, fold, usernamesCaseSensitive, progress, cancellationToken),
                 ListMembersAsync(source.Pool, fold, groups, usernamesCaseSensitive, options.Concurrency, cancellationToken),
                 ScanMirrorAsync(source.Catalog, fold, mirrorGroups, cancellationToken));
+            progress?.Enter("recording");
             var groupInventory = new PoolInventory(source.Pool.PoolId, startedAt, usernamesCaseSensitive, [], groups, new Dictionary<string, IReadOnlyCollection<string>>());
             await Parallel.ForEachAsync(groupInventory.Groups, parallel, async (group, token) =>
             {
@@ -131,12 +139,19 @@ internal sealed class SourceSweep(
     /// <summary>The spill budget in bytes, when not the options' megabytes (tests spill after a few hundred bytes).</summary>
     internal long? BudgetBytes { get; init; }
 
-    private static async Task ListUsersAsync(IUserDirectory pool, SweepFold fold, bool caseSensitive, CancellationToken cancellationToken)
+    private static async Task ListUsersAsync(IUserDirectory pool, SweepFold fold, bool caseSensitive, ListingProgress? progress, CancellationToken cancellationToken)
     {
+        var listed = 0;
         await foreach (var user in pool.ListUsersAsync(cancellationToken))
         {
             fold.Users.Add(new SweepUserRow(IdentityKeys.ForUsername(user.Username, caseSensitive), user));
+            if (++listed % Core.Quotas.CognitoQuotas.ListUsersPageLimit == 0)
+            {
+                progress?.Listed("source", listed);
+            }
         }
+
+        progress?.Listed("source", listed);
     }
 
     private static async Task ListMembersAsync(IUserDirectory pool, SweepFold fold, List<DirectoryGroup> groups, bool caseSensitive, int concurrency, CancellationToken cancellationToken)

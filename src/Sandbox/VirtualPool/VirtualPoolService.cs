@@ -298,20 +298,15 @@ internal sealed partial class VirtualPoolService(VirtualUsers users, string pool
     private static void WriteAttributes(Utf8JsonWriter json, string member, VirtualUser user)
     {
         json.WriteStartArray(member);
-        Attribute("sub", user.Sub);
-        Attribute("email", user.Email);
-        Attribute("email_verified", "true");
-        Attribute("given_name", user.GivenName);
-        Attribute("custom:tier", user.Tier);
-        json.WriteEndArray();
-
-        void Attribute(string name, string value)
+        foreach (var (name, value) in user.Attributes)
         {
             json.WriteStartObject();
             json.WriteString("Name", name);
             json.WriteString("Value", value);
             json.WriteEndObject();
         }
+
+        json.WriteEndArray();
     }
 
     private static void WriteUserFields(Utf8JsonWriter json, VirtualUser user)

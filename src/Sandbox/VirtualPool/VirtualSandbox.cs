@@ -20,7 +20,7 @@ namespace IdentityReplicator.Sandbox.VirtualPool;
 public sealed class VirtualSandbox : IAsyncDisposable
 {
     private readonly List<IAsyncDisposable> _owned = [];
-    private readonly Dictionary<VirtualSide, (CognitoFront Front, QuotaProxy Quotas, FaultInjector Faults)> _fronts = [];
+    private readonly Dictionary<VirtualSide, (CognitoFront Front, QuotaProxy Quotas, FaultInjector Faults, CallTimeline Timeline)> _fronts = [];
     private AmazonDynamoDBClient? _dynamo;
 
     private VirtualSandbox(string dataDirectory, VirtualPoolOptions pool, double quotaScale)
@@ -47,6 +47,9 @@ public sealed class VirtualSandbox : IAsyncDisposable
     public QuotaProxy QuotaProxyOf(VirtualSide side) => _fronts[side].Quotas;
 
     public FaultInjector FaultsOf(VirtualSide side) => _fronts[side].Faults;
+
+    /// <summary>The calls the quota proxy of <paramref name="side"/> let through, and when.</summary>
+    public CallTimeline TimelineOf(VirtualSide side) => _fronts[side].Timeline;
 
     public static async Task<VirtualSandbox> StartAsync(
         VirtualPoolOptions pool, double quotaScale, SandboxOptions options, ILoggerFactory loggers, TimeProvider time, CancellationToken cancellationToken)
@@ -87,11 +90,12 @@ public sealed class VirtualSandbox : IAsyncDisposable
         proxy.Configure(quotas);
         var poolId = region + "_" + suffix;
         var service = new VirtualPoolService(new VirtualUsers(Pool, side), poolId, region);
+        var timeline = new CallTimeline(time);
 
         // No emulator behind it: the virtual pool answers every call that gets past faults and quotas.
-        var front = await CognitoFront.StartAsync(new Uri("http://127.0.0.1:9/"), [faults, proxy, service], cancellationToken);
+        var front = await CognitoFront.StartAsync(new Uri("http://127.0.0.1:9/"), [faults, proxy, timeline, service], cancellationToken);
         _owned.Add(front);
-        _fronts[side] = (front, proxy, faults);
+        _fronts[side] = (front, proxy, faults, timeline);
         return new SandboxPool(region, poolId, front.Url, "virtual");
     }
 

@@ -58,6 +58,19 @@ public enum VirtualDifference
 public sealed record VirtualUser(int Index, string Username, string Sub, string Email, string GivenName, string Tier, bool Enabled, string Status, int? Group)
 {
     public long CreatedAt => VirtualUsers.Epoch + Index;
+
+    /// <summary>The attributes the pool serves for this user, in the order it lists them.</summary>
+    public IEnumerable<KeyValuePair<string, string>> Attributes =>
+    [
+        new("sub", Sub),
+        new("email", Email),
+        new("email_verified", "true"),
+        new("given_name", GivenName),
+        new("custom:tier", Tier),
+    ];
+
+    /// <summary>The groups it is a member of (none or one).</summary>
+    public IEnumerable<string> Groups => Group is { } group ? [VirtualUsers.GroupName(group)] : [];
 }
 
 /// <summary>

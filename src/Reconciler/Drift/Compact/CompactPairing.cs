@@ -40,64 +40,67 @@ internal static class CompactPairing
         using var entries = new SpillSorter<EntryRow>(CompactCodecs.Entry, CompactCodecs.EntryOrder, share, folder);
         var reread = new List<string>();
         var gone = new List<string>();
-        int sourceUsers = 0, notReplicated = 0;
+        int sourceUsers = 0, notReplicated = 0, targetUsers = 0;
 
-        var noGroups = CompactCodecs.Digest(ContentHash.OfNames([]));
-        var users = new Runs<SourceRow>(listing.SourceUsers.Sorted(), r => r.Key);
-        var members = new Runs<MemberRow>(listing.SourceMembers.Sorted(), r => r.Key);
-        var mirror = new Runs<MirrorRow>(listing.Mirror.Sorted(), r => r.Key);
-        while (Runs.Min(users.Key, members.Key, mirror.Key) is { } key)
+        // The source's walk and the target's are independent until the probes meet the entries: on two cores they run
+        // side by side (the pairing is CPU and sequential I/O only, after the quota-bound listing).
+        RunBoth(WalkSource, () => targetUsers = EnterTarget(listing, targetPool, entries));
+
+        void WalkSource()
         {
-            var rows = users.Take(key);
-            var groups = members.Take(key).Select(m => m.Group).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-            var items = mirror.Take(key);
-            var snapshot = items.FirstOrDefault(r => r.Snapshot);
-            var applied = items.FirstOrDefault(r => !r.Snapshot)?.AppliedTarget;
-            if (rows.Count == 0)
+            var noGroups = CompactCodecs.Digest(ContentHash.OfNames([]));
+            var users = new Runs<SourceRow>(listing.SourceUsers.Sorted(), r => r.Key);
+            var members = new Runs<MemberRow>(listing.SourceMembers.Sorted(), r => r.Key);
+            var mirror = new Runs<MirrorRow>(listing.Mirror.Sorted(), r => r.Key);
+            while (Runs.Min(users.Key, members.Key, mirror.Key) is { } key)
             {
-                if (snapshot is { Deleted: false })
+                var rows = users.Take(key);
+                var groups = members.Take(key).Select(m => m.Group).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+                var items = mirror.Take(key);
+                var snapshot = items.FirstOrDefault(r => r.Snapshot);
+                var applied = items.FirstOrDefault(r => !r.Snapshot)?.AppliedTarget;
+                if (rows.Count == 0)
                 {
-                    gone.Add(key);
-                }
-
-                continue;
-            }
-
-            var groupsHash = groups.Count == 0 ? noGroups : CompactCodecs.Digest(ContentHash.OfNames(groups));
-            foreach (var row in rows)
-            {
-                sourceUsers++;
-                var fingerprint = row.Profile is { } profile ? UserFingerprint.Fold(profile, groups) : (UInt128?)null;
-                var state = snapshot is null || snapshot.Deleted || snapshot.ProfileHash is null ? MirrorState.Absent
-                    : snapshot.ProfileHash == row.ProfileHash && snapshot.GroupsHash == groupsHash ? MirrorState.Current
-                    : MirrorState.Behind;
-                var parked = parkedUsernames.Contains(row.Username);
-                if ((applied ?? row.CreationName) is not { } name)
-                {
-                    // No name to find a counterpart by: a replicated user is missing, one not replicated is settled.
-                    if (fingerprint is null && !parked)
+                    if (snapshot is { Deleted: false })
                     {
-                        notReplicated++;
-                    }
-                    else
-                    {
-                        reread.Add(row.Username);
+                        gone.Add(key);
                     }
 
                     continue;
                 }
 
-                probes.Add(new ProbeRow(CompactCodecs.SortName(name), name, applied is not null, row.Username, fingerprint, state, parked));
+                var groupsHash = groups.Count == 0 ? noGroups : CompactCodecs.Digest(ContentHash.OfNames(groups));
+                foreach (var row in rows)
+                {
+                    sourceUsers++;
+                    var fingerprint = row.Profile is { } profile ? UserFingerprint.Fold(profile, groups) : (UInt128?)null;
+                    var state = snapshot is null || snapshot.Deleted || snapshot.ProfileHash is null ? MirrorState.Absent
+                        : snapshot.ProfileHash == row.ProfileHash && snapshot.GroupsHash == groupsHash ? MirrorState.Current
+                        : MirrorState.Behind;
+                    var parked = parkedUsernames.Contains(row.Username);
+                    if ((applied ?? row.CreationName) is not { } name)
+                    {
+                        // No name to find a counterpart by: a replicated user is missing, one not replicated is settled.
+                        if (fingerprint is null && !parked)
+                        {
+                            notReplicated++;
+                        }
+                        else
+                        {
+                            reread.Add(row.Username);
+                        }
+
+                        continue;
+                    }
+
+                    probes.Add(new ProbeRow(CompactCodecs.SortName(name), name, applied is not null, row.Username, fingerprint, state, parked));
+                }
             }
+
+            listing.SourceUsers.Dispose();
+            listing.SourceMembers.Dispose();
+            listing.Mirror.Dispose();
         }
-
-        listing.SourceUsers.Dispose();
-        listing.SourceMembers.Dispose();
-        listing.Mirror.Dispose();
-
-        var targetUsers = Enter(listing, targetPool, entries);
-        listing.TargetUsers.Dispose();
-        listing.TargetMembers.Dispose();
 
         var matched = new BitArray(targetUsers);
         int compared = 0, behind = 0, absent = 0;
@@ -138,6 +141,28 @@ internal static class CompactPairing
 
         var unmatched = entries.Sorted().Where(e => e.Rank == 0 && !matched[e.Seq]).Select(e => e.Name).ToList();
         return new CompactFocus(sourceUsers, targetUsers, compared, notReplicated, behind, absent, reread, unmatched, gone);
+    }
+
+    /// <summary>Runs two independent walks at once; an exception of either is thrown as it was (not wrapped).</summary>
+    private static void RunBoth(Action first, Action second)
+    {
+        try
+        {
+            Parallel.Invoke(first, second);
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count == 1)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
+        }
+    }
+
+    /// <summary><see cref="Enter"/>, then the target's listing rows are let go.</summary>
+    private static int EnterTarget(CompactListing listing, PoolDescription targetPool, SpillSorter<EntryRow> entries)
+    {
+        var entered = Enter(listing, targetPool, entries);
+        listing.TargetUsers.Dispose();
+        listing.TargetMembers.Dispose();
+        return entered;
     }
 
     /// <summary>Folds the target's memberships into its users' fingerprints and enters each user under the names it is found by.</summary>
