@@ -32,5 +32,14 @@ public sealed class NativeDriftTests(NativeSandboxFixture fixture)
         Assert.Contains("given_name", report.ToJsonString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task DriftRepair_NativeMode_IsRefusedSayingTheReplicaTakesNoWrites()
+    {
+        var (exit, output) = await IdrepProcess.RunAsync(TimeSpan.FromSeconds(120), "drift", "--config", fixture.NativeConfigFile, "--repair", "--yes");
+
+        Assert.True(exit == 2, output);
+        Assert.Contains("drift --repair (or Drift:Repair) cannot run in native mode", output, StringComparison.Ordinal);
+    }
+
     private static JsonObject Report(string output) => JsonNode.Parse(output[output.IndexOf('{', StringComparison.Ordinal)..])!.AsObject();
 }
