@@ -15,17 +15,11 @@ internal static partial class Log
     public static partial void CanaryUserCreated(ILogger logger, string poolId);
 
     [LoggerMessage(EventId = 1404, Level = LogLevel.Warning, Message = "Native mode: a canary pass failed ({Reason}); retried at the next tick")]
-    public static partial void CanaryFailedSummary(ILogger logger, string reason);
+    public static partial void CanaryFailed(ILogger logger, string reason);
 
     [LoggerMessage(EventId = 1504, Level = LogLevel.Debug, Message = "Native mode: a canary pass failed; the exception behind EventId 1404")]
     public static partial void CanaryFailedDetail(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 1405, Level = LogLevel.Debug, Message = "Native mode: a canary arrived at the replica after {LagMs:0} ms")]
     public static partial void CanaryArrived(ILogger logger, double lagMs);
-
-    public static void CanaryFailed(ILogger logger, string reason, Exception exception)
-    {
-        CanaryFailedSummary(logger, reason);
-        CanaryFailedDetail(logger, exception);
-    }
 }

@@ -39,7 +39,8 @@ internal sealed class NativeCanaryService(NativeCanary canary, NativeReplication
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
                 canary.Monitor.Failed(Reasons.Of(e));
-                Log.CanaryFailed(logger, Reasons.Of(e), e);
+                Log.CanaryFailed(logger, Reasons.Of(e));
+                Log.CanaryFailedDetail(logger, e);
             }
 
             try

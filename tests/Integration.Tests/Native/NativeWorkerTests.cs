@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using IdentityReplicator.Sandbox.Emulators;
 using IdentityReplicator.TestSupport;
+using Xunit.Abstractions;
 
 namespace IdentityReplicator.Integration.Tests.Native;
 
@@ -10,7 +11,7 @@ namespace IdentityReplicator.Integration.Tests.Native;
 /// lag with the canary, which <c>idrep status</c> and <c>idrep health</c> report.
 /// </summary>
 [Collection(NativeSandboxCollection.Name)]
-public sealed class NativeWorkerTests(NativeSandboxFixture fixture)
+public sealed class NativeWorkerTests(NativeSandboxFixture fixture, ITestOutputHelper output)
 {
     [Fact]
     public async Task Worker_NativeMode_ReportsTheCanaryLagAtLeastTheReplicaLagThroughStatusAndHealth()
@@ -29,6 +30,7 @@ public sealed class NativeWorkerTests(NativeSandboxFixture fixture)
         worker.Kill();
 
         // Assert
+        output.WriteLine(text.Output);
         Assert.Equal(0, status.ExitCode);
         var lag = JsonNode.Parse(status.Output.Trim().Split('\n')[^1])!["nativeReplicationLag"]!;
         var replicaMs = NativeSandboxFixture.ReplicaLag.TotalMilliseconds;
