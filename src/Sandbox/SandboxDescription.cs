@@ -31,6 +31,11 @@ internal static class SandboxDescription
             ["planFile"] = sandbox.PlanFile,
             ["relayEndpoint"] = sandbox.RelayEndpoint.ToString(),
         };
+        if (sandbox.NativeConfigFile is not null)
+        {
+            description["nativeConfigFile"] = sandbox.NativeConfigFile;
+        }
+
         if (sandbox.S3Endpoint is not null)
         {
             description["s3"] = new JsonObject { ["endpoint"] = sandbox.S3Endpoint.ToString(), ["bucket"] = SandboxEnvironment.ReportBucket };

@@ -106,6 +106,12 @@ public sealed class SandboxEnvironment : IAsyncDisposable
     /// <summary>A config file for <c>idrep --config</c> that points at this sandbox.</summary>
     public string ConfigFile => Path.Combine(DataDirectory, "idrep.json");
 
+    /// <summary>
+    /// With <see cref="SandboxOptions.NativeReplica"/>: a config file in native mode (<c>Replication:Mode</c> <c>native</c>,
+    /// the standby being the primary's simulated native replica); null otherwise.
+    /// </summary>
+    public string? NativeConfigFile => NativeReplica is null ? null : Path.Combine(DataDirectory, "idrep-native.json");
+
     /// <summary>A failover plan for <c>idrep failover … --plan</c> that fits this sandbox.</summary>
     public string PlanFile => Path.Combine(DataDirectory, "failover-plan.yaml");
 

@@ -11,8 +11,21 @@ internal static class SandboxFiles
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
-    public static Task WriteConfigAsync(SandboxEnvironment sandbox, CancellationToken cancellationToken) =>
-        File.WriteAllTextAsync(sandbox.ConfigFile, Config(sandbox).ToJsonString(Indented), cancellationToken);
+    public static async Task WriteConfigAsync(SandboxEnvironment sandbox, CancellationToken cancellationToken)
+    {
+        await File.WriteAllTextAsync(sandbox.ConfigFile, Config(sandbox).ToJsonString(Indented), cancellationToken);
+        if (sandbox.NativeReplica is { } replica && sandbox.NativeConfigFile is { } nativeConfigFile)
+        {
+            // Native mode: the primary's native replica (same pool id, the standby Region's endpoint) is the standby; the
+            // canary is written every 5 s and read every 100 ms, so the sandbox's lag shows within seconds.
+            var native = Config(sandbox);
+            var replication = native["Replication"]!.AsObject();
+            replication["Mode"] = "native";
+            replication["Standby"] = Pool(replica);
+            replication["Native"] = new JsonObject { ["CanaryInterval"] = "00:00:05", ["CanaryPollInterval"] = "00:00:00.1", ["StaleAfter"] = "00:01:00" };
+            await File.WriteAllTextAsync(nativeConfigFile, native.ToJsonString(Indented), cancellationToken);
+        }
+    }
 
     /// <summary>Writes the plan for the sandbox's failover endpoints (started after the config file is written).</summary>
     public static Task WritePlanAsync(SandboxEnvironment sandbox, CancellationToken cancellationToken)

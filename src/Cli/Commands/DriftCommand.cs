@@ -91,7 +91,9 @@ internal static class DriftCommand
 
     private static async Task<int> RunAsync(FileInfo? file, DriftFormat format, FileInfo? output, DriftRequest request, RepairConsent consent, int failOn, bool verbose, CancellationToken cancellationToken)
     {
-        await using var services = ToolHost.Build(CliConfiguration.Load(file), verbose);
+        var configuration = CliConfiguration.Load(file);
+        RefuseNativeRepair(configuration, request.Repair);
+        await using var services = ToolHost.Build(configuration, verbose);
         var reporter = services.GetRequiredService<DriftReporter>();
         if (request.Repair && !consent.Yes)
         {
@@ -160,6 +162,17 @@ internal static class DriftCommand
     /// One scheduled report (<see cref="DriftReportService.PublishAsync"/>). Standard output carries only the EMF metrics
     /// line (flushed once on exit, whatever the outcome); the summary goes to standard error.
     /// </summary>
+    /// <summary>In native mode the replica takes no user writes (Cognito copies the primary into it): a repair could only fail there.</summary>
+    private static void RefuseNativeRepair(IConfiguration configuration, bool repair)
+    {
+        if (repair && configuration.GetSection(ReplicationOptions.Section).Get<ReplicationOptions>()?.IsNative == true)
+        {
+            throw new CliUsageException(
+                "drift --repair (or Drift:Repair) cannot run in native mode (Replication:Mode is 'native'): Cognito's native replica refuses user writes and copies the primary itself. "
+                + "Run 'idrep drift' without --repair to see what differs; a difference that stays is Cognito's to fix (or fix the user in the primary, which Cognito then copies).");
+        }
+    }
+
     private static async Task<int> PublishAsync(FileInfo? file, bool repair, int failOn, bool verbose, CancellationToken cancellationToken)
     {
         var configuration = CliConfiguration.Load(file);
@@ -172,6 +185,7 @@ internal static class DriftCommand
         }
 
         var drift = configuration.GetSection(DriftOptions.Section).Get<DriftOptions>() ?? new DriftOptions();
+        RefuseNativeRepair(configuration, drift.Repair);
         if (string.IsNullOrWhiteSpace(drift.OutputDirectory) && string.IsNullOrWhiteSpace(drift.OutputBucket))
         {
             throw new CliUsageException(

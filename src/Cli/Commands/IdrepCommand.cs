@@ -22,6 +22,7 @@ internal static class IdrepCommand
         var root = new RootCommand("IdentityReplicator: keeps a standby Cognito user pool in another Region in step with the primary.");
         root.Subcommands.Add(DemoCommand.Build());
         root.Subcommands.Add(HealthCommand.Build());
+        root.Subcommands.Add(StatusCommand.Build());
         root.Subcommands.Add(SandboxCommand.Build());
         root.Subcommands.Add(TriggersCommand.Build());
         root.Subcommands.Add(WorkerCommand.Build());

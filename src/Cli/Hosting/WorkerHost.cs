@@ -12,7 +12,7 @@ using OpenTelemetry.Resources;
 
 namespace IdentityReplicator.Cli.Hosting;
 
-/// <summary>The worker process: the reconciler (standby side) and capture-hint completion (primary side).</summary>
+/// <summary>The worker process: the reconciler (standby side) and capture-hint completion (primary side); in native mode, the native replica's canary.</summary>
 internal static class WorkerHost
 {
     public static IHost Build(IConfiguration configuration, LogLevel minimumLevel, Action<IServiceCollection>? configure = null)
@@ -60,8 +60,18 @@ internal static class WorkerHost
             });
         }
 
-        builder.Services.AddCapture(builder.Configuration);
-        builder.Services.AddReconciler(builder.Configuration);
+        // Native mode: Cognito's native replica replicates users, so nothing captures or applies them; the canary measures its lag.
+        var native = builder.Configuration.GetSection(ReplicationOptions.Section).Get<ReplicationOptions>()?.IsNative == true;
+        if (native)
+        {
+            builder.Services.AddNativeCompanion(builder.Configuration);
+        }
+        else
+        {
+            builder.Services.AddCapture(builder.Configuration);
+            builder.Services.AddReconciler(builder.Configuration);
+        }
+
         builder.Services.AddOptions<WorkerOptions>().Bind(builder.Configuration.GetSection(WorkerOptions.Section)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<WorkerOptions>>(new ListValidator<WorkerOptions>(o => o.Validate()));
         builder.Services.AddHostedService<HealthEndpoint>();
@@ -73,7 +83,11 @@ internal static class WorkerHost
                     .AddMeter(Core.Telemetry.ReplicationMetrics.MeterName)
                     .AddOtlpExporter(o => o.Endpoint = new Uri(worker.OtlpEndpoint)));
         }
-        builder.Services.AddSourceSweep(builder.Configuration);
+        if (!native)
+        {
+            builder.Services.AddSourceSweep(builder.Configuration);
+        }
+
         builder.Services.AddScheduledDriftReports(builder.Configuration);
         configure?.Invoke(builder.Services);
         var host = builder.Build();

@@ -38,8 +38,8 @@ public static class NativeReplicationAssessor
         new("Sign-up, password reset, profile edits while the standby serves", "nobody: the secondary refuses them", "IdentityReplicator (the standby is writable)", "nobody: the secondary refuses them"),
         new("TOTP MFA in the standby", "nobody: not supported in a secondary", "nobody: TOTP secrets cannot be read; users enrol again", "nobody"),
         new("Federated users in the standby", "Cognito, for users who signed in at the primary before", "IdentityReplicator (linked users re-created)", "Cognito, as native"),
-        new("Replication lag published", "nobody", "IdentityReplicator (ReplicationLag)", "IdentityReplicator (canary: planned)"),
-        new("User-by-user drift report between the Regions", "nobody", "IdentityReplicator", "IdentityReplicator (native drift: planned)"),
+        new("Replication lag published", "nobody", "IdentityReplicator (ReplicationLag)", "IdentityReplicator (canary: NativeReplicationLag)"),
+        new("User-by-user drift report between the Regions", "nobody", "IdentityReplicator", "IdentityReplicator (native-mode drift)"),
         new("Failover of DNS, client configuration, Aurora, with drills", "nobody (the managed-login domain can fail over by a health check)", "IdentityReplicator", "IdentityReplicator (native plan mode: planned)"),
         new("AWS WAF web ACL", "you, in each Region", "you, in each Region", "you, in each Region"),
     ];

@@ -71,6 +71,19 @@ public sealed class ReplicationOptions
     /// </summary>
     public string PrimarySubAttribute { get; set; } = DefaultPrimarySubAttribute;
 
+    /// <summary>
+    /// Who replicates users: <c>replicator</c> (default; this tool, to a standby pool of its own) or <c>native</c>
+    /// (Cognito's native replica; <see cref="Standby"/> is the same pool id in the secondary Region, and the worker
+    /// measures the replica's lag instead of applying users). <see cref="ReplicationModes"/>.
+    /// </summary>
+    public string Mode { get; set; } = ReplicationModes.Replicator;
+
+    /// <summary>The native replica's companion (<c>Replication:Native</c>), read in native mode.</summary>
+    public NativeReplicationOptions Native { get; set; } = new();
+
+    /// <summary>Whether <see cref="Mode"/> is <c>native</c>.</summary>
+    public bool IsNative => string.Equals(Mode, ReplicationModes.Native, StringComparison.Ordinal);
+
     public IEnumerable<string> Validate()
     {
         foreach (var error in Primary.Validate($"{Section}:Primary"))
@@ -86,6 +99,24 @@ public sealed class ReplicationOptions
         if (!string.IsNullOrEmpty(PrimarySubAttribute) && !PrimarySubAttribute.StartsWith("custom:", StringComparison.Ordinal))
         {
             yield return $"{Section}:PrimarySubAttribute is '{PrimarySubAttribute}'; it must be a custom attribute ('custom:…') of the standby's schema, or empty.";
+        }
+
+        if (!ReplicationModes.All.Contains(Mode, StringComparer.Ordinal))
+        {
+            yield return $"{Section}:Mode is '{Mode}'; use '{ReplicationModes.Replicator}' (the default: this tool replicates users to a standby pool) or '{ReplicationModes.Native}' (Cognito's native replica replicates them).";
+        }
+
+        if (IsNative)
+        {
+            if (Primary.UserPoolId != Standby.UserPoolId || Primary.Region == Standby.Region)
+            {
+                yield return $"{Section}:Standby is {Standby.UserPoolId} in {Standby.Region}; in native mode it must be the primary's pool id ({Primary.UserPoolId}) in the replica's Region, which is not the primary's ({Primary.Region}).";
+            }
+
+            foreach (var error in Native.Validate($"{Section}:Native"))
+            {
+                yield return error;
+            }
         }
 
         if (Primary.UserPoolId == Standby.UserPoolId && Primary.Region == Standby.Region && Primary.ServiceUrl == Standby.ServiceUrl)

@@ -46,6 +46,7 @@ public static class CloudWatchMetricNames
         new("idrep.apply.applied", "Applied", "Count", EmfAggregation.Sum, "snapshots applied to the target pool in the interval"),
         new("idrep.cognito.throttled", "Throttled", "Count", EmfAggregation.Sum, "Cognito calls answered with a throttling error in the interval"),
         new("idrep.apply.parked", "Parked", "Count", EmfAggregation.Sum, "users newly parked in the interval because the target pool rejected them"),
+        new("idrep.native.lag", "NativeReplicationLag", "Milliseconds", EmfAggregation.Distribution, "native mode: time from a canary written in the primary to its arrival at the Cognito native replica (p50/p99)"),
         new("idrep.drift.differences", "DriftDifferences", "Count", EmfAggregation.Last, "differences left by the last drift report (after repair when Drift:Repair is on)"),
         new("idrep.drift.runs", "DriftRuns", "Count", EmfAggregation.Sum, "drift reports completed in the interval"),
     ];

@@ -31,6 +31,12 @@ public static class ReplicationMetrics
     /// <summary>Milliseconds from a change being observed in the source pool to it being applied in the target.</summary>
     public static readonly Histogram<double> ReplicationLag = Meter.CreateHistogram<double>("idrep.replication.lag", "ms");
 
+    /// <summary>
+    /// Milliseconds from a canary value written in the primary to its first read at the native replica's endpoint (native
+    /// mode; an upper bound, at most one canary poll interval above the true lag).
+    /// </summary>
+    public static readonly Histogram<double> NativeReplicationLag = Meter.CreateHistogram<double>("idrep.native.lag", "ms");
+
     /// <summary>Differences left by a drift report (after repair when it repaired): recorded once per completed report.</summary>
     public static readonly Histogram<long> DriftDifferences = Meter.CreateHistogram<long>("idrep.drift.differences", "{difference}");
 

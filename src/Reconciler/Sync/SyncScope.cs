@@ -33,8 +33,8 @@ public sealed partial class SyncScope
     public async Task<(ReplicationControl Control, PoolEnd Source, PoolEnd Target)> DirectionAsync(CancellationToken cancellationToken)
     {
         var control = await _controlReader.CurrentAsync(cancellationToken, refresh: true);
-        var source = End(control.SourcePoolId);
-        var target = End(control.TargetPoolId);
+        var source = End(control.SourcePoolId, control.SourceRegion);
+        var target = End(control.TargetPoolId, control.TargetRegion);
         if (source is null || target is null || ReferenceEquals(source, target))
         {
             throw new ConfigurationException(
@@ -74,8 +74,10 @@ public sealed partial class SyncScope
         return new ScopeRun(control, source, target, inputs, Replication.UsernamesCaseSensitive);
     }
 
-    private PoolEnd? End(string poolId) =>
-        _ends.FirstOrDefault(s => string.Equals(s.PoolId, poolId, StringComparison.Ordinal));
+    /// <summary>The configured pool the control names: by id and Region (a native replica has the primary's id), else by id alone.</summary>
+    private PoolEnd? End(string poolId, string region) =>
+        _ends.FirstOrDefault(s => string.Equals(s.PoolId, poolId, StringComparison.Ordinal) && string.Equals(s.Region, region, StringComparison.Ordinal))
+        ?? _ends.FirstOrDefault(s => string.Equals(s.PoolId, poolId, StringComparison.Ordinal));
 
     private static async Task<List<ParkedEntity>> ListParkedAsync(PoolEnd target, CancellationToken cancellationToken)
     {

@@ -14,6 +14,7 @@ internal sealed class NativeReplicaRegistry(TimeProvider time, TimeSpan lag)
     private readonly Dictionary<string, Replica> _replicas = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _clientPools = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Pool, string Key), PendingChange> _pending = [];
+    private readonly Dictionary<(string Pool, string Username), Dictionary<string, string>> _diverged = [];
 
     /// <summary>How long a change in the primary takes to reach the secondary (and a new replica to be created).</summary>
     public TimeSpan Lag { get; } = lag;
@@ -115,6 +116,27 @@ internal sealed class NativeReplicaRegistry(TimeProvider time, TimeSpan lag)
             _pending.Remove((userPoolId, key));
             before = null;
             return false;
+        }
+    }
+
+    /// <summary>
+    /// Makes the secondary show <paramref name="attributes"/> for the user <paramref name="username"/> from now on, whatever
+    /// the primary holds: a replica gone out of step, for tests and demonstrations of native drift.
+    /// </summary>
+    public void Diverge(string userPoolId, string username, IReadOnlyDictionary<string, string> attributes)
+    {
+        lock (_gate)
+        {
+            _diverged[(userPoolId, username)] = new Dictionary<string, string>(attributes, StringComparer.Ordinal);
+        }
+    }
+
+    /// <summary>The attributes the secondary shows differently for <paramref name="username"/>; null when it is in step.</summary>
+    public IReadOnlyDictionary<string, string>? DivergedAttributes(string userPoolId, string username)
+    {
+        lock (_gate)
+        {
+            return _diverged.GetValueOrDefault((userPoolId, username));
         }
     }
 

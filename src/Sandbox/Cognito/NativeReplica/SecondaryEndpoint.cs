@@ -79,10 +79,38 @@ internal sealed class SecondaryEndpoint(string region, NativeReplicaRegistry reg
                 : new FrontReply(200, Encoding.UTF8.GetBytes(before.ToJsonString()));
         }
 
-        var reply = await ForwardAsync(primary, call, cancellationToken);
+        var reply = Diverged(pool, call.Operation, await ForwardAsync(primary, call, cancellationToken));
         return reply.IsSuccess && call.Operation is "InitiateAuth" or "AdminInitiateAuth" or "RespondToAuthChallenge" or "AdminRespondToAuthChallenge" && reply.Body.AsSpan().IndexOf("\"SOFTWARE_TOKEN_MFA\""u8) >= 0
             ? FrontReply.Error(400, "OperationNotEnabledException", $"TOTP MFA is not supported by the secondary replica of user pool {pool} in {region}; sign in while the primary serves.")
             : reply;
+    }
+
+    /// <summary>A user read (AdminGetUser, ListUsers) as the secondary shows it when a test made it diverge (<see cref="NativeReplicaRegistry.Diverge"/>).</summary>
+    private FrontReply Diverged(string pool, string operation, FrontReply reply)
+    {
+        if (!reply.IsSuccess || operation is not ("AdminGetUser" or "ListUsers") || JsonNode.Parse(reply.Body) is not JsonObject body)
+        {
+            return reply;
+        }
+
+        var changed = false;
+        var users = operation == "AdminGetUser" ? [body] : (body["Users"] as JsonArray)?.OfType<JsonObject>().ToList() ?? [];
+        foreach (var user in users)
+        {
+            if (Text(user["Username"]) is { } username && registry.DivergedAttributes(pool, username) is { } attributes
+                && user[operation == "AdminGetUser" ? "UserAttributes" : "Attributes"] is JsonArray list)
+            {
+                foreach (var (name, value) in attributes)
+                {
+                    list.Remove(list.FirstOrDefault(a => Text(a?["Name"]) == name));
+                    list.Add(new JsonObject { ["Name"] = name, ["Value"] = value });
+                }
+
+                changed = true;
+            }
+        }
+
+        return changed ? new FrontReply(reply.Status, Encoding.UTF8.GetBytes(body.ToJsonString())) : reply;
     }
 
     public ValueTask AfterAsync(FrontCall call, FrontReply reply, CancellationToken cancellationToken) => ValueTask.CompletedTask;
