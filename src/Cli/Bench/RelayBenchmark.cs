@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using IdentityReplicator.Core.Telemetry;
 using IdentityReplicator.Sandbox;
 using Microsoft.Extensions.Logging;
 
@@ -43,7 +44,9 @@ internal sealed class RelayBenchmark(ILoggerFactory loggers, TimeProvider time, 
             }
         }
 
-        return new RelayBenchResult(requests, Percentile(direct, 0.99), Percentile(relayed, 0.99), Percentile(direct, 0.5), Percentile(relayed, 0.5));
+        direct.Sort();
+        relayed.Sort();
+        return new RelayBenchResult(requests, Percentiles.NearestRank(direct, 0.99), Percentiles.NearestRank(relayed, 0.99), Percentiles.NearestRank(direct, 0.5), Percentiles.NearestRank(relayed, 0.5));
     }
 
     private async Task<double> TimeAsync(HttpClient http, Uri endpoint, AuthenticationHeaderValue authorization, CancellationToken cancellationToken)
@@ -78,14 +81,6 @@ internal sealed class RelayBenchmark(ILoggerFactory loggers, TimeProvider time, 
         }
 
         throw new InvalidOperationException($"The sandbox's primary has no {SandboxEnvironment.MachineClientName}.");
-    }
-
-    /// <summary>The nearest-rank percentile.</summary>
-    internal static double Percentile(List<double> values, double p)
-    {
-        var sorted = values.Order().ToList();
-        var rank = (int)Math.Ceiling(p * sorted.Count) - 1;
-        return sorted[Math.Clamp(rank, 0, sorted.Count - 1)];
     }
 
     public static JsonObject Json(RelayBenchResult result) => new()

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using IdentityReplicator.Core.Compare;
+using IdentityReplicator.Core.Telemetry;
 
 namespace IdentityReplicator.Cli.Demo;
 
@@ -96,16 +97,7 @@ internal sealed class ChangeTracker(TimeProvider time, Func<string, bool> isRepl
             isReplicatedAttribute).Count == 0;
     }
 
-    public static double Percentile(double[] sorted, double p)
-    {
-        if (sorted.Length == 0)
-        {
-            return 0;
-        }
-
-        var rank = (int)Math.Ceiling(p * sorted.Length) - 1;
-        return sorted[Math.Clamp(rank, 0, sorted.Length - 1)];
-    }
+    public static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? 0 : Percentiles.NearestRank(sorted, p);
 }
 
 /// <summary>Differences between both pools, field names only: every user and every group.</summary>

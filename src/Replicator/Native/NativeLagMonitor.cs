@@ -93,7 +93,7 @@ public sealed class NativeLagMonitor(TimeProvider time, TimeSpan staleAfter, Tim
         lock (_gate)
         {
             var sorted = _samples.Order().ToArray();
-            double? P(double q) => sorted.Length == 0 ? null : sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Length) - 1, 0, sorted.Length - 1)];
+            double? P(double q) => sorted.Length == 0 ? null : Percentiles.NearestRank(sorted, q);
             var (stale, reason) = Judge(now);
             return new NativeLagStatus(_count, P(0.5), P(0.99), _lastMs, _maxMs, _lastArrivalAt, _lastWriteAt, stale, reason, _lastError);
         }
