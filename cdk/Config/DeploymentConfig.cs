@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using IdentityReplicator.Core.Configuration;
 using IdentityReplicator.Core.EventBridge;
 using IdentityReplicator.Core.Mirror;
 
@@ -101,6 +102,17 @@ public sealed record DeploymentConfig
     /// <summary>When the drift report runs (EventBridge Scheduler expression, UTC).</summary>
     public string DriftSchedule { get; init; } = DefaultDriftSchedule;
 
+    public const int DefaultNativeLagAlarmMs = 60_000;
+
+    /// <summary>
+    /// Cognito's native replica copies the users (context <c>replicationMode: native</c>): the worker and the relay run
+    /// with <c>Replication:Mode</c> native and the standby's Region alarms on the canary's lag instead of the change feed.
+    /// </summary>
+    public bool NativeReplication { get; init; }
+
+    /// <summary>The native replica's canary lag p99 (ms) above which the standby's Region alarms (context <c>nativeLagAlarmMs</c>).</summary>
+    public int NativeLagAlarmMs { get; init; } = DefaultNativeLagAlarmMs;
+
     /// <summary>The account templates are synthesized for when none is known (no context, no credentials): deployable nowhere.</summary>
     public const string PlaceholderAccount = "000000000000";
 
@@ -200,7 +212,19 @@ public sealed record DeploymentConfig
             LogRetentionDays = Number("logRetentionDays", DefaultLogRetentionDays, 1, 3653),
             ReportRetentionDays = Number("reportRetentionDays", DefaultReportRetentionDays, 1, 3653),
             DriftSchedule = context("driftSchedule") is { Length: > 0 } schedule ? schedule : DefaultDriftSchedule,
+            NativeReplication = string.Equals(Optional("replicationMode"), ReplicationModes.Native, StringComparison.Ordinal),
+            NativeLagAlarmMs = Number("nativeLagAlarmMs", DefaultNativeLagAlarmMs, 1000, 3_600_000),
         };
+
+        if (Optional("replicationMode") is { } mode && !ReplicationModes.All.Contains(mode, StringComparer.Ordinal))
+        {
+            problems.Add($"Context 'replicationMode' is '{mode}'; use '{ReplicationModes.Replicator}' (the default) or '{ReplicationModes.Native}' (Cognito's native replica copies the users).");
+        }
+
+        if (config.NativeReplication && (config.CreatePools || config.PrimaryUserPoolId != config.StandbyUserPoolId))
+        {
+            problems.Add("Context 'replicationMode' is native: Cognito's replica has the primary's pool id in the standby's Region; set 'createPools' to false and 'standbyUserPoolId' to the same id as 'primaryUserPoolId'.");
+        }
 
         if (!Regex.IsMatch(config.Account, "^[0-9]{12}$"))
         {

@@ -1,6 +1,7 @@
 using Amazon.CDK;
 using Amazon.CDK.AWS.CloudWatch;
 using Amazon.CDK.AWS.CloudWatch.Actions;
+using Amazon.CDK.AWS.ElasticLoadBalancingV2;
 using Amazon.CDK.AWS.Logs;
 using Amazon.CDK.AWS.SNS;
 using Amazon.CDK.AWS.SNS.Subscriptions;
@@ -24,6 +25,7 @@ public static class MetricNames
     public const string DriftDifferences = "DriftDifferences";
     public const string DriftRuns = "DriftRuns";
     public const string TriggerCaptureFailed = "TriggerCaptureFailed";
+    public const string NativeReplicationLag = "NativeReplicationLag";
 
     /// <summary>The Replicator's log event for a trigger whose capture failed (src/Replicator/Log.cs, EventId 1004).</summary>
     public const int CaptureFailedEventId = 1004;
@@ -39,9 +41,18 @@ public sealed class MonitoringProps
     public bool WorkerActive { get; init; }
 
     public string? AlarmEmail { get; init; }
+
+    /// <summary>This Region's token relay, when deployed: alarms on its health.</summary>
+    public TokenRelayService? Relay { get; init; }
+
+    /// <summary>Native mode: the canary lag p99 (ms) to alarm above, in place of the change feed's alarms; null otherwise.</summary>
+    public int? NativeLagAlarmMs { get; init; }
 }
 
-/// <summary>Alarms (to an SNS topic) and a dashboard for one Region: replication lag, backlog, parked users, drift, trigger errors, throttles.</summary>
+/// <summary>
+/// Alarms (to an SNS topic) and a dashboard for one Region: replication lag, backlog, parked users, drift, trigger
+/// errors, throttles; the native replica's canary lag in native mode; the token relay's health where it runs.
+/// </summary>
 public sealed class Monitoring : Construct
 {
     public Monitoring(Construct scope, string id, MonitoringProps props)
@@ -85,7 +96,19 @@ public sealed class Monitoring : Construct
         Alarm("Throttled", throttled, 100, "More than 100 Cognito calls throttled in 5 minutes; another client shares the quotas, or Quotas:*:Share is too high.");
         Alarm("Parked", parked, 0, "Users or groups are parked (the standby rejected them); see 'idrep drift' for the reason.");
         Alarm("Drift", drift, 0, "The last drift report found differences; read it in the reports bucket.");
-        if (props.WorkerActive)
+        if (props.WorkerActive && props.NativeLagAlarmMs is { } nativeLag)
+        {
+            // Native mode: Cognito copies the users and the worker follows no feed; its canary measures the replica. A
+            // canary that stops arriving (replica stalled, writes refused, worker down) is silence: missing data breaches.
+            Alarm(
+                "NativeReplicationLagHigh",
+                Worker(MetricNames.NativeReplicationLag, "p99", Duration.Minutes(1)),
+                nativeLag,
+                $"The native replica's canary lag p99 is above {nativeLag} ms, or no canary arrived (see 'idrep status' and the worker's log group).",
+                evaluationPeriods: 5,
+                missing: TreatMissingData.BREACHING);
+        }
+        else if (props.WorkerActive)
         {
             // Silence is the worker being down: missing data breaches.
             Alarm("ReplicationBehind", feedBehind, 300, "The worker is more than 5 minutes behind the change feed, or not running.", evaluationPeriods: 5, missing: TreatMissingData.BREACHING);
@@ -93,6 +116,28 @@ public sealed class Monitoring : Construct
 
             // The scheduled report runs daily by default; a day without one is a failed or unscheduled task.
             Alarm("DriftReportMissing", driftRuns, 1, "No drift report completed in the last day; see the worker log group's 'drift' streams.", missing: TreatMissingData.BREACHING, comparison: ComparisonOperator.LESS_THAN_THRESHOLD);
+        }
+
+        if (props.Relay is { } relay)
+        {
+            // The target group's healthy tasks are what this Region's failover record evaluates: none, and Route 53 sends
+            // M2M callers to the other Region (or, both down, nowhere). Silence is a balancer without targets: breaching.
+            Alarm(
+                "RelayUnhealthy",
+                relay.Targets.Metrics.HealthyHostCount(new MetricOptions { Period = Duration.Minutes(1), Statistic = "Minimum" }),
+                1,
+                "No healthy token relay task behind this Region's load balancer; see the relay service's events and log group.",
+                evaluationPeriods: 3,
+                missing: TreatMissingData.BREACHING,
+                comparison: ComparisonOperator.LESS_THAN_THRESHOLD);
+
+            // The balancer's own 5xx (502/503/504: a task that failed or timed out, none registered); Cognito's own errors
+            // pass through the relay unchanged and are the callers' concern, not counted here.
+            Alarm(
+                "RelayErrors",
+                relay.Balancer.Metrics.HttpCodeElb(HttpCodeElb.ELB_5XX_COUNT, new MetricOptions { Period = fiveMinutes, Statistic = "Sum" }),
+                5,
+                "The token relay's load balancer answered more than 5 errors (5xx) in 5 minutes; see the relay's log group and target health.");
         }
 
         Dashboard = new Dashboard(this, "Dashboard", new DashboardProps

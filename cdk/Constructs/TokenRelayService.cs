@@ -79,17 +79,10 @@ public sealed class TokenRelayService : Construct
             new Dictionary<string, object> { ["StringEquals"] = new Dictionary<string, object> { ["kms:ViaService"] = $"dynamodb.{region}.amazonaws.com" } }));
 
         // No secret reaches the relay: it carries the caller's client secret through and keeps nothing.
-        var environment = new Dictionary<string, string>
-        {
-            ["IDREP_Replication__Primary__Region"] = config.PrimaryRegion,
-            ["IDREP_Replication__Primary__UserPoolId"] = props.PrimaryPoolId,
-            ["IDREP_Replication__Standby__Region"] = config.StandbyRegion,
-            ["IDREP_Replication__Standby__UserPoolId"] = props.StandbyPoolId,
-            ["IDREP_Mirror__TableName"] = config.TableName,
-            ["IDREP_Relay__MirrorRegion"] = region,
-            [$"IDREP_Relay__TokenEndpoints__{config.PrimaryRegion}"] = relay.PrimaryTokenEndpoint,
-            [$"IDREP_Relay__TokenEndpoints__{config.StandbyRegion}"] = relay.StandbyTokenEndpoint,
-        };
+        var environment = ReplicationEnvironment.For(config, props.PrimaryPoolId, props.StandbyPoolId);
+        environment["IDREP_Relay__MirrorRegion"] = region;
+        environment[$"IDREP_Relay__TokenEndpoints__{config.PrimaryRegion}"] = relay.PrimaryTokenEndpoint;
+        environment[$"IDREP_Relay__TokenEndpoints__{config.StandbyRegion}"] = relay.StandbyTokenEndpoint;
 
         TaskDefinition = new FargateTaskDefinition(this, "Task", new FargateTaskDefinitionProps
         {
@@ -151,7 +144,7 @@ public sealed class TokenRelayService : Construct
             SslPolicy = SslPolicy.RECOMMENDED_TLS,
             Open = true,
         });
-        listener.AddTargets("Tasks", new AddApplicationTargetsProps
+        Targets = listener.AddTargets("Tasks", new AddApplicationTargetsProps
         {
             Port = RelaySettings.ContainerPort,
             Protocol = ApplicationProtocol.HTTP,
@@ -185,4 +178,7 @@ public sealed class TokenRelayService : Construct
     public FargateService Service { get; }
 
     public ApplicationLoadBalancer Balancer { get; }
+
+    /// <summary>The relay's tasks behind the balancer: their health is what this Region's failover record follows.</summary>
+    public ApplicationTargetGroup Targets { get; }
 }

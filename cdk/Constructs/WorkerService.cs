@@ -87,20 +87,13 @@ public sealed class WorkerService : Construct
         });
         AddPermissions(taskRole, stack, props);
 
-        var environment = new Dictionary<string, string>
-        {
-            ["IDREP_Replication__Primary__Region"] = config.PrimaryRegion,
-            ["IDREP_Replication__Primary__UserPoolId"] = props.PrimaryPoolId,
-            ["IDREP_Replication__Standby__Region"] = config.StandbyRegion,
-            ["IDREP_Replication__Standby__UserPoolId"] = props.StandbyPoolId,
-            ["IDREP_Replication__UsernamesCaseSensitive"] = config.UsernamesCaseSensitive ? "true" : "false",
-            ["IDREP_Mirror__TableName"] = config.TableName,
-            ["IDREP_Mirror__FeedBuckets"] = config.FeedBuckets.ToString(CultureInfo.InvariantCulture),
-            ["IDREP_EventBridge__BusName"] = config.EventBusName,
-            ["IDREP_Worker__LogFormat"] = "json",
-            ["IDREP_Worker__HealthUrl"] = "http://127.0.0.1:8080",
-            ["IDREP_Worker__CloudWatchNamespace"] = MetricsNamespace,
-        };
+        var environment = ReplicationEnvironment.For(config, props.PrimaryPoolId, props.StandbyPoolId);
+        environment["IDREP_Replication__UsernamesCaseSensitive"] = config.UsernamesCaseSensitive ? "true" : "false";
+        environment["IDREP_Mirror__FeedBuckets"] = config.FeedBuckets.ToString(CultureInfo.InvariantCulture);
+        environment["IDREP_EventBridge__BusName"] = config.EventBusName;
+        environment["IDREP_Worker__LogFormat"] = "json";
+        environment["IDREP_Worker__HealthUrl"] = "http://127.0.0.1:8080";
+        environment["IDREP_Worker__CloudWatchNamespace"] = MetricsNamespace;
         if (props.Reports is { } reports)
         {
             environment["IDREP_Drift__OutputBucket"] = reports.BucketName;
@@ -202,6 +195,12 @@ public sealed class WorkerService : Construct
         role.AddToPolicy(Permissions.Allow("ReadPools", Permissions.PoolReads, pools));
         role.AddToPolicy(Permissions.Allow("ApplyToTargetPool", Permissions.PoolWrites, pools));
         role.AddToPolicy(Permissions.Allow("ReadPoolConfiguration", Permissions.ConfigurationReads, pools));
+        if (config.NativeReplication)
+        {
+            // Native mode: the canary adds its attribute to the primary's schema on first start (docs/permissions.md).
+            role.AddToPolicy(Permissions.Allow("NativeCanarySchema", ["cognito-idp:AddCustomAttributes"], [pools[0]]));
+        }
+
         role.AddToPolicy(Permissions.Allow(
             "MirrorTable",
             Permissions.WorkerTable,

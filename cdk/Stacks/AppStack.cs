@@ -71,6 +71,8 @@ public sealed class AppStack : Stack
             Worker = Worker,
             WorkerActive = props.Role == PoolRole.Standby,
             AlarmEmail = config.AlarmEmail,
+            Relay = Relay,
+            NativeLagAlarmMs = config.NativeReplication ? config.NativeLagAlarmMs : null,
         });
 
         if (props.Role == PoolRole.Primary)

@@ -242,7 +242,7 @@ public sealed class SandboxEnvironment : IAsyncDisposable
         var lambda = await replicator.StartInvokeEndpointAsync(cancellationToken);
         _owned.Add(lambda);
         LambdaEndpoint = lambda.Url;
-        EventBus = await LocalEventBus.StartAsync(time, options.PrimaryRegion, cancellationToken);
+        EventBus = await LocalEventBus.StartAsync(time, options.PrimaryRegion, loggers.CreateLogger<LocalEventBus>(), retry: null, cancellationToken);
         _owned.Add(EventBus);
 
         var emulators = await SandboxEmulators.StartAsync(install, DataDirectory, lambda.Url, ConfirmationCode, options, _owned.Add, time, cancellationToken);

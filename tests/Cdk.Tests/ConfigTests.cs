@@ -97,6 +97,36 @@ public sealed class ConfigTests
         Assert.Contains("Context 'standbyZones' holds 'us-east-1a'; it must list availability zones of us-west-2", e.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void FromContext_NativeModeMistakes_NamesEachContextKeyAndTheFix()
+    {
+        var context = new Dictionary<string, string>
+        {
+            ["primaryRegion"] = "us-east-1", ["standbyRegion"] = "us-west-2", ["createPools"] = "true", ["replicatorAsset"] = Asset,
+            ["replicationMode"] = "native", ["nativeLagAlarmMs"] = "50",
+        };
+
+        var e = Assert.Throws<InvalidOperationException>(() => Read(context));
+        var mode = Assert.Throws<InvalidOperationException>(() => Read(new(context) { ["replicationMode"] = "cognito" }));
+
+        Assert.Contains("Context 'nativeLagAlarmMs' is '50'; it must be a whole number from 1000 to 3600000.", e.Message, StringComparison.Ordinal);
+        Assert.Contains("Context 'replicationMode' is native: Cognito's replica has the primary's pool id in the standby's Region;", e.Message, StringComparison.Ordinal);
+        Assert.Contains("Context 'replicationMode' is 'cognito'; use 'replicator' (the default) or 'native'", mode.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FromContext_NativeModeWithTheReplicasPoolId_ReadsItAndTheDefaultThreshold()
+    {
+        var config = Read(new()
+        {
+            ["primaryRegion"] = "us-east-1", ["standbyRegion"] = "us-west-2", ["replicatorAsset"] = Asset,
+            ["primaryUserPoolId"] = "us-east-1_Native1", ["standbyUserPoolId"] = "us-east-1_Native1", ["replicationMode"] = "native",
+        });
+
+        Assert.Equal((true, DeploymentConfig.DefaultNativeLagAlarmMs), (config.NativeReplication, config.NativeLagAlarmMs));
+        Assert.False(Read(new() { ["primaryRegion"] = "us-east-1", ["standbyRegion"] = "us-west-2", ["createPools"] = "true", ["replicatorAsset"] = Asset }).NativeReplication);
+    }
+
     private static DeploymentConfig Read(Dictionary<string, string> context) =>
         DeploymentConfig.FromContext(k => context.GetValueOrDefault(k), Synthesis.SourceRoot);
 }

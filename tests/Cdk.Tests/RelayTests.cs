@@ -125,6 +125,39 @@ public sealed class RelayTests(RelaySynthesis synthesis) : IClassFixture<RelaySy
         Assert.Equal(2, records.Select(r => (string?)r.Properties["SetIdentifier"]).Distinct(StringComparer.Ordinal).Count());
     }
 
+    [Theory]
+    [MemberData(nameof(Regions))]
+    public void Alarms_WithRelay_NoHealthyTaskAndBalancer5xx_NotifyTheTopicTheOtherAlarmsUse(string stack, string region)
+    {
+        // Arrange: the topic the worker's alarms notify.
+        _ = region;
+        var alarms = S.Resources(stack, "AWS::CloudWatch::Alarm").Select(a => a["Properties"]!).ToList();
+        var topic = alarms.Single(a => (string?)a["MetricName"] == "Errors")["AlarmActions"]!.ToJsonString();
+
+        // Assert: no healthy relay task behind the balancer (what the failover record follows) breaches, silence too.
+        var unhealthy = alarms.Single(a => (string?)a["MetricName"] == "HealthyHostCount");
+        Assert.Equal(("AWS/ApplicationELB", "LessThanThreshold", 1.0, "breaching"), ((string?)unhealthy["Namespace"], (string?)unhealthy["ComparisonOperator"], (double)unhealthy["Threshold"]!, (string?)unhealthy["TreatMissingData"]));
+        Assert.Equal(["LoadBalancer", "TargetGroup"], unhealthy["Dimensions"]!.AsArray().Select(d => (string)d!["Name"]!).Order(StringComparer.Ordinal));
+        var errors = alarms.Single(a => (string?)a["MetricName"] == "HTTPCode_ELB_5XX_Count");
+        Assert.Equal(("AWS/ApplicationELB", "GreaterThanThreshold", "notBreaching"), ((string?)errors["Namespace"], (string?)errors["ComparisonOperator"], (string?)errors["TreatMissingData"]));
+        Assert.Equal(topic, unhealthy["AlarmActions"]!.ToJsonString());
+        Assert.Equal(topic, errors["AlarmActions"]!.ToJsonString());
+        Assert.DoesNotContain(alarms, a => (string?)a["MetricName"] == "NativeReplicationLag");
+    }
+
+    [Fact]
+    public void Synth_RelayAndWorker_ReadTheSameReplicationSettings()
+    {
+        foreach (var stack in new[] { Primary, Standby })
+        {
+            var relay = Environment(Container(Single(stack, "AWS::ECS::TaskDefinition", t => Container(t) is { } c && Values(c["Command"]).FirstOrDefault() == "relay"))!);
+            var worker = Environment(Container(Single(stack, "AWS::ECS::TaskDefinition", t => Container(t) is { } c && (string?)c["Name"] == "worker" && c["Command"] is null))!);
+            var shared = worker.Where(e => e.Key.StartsWith("IDREP_Replication__", StringComparison.Ordinal) && e.Key != "IDREP_Replication__UsernamesCaseSensitive" || e.Key == "IDREP_Mirror__TableName").ToList();
+            Assert.Equal(5, shared.Count);
+            Assert.All(shared, e => Assert.Equal(e.Value, relay.GetValueOrDefault(e.Key)));
+        }
+    }
+
     [Fact]
     public void Synth_WithoutRelayContext_DeploysNoRelay()
     {

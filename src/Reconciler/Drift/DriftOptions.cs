@@ -26,6 +26,12 @@ public sealed partial class DriftOptions
     /// <summary>Whether reports compare (and <c>--repair</c> fixes) the pools' configuration as well as their users.</summary>
     public bool CompareConfiguration { get; set; } = true;
 
+    /// <summary>
+    /// Whether the report's <c>recoverability</c> block reads each candidate's TOTP enrolment (AdminGetUser, one call a
+    /// user, only when the source offers TOTP); false keeps a large pool's report at listing speed (<c>totpChecked</c> false).
+    /// </summary>
+    public bool ReadTotpEnrolment { get; set; } = true;
+
     /// <summary>A folder to write each scheduled report into (JSON and HTML); empty = none.</summary>
     public string? OutputDirectory { get; set; }
 

@@ -4,6 +4,7 @@ using IdentityReplicator.Core.Telemetry;
 using IdentityReplicator.Reconciler.Apply;
 using IdentityReplicator.Reconciler.Configuration;
 using IdentityReplicator.Reconciler.Drift.Compact;
+using IdentityReplicator.Reconciler.Drift.Recoverability;
 using IdentityReplicator.Reconciler.Sync;
 using Microsoft.Extensions.Logging;
 
@@ -32,7 +33,8 @@ public sealed class DriftReporter(
     SyncOptions options,
     ILogger<DriftReporter> logger,
     ConfigurationDrift? configuration = null,
-    CompactReadOptions? compact = null) : IDriftReporter
+    CompactReadOptions? compact = null,
+    Func<string, string, IRecoveryFactsReader?>? recoveryFacts = null) : IDriftReporter
 {
     private readonly CompactReadOptions _compact = compact ?? CompactReadOptions.Default;
 
@@ -104,7 +106,7 @@ public sealed class DriftReporter(
 
     private async Task<(ScopeRun Run, DriftAnalysis Analysis)> AnalyzeAsync(bool showValues, CancellationToken cancellationToken, ListingProgress? progress = null)
     {
-        var focused = await scope.ReadFocusedAsync(_compact, null, showValues, cancellationToken, progress);
+        var focused = await scope.ReadFocusedAsync(_compact, null, showValues, cancellationToken, progress, recoveryFacts);
         var run = focused.Run;
         Log.DriftCompactRead(logger, focused.Focus.SourceUsers, focused.Focus.TargetUsers, focused.Focus.SourceUsernames.Count + focused.Focus.TargetUsernames.Count, focused.SpillFiles);
         return (run, CompactDrift.Analyze(run.Inputs, focused.Focus, focused.Recoverability, scope.Settings(run, showValues), scope.Time.GetUtcNow()));

@@ -30,7 +30,7 @@ public sealed partial class SyncScope
     /// mirror snapshots of users the source no longer has — so <see cref="DriftDetector"/>, repair and pruning work on
     /// them exactly as on a whole read, and the settled users are counted in <see cref="FocusedRun.Focus"/>.
     /// </summary>
-    internal async Task<FocusedRun> ReadFocusedAsync(CompactReadOptions options, Action<string, int>? listed, bool showValues, CancellationToken cancellationToken, ListingProgress? progress = null)
+    internal async Task<FocusedRun> ReadFocusedAsync(CompactReadOptions options, Action<string, int>? listed, bool showValues, CancellationToken cancellationToken, ListingProgress? progress = null, Func<string, string, IRecoveryFactsReader?>? recoveryFacts = null)
     {
         var (control, source, target) = await DirectionAsync(cancellationToken);
         var targetPool = await target.Engine.DescribeTargetAsync(cancellationToken);
@@ -51,7 +51,9 @@ public sealed partial class SyncScope
         IReadOnlyDictionary<string, GroupSnapshot> mirrorGroups;
         List<ParkedEntity> parked;
         int spillFiles;
-        var recoverability = new RecoverabilityTally(null, showValues, Replication.UsernamesCaseSensitive);
+        // Who can sign in after a failover, counted as the source is listed, with the facts recovery-plan reads.
+        await using var recoverability = await RecoverabilityTally.StartAsync(
+            recoveryFacts?.Invoke(source.PoolId, target.PoolId), showValues, Replication.UsernamesCaseSensitive, options.Concurrency, cancellationToken);
         using (var folder = new SpillFolder(options.SpillRoot))
         using (var listing = new CompactListing(folder, options.BudgetBytes, recoverability))
         {
@@ -63,6 +65,8 @@ public sealed partial class SyncScope
             focus = CompactPairing.Pair(listing, targetPool, parkedUsers, folder, options.BudgetBytes);
             (sourceGroups, targetGroups, mirrorGroups, spillFiles) = (listing.SourceGroups, listing.TargetGroups, listing.MirrorGroups, folder.Files);
         }
+
+        var recoverable = await recoverability.CompleteAsync();
 
         progress?.Enter("reading differing users");
         var read = new FocusedReread(source, target, targetPool, settings, sourceNames);
@@ -76,7 +80,7 @@ public sealed partial class SyncScope
             targetPool,
             new MirrorContents(read.Snapshots, mirrorGroups, read.Applied),
             parked);
-        return new FocusedRun(new ScopeRun(control, source, target, inputs, Replication.UsernamesCaseSensitive), focus, spillFiles, recoverability.ToSection());
+        return new FocusedRun(new ScopeRun(control, source, target, inputs, Replication.UsernamesCaseSensitive), focus, spillFiles, recoverable);
     }
 
     /// <summary>The users a compact read left unsettled, read again one by one, with what the mirror holds for them.</summary>

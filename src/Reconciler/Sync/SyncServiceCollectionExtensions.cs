@@ -1,4 +1,5 @@
 using Amazon.Runtime;
+using IdentityReplicator.Core.Cognito;
 using IdentityReplicator.Core.Configuration;
 using IdentityReplicator.Core.Control;
 using IdentityReplicator.Core.EventBridge;
@@ -7,6 +8,7 @@ using IdentityReplicator.Core.Pools;
 using IdentityReplicator.Reconciler.Apply;
 using IdentityReplicator.Reconciler.Configuration;
 using IdentityReplicator.Reconciler.Drift;
+using IdentityReplicator.Reconciler.Drift.Recoverability;
 using IdentityReplicator.Reconciler.Drift.Storage;
 using IdentityReplicator.Reconciler.Sync;
 using Microsoft.Extensions.Configuration;
@@ -67,7 +69,8 @@ public static class SyncServiceCollectionExtensions
             sp.GetRequiredService<SyncOptions>(),
             sp.GetRequiredService<ILogger<DriftReporter>>(),
             sp.GetRequiredService<IOptions<DriftOptions>>().Value.CompareConfiguration ? sp.GetRequiredService<ConfigurationDrift>() : null,
-            new CompactReadOptions(sp.GetRequiredService<IOptions<DriftOptions>>().Value.CompactMemoryBudgetMb * 1024L * 1024L, Concurrency: sp.GetRequiredService<SyncOptions>().Concurrency)));
+            new CompactReadOptions(sp.GetRequiredService<IOptions<DriftOptions>>().Value.CompactMemoryBudgetMb * 1024L * 1024L, Concurrency: sp.GetRequiredService<SyncOptions>().Concurrency),
+            RecoveryFacts(sp)));
         services.TryAddSingleton<IDriftReporter>(sp => sp.GetRequiredService<DriftReporter>());
         services.TryAddSingleton<IReportStore>(sp => ReportStoreFactory.Create(
             sp.GetRequiredService<IOptions<DriftOptions>>().Value,
@@ -81,6 +84,18 @@ public static class SyncServiceCollectionExtensions
             return new DriftEvents(EventBridgeClient.Create(options.EndpointFor(region), sp.GetRequiredService<AWSCredentials>()), options.BusName);
         });
         return services;
+    }
+
+    /// <summary>The facts the drift report's recoverability block reads: recovery-plan's, without TOTP when <c>Drift:ReadTotpEnrolment</c> is false.</summary>
+    private static Func<string, string, IRecoveryFactsReader?> RecoveryFacts(IServiceProvider sp)
+    {
+        var facts = CognitoRecoveryFacts.Between(
+            sp.GetRequiredService<IOptions<ReplicationOptions>>().Value,
+            sp.GetRequiredKeyedService<CognitoIdentityProviderClient>(PoolRoles.Primary),
+            sp.GetRequiredKeyedService<CognitoIdentityProviderClient>(PoolRoles.Standby));
+        return sp.GetRequiredService<IOptions<DriftOptions>>().Value.ReadTotpEnrolment
+            ? facts
+            : (source, target) => new WithoutTotpEnrolment(facts(source, target));
     }
 
     /// <summary>Runs drift reports on the <c>Drift:Schedule</c> in the worker (nothing when it is unset).</summary>

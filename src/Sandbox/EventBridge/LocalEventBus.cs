@@ -5,11 +5,16 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace IdentityReplicator.Sandbox.EventBridge;
 
-/// <summary>A subscription: events the pattern accepts are delivered to the target after a delay (EventBridge's own latency, simulated).</summary>
-public sealed record EventSubscription(string Name, Func<JsonObject, bool> Pattern, Func<JsonObject, CancellationToken, Task> Target, TimeSpan Delay);
+/// <summary>
+/// A subscription: events the pattern accepts are delivered to the target after a delay (EventBridge's own latency,
+/// simulated), and a failed delivery is retried by <paramref name="Retry"/> (the bus's policy when null).
+/// </summary>
+public sealed record EventSubscription(string Name, Func<JsonObject, bool> Pattern, Func<JsonObject, CancellationToken, Task> Target, TimeSpan Delay, EventRetryPolicy? Retry = null);
 
 /// <summary>
 /// How one event's deliveries went: the subscriptions that took it, the attempts that failed (each one a retry, as a
@@ -25,20 +30,27 @@ public sealed record DeliveryReport(int Targets, int FailedAttempts, int Undeliv
 public sealed class LocalEventBus : IAsyncDisposable
 {
     private const string Account = "000000000000";
-    private const int MaxDeliveryAttempts = 3;
     private readonly ConcurrentQueue<JsonObject> _events = new();
     private readonly ConcurrentDictionary<string, EventSubscription> _subscriptions = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<Task, byte> _deliveries = new();
     private readonly TimeProvider _time;
     private readonly string _region;
+    private readonly ILogger _logger;
+    private readonly EventRetryPolicy _retry;
     private LocalServer? _server;
+    private int _dropped;
 
-    private LocalEventBus(TimeProvider time, string region)
+    private LocalEventBus(TimeProvider time, string region, ILogger? logger, EventRetryPolicy? retry)
     {
         _time = time;
         _region = region;
+        _logger = logger ?? NullLogger.Instance;
+        _retry = (retry ?? EventRetryPolicy.EventBridgeDefault).Validated();
     }
+
+    /// <summary>Deliveries given up: past the event's maximum age or retries, or still waiting when the bus stopped.</summary>
+    public int Dropped => Volatile.Read(ref _dropped);
 
     public Uri Url => _server?.Url ?? throw new InvalidOperationException("The local event bus is not running.");
 
@@ -48,14 +60,22 @@ public sealed class LocalEventBus : IAsyncDisposable
     /// <summary>Raised for every event received (after it is stored).</summary>
     public event Action<JsonObject>? Received;
 
-    public static async Task<LocalEventBus> StartAsync(TimeProvider time, string region, CancellationToken cancellationToken)
+    public static Task<LocalEventBus> StartAsync(TimeProvider time, string region, CancellationToken cancellationToken) =>
+        StartAsync(time, region, logger: null, retry: null, cancellationToken);
+
+    /// <summary>A bus whose subscriptions retry by <paramref name="retry"/> unless they say otherwise (EventBridge's default when null).</summary>
+    public static async Task<LocalEventBus> StartAsync(TimeProvider time, string region, ILogger? logger, EventRetryPolicy? retry, CancellationToken cancellationToken)
     {
-        var bus = new LocalEventBus(time, region);
+        var bus = new LocalEventBus(time, region, logger, retry);
         bus._server = await LocalServer.StartAsync(app => app.MapPost("/", bus.HandleAsync), cancellationToken);
         return bus;
     }
 
-    public void Subscribe(EventSubscription subscription) => _subscriptions[subscription.Name] = subscription;
+    public void Subscribe(EventSubscription subscription)
+    {
+        _ = subscription.Retry?.Validated();
+        _subscriptions[subscription.Name] = subscription;
+    }
 
     /// <summary>Publishes an event as if PutEvents had received it.</summary>
     public JsonObject Publish(string source, string detailType, JsonObject detail, IEnumerable<string>? resources = null, DateTimeOffset? time = null)
@@ -148,42 +168,80 @@ public sealed class LocalEventBus : IAsyncDisposable
 
     private Task Deliver(EventSubscription subscription, JsonObject envelope, StrongBox<int>? failures)
     {
-        var delivery = Task.Run(
-            async () =>
-            {
-                if (subscription.Delay > TimeSpan.Zero)
-                {
-                    await Task.Delay(subscription.Delay, _time, _stopping.Token);
-                }
-
-                // Like EventBridge delivering to Lambda asynchronously: a failed delivery is tried again, with backoff.
-                for (var attempt = 1; ; attempt++)
-                {
-                    try
-                    {
-                        await subscription.Target(envelope, _stopping.Token);
-                        return;
-                    }
-                    catch (Exception) when (!_stopping.IsCancellationRequested)
-                    {
-                        if (failures is not null)
-                        {
-                            Interlocked.Increment(ref failures.Value);
-                        }
-
-                        if (attempt >= MaxDeliveryAttempts)
-                        {
-                            throw;
-                        }
-
-                        await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), _time, _stopping.Token);
-                    }
-                }
-            },
-            _stopping.Token);
+        var delivery = Task.Run(() => DeliverWithRetriesAsync(subscription, envelope, failures), _stopping.Token);
         _deliveries[delivery] = 0;
         delivery.ContinueWith(t => _deliveries.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         return delivery;
+    }
+
+    /// <summary>
+    /// Like EventBridge delivering to a rule's target: a failed delivery is tried again after an exponential backoff
+    /// with jitter, until the event is older than the policy's maximum age or the retries run out — then it is dropped,
+    /// counted and logged (the last failure rethrown) — or until the bus stops.
+    /// </summary>
+    private async Task DeliverWithRetriesAsync(EventSubscription subscription, JsonObject envelope, StrongBox<int>? failures)
+    {
+        var policy = subscription.Retry ?? _retry;
+        var receivedAt = _time.GetUtcNow();
+        var eventId = envelope["id"]?.GetValue<string>() ?? "?";
+        var attempt = 0;
+        var waitingToRetry = false;
+        try
+        {
+            if (subscription.Delay > TimeSpan.Zero)
+            {
+                await Task.Delay(subscription.Delay, _time, _stopping.Token);
+            }
+
+            while (true)
+            {
+                attempt++;
+                try
+                {
+                    await subscription.Target(envelope, _stopping.Token);
+                    return;
+                }
+                catch (Exception e) when (!_stopping.IsCancellationRequested)
+                {
+                    if (failures is not null)
+                    {
+                        Interlocked.Increment(ref failures.Value);
+                    }
+
+                    var delay = policy.Backoff(attempt, Random.Shared);
+                    var age = _time.GetUtcNow() - receivedAt;
+                    var reason = attempt > policy.MaximumRetryAttempts ? $"its {policy.MaximumRetryAttempts} retries ran out"
+                        : age + delay > policy.MaximumEventAge ? $"the next attempt would pass its maximum age ({policy.MaximumEventAge.TotalSeconds:0} s)"
+                        : null;
+                    if (reason is not null)
+                    {
+                        Drop(eventId, subscription.Name, attempt, age, reason);
+                        throw;
+                    }
+
+                    Log.EventDeliveryFailed(_logger, eventId, subscription.Name, attempt, delay.TotalMilliseconds, e);
+                    waitingToRetry = true;
+                    await Task.Delay(delay, _time, _stopping.Token);
+                    waitingToRetry = false;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            if (waitingToRetry)
+            {
+                // A failed event the sandbox stopped retrying; an attempt in flight at shutdown is not counted.
+                Drop(eventId, subscription.Name, attempt, _time.GetUtcNow() - receivedAt, "the sandbox stopped before its next retry");
+            }
+
+            throw;
+        }
+    }
+
+    private void Drop(string eventId, string subscription, int attempts, TimeSpan age, string reason)
+    {
+        Interlocked.Increment(ref _dropped);
+        Log.EventDropped(_logger, eventId, subscription, attempts, age.TotalSeconds, reason);
     }
 
     private async Task HandleAsync(HttpContext context)

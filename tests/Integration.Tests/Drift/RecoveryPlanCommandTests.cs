@@ -12,7 +12,8 @@ namespace IdentityReplicator.Integration.Tests.Drift;
 /// unverified email, TOTP enrolled through AssociateSoftwareToken and VerifySoftwareToken, UNCONFIRMED, disabled) in a
 /// fresh source pool, and a fresh target pool with an identity provider. Runs on two new pools of the shared sandbox's
 /// emulators (given as <c>IDREP_</c> variables), so the sandbox's own pools are left alone. cognito-local cannot hold a
-/// federated (EXTERNAL_PROVIDER) user, so "sign in at once" is covered by the unit tests (RecoveryPlanTests).
+/// federated (EXTERNAL_PROVIDER) user, so "sign in at once" and a provider the target lacks are covered by the unit tests
+/// (RecoveryPlanTests, through the drift reporter as well). <c>idrep drift</c> on the same pools counts the same in every format.
 /// </summary>
 [Collection(SandboxCollection.Name)]
 public sealed class RecoveryPlanCommandTests(SandboxFixture fixture)
@@ -88,6 +89,33 @@ public sealed class RecoveryPlanCommandTests(SandboxFixture fixture)
         Assert.Contains(",tom@example.com,", written, StringComparison.Ordinal);
         Assert.Contains("reEnrolTotp,reset-and-re-enrol-totp,", written, StringComparison.Ordinal);
         Assert.DoesNotContain("gus@example.com", written, StringComparison.Ordinal);
+
+        // The drift report's recoverability block counts the same population, with the same facts read, in every format.
+        var reports = Path.GetDirectoryName(file)!;
+        foreach (var format in new[] { "json", "md", "html", "text" })
+        {
+            var (driftExit, driftOutput) = await IdrepProcess.RunAsync(
+                TimeSpan.FromSeconds(120), environment, "drift", "--config", sandbox.ConfigFile, "-o", format, "--out", Path.Combine(reports, "drift." + format), "--fail-on", "1000");
+            Assert.True(driftExit == 0, $"drift -o {format}: exit {driftExit}: {driftOutput}");
+        }
+
+        var drift = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(reports, "drift.json"), None))!["recoverability"]!;
+        Assert.Equal(
+            (0, 2, 1, 1, 1, 1, true, true),
+            ((int)drift["signInAtOnce"]!, (int)drift["forgotPassword"]!, (int)drift["reEnrolTotp"]!, (int)drift["needsAdministrator"]!, (int)drift["notReplicated"]!, (int)drift["disabled"]!,
+                (bool)drift["providersChecked"]!, (bool)drift["totpChecked"]!));
+        var md = await File.ReadAllTextAsync(Path.Combine(reports, "drift.md"), None);
+        Assert.Contains("| re-enrol TOTP | 1 |", md, StringComparison.Ordinal);
+        Assert.Contains("| forgot password (verified email or phone) | 2 |", md, StringComparison.Ordinal);
+        var html = await File.ReadAllTextAsync(Path.Combine(reports, "drift.html"), None);
+        Assert.Contains("data-kind=\"reEnrolTotp\"", html, StringComparison.Ordinal);
+        var text = await File.ReadAllTextAsync(Path.Combine(reports, "drift.text"), None);
+        Assert.Contains("re-enrol TOTP                                1", text, StringComparison.Ordinal);
+        foreach (var rendered in new[] { md, html, text })
+        {
+            Assert.DoesNotContain("TOTP enrolment not read", rendered, StringComparison.Ordinal);
+            Assert.DoesNotContain("assume their provider is configured", rendered, StringComparison.Ordinal);
+        }
     }
 
     private static async Task<string> CreateAsync(CognitoIdentityProviderClient client, string pool, string email, bool verified)

@@ -1,10 +1,18 @@
 using System.Collections.Immutable;
 using System.Text.Json.Nodes;
 using CsCheck;
+using IdentityReplicator.Core.Configuration;
+using IdentityReplicator.Core.Control;
+using IdentityReplicator.Core.Mirror;
 using IdentityReplicator.Core.Model;
+using IdentityReplicator.Reconciler.Drift;
 using IdentityReplicator.Reconciler.Drift.Formats;
 using IdentityReplicator.Reconciler.Drift.Recoverability;
+using IdentityReplicator.Reconciler.Sync;
+using IdentityReplicator.Reconciler.Tests.Apply;
 using IdentityReplicator.TestSupport;
+using Microsoft.Extensions.Logging.Abstractions;
+using NSubstitute;
 
 namespace IdentityReplicator.Reconciler.Tests.Drift;
 
@@ -34,6 +42,73 @@ public sealed class RecoveryPlanTests
         Assert.Equal(10, plan.Users.Length);
         Assert.Equal(["ann@example.com"], facts.TotpReads.Where(u => u == "ann@example.com"));
         Assert.DoesNotContain(facts.TotpReads, u => u.StartsWith("Google_", StringComparison.Ordinal) || u == "fay@example.com");
+    }
+
+    [Fact]
+    public async Task DriftReport_SamePopulationWithFacts_RecoverabilityMatchesThePlanWithProvidersAndTotpCheckedInEveryFormat()
+    {
+        // Arrange: the plan's population, reported by the drift reporter over a compact read (what `idrep drift` runs).
+        var (source, facts) = Population();
+        var reporter = new DriftReporter(
+            Scope(source), new Converger(), new SyncOptions(), NullLogger<DriftReporter>.Instance, recoveryFacts: (from, to) => from == source.PoolId ? facts : null);
+
+        // Act
+        var report = await reporter.RunAsync(new DriftRequest(), CancellationToken.None);
+        var shown = await reporter.RunAsync(new DriftRequest(ShowValues: true), CancellationToken.None);
+
+        // Assert: the plan's counts, both facts read, in every format; the TOTP user's name only with values shown.
+        var r = report.Recoverability!;
+        Assert.Equal((2, 3, 3, 1, 1, 1), (r.SignInAtOnce, r.ForgotPassword, r.NeedsAdministrator, r.ReEnrolTotp, r.NotReplicated, r.Disabled));
+        Assert.True(r.ProvidersChecked);
+        Assert.True(r.TotpChecked);
+        var json = JsonNode.Parse(DriftFormats.Render(report, DriftFormat.Json))!["recoverability"]!;
+        Assert.Equal(
+            (2, 3, 3, 1, 1, 1, true, true),
+            ((int)json["signInAtOnce"]!, (int)json["forgotPassword"]!, (int)json["needsAdministrator"]!, (int)json["reEnrolTotp"]!, (int)json["notReplicated"]!, (int)json["disabled"]!,
+                (bool)json["providersChecked"]!, (bool)json["totpChecked"]!));
+        var text = DriftFormats.Render(report, DriftFormat.Text);
+        Assert.Contains("re-enrol TOTP                                1", text, StringComparison.Ordinal);
+        Assert.Contains("sign in at once (federated)                  2", text, StringComparison.Ordinal);
+        var md = DriftFormats.Render(report, DriftFormat.Md);
+        Assert.Contains("| re-enrol TOTP | 1 |", md, StringComparison.Ordinal);
+        Assert.Contains("| need an administrator | 3 |", md, StringComparison.Ordinal);
+        var html = DriftFormats.Render(report, DriftFormat.Html);
+        Assert.Contains("data-kind=\"reEnrolTotp\"", html, StringComparison.Ordinal);
+        foreach (var rendered in new[] { text, md, html })
+        {
+            Assert.DoesNotContain("assume their provider is configured", rendered, StringComparison.Ordinal);
+            Assert.DoesNotContain("TOTP enrolment not read", rendered, StringComparison.Ordinal);
+            Assert.DoesNotContain("ann@example.com", rendered, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(["ann@example.com"], shown.Recoverability!.Users.Where(u => u.Kind == RecoveryKind.ReEnrolTotp).Select(u => u.Username));
+        Assert.Equal(["Facebook_3", "dee@example.com", "xq-user"], shown.Recoverability.Users.Where(u => u.Kind == RecoveryKind.NeedsAdministrator).Select(u => u.Username!).Order(StringComparer.Ordinal));
+        Assert.DoesNotContain(facts.TotpReads, u => u.StartsWith("Google_", StringComparison.Ordinal) || u is "fay@example.com" or "gus@example.com");
+    }
+
+    [Fact]
+    public async Task DriftReport_TotpReadRefused_FailsWithTheReadsExceptionInsteadOfHanging()
+    {
+        var (source, facts) = Population();
+        var refused = facts with { TotpFailure = new Core.Cognito.NotAuthorizedException(new Core.Aws.AwsErrorInfo("NotAuthorizedException", "AdminGetUser refused", System.Net.HttpStatusCode.BadRequest, null)) };
+        var reporter = new DriftReporter(Scope(source), new Converger(), new SyncOptions(), NullLogger<DriftReporter>.Instance, recoveryFacts: (_, _) => refused);
+
+        var run = reporter.RunAsync(new DriftRequest(), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+
+        await Assert.ThrowsAsync<Core.Cognito.NotAuthorizedException>(() => run);
+    }
+
+    [Fact]
+    public async Task DriftReport_TotpEnrolmentNotRead_ReadsNoUserProvidersStillCheckedAndSaysSo()
+    {
+        var (source, facts) = Population();
+        var reporter = new DriftReporter(Scope(source), new Converger(), new SyncOptions(), NullLogger<DriftReporter>.Instance, recoveryFacts: (_, _) => new WithoutTotpEnrolment(facts));
+
+        var report = await reporter.RunAsync(new DriftRequest(), CancellationToken.None);
+
+        Assert.Empty(facts.TotpReads);
+        Assert.Equal((2, 0, true, false), (report.Recoverability!.SignInAtOnce, report.Recoverability.ReEnrolTotp, report.Recoverability.ProvidersChecked, report.Recoverability.TotpChecked));
+        Assert.Contains("TOTP enrolment not read", DriftFormats.Render(report, DriftFormat.Md), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -143,6 +218,30 @@ public sealed class RecoveryPlanTests
         return (source, new FakeFacts { Totp = ["ann@example.com"] });
     }
 
+    /// <summary>A scope whose control names <paramref name="source"/> as the source and an empty in-memory standby as the target.</summary>
+    private static SyncScope Scope(InMemoryUserDirectory source)
+    {
+        var harness = new StandbyHarness(PoolKind.Username);
+        var control = new ReplicationControl
+        {
+            Epoch = 1,
+            SourceRegion = "us-east-1",
+            SourcePoolId = source.PoolId,
+            TargetRegion = StandbyHarness.Region,
+            TargetPoolId = harness.Standby.PoolId,
+        };
+        var store = Substitute.For<IReplicationControlStore>();
+        store.GetAsync(Arg.Any<CancellationToken>()).Returns(control);
+        var catalog = Substitute.For<IMirrorCatalog>();
+        catalog.ReadAllAsync(Arg.Any<string?>(), Arg.Any<CancellationToken>()).Returns(MirrorContents.Empty);
+        return new SyncScope(
+            new ReplicationControlReader(store, control, TimeProvider.System, TimeSpan.Zero),
+            new PoolEnd(source, "us-east-1", Substitute.For<IMirrorStore>(), catalog, new InMemoryReplicaState(), new StandbyHarness(PoolKind.Username).Engine),
+            new PoolEnd(harness.Intercepted, StandbyHarness.Region, Substitute.For<IMirrorStore>(), catalog, harness.State, harness.Engine),
+            new ReplicationOptions(),
+            TimeProvider.System);
+    }
+
     private static Dictionary<string, string> Verified(string channel, string value) =>
         new(StringComparer.Ordinal) { [channel] = value, [channel + "_verified"] = "true" };
 
@@ -160,6 +259,8 @@ public sealed class RecoveryPlanTests
 
         public List<string> TotpReads { get; } = [];
 
+        public Exception? TotpFailure { get; init; }
+
         public Task<IReadOnlySet<string>?> TargetProvidersAsync(CancellationToken cancellationToken) => Task.FromResult(Providers);
 
         public Task<bool?> SourceOffersTotpAsync(CancellationToken cancellationToken) => Task.FromResult<bool?>(OffersTotp);
@@ -171,7 +272,7 @@ public sealed class RecoveryPlanTests
                 TotpReads.Add(username);
             }
 
-            return Task.FromResult(Totp.Contains(username));
+            return TotpFailure is not null ? Task.FromException<bool>(TotpFailure) : Task.FromResult(Totp.Contains(username));
         }
     }
 }

@@ -7,6 +7,9 @@ namespace IdentityReplicator.Sandbox.Tests.EventBridge;
 
 public sealed class LocalEventBusTests
 {
+    /// <summary>EventBridge's limits with waits short enough for real time (LocalEventBusRetryTests covers the backoff on fake time).</summary>
+    private static readonly EventRetryPolicy Quick = EventRetryPolicy.EventBridgeDefault with { FirstDelay = TimeSpan.FromMilliseconds(10), MaxDelay = TimeSpan.FromMilliseconds(40) };
+
     [Fact]
     public async Task PutEvents_FromTheClient_IsStoredInEventBridgesEnvelope()
     {
@@ -104,7 +107,7 @@ public sealed class LocalEventBusTests
         {
             Interlocked.Increment(ref attempts);
             throw new InvalidOperationException("the target is down");
-        }, TimeSpan.Zero));
+        }, TimeSpan.Zero, Quick with { MaximumRetryAttempts = 2 }));
 
         var failed = await bus.RedeliverAsync(published, CancellationToken.None);
 
@@ -119,7 +122,7 @@ public sealed class LocalEventBusTests
         await using var bus = await LocalEventBus.StartAsync(TimeProvider.System, "us-east-1", CancellationToken.None);
         var attempts = 0;
         bus.Subscribe(new EventSubscription("cognito", e => e["source"]?.GetValue<string>() == "aws.cognito-idp", (_, _) =>
-            Interlocked.Increment(ref attempts) == 1 ? throw new InvalidOperationException("the function failed") : Task.CompletedTask, TimeSpan.Zero));
+            Interlocked.Increment(ref attempts) == 1 ? throw new InvalidOperationException("the function failed") : Task.CompletedTask, TimeSpan.Zero, Quick));
         bus.Subscribe(new EventSubscription("hints", e => e["source"]?.GetValue<string>() == "app", (_, _) => Task.CompletedTask, TimeSpan.Zero));
 
         // Act

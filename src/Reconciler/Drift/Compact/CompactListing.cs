@@ -100,7 +100,7 @@ internal sealed class CompactListing : IDisposable
         await foreach (var user in pool.ListUsersAsync(cancellationToken))
         {
             SourceUsers.Add(Fold(user, targetPool, settings));
-            Recoverability.Add(user);
+            await Recoverability.AddAsync(user, cancellationToken);
             if (Interlocked.Increment(ref _sourceListed) % Core.Quotas.CognitoQuotas.ListUsersPageLimit == 0)
             {
                 listed?.Invoke("source", _sourceListed);

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using IdentityReplicator.Core.Cognito;
+using IdentityReplicator.Core.Configuration;
 using IdentityReplicator.Reconciler.Sync;
 
 namespace IdentityReplicator.Reconciler.Drift.Recoverability;
@@ -14,6 +15,16 @@ public sealed class CognitoRecoveryFacts(CognitoIdentityProviderClient source, s
     : IRecoveryFactsReader
 {
     public const string SoftwareTokenMfa = "SOFTWARE_TOKEN_MFA";
+
+    /// <summary>
+    /// The facts for a direction between the configured pools (source and target pool ids, as the control names them),
+    /// each pool read through its own client: what recovery-plan and the drift report's <c>recoverability</c> read.
+    /// </summary>
+    public static Func<string, string, CognitoRecoveryFacts> Between(ReplicationOptions replication, CognitoIdentityProviderClient primary, CognitoIdentityProviderClient standby)
+    {
+        CognitoIdentityProviderClient Client(string poolId) => poolId == replication.Primary.UserPoolId ? primary : standby;
+        return (sourcePoolId, targetPoolId) => new CognitoRecoveryFacts(Client(sourcePoolId), sourcePoolId, Client(targetPoolId), targetPoolId);
+    }
 
     public async Task<IReadOnlySet<string>?> TargetProvidersAsync(CancellationToken cancellationToken)
     {
@@ -73,10 +84,8 @@ public sealed class RecoveryPlanService(SyncScope scope, CognitoIdentityProvider
     public async Task<RecoveryPlan> BuildAsync(bool showValues, CancellationToken cancellationToken)
     {
         var (_, source, target) = await scope.DirectionAsync(cancellationToken);
-        var replication = scope.Replication;
-        CognitoIdentityProviderClient Client(string poolId) => poolId == replication.Primary.UserPoolId ? primary : standby;
-        var facts = new CognitoRecoveryFacts(Client(source.PoolId), source.PoolId, Client(target.PoolId), target.PoolId);
+        var facts = CognitoRecoveryFacts.Between(scope.Replication, primary, standby)(source.PoolId, target.PoolId);
         return await RecoveryPlanner.BuildAsync(
-            source.Pool, target.PoolId, target.Region, facts, showValues, replication.UsernamesCaseSensitive, scope.Time.GetUtcNow(), cancellationToken);
+            source.Pool, target.PoolId, target.Region, facts, showValues, scope.Replication.UsernamesCaseSensitive, scope.Time.GetUtcNow(), cancellationToken);
     }
 }

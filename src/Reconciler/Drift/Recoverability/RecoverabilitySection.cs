@@ -45,8 +45,11 @@ public sealed record RecoverabilitySection
 /// <summary>One user to act on: the kind, the username (only with <c>--show-values</c>) and a short hash of its identity key.</summary>
 public sealed record RecoverableUser(RecoveryKind Kind, string KeyHash, string? Username, string? Sub);
 
-/// <summary>Folds users one at a time into a <see cref="RecoverabilitySection"/> (bounded: lists are kept only when asked for).</summary>
-internal sealed class RecoverabilityTally(IReadOnlySet<string>? targetProviders, bool keepUsers, bool caseSensitive = true)
+/// <summary>
+/// Folds users one at a time into a <see cref="RecoverabilitySection"/> (bounded: lists are kept only when asked for).
+/// Safe to add to from several threads (the facts a <see cref="RecoverabilityTally.StartAsync"/> reads arrive so).
+/// </summary>
+internal sealed partial class RecoverabilityTally(IReadOnlySet<string>? targetProviders, bool keepUsers, bool caseSensitive = true)
 {
     private readonly int[] _counts = new int[Enum.GetValues<RecoveryKind>().Length];
     private readonly List<RecoverableUser> _users = [];
@@ -58,14 +61,18 @@ internal sealed class RecoverabilityTally(IReadOnlySet<string>? targetProviders,
         var kind = RecoverabilityClassifier.Classify(user, targetProviders ?? AnyProvider.Instance, facts);
         if (kind is not { } k)
         {
-            _disabled++;
+            Interlocked.Increment(ref _disabled);
             return null;
         }
 
-        _counts[(int)k]++;
+        Interlocked.Increment(ref _counts[(int)k]);
         if (keepUsers)
         {
-            _users.Add(new RecoverableUser(k, IdentityKeys.Fingerprint(IdentityKeys.ForUsername(user.Username, caseSensitive)), user.Username, user.Sub));
+            var entry = new RecoverableUser(k, IdentityKeys.Fingerprint(IdentityKeys.ForUsername(user.Username, caseSensitive)), user.Username, user.Sub);
+            lock (_users)
+            {
+                _users.Add(entry);
+            }
         }
 
         return k;

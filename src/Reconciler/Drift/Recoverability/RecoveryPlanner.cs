@@ -55,7 +55,7 @@ public static class RecoveryPlanner
     }
 
     /// <summary>Whether reading the user's TOTP enrolment can change its class (the classifier checks TOTP after status and federation).</summary>
-    private static bool CanHaveTotp(DirectoryUser user) =>
+    internal static bool CanHaveTotp(DirectoryUser user) =>
         user.Enabled && user.Status != UserStatuses.Unconfirmed && RecoverabilityClassifier.Providers(user).Count == 0;
 
     private static string? Value(DirectoryUser user, string name) =>
