@@ -23,6 +23,12 @@ internal sealed record VirtualBenchResult(
     /// <summary>User + system CPU seconds of the measured process: beside <see cref="ElapsedS"/>, whether it waited on its quota or on a starved CPU.</summary>
     public double CpuSeconds { get; init; }
 
+    /// <summary>
+    /// CPU seconds this benchmark process spent while the measured process ran: the two virtual pools (their pages) and
+    /// their quota proxies, which share the machine's cores with it (the mirror's emulator, a Node.js process, is not counted).
+    /// </summary>
+    public double ServerCpuSeconds { get; init; }
+
     /// <summary>What the elapsed time is of: <c>drift</c>, or <see cref="VirtualBenchmark.SteadySweep"/>.</summary>
     public string Measures { get; init; } = "drift";
 
@@ -40,6 +46,7 @@ internal sealed record VirtualBenchResult(
         ["differencesInjected"] = DifferencesInjected,
         ["quotaScale"] = QuotaScale,
         ["cpuSeconds"] = Math.Round(CpuSeconds, 2),
+        ["serverCpuSeconds"] = Math.Round(ServerCpuSeconds, 2),
         ["measures"] = Measures,
         ["phases"] = Phases?.ToJson(),
     };
@@ -114,7 +121,9 @@ internal sealed class VirtualBenchmark(ILoggerFactory loggers, TimeProvider time
             ? ["drift", "--config", sandbox.ConfigFile, "--format", "json", "--out", report]
             : ["sweep", "--config", sandbox.ConfigFile, "--json"];
         progress($"Running 'idrep {arguments[0]}' as its own process…");
+        var serverCpu = Environment.CpuUsage.TotalTime;
         var run = await MeasuredProcess.RunAsync(arguments, time, progress, cancellationToken);
+        serverCpu = Environment.CpuUsage.TotalTime - serverCpu;
         if (run.ExitCode is not (0 or 1))
         {
             throw new InvalidOperationException($"'idrep {arguments[0]}' failed with exit code {run.ExitCode}.");
@@ -134,6 +143,7 @@ internal sealed class VirtualBenchmark(ILoggerFactory loggers, TimeProvider time
         return new VirtualBenchResult(pool.Users, run.Seconds, bound, run.PeakMb, found, kind == VirtualBenchKind.Drift ? pool.Differences : 0, quotaScale, calls)
         {
             CpuSeconds = run.CpuSeconds,
+            ServerCpuSeconds = serverCpu.TotalSeconds,
             Measures = kind == VirtualBenchKind.Drift ? "drift" : SteadySweep,
             Phases = phases,
         };

@@ -1,6 +1,3 @@
-using System.Buffers.Binary;
-using System.Security.Cryptography;
-using System.Text;
 using IdentityReplicator.Core.Model;
 using IdentityReplicator.Core.Pools;
 
@@ -40,14 +37,20 @@ public static class UserFingerprint
     /// <summary>A whole fingerprint: a profile part folded with the user's memberships (in any order, duplicates ignored).</summary>
     public static UInt128 Fold(UInt128 profile, IEnumerable<string> groups)
     {
-        var text = new StringBuilder(64);
-        text.Append(profile.ToString("x32", System.Globalization.CultureInfo.InvariantCulture)).Append(';');
-        foreach (var group in groups.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        var text = HashText.Start();
+        text.Append(profile).Append(';');
+        var names = text.Names;
+        names.AddRange(groups);
+        names.Sort(StringComparer.Ordinal);
+        for (var i = 0; i < names.Count; i++)
         {
-            ContentHash.AppendField(text, "g:" + group, null);
+            if (i == 0 || !string.Equals(names[i], names[i - 1], StringComparison.Ordinal))
+            {
+                text.Field("g:", names[i], null);
+            }
         }
 
-        return Digest(text);
+        return text.Digest();
     }
 
     private static UInt128 Of(DirectoryUser user, string status, IEnumerable<string> groups, Func<string, bool> isReplicatedAttribute) =>
@@ -55,22 +58,32 @@ public static class UserFingerprint
 
     private static UInt128 Profile(DirectoryUser user, string status, Func<string, bool> isReplicatedAttribute)
     {
-        var text = new StringBuilder(256);
+        var text = HashText.Start();
         text.Append("en=").Append(user.Enabled ? '1' : '0').Append(';');
-        ContentHash.AppendField(text, "st", status);
-        var names = user.Attributes.Keys.Concat(VerifiedFlags).Where(isReplicatedAttribute).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
-        foreach (var name in names)
+        text.Field(string.Empty, "st", status);
+        var names = text.Names;
+        foreach (var name in user.Attributes.Keys)
         {
-            ContentHash.AppendField(text, "a:" + name, UserComparison.ValueOf(user, name));
+            if (isReplicatedAttribute(name))
+            {
+                names.Add(name);
+            }
         }
 
-        return Digest(text);
-    }
+        foreach (var flag in VerifiedFlags)
+        {
+            if (!user.Attributes.ContainsKey(flag) && isReplicatedAttribute(flag))
+            {
+                names.Add(flag);
+            }
+        }
 
-    private static UInt128 Digest(StringBuilder text)
-    {
-        Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString()), hash);
-        return BinaryPrimitives.ReadUInt128LittleEndian(hash);
+        names.Sort(StringComparer.Ordinal);
+        foreach (var name in names)
+        {
+            text.Field("a:", name, UserComparison.ValueOf(user, name));
+        }
+
+        return text.Digest();
     }
 }

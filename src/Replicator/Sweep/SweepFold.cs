@@ -1,6 +1,5 @@
 using IdentityReplicator.Core.Compare;
 using IdentityReplicator.Core.Mirror;
-using IdentityReplicator.Core.Model;
 using IdentityReplicator.Core.Pools;
 
 namespace IdentityReplicator.Replicator.Sweep;
@@ -87,8 +86,8 @@ internal sealed class SweepFold : IDisposable
             {
                 UserCount++;
                 if (snapshot is { Deleted: false, GroupsRecorded: true }
-                    && snapshot.ProfileHash == new UserProfile(user.Attributes, user.Enabled, user.Status).Hash
-                    && snapshot.GroupsHash == ContentHash.OfNames(groupList))
+                    && snapshot.ProfileHash == ContentDigest.ProfileHash(user.Attributes, user.Enabled, user.Status)
+                    && snapshot.GroupsHash == ContentDigest.NamesHash(groupList))
                 {
                     Unchanged++;
                 }

@@ -286,7 +286,7 @@ internal sealed partial class VirtualPoolService(VirtualUsers users, string pool
         foreach (var user in page)
         {
             json.WriteStartObject();
-            json.WriteString("Username", user.Username);
+            json.WriteString(Names.Username, user.Username);
             WriteAttributes(json, attributeKey, user);
             WriteUserFields(json, user);
             json.WriteEndObject();
@@ -295,26 +295,32 @@ internal sealed partial class VirtualPoolService(VirtualUsers users, string pool
         json.WriteEndArray();
     }
 
+    /// <summary>The user's attributes in <see cref="VirtualUser.Attributes"/>' order, written field by field (a page holds 60 users, a run millions).</summary>
     private static void WriteAttributes(Utf8JsonWriter json, string member, VirtualUser user)
     {
         json.WriteStartArray(member);
-        foreach (var (name, value) in user.Attributes)
-        {
-            json.WriteStartObject();
-            json.WriteString("Name", name);
-            json.WriteString("Value", value);
-            json.WriteEndObject();
-        }
-
+        WriteAttribute(json, Names.Sub, user.Sub);
+        WriteAttribute(json, Names.Email, user.Email);
+        WriteAttribute(json, Names.EmailVerified, "true");
+        WriteAttribute(json, Names.GivenName, user.GivenName);
+        WriteAttribute(json, Names.Tier, user.Tier);
         json.WriteEndArray();
+    }
+
+    private static void WriteAttribute(Utf8JsonWriter json, JsonEncodedText name, string value)
+    {
+        json.WriteStartObject();
+        json.WriteString(Names.Name, name);
+        json.WriteString(Names.Value, value);
+        json.WriteEndObject();
     }
 
     private static void WriteUserFields(Utf8JsonWriter json, VirtualUser user)
     {
-        json.WriteNumber("UserCreateDate", user.CreatedAt);
-        json.WriteNumber("UserLastModifiedDate", user.CreatedAt);
-        json.WriteBoolean("Enabled", user.Enabled);
-        json.WriteString("UserStatus", user.Status);
+        json.WriteNumber(Names.UserCreateDate, user.CreatedAt);
+        json.WriteNumber(Names.UserLastModifiedDate, user.CreatedAt);
+        json.WriteBoolean(Names.Enabled, user.Enabled);
+        json.WriteString(Names.UserStatus, user.Status);
     }
 
     private void WriteGroup(Utf8JsonWriter json, int group)
@@ -329,17 +335,46 @@ internal sealed partial class VirtualPoolService(VirtualUsers users, string pool
         json.WriteEndObject();
     }
 
+    /// <summary>One reply body, written into a buffer and writer the thread keeps (a million-user run writes about 35,000 pages).</summary>
     private static FrontReply Json(Action<Utf8JsonWriter> write)
     {
-        var buffer = new ArrayBufferWriter<byte>(4096);
-        using (var json = new Utf8JsonWriter(buffer))
-        {
-            json.WriteStartObject();
-            write(json);
-            json.WriteEndObject();
-        }
+        var page = _page ??= new PageWriter();
+        page.Buffer.ResetWrittenCount();
+        page.Writer.Reset(page.Buffer);
+        page.Writer.WriteStartObject();
+        write(page.Writer);
+        page.Writer.WriteEndObject();
+        page.Writer.Flush();
+        return new FrontReply(200, page.Buffer.WrittenSpan.ToArray());
+    }
 
-        return new FrontReply(200, buffer.WrittenSpan.ToArray());
+    [ThreadStatic]
+    private static PageWriter? _page;
+
+    private sealed class PageWriter
+    {
+        public ArrayBufferWriter<byte> Buffer { get; } = new(32 * 1024);
+
+        public Utf8JsonWriter Writer { get; }
+
+        public PageWriter() => Writer = new Utf8JsonWriter(Buffer, new JsonWriterOptions { SkipValidation = true });
+    }
+
+    /// <summary>Property and attribute names, encoded once.</summary>
+    private static class Names
+    {
+        public static readonly JsonEncodedText Username = JsonEncodedText.Encode("Username");
+        public static readonly JsonEncodedText Name = JsonEncodedText.Encode("Name");
+        public static readonly JsonEncodedText Value = JsonEncodedText.Encode("Value");
+        public static readonly JsonEncodedText Sub = JsonEncodedText.Encode("sub");
+        public static readonly JsonEncodedText Email = JsonEncodedText.Encode("email");
+        public static readonly JsonEncodedText EmailVerified = JsonEncodedText.Encode("email_verified");
+        public static readonly JsonEncodedText GivenName = JsonEncodedText.Encode("given_name");
+        public static readonly JsonEncodedText Tier = JsonEncodedText.Encode("custom:tier");
+        public static readonly JsonEncodedText UserCreateDate = JsonEncodedText.Encode("UserCreateDate");
+        public static readonly JsonEncodedText UserLastModifiedDate = JsonEncodedText.Encode("UserLastModifiedDate");
+        public static readonly JsonEncodedText Enabled = JsonEncodedText.Encode("Enabled");
+        public static readonly JsonEncodedText UserStatus = JsonEncodedText.Encode("UserStatus");
     }
 
     [GeneratedRegex("""^\s*(?<name>[a-z_:]+)\s*=\s*"(?<value>[^"]*)"\s*$""")]

@@ -21,6 +21,7 @@ public sealed class VirtualBenchResultTests
         var result = new VirtualBenchResult(10_000, 40, 20, 120.5, 100, 100, 1, 500) with
         {
             CpuSeconds = 12.3456,
+            ServerCpuSeconds = 4.567,
             Measures = "drift",
             Phases = new ListingPhases(StartS: 2.5, ListingS: 30, TailS: 7.5, UserListPerS: 14.2, UserListBudgetPerS: 15),
         };
@@ -33,6 +34,7 @@ public sealed class VirtualBenchResultTests
         }
 
         Assert.Equal(12.35, json["cpuSeconds"]!.GetValue<double>(), 3);
+        Assert.Equal(4.57, json["serverCpuSeconds"]!.GetValue<double>(), 3);
         Assert.Equal("drift", json["measures"]!.GetValue<string>());
         Assert.Equal(30, json["phases"]!["listingS"]!.GetValue<double>(), 2);
         Assert.Equal(14.2, json["phases"]!["userListPerS"]!.GetValue<double>(), 2);

@@ -86,13 +86,16 @@ internal sealed class CompactListing : IDisposable
     /// </summary>
     internal static SourceRow Fold(DirectoryUser user, PoolDescription targetPool, DriftSettings settings)
     {
-        var desired = user.Attributes.Where(a => settings.IsReplicatedAttribute(a.Key)).ToDictionary(a => a.Key, a => a.Value, StringComparer.Ordinal);
+        // Only a pool that signs in by alias names a new user by an attribute: skip the filtered copy otherwise.
+        var creationName = targetPool.SignsInByAlias
+            ? targetPool.CreationName(user.Username, user.Attributes.Where(a => settings.IsReplicatedAttribute(a.Key)).ToDictionary(a => a.Key, a => a.Value, StringComparer.Ordinal))
+            : targetPool.CreationName(user.Username, user.Attributes);
         return new SourceRow(
             IdentityKeys.ForUsername(user.Username, settings.UsernamesCaseSensitive),
             user.Username,
             UserFingerprint.ProfileOfSource(user, settings.IsReplicatedAttribute),
-            CompactCodecs.Digest(new UserProfile(user.Attributes, user.Enabled, user.Status).Hash),
-            targetPool.CreationName(user.Username, desired));
+            ContentDigest.ProfileHashDigest(user.Attributes, user.Enabled, user.Status),
+            creationName);
     }
 
     private async Task ListSourceAsync(IUserDirectory pool, PoolDescription targetPool, DriftSettings settings, Action<string, int>? listed, CancellationToken cancellationToken)

@@ -55,7 +55,7 @@ internal static class CompactPairing
             while (Runs.Min(users.Key, members.Key, mirror.Key) is { } key)
             {
                 var rows = users.Take(key);
-                var groups = members.Take(key).Select(m => m.Group).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+                var groups = Groups(members.Take(key));
                 var items = mirror.Take(key);
                 var snapshot = items.FirstOrDefault(r => r.Snapshot);
                 var applied = items.FirstOrDefault(r => !r.Snapshot)?.AppliedTarget;
@@ -69,7 +69,7 @@ internal static class CompactPairing
                     continue;
                 }
 
-                var groupsHash = groups.Count == 0 ? noGroups : CompactCodecs.Digest(ContentHash.OfNames(groups));
+                var groupsHash = groups.Count == 0 ? noGroups : ContentDigest.NamesHashDigest(groups);
                 foreach (var row in rows)
                 {
                     sourceUsers++;
@@ -144,6 +144,24 @@ internal static class CompactPairing
     }
 
     /// <summary>Runs two independent walks at once; an exception of either is thrown as it was (not wrapped).</summary>
+    /// <summary>A user's groups from its membership rows, distinct and in ordinal order (most users have none or one).</summary>
+    private static List<string> Groups(List<MemberRow> rows)
+    {
+        var groups = new List<string>(rows.Count);
+        foreach (var row in rows)
+        {
+            groups.Add(row.Group);
+        }
+
+        if (groups.Count > 1)
+        {
+            groups.Sort(StringComparer.Ordinal);
+            groups = [.. groups.Distinct(StringComparer.Ordinal)];
+        }
+
+        return groups;
+    }
+
     private static void RunBoth(Action first, Action second)
     {
         try
