@@ -197,6 +197,12 @@ public sealed class PreflightChecks(FailoverPlan plan, FailoverPorts ports, Time
             excluded.Add(plan.Preflight.PrimarySubAttribute);
         }
 
+        if (plan.Cognito.IsNative)
+        {
+            // The canary's attribute differs by the replica's lag by design (the native-replica check writes it in parallel).
+            excluded.Add(plan.Cognito.CanaryAttribute);
+        }
+
         bool Replicated(string name) => !UserProfile.IsPseudoAttribute(name) && name != "identities" && !excluded.Contains(name);
 
         var compared = 0;

@@ -88,6 +88,18 @@ public sealed class NativePreflightTests
     }
 
     [Fact]
+    public async Task RunAsync_CanaryInFlightToTheReplica_DoesNotCountAsDrift()
+    {
+        var env = new NativeEnvironment(replicaCopies: false, planText: NativeFakes.PlanText.Replace("driftSample: 0", "driftSample: 10", StringComparison.Ordinal));
+        await env.Primary.UpdateAttributesAsync("idrep-canary", new Dictionary<string, string>(StringComparer.Ordinal) { ["custom:idrep_canary"] = "5" }, CancellationToken.None);
+
+        var checks = await new PreflightChecks(env.Plan, env.Ports(), TimeProvider.System).RunAsync(PoolRole.Primary, PoolRole.Standby, CancellationToken.None);
+
+        var drift = Assert.Single(checks, c => c.Name == PreflightChecks.Drift);
+        Assert.True(drift.Passed, drift.Detail);
+    }
+
+    [Fact]
     public async Task RunAsync_ReplicatorMode_HasNoNativeReplicaCheck()
     {
         var env = new Execution.FakeEnvironment();
