@@ -34,6 +34,7 @@ internal static class SandboxDescription
         if (sandbox.NativeConfigFile is not null)
         {
             description["nativeConfigFile"] = sandbox.NativeConfigFile;
+            description["nativePlanFile"] = sandbox.NativePlanFile;
         }
 
         if (sandbox.S3Endpoint is not null)

@@ -115,6 +115,9 @@ public sealed class SandboxEnvironment : IAsyncDisposable
     /// <summary>A failover plan for <c>idrep failover … --plan</c> that fits this sandbox.</summary>
     public string PlanFile => Path.Combine(DataDirectory, "failover-plan.yaml");
 
+    /// <summary>With <see cref="SandboxOptions.NativeReplica"/>: the failover plan in native mode (<c>cognito.mode: native</c>, the replica as the standby).</summary>
+    public string? NativePlanFile => NativeReplica is null ? null : Path.Combine(DataDirectory, "failover-plan-native.yaml");
+
     /// <summary>The local Route 53, RDS, SSM and application health endpoints that failover drills use.</summary>
     public FailoverSandbox Failover { get; private set; } = null!;
 

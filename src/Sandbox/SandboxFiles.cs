@@ -28,15 +28,19 @@ internal static class SandboxFiles
     }
 
     /// <summary>Writes the plan for the sandbox's failover endpoints (started after the config file is written).</summary>
-    public static Task WritePlanAsync(SandboxEnvironment sandbox, CancellationToken cancellationToken)
+    public static async Task WritePlanAsync(SandboxEnvironment sandbox, CancellationToken cancellationToken)
     {
         // The description names the OAuth2 endpoints when the sandbox serves them; the plan then names them too.
         var description = JsonNode.Parse(SandboxDescription.Of(sandbox))!.AsObject();
-        return File.WriteAllTextAsync(
+        await File.WriteAllTextAsync(
             sandbox.PlanFile,
             sandbox.Failover.Plan(sandbox.Primary, sandbox.Standby, sandbox.MirrorEndpoint, sandbox.TableName, sandbox.FeedBuckets, SandboxEnvironment.AccessKey, description)
                 + sandbox.Failover.JourneysPlan(description),
             cancellationToken);
+        if (sandbox.NativeReplica is { } replica && sandbox.NativePlanFile is { } nativePlanFile)
+        {
+            await File.WriteAllTextAsync(nativePlanFile, Failover.NativePlanFile.Of(sandbox, replica, description), cancellationToken);
+        }
     }
 
     /// <summary>The settings of the config file.</summary>

@@ -69,6 +69,7 @@ internal static class FailoverCommand
                 Console.WriteLine(new JsonObject
                 {
                     ["environment"] = loaded.Environment,
+                    ["cognitoMode"] = loaded.Cognito.ModeName,
                     ["from"] = preview.From.Name(),
                     ["to"] = preview.To.Name(),
                     ["control"] = preview.Control?.ToString(),
@@ -82,6 +83,7 @@ internal static class FailoverCommand
             else
             {
                 AnsiConsole.MarkupLineInterpolated($"[bold]{loaded.Environment}[/]: {preview.From.Name()} ({loaded.Pools.For(preview.From).UserPoolId}) → {preview.To.Name()} ({loaded.Pools.For(preview.To).UserPoolId}); replication control: {preview.Control?.ToString() ?? "configured roles (no failover yet)"}");
+                AnsiConsole.MarkupLineInterpolated($"cognito mode: {loaded.Cognito.ModeName}{(loaded.Cognito.IsNative ? $" (the standby is {loaded.Pools.Primary.UserPoolId}'s native replica in {loaded.Pools.Standby.Region}; fence, drain and reverse-replication are skipped)" : string.Empty)}");
                 WriteChecks(preview.Checks);
                 var table = new Table().AddColumn(new TableColumn("step").NoWrap()).AddColumns("after", "does");
                 foreach (var step in preview.Steps)

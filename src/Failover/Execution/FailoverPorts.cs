@@ -56,6 +56,9 @@ public sealed class FailoverPorts : IDisposable
     /// <summary>The application tiers of the plan's capacity section (none: the plan has none).</summary>
     public IApplicationCapacity? Capacity { get; init; }
 
+    /// <summary>The pool's Cognito native replicas (plans in native mode; none otherwise).</summary>
+    internal Native.INativeReplicas? NativeReplicas { get; init; }
+
     /// <summary>S3 replication metrics, secret and KMS key replicas (the plan's replicatedStores section).</summary>
     public IReplicatedStores? ReplicatedStores { get; init; }
 
@@ -151,6 +154,7 @@ public sealed class FailoverPorts : IDisposable
             Tokens = new Journeys.HttpTokenEndpoint(http),
             Capacity = plan.Capacity.Tiers.IsEmpty ? null : CapacityPorts.Create(plan, credentials),
             ReplicatedStores = CapacityPorts.ReplicatedStores(plan, credentials, time),
+            NativeReplicas = plan.Cognito.IsNative ? new Native.CognitoNativeReplicas(plan, clients) : null,
         };
         ports._owned.Add(mirrorClients);
         ports._owned.Add(http);

@@ -15,26 +15,41 @@ namespace IdentityReplicator.Failover.Journeys;
 /// </summary>
 internal sealed class CognitoJourneyPools(FailoverPlan plan, PerPool<CognitoIdentityProviderClient> clients, PerPool<SecretsManagerClient?> secrets) : IJourneyPools
 {
+    private readonly Native.NativeJourneyPasswords _native = new();
+
     public async Task<JourneySignIn> SignInAsync(PoolRole role, string username, bool create, CancellationToken cancellationToken)
     {
         var pool = plan.Pools.For(role);
         var client = clients.For(role);
         var password = "Idrep-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)) + "!A1";
-        try
+        // Native mode: a secondary refuses user writes, so the password is set once per run in the primary Region and
+        // Cognito copies it; later attempts only sign in, until the copy has arrived (NativeJourneyPasswords).
+        var writer = plan.Cognito.IsNative ? clients.Primary : client;
+        var known = plan.Cognito.IsNative ? _native.Known(username) : null;
+        password = known ?? password;
+        if (known is null)
         {
-            await client.AdminGetUserAsync(new AdminGetUserRequest(pool.UserPoolId, username), cancellationToken);
-        }
-        catch (UserNotFoundException) when (create)
-        {
-            var attributes = username.Contains('@', StringComparison.Ordinal)
-                ? new List<AttributeType> { new("email", username), new("email_verified", "true") }
-                : [];
-            await client.AdminCreateUserAsync(
-                new AdminCreateUserRequest { UserPoolId = pool.UserPoolId, Username = username, UserAttributes = attributes, MessageAction = "SUPPRESS", TemporaryPassword = password },
-                cancellationToken);
+            try
+            {
+                await writer.AdminGetUserAsync(new AdminGetUserRequest(pool.UserPoolId, username), cancellationToken);
+            }
+            catch (UserNotFoundException) when (create)
+            {
+                var attributes = username.Contains('@', StringComparison.Ordinal)
+                    ? new List<AttributeType> { new("email", username), new("email_verified", "true") }
+                    : [];
+                await writer.AdminCreateUserAsync(
+                    new AdminCreateUserRequest { UserPoolId = pool.UserPoolId, Username = username, UserAttributes = attributes, MessageAction = "SUPPRESS", TemporaryPassword = password },
+                    cancellationToken);
+            }
+
+            await writer.AdminSetUserPasswordAsync(new AdminSetUserPasswordRequest(pool.UserPoolId, username, password, Permanent: true), cancellationToken);
+            if (plan.Cognito.IsNative)
+            {
+                _native.Remember(username, password);
+            }
         }
 
-        await client.AdminSetUserPasswordAsync(new AdminSetUserPasswordRequest(pool.UserPoolId, username, password, Permanent: true), cancellationToken);
         try
         {
             var auth = await client.InitiateAuthAsync(

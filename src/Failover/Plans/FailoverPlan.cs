@@ -16,6 +16,9 @@ public sealed record FailoverPlan
     /// <summary>Drill environments (the sandbox, a staging copy) can be drilled without <c>--confirm</c>.</summary>
     public bool Drill { get; init; }
 
+    /// <summary>How the pools are kept in step: by IdentityReplicator (the default) or by Cognito's native replication.</summary>
+    public CognitoPlan Cognito { get; init; } = new();
+
     public required PerPool<PoolPlan> Pools { get; init; }
 
     public required MirrorPlan Mirror { get; init; }

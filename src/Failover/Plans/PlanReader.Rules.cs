@@ -10,7 +10,7 @@ public static partial class PlanReader
     {
         public FailoverPlan? Plan(YamlTreeNode root)
         {
-            var o = b.Mapping(root, Root, "version", "environment", "drill", "pools", "mirror", "aws", "endpoints", "clientConfig", "dns", "database", "healthProbes", "capacity", "replicatedStores", "signIn", "journeys", "preflight", "timeouts");
+            var o = b.Mapping(root, Root, "version", "environment", "drill", "cognito", "pools", "mirror", "aws", "endpoints", "clientConfig", "dns", "database", "healthProbes", "capacity", "replicatedStores", "signIn", "journeys", "preflight", "timeouts");
             if (o is null)
             {
                 return null;
@@ -23,11 +23,14 @@ public static partial class PlanReader
             }
 
             var environment = b.String(o, "environment", Root, required: true, "name the environment, e.g. 'environment: production' ('execute --confirm' must repeat it)");
+            var cognito = Cognito(o["cognito"], "cognito");
             var pools = PerPool(o, "pools", Root, required: true, Pool);
+            NativePools(o, pools);
             var plan = new FailoverPlan
             {
                 Environment = environment ?? string.Empty,
                 Drill = b.Bool(o, "drill", Root, false),
+                Cognito = cognito,
                 Pools = pools ?? new PerPool<PoolPlan>(new PoolPlan("", "", "", null), new PoolPlan("", "", "", null)),
                 Mirror = Mirror(o["mirror"], "mirror"),
                 Aws = Aws(o["aws"], "aws"),
@@ -43,7 +46,7 @@ public static partial class PlanReader
                 Preflight = Preflight(o["preflight"], "preflight"),
                 Timeouts = Timeouts(o["timeouts"], "timeouts"),
             };
-            if (pools is not null && SamePool(pools.Primary, pools.Standby))
+            if (pools is not null && !_native && SamePool(pools.Primary, pools.Standby))
             {
                 var standby = (o["pools"] as YamlTreeMapping)?["standby"]?.At ?? o.At;
                 b.Problem(standby, "pools.standby", $"pools.standby names the same pool as pools.primary ({HomeRegion(pools.Standby)} {pools.Standby.UserPoolId}); the standby must be a different pool, normally in another Region.");
@@ -92,7 +95,7 @@ public static partial class PlanReader
             {
                 b.Problem(o["userPoolId"]!.At, $"{path}.userPoolId", $"{path}.userPoolId is '{YamlTreeReader.Shorten(poolId)}'; it must be a user pool id such as 'us-east-1_AbC123xyz'.");
             }
-            else if (poolId is not null && region is not null && RegionInPoolId(poolId) is { } home && home != region)
+            else if (poolId is not null && region is not null && RegionInPoolId(poolId) is { } home && home != region && !(_native && path.EndsWith(".standby", StringComparison.Ordinal)))
             {
                 b.Problem(o["userPoolId"]!.At, $"{path}.userPoolId", $"{path}.userPoolId '{poolId}' is a pool in {home}, but {path}.region is {region}; give the pool's own Region, or the id of the pool in {region}.");
             }

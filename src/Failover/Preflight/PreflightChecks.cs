@@ -32,17 +32,18 @@ public sealed class PreflightChecks(FailoverPlan plan, FailoverPorts ports, Time
     public const string S3Replication = "s3-replication";
     public const string SecretReplicas = "secret-replicas";
     public const string KmsReplicas = "kms-replicas";
+    public const string NativeReplica = "native-replica";
 
-    public static IReadOnlyList<string> Names { get; } = [Credentials, PlanResources, Drift, ReplicationLag, Database, Health, Capacity, S3Replication, SecretReplicas, KmsReplicas];
+    public static IReadOnlyList<string> Names { get; } = [Credentials, PlanResources, Drift, ReplicationLag, Database, Health, Capacity, S3Replication, SecretReplicas, KmsReplicas, NativeReplica];
 
     public async Task<IReadOnlyList<CheckResult>> RunAsync(PoolRole from, PoolRole to, CancellationToken cancellationToken)
     {
-        var checks = new (string Name, Func<Task<CheckResult>> Run)[]
+        var checks = new List<(string Name, Func<Task<CheckResult>> Run)>
         {
             (Credentials, () => CredentialsAsync(cancellationToken)),
             (PlanResources, () => ResourcesAsync(cancellationToken)),
             (Drift, () => DriftAsync(from, to, cancellationToken)),
-            (ReplicationLag, () => LagAsync(to, cancellationToken)),
+            (ReplicationLag, () => plan.Cognito.IsNative ? Task.FromResult(NotInNativeMode) : LagAsync(to, cancellationToken)),
             (Database, () => DatabaseAsync(to, cancellationToken)),
             (Health, () => HealthAsync(to, cancellationToken)),
             (Capacity, () => CapacityCheck.RunAsync(plan, ports.Capacity, from, to, cancellationToken)),
@@ -50,6 +51,11 @@ public sealed class PreflightChecks(FailoverPlan plan, FailoverPorts ports, Time
             (SecretReplicas, () => ReplicatedStoreChecks.SecretsAsync(plan, ports.ReplicatedStores, from, to, cancellationToken)),
             (KmsReplicas, () => ReplicatedStoreChecks.KmsAsync(plan, ports.ReplicatedStores, from, to, cancellationToken)),
         };
+        if (plan.Cognito.IsNative)
+        {
+            checks.Add((NativeReplica, () => Native.NativeReplicaCheck.RunAsync(plan, ports, to, time, cancellationToken)));
+        }
+
         return await Task.WhenAll(checks.Select(async c =>
         {
             try
@@ -191,6 +197,12 @@ public sealed class PreflightChecks(FailoverPlan plan, FailoverPorts ports, Time
             excluded.Add(plan.Preflight.PrimarySubAttribute);
         }
 
+        if (plan.Cognito.IsNative)
+        {
+            // The canary's attribute differs by the replica's lag by design (the native-replica check writes it in parallel).
+            excluded.Add(plan.Cognito.CanaryAttribute);
+        }
+
         bool Replicated(string name) => !UserProfile.IsPseudoAttribute(name) && name != "identities" && !excluded.Contains(name);
 
         var compared = 0;
@@ -227,6 +239,9 @@ public sealed class PreflightChecks(FailoverPlan plan, FailoverPorts ports, Time
                 ? $"{compared} sampled user(s) identical in {target.PoolId}"
                 : $"{drifted.Count} of {compared} sampled user(s) differ in {target.PoolId}: {string.Join("; ", drifted.Take(10))}{(passed ? " (within preflight.maxDriftedUsers)" : " — let replication catch up or repair the drift, or raise preflight.maxDriftedUsers")}");
     }
+
+    /// <summary>Native mode: Cognito replicates users, so the mirror's lag says nothing; said in the check list, not dropped silently.</summary>
+    private static CheckResult NotInNativeMode { get; } = new(ReplicationLag, true, "skipped in native mode: Cognito replicates the users, not the mirror table — the native-replica check measures the replica");
 
     private async Task<CheckResult> LagAsync(PoolRole to, CancellationToken cancellationToken)
     {

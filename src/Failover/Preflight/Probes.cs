@@ -142,6 +142,8 @@ public interface ISignInProbe
 /// </summary>
 internal sealed class CognitoSignInProbe(FailoverPlan plan, PerPool<CognitoIdentityProviderClient> clients) : ISignInProbe
 {
+    private readonly Native.NativeJourneyPasswords _native = new();
+
     public async Task<(bool Succeeded, string Detail)> SignInAsync(PoolRole role, CancellationToken cancellationToken)
     {
         if (plan.SignIn is not { } signIn)
@@ -152,23 +154,35 @@ internal sealed class CognitoSignInProbe(FailoverPlan plan, PerPool<CognitoIdent
         var pool = plan.Pools.For(role);
         var client = clients.For(role);
         var password = "Idrep-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)) + "!A1";
+        // Native mode: user writes go to the primary Region (a secondary refuses them), once per run (NativeJourneyPasswords).
+        var writer = plan.Cognito.IsNative ? clients.Primary : client;
+        var known = plan.Cognito.IsNative ? _native.Known(signIn.Username) : null;
+        password = known ?? password;
         try
         {
-            try
+            if (known is null)
             {
-                await client.AdminGetUserAsync(new AdminGetUserRequest(pool.UserPoolId, signIn.Username), cancellationToken);
-            }
-            catch (UserNotFoundException)
-            {
-                var attributes = signIn.Username.Contains('@', StringComparison.Ordinal)
-                    ? new List<AttributeType> { new("email", signIn.Username), new("email_verified", "true") }
-                    : [];
-                await client.AdminCreateUserAsync(
-                    new AdminCreateUserRequest { UserPoolId = pool.UserPoolId, Username = signIn.Username, UserAttributes = attributes, MessageAction = "SUPPRESS", TemporaryPassword = password },
-                    cancellationToken);
+                try
+                {
+                    await writer.AdminGetUserAsync(new AdminGetUserRequest(pool.UserPoolId, signIn.Username), cancellationToken);
+                }
+                catch (UserNotFoundException)
+                {
+                    var attributes = signIn.Username.Contains('@', StringComparison.Ordinal)
+                        ? new List<AttributeType> { new("email", signIn.Username), new("email_verified", "true") }
+                        : [];
+                    await writer.AdminCreateUserAsync(
+                        new AdminCreateUserRequest { UserPoolId = pool.UserPoolId, Username = signIn.Username, UserAttributes = attributes, MessageAction = "SUPPRESS", TemporaryPassword = password },
+                        cancellationToken);
+                }
+
+                await writer.AdminSetUserPasswordAsync(new AdminSetUserPasswordRequest(pool.UserPoolId, signIn.Username, password, Permanent: true), cancellationToken);
+                if (plan.Cognito.IsNative)
+                {
+                    _native.Remember(signIn.Username, password);
+                }
             }
 
-            await client.AdminSetUserPasswordAsync(new AdminSetUserPasswordRequest(pool.UserPoolId, signIn.Username, password, Permanent: true), cancellationToken);
             var auth = await client.InitiateAuthAsync(
                 new InitiateAuthRequest("USER_PASSWORD_AUTH", pool.AppClientId)
                 {

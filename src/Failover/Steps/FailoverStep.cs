@@ -116,7 +116,7 @@ internal abstract class FailoverStep
     public abstract Task<StepOutcome> RunAsync(StepContext context, CancellationToken cancellationToken);
 
     /// <summary>The steps of a run, in an order that respects <see cref="After"/>.</summary>
-    public static IReadOnlyList<FailoverStep> All(FailoverPlan? plan = null) =>
+    public static IReadOnlyList<FailoverStep> All(FailoverPlan? plan = null) => plan?.Cognito.IsNative == true ? Native.NativeSteps.All(plan) :
     [
         new FenceStep(),
         new DrainStep(),
