@@ -29,7 +29,7 @@ internal static partial class Log
     [LoggerMessage(EventId = 1411, Level = LogLevel.Debug, Message = "Native mode: the replica's Regional settings of pool {PoolId} are in step")]
     public static partial void RegionalSettingsInStep(ILogger logger, string poolId);
 
-    [LoggerMessage(EventId = 1412, Level = LogLevel.Warning, Message = "Native mode: the replica's Regional setting {Path} differs from the primary's (Replication:Native:ApplySettings is off)")]
+    [LoggerMessage(EventId = 1412, Level = LogLevel.Information, Message = "Native mode: the replica's Regional setting {Path} differs from the primary's (Replication:Native:ApplySettings is off)")]
     public static partial void RegionalSettingDiffers(ILogger logger, string path);
 
     [LoggerMessage(EventId = 1413, Level = LogLevel.Warning, Message = "Native mode: a Regional-settings pass failed ({Reason}); retried at the next")]
