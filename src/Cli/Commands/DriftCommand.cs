@@ -93,7 +93,7 @@ internal static class DriftCommand
     {
         var configuration = CliConfiguration.Load(file);
         RefuseNativeRepair(configuration, request.Repair);
-        await using var services = ToolHost.Build(configuration, verbose);
+        await using var services = ToolHost.Build(configuration, verbose, NativeDriftInspector.RegistrationFor(configuration));
         var reporter = services.GetRequiredService<DriftReporter>();
         if (request.Repair && !consent.Yes)
         {
@@ -204,7 +204,7 @@ internal static class DriftCommand
         using var metrics = EmfMetricsExporter.CreateIfEnabled(worker.CloudWatchNamespace, CloudWatchMetricNames.WorkerService, Console.Out, TimeProvider.System);
         try
         {
-            await using var services = ToolHost.Build(configuration, verbose);
+            await using var services = ToolHost.Build(configuration, verbose, NativeDriftInspector.RegistrationFor(configuration));
             var published = await services.GetRequiredService<DriftReportService>().PublishAsync(cancellationToken);
             await Console.Error.WriteLineAsync($"{DriftFormats.Headline(published.Report)} Report stored at {string.Join(", ", published.Locations)}.");
             return published.RemainingDifferences > failOn ? IdrepCommand.CheckFailed : IdrepCommand.Ok;

@@ -35,6 +35,7 @@ internal static class IdrepCommand
         root.Subcommands.Add(BenchCommand.Build());
         root.Subcommands.Add(FailoverCommand.Build());
         root.Subcommands.Add(AssessCommand.Build());
+        root.Subcommands.Add(ReplicaSettingsCommand.Build());
         root.Subcommands.Add(HelpCommand.Build());
         root.Options.OfType<VersionOption>().Single().Action = new VersionAction();
         return root;

@@ -65,6 +65,7 @@ internal static class WorkerHost
         if (native)
         {
             builder.Services.AddNativeCompanion(builder.Configuration);
+            NativeDriftInspector.RegistrationFor(builder.Configuration)?.Invoke(builder.Services);
         }
         else
         {

@@ -41,8 +41,19 @@ public sealed class NativeReplicationOptions
     /// <summary>How long a written canary may take to arrive at the secondary before the replica is reported stale (health: not ready).</summary>
     public TimeSpan StaleAfter { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>How often the worker brings the replica's Regional settings (triggers, email, SMS, log delivery) in step; zero turns it off.</summary>
+    public TimeSpan SettingsInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Whether the worker writes the replica's Regional settings (true) or only reports what differs (false).</summary>
+    public bool ApplySettings { get; set; } = true;
+
     internal IEnumerable<string> Validate(string path)
     {
+        if (SettingsInterval != TimeSpan.Zero && (SettingsInterval < TimeSpan.FromSeconds(30) || SettingsInterval > TimeSpan.FromHours(24)))
+        {
+            yield return $"{path}:SettingsInterval is {SettingsInterval}; it must be from 00:00:30 to 1.00:00:00, or 00:00:00 to turn the Regional-settings pass off (default 00:05:00).";
+        }
+
         if (!CanaryAttribute.StartsWith("custom:", StringComparison.Ordinal) || CanaryAttribute.Length is <= 7 or > 27)
         {
             yield return $"{path}:CanaryAttribute is '{CanaryAttribute}'; it must be a custom attribute 'custom:<name>' with a name of 1 to 20 characters (default 'custom:idrep_canary').";

@@ -38,6 +38,9 @@ public sealed record DriftReport
     /// <summary>The pools' configuration compared (and repaired with <c>--repair</c>); absent where it is not compared.</summary>
     public ConfigurationDriftSection? Configuration { get; init; }
 
+    /// <summary>In native mode: the canary's lag figures and the native replica's Regional settings; absent otherwise.</summary>
+    public NativeReplicaSection? Native { get; init; }
+
     /// <summary>Who can sign in after a failover to the target, by how they recover (<see cref="Recoverability.RecoverabilityClassifier"/>).</summary>
     public Recoverability.RecoverabilitySection? Recoverability { get; init; }
 }

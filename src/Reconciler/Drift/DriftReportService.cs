@@ -72,8 +72,12 @@ public sealed class DriftReportService(
     }
 
     /// <summary>The differences a report leaves, users and configuration drift (not configuration reports): after repair when it repaired.</summary>
+    /// <remarks>
+    /// A native replica's Regional differences count when the configuration was not compared (with it, its own comparison
+    /// already counts the same settings, mapped the same way).
+    /// </remarks>
     public static int RemainingDifferences(DriftReport report) =>
-        (report.Repair?.RemainingDifferences ?? report.Summary.Differences) + (report.Configuration?.Remaining ?? 0);
+        (report.Repair?.RemainingDifferences ?? report.Summary.Differences) + (report.Configuration?.Remaining ?? report.Native?.Differences ?? 0);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -34,7 +34,8 @@ public sealed class DriftReporter(
     ILogger<DriftReporter> logger,
     ConfigurationDrift? configuration = null,
     CompactReadOptions? compact = null,
-    Func<string, string, IRecoveryFactsReader?>? recoveryFacts = null) : IDriftReporter
+    Func<string, string, IRecoveryFactsReader?>? recoveryFacts = null,
+    INativeReplicaInspector? native = null) : IDriftReporter
 {
     private readonly CompactReadOptions _compact = compact ?? CompactReadOptions.Default;
 
@@ -44,6 +45,11 @@ public sealed class DriftReporter(
         var direction = await scope.DirectionAsync(cancellationToken);
         var configurationSection = configuration is null ? null : await configuration.RunAsync(direction.Target.PoolId, request.Repair, cancellationToken);
         var report = await UsersAsync(request, cancellationToken);
+        if (native is not null)
+        {
+            report = report with { Native = await native.InspectAsync(cancellationToken) };
+        }
+
         return configurationSection is null
             ? report
             : report with { Configuration = configurationSection, Summary = report.Summary with { ConfigDifferences = configurationSection.Differences } };

@@ -70,7 +70,8 @@ public static class SyncServiceCollectionExtensions
             sp.GetRequiredService<ILogger<DriftReporter>>(),
             sp.GetRequiredService<IOptions<DriftOptions>>().Value.CompareConfiguration ? sp.GetRequiredService<ConfigurationDrift>() : null,
             new CompactReadOptions(sp.GetRequiredService<IOptions<DriftOptions>>().Value.CompactMemoryBudgetMb * 1024L * 1024L, Concurrency: sp.GetRequiredService<SyncOptions>().Concurrency),
-            RecoveryFacts(sp)));
+            RecoveryFacts(sp),
+            sp.GetService<INativeReplicaInspector>()));
         services.TryAddSingleton<IDriftReporter>(sp => sp.GetRequiredService<DriftReporter>());
         services.TryAddSingleton<IReportStore>(sp => ReportStoreFactory.Create(
             sp.GetRequiredService<IOptions<DriftOptions>>().Value,

@@ -22,4 +22,19 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1405, Level = LogLevel.Debug, Message = "Native mode: a canary arrived at the replica after {LagMs:0} ms")]
     public static partial void CanaryArrived(ILogger logger, double lagMs);
+
+    [LoggerMessage(EventId = 1410, Level = LogLevel.Information, Message = "Native mode: wrote the replica's Regional setting {Path} of pool {PoolId} in {Region}")]
+    public static partial void RegionalSettingWritten(ILogger logger, string poolId, string region, string path);
+
+    [LoggerMessage(EventId = 1411, Level = LogLevel.Debug, Message = "Native mode: the replica's Regional settings of pool {PoolId} are in step")]
+    public static partial void RegionalSettingsInStep(ILogger logger, string poolId);
+
+    [LoggerMessage(EventId = 1412, Level = LogLevel.Information, Message = "Native mode: the replica's Regional setting {Path} differs from the primary's (Replication:Native:ApplySettings is off)")]
+    public static partial void RegionalSettingDiffers(ILogger logger, string path);
+
+    [LoggerMessage(EventId = 1413, Level = LogLevel.Warning, Message = "Native mode: a Regional-settings pass failed ({Reason}); retried at the next")]
+    public static partial void RegionalSettingsFailed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 1513, Level = LogLevel.Debug, Message = "Native mode: a Regional-settings pass failed; the exception behind EventId 1413")]
+    public static partial void RegionalSettingsFailedDetail(ILogger logger, Exception exception);
 }

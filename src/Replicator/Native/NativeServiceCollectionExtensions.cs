@@ -1,5 +1,6 @@
 using IdentityReplicator.Core.Cognito;
 using IdentityReplicator.Core.Configuration;
+using IdentityReplicator.Core.PoolConfiguration;
 using IdentityReplicator.Core.Pools;
 using IdentityReplicator.Replicator.Native;
 using Microsoft.Extensions.Configuration;
@@ -37,11 +38,45 @@ public static class NativeServiceCollectionExtensions
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILogger<NativeCanary>>());
         });
+        services.AddNativeSettings(configuration);
+        services.AddHostedService(sp => new NativeSettingsService(
+            sp.GetRequiredService<NativeSettingsSync>(),
+            sp.GetRequiredService<IOptions<ReplicationOptions>>().Value.Native,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<NativeSettingsService>>()));
         services.AddHostedService(sp => new NativeCanaryService(
             sp.GetRequiredService<NativeCanary>(),
             sp.GetRequiredService<IOptions<ReplicationOptions>>().Value.Native,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<NativeCanaryService>>()));
+        return services;
+        }
+
+    /// <summary>
+    /// Registers <see cref="NativeSettingsSync"/>: the primary's Regional settings mapped to the replica's Region by
+    /// <c>Replication:RegionalValues</c> and <c>Replication:SubstituteArnRegion</c>, read through the primary pool's client
+    /// and written through the standby's (the same pool id at the secondary Region's endpoint).
+    /// </summary>
+    public static IServiceCollection AddNativeSettings(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddReplicationCore(configuration);
+        services.TryAddSingleton(sp =>
+        {
+            var replication = sp.GetRequiredService<IOptions<ReplicationOptions>>().Value;
+            var mapping = configuration.GetSection(ConfigurationReplicationOptions.Section).Get<ConfigurationReplicationOptions>() ?? new ConfigurationReplicationOptions();
+            var problems = mapping.Validate().ToList();
+            if (problems.Count > 0)
+            {
+                throw new ConfigurationException([.. problems.Select(ConfigurationProblem.Rule)]);
+            }
+
+            return new NativeSettingsSync(
+                sp.GetRequiredKeyedService<CognitoIdentityProviderClient>(PoolRoles.Primary),
+                sp.GetRequiredKeyedService<CognitoIdentityProviderClient>(PoolRoles.Standby),
+                replication.Primary.UserPoolId,
+                mapping.MapFor(replication.Primary.Region, replication.Standby.Region),
+                sp.GetRequiredService<ILogger<NativeSettingsSync>>());
+        });
         return services;
     }
 }

@@ -69,6 +69,9 @@ public sealed class CognitoConfigurationConformanceTests(SandboxFixture fixture)
         Assert.Equal(("ACTIVE", "SECONDARY"), Replica(steps["ActivateReplica"]));
         Assert.Equal(["PRIMARY:ACTIVE", "SECONDARY:ACTIVE"], steps["ListUserPoolReplicas"]!["UserPoolReplicas"]!.AsArray().Select(r => $"{r!["Role"]}:{r["Status"]}"));
         Assert.Equal(("DELETING", "SECONDARY"), Replica(steps["DeleteUserPoolReplica"]));
+        Assert.EndsWith(":function:pre-sign-up", (string?)steps["SecondaryDescribeRegional"]!["UserPool"]!["LambdaConfig"]!["PreSignUp"], StringComparison.Ordinal);
+        Assert.Null(steps["SecondaryDescribeUserPool"]!["UserPool"]!["LambdaConfig"]?["PreSignUp"]);
+        Assert.EndsWith(":log-group:cognito", (string?)steps["SecondaryGetLogDelivery"]!["LogDeliveryConfiguration"]!["LogConfigurations"]![0]!["CloudWatchLogsConfiguration"]!["LogGroupArn"], StringComparison.Ordinal);
 
         static (string?, string?) Replica(JsonNode? step) => ((string?)step?["UserPoolReplica"]?["Status"], (string?)step?["UserPoolReplica"]?["Role"]);
     }
@@ -179,6 +182,7 @@ public sealed class CognitoConfigurationConformanceTests(SandboxFixture fixture)
             ["secretsManager"] = sandbox.Configuration()["Sandbox:SecretsManagerEndpoint"] ?? "http://127.0.0.1:9/",
             ["region"] = sandbox.Primary.Region,
             ["standbyRegion"] = sandbox.Standby.Region,
+            ["standbyCognito"] = sandbox.Standby.Endpoint.ToString(),
             ["suffix"] = suffix,
             ["customSecret"] = CustomSecret,
             ["idpSecret"] = IdpSecret,

@@ -68,6 +68,7 @@ internal static class TextDriftFormat
         text.AppendLine(CultureInfo.InvariantCulture, $"Drift report {report.GeneratedAt:yyyy-MM-dd HH:mm:ss}Z");
         text.AppendLine(DriftFormats.Pools(report));
         text.AppendLine(DriftFormats.Headline(report));
+        NativeReplicaFormat.Text(text, report);
         foreach (var (kind, count) in DriftFormats.CountsByKind(report).Where(c => c.Count > 0))
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"  {DriftFormats.Name(kind),-16} {count}");
@@ -109,6 +110,7 @@ internal static class MarkdownDriftFormat
         md.AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"{DriftFormats.Pools(report)}. Generated {report.GeneratedAt:yyyy-MM-dd HH:mm:ss} UTC.");
         md.AppendLine();
+        NativeReplicaFormat.Markdown(md, report);
         md.AppendLine("| kind | count |");
         md.AppendLine("|---|---:|");
         foreach (var (kind, count) in DriftFormats.CountsByKind(report))

@@ -42,6 +42,7 @@ internal static class HtmlDriftFormat
         html.Append(CultureInfo.InvariantCulture, $"<title>Cognito drift report {report.GeneratedAt:yyyy-MM-dd HH:mm} UTC</title><style>{Style}</style></head><body>");
         html.Append(CultureInfo.InvariantCulture, $"<h1>Cognito drift report</h1><p class=\"pools\">{E(DriftFormats.Pools(report))} · generated {report.GeneratedAt:yyyy-MM-dd HH:mm:ss} UTC</p>");
         html.Append(CultureInfo.InvariantCulture, $"<div id=\"banner\" class=\"banner {(report.Summary.InSync ? "ok" : "drift")}\">{E(DriftFormats.Headline(report))}</div>");
+        NativeReplicaFormat.Html(html, report);
 
         if (report.Summary.InSync)
         {

@@ -15,6 +15,7 @@ internal sealed class NativeReplicaRegistry(TimeProvider time, TimeSpan lag)
     private readonly Dictionary<string, string> _clientPools = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Pool, string Key), PendingChange> _pending = [];
     private readonly Dictionary<(string Pool, string Username), Dictionary<string, string>> _diverged = [];
+    private readonly Dictionary<string, JsonObject> _regional = new(StringComparer.Ordinal);
 
     /// <summary>How long a change in the primary takes to reach the secondary (and a new replica to be created).</summary>
     public TimeSpan Lag { get; } = lag;
@@ -137,6 +138,29 @@ internal sealed class NativeReplicaRegistry(TimeProvider time, TimeSpan lag)
         lock (_gate)
         {
             return _diverged.GetValueOrDefault((userPoolId, username));
+        }
+    }
+
+    /// <summary>The secondary's own Regional settings (<see cref="SecondaryRegionalSettings"/>), a copy.</summary>
+    public JsonObject Regional(string userPoolId)
+    {
+        lock (_gate)
+        {
+            return (JsonObject)(_regional.GetValueOrDefault(userPoolId) ?? SecondaryRegionalSettings.Initial()).DeepClone();
+        }
+    }
+
+    public void UpdateRegional(string userPoolId, Action<JsonObject> update)
+    {
+        lock (_gate)
+        {
+            if (!_regional.TryGetValue(userPoolId, out var settings))
+            {
+                settings = SecondaryRegionalSettings.Initial();
+                _regional[userPoolId] = settings;
+            }
+
+            update(settings);
         }
     }
 

@@ -28,8 +28,8 @@ internal sealed class SecondaryEndpoint(string region, NativeReplicaRegistry reg
         "AdminRemoveUserFromGroup", "AdminLinkProviderForUser", "AdminDisableProviderForUser", "AdminSetUserMFAPreference", "SetUserMFAPreference",
         // No TOTP.
         "AssociateSoftwareToken", "VerifySoftwareToken",
-        // Configuration is set in the primary and copied (Regional settings aside, which this simulation does not keep apart).
-        "UpdateUserPool", "CreateUserPoolClient", "UpdateUserPoolClient", "DeleteUserPoolClient", "CreateGroup", "UpdateGroup", "DeleteGroup",
+        // Configuration is set in the primary and copied (Regional settings aside: SecondaryRegionalSettings keeps them).
+        "CreateUserPoolClient", "UpdateUserPoolClient", "DeleteUserPoolClient", "CreateGroup", "UpdateGroup", "DeleteGroup",
         "CreateResourceServer", "UpdateResourceServer", "DeleteResourceServer", "CreateIdentityProvider", "UpdateIdentityProvider",
         "DeleteIdentityProvider", "AddCustomAttributes", "SetUserPoolMfaConfig", "DeleteUserPool",
     };
@@ -67,6 +67,11 @@ internal sealed class SecondaryEndpoint(string region, NativeReplicaRegistry reg
             return FrontReply.Error(400, "OperationNotEnabledException", $"{call.Operation} is not supported by the secondary replica of user pool {pool} in {region}.");
         }
 
+        if (SecondaryRegionalSettings.Handles(call.Operation))
+        {
+            return SecondaryRegionalSettings.Serve(pool, registry, call);
+        }
+
         if (EndUser.Contains(call.Operation) && replica.Status != ReplicaStatus.Active)
         {
             return FrontReply.Error(400, "OperationNotEnabledException", $"The replica of user pool {pool} in {region} is {replica.Status}: it does not serve end users.");
@@ -80,6 +85,11 @@ internal sealed class SecondaryEndpoint(string region, NativeReplicaRegistry reg
         }
 
         var reply = Diverged(pool, call.Operation, await ForwardAsync(primary, call, cancellationToken));
+        if (call.Operation == "DescribeUserPool")
+        {
+            return SecondaryRegionalSettings.Describe(pool, region, registry, reply);
+        }
+
         return reply.IsSuccess && call.Operation is "InitiateAuth" or "AdminInitiateAuth" or "RespondToAuthChallenge" or "AdminRespondToAuthChallenge" && reply.Body.AsSpan().IndexOf("\"SOFTWARE_TOKEN_MFA\""u8) >= 0
             ? FrontReply.Error(400, "OperationNotEnabledException", $"TOTP MFA is not supported by the secondary replica of user pool {pool} in {region}; sign in while the primary serves.")
             : reply;

@@ -130,6 +130,43 @@ public sealed class NativeReplicaFrontTests(SandboxFixture fixture)
         Assert.Equal(pool.UserPoolId, (string?)described["Id"]);
     }
 
+    [Fact]
+    public async Task Secondary_RegionalSettingsSetAtItsEndpoint_AreItsOwnWhileThePrimaryKeepsItsOwn()
+    {
+        // Arrange
+        var pool = await ActiveReplicaAsync();
+        var secondary = pool with { Region = Sandbox.Standby.Region, Endpoint = Sandbox.Standby.Endpoint };
+        var replicaTrigger = $"arn:aws:lambda:{secondary.Region}:111122223333:function:pre-sign-up";
+        var replicaLogGroup = $"arn:aws:logs:{secondary.Region}:111122223333:log-group:/aws/vendedlogs/cognito";
+        var request = ConfigurationRequests.UpdateUserPool(await Sandbox.DescribePoolAsync(secondary), pool.UserPoolId);
+        request["LambdaConfig"] = new JsonObject { ["PreSignUp"] = replicaTrigger };
+        request["SmsConfiguration"] = new JsonObject { ["SnsCallerArn"] = "arn:aws:iam::111122223333:role/sms", ["SnsRegion"] = secondary.Region };
+
+        // Act
+        await Sandbox.CallAsync(secondary, "UpdateUserPool", request);
+        await Sandbox.CallAsync(secondary, "SetLogDeliveryConfiguration", new JsonObject
+        {
+            ["UserPoolId"] = pool.UserPoolId,
+            ["LogConfigurations"] = new JsonArray(new JsonObject
+            {
+                ["LogLevel"] = "ERROR", ["EventSource"] = "userNotification", ["CloudWatchLogsConfiguration"] = new JsonObject { ["LogGroupArn"] = replicaLogGroup },
+            }),
+        });
+        var atSecondary = await Sandbox.DescribePoolAsync(secondary);
+        var atPrimary = await Sandbox.DescribePoolAsync(pool);
+        var logsAtSecondary = await Sandbox.CallAsync(secondary, "GetLogDeliveryConfiguration", new JsonObject { ["UserPoolId"] = pool.UserPoolId });
+        var logsAtPrimary = await Sandbox.CallAsync(pool, "GetLogDeliveryConfiguration", new JsonObject { ["UserPoolId"] = pool.UserPoolId });
+
+        // Assert
+        Assert.Equal(replicaTrigger, (string?)atSecondary["LambdaConfig"]!["PreSignUp"]);
+        Assert.Equal(secondary.Region, (string?)atSecondary["SmsConfiguration"]!["SnsRegion"]);
+        Assert.Null(atPrimary["LambdaConfig"]?["PreSignUp"]);
+        Assert.Null(atPrimary["SmsConfiguration"]);
+        Assert.Equal(replicaLogGroup, (string?)logsAtSecondary["LogDeliveryConfiguration"]!["LogConfigurations"]![0]!["CloudWatchLogsConfiguration"]!["LogGroupArn"]);
+        Assert.Empty(logsAtPrimary["LogDeliveryConfiguration"]!["LogConfigurations"]!.AsArray());
+        Assert.Equal(secondary.Region, atSecondary["Arn"]!.GetValue<string>().Split(':')[3]);
+    }
+
     private async Task<SandboxPool> ActiveReplicaAsync()
     {
         var pool = await Sandbox.NewPoolAsync(Sandbox.Primary);

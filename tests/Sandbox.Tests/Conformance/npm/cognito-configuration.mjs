@@ -245,6 +245,23 @@ for (let i = 0; i < 150; i++) {
   await new Promise((resolve) => setTimeout(resolve, 100));
 }
 await run('ActivateReplica', 'UpdateUserPoolReplica', { UserPoolId, RegionName: replicaRegion, Status: 'ACTIVE' });
+// The replica's Regional settings, set at the secondary Region's endpoint of the same pool id.
+if (input.standbyCognito) {
+  const secondaryHandler = new CapturingHandler();
+  const secondary = new cognito.CognitoIdentityProviderClient({ ...common, region: replicaRegion, endpoint: input.standbyCognito, requestHandler: secondaryHandler });
+  const atSecondary = (name, operation, params) => call(name, secondary, secondaryHandler, 'idp', operation, params);
+  const described = await atSecondary('SecondaryDescribeUserPool', 'DescribeUserPool', { UserPoolId });
+  await atSecondary('SecondaryUpdateUserPool', 'UpdateUserPool', {
+    UserPoolId, Policies: described.UserPool?.Policies,
+    LambdaConfig: { PreSignUp: `arn:aws:lambda:${replicaRegion}:111122223333:function:pre-sign-up` },
+    SmsConfiguration: { SnsCallerArn: 'arn:aws:iam::111122223333:role/sms', SnsRegion: replicaRegion },
+  });
+  await atSecondary('SecondaryDescribeRegional', 'DescribeUserPool', { UserPoolId });
+  await atSecondary('SecondarySetLogDelivery', 'SetLogDeliveryConfiguration', {
+    UserPoolId, LogConfigurations: [{ LogLevel: 'ERROR', EventSource: 'userNotification', CloudWatchLogsConfiguration: { LogGroupArn: `arn:aws:logs:${replicaRegion}:111122223333:log-group:cognito` } }],
+  });
+  await atSecondary('SecondaryGetLogDelivery', 'GetLogDeliveryConfiguration', { UserPoolId });
+}
 await run('ListUserPoolReplicas', 'ListUserPoolReplicas', { UserPoolId });
 await run('DeleteActiveReplica', 'DeleteUserPoolReplica', { UserPoolId, RegionName: replicaRegion });
 await run('DeactivateReplica', 'UpdateUserPoolReplica', { UserPoolId, RegionName: replicaRegion, Status: 'INACTIVE' });
