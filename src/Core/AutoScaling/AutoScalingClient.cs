@@ -45,7 +45,7 @@ public sealed record AutoScalingInstance(string InstanceId, string LifecycleStat
 public sealed record UpdateAutoScalingGroupRequest(string AutoScalingGroupName, int? MinSize = null, int? MaxSize = null, int? DesiredCapacity = null);
 
 /// <summary>Reply shape <c>DescribeAccountLimitsAnswer</c>.</summary>
-public sealed record AutoScalingAccountLimits(int? MaxNumberOfAutoScalingGroups, int? NumberOfAutoScalingGroups);
+internal sealed record AutoScalingAccountLimits(int? MaxNumberOfAutoScalingGroups, int? NumberOfAutoScalingGroups);
 
 /// <summary>
 /// An error answered by EC2 Auto Scaling (<c>ScalingActivityInProgress</c>, <c>ResourceContention</c>,
@@ -128,7 +128,7 @@ public sealed class AutoScalingClient
         await _transport.SendAsync("UpdateAutoScalingGroup", parameters, cancellationToken);
     }
 
-    public async Task<AutoScalingAccountLimits> DescribeAccountLimitsAsync(CancellationToken cancellationToken = default)
+    internal async Task<AutoScalingAccountLimits> DescribeAccountLimitsAsync(CancellationToken cancellationToken = default)
     {
         var result = await _transport.SendAsync("DescribeAccountLimits", [], cancellationToken);
         return new AutoScalingAccountLimits((int?)result.Long("MaxNumberOfAutoScalingGroups"), (int?)result.Long("NumberOfAutoScalingGroups"));

@@ -20,7 +20,7 @@ public static class AwsErrorReader
     /// (either may carry a <c>namespace#</c> prefix or a <c>:http://…</c> suffix); the message in
     /// <c>message</c> or <c>Message</c>.
     /// </summary>
-    public static AwsErrorInfo ReadJson(HttpStatusCode status, HttpResponseHeaders headers, ReadOnlySpan<byte> body)
+    internal static AwsErrorInfo ReadJson(HttpStatusCode status, HttpResponseHeaders headers, ReadOnlySpan<byte> body)
     {
         string? code = null;
         string? message = null;
@@ -69,7 +69,7 @@ public static class AwsErrorReader
     }
 
     /// <summary>REST-XML and Query protocols: <c>&lt;Error&gt;&lt;Code&gt;…&lt;/Code&gt;&lt;Message&gt;…</c>, possibly inside <c>ErrorResponse</c>.</summary>
-    public static AwsErrorInfo ReadXml(HttpStatusCode status, HttpResponseHeaders headers, string body)
+    internal static AwsErrorInfo ReadXml(HttpStatusCode status, HttpResponseHeaders headers, string body)
     {
         string? code = null;
         string? message = null;

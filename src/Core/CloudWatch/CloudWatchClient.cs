@@ -7,7 +7,7 @@ namespace IdentityReplicator.Core.CloudWatch;
 public sealed record Dimension(string Name, string Value);
 
 /// <summary>Request shape <c>GetMetricStatisticsInput</c> of the CloudWatch API model (the members failover uses).</summary>
-public sealed record GetMetricStatisticsRequest
+internal sealed record GetMetricStatisticsRequest
 {
     public required string Namespace { get; init; }
 
@@ -24,7 +24,7 @@ public sealed record GetMetricStatisticsRequest
     public IReadOnlyList<string>? Statistics { get; init; }
 }
 
-public sealed record Datapoint
+internal sealed record Datapoint
 {
     public DateTimeOffset Timestamp { get; init; }
 
@@ -35,7 +35,7 @@ public sealed record Datapoint
     public string? Unit { get; init; }
 }
 
-public sealed record GetMetricStatisticsResponse
+internal sealed record GetMetricStatisticsResponse
 {
     public string? Label { get; init; }
 
@@ -88,6 +88,6 @@ public sealed class CloudWatchClient
     public static CloudWatchClient Create(AwsEndpoint endpoint, AWSCredentials credentials, HttpMessageHandler? transport = null) =>
         new(SignedHttpClient.Create(credentials, endpoint.Region, SigningName, transport), endpoint);
 
-    public Task<GetMetricStatisticsResponse> GetMetricStatisticsAsync(GetMetricStatisticsRequest request, CancellationToken cancellationToken = default) =>
+    internal Task<GetMetricStatisticsResponse> GetMetricStatisticsAsync(GetMetricStatisticsRequest request, CancellationToken cancellationToken = default) =>
         _transport.SendAsync("GetMetricStatistics", request, CloudWatchJsonContext.Default.GetMetricStatisticsRequest, CloudWatchJsonContext.Default.GetMetricStatisticsResponse, cancellationToken);
 }

@@ -11,14 +11,14 @@ public sealed partial class CognitoIdentityProviderClient
 {
     private static CognitoReplicaJsonContext ReplicaJson => CognitoReplicaJsonContext.Default;
 
-    public async Task<UserPoolReplicaType> CreateUserPoolReplicaAsync(CreateUserPoolReplicaRequest request, CancellationToken cancellationToken = default) =>
+    internal async Task<UserPoolReplicaType> CreateUserPoolReplicaAsync(CreateUserPoolReplicaRequest request, CancellationToken cancellationToken = default) =>
         Replica(await Call("CreateUserPoolReplica", request, ReplicaJson.CreateUserPoolReplicaRequest, ReplicaJson.UserPoolReplicaResponse, cancellationToken));
 
     /// <summary>Activates or deactivates a replica (<see cref="ReplicaStatus.Active"/> or <see cref="ReplicaStatus.Inactive"/>).</summary>
-    public async Task<UserPoolReplicaType> UpdateUserPoolReplicaAsync(UpdateUserPoolReplicaRequest request, CancellationToken cancellationToken = default) =>
+    internal async Task<UserPoolReplicaType> UpdateUserPoolReplicaAsync(UpdateUserPoolReplicaRequest request, CancellationToken cancellationToken = default) =>
         Replica(await Call("UpdateUserPoolReplica", request, ReplicaJson.UpdateUserPoolReplicaRequest, ReplicaJson.UserPoolReplicaResponse, cancellationToken));
 
-    public async Task<UserPoolReplicaType> DeleteUserPoolReplicaAsync(DeleteUserPoolReplicaRequest request, CancellationToken cancellationToken = default) =>
+    internal async Task<UserPoolReplicaType> DeleteUserPoolReplicaAsync(DeleteUserPoolReplicaRequest request, CancellationToken cancellationToken = default) =>
         Replica(await Call("DeleteUserPoolReplica", request, ReplicaJson.DeleteUserPoolReplicaRequest, ReplicaJson.UserPoolReplicaResponse, cancellationToken));
 
     /// <summary>Every Regional replica of the pool, the primary's included (a pool without native replication lists none, or only itself).</summary>

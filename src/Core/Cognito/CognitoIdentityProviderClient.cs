@@ -58,10 +58,10 @@ public sealed partial class CognitoIdentityProviderClient
     public Task AdminSetUserPasswordAsync(AdminSetUserPasswordRequest request, CancellationToken cancellationToken = default) =>
         Call("AdminSetUserPassword", request, Json.AdminSetUserPasswordRequest, Json.Empty, cancellationToken);
 
-    public Task<AdminListGroupsForUserResponse> AdminListGroupsForUserPageAsync(AdminListGroupsForUserRequest request, CancellationToken cancellationToken = default) =>
+    internal Task<AdminListGroupsForUserResponse> AdminListGroupsForUserPageAsync(AdminListGroupsForUserRequest request, CancellationToken cancellationToken = default) =>
         Call("AdminListGroupsForUser", request, Json.AdminListGroupsForUserRequest, Json.AdminListGroupsForUserResponse, cancellationToken);
 
-    public IAsyncEnumerable<GroupType> AdminListGroupsForUserAsync(AdminListGroupsForUserRequest request, CancellationToken cancellationToken = default) =>
+    internal IAsyncEnumerable<GroupType> AdminListGroupsForUserAsync(AdminListGroupsForUserRequest request, CancellationToken cancellationToken = default) =>
         Paginate(
             request.NextToken,
             (token, ct) => AdminListGroupsForUserPageAsync(request with { NextToken = token }, ct),
@@ -86,7 +86,7 @@ public sealed partial class CognitoIdentityProviderClient
     public Task<GroupResponse> GetGroupAsync(GetGroupRequest request, CancellationToken cancellationToken = default) =>
         Call("GetGroup", request, Json.GetGroupRequest, Json.GroupResponse, cancellationToken);
 
-    public Task<ListGroupsResponse> ListGroupsPageAsync(ListGroupsRequest request, CancellationToken cancellationToken = default) =>
+    internal Task<ListGroupsResponse> ListGroupsPageAsync(ListGroupsRequest request, CancellationToken cancellationToken = default) =>
         Call("ListGroups", request, Json.ListGroupsRequest, Json.ListGroupsResponse, cancellationToken);
 
     public IAsyncEnumerable<GroupType> ListGroupsAsync(ListGroupsRequest request, CancellationToken cancellationToken = default) =>
@@ -96,7 +96,7 @@ public sealed partial class CognitoIdentityProviderClient
             page => (page.Groups, page.NextToken),
             cancellationToken);
 
-    public Task<ListUsersResponse> ListUsersPageAsync(ListUsersRequest request, CancellationToken cancellationToken = default) =>
+    internal Task<ListUsersResponse> ListUsersPageAsync(ListUsersRequest request, CancellationToken cancellationToken = default) =>
         Call("ListUsers", request, Json.ListUsersRequest, Json.ListUsersResponse, cancellationToken);
 
     public IAsyncEnumerable<UserType> ListUsersAsync(ListUsersRequest request, CancellationToken cancellationToken = default) =>
@@ -106,7 +106,7 @@ public sealed partial class CognitoIdentityProviderClient
             page => (page.Users, page.PaginationToken),
             cancellationToken);
 
-    public Task<ListUsersInGroupResponse> ListUsersInGroupPageAsync(ListUsersInGroupRequest request, CancellationToken cancellationToken = default) =>
+    internal Task<ListUsersInGroupResponse> ListUsersInGroupPageAsync(ListUsersInGroupRequest request, CancellationToken cancellationToken = default) =>
         Call("ListUsersInGroup", request, Json.ListUsersInGroupRequest, Json.ListUsersInGroupResponse, cancellationToken);
 
     public IAsyncEnumerable<UserType> ListUsersInGroupAsync(ListUsersInGroupRequest request, CancellationToken cancellationToken = default) =>
@@ -116,7 +116,7 @@ public sealed partial class CognitoIdentityProviderClient
             page => (page.Users, page.NextToken),
             cancellationToken);
 
-    public Task<DescribeUserPoolResponse> DescribeUserPoolAsync(DescribeUserPoolRequest request, CancellationToken cancellationToken = default) =>
+    internal Task<DescribeUserPoolResponse> DescribeUserPoolAsync(DescribeUserPoolRequest request, CancellationToken cancellationToken = default) =>
         Call("DescribeUserPool", request, Json.DescribeUserPoolRequest, Json.DescribeUserPoolResponse, cancellationToken);
 
     /// <summary>DescribeUserPool as raw JSON: every member, including ones this client does not model.</summary>

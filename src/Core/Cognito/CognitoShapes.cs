@@ -87,13 +87,13 @@ public sealed record AdminDisableUserRequest(string UserPoolId, string Username)
 
 public sealed record AdminSetUserPasswordRequest(string UserPoolId, string Username, string Password, bool? Permanent);
 
-public sealed record AdminListGroupsForUserRequest(string Username, string UserPoolId)
+internal sealed record AdminListGroupsForUserRequest(string Username, string UserPoolId)
 {
     public int? Limit { get; init; }
     public string? NextToken { get; init; }
 }
 
-public sealed record AdminListGroupsForUserResponse
+internal sealed record AdminListGroupsForUserResponse
 {
     public IReadOnlyList<GroupType>? Groups { get; init; }
     public string? NextToken { get; init; }
@@ -132,7 +132,7 @@ public sealed record ListGroupsRequest(string UserPoolId)
     public string? NextToken { get; init; }
 }
 
-public sealed record ListGroupsResponse
+internal sealed record ListGroupsResponse
 {
     public IReadOnlyList<GroupType>? Groups { get; init; }
     public string? NextToken { get; init; }
@@ -149,7 +149,7 @@ public sealed record ListUsersRequest(string UserPoolId)
     public string? Filter { get; init; }
 }
 
-public sealed record ListUsersResponse
+internal sealed record ListUsersResponse
 {
     public IReadOnlyList<UserType>? Users { get; init; }
     public string? PaginationToken { get; init; }
@@ -161,15 +161,15 @@ public sealed record ListUsersInGroupRequest(string UserPoolId, string GroupName
     public string? NextToken { get; init; }
 }
 
-public sealed record ListUsersInGroupResponse
+internal sealed record ListUsersInGroupResponse
 {
     public IReadOnlyList<UserType>? Users { get; init; }
     public string? NextToken { get; init; }
 }
 
-public sealed record DescribeUserPoolRequest(string UserPoolId);
+internal sealed record DescribeUserPoolRequest(string UserPoolId);
 
-public sealed record DescribeUserPoolResponse
+internal sealed record DescribeUserPoolResponse
 {
     public UserPoolType? UserPool { get; init; }
 }

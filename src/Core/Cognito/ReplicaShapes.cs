@@ -34,17 +34,17 @@ public static class ReplicaRole
     public const string Secondary = "SECONDARY";
 }
 
-public sealed record CreateUserPoolReplicaRequest(string UserPoolId, string RegionName)
+internal sealed record CreateUserPoolReplicaRequest(string UserPoolId, string RegionName)
 {
     /// <summary>Tags of the replica pool (replicas keep their tags independently).</summary>
     public IReadOnlyDictionary<string, string>? UserPoolTags { get; init; }
 }
 
 /// <summary>UpdateUserPoolReplica: <paramref name="Status"/> is <see cref="ReplicaStatus.Active"/> or <see cref="ReplicaStatus.Inactive"/>.</summary>
-public sealed record UpdateUserPoolReplicaRequest(string UserPoolId, string RegionName, string Status);
+internal sealed record UpdateUserPoolReplicaRequest(string UserPoolId, string RegionName, string Status);
 
 /// <summary>DeleteUserPoolReplica: only an INACTIVE replica, called in the primary Region.</summary>
-public sealed record DeleteUserPoolReplicaRequest(string UserPoolId, string RegionName);
+internal sealed record DeleteUserPoolReplicaRequest(string UserPoolId, string RegionName);
 
 internal sealed record UserPoolReplicaResponse
 {

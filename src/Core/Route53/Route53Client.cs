@@ -52,7 +52,7 @@ public sealed class Route53Client
     public static Route53Client Create(AWSCredentials credentials, Uri? serviceUrl = null, HttpMessageHandler? transport = null) =>
         new(SignedHttpClient.Create(credentials, SigningRegion, SigningName, transport), serviceUrl);
 
-    public async Task<ChangeInfo> ChangeResourceRecordSetsAsync(ChangeResourceRecordSetsRequest request, CancellationToken cancellationToken = default)
+    internal async Task<ChangeInfo> ChangeResourceRecordSetsAsync(ChangeResourceRecordSetsRequest request, CancellationToken cancellationToken = default)
     {
         // As the JS SDK v3 serializes it (the Smithy model): Changes before Comment, and no trailing slash in the path.
         var batch = new XElement(Ns + "ChangeBatch", new XElement(Ns + "Changes", request.Changes.Select(c => new XElement(
@@ -75,7 +75,7 @@ public sealed class Route53Client
         return ReadChangeInfo(reply.Child("ChangeInfo"));
     }
 
-    public async Task<ListResourceRecordSetsResponse> ListResourceRecordSetsAsync(ListResourceRecordSetsRequest request, CancellationToken cancellationToken = default)
+    internal async Task<ListResourceRecordSetsResponse> ListResourceRecordSetsAsync(ListResourceRecordSetsRequest request, CancellationToken cancellationToken = default)
     {
         var reply = await _transport.SendAsync(
             HttpMethod.Get,

@@ -30,7 +30,7 @@ public sealed record AliasTarget(string HostedZoneId, string DNSName, bool Evalu
 /// <summary>One change of a batch: <c>CREATE</c>, <c>DELETE</c> or <c>UPSERT</c>.</summary>
 public sealed record Change(string Action, ResourceRecordSet ResourceRecordSet);
 
-public sealed record ChangeResourceRecordSetsRequest(string HostedZoneId, IReadOnlyList<Change> Changes, string? Comment = null);
+internal sealed record ChangeResourceRecordSetsRequest(string HostedZoneId, IReadOnlyList<Change> Changes, string? Comment = null);
 
 /// <summary>A change's status: <c>PENDING</c> until every Route 53 name server has it, then <c>INSYNC</c>.</summary>
 public sealed record ChangeInfo(string Id, string Status, DateTimeOffset SubmittedAt, string? Comment)
@@ -38,7 +38,7 @@ public sealed record ChangeInfo(string Id, string Status, DateTimeOffset Submitt
     public bool IsInSync => string.Equals(Status, "INSYNC", StringComparison.Ordinal);
 }
 
-public sealed record ListResourceRecordSetsRequest(string HostedZoneId)
+internal sealed record ListResourceRecordSetsRequest(string HostedZoneId)
 {
     public string? StartRecordName { get; init; }
 

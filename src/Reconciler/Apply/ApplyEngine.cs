@@ -119,7 +119,7 @@ public sealed partial class ApplyEngine
         ? await ApplyUserAsync(entry.User, cancellationToken)
         : await ApplyGroupAsync(entry.Group!, cancellationToken);
 
-    public async Task<ApplyResult> ApplyUserAsync(UserSnapshot snapshot, CancellationToken cancellationToken)
+    internal async Task<ApplyResult> ApplyUserAsync(UserSnapshot snapshot, CancellationToken cancellationToken)
     {
         var entity = EntityId.ForUser(snapshot.Key);
         if (DeferredForNow(entity) is { } deferred)
@@ -163,7 +163,7 @@ public sealed partial class ApplyEngine
     /// applied a newer version of is <see cref="ApplyOutcome.Skipped"/>, and one it applied since the listing was read
     /// is read from the pool rather than the listing.
     /// </summary>
-    public Task<ApplyResult> ReconcileUserAsync(UserSnapshot snapshot, PoolInventory standby, AppliedState? applied, CancellationToken cancellationToken) =>
+    internal Task<ApplyResult> ReconcileUserAsync(UserSnapshot snapshot, PoolInventory standby, AppliedState? applied, CancellationToken cancellationToken) =>
         UnderLeaseAsync(EntityId.ForUser(snapshot.Key), lease => ReconcileUserAsync(snapshot, lease, standby, applied, cancellationToken), cancellationToken);
 
     /// <summary>
@@ -173,7 +173,7 @@ public sealed partial class ApplyEngine
     /// <paramref name="record"/> gives no snapshot for (not replicated) is <see cref="ApplyOutcome.Skipped"/>. The
     /// record is made whether or not the lease is free.
     /// </summary>
-    public Task<ApplyResult> ReconcileUserAsync(string key, Func<CancellationToken, Task<UserSnapshot?>> record, PoolInventory standby, AppliedState? applied, CancellationToken cancellationToken)
+    internal Task<ApplyResult> ReconcileUserAsync(string key, Func<CancellationToken, Task<UserSnapshot?>> record, PoolInventory standby, AppliedState? applied, CancellationToken cancellationToken)
     {
         var recording = record(cancellationToken);
         return UnderLeaseAsync(
@@ -198,7 +198,7 @@ public sealed partial class ApplyEngine
     }
 
     /// <summary>Deletes a target user that no source user stands for (sync with --prune, drift repair).</summary>
-    public async Task<ApplyResult> DeleteUnmatchedUserAsync(string targetUsername, CancellationToken cancellationToken)
+    internal async Task<ApplyResult> DeleteUnmatchedUserAsync(string targetUsername, CancellationToken cancellationToken)
     {
         await _pool.DeleteUserAsync(targetUsername, cancellationToken);
         var result = new ApplyResult(ApplyOutcome.Applied, 1);
@@ -255,7 +255,7 @@ public sealed partial class ApplyEngine
         }, cancellationToken);
     }
 
-    public async Task<ApplyResult> ApplyGroupAsync(GroupSnapshot snapshot, CancellationToken cancellationToken)
+    internal async Task<ApplyResult> ApplyGroupAsync(GroupSnapshot snapshot, CancellationToken cancellationToken)
     {
         var entity = EntityId.ForGroup(snapshot.Name);
         if (DeferredForNow(entity) is { } deferred)
@@ -289,7 +289,7 @@ public sealed partial class ApplyEngine
     }
 
     /// <summary>Converges one group against a listing of the target (see <see cref="ReconcileUserAsync(UserSnapshot, PoolInventory, AppliedState?, CancellationToken)"/>).</summary>
-    public Task<ApplyResult> ReconcileGroupAsync(GroupSnapshot snapshot, PoolInventory standby, CancellationToken cancellationToken) =>
+    internal Task<ApplyResult> ReconcileGroupAsync(GroupSnapshot snapshot, PoolInventory standby, CancellationToken cancellationToken) =>
         UnderLeaseAsync(EntityId.ForGroup(snapshot.Name), async lease =>
         {
             if (lease.Applied is { } current && current.ProfileVersion > snapshot.Version)
@@ -337,7 +337,7 @@ public sealed partial class ApplyEngine
     }
 
     /// <summary>Parks an entity after repeated transient failures so its bucket can move on.</summary>
-    public Task<ApplyResult> ParkAfterFailuresAsync(EntityId entity, int attempts, Exception last, long version, CancellationToken cancellationToken) =>
+    internal Task<ApplyResult> ParkAfterFailuresAsync(EntityId entity, int attempts, Exception last, long version, CancellationToken cancellationToken) =>
         _ledger.ParkAsync(entity, "TransientFailuresExhausted", $"Failed {attempts} times in a row, last with {Reasons.Of(last)}; it is retried by 'idrep drift --repair' (or 'idrep sync'), or by its next change in the source pool.", version, null, cancellationToken);
 
     /// <summary>Which status a source user's status maps to in the target; <c>null</c> when the user is not replicated (the rule is Core's).</summary>

@@ -56,7 +56,7 @@ public sealed partial class ConfigurationApplier(
     /// makes the planner's writes that belong to that object (a client's include its secrets). A client the source
     /// no longer has is named by its mapping; one nobody can name is left to the configuration sweep.
     /// </summary>
-    public async Task<ConfigurationObjectResult> ApplyObjectAsync(ConfigurationHint hint, string? appliedFingerprint, CancellationToken cancellationToken)
+    internal async Task<ConfigurationObjectResult> ApplyObjectAsync(ConfigurationHint hint, string? appliedFingerprint, CancellationToken cancellationToken)
     {
         if (hint.Kind == ConfigObjectKind.Client && hint.ObjectId is not null)
         {
@@ -172,7 +172,7 @@ public sealed partial class ConfigurationApplier(
         refusals is null ? [] : await refusals.ListAsync(target.UserPoolId, cancellationToken);
 
     /// <summary>What to do about a refusal, by the kind of error (never by its message).</summary>
-    public static string FixFor(ConfigChange change, AwsServiceException error) => error switch
+    internal static string FixFor(ConfigChange change, AwsServiceException error) => error switch
     {
         { IsPermissionProblem: true } => $"grant the reconciler's role cognito-idp:{change.Operation} on the target pool (docs/permissions.md)",
         { IsThrottling: true } or { IsRetryable: true } => "transient; the next apply or 'idrep drift --repair' retries it",
@@ -307,7 +307,7 @@ public sealed partial class ConfigurationApplier(
 /// What applying one hinted object did: the object's subject (null when it could not be named), the fingerprint of
 /// the source's object, and the writes — none when <see cref="Unchanged"/> (the source's object is as last applied).
 /// </summary>
-public sealed record ConfigurationObjectResult(string? Subject, string? Fingerprint, ConfigurationApplyResult Result, bool Unchanged = false);
+internal sealed record ConfigurationObjectResult(string? Subject, string? Fingerprint, ConfigurationApplyResult Result, bool Unchanged = false);
 
 /// <summary>Two pools' configurations, read with one fingerprint key, and what their comparison found.</summary>
 public sealed record ConfigurationComparison(PoolConfiguration Source, PoolConfiguration Target, SecretFingerprinter Fingerprinter, ImmutableArray<ConfigFinding> Findings);

@@ -25,7 +25,7 @@ public sealed record DriftSettings(bool UsernamesCaseSensitive, Func<string, boo
 }
 
 /// <summary>A report, and how each source user was matched to a target user (what repair and sync act on).</summary>
-public sealed record DriftAnalysis(
+internal sealed record DriftAnalysis(
     DriftReport Report,
     IReadOnlyDictionary<string, DirectoryUser?> Counterparts,
     IReadOnlyList<DirectoryUser> UnmatchedTargetUsers,

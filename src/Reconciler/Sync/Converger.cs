@@ -56,7 +56,7 @@ public sealed class Converger
     /// tombstones (and are applied), then target users and groups no source entity stands for are deleted.
     /// Returns how many target users and groups were deleted.
     /// </summary>
-    public async Task<int> PruneAsync(ScopeRun run, DriftAnalysis analysis, CaptureSource source, CancellationToken cancellationToken)
+    internal async Task<int> PruneAsync(ScopeRun run, DriftAnalysis analysis, CaptureSource source, CancellationToken cancellationToken)
     {
         var inputs = run.Inputs;
         var deleted = 0;

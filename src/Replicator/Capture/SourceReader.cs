@@ -53,7 +53,7 @@ public sealed class SourceReader(IUserDirectory pool, bool usernamesCaseSensitiv
     /// where Cognito's username is the sub), then by a ListUsers filter (the much smaller UserList quota). An event that
     /// names no pool may be any pool's in the account: for a sub the mirror never recorded it costs no Cognito call.
     /// </summary>
-    public async Task<SubLookup> FindBySubAsync(string sub, Core.Mirror.IMirrorStore mirror, bool searchPool, CancellationToken cancellationToken)
+    internal async Task<SubLookup> FindBySubAsync(string sub, Core.Mirror.IMirrorStore mirror, bool searchPool, CancellationToken cancellationToken)
     {
         var key = await mirror.FindKeyBySubAsync(sub, cancellationToken);
         var recorded = key is null ? null : await mirror.GetUserAsync(key, cancellationToken);
@@ -88,4 +88,4 @@ public sealed class SourceReader(IUserDirectory pool, bool usernamesCaseSensitiv
 /// <summary>What a <c>sub</c> led to: the user that holds its username now (if any), and the mirror's record it was found through.</summary>
 /// <param name="User">The source pool's user: the sub's own, or — when the mirror's username for it was taken again — the new holder.</param>
 /// <param name="Recorded">The mirror's record of the username the sub was recorded under; <c>null</c> if the mirror never saw the sub.</param>
-public sealed record SubLookup(DirectoryUser? User, UserSnapshot? Recorded);
+internal sealed record SubLookup(DirectoryUser? User, UserSnapshot? Recorded);

@@ -13,7 +13,7 @@ namespace IdentityReplicator.Replicator.Native;
 /// canary needs once: the attribute in the primary's schema (a mutable string) and the user (created without a message,
 /// then disabled: nobody signs in as it). Each call is idempotent, so a restarted worker picks up the same user.
 /// </summary>
-public sealed class NativeCanary(
+internal sealed class NativeCanary(
     IUserDirectory primary,
     IUserDirectory secondary,
     Func<JsonArray, CancellationToken, Task> addCustomAttributes,
@@ -101,4 +101,4 @@ public sealed class NativeCanary(
 }
 
 /// <summary>The canary cannot run on this pool; the message says why and what to do.</summary>
-public sealed class NativeCanaryException(string message, Exception? inner = null) : Exception(message, inner);
+internal sealed class NativeCanaryException(string message, Exception? inner = null) : Exception(message, inner);

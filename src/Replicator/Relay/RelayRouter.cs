@@ -6,7 +6,7 @@ using IdentityReplicator.Core.Mirror;
 namespace IdentityReplicator.Replicator.Relay;
 
 /// <summary>Where a caller's token request goes: the active Region's token endpoint and that pool's id of the caller's client.</summary>
-public sealed record RelayRoute(string Region, string UserPoolId, string ClientId, Uri TokenEndpoint);
+internal sealed record RelayRoute(string Region, string UserPoolId, string ClientId, Uri TokenEndpoint);
 
 /// <summary>The mirror table could not be read and nothing was known yet: the relay cannot tell where to send a request.</summary>
 internal sealed class RelayUnavailableException(string message, Exception inner) : Exception(message, inner);
@@ -37,7 +37,7 @@ public sealed class RelayRouter
     }
 
     /// <summary>The route of <paramref name="primaryClientId"/>; null when the active pool has no client standing for it.</summary>
-    public async ValueTask<RelayRoute?> RouteAsync(string primaryClientId, CancellationToken cancellationToken)
+    internal async ValueTask<RelayRoute?> RouteAsync(string primaryClientId, CancellationToken cancellationToken)
     {
         var control = await _control.CurrentAsync(cancellationToken);
         var active = control.SourcePoolId;

@@ -189,7 +189,7 @@ public sealed class VirtualUsers(VirtualPoolOptions options, VirtualSide side)
     }
 
     /// <summary>The users a ListUsersInGroup of group <paramref name="group"/> lists, in index order, from <paramref name="from"/>.</summary>
-    public IEnumerable<VirtualUser> MembersOf(int group, int from)
+    internal IEnumerable<VirtualUser> MembersOf(int group, int from)
     {
         // Every member has index ≡ group (mod GroupCount); start at the first such index at or after from.
         var start = from <= group ? group : from + (((group - from) % GroupCount) + GroupCount) % GroupCount;

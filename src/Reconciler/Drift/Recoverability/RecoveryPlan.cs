@@ -36,7 +36,7 @@ public interface IRecoveryFactsReader
 }
 
 /// <summary>The action for each <see cref="RecoveryKind"/>: a code for machines and a sentence for people.</summary>
-public static class RecoveryActions
+internal static class RecoveryActions
 {
     public static string Code(RecoveryKind kind) => kind switch
     {
