@@ -15,7 +15,7 @@ public sealed partial class CognitoIdentityProviderClient
         Replica(await Call("CreateUserPoolReplica", request, ReplicaJson.CreateUserPoolReplicaRequest, ReplicaJson.UserPoolReplicaResponse, cancellationToken));
 
     /// <summary>Activates or deactivates a replica (<see cref="ReplicaStatus.Active"/> or <see cref="ReplicaStatus.Inactive"/>).</summary>
-    internal async Task<UserPoolReplicaType> UpdateUserPoolReplicaAsync(UpdateUserPoolReplicaRequest request, CancellationToken cancellationToken = default) =>
+    public async Task<UserPoolReplicaType> UpdateUserPoolReplicaAsync(UpdateUserPoolReplicaRequest request, CancellationToken cancellationToken = default) =>
         Replica(await Call("UpdateUserPoolReplica", request, ReplicaJson.UpdateUserPoolReplicaRequest, ReplicaJson.UserPoolReplicaResponse, cancellationToken));
 
     internal async Task<UserPoolReplicaType> DeleteUserPoolReplicaAsync(DeleteUserPoolReplicaRequest request, CancellationToken cancellationToken = default) =>

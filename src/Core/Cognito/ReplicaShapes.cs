@@ -41,7 +41,7 @@ internal sealed record CreateUserPoolReplicaRequest(string UserPoolId, string Re
 }
 
 /// <summary>UpdateUserPoolReplica: <paramref name="Status"/> is <see cref="ReplicaStatus.Active"/> or <see cref="ReplicaStatus.Inactive"/>.</summary>
-internal sealed record UpdateUserPoolReplicaRequest(string UserPoolId, string RegionName, string Status);
+public sealed record UpdateUserPoolReplicaRequest(string UserPoolId, string RegionName, string Status);
 
 /// <summary>DeleteUserPoolReplica: only an INACTIVE replica, called in the primary Region.</summary>
 internal sealed record DeleteUserPoolReplicaRequest(string UserPoolId, string RegionName);

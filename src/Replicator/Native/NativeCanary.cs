@@ -13,7 +13,7 @@ namespace IdentityReplicator.Replicator.Native;
 /// canary needs once: the attribute in the primary's schema (a mutable string) and the user (created without a message,
 /// then disabled: nobody signs in as it). Each call is idempotent, so a restarted worker picks up the same user.
 /// </summary>
-internal sealed class NativeCanary(
+public sealed class NativeCanary(
     IUserDirectory primary,
     IUserDirectory secondary,
     Func<JsonArray, CancellationToken, Task> addCustomAttributes,
