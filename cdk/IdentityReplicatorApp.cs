@@ -10,7 +10,7 @@ namespace IdentityReplicator.Cdk;
 /// mirror table in the primary's) and an app stack (the Replicator function, the worker service, alarms). Deployed in
 /// the order they are listed; each app stack reads the other Region's key and pool through cross-Region references.
 /// </summary>
-public static class IdentityReplicatorApp
+internal static class IdentityReplicatorApp
 {
     public const string Prefix = "IdentityReplicator";
 

@@ -10,7 +10,7 @@ namespace IdentityReplicator.Cdk.Config;
 /// What a deployment is made of, read from CDK context (<c>cdk.json</c> or <c>-c key=value</c>). Every problem is
 /// named with its context key and how to set it.
 /// </summary>
-public sealed record DeploymentConfig
+internal sealed record DeploymentConfig
 {
     public required string Account { get; init; }
 
@@ -320,7 +320,7 @@ public sealed record DeploymentConfig
 }
 
 /// <summary>The resources the failover runbook changes (docs/failover-plan.md), for the operator's policy.</summary>
-public sealed record FailoverTargets
+internal sealed record FailoverTargets
 {
     public string? HostedZoneId { get; init; }
 

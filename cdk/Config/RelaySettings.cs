@@ -5,7 +5,7 @@ namespace IdentityReplicator.Cdk.Config;
 /// callers use, the Route 53 zone it lives in, and each pool's token endpoint. With none of them set no relay is
 /// deployed; with some set, each missing one is named.
 /// </summary>
-public sealed record RelaySettings
+internal sealed record RelaySettings
 {
     /// <summary>The port the relay's container listens on (the load balancer's targets).</summary>
     public const int ContainerPort = 8081;

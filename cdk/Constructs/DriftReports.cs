@@ -5,7 +5,7 @@ using Constructs;
 namespace IdentityReplicator.Cdk.Constructs;
 
 /// <summary>The bucket drift reports are written to (JSON and HTML per run), private, expiring after <c>reportRetentionDays</c>.</summary>
-public sealed class DriftReports : Construct
+internal sealed class DriftReports : Construct
 {
     public const string Prefix = "drift-reports/";
 

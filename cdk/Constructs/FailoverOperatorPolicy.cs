@@ -5,7 +5,7 @@ using IdentityReplicator.Cdk.Config;
 
 namespace IdentityReplicator.Cdk.Constructs;
 
-public sealed class FailoverOperatorPolicyProps
+internal sealed class FailoverOperatorPolicyProps
 {
     public required DeploymentConfig Config { get; init; }
 
@@ -24,7 +24,7 @@ public sealed class FailoverOperatorPolicyProps
 /// client secret in both (<c>idrep clients rotate-secret</c>), and — for each part of the plan the
 /// context names — the Route 53 zone and health checks, the Aurora clusters, the SSM parameter path, the replica lag.
 /// </summary>
-public sealed class FailoverOperatorPolicy : Construct
+internal sealed class FailoverOperatorPolicy : Construct
 {
     public FailoverOperatorPolicy(Construct scope, string id, FailoverOperatorPolicyProps props)
         : base(scope, id)

@@ -2,7 +2,7 @@ using Amazon.CDK.AWS.IAM;
 
 namespace IdentityReplicator.Cdk.Constructs;
 
-public static class KeyPolicies
+internal static class KeyPolicies
 {
     /// <summary>
     /// The account administers and uses the key through IAM policies (AWS's default key policy), with the actions

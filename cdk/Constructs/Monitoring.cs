@@ -14,7 +14,7 @@ namespace IdentityReplicator.Cdk.Constructs;
 /// The worker's metrics as the EMF exporter writes them (<see cref="CloudWatchMetricNames"/>, docs/observability.md;
 /// a test checks these names against it), and what the Replicator function's logs are counted into.
 /// </summary>
-public static class MetricNames
+internal static class MetricNames
 {
     public const string Namespace = WorkerService.MetricsNamespace;
     public const string ReplicationLag = "ReplicationLag";
@@ -31,7 +31,7 @@ public static class MetricNames
     public const int CaptureFailedEventId = 1004;
 }
 
-public sealed class MonitoringProps
+internal sealed class MonitoringProps
 {
     public required ReplicatorFunction Replicator { get; init; }
 
@@ -53,7 +53,7 @@ public sealed class MonitoringProps
 /// Alarms (to an SNS topic) and a dashboard for one Region: replication lag, backlog, parked users, drift, trigger
 /// errors, throttles; the native replica's canary lag in native mode; the token relay's health where it runs.
 /// </summary>
-public sealed class Monitoring : Construct
+internal sealed class Monitoring : Construct
 {
     public Monitoring(Construct scope, string id, MonitoringProps props)
         : base(scope, id)

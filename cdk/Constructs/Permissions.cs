@@ -9,7 +9,7 @@ namespace IdentityReplicator.Cdk.Constructs;
 /// action is named; no resource is wider than the table, index, pool, key, bus, bucket prefix or parameter path.
 /// (The CDK's own custom resources for cross-Region references carry the CDK's policies; docs/permissions.md lists them.)
 /// </summary>
-public static class Permissions
+internal static class Permissions
 {
     /// <summary>The Replicator function reading a pool to capture a user or group (SourceReader).</summary>
     public static readonly string[] CaptureReads =

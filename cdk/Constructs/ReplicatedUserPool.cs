@@ -6,7 +6,7 @@ using Triggers = IdentityReplicator.Core.Cognito.UserPoolTriggers;
 
 namespace IdentityReplicator.Cdk.Constructs;
 
-public sealed class ReplicatedUserPoolProps
+internal sealed class ReplicatedUserPoolProps
 {
     public required PoolRole Role { get; init; }
 
@@ -23,7 +23,7 @@ public sealed class ReplicatedUserPoolProps
 /// trigger part. The trigger ARNs are strings, not references: the function's environment names this pool, and a
 /// reference both ways would be a cycle; the app stack's permission lets Cognito invoke the function.
 /// </summary>
-public sealed class ReplicatedUserPool : Construct
+internal sealed class ReplicatedUserPool : Construct
 {
     public ReplicatedUserPool(Construct scope, string id, ReplicatedUserPoolProps props)
         : base(scope, id)

@@ -15,7 +15,7 @@ using IdentityReplicator.Replicator.Capture;
 
 namespace IdentityReplicator.Cdk.Constructs;
 
-public sealed class ReplicatorFunctionProps
+internal sealed class ReplicatorFunctionProps
 {
     public required DeploymentConfig Config { get; init; }
 
@@ -36,7 +36,7 @@ public sealed class ReplicatorFunctionProps
 /// bounds both its cost and its share of the pool's read quotas; what it cannot handle goes to an SQS queue (the
 /// on-failure destination of asynchronous invocations, and the rules' dead-letter queue).
 /// </summary>
-public sealed class ReplicatorFunction : Construct
+internal sealed class ReplicatorFunction : Construct
 {
     public const string FunctionName = "identity-replicator";
 
@@ -183,7 +183,7 @@ public sealed class ReplicatorFunction : Construct
 }
 
 /// <summary>Log retention in days, as CloudWatch Logs accepts it.</summary>
-public static class Retention
+internal static class Retention
 {
     public static readonly int[] AllowedDays = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 

@@ -14,7 +14,7 @@ using ElbHealthCheck = Amazon.CDK.AWS.ElasticLoadBalancingV2.HealthCheck;
 
 namespace IdentityReplicator.Cdk.Constructs;
 
-public sealed class TokenRelayServiceProps
+internal sealed class TokenRelayServiceProps
 {
     public required DeploymentConfig Config { get; init; }
 
@@ -38,7 +38,7 @@ public sealed class TokenRelayServiceProps
 /// route to the active pool by themselves (the control item); the record pair only covers the loss of a relay's Region
 /// (docs/design/token-relay.md#deployment). The role reads the control item and the client mappings, nothing else.
 /// </summary>
-public sealed class TokenRelayService : Construct
+internal sealed class TokenRelayService : Construct
 {
     public const string ContainerName = "relay";
 

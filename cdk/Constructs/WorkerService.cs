@@ -14,7 +14,7 @@ using HealthCheck = Amazon.CDK.AWS.ECS.HealthCheck;
 
 namespace IdentityReplicator.Cdk.Constructs;
 
-public sealed class WorkerServiceProps
+internal sealed class WorkerServiceProps
 {
     public required DeploymentConfig Config { get; init; }
 
@@ -39,7 +39,7 @@ public sealed class WorkerServiceProps
 /// target, so a failover needs no change here. In the standby's Region, EventBridge Scheduler also starts the
 /// same task definition as <c>idrep drift --publish</c> on <c>driftSchedule</c>.
 /// </summary>
-public sealed class WorkerService : Construct
+internal sealed class WorkerService : Construct
 {
     public const string ContainerName = "worker";
 

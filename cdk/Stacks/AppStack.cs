@@ -6,7 +6,7 @@ using IdentityReplicator.Core.Configuration;
 
 namespace IdentityReplicator.Cdk.Stacks;
 
-public sealed class AppStackProps : StackProps
+internal sealed class AppStackProps : StackProps
 {
     public required DeploymentConfig Config { get; init; }
 
@@ -20,7 +20,7 @@ public sealed class AppStackProps : StackProps
 /// primary's), the worker service (active in the standby's, dormant in the primary's), alarms and a dashboard; in the
 /// standby's also the drift reports, and in the primary's the failover operator's policy (IAM is global).
 /// </summary>
-public sealed class AppStack : Stack
+internal sealed class AppStack : Stack
 {
     public AppStack(Construct scope, string id, AppStackProps props)
         : base(scope, id, props)

@@ -10,7 +10,7 @@ using Attribute = Amazon.CDK.AWS.DynamoDB.Attribute;
 
 namespace IdentityReplicator.Cdk.Stacks;
 
-public sealed class DataStackProps : StackProps
+internal sealed class DataStackProps : StackProps
 {
     public required DeploymentConfig Config { get; init; }
 
@@ -25,7 +25,7 @@ public sealed class DataStackProps : StackProps
 /// the primary's) the mirror global table with its replica in the standby Region. Everything here is retained when
 /// the stack is deleted.
 /// </summary>
-public sealed class DataStack : Stack
+internal sealed class DataStack : Stack
 {
     public DataStack(Construct scope, string id, DataStackProps props)
         : base(scope, id, props)

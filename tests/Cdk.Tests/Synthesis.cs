@@ -44,7 +44,7 @@ public sealed class Synthesis : IDisposable
 
     public static string SourceRoot { get; } = FindSourceRoot();
 
-    public DeploymentConfig Config { get; }
+    internal DeploymentConfig Config { get; }
 
     /// <summary>Context the synthesis had to make up (a lookup the CDK CLI would need credentials for).</summary>
     public IReadOnlyList<string> MissingContext { get; }
